@@ -1,0 +1,64 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "gameday",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gameday", targets: ["gameday"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "gameday",
+            dependencies: ["GameDayCLI"]
+        ),
+        .target(
+            name: "GameDayCLI",
+            dependencies: [
+                "GameDayCore", "GameDayRuntime", "GameDayLab",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "GameDayCore",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "GameDayRuntime",
+            dependencies: ["GameDayCore", "CCurl"]
+        ),
+        .target(
+            name: "GameDayLab",
+            dependencies: [
+                "GameDayCore", "GameDayRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        .target(
+            name: "GameDayTestSupport",
+            dependencies: ["GameDayCore", "GameDayRuntime"]
+        ),
+        .testTarget(
+            name: "GameDayCoreTests", dependencies: ["GameDayCore", "GameDayTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "GameDayRuntimeTests", dependencies: ["GameDayRuntime", "GameDayTestSupport"]),
+        .testTarget(name: "GameDayLabTests", dependencies: ["GameDayLab", "GameDayTestSupport"]),
+        .testTarget(name: "GameDayCLITests", dependencies: ["GameDayCLI", "GameDayTestSupport"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["GameDayCore", "GameDayTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,108 @@
+/// Where a secret comes from. Its value is read at run time and never printed.
+public enum SecretSource: Sendable, Hashable {
+    /// `{ env: NAME }`
+    case environment(String)
+    /// `{ file: /path }`; the file should be readable by its owner only.
+    case file(String)
+}
+
+/// How the runner finds a service's process on its host.
+public enum ProcessLocator: Sendable, Hashable {
+    /// `pid_file: /run/lab/product.pid`
+    case pidFile(String)
+    /// `name: product` — the process's name as the kernel knows it (`/proc/PID/comm`).
+    case name(String)
+    /// `cmdline: "lab serve product --unit beijing"` — a substring of the full command line.
+    case commandLine(String)
+    /// `port: 9101` — the process listening on this TCP port.
+    case port(Int)
+}
+
+/// One service of a unit: how to find its process and how to start it again.
+public struct ServiceTarget: Sendable, Hashable {
+    public var name: String
+    /// `process:` one of `pid_file`, `name`, `cmdline`, `port`.
+    public var process: ProcessLocator?
+    /// `restart: [argv...]` — run to bring the service back when a fault killed it.
+    public var restart: [String]?
+    /// `health: http://...` — answers 200 when the service is up.
+    public var health: String?
+    public var location: SourceLocation?
+
+    public init(
+        name: String, process: ProcessLocator? = nil, restart: [String]? = nil, health: String? = nil,
+        location: SourceLocation? = nil
+    ) {
+        self.name = name
+        self.process = process
+        self.restart = restart
+        self.health = health
+        self.location = location
+    }
+}
+
+/// A unit of the target: a logical data center and its services.
+public struct UnitTarget: Sendable, Hashable {
+    public var name: String
+    public var services: [ServiceTarget]
+    public var location: SourceLocation?
+
+    public init(name: String, services: [ServiceTarget], location: SourceLocation? = nil) {
+        self.name = name
+        self.services = services
+        self.location = location
+    }
+
+    public func service(named name: String) -> ServiceTarget? { services.first { $0.name == name } }
+}
+
+/// The control plane the cut-over is asked of.
+public struct ControlPlaneTarget: Sendable, Hashable {
+    /// `url: http://127.0.0.1:9400` — drills reach it as `{{control_plane.url}}`.
+    public var url: String
+    /// `token: { env: NAME }` or `token: { file: PATH }` — drills use it as `{{control_plane.token}}`.
+    public var token: SecretSource?
+
+    public init(url: String, token: SecretSource? = nil) {
+        self.url = url
+        self.token = token
+    }
+}
+
+/// The inventory of one environment (a target file).
+///
+/// ```yaml
+/// target: lab
+/// gateway: { url: http://127.0.0.1:9300 }
+/// control_plane: { url: http://127.0.0.1:9400, token: { file: .gameday/lab/token } }
+/// routing:
+///   key: userId
+///   modulo: 10000
+///   ranges: [{ from: 0, to: 4999, unit: hangzhou }, { from: 5000, to: 9999, unit: beijing }]
+/// units:
+///   beijing:
+///     services:
+///       product: { process: { pid_file: ... }, restart: [...], health: http://... }
+/// ```
+public struct Target: Sendable, Hashable {
+    public var name: String
+    public var gatewayURL: String
+    public var controlPlane: ControlPlaneTarget
+    public var routing: RoutingRule
+    public var units: [UnitTarget]
+    public var file: String
+
+    public init(
+        name: String, gatewayURL: String, controlPlane: ControlPlaneTarget, routing: RoutingRule,
+        units: [UnitTarget], file: String = "<memory>"
+    ) {
+        self.name = name
+        self.gatewayURL = gatewayURL
+        self.controlPlane = controlPlane
+        self.routing = routing
+        self.units = units
+        self.file = file
+    }
+
+    public func unit(named name: String) -> UnitTarget? { units.first { $0.name == name } }
+}

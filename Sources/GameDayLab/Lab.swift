@@ -1,0 +1,1 @@
+// The reference lab: gateway, unit services, control plane.

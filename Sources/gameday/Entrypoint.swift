@@ -1,0 +1,8 @@
+import GameDayCLI
+
+@main
+struct Entrypoint {
+    static func main() async {
+        await GameDay.main()
+    }
+}
