@@ -25,7 +25,7 @@ public struct HTTPRequest: Sendable, Equatable {
 }
 
 /// Phase timings of one exchange, as `curl -w` reports them.
-public struct HTTPTimings: Sendable, Equatable, Codable {
+public struct HTTPTimings: Sendable, Hashable, Codable {
     public var connect: Duration
     public var firstByte: Duration
     public var total: Duration

@@ -1,8 +1,29 @@
 import ArgumentParser
+import GameDayCore
 
 extension GameDay {
     struct Run: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "run", abstract: "(not yet)")
-        func run() async throws {}
+        static let configuration = CommandConfiguration(
+            abstract: "Run a drill against a target: inject, cut over, measure the RTO, roll back, archive.",
+            discussion: """
+                Exit codes: 0 every verdict passed; 1 a verdict failed; 2 the drill or target is invalid; \
+                3 the run could not start or go on (unreachable, process missing, fault not in effect); \
+                4 interrupted (Ctrl-C, SIGTERM), after every fault was reverted.
+                """)
+
+        @OptionGroup var files: DrillFileOptions
+
+        @Option(help: "Where results are archived: <output>/<drill>/<UTC time>-<run id>/result.json.")
+        var output = "results"
+
+        @Flag(help: "Print only problems and the summary.")
+        var quiet = false
+
+        func run() async throws {
+            let loaded = try LoadedDrill.load(files)
+            let service = RunService(drill: loaded.drill, target: loaded.target, output: output, quiet: quiet)
+            let code = await service.execute()
+            throw ExitCode(code)
+        }
     }
 }

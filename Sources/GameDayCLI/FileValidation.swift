@@ -1,0 +1,48 @@
+import Foundation
+import GameDayCore
+
+/// Validates a set of drill and target files, each on its own and drills against a target.
+struct FileValidation {
+    let files: [String]
+    let target: String?
+
+    struct Report {
+        var lines: [String] = []
+        var diagnostics: [Diagnostic] = []
+        var errorCount: Int { diagnostics.count { $0.severity == .error } }
+    }
+
+    func validate() -> Report {
+        var report = Report()
+        var loadedTarget: Target?
+        if let target {
+            do {
+                loadedTarget = try DrillLoader.loadTarget(path: target)
+            } catch {
+                report.diagnostics += error.diagnostics
+            }
+        }
+        for file in files {
+            let before = report.diagnostics.count
+            if Self.isTarget(file) {
+                do { _ = try DrillLoader.loadTarget(path: file) } catch { report.diagnostics += error.diagnostics }
+            } else {
+                do {
+                    let drill = try DrillLoader.loadDrill(path: file)
+                    if let loadedTarget { report.diagnostics += DrillValidator.check(drill, against: loadedTarget) }
+                } catch {
+                    report.diagnostics += error.diagnostics
+                }
+            }
+            let problems = report.diagnostics[before...].filter { $0.severity == .error }.count
+            report.lines.append(problems == 0 ? "\(file): ok" : "\(file): \(problems) error\(problems == 1 ? "" : "s")")
+        }
+        return report
+    }
+
+    /// A target file starts with (or somewhere has) a top-level `target:` key.
+    static func isTarget(_ path: String) -> Bool {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
+        return text.split(separator: "\n").contains { $0.hasPrefix("target:") }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import GameDayCore
+
+/// Renders what a run of a drill would do, phase by phase, with secrets redacted.
+struct PlanRenderer {
+    let drill: Drill
+    let target: Target
+    let faults: any FaultDriver
+
+    /// Secrets are never read for a plan: every one renders as `***`.
+    private var context: TemplateContext {
+        TemplateContext(
+            values: [
+                TemplateVariables.gatewayURL: target.gatewayURL, TemplateVariables.controlPlaneURL: target.controlPlane.url,
+                TemplateVariables.drillName: drill.name, TemplateVariables.runID: "<run id>",
+                TemplateVariables.faultUnit: drill.faultedUnit ?? "", TemplateVariables.cutoverID: "<cut-over id>",
+            ],
+            secrets: target.controlPlane.token == nil ? [:] : [TemplateVariables.controlPlaneToken: RenderedString.mask],
+            environment: { _ in RenderedString.mask })
+    }
+
+    func render() -> String {
+        var lines = ["plan: drill \(drill.name) (\(drill.file)) against target \(target.name) (\(target.file))"]
+        let interval = DurationText.format(drill.probe.interval)
+        let homes = drill.users.map { "\($0.id) → \(target.routing.unit(for: $0.id) ?? "no unit")" }
+
+        lines.append("1. preflight")
+        lines.append("   reach the control plane at \(target.controlPlane.url)\(tokenNote)")
+        lines.append("   probe each user once and check the unit that serves it: \(homes.joined(separator: ", "))")
+        for fault in drill.faults {
+            lines.append("   find the process of \(fault.unit)/\(fault.service) by \(faults.plan(fault, in: target).locate)")
+        }
+
+        lines.append("2. steady state: probe every user every \(interval) (timeout \(DurationText.format(drill.probe.timeout))) for \(DurationText.format(drill.steadyState.duration)); all must succeed on their home unit")
+        for user in drill.users {
+            lines.append("   probe \(user.id): \(request(drill.probe.request, extra: ["user.id": "\(user.id)", "user.name": user.name]).split(separator: "\n").joined(separator: " | "))")
+        }
+        lines.append("   success: status \(drill.probe.success.status.map(String.init).joined(separator: "|"))" + criteriaNote)
+
+        lines.append("3. inject (each fault is recorded, then applied, then proven)")
+        for fault in drill.faults {
+            let plan = faults.plan(fault, in: target)
+            lines.append("   \(plan.name): \(plan.kind) on \(plan.unit)/\(plan.service) (executor \(plan.executor))")
+            lines.append("     apply:  \(Self.argv(plan.apply))   (<pid> from \(plan.locate))")
+            lines.append("     proof:  \(plan.proof)")
+            lines.append("     revert: \(plan.revert.map(Self.argv) ?? "none")")
+        }
+
+        let failing = drill.users.filter { $0.impact == .fail }.map { "\($0.id)" }
+        let unaffected = drill.users.filter { $0.impact == .none }.map { "\($0.id)" }
+        lines.append("4. observe for at least \(DurationText.format(drill.observe.duration)) (at most \(DurationText.format(drill.observe.timeout)))"
+            + (failing.isEmpty ? "" : " until \(failing.joined(separator: ", ")) fail"))
+        if !unaffected.isEmpty {
+            lines.append("   blast radius: \(unaffected.joined(separator: ", ")) must never fail; 3 failures in a row abort the run and revert")
+        }
+
+        if let cutover = drill.cutover {
+            lines.append("5. cut over")
+            lines += cutoverLines(cutover)
+        } else {
+            lines.append("5. cut over: none in this drill")
+        }
+        if let recovery = drill.recovery {
+            let recovering = drill.users.filter { $0.impact == .fail || $0.recoversOn != nil }
+                .map { "\($0.id)" + ($0.recoversOn.map { " on \($0)" } ?? "") }
+            lines.append("6. verify recovery: \(recovering.joined(separator: ", ")) with \(recovery.window) within the RTO of \(DurationText.format(recovery.rto)) (wait at most \(DurationText.format(recovery.timeout)))")
+        } else {
+            lines.append("6. verify recovery: no RTO in this drill")
+        }
+        lines.append("7. roll back: revert every fault, last applied first")
+        if let cutback = drill.rollback.cutback {
+            lines.append("   cut back")
+            lines += cutoverLines(cutback).map { "  " + $0 }
+        }
+        lines.append("   then every user healthy on its home unit for \(DurationText.format(drill.rollback.steadyState))")
+        lines.append("8. archive: results/\(drill.name)/<UTC time>-<run id>/result.json")
+        return lines.joined(separator: "\n")
+    }
+
+    private var tokenNote: String {
+        switch target.controlPlane.token {
+        case .environment(let name)?: " (token from $\(name))"
+        case .file(let path)?: " (token from \(path))"
+        case nil: ""
+        }
+    }
+
+    private var criteriaNote: String {
+        let success = drill.probe.success
+        var parts: [String] = []
+        for (name, value) in success.headers.sorted(by: { $0.key < $1.key }) { parts.append("\(name): \(value)") }
+        for needle in success.bodyContains { parts.append("body contains \(needle)") }
+        return (parts.isEmpty ? "" : ", " + parts.joined(separator: ", ")) + "; serving unit from \(drill.probe.unitHeader)"
+    }
+
+    private func cutoverLines(_ spec: CutoverSpec) -> [String] {
+        var lines = request(spec.request, extra: [:]).split(separator: "\n").map { "   " + $0 }
+        lines.append("   accept: \(spec.accept.map(String.init).joined(separator: ", "))" + (spec.idField.map { "; task id from '\($0)'" } ?? ""))
+        if let poll = spec.poll {
+            let first = request(poll.request, extra: [:]).split(separator: "\n").first.map(String.init) ?? ""
+            lines.append("   poll \(first) every \(DurationText.format(poll.interval)) until '\(poll.field)' is \(poll.done.joined(separator: "|")) (failed: \(poll.failed.joined(separator: "|")); give up after \(DurationText.format(poll.timeout)))")
+        }
+        return lines
+    }
+
+    private func request(_ template: RequestTemplate, extra: [String: String]) -> String {
+        do {
+            return try RenderedRequest(template, context: context.adding(extra), timeout: drill.probe.timeout).display.summary
+        } catch {
+            return "\(template.method) \(template.url) (cannot render: \(error))"
+        }
+    }
+
+    /// argv shown as a copy-pasteable line: arguments with spaces or quotes are quoted.
+    static func argv(_ argv: [String]) -> String {
+        argv.map { arg in
+            arg.isEmpty || arg.contains(where: { " '\"$\\".contains($0) }) ? "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'" : arg
+        }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,150 @@
+/// What happened to one cut-over (or cut-back) request.
+public struct CutoverRecord: Sendable, Hashable {
+    public struct Observation: Sendable, Hashable {
+        public var at: Duration
+        public var state: String
+    }
+
+    /// The request as sent, secrets redacted.
+    public var request: RequestRecord?
+    public var status: Int?
+    public var id: String?
+    /// When the request was sent.
+    public var startedAt: Duration?
+    /// When the control plane was seen to report done.
+    public var doneAt: Duration?
+    /// Every state change seen while polling.
+    public var states: [Observation] = []
+    public var succeeded = false
+    /// Why it did not succeed, in words an SRE can act on.
+    public var error: String?
+
+    public init() {}
+}
+
+/// Sends a templated cut-over request and follows it until it is done, failed or timed out.
+public struct CutoverClient: Sendable {
+    public let transport: any HTTPTransport
+    public let clock: any RunClock
+    /// Removes secret values from anything echoed back by the control plane.
+    public let redact: @Sendable (String) -> String
+
+    public init(transport: any HTTPTransport, clock: any RunClock, redact: @escaping @Sendable (String) -> String) {
+        self.transport = transport
+        self.clock = clock
+        self.redact = redact
+    }
+
+    public func execute(_ spec: CutoverSpec, context: TemplateContext) async -> CutoverRecord {
+        var record = CutoverRecord()
+        let rendered: RenderedRequest
+        do {
+            rendered = try RenderedRequest(spec.request, context: context, timeout: .seconds(10))
+        } catch {
+            record.error = "could not build the cut-over request: \(error)"
+            return record
+        }
+        record.request = rendered.display
+        record.startedAt = clock.now()
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(rendered.request)
+        } catch {
+            record.error = "the control plane could not be reached at \(rendered.display.url): \(redact(error.message))"
+            return record
+        }
+        record.status = response.status
+        guard spec.accept.contains(response.status) else {
+            record.error = Self.explain(status: response.status, body: redact(excerpt(response.bodyText)), url: rendered.display.url)
+            return record
+        }
+        if let idField = spec.idField {
+            guard let json = JSONValue.parse(response.body) else {
+                record.error = "the control plane answered \(response.status) with a body that is not JSON: \(redact(excerpt(response.bodyText)))"
+                return record
+            }
+            guard let id = json.value(at: idField)?.text else {
+                record.error = "the control plane's answer has no '\(idField)' field (id_field): \(redact(excerpt(response.bodyText)))"
+                return record
+            }
+            record.id = id
+        }
+        guard let poll = spec.poll else {
+            record.succeeded = true
+            record.doneAt = clock.now()
+            return record
+        }
+        await follow(poll, context: context.adding(["cutover.id": record.id ?? ""]), into: &record)
+        return record
+    }
+
+    /// Polls the status URL until the field reaches a done or failed value, or the timeout passes.
+    private func follow(_ poll: PollSpec, context: TemplateContext, into record: inout CutoverRecord) async {
+        let start = clock.now()
+        let deadline = start + poll.timeout
+        var lastProblem: String?
+        while clock.now() < deadline {
+            if Task.isCancelled {
+                record.error = "cancelled while waiting for the cut-over"
+                return
+            }
+            do {
+                let rendered = try RenderedRequest(poll.request, context: context, timeout: min(poll.timeout, .seconds(5)))
+                let response = try await transport.send(rendered.request)
+                let now = clock.now()
+                if response.status == 200, let json = JSONValue.parse(response.body) {
+                    if let state = json.value(at: poll.field)?.text {
+                        if record.states.last?.state != state { record.states.append(.init(at: now, state: state)) }
+                        if poll.done.contains(state) {
+                            record.succeeded = true
+                            record.doneAt = now
+                            return
+                        }
+                        if poll.failed.contains(state) {
+                            record.error = "the control plane reports the cut-over \(state)"
+                            return
+                        }
+                        lastProblem = nil
+                    } else {
+                        lastProblem = "its answer has no '\(poll.field)' field"
+                    }
+                } else if response.status == 200 {
+                    lastProblem = "its answer is not JSON: \(redact(excerpt(response.bodyText)))"
+                } else {
+                    lastProblem = Self.explain(status: response.status, body: redact(excerpt(response.bodyText)), url: rendered.display.url)
+                    if response.status == 401 || response.status == 403 {
+                        record.error = lastProblem
+                        return
+                    }
+                }
+            } catch let error as TemplateError {
+                record.error = "could not build the poll request: \(error)"
+                return
+            } catch let error as HTTPTransportError {
+                lastProblem = "status URL unreachable: \(redact(error.message))"
+            } catch {
+                lastProblem = "\(error)"
+            }
+            try? await clock.sleep(for: poll.interval)
+        }
+        let last = record.states.last.map { "last state '\($0.state)'" } ?? "no state seen"
+        record.error = "the cut-over was not done after \(DurationText.format(poll.timeout)) (\(last)"
+            + (lastProblem.map { "; \($0)" } ?? "") + ")"
+    }
+
+    static func explain(status: Int, body: String, url: String) -> String {
+        switch status {
+        case 401, 403:
+            "the control plane refused the request with \(status) at \(url): check the token given by the target's control_plane.token"
+        case 500...599:
+            "the control plane failed with \(status) at \(url): \(body)"
+        default:
+            "the control plane answered \(status) at \(url): \(body)"
+        }
+    }
+
+    private func excerpt(_ text: String) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return flat.count > 200 ? String(flat.prefix(200)) + "…" : flat
+    }
+}

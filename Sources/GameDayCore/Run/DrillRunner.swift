@@ -1,0 +1,305 @@
+/// Runs one drill against one target through the design's phases:
+/// preflight, steady state, inject, observe, cut over, verify recovery, roll back.
+///
+/// Faults are reverted on every way out: success, failed verdicts, errors and
+/// cancellation (Ctrl-C); the rollback runs in a task that cancellation cannot reach.
+public struct DrillRunner: Sendable {
+    public let drill: Drill
+    public let target: Target
+    public let env: RunEnvironment
+    /// Consecutive failures of a user expected to be unaffected that abort the run.
+    public var blastRadiusLimit = 3
+
+    public init(drill: Drill, target: Target, environment: RunEnvironment) {
+        self.drill = drill
+        self.target = target
+        self.env = environment
+    }
+
+    /// Runs the drill and returns its result; never throws.
+    public func run() async -> RunResult {
+        let journal = RunJournal()
+        let startedAt = env.wallClock(env.clock.now())
+        var engine: ProbeEngine?
+        var context: TemplateContext?
+
+        do {
+            let ctx = try await preflight(journal)
+            context = ctx
+            engine = ProbeEngine(
+                users: drill.users, prober: Prober(spec: drill.probe, transport: env.transport, context: ctx),
+                clock: env.clock, reporter: env.reporter)
+            try await phases(journal, engine: engine!, context: ctx)
+        } catch is CancellationError {
+            await journal.stop(.aborted, reason: "interrupted: every fault was reverted before exiting")
+        } catch let stop as RunStop {
+            await journal.stop(stop.outcome, reason: stop.reason)
+        } catch {
+            await journal.stop(.error, reason: "\(error)")
+        }
+
+        // The rollback must finish even when the run was cancelled.
+        let rollback = Task.detached { [self, engine, context] in
+            await self.rollback(journal, engine: engine, context: context)
+        }
+        await rollback.value
+        await engine?.stop()
+        env.reporter.report(.phaseStarted("archive"))
+        return await RunReport(drill: drill, target: target, env: env).build(
+            journal: journal, samples: await engine?.store.all() ?? [:], startedAt: startedAt)
+    }
+
+    // MARK: - Phases
+
+    private func preflight(_ journal: RunJournal) async throws -> TemplateContext {
+        await begin("preflight", journal)
+        var secrets: [String: String] = [:]
+        if let token = target.controlPlane.token {
+            secrets[TemplateVariables.controlPlaneToken] = try readSecret(token)
+        }
+        let context = TemplateContext(
+            values: [
+                TemplateVariables.gatewayURL: target.gatewayURL, TemplateVariables.controlPlaneURL: target.controlPlane.url,
+                TemplateVariables.drillName: drill.name, TemplateVariables.runID: env.runId,
+                TemplateVariables.faultUnit: drill.faultedUnit ?? "",
+            ], secrets: secrets, environment: env.environment)
+
+        // The control plane must answer at all (any HTTP status will do here).
+        do {
+            _ = try await env.transport.send(HTTPRequest(url: target.controlPlane.url, timeout: .seconds(3)))
+        } catch {
+            throw RunStop(.error, "the control plane is unreachable at \(target.controlPlane.url): \(error.message)")
+        }
+
+        // Every test user must be routed where the routing rule says.
+        let prober = Prober(spec: drill.probe, transport: env.transport, context: context)
+        for user in drill.users {
+            let sample = await prober.probe(user, clock: env.clock)
+            guard sample.status != nil else {
+                throw RunStop(.error, "the gateway did not answer the probe of user \(user.id): \(sample.failure ?? "no answer") (\(target.gatewayURL))")
+            }
+            let expected = target.routing.unit(for: user.id)
+            guard sample.unit == expected else {
+                throw RunStop(
+                    .error,
+                    "user \(user.id) is served by \(sample.unit ?? "no unit (no \(drill.probe.unitHeader) header)"), but the routing rule sends it to \(expected ?? "no unit"): "
+                        + "a cut-over from an earlier drill may still be in place (cut back first), or the target's routing is not the live one")
+            }
+        }
+
+        for fault in drill.faults {
+            await journal.planned(env.faults.plan(fault, in: target))
+            do {
+                let found = try await env.faults.check(fault, in: target)
+                env.reporter.report(.note("fault \(fault.name): \(found)"))
+            } catch {
+                throw RunStop(.error, "fault \(fault.name) cannot be applied: \(error.message)")
+            }
+        }
+        await journal.verdict(Verdict("preflight", .pass, "files valid, control plane and gateway reachable, users routed as the rule says, fault targets found"))
+        return context
+    }
+
+    private func phases(_ journal: RunJournal, engine: ProbeEngine, context: TemplateContext) async throws {
+        // Steady state: every user healthy, on its home unit, for the whole window.
+        await begin("steady-state", journal)
+        let steadyFrom = env.clock.now()
+        try await env.clock.sleep(for: drill.steadyState.duration)
+        let steadyTo = env.clock.now()
+        await journal.steadyState(from: steadyFrom, to: steadyTo)
+        if let problem = await steadyProblem(engine.store, from: steadyFrom, to: steadyTo) {
+            await journal.verdict(Verdict("steady_state", .fail, "\(problem); no fault was applied"))
+            throw RunStop(.fail, "the steady state was not healthy: \(problem)")
+        }
+        await journal.verdict(Verdict("steady_state", .pass, "every user healthy on its home unit for \(DurationText.format(drill.steadyState.duration))"))
+
+        // Inject.
+        await begin("inject", journal)
+        for fault in drill.faults {
+            try Task.checkCancellation()
+            let before = env.clock.now()
+            await journal.markFault(before)
+            do {
+                let applied = try await env.faults.apply(fault, in: target)
+                await journal.applied(applied, at: before)
+                env.reporter.report(.note("fault \(fault.name) applied: \(applied.effect)"))
+            } catch {
+                await journal.verdict(Verdict("faults_applied", .fail, "fault \(fault.name) did not take effect: \(error.message)"))
+                throw RunStop(.error, "fault \(fault.name) did not take effect: \(error.message)")
+            }
+        }
+        await journal.verdict(Verdict("faults_applied", .pass, "\(drill.faults.count) fault(s) applied and proven in effect"))
+        guard let faultAt = await journal.marks.fault else { return }
+
+        // Observe the impact, watching the blast radius.
+        await begin("observe", journal)
+        while true {
+            try await env.clock.sleep(for: drill.probe.interval)
+            try await guardBlastRadius(engine.store, since: faultAt)
+            let elapsed = env.clock.now() - faultAt
+            if elapsed >= drill.observe.timeout { break }
+            if elapsed >= drill.observe.duration, await allExpectedFailuresSeen(engine.store, since: faultAt) { break }
+        }
+
+        // Cut over.
+        if let cutover = drill.cutover {
+            await begin("cutover", journal)
+            let client = CutoverClient(transport: env.transport, clock: env.clock, redact: redactor(context))
+            let record = await client.execute(cutover, context: context)
+            try Task.checkCancellation()
+            await journal.recordCutover(record)
+            if let error = record.error {
+                env.reporter.report(.problem("cut-over: \(error)"))
+            } else {
+                env.reporter.report(.note("cut-over \(record.id ?? "") done"))
+            }
+        }
+
+        // Verify recovery.
+        if let recovery = drill.recovery, await journal.cutover?.succeeded ?? (drill.cutover == nil) {
+            await begin("recovery", journal)
+            let deadline = faultAt + recovery.timeout
+            while env.clock.now() < deadline {
+                try await env.clock.sleep(for: drill.probe.interval)
+                try await guardBlastRadius(engine.store, since: faultAt)
+                if await allRecovered(engine.store, since: faultAt, window: recovery.window) { break }
+            }
+        }
+    }
+
+    // MARK: - Rollback
+
+    private func rollback(_ journal: RunJournal, engine: ProbeEngine?, context: TemplateContext?) async {
+        await begin("rollback", journal)
+        await journal.markRollback(env.clock.now())
+        var allReverted = true
+        for fault in await journal.takeAppliedForRevert() {
+            let outcome: Result<String, FaultError>
+            do {
+                outcome = .success(try await env.faults.revert(fault, in: target))
+            } catch {
+                outcome = .failure(error)
+                allReverted = false
+                env.reporter.report(.problem("fault \(fault.spec.name) NOT reverted: \(error.message)"))
+            }
+            await journal.reverted(fault.spec.name, at: env.clock.now(), outcome: outcome)
+            if case .success(let what) = outcome { env.reporter.report(.note("fault \(fault.spec.name) reverted: \(what)")) }
+        }
+        await journal.markReverted(env.clock.now())
+
+        if let cutback = drill.rollback.cutback, let context, await journal.cutover != nil {
+            let client = CutoverClient(transport: env.transport, clock: env.clock, redact: redactor(context))
+            let record = await client.execute(cutback, context: context)
+            await journal.recordCutback(record)
+            if let error = record.error { env.reporter.report(.problem("cut-back: \(error)")) }
+        }
+
+        // Check the steady state came back, unless the run was interrupted, never probed,
+        // or a fault is still in place (then it cannot come back, and the verdict says why).
+        guard let engine, allReverted, await journal.outcomeOverride != .aborted, await journal.marks.fault != nil else { return }
+        await begin("verify-rollback", journal)
+        let start = env.clock.now()
+        let deadline = start + drill.rollback.steadyState + .seconds(15)
+        var problem: String? = "not checked"
+        while env.clock.now() < deadline {
+            try? await env.clock.sleep(for: drill.probe.interval)
+            let now = env.clock.now()
+            guard now - start >= drill.rollback.steadyState else { continue }
+            problem = await steadyProblem(engine.store, from: now - drill.rollback.steadyState, to: now)
+            if problem == nil { break }
+        }
+        await journal.verdictRollbackSteady(problem)
+    }
+
+    // MARK: - Checks on the samples
+
+    /// Why the samples in [from, to] are not a healthy steady state, or nil.
+    private func steadyProblem(_ store: SampleStore, from: Duration, to: Duration) async -> String? {
+        for user in drill.users {
+            let window = await store.samples(for: user.id).filter { $0.sentAt >= from && $0.sentAt <= to }
+            guard !window.isEmpty else { return "user \(user.id) got no answer to any probe" }
+            if let bad = window.first(where: { !$0.ok }) {
+                return "user \(user.id) failed at \(Self.ms(bad.sentAt)) (\(bad.failure ?? "failed"))"
+            }
+            let home = target.routing.unit(for: user.id)
+            if let stray = window.first(where: { $0.unit != home }) {
+                return "user \(user.id) was served by \(stray.unit ?? "no unit") instead of \(home ?? "no unit")"
+            }
+        }
+        return nil
+    }
+
+    private func guardBlastRadius(_ store: SampleStore, since: Duration) async throws {
+        for user in drill.users where user.impact == .none {
+            let run = await store.samples(for: user.id).filter { $0.sentAt >= since }.reversed().prefix { !$0.ok }
+            if run.count >= blastRadiusLimit, let first = run.last {
+                throw RunStop(
+                    .fail,
+                    "blast radius breached: user \(user.id) (\(user.name)), expected unaffected, failed \(run.count) times in a row from \(Self.ms(first.sentAt)) (\(first.failure ?? "failed")); aborted and reverted"
+                )
+            }
+        }
+    }
+
+    private func allExpectedFailuresSeen(_ store: SampleStore, since: Duration) async -> Bool {
+        for user in drill.users where user.impact == .fail {
+            if await !store.samples(for: user.id).contains(where: { $0.sentAt >= since && !$0.ok }) { return false }
+        }
+        return true
+    }
+
+    private func allRecovered(_ store: SampleStore, since: Duration, window: SuccessWindow) async -> Bool {
+        for user in drill.users where user.impact == .fail || user.recoversOn != nil {
+            let impact = ImpactAnalysis.analyse(
+                await store.samples(for: user.id), from: since, until: nil, window: window, recoveryUnit: user.recoversOn)
+            if impact.firstFailure != nil, impact.confirmed == nil { return false }
+            if impact.firstFailure == nil, user.impact == .fail { return false }
+        }
+        return true
+    }
+
+    // MARK: - Helpers
+
+    private func begin(_ phase: String, _ journal: RunJournal) async {
+        await journal.begin(phase, at: env.clock.now())
+        env.reporter.report(.phaseStarted(phase))
+    }
+
+    private func readSecret(_ source: SecretSource) throws(RunStop) -> String {
+        switch source {
+        case .environment(let name):
+            guard let value = env.environment(name), !value.isEmpty else {
+                throw RunStop(.error, "the control plane token is read from the environment variable \(name), which is not set: export it and run again")
+            }
+            return value
+        case .file(let path):
+            do {
+                let value = try env.readFile(path).trimmingWhitespace()
+                guard !value.isEmpty else { throw RunStop(.error, "the control plane token file \(path) is empty") }
+                return value
+            } catch let stop as RunStop {
+                throw stop
+            } catch {
+                throw RunStop(.error, "the control plane token file \(path) cannot be read: \(error)")
+            }
+        }
+    }
+
+    private func redactor(_ context: TemplateContext) -> @Sendable (String) -> String {
+        let secrets = context.values.values.filter(\.secret).map(\.value).filter { !$0.isEmpty }
+        return { text in secrets.reduce(text) { $0.replacing($1, with: RenderedString.mask) } }
+    }
+
+    static func ms(_ duration: Duration) -> String { "+\(Int(duration.milliseconds.rounded()))ms" }
+}
+
+/// Ends the main phases early with an outcome and a reason.
+struct RunStop: Error, Sendable {
+    var outcome: RunOutcome
+    var reason: String
+
+    init(_ outcome: RunOutcome, _ reason: String) {
+        self.outcome = outcome
+        self.reason = reason
+    }
+}

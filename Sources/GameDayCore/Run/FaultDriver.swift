@@ -1,0 +1,73 @@
+/// What a fault will do, as `plan` shows it and the archive records it.
+public struct FaultPlan: Sendable, Hashable, Codable {
+    public var name: String
+    public var kind: String
+    public var unit: String
+    public var service: String
+    /// Where the commands run: `local`, later `netns:NAME` or `ssh:HOST`.
+    public var executor: String
+    /// How the target process is found, e.g. `pid file /run/lab/beijing-product.pid`.
+    public var locate: String
+    /// The apply command; `<pid>` stands for the process found at run time.
+    public var apply: [String]
+    /// The revert command, when the fault has one.
+    public var revert: [String]?
+    /// How the runner proves the fault took effect.
+    public var proof: String
+
+    public init(
+        name: String, kind: String, unit: String, service: String, executor: String, locate: String, apply: [String],
+        revert: [String]?, proof: String
+    ) {
+        self.name = name
+        self.kind = kind
+        self.unit = unit
+        self.service = service
+        self.executor = executor
+        self.locate = locate
+        self.apply = apply
+        self.revert = revert
+        self.proof = proof
+    }
+}
+
+/// A fault that was applied: enough to revert it and to tell what happened.
+public struct AppliedFault: Sendable, Hashable {
+    public var spec: FaultSpec
+    public var plan: FaultPlan
+    /// The processes the fault hit.
+    public var pids: [Int32]
+    /// The commands actually run to apply it.
+    public var commands: [[String]]
+    /// The proof that it took effect, e.g. `process 4242 is gone`.
+    public var effect: String
+
+    public init(spec: FaultSpec, plan: FaultPlan, pids: [Int32], commands: [[String]], effect: String) {
+        self.spec = spec
+        self.plan = plan
+        self.pids = pids
+        self.commands = commands
+        self.effect = effect
+    }
+}
+
+/// Why a fault could not be checked, applied or reverted.
+public struct FaultError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { message }
+}
+
+/// Applies and reverts faults. The real one lives in GameDayRuntime; tests use fakes.
+public protocol FaultDriver: Sendable {
+    /// The commands the fault would run, without running anything.
+    func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan
+    /// Checks before the run that the fault can be applied (e.g. its process exists); returns what was found.
+    func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String
+    /// Applies the fault and proves it took effect.
+    func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault
+    /// Reverts an applied fault and proves the revert; returns what was done.
+    func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String
+}

@@ -1,0 +1,62 @@
+/// Sends one probe for a test user and judges the answer against the drill's criteria.
+public struct Prober: Sendable {
+    public let spec: ProbeSpec
+    public let transport: any HTTPTransport
+    public let context: TemplateContext
+
+    public init(spec: ProbeSpec, transport: any HTTPTransport, context: TemplateContext) {
+        self.spec = spec
+        self.transport = transport
+        self.context = context
+    }
+
+    /// The request for `user`, rendered (with its redacted form for display).
+    public func request(for user: TestUser) throws(TemplateError) -> RenderedRequest {
+        try RenderedRequest(
+            spec.request, context: context.adding(["user.id": "\(user.id)", "user.name": user.name]),
+            timeout: spec.timeout)
+    }
+
+    /// Probes `user` once; `clock` stamps the sample.
+    public func probe(_ user: TestUser, clock: any RunClock) async -> ProbeSample {
+        let sentAt = clock.now()
+        let rendered: RenderedRequest
+        do {
+            rendered = try request(for: user)
+        } catch {
+            return ProbeSample(sentAt: sentAt, ok: false, failure: "\(error)")
+        }
+        do {
+            let response = try await transport.send(rendered.request)
+            let latency = clock.now() - sentAt
+            let unit = response.header(spec.unitHeader)
+            let failure = judge(response)
+            return ProbeSample(
+                sentAt: sentAt, latency: latency, status: response.status, unit: unit, ok: failure == nil,
+                failure: failure, timings: response.timings)
+        } catch {
+            return ProbeSample(
+                sentAt: sentAt, latency: clock.now() - sentAt, ok: false, failure: error.kind.rawValue.replacingUnderscores,
+                timings: error.timings)
+        }
+    }
+
+    /// Nil when the answer meets the success criteria, else why not.
+    public func judge(_ response: HTTPResponse) -> String? {
+        let criteria = spec.success
+        if !criteria.status.contains(response.status) { return "status \(response.status)" }
+        for (name, expected) in criteria.headers.sorted(by: { $0.key < $1.key }) {
+            let actual = response.header(name)
+            if actual != expected { return "header \(name) is \(actual ?? "missing"), expected \(expected)" }
+        }
+        let body = response.bodyText
+        for needle in criteria.bodyContains where !body.contains(needle) {
+            return "body lacks \(needle)"
+        }
+        return nil
+    }
+}
+
+extension String {
+    var replacingUnderscores: String { String(map { $0 == "_" ? " " : $0 }) }
+}

@@ -1,0 +1,42 @@
+/// What the runner tells the person watching, as it happens.
+public enum RunEvent: Sendable {
+    case phaseStarted(String)
+    case note(String)
+    case problem(String)
+    /// A user's probes changed: now failing, recovered, or served by another unit.
+    case userChanged(TestUser, ProbeSample)
+}
+
+/// Receives run events (the terminal in the CLI; a list in tests).
+public protocol RunReporter: Sendable {
+    func report(_ event: RunEvent)
+}
+
+/// Everything the runner needs from the outside world, behind protocols.
+public struct RunEnvironment: Sendable {
+    public var transport: any HTTPTransport
+    public var faults: any FaultDriver
+    public var clock: any RunClock
+    /// Wall-clock time (ISO 8601, UTC, milliseconds) of an offset on `clock`.
+    public var wallClock: @Sendable (Duration) -> String
+    public var environment: @Sendable (String) -> String?
+    /// Reads a secret file (the control plane's token).
+    public var readFile: @Sendable (String) throws -> String
+    public var reporter: any RunReporter
+    public var runId: String
+
+    public init(
+        transport: any HTTPTransport, faults: any FaultDriver, clock: any RunClock,
+        wallClock: @escaping @Sendable (Duration) -> String, environment: @escaping @Sendable (String) -> String?,
+        readFile: @escaping @Sendable (String) throws -> String, reporter: any RunReporter, runId: String
+    ) {
+        self.transport = transport
+        self.faults = faults
+        self.clock = clock
+        self.wallClock = wallClock
+        self.environment = environment
+        self.readFile = readFile
+        self.reporter = reporter
+        self.runId = runId
+    }
+}

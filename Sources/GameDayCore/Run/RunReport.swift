@@ -1,0 +1,177 @@
+/// Turns what the run recorded into verdicts and the archived result.
+struct RunReport {
+    let drill: Drill
+    let target: Target
+    let env: RunEnvironment
+
+    func build(journal: RunJournal, samples: [Int: [ProbeSample]], startedAt: String) async -> RunResult {
+        let end = env.clock.now()
+        await journal.end(at: end)
+        let marks = await journal.marks
+        var verdicts = await journal.verdicts
+        let window = drill.recovery?.window ?? .consecutive(5)
+
+        // Per user: impact from the first fault until the faults were reverted.
+        var impacts: [Int: UserImpact] = [:]
+        if let fault = marks.fault {
+            for user in drill.users {
+                impacts[user.id] = ImpactAnalysis.analyse(
+                    samples[user.id] ?? [], from: fault, until: marks.reverted, window: window, recoveryUnit: user.recoversOn)
+            }
+        }
+        let recovering = drill.users.filter { $0.impact == .fail || $0.recoversOn != nil }
+        let impactedUsers = recovering.filter { impacts[$0.id]?.firstFailure != nil }
+
+        // The design's timeline: each moment is when the last impacted user reached it.
+        var timeline = TimelineRecord()
+        timeline.fault = moment(marks.fault)
+        let detect = impactedUsers.compactMap { impacts[$0.id]?.firstFailure }.min()
+        timeline.detect = moment(detect)
+        timeline.cutoverStart = moment(marks.cutoverStart)
+        timeline.cutoverDone = moment(marks.cutoverDone)
+        let allRecovered = !impactedUsers.isEmpty && impactedUsers.allSatisfy { impacts[$0.id]?.recovered != nil }
+        let firstOk = impactedUsers.compactMap { impacts[$0.id]?.firstOk }.max()
+        let recovered = allRecovered ? impactedUsers.compactMap { impacts[$0.id]?.recovered }.max() : nil
+        let confirmed = allRecovered ? impactedUsers.compactMap { impacts[$0.id]?.confirmed }.max() : nil
+        timeline.firstOk = moment(impactedUsers.allSatisfy { impacts[$0.id]?.firstOk != nil } ? firstOk : nil)
+        timeline.recovered = moment(recovered)
+        timeline.confirmed = moment(confirmed)
+        timeline.reverted = moment(marks.reverted)
+
+        var rto: RTORecord?
+        if let recovery = drill.recovery {
+            var record = RTORecord(goalMs: recovery.rto.milliseconds, met: false, window: recovery.window.description)
+            if let fault = marks.fault, let recovered {
+                let breakdown = RTOBreakdown.measure(
+                    fault: fault, detect: detect, cutoverStart: marks.cutoverStart, cutoverDone: marks.cutoverDone,
+                    recovered: recovered)
+                record.measuredMs = breakdown.measured.milliseconds
+                record.met = breakdown.measured <= recovery.rto
+                record.detectMs = breakdown.detect?.milliseconds
+                record.decideMs = breakdown.decide?.milliseconds
+                record.switchMs = breakdown.switchOver?.milliseconds
+                record.convergeMs = breakdown.converge?.milliseconds
+            }
+            rto = record
+        }
+
+        let reached = marks.fault != nil
+        if reached {
+            verdicts += await outcomeVerdicts(journal: journal, impacts: impacts, samples: samples, rto: rto, marks: marks)
+        }
+
+        let users = drill.users.map { user in
+            userRecord(user, samples: samples[user.id] ?? [], impact: impacts[user.id], marks: marks)
+        }
+
+        var outcome: RunOutcome = verdicts.contains { $0.status == .fail } ? .fail : .pass
+        if let forced = await journal.outcomeOverride, forced != .fail { outcome = forced }
+        if outcome == .pass, !reached { outcome = .error }
+        var reason = await journal.reason
+        if reason == nil, outcome == .fail {
+            reason = verdicts.filter { $0.status == .fail }.map { "\($0.name): \($0.message)" }.joined(separator: "; ")
+        }
+
+        return RunResult(
+            runId: env.runId, drill: .init(name: drill.name, file: drill.file), target: .init(name: target.name, file: target.file),
+            startedAt: startedAt, endedAt: env.wallClock(end), durationMs: end.milliseconds, outcome: outcome,
+            exitCode: outcome.exitCode, reason: reason, verdicts: verdicts, phases: await journal.phases,
+            timeline: timeline, rto: rto, users: users,
+            faults: (await journal.faultRecords).values.sorted { ($0.appliedMs ?? .infinity, $0.plan.name) < ($1.appliedMs ?? .infinity, $1.plan.name) },
+            cutover: (await journal.cutover).map(CutoverArchive.init), cutback: (await journal.cutback).map(CutoverArchive.init),
+            probeIntervalMs: drill.probe.interval.milliseconds)
+    }
+
+    private func outcomeVerdicts(
+        journal: RunJournal, impacts: [Int: UserImpact], samples: [Int: [ProbeSample]], rto: RTORecord?, marks: TimelineMarks
+    ) async -> [Verdict] {
+        var verdicts: [Verdict] = []
+        let stoppedEarly = await journal.reason
+
+        // Impact as expected.
+        let expectedFailing = drill.users.filter { $0.impact == .fail }
+        if !expectedFailing.isEmpty {
+            let missing = expectedFailing.filter { impacts[$0.id]?.firstFailure == nil }
+            verdicts.append(
+                missing.isEmpty
+                    ? Verdict("impact", .pass, expectedFailing.map { "user \($0.id) failed from \(DrillRunner.ms(impacts[$0.id]!.firstFailure!))" }.joined(separator: ", "))
+                    : Verdict("impact", .fail, "expected to fail but never did: " + missing.map { "user \($0.id)" }.joined(separator: ", ") + " (the fault did not hit what the drill thinks it hits)"))
+        }
+
+        // Blast radius: users expected unaffected never fail, from the first fault to the end of the run.
+        let unaffected = drill.users.filter { $0.impact == .none }
+        if !unaffected.isEmpty, let fault = marks.fault {
+            var hurt: [String] = []
+            for user in unaffected {
+                let failures = (samples[user.id] ?? []).filter { $0.sentAt >= fault && !$0.ok }
+                if let first = failures.first {
+                    hurt.append("user \(user.id) failed \(failures.count) time(s) from \(DrillRunner.ms(first.sentAt)) (\(first.failure ?? "failed"))")
+                }
+            }
+            verdicts.append(
+                hurt.isEmpty
+                    ? Verdict("blast_radius", .pass, "\(unaffected.map { "user \($0.id)" }.joined(separator: ", ")) never failed")
+                    : Verdict("blast_radius", .fail, hurt.joined(separator: "; ")))
+        }
+
+        // Cut-over.
+        if drill.cutover != nil {
+            if let record = await journal.cutover {
+                verdicts.append(
+                    record.succeeded
+                        ? Verdict("cutover", .pass, "cut-over \(record.id ?? "") done in \(DurationText.format((record.doneAt ?? .zero) - (record.startedAt ?? .zero)))")
+                        : Verdict("cutover", .fail, record.error ?? "the cut-over did not complete"))
+            } else {
+                verdicts.append(Verdict("cutover", .skipped, "not reached: \(stoppedEarly ?? "the run stopped earlier")"))
+            }
+        }
+
+        // Recovery within the RTO.
+        if let recovery = drill.recovery, let rto {
+            if let measured = rto.measuredMs {
+                let text = "RTO \(Self.format(measured)) against a goal of \(DurationText.format(recovery.rto))"
+                verdicts.append(rto.met ? Verdict("recovery", .pass, text) : Verdict("recovery", .fail, "\(text): the goal was missed by \(Self.format(measured - rto.goalMs))"))
+            } else if await journal.cutover == nil {
+                verdicts.append(Verdict("recovery", .skipped, "not reached: \(stoppedEarly ?? "no cut-over")"))
+            } else {
+                let waiting = drill.users.filter { ($0.impact == .fail || $0.recoversOn != nil) && impacts[$0.id]?.recovered == nil }
+                    .map { user in "user \(user.id)" + (user.recoversOn.map { " on \($0)" } ?? "") }
+                verdicts.append(
+                    Verdict("recovery", .fail, "not recovered (\(recovery.window)) within \(DurationText.format(recovery.timeout)): \(waiting.joined(separator: ", "))"))
+            }
+        }
+
+        // Rollback: every fault reverted, routing cut back, steady state back.
+        var problems: [String] = []
+        for record in (await journal.faultRecords).values where record.state == "revert-failed" || record.state == "applied" {
+            problems.append("fault \(record.plan.name) not reverted: \(record.revert ?? "no revert ran")")
+        }
+        if let cutback = await journal.cutback, !cutback.succeeded { problems.append("cut-back failed: \(cutback.error ?? "")") }
+        let steady = await journal.rollbackSteadyProblem
+        if let steady, !steady.isEmpty { problems.append("steady state not back: \(steady)") }
+        let reverted = (await journal.faultRecords).values.filter { $0.state == "reverted" }.count
+        verdicts.append(
+            problems.isEmpty
+                ? Verdict("rollback", .pass, "\(reverted) fault(s) reverted" + (await journal.cutback != nil ? ", routing cut back" : "") + (steady == "" ? ", steady state back" : ""))
+                : Verdict("rollback", .fail, problems.joined(separator: "; ")))
+        return verdicts
+    }
+
+    private func userRecord(_ user: TestUser, samples: [ProbeSample], impact: UserImpact?, marks: TimelineMarks) -> UserRecord {
+        let before = marks.fault.map { fault in samples.last { $0.sentAt < fault && $0.ok }?.unit } ?? samples.last?.unit
+        let after = marks.reverted.map { end in samples.last { $0.sentAt < end }?.unit } ?? samples.last?.unit
+        return UserRecord(
+            id: user.id, name: user.name, home: user.home ?? target.routing.unit(for: user.id), expectedImpact: user.impact.rawValue,
+            recoversOn: user.recoversOn, servedBefore: before ?? nil, servedAfter: after ?? nil,
+            impacted: (impact?.failures ?? 0) > 0, failures: impact?.failures ?? 0, samplesDuringFault: impact?.samples ?? 0,
+            samples: samples.count, firstFailureMs: impact?.firstFailure?.milliseconds, firstOkMs: impact?.firstOk?.milliseconds,
+            recoveredMs: impact?.recovered?.milliseconds, confirmedMs: impact?.confirmed?.milliseconds,
+            timeline: TimelineSegment.segments(of: samples))
+    }
+
+    private func moment(_ offset: Duration?) -> TimelineMoment? {
+        offset.map { TimelineMoment(ms: $0.milliseconds, at: env.wallClock($0)) }
+    }
+
+    static func format(_ ms: Double) -> String { DurationText.format(.milliseconds(ms)) }
+}

@@ -1,0 +1,206 @@
+/// How a run ended, and the exit code that tells CI.
+public enum RunOutcome: String, Sendable, Codable, CaseIterable {
+    /// Every verdict passed.
+    case pass
+    /// At least one verdict failed.
+    case fail
+    /// The drill or target file (or the arguments) were invalid.
+    case invalid
+    /// The run could not start or go on: target unreachable, a process missing, a fault that would not apply.
+    case error
+    /// Stopped by Ctrl-C or SIGTERM; every fault was still reverted.
+    case aborted
+
+    /// The documented exit code (see the README).
+    public var exitCode: Int32 {
+        switch self {
+        case .pass: 0
+        case .fail: 1
+        case .invalid: 2
+        case .error: 3
+        case .aborted: 4
+        }
+    }
+}
+
+/// One verdict of the run: passed, failed, or not reached.
+public struct Verdict: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Codable { case pass, fail, skipped }
+
+    public var name: String
+    public var status: Status
+    public var message: String
+
+    public init(_ name: String, _ status: Status, _ message: String) {
+        self.name = name
+        self.status = status
+        self.message = message
+    }
+}
+
+/// A phase of the run, with when it started and ended.
+public struct PhaseRecord: Sendable, Hashable, Codable {
+    public var name: String
+    public var startedMs: Double
+    public var endedMs: Double?
+    public var outcome: String
+
+    enum CodingKeys: String, CodingKey { case name, startedMs = "started_ms", endedMs = "ended_ms", outcome }
+}
+
+/// A moment on the timeline: offset from the run's start, and the wall-clock time.
+public struct TimelineMoment: Sendable, Hashable, Codable {
+    public var ms: Double
+    public var at: String
+
+    public init(ms: Double, at: String) {
+        self.ms = ms
+        self.at = at
+    }
+}
+
+/// The design's timeline: `T_fault` → … → `T_confirmed`; absent moments were not reached.
+public struct TimelineRecord: Sendable, Hashable, Codable {
+    public var fault: TimelineMoment?
+    public var detect: TimelineMoment?
+    public var cutoverStart: TimelineMoment?
+    public var cutoverDone: TimelineMoment?
+    public var firstOk: TimelineMoment?
+    public var recovered: TimelineMoment?
+    public var confirmed: TimelineMoment?
+    public var reverted: TimelineMoment?
+
+    enum CodingKeys: String, CodingKey {
+        case fault, detect, cutoverStart = "cutover_start", cutoverDone = "cutover_done", firstOk = "first_ok",
+            recovered, confirmed, reverted
+    }
+}
+
+/// RTO goal, measurement and breakdown, in milliseconds.
+public struct RTORecord: Sendable, Hashable, Codable {
+    public var goalMs: Double
+    public var measuredMs: Double?
+    public var met: Bool
+    public var detectMs: Double?
+    public var decideMs: Double?
+    public var switchMs: Double?
+    public var convergeMs: Double?
+    public var window: String
+
+    enum CodingKeys: String, CodingKey {
+        case goalMs = "goal_ms", measuredMs = "measured_ms", met, detectMs = "detect_ms", decideMs = "decide_ms",
+            switchMs = "switch_ms", convergeMs = "converge_ms", window
+    }
+}
+
+/// One test user's story in the run.
+public struct UserRecord: Sendable, Hashable, Codable {
+    public var id: Int
+    public var name: String
+    public var home: String?
+    public var expectedImpact: String
+    public var recoversOn: String?
+    public var servedBefore: String?
+    public var servedAfter: String?
+    public var impacted: Bool
+    public var failures: Int
+    public var samplesDuringFault: Int
+    public var samples: Int
+    public var firstFailureMs: Double?
+    public var firstOkMs: Double?
+    public var recoveredMs: Double?
+    public var confirmedMs: Double?
+    public var timeline: [TimelineSegment]
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, home, expectedImpact = "expected_impact", recoversOn = "recovers_on",
+            servedBefore = "served_before", servedAfter = "served_after", impacted, failures,
+            samplesDuringFault = "samples_during_fault", samples, firstFailureMs = "first_failure_ms",
+            firstOkMs = "first_ok_ms", recoveredMs = "recovered_ms", confirmedMs = "confirmed_ms", timeline
+    }
+}
+
+/// A fault as applied and reverted in the run.
+public struct FaultRecord: Sendable, Hashable, Codable {
+    public var plan: FaultPlan
+    public var pids: [Int32]
+    public var commands: [[String]]
+    public var effect: String?
+    public var appliedMs: Double?
+    public var revertedMs: Double?
+    /// `reverted`, `failed`, `not-applied`.
+    public var state: String
+    public var revert: String?
+
+    enum CodingKeys: String, CodingKey {
+        case plan, pids, commands, effect, appliedMs = "applied_ms", revertedMs = "reverted_ms", state, revert
+    }
+}
+
+/// A cut-over or cut-back as archived.
+public struct CutoverArchive: Sendable, Hashable, Codable {
+    public struct State: Sendable, Hashable, Codable {
+        public var ms: Double
+        public var state: String
+    }
+
+    public var request: RequestRecord?
+    public var status: Int?
+    public var id: String?
+    public var startedMs: Double?
+    public var doneMs: Double?
+    public var states: [State]
+    public var succeeded: Bool
+    public var error: String?
+
+    enum CodingKeys: String, CodingKey {
+        case request, status, id, startedMs = "started_ms", doneMs = "done_ms", states, succeeded, error
+    }
+
+    public init(_ record: CutoverRecord) {
+        request = record.request
+        status = record.status
+        id = record.id
+        startedMs = record.startedAt?.milliseconds
+        doneMs = record.doneAt?.milliseconds
+        states = record.states.map { State(ms: $0.at.milliseconds, state: $0.state) }
+        succeeded = record.succeeded
+        error = record.error
+    }
+}
+
+/// The archived result of one run (`result.json`).
+public struct RunResult: Sendable, Hashable, Codable {
+    public static let schemaVersion = 1
+
+    public struct FileRef: Sendable, Hashable, Codable {
+        public var name: String
+        public var file: String
+    }
+
+    public var schemaVersion = RunResult.schemaVersion
+    public var runId: String
+    public var drill: FileRef
+    public var target: FileRef
+    public var startedAt: String
+    public var endedAt: String?
+    public var durationMs: Double?
+    public var outcome: RunOutcome
+    public var exitCode: Int32
+    public var reason: String?
+    public var verdicts: [Verdict] = []
+    public var phases: [PhaseRecord] = []
+    public var timeline = TimelineRecord()
+    public var rto: RTORecord?
+    public var users: [UserRecord] = []
+    public var faults: [FaultRecord] = []
+    public var cutover: CutoverArchive?
+    public var cutback: CutoverArchive?
+    public var probeIntervalMs: Double
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version", runId = "run_id", drill, target, startedAt = "started_at",
+            endedAt = "ended_at", durationMs = "duration_ms", outcome, exitCode = "exit_code", reason, verdicts,
+            phases, timeline, rto, users, faults, cutover, cutback, probeIntervalMs = "probe_interval_ms"
+    }
+}

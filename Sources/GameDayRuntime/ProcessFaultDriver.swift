@@ -1,0 +1,105 @@
+import Foundation
+import GameDayCore
+
+/// Applies process faults on this host: finds the service's process, signals it
+/// with `kill`, proves the signal took effect, and reverts by the service's restart command.
+public struct ProcessFaultDriver: FaultDriver {
+    public let executor: any CommandExecutor
+    public let processes: ProcessTable
+    /// How long a signalled process may take to die (or stop) before the injection counts as failed.
+    public var effectTimeout: Duration = .seconds(3)
+    /// How long a restart command may run.
+    public var restartTimeout: Duration = .seconds(60)
+
+    public init(executor: any CommandExecutor = LocalExecutor(), processes: ProcessTable = ProcessTable()) {
+        self.executor = executor
+        self.processes = processes
+    }
+
+    public func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan {
+        let service = target.unit(named: fault.unit)?.service(named: fault.service)
+        switch fault.action {
+        case .killProcess(let signal, let restart):
+            return FaultPlan(
+                name: fault.name, kind: "kill-process", unit: fault.unit, service: fault.service, executor: executor.name,
+                locate: service?.process.map(ProcessTable.describe) ?? "no process locator",
+                apply: Self.killCommand(signal: signal, pids: ["<pid>"]),
+                revert: restart ? service?.restart : nil,
+                proof: signal.number == SIGSTOP ? "the process is stopped (state T)" : "the process is gone")
+        }
+    }
+
+    public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String {
+        let pids = try processes.find(try locator(fault, target))
+        return "found process \(pids.map(String.init).joined(separator: ", ")) for \(fault.unit)/\(fault.service)"
+    }
+
+    public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
+        switch fault.action {
+        case .killProcess(let signal, _):
+            let pids = try processes.find(try locator(fault, target))
+            let command = Self.killCommand(signal: signal, pids: pids.map(String.init))
+            let output: CommandOutput
+            do {
+                output = try await executor.run(command, timeout: .seconds(10))
+            } catch {
+                throw FaultError("\(command.joined(separator: " ")) could not run: \(error.message)")
+            }
+            guard output.exitCode == 0 else {
+                throw FaultError("\(command.joined(separator: " ")) failed (exit \(output.exitCode)): \(output.lastLine)")
+            }
+            let stop = signal.number == SIGSTOP
+            let deadline = ContinuousClock.now + effectTimeout
+            var pending = pids
+            while !pending.isEmpty, ContinuousClock.now < deadline {
+                pending = pending.filter { stop ? processes.state(of: $0) != "T" : processes.isAlive($0) }
+                if !pending.isEmpty { try? await Task.sleep(for: .milliseconds(5)) }
+            }
+            guard pending.isEmpty else {
+                throw FaultError("process \(pending.map(String.init).joined(separator: ", ")) still \(stop ? "running" : "alive") \(DurationText.format(effectTimeout)) after \(signal)")
+            }
+            let effect = "\(signal) sent to \(pids.map(String.init).joined(separator: ", ")); " + (stop ? "stopped" : "gone")
+            return AppliedFault(spec: fault, plan: plan(fault, in: target), pids: pids, commands: [command], effect: effect)
+        }
+    }
+
+    public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
+        switch applied.spec.action {
+        case .killProcess(let signal, let restart):
+            if signal.number == SIGSTOP {
+                let command = Self.killCommand(signal: SignalName("CONT")!, pids: applied.pids.map(String.init))
+                _ = try? await executor.run(command, timeout: .seconds(10))
+                return "SIGCONT sent to \(applied.pids.map(String.init).joined(separator: ", "))"
+            }
+            guard restart, let command = applied.plan.revert else { return "no restart asked for" }
+            let output: CommandOutput
+            do {
+                output = try await executor.run(command, timeout: restartTimeout)
+            } catch {
+                throw FaultError("the restart command could not run: \(error.message)")
+            }
+            guard output.exitCode == 0, !output.timedOut else {
+                throw FaultError(
+                    "the restart command \(output.timedOut ? "timed out" : "failed with exit \(output.exitCode)"): \(output.lastLine); "
+                        + "start \(applied.spec.unit)/\(applied.spec.service) by hand with: \(command.joined(separator: " "))")
+            }
+            let pids = try processes.find(try locator(applied.spec, target))
+            return "restarted as process \(pids.map(String.init).joined(separator: ", "))"
+        }
+    }
+
+    private func locator(_ fault: FaultSpec, _ target: Target) throws(FaultError) -> ProcessLocator {
+        guard let service = target.unit(named: fault.unit)?.service(named: fault.service) else {
+            throw FaultError("the target has no service \(fault.service) in unit \(fault.unit)")
+        }
+        guard let locator = service.process else {
+            throw FaultError("the target does not say how to find the process of \(fault.unit)/\(fault.service) (process:)")
+        }
+        return locator
+    }
+
+    /// `kill -s KILL 1234`: the signal by name, validated pids only.
+    public static func killCommand(signal: SignalName, pids: [String]) -> [String] {
+        ["kill", "-s", signal.name] + pids
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import GameDayCore
+
+/// Reads this host's processes from `/proc`.
+public struct ProcessTable: Sendable {
+    public let root: String
+
+    public init(root: String = "/proc") { self.root = root }
+
+    /// The state letter of `pid` (`R`, `S`, `T` stopped, `Z` zombie), or nil when it does not exist.
+    public func state(of pid: Int32) -> Character? {
+        guard let stat = try? String(contentsOfFile: "\(root)/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        return stat[stat.index(after: close)...].first { !$0.isWhitespace }
+    }
+
+    /// Whether `pid` is a live process (a zombie is not).
+    public func isAlive(_ pid: Int32) -> Bool {
+        guard let state = state(of: pid) else { return false }
+        return state != "Z" && state != "X"
+    }
+
+    public func commandLine(of pid: Int32) -> String? {
+        guard let data = FileManager.default.contents(atPath: "\(root)/\(pid)/cmdline"), !data.isEmpty else { return nil }
+        return String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+    }
+
+    public func name(of pid: Int32) -> String? {
+        (try? String(contentsOfFile: "\(root)/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Every pid on the host.
+    public func pids() -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap { Int32($0) }.sorted()
+    }
+
+    /// The processes a locator names, never this process or its ancestors.
+    public func find(_ locator: ProcessLocator) throws(FaultError) -> [Int32] {
+        let found: [Int32]
+        switch locator {
+        case .pidFile(let path):
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw FaultError("the pid file \(path) cannot be read (is the service running?)")
+            }
+            guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 else {
+                throw FaultError("the pid file \(path) does not hold a process id")
+            }
+            found = isAlive(pid) ? [pid] : []
+            if found.isEmpty { throw FaultError("the pid file \(path) names process \(pid), which is not running") }
+        case .name(let name):
+            found = pids().filter { self.name(of: $0) == name && isAlive($0) }
+        case .commandLine(let fragment):
+            found = pids().filter { (commandLine(of: $0)?.contains(fragment) ?? false) && isAlive($0) }
+        case .port(let port):
+            found = listeners(on: port)
+        }
+        let own = Set(ancestors())
+        let result = found.filter { !own.contains($0) }
+        guard !result.isEmpty else { throw FaultError("no running process matches \(Self.describe(locator))") }
+        return result
+    }
+
+    /// This process and its ancestors: never targets of a fault.
+    public func ancestors() -> [Int32] {
+        var chain: [Int32] = []
+        var pid = getpid()
+        while pid > 1, chain.count < 64 {
+            chain.append(pid)
+            guard let stat = try? String(contentsOfFile: "\(root)/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { break }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 1, let parent = Int32(fields[1]) else { break }
+            pid = parent
+        }
+        return chain
+    }
+
+    /// Processes holding a TCP socket listening on `port`.
+    public func listeners(on port: Int) -> [Int32] {
+        var inodes: Set<String> = []
+        for table in ["\(root)/net/tcp", "\(root)/net/tcp6"] {
+            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ")
+                // sl local_address rem_address st tx:rx tr:tm retrnsmt uid timeout inode
+                guard fields.count > 9, fields[3] == "0A",
+                    let colon = fields[1].lastIndex(of: ":"),
+                    Int(fields[1][fields[1].index(after: colon)...], radix: 16) == port
+                else { continue }
+                inodes.insert(String(fields[9]))
+            }
+        }
+        guard !inodes.isEmpty else { return [] }
+        return pids().filter { pid in
+            let fdDirectory = "\(root)/\(pid)/fd"
+            guard let fds = try? FileManager.default.contentsOfDirectory(atPath: fdDirectory) else { return false }
+            return fds.contains { fd in
+                guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fdDirectory)/\(fd)"),
+                    link.hasPrefix("socket:[")
+                else { return false }
+                return inodes.contains(String(link.dropFirst(8).dropLast()))
+            }
+        }
+    }
+
+    public static func describe(_ locator: ProcessLocator) -> String {
+        switch locator {
+        case .pidFile(let path): "pid file \(path)"
+        case .name(let name): "process name '\(name)'"
+        case .commandLine(let fragment): "command line containing '\(fragment)'"
+        case .port(let port): "a listener on TCP port \(port)"
+        }
+    }
+}

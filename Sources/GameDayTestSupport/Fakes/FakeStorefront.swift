@@ -1,0 +1,108 @@
+import Foundation
+import GameDayCore
+import Synchronization
+
+/// An in-memory two-unit storefront and control plane behind `HTTPTransport`,
+/// for unit tests of the runner's logic. The lab is the real thing; this is not.
+public final class FakeStorefront: HTTPTransport {
+    public struct State: Sendable {
+        public var brokenUnits: Set<String> = []
+        public var overrides: [Int: String] = [:]
+        public var cutovers = 0
+        /// Statuses the control plane answers `POST /v1/cutovers` with; 202 when nil.
+        public var cutoverStatus: Int?
+        /// Body of the cut-over answer, when it should be something odd.
+        public var cutoverBody: String?
+        /// The state the status URL reports; "done" when nil.
+        public var pollState: String?
+        /// Users whose probes fail whatever their unit (to breach the blast radius).
+        public var alwaysFailing: Set<Int> = []
+        public var requests: [String] = []
+    }
+
+    public static let gateway = "http://gateway.test"
+    public static let controlPlane = "http://control-plane.test"
+    public let state = Mutex(State())
+    public let rule: RoutingRule
+
+    public init(rule: RoutingRule = .storefront) { self.rule = rule }
+
+    public func send(_ request: HTTPRequest) async throws(HTTPTransportError) -> HTTPResponse {
+        state.withLock { $0.requests.append("\(request.method) \(request.url)") }
+        if request.url.hasPrefix(Self.gateway) { return probe(request) }
+        if request.url.hasPrefix(Self.controlPlane) { return control(request) }
+        throw HTTPTransportError(kind: .connectionRefused, message: "connection refused (\(request.url))")
+    }
+
+    private func probe(_ request: HTTPRequest) -> HTTPResponse {
+        guard let idText = request.url.split(separator: "=").last, let id = Int(idText) else {
+            return HTTPResponse(status: 400)
+        }
+        return state.withLock { state in
+            let unit = state.overrides[id] ?? rule.unit(for: id) ?? "none"
+            let status = state.brokenUnits.contains(unit) || state.alwaysFailing.contains(id) ? 503 : 200
+            return HTTPResponse(status: status, headers: [("X-Unit", unit)], body: Array("{\"unit\":\"\(unit)\"}".utf8))
+        }
+    }
+
+    private func control(_ request: HTTPRequest) -> HTTPResponse {
+        let path = String(request.url.dropFirst(Self.controlPlane.count))
+        let authorised = request.headers.contains { $0.name == "Authorization" && $0.value == "Bearer s3cret" }
+        if path.hasPrefix("/v1"), !authorised { return HTTPResponse(status: 401, body: Array("{\"error\":\"unauthorized\"}".utf8)) }
+        return state.withLock { state in
+            switch (request.method, path) {
+            case ("POST", "/v1/cutovers"):
+                if let status = state.cutoverStatus { return HTTPResponse(status: status, body: Array((state.cutoverBody ?? "").utf8)) }
+                state.cutovers += 1
+                if let body = state.cutoverBody { return HTTPResponse(status: 202, body: Array(body.utf8)) }
+                if state.pollState == nil { state.overrides[6000] = "hangzhou" }
+                return HTTPResponse(status: 202, body: Array("{\"id\":\"c-\(state.cutovers)\",\"state\":\"accepted\"}".utf8))
+            case ("POST", "/v1/cutback"):
+                state.overrides = [:]
+                return HTTPResponse(status: 202, body: Array("{\"id\":\"c-back\"}".utf8))
+            case ("GET", let p) where p.hasPrefix("/v1/cutovers/"):
+                return HTTPResponse(status: 200, body: Array("{\"state\":\"\(state.pollState ?? "done")\"}".utf8))
+            default:
+                return HTTPResponse(status: 200, body: Array("{}".utf8))
+            }
+        }
+    }
+}
+
+/// Breaks and mends units of a `FakeStorefront`, standing in for real faults.
+public final class FakeFaultDriver: FaultDriver {
+    public let storefront: FakeStorefront
+    public let failApply: Bool
+    public let failRevert: Bool
+    public let log = Mutex<[String]>([])
+
+    public init(storefront: FakeStorefront, failApply: Bool = false, failRevert: Bool = false) {
+        self.storefront = storefront
+        self.failApply = failApply
+        self.failRevert = failRevert
+    }
+
+    public func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan {
+        FaultPlan(
+            name: fault.name, kind: "kill-process", unit: fault.unit, service: fault.service, executor: "fake",
+            locate: "fake", apply: ["break", fault.unit], revert: ["mend", fault.unit], proof: "fake")
+    }
+
+    public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String { "found fake" }
+
+    public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
+        log.withLock { $0.append("apply \(fault.name)") }
+        if failApply { throw FaultError("the fake fault would not apply") }
+        _ = storefront.state.withLock { $0.brokenUnits.insert(fault.unit) }
+        return AppliedFault(spec: fault, plan: plan(fault, in: target), pids: [42], commands: [["break", fault.unit]], effect: "broken")
+    }
+
+    public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
+        log.withLock { $0.append("revert \(applied.spec.name)") }
+        if failRevert { throw FaultError("the fake fault would not revert") }
+        _ = storefront.state.withLock { $0.brokenUnits.remove(applied.spec.unit) }
+        return "mended"
+    }
+
+    public var calls: [String] { log.withLock { $0 } }
+}

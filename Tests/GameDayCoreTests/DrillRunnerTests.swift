@@ -1,0 +1,218 @@
+import Foundation
+import GameDayCore
+import GameDayTestSupport
+import Testing
+
+/// The runner's phases and verdicts against an in-memory storefront (fakes for logic only;
+/// the end-to-end tests run the same drills against the real lab).
+@Suite struct DrillRunnerTests {
+    static let target = Target(
+        name: "fake", gatewayURL: FakeStorefront.gateway,
+        controlPlane: ControlPlaneTarget(url: FakeStorefront.controlPlane, token: .environment("FAKE_TOKEN")),
+        routing: .storefront, units: [])
+
+    static func drill(rto: Duration = .seconds(5), cutover: Bool = true, userImpact: ImpactExpectation = .fail) -> Drill {
+        let auth = [HeaderTemplate(name: "Authorization", value: "Bearer {{control_plane.token}}")]
+        return Drill(
+            name: "fake-drill",
+            probe: ProbeSpec(
+                interval: .milliseconds(10), timeout: .milliseconds(500),
+                request: RequestTemplate(url: "{{gateway.url}}/storefront?userId={{user.id}}")),
+            users: [
+                TestUser(id: 6000, home: "beijing", impact: userImpact, recoversOn: cutover ? "hangzhou" : nil),
+                TestUser(id: 50, home: "hangzhou", impact: .none),
+            ],
+            steadyState: SteadyStateSpec(duration: .milliseconds(100)),
+            faults: [FaultSpec(name: "product-down", unit: "beijing", service: "product", action: .killProcess(signal: SignalName("KILL")!, restart: true))],
+            observe: ObserveSpec(duration: .milliseconds(100), timeout: .seconds(2)),
+            cutover: cutover
+                ? CutoverSpec(
+                    request: RequestTemplate(method: "POST", url: "{{control_plane.url}}/v1/cutovers", headers: auth), accept: [202], idField: "id",
+                    poll: PollSpec(request: RequestTemplate(url: "{{control_plane.url}}/v1/cutovers/{{cutover.id}}", headers: auth), interval: .milliseconds(10), timeout: .seconds(2)))
+                : nil,
+            recovery: cutover ? RecoverySpec(rto: rto, window: .consecutive(3), timeout: .seconds(3)) : nil,
+            rollback: RollbackSpec(
+                cutback: cutover ? CutoverSpec(request: RequestTemplate(method: "POST", url: "{{control_plane.url}}/v1/cutback", headers: auth)) : nil,
+                steadyState: .milliseconds(100)))
+    }
+
+    static func run(
+        _ drill: Drill, storefront: FakeStorefront = FakeStorefront(), faults: (any FaultDriver)? = nil,
+        token: String? = "s3cret"
+    ) async -> (RunResult, any FaultDriver, EventLog) {
+        let driver = faults ?? FakeFaultDriver(storefront: storefront)
+        let log = EventLog()
+        let clock = ContinuousRunClock()
+        let env = RunEnvironment(
+            transport: storefront, faults: driver, clock: clock, wallClock: { "t+\($0.milliseconds)" },
+            environment: { $0 == "FAKE_TOKEN" ? token : nil }, readFile: { _ in "" }, reporter: log, runId: "test")
+        let result = await DrillRunner(drill: drill, target: target, environment: env).run()
+        return (result, driver, log)
+    }
+
+    static func verdict(_ result: RunResult, _ name: String) -> Verdict.Status? {
+        result.verdicts.first { $0.name == name }?.status
+    }
+
+    @Test func aStrongDependencyDrillPassesAndMeasuresTheRTO() async throws {
+        let storefront = FakeStorefront()
+        let driver = FakeFaultDriver(storefront: storefront)
+        let (result, _, _) = await Self.run(Self.drill(), storefront: storefront, faults: driver)
+        #expect(result.outcome == .pass, "\(result.reason ?? "")")
+        #expect(result.exitCode == 0)
+        #expect(result.verdicts.map(\.name) == ["preflight", "steady_state", "faults_applied", "impact", "blast_radius", "cutover", "recovery", "rollback"])
+        #expect(result.verdicts.allSatisfy { $0.status == .pass })
+        #expect(driver.calls == ["apply product-down", "revert product-down"])
+        let user = try #require(result.users.first { $0.id == 6000 })
+        #expect(user.impacted)
+        #expect(user.servedBefore == "beijing")
+        #expect(user.servedAfter == "hangzhou")
+        let bystander = try #require(result.users.first { $0.id == 50 })
+        #expect(bystander.failures == 0)
+        let rto = try #require(result.rto)
+        let measured = try #require(rto.measuredMs)
+        #expect(rto.met)
+        // The breakdown adds up to the measurement.
+        let parts = [rto.detectMs, rto.decideMs, rto.switchMs, rto.convergeMs].compactMap { $0 }
+        #expect(parts.count == 4)
+        #expect(abs(parts.reduce(0, +) - measured) < 0.001)
+        let timeline = result.timeline
+        #expect(try #require(timeline.fault?.ms) <= (try #require(timeline.detect?.ms)))
+        #expect(try #require(timeline.cutoverStart?.ms) <= (try #require(timeline.cutoverDone?.ms)))
+        #expect(try #require(timeline.recovered?.ms) <= (try #require(timeline.confirmed?.ms)))
+        // The routing was cut back and the fault mended.
+        #expect(storefront.state.withLock { $0.overrides.isEmpty && $0.brokenUnits.isEmpty })
+        #expect(result.cutover?.request?.headers["Authorization"] == "Bearer ***")
+    }
+
+    @Test func anRTOThatCannotBeMetFailsTheRecoveryVerdictAndSaysByHowMuch() async throws {
+        let (result, _, _) = await Self.run(Self.drill(rto: .milliseconds(1)))
+        #expect(result.outcome == .fail)
+        #expect(result.exitCode == 1)
+        #expect(Self.verdict(result, "recovery") == .fail)
+        let message = try #require(result.verdicts.first { $0.name == "recovery" }?.message)
+        #expect(message.contains("against a goal of 1ms: the goal was missed by"))
+        #expect(result.reason?.contains("recovery:") == true)
+        #expect(Self.verdict(result, "rollback") == .pass)
+    }
+
+    @Test func aBreachedBlastRadiusAbortsAndRevertsAtOnce() async throws {
+        let storefront = FakeStorefront()
+        let driver = FakeFaultDriver(storefront: storefront)
+        // user 50 starts failing as soon as the fault is in: simulate with a fault that breaks hangzhou too.
+        let (result, _, _) = await Self.run(
+            Self.drill(), storefront: storefront,
+            faults: BreakEverythingDriver(storefront: storefront, inner: driver))
+        #expect(result.outcome == .fail)
+        #expect(result.reason?.hasPrefix("blast radius breached: user 50") == true)
+        #expect(Self.verdict(result, "blast_radius") == .fail)
+        #expect(Self.verdict(result, "cutover") == .skipped)
+        #expect(driver.calls == ["apply product-down", "revert product-down"])
+        #expect(storefront.state.withLock { $0.brokenUnits.isEmpty })
+    }
+
+    @Test func aFaultThatDoesNotApplyStopsTheRunWithNothingLeftApplied() async {
+        let storefront = FakeStorefront()
+        let driver = FakeFaultDriver(storefront: storefront, failApply: true)
+        let (result, _, _) = await Self.run(Self.drill(), storefront: storefront, faults: driver)
+        #expect(result.outcome == .error)
+        #expect(result.exitCode == 3)
+        #expect(result.reason == "fault product-down did not take effect: the fake fault would not apply")
+        #expect(driver.calls == ["apply product-down"])
+        #expect(result.faults.first?.state == "not-applied")
+    }
+
+    @Test func aFailedRevertFailsTheRollbackVerdictWithWhatToDo() async {
+        let storefront = FakeStorefront()
+        let driver = FakeFaultDriver(storefront: storefront, failRevert: true)
+        let (result, _, log) = await Self.run(Self.drill(), storefront: storefront, faults: driver)
+        #expect(result.outcome == .fail)
+        #expect(Self.verdict(result, "rollback") == .fail)
+        #expect(result.faults.first?.state == "revert-failed")
+        #expect(log.lines.contains("problem fault product-down NOT reverted: the fake fault would not revert"))
+    }
+
+    @Test func anUnhealthySteadyStateAppliesNoFault() async {
+        let storefront = FakeStorefront()
+        storefront.state.withLock { $0.alwaysFailing = [50] }
+        let driver = FakeFaultDriver(storefront: storefront)
+        let (result, _, _) = await Self.run(Self.drill(), storefront: storefront, faults: driver)
+        #expect(result.outcome == .fail)
+        #expect(Self.verdict(result, "steady_state") == .fail)
+        #expect(driver.calls.isEmpty)
+        #expect(result.reason?.hasPrefix("the steady state was not healthy: user 50 failed") == true)
+    }
+
+    @Test func aUserRoutedElsewhereThanTheRuleSaysStopsThePreflight() async {
+        let storefront = FakeStorefront()
+        storefront.state.withLock { $0.overrides = [6000: "hangzhou"] }
+        let driver = FakeFaultDriver(storefront: storefront)
+        let (result, _, _) = await Self.run(Self.drill(), storefront: storefront, faults: driver)
+        #expect(result.outcome == .error)
+        #expect(result.reason?.hasPrefix("user 6000 is served by hangzhou, but the routing rule sends it to beijing") == true)
+        #expect(driver.calls.isEmpty)
+    }
+
+    @Test func aMissingTokenStopsThePreflightAndSaysWhichVariable() async {
+        let storefront = FakeStorefront()
+        let driver = FakeFaultDriver(storefront: storefront)
+        let (result, _, _) = await Self.run(Self.drill(), storefront: storefront, faults: driver, token: nil)
+        #expect(result.outcome == .error)
+        #expect(result.reason == "the control plane token is read from the environment variable FAKE_TOKEN, which is not set: export it and run again")
+        #expect(driver.calls.isEmpty)
+    }
+
+    @Test func anExpectedImpactThatNeverComesFailsTheImpactVerdict() async {
+        // A weak dependency drill that wrongly expects beijing's user to fail.
+        let storefront = FakeStorefront()
+        let (result, _, _) = await Self.run(Self.drill(cutover: false), storefront: storefront, faults: NoOpDriver())
+        #expect(result.outcome == .fail)
+        #expect(Self.verdict(result, "impact") == .fail)
+    }
+
+    @Test func cancellingTheRunRevertsEveryFaultAndReportsAborted() async {
+        let storefront = FakeStorefront()
+        storefront.state.withLock { $0.pollState = "sync_wait" }  // the cut-over never finishes
+        let driver = FakeFaultDriver(storefront: storefront)
+        let task = Task { await Self.run(Self.drill(), storefront: storefront, faults: driver) }
+        while !driver.calls.contains("apply product-down") { try? await Task.sleep(for: .milliseconds(10)) }
+        try? await Task.sleep(for: .milliseconds(300))
+        task.cancel()
+        let (result, _, _) = await task.value
+        #expect(result.outcome == .aborted)
+        #expect(result.exitCode == 4)
+        #expect(driver.calls == ["apply product-down", "revert product-down"])
+        #expect(storefront.state.withLock { $0.brokenUnits.isEmpty })
+        #expect(result.faults.first?.state == "reverted")
+    }
+}
+
+/// Breaks every unit: a fault whose blast radius is larger than the drill thinks.
+struct BreakEverythingDriver: FaultDriver {
+    let storefront: FakeStorefront
+    let inner: FakeFaultDriver
+
+    func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan { inner.plan(fault, in: target) }
+    func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String { "ok" }
+    func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
+        let applied = try await inner.apply(fault, in: target)
+        _ = storefront.state.withLock { $0.brokenUnits.insert("hangzhou") }
+        return applied
+    }
+    func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
+        _ = storefront.state.withLock { $0.brokenUnits.remove("hangzhou") }
+        return try await inner.revert(applied, in: target)
+    }
+}
+
+/// A fault that does nothing at all.
+struct NoOpDriver: FaultDriver {
+    func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan {
+        FaultPlan(name: fault.name, kind: "noop", unit: fault.unit, service: fault.service, executor: "fake", locate: "-", apply: [], revert: nil, proof: "-")
+    }
+    func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String { "ok" }
+    func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
+        AppliedFault(spec: fault, plan: plan(fault, in: target), pids: [], commands: [], effect: "nothing")
+    }
+    func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String { "nothing" }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what gameday needs on a fresh Debian machine (idempotent; quiet when all is there).
+set -euo pipefail
+
+need=()
+dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || need+=(libcurl4-openssl-dev)
+command -v nft >/dev/null 2>&1 || need+=(nftables)
+command -v iptables >/dev/null 2>&1 || need+=(iptables)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v kill >/dev/null 2>&1 || need+=(procps)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+
+if [ ${#need[@]} -gt 0 ]; then
+    echo "setup: installing ${need[*]}" >&2
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if ! python3 -c 'import yaml, jsonschema' 2>/dev/null; then
+    echo "setup: installing PyYAML and jsonschema for the schema checks" >&2
+    python3 -m pip install -q pyyaml jsonschema
+fi
