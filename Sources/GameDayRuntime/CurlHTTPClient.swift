@@ -60,17 +60,15 @@ public struct CurlHTTPClient: HTTPTransport {
         headerList = curl_slist_append(headerList, "Expect:")
         _ = ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
 
-        let code: CURLcode
         if let body = request.body {
-            code = body.withUnsafeBufferPointer { buffer in
-                _ = ccurl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, buffer.count)
-                _ = ccurl_setopt_pointer(
-                    handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer([0])))
-                return curl_easy_perform(handle)
+            // COPYPOSTFIELDS: curl keeps its own copy, so no buffer has to outlive this call.
+            var bytes = body.isEmpty ? [UInt8(0)] : body
+            _ = ccurl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
+            bytes.withUnsafeMutableBytes { buffer in
+                _ = ccurl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, buffer.baseAddress)
             }
-        } else {
-            code = curl_easy_perform(handle)
         }
+        let code = curl_easy_perform(handle)
 
         let timings = Self.timings(of: handle)
         guard code == CURLE_OK else {

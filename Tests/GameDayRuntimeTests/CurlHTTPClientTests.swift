@@ -1,0 +1,70 @@
+import Foundation
+import GameDayCore
+import GameDayRuntime
+import Testing
+
+/// libcurl against real sockets on loopback.
+@Suite struct CurlHTTPClientTests {
+    @Test func getsStatusHeadersBodyAndTimings() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        try "hello".write(toFile: scratch.path("index.txt"), atomically: true, encoding: .utf8)
+        let port = Scratch.freePort()
+        try scratch.start(["python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory", scratch.directory, "\(port)"])
+        #expect(await Scratch.eventually { !ProcessTable().listeners(on: port).isEmpty })
+
+        let response = try await CurlHTTPClient().send(HTTPRequest(url: "http://127.0.0.1:\(port)/index.txt"))
+        #expect(response.status == 200)
+        #expect(response.bodyText == "hello")
+        #expect(response.header("content-length") == "5")
+        #expect(response.timings.total >= response.timings.connect)
+        #expect(response.timings.total > .zero)
+    }
+
+    @Test func aClosedPortIsConnectionRefused() async {
+        let port = Scratch.freePort()
+        do {
+            _ = try await CurlHTTPClient().send(HTTPRequest(url: "http://127.0.0.1:\(port)/"))
+            Issue.record("expected a transport error")
+        } catch {
+            #expect(error.kind == .connectionRefused)
+        }
+    }
+
+    @Test func aServerThatNeverAnswersTimesOut() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let port = Scratch.freePort()
+        try scratch.start(["python3", "-c", "import socket,time; s=socket.socket(); s.bind(('127.0.0.1', \(port))); s.listen(); c=s.accept(); time.sleep(60)"])
+        #expect(await Scratch.eventually { !ProcessTable().listeners(on: port).isEmpty })
+        do {
+            _ = try await CurlHTTPClient().send(HTTPRequest(url: "http://127.0.0.1:\(port)/", timeout: .milliseconds(300)))
+            Issue.record("expected a timeout")
+        } catch {
+            #expect(error.kind == .timeout)
+        }
+    }
+
+    @Test func sendsMethodHeadersAndBody() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let port = Scratch.freePort()
+        let echo = """
+            import http.server, json
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_POST(self):
+                    body = self.rfile.read(int(self.headers['Content-Length'])).decode()
+                    out = json.dumps({'method': self.command, 'auth': self.headers['Authorization'], 'body': body}).encode()
+                    self.send_response(202); self.send_header('X-Echo', 'yes'); self.end_headers(); self.wfile.write(out)
+                def log_message(self, *a): pass
+            http.server.HTTPServer(('127.0.0.1', \(port)), H).serve_forever()
+            """
+        try scratch.start(["python3", "-c", echo])
+        #expect(await Scratch.eventually { !ProcessTable().listeners(on: port).isEmpty })
+        let response = try await CurlHTTPClient().send(
+            HTTPRequest(method: "POST", url: "http://127.0.0.1:\(port)/v1/cutovers", headers: [("Authorization", "Bearer t")], body: Array("{\"a\":1}".utf8)))
+        #expect(response.status == 202)
+        #expect(response.header("X-Echo") == "yes")
+        #expect(JSONValue.parse(response.body) == .object(["method": .string("POST"), "auth": .string("Bearer t"), "body": .string("{\"a\":1}")]))
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import GameDayCore
+import GameDayRuntime
+import Testing
+
+/// Kill and pause faults against real processes on this host.
+@Suite struct ProcessFaultDriverTests {
+    /// A target whose beijing/worker is a `sleep` started by `restart` (detached, pid in a file).
+    static func target(_ scratch: Scratch, restart: [String]? = nil) -> Target {
+        let pidFile = scratch.path("worker.pid")
+        let restartCommand = restart ?? ["sh", "-c", "setsid sleep 300 > /dev/null 2>&1 & echo $! > \(pidFile)"]
+        return Target(
+            name: "local", gatewayURL: "http://127.0.0.1:1", controlPlane: ControlPlaneTarget(url: "http://127.0.0.1:1"),
+            routing: .storefront,
+            units: [UnitTarget(name: "beijing", services: [ServiceTarget(name: "worker", process: .pidFile(pidFile), restart: restartCommand)])])
+    }
+
+    static func fault(_ signal: String) -> FaultSpec {
+        FaultSpec(name: "worker-down", unit: "beijing", service: "worker", action: .killProcess(signal: SignalName(signal)!, restart: true))
+    }
+
+    static func startWorker(_ target: Target) async throws -> Int32 {
+        let output = try await LocalExecutor().run(target.units[0].services[0].restart!, timeout: .seconds(10))
+        #expect(output.exitCode == 0)
+        return try ProcessTable().find(target.units[0].services[0].process!).first!
+    }
+
+    @Test func killsTheProcessProvesItIsGoneAndRestartsIt() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let target = Self.target(scratch)
+        let pid = try await Self.startWorker(target)
+        let driver = ProcessFaultDriver()
+
+        #expect(try await driver.check(Self.fault("KILL"), in: target) == "found process \(pid) for beijing/worker")
+        let applied = try await driver.apply(Self.fault("KILL"), in: target)
+        #expect(applied.pids == [pid])
+        #expect(applied.commands == [["kill", "-s", "KILL", "\(pid)"]])
+        #expect(applied.effect == "SIGKILL sent to \(pid); gone")
+        #expect(!ProcessTable().isAlive(pid))
+
+        let reverted = try await driver.revert(applied, in: target)
+        let newPid = try #require(try ProcessTable().find(.pidFile(scratch.path("worker.pid"))).first)
+        #expect(newPid != pid)
+        #expect(reverted == "restarted as process \(newPid)")
+    }
+
+    @Test func pausesWithSIGSTOPAndResumesWithSIGCONT() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let target = Self.target(scratch)
+        let pid = try await Self.startWorker(target)
+        let driver = ProcessFaultDriver()
+
+        let applied = try await driver.apply(Self.fault("STOP"), in: target)
+        #expect(ProcessTable().state(of: pid) == "T")
+        #expect(applied.effect == "SIGSTOP sent to \(pid); stopped")
+        #expect(try await driver.revert(applied, in: target) == "SIGCONT sent to \(pid)")
+        #expect(await Scratch.eventually { ProcessTable().state(of: pid) != "T" })
+    }
+
+    @Test func aRestartThatFailsSaysHowToStartTheServiceByHand() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let good = Self.target(scratch)
+        _ = try await Self.startWorker(good)
+        let broken = Self.target(scratch, restart: ["sh", "-c", "echo cannot bind port >&2; exit 1"])
+        let driver = ProcessFaultDriver()
+        let applied = try await driver.apply(Self.fault("KILL"), in: broken)
+        await #expect(throws: FaultError("the restart command failed with exit 1: cannot bind port; start beijing/worker by hand with: sh -c echo cannot bind port >&2; exit 1")) {
+            try await driver.revert(applied, in: broken)
+        }
+    }
+
+    @Test func aMissingProcessFailsTheCheckBeforeAnythingIsDone() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        await #expect(throws: FaultError("the pid file \(scratch.path("worker.pid")) cannot be read (is the service running?)")) {
+            try await ProcessFaultDriver().check(Self.fault("KILL"), in: Self.target(scratch))
+        }
+    }
+
+    @Test func thePlanShowsTheExactCommands() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let plan = ProcessFaultDriver().plan(Self.fault("TERM"), in: Self.target(scratch))
+        #expect(plan.apply == ["kill", "-s", "TERM", "<pid>"])
+        #expect(plan.revert == ["sh", "-c", "setsid sleep 300 > /dev/null 2>&1 & echo $! > \(scratch.path("worker.pid"))"])
+        #expect(plan.locate == "pid file \(scratch.path("worker.pid"))")
+        #expect(plan.executor == "local")
+    }
+}
