@@ -3,10 +3,6 @@ import Yams
 // MARK: - Users and faults
 
 extension DrillReader {
-    static let userKeys = ["id", "name", "home", "impact", "recovers_on"]
-    static let faultKeys = ["name", "kind", "unit", "service", "signal", "restart"]
-    static let faultKinds = ["kill-process"]
-
     /// `users:` — a non-empty list of test users with distinct ids.
     func users(_ node: Node, sections: (cutover: Bool, recovery: Bool)) -> [TestUser]? {
         let r = reader
@@ -15,7 +11,7 @@ extension DrillReader {
         var firstLine: [Int: Int] = [:]
         for (index, item) in items.enumerated() {
             let path = "users[\(index)]"
-            guard let fields = r.mapping(item, path: path, keys: Self.userKeys, required: ["id"]) else { continue }
+            guard let fields = r.mapping(item, path: path, shape: DrillFormat.user) else { continue }
             let id = fields["id"].flatMap { r.integer($0, in: 0...Int.max, what: "a user id") }
             let name = fields["name"].flatMap { r.text($0) }
             let home = fields["home"].flatMap { r.text($0) }
@@ -50,12 +46,10 @@ extension DrillReader {
         var firstLine: [String: Int] = [:]
         var firstUnit: (unit: String, fault: String)?
         for (index, item) in items.enumerated() {
-            let required = ["name", "kind", "unit", "service"]
-            guard let fields = r.mapping(item, path: "faults[\(index)]", keys: Self.faultKeys, required: required)
-            else { continue }
+            guard let fields = r.mapping(item, path: "faults[\(index)]", shape: DrillFormat.fault) else { continue }
             let name = fields["name"].flatMap { r.text($0) }
             let kind = fields["kind"].flatMap { node in
-                r.choice(node, what: "fault kind", options: Self.faultKinds.map { ($0, $0) })
+                r.choice(node, what: "fault kind", options: DrillFormat.faultKinds.map { ($0, $0) })
             }
             let unit = fields["unit"].flatMap { r.text($0) }
             let service = fields["service"].flatMap { r.text($0) }

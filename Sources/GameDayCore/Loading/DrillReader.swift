@@ -7,14 +7,9 @@ import Yams
 struct DrillReader {
     let reader: NodeReader
 
-    static let topKeys = [
-        "drill", "description", "probe", "users", "steady_state", "faults", "observe", "cutover", "recovery",
-        "rollback",
-    ]
-
     func drill(_ root: Node) -> Drill? {
         let r = reader
-        guard let top = r.mapping(root, path: "", keys: Self.topKeys, required: ["drill", "probe", "users", "faults"])
+        guard let top = r.mapping(root, path: "", shape: DrillFormat.top)
         else { return nil }
         let name = top["drill"].flatMap { r.slug($0, what: "drill name", example: "storefront-strong-dependency") }
         let description = top["description"].flatMap { r.text($0) }
@@ -38,8 +33,7 @@ struct DrillReader {
 
     private func probe(_ node: Node, path: String) -> ProbeSpec? {
         let r = reader
-        let keys = ["interval", "timeout", "unit_header", "request", "success"]
-        guard let fields = r.mapping(node, path: path, keys: keys, required: ["request"]) else { return nil }
+        guard let fields = r.mapping(node, path: path, shape: DrillFormat.probe) else { return nil }
         let interval = fields["interval"].flatMap { r.duration($0) }
         let timeout = fields["timeout"].flatMap { r.duration($0) }
         let unitHeader = fields["unit_header"].flatMap { r.text($0) }
@@ -55,7 +49,7 @@ struct DrillReader {
 
     private func success(_ node: Node, path: String) -> SuccessCriteria? {
         let r = reader
-        guard let fields = r.mapping(node, path: path, keys: ["status", "headers", "body_contains"]) else { return nil }
+        guard let fields = r.mapping(node, path: path, shape: DrillFormat.success) else { return nil }
         let status = fields["status"].flatMap { r.statuses($0, path: fields.path("status")) }
         var headers: [String: String] = [:]
         if let node = fields["headers"], let mapping = r.anyMapping(node, path: fields.path("headers")) {
@@ -70,12 +64,12 @@ struct DrillReader {
     // MARK: - Phases
 
     private func steadyState(_ node: Node) -> SteadyStateSpec? {
-        guard let fields = reader.mapping(node, path: "steady_state", keys: ["duration"]) else { return nil }
+        guard let fields = reader.mapping(node, path: "steady_state", shape: DrillFormat.steadyState) else { return nil }
         return SteadyStateSpec(duration: fields["duration"].flatMap { reader.duration($0) } ?? .seconds(1))
     }
 
     private func observe(_ node: Node) -> ObserveSpec? {
-        guard let fields = reader.mapping(node, path: "observe", keys: ["duration", "timeout"]) else { return nil }
+        guard let fields = reader.mapping(node, path: "observe", shape: DrillFormat.observe) else { return nil }
         return ObserveSpec(
             duration: fields["duration"].flatMap { reader.duration($0) } ?? .seconds(1),
             timeout: fields["timeout"].flatMap { reader.duration($0) })
@@ -83,8 +77,7 @@ struct DrillReader {
 
     private func recovery(_ node: Node) -> RecoverySpec? {
         let r = reader
-        guard let fields = r.mapping(node, path: "recovery", keys: ["rto", "window", "timeout"], required: ["rto"])
-        else { return nil }
+        guard let fields = r.mapping(node, path: "recovery", shape: DrillFormat.recovery) else { return nil }
         let window = fields["window"].flatMap { self.window($0, path: fields.path("window")) }
         let timeout = fields["timeout"].flatMap { r.duration($0) }
         guard let rto = fields["rto"].flatMap({ r.duration($0) }) else { return nil }
@@ -94,7 +87,7 @@ struct DrillReader {
     /// `{ consecutive: 5 }` or `{ k: 8, n: 10 }`.
     private func window(_ node: Node, path: String) -> SuccessWindow? {
         let r = reader
-        guard let fields = r.mapping(node, path: path, keys: ["consecutive", "k", "n"]) else { return nil }
+        guard let fields = r.mapping(node, path: path, shape: DrillFormat.window) else { return nil }
         let positive = 1...Int.max
         let consecutive = fields["consecutive"].flatMap { r.integer($0, in: positive, what: "a count") }
         let k = fields["k"].flatMap { r.integer($0, in: positive, what: "a count") }
@@ -125,7 +118,7 @@ struct DrillReader {
 
     private func rollback(_ node: Node) -> RollbackSpec? {
         let r = reader
-        guard let fields = r.mapping(node, path: "rollback", keys: ["cutback", "steady_state"]) else { return nil }
+        guard let fields = r.mapping(node, path: "rollback", shape: DrillFormat.rollback) else { return nil }
         return RollbackSpec(
             cutback: fields["cutback"].flatMap { r.cutover($0, path: fields.path("cutback")) },
             steadyState: fields["steady_state"].flatMap { r.duration($0) } ?? .seconds(1))

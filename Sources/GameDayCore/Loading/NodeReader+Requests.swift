@@ -3,13 +3,10 @@ import Yams
 // MARK: - Requests, cut-overs and polls
 
 extension NodeReader {
-    static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
-
     /// `request: { method, url, headers, body }`
     func request(_ node: Node, path: String) -> RequestTemplate? {
-        let keys = ["method", "url", "headers", "body"]
-        guard let fields = mapping(node, path: path, keys: keys, required: ["url"]) else { return nil }
-        let methods = Self.methods.map { ($0, $0) }
+        guard let fields = mapping(node, path: path, shape: DrillFormat.request) else { return nil }
+        let methods = DrillFormat.methods.map { ($0, $0) }
         let method = fields["method"].flatMap { choice($0, what: "HTTP method", options: methods) }
         let headers = fields["headers"].flatMap { headerTemplates($0, path: fields.path("headers")) }
         let body = fields["body"].flatMap { json($0, path: fields.path("body")) }
@@ -70,8 +67,7 @@ extension NodeReader {
 
     /// `cutover:` and `rollback.cutback:`.
     func cutover(_ node: Node, path: String) -> CutoverSpec? {
-        let keys = ["request", "accept", "id_field", "poll"]
-        guard let fields = mapping(node, path: path, keys: keys, required: ["request"]) else { return nil }
+        guard let fields = mapping(node, path: path, shape: DrillFormat.cutover) else { return nil }
         let accept = fields["accept"].flatMap { statuses($0, path: fields.path("accept")) }
         let idField = fields["id_field"].flatMap { text($0) }
         let poll = fields["poll"].flatMap { self.poll($0, path: fields.path("poll")) }
@@ -83,8 +79,7 @@ extension NodeReader {
 
     /// `poll:` — following the task a cut-over started.
     func poll(_ node: Node, path: String) -> PollSpec? {
-        let keys = ["request", "field", "done", "failed", "interval", "timeout"]
-        guard let fields = mapping(node, path: path, keys: keys, required: ["request"]) else { return nil }
+        guard let fields = mapping(node, path: path, shape: DrillFormat.poll) else { return nil }
         let field = fields["field"].flatMap { text($0) }
         let done = fields["done"].flatMap { texts($0, path: fields.path("done")) }
         let failed = fields["failed"].flatMap { texts($0, path: fields.path("failed")) }

@@ -31,13 +31,14 @@ final class NodeReader {
 
     // MARK: - Collections
 
-    /// Reads a mapping whose keys must be among `keys`, reporting unknown, duplicate and missing keys.
-    func mapping(_ node: Node, path: String, keys: [String], required: [String] = []) -> MappingFields? {
+    /// Reads a mapping whose keys must fit `shape`, reporting unknown, duplicate and missing keys.
+    func mapping(_ node: Node, path: String, shape: MappingShape) -> MappingFields? {
         guard let fields = anyMapping(node, path: path) else { return nil }
-        for (name, key) in fields.keys where !keys.contains(name) {
-            error("unknown key '\(name)' in \(describe(path: path))" + Suggestion.hint(for: name, among: keys, listing: "allowed keys are"), at: key)
+        for (name, key) in fields.keys where !shape.keys.contains(name) {
+            let hint = Suggestion.hint(for: name, among: shape.keys, listing: "allowed keys are")
+            error("unknown key '\(name)' in \(describe(path: path))\(hint)", at: key)
         }
-        for name in required where fields[name] == nil {
+        for name in shape.required where fields[name] == nil {
             error("missing required key '\(name)' in \(describe(path: path))", at: node)
         }
         return fields

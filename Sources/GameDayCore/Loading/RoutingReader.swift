@@ -7,8 +7,7 @@ struct RoutingReader {
     /// The rule, and every unit name it uses with its node (to check them against `units:`).
     func routing(_ node: Node) -> (rule: RoutingRule, unitNodes: [(String, Node)])? {
         let r = reader
-        let keys = ["key", "modulo", "ranges", "overrides"]
-        guard let fields = r.mapping(node, path: "routing", keys: keys, required: ["ranges"]) else { return nil }
+        guard let fields = r.mapping(node, path: "routing", shape: TargetFormat.routing) else { return nil }
         let key = fields["key"].flatMap { r.text($0) }
         let moduloValue = fields["modulo"].flatMap { r.integer($0, in: 1...Int.max, what: "a modulo") }
         let modulo = moduloValue ?? (fields["modulo"] == nil ? 10000 : nil)
@@ -40,8 +39,7 @@ struct RoutingReader {
     /// `{ from: 0, to: 4999, unit: hangzhou }` with `0 <= from <= to < modulo`.
     private func range(_ node: Node, path: String, modulo: Int?) -> (range: RouteRange, unitNode: Node)? {
         let r = reader
-        let keys = ["from", "to", "unit"]
-        guard let fields = r.mapping(node, path: path, keys: keys, required: keys) else { return nil }
+        guard let fields = r.mapping(node, path: path, shape: TargetFormat.range) else { return nil }
         let from = fields["from"].flatMap { r.integer($0, in: 0...Int.max, what: "a routing slot") }
         let to = fields["to"].flatMap { r.integer($0, in: 0...Int.max, what: "a routing slot") }
         let unit = fields["unit"].flatMap { r.text($0) }

@@ -6,16 +6,12 @@ import Yams
 struct TargetReader {
     let reader: NodeReader
 
-    static let topKeys = ["target", "gateway", "control_plane", "routing", "units"]
-    static let locatorKeys = ["pid_file", "name", "cmdline", "port"]
-
     func target(_ root: Node) -> Target? {
         let r = reader
-        let required = ["target", "gateway", "control_plane", "routing", "units"]
-        guard let top = r.mapping(root, path: "", keys: Self.topKeys, required: required) else { return nil }
+        guard let top = r.mapping(root, path: "", shape: TargetFormat.top) else { return nil }
         let name = top["target"].flatMap { r.slug($0, what: "target name", example: "lab") }
         let gateway = top["gateway"].flatMap { node in
-            r.mapping(node, path: "gateway", keys: ["url"], required: ["url"]).flatMap { $0["url"] }.flatMap { r.url($0) }
+            r.mapping(node, path: "gateway", shape: TargetFormat.gateway).flatMap { $0["url"] }.flatMap { r.url($0) }
         }
         let controlPlane = top["control_plane"].flatMap { self.controlPlane($0) }
         let routing = top["routing"].flatMap { RoutingReader(reader: r).routing($0) }
@@ -32,7 +28,7 @@ struct TargetReader {
 
     private func controlPlane(_ node: Node) -> ControlPlaneTarget? {
         let r = reader
-        guard let fields = r.mapping(node, path: "control_plane", keys: ["url", "token"], required: ["url"]) else {
+        guard let fields = r.mapping(node, path: "control_plane", shape: TargetFormat.controlPlane) else {
             return nil
         }
         let token = fields["token"].flatMap { self.token($0) }
@@ -43,7 +39,7 @@ struct TargetReader {
     /// `{ env: NAME }` or `{ file: PATH }`, exactly one.
     private func token(_ node: Node) -> SecretSource? {
         let r = reader
-        guard let fields = r.mapping(node, path: "control_plane.token", keys: ["env", "file"]) else { return nil }
+        guard let fields = r.mapping(node, path: "control_plane.token", shape: TargetFormat.token) else { return nil }
         switch (fields["env"], fields["file"]) {
         case (let env?, nil): return r.text(env).map { .environment($0) }
         case (nil, let file?): return r.text(file).map { .file(resolve($0)) }
@@ -63,7 +59,7 @@ struct TargetReader {
         if fields.keys.isEmpty { r.error("'units' must name at least one unit", at: node) }
         return fields.keys.compactMap { name, keyNode in
             let path = fields.path(name)
-            guard let unitNode = fields[name], let unit = r.mapping(unitNode, path: path, keys: ["services"]) else {
+            guard let unitNode = fields[name], let unit = r.mapping(unitNode, path: path, shape: TargetFormat.unit) else {
                 return nil
             }
             var services: [ServiceTarget] = []
@@ -80,7 +76,7 @@ struct TargetReader {
 
     private func service(_ node: Node, name: String, key: Node, path: String) -> ServiceTarget? {
         let r = reader
-        guard let fields = r.mapping(node, path: path, keys: ["process", "restart", "health"]) else { return nil }
+        guard let fields = r.mapping(node, path: path, shape: TargetFormat.service) else { return nil }
         let process = fields["process"].flatMap { locator($0, path: fields.path("process")) }
         var restart: [String]?
         if let restartNode = fields["restart"], let items = r.list(restartNode, path: fields.path("restart"), nonEmpty: true) {
@@ -93,8 +89,8 @@ struct TargetReader {
     /// `process:` — exactly one of `pid_file`, `name`, `cmdline` or `port`.
     private func locator(_ node: Node, path: String) -> ProcessLocator? {
         let r = reader
-        guard let fields = r.mapping(node, path: path, keys: Self.locatorKeys) else { return nil }
-        let given = fields.keys.map(\.0).filter { Self.locatorKeys.contains($0) }
+        guard let fields = r.mapping(node, path: path, shape: TargetFormat.process) else { return nil }
+        let given = fields.keys.map(\.0).filter { TargetFormat.process.keys.contains($0) }
         guard given.count == 1, let key = given.first, let value = fields[key] else {
             let choices = "'pid_file', 'name', 'cmdline' or 'port'"
             let found = given.map { "'\($0)'" }.joined(separator: " and ")
