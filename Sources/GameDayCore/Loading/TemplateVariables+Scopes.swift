@@ -1,23 +1,13 @@
-/// The `{{values}}` a drill's templates may use, and where; the runner fills in these names.
-public enum TemplateVariables {
-    public static let gatewayURL = "gateway.url"
-    public static let controlPlaneURL = "control_plane.url"
-    /// Secret: redacted wherever a rendering is printed.
-    public static let controlPlaneToken = "control_plane.token"
-    public static let drillName = "drill.name"
-    public static let runID = "run.id"
-    public static let faultUnit = "fault.unit"
-    public static let userID = "user.id"
-    public static let userName = "user.name"
-    public static let cutoverID = "cutover.id"
-
+// The names themselves live in `Run/TemplateVariables.swift`, where the runner fills them in;
+// this says where in a drill each may be used, for `DrillValidator`.
+extension TemplateVariables {
     /// Which request a template belongs to.
     public enum Scope: Sendable, Hashable, CustomStringConvertible {
         /// `probe.request`, rendered once per test user.
         case probe
         /// `cutover.request` and `rollback.cutback.request`.
         case cutover
-        /// `poll.request` of a cut-over or cut-back, after the id was read.
+        /// `poll.request` of a cut-over or cut-back, after the task id was read.
         case poll
 
         public var description: String {
@@ -41,7 +31,7 @@ public enum TemplateVariables {
         }
     }
 
-    /// The scope a name is limited to, when it is not available everywhere.
+    /// The one scope a name is limited to, or nil when it is available everywhere (or unknown).
     public static func onlyScope(of name: String) -> Scope? {
         switch name {
         case userID, userName: .probe
