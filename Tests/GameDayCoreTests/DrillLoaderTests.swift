@@ -20,10 +20,13 @@ import Testing
                     HeaderTemplate(name: "X-Drill", value: "{{drill.name}}/{{run.id}}"),
                 ],
                 location: at(9, 5)),
-            success: SuccessCriteria(status: [200, 204], headers: ["X-Unit": "beijing"], bodyContains: [#""ok":true"#]),
+            success: SuccessCriteria(
+                status: [200, 204], headers: ["X-Unit": "beijing"], bodyContains: [#""ok":true"#]),
             unitHeader: "X-Served-By")
         let users = [
-            TestUser(id: 6000, name: "beijing-user", home: "beijing", impact: .fail, recoversOn: "hangzhou", location: at(19, 5)),
+            TestUser(
+                id: 6000, name: "beijing-user", home: "beijing", impact: .fail, recoversOn: "hangzhou",
+                location: at(19, 5)),
             TestUser(id: 50, home: "hangzhou", location: at(24, 5)),
         ]
         let signal = try #require(SignalName("TERM"))
@@ -55,7 +58,8 @@ import Testing
                 field: "status.phase", done: ["completed"], failed: ["failed", "aborted"],
                 interval: .milliseconds(200), timeout: .seconds(60)))
         let cutback = CutoverSpec(
-            request: RequestTemplate(method: "POST", url: "{{control_plane.url}}/v1/cutovers/reset", location: at(65, 14)))
+            request: RequestTemplate(
+                method: "POST", url: "{{control_plane.url}}/v1/cutovers/reset", location: at(65, 14)))
         let expected = Drill(
             name: "storefront-strong-dependency",
             description: "Kill product in beijing; beijing users fail until they are cut over to hangzhou.",
@@ -82,13 +86,18 @@ import Testing
             probe: ProbeSpec(
                 interval: .milliseconds(100), timeout: .seconds(1),
                 request: RequestTemplate(
-                    method: "GET", url: "{{gateway.url}}/ping", location: SourceLocation(file: name, line: 3, column: 12)),
+                    method: "GET", url: "{{gateway.url}}/ping",
+                    location: SourceLocation(file: name, line: 3, column: 12)),
                 success: SuccessCriteria(status: [200]), unitHeader: "X-Unit"),
-            users: [TestUser(id: 50, name: "user-50", impact: .none, location: SourceLocation(file: name, line: 5, column: 5))],
+            users: [
+                TestUser(
+                    id: 50, name: "user-50", impact: .none, location: SourceLocation(file: name, line: 5, column: 5))
+            ],
             steadyState: SteadyStateSpec(duration: .seconds(1)),
             faults: [
                 FaultSpec(
-                    name: "down", unit: "hangzhou", service: "product", action: .killProcess(signal: kill, restart: true),
+                    name: "down", unit: "hangzhou", service: "product",
+                    action: .killProcess(signal: kill, restart: true),
                     location: SourceLocation(file: name, line: 7, column: 5))
             ],
             observe: ObserveSpec(duration: .seconds(1), timeout: .seconds(10)),

@@ -1,6 +1,5 @@
-import Testing
-
 import GameDayCore
+import Testing
 
 @Suite struct RoutingRuleTests {
     let rule = RoutingRule(

@@ -67,7 +67,10 @@ import Testing
         ("properties/routing/properties/ranges/items", TargetFormat.range),
         ("properties/units/additionalProperties", TargetFormat.unit),
         ("properties/units/additionalProperties/properties/services/additionalProperties", TargetFormat.service),
-        ("properties/units/additionalProperties/properties/services/additionalProperties/properties/process", TargetFormat.process),
+        (
+            "properties/units/additionalProperties/properties/services/additionalProperties/properties/process",
+            TargetFormat.process
+        ),
     ]
 
     @Test func drillSchemaHasTheLoadersKeys() throws {

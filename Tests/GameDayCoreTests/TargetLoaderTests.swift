@@ -22,10 +22,14 @@ import Testing
             services: [
                 ServiceTarget(
                     name: "product", process: .pidFile("valid/run/beijing-product.pid"),
-                    restart: ["/usr/local/bin/gameday", "lab", "restart-service", "--unit", "beijing", "--service", "product"],
+                    restart: [
+                        "/usr/local/bin/gameday", "lab", "restart-service", "--unit", "beijing", "--service", "product",
+                    ],
                     health: "http://127.0.0.1:9311/health", location: at(22, 7)),
                 ServiceTarget(name: "cart", process: .port(9312), location: at(26, 7)),
-                ServiceTarget(name: "storefront", process: .commandLine("lab serve storefront --unit beijing"), location: at(28, 7)),
+                ServiceTarget(
+                    name: "storefront", process: .commandLine("lab serve storefront --unit beijing"),
+                    location: at(28, 7)),
             ], location: at(20, 3))
         let expected = Target(
             name: "lab", gatewayURL: "http://127.0.0.1:9300",
@@ -49,7 +53,10 @@ import Testing
         #expect(target.routing.key == "userId")
         #expect(target.routing.modulo == 10000)
         #expect(target.routing.overrides.isEmpty)
-        #expect(target.units == [UnitTarget(name: "east", services: [], location: SourceLocation(file: file, line: 9, column: 3))])
+        #expect(
+            target.units == [
+                UnitTarget(name: "east", services: [], location: SourceLocation(file: file, line: 9, column: 3))
+            ])
     }
 
     @Test func resolvesRelativePathsAgainstTheTargetFile() throws {
@@ -57,7 +64,9 @@ import Testing
         let directory = String(path.dropLast("target.yaml".count))
         let target = try DrillLoader.loadTarget(path: path)
         #expect(target.controlPlane.token == .file(directory + "secrets/token"))
-        #expect(target.unit(named: "beijing")?.service(named: "product")?.process == .pidFile(directory + "run/beijing-product.pid"))
+        #expect(
+            target.unit(named: "beijing")?.service(named: "product")?.process
+                == .pidFile(directory + "run/beijing-product.pid"))
     }
 
     @Test(arguments: [

@@ -1,6 +1,5 @@
-import Testing
-
 import GameDayCore
+import Testing
 
 @Suite struct TemplateTests {
     let context = TemplateContext(
@@ -22,7 +21,8 @@ import GameDayCore
     }
 
     @Test func redactsEnvironmentAndSecretValues() throws {
-        let rendered = try Template(parsing: "Bearer {{control_plane.token}} ${GAMEDAY_TOKEN} {{user.id}}").render(context)
+        let rendered = try Template(parsing: "Bearer {{control_plane.token}} ${GAMEDAY_TOKEN} {{user.id}}").render(
+            context)
         #expect(rendered.value == "Bearer s3cret from-env 6000")
         #expect(rendered.redacted == "Bearer *** *** 6000")
     }
@@ -35,7 +35,9 @@ import GameDayCore
 
     @Test func unknownValueIsAnError() throws {
         let template = try Template(parsing: "{{cutover.id}}")
-        #expect(throws: TemplateError.unknownValue("cutover.id", known: ["control_plane.token", "gateway.url", "user.id"])) {
+        #expect(
+            throws: TemplateError.unknownValue("cutover.id", known: ["control_plane.token", "gateway.url", "user.id"])
+        ) {
             try template.render(context)
         }
     }
@@ -60,8 +62,10 @@ import GameDayCore
             ("list", .array([.string("a\"b")])),
         ])
         let rendered = try body.render(context)
-        #expect(rendered.value == #"{"user":"6000","token":"s3cret","n":5,"w":0.5,"ok":true,"none":null,"list":["a\"b"]}"#)
-        #expect(rendered.redacted == #"{"user":"6000","token":"***","n":5,"w":0.5,"ok":true,"none":null,"list":["a\"b"]}"#)
+        #expect(
+            rendered.value == #"{"user":"6000","token":"s3cret","n":5,"w":0.5,"ok":true,"none":null,"list":["a\"b"]}"#)
+        #expect(
+            rendered.redacted == #"{"user":"6000","token":"***","n":5,"w":0.5,"ok":true,"none":null,"list":["a\"b"]}"#)
         #expect(body.templates.count == 3)
     }
 }

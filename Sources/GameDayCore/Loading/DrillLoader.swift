@@ -50,12 +50,15 @@ public enum DrillLoader {
         let reader = NodeReader(document: document, kind: kind)
         guard case .mapping = root else {
             let found = reader.describe(root)
-            throw DiagnosticsError([Diagnostic(reader.location(of: root), "expected a mapping at the top level, found \(found); \(hint)")])
+            throw DiagnosticsError([
+                Diagnostic(reader.location(of: root), "expected a mapping at the top level, found \(found); \(hint)")
+            ])
         }
         let value = read(reader, root)
         let diagnostics = reader.sortedDiagnostics
         guard diagnostics.isEmpty, let value else {
-            throw DiagnosticsError(diagnostics.isEmpty ? [Diagnostic(start, "the \(kind) could not be read")] : diagnostics)
+            throw DiagnosticsError(
+                diagnostics.isEmpty ? [Diagnostic(start, "the \(kind) could not be read")] : diagnostics)
         }
         return value
     }

@@ -22,7 +22,8 @@ extension DrillReader {
             if let node = fields["recovers_on"], !sections.cutover || !sections.recovery {
                 let missing = [sections.cutover ? nil : "'cutover:'", sections.recovery ? nil : "'recovery:'"]
                     .compactMap { $0 }.joined(separator: " and ")
-                r.error("'recovers_on' needs \(missing) in the drill, to move the user and measure its recovery", at: node)
+                r.error(
+                    "'recovers_on' needs \(missing) in the drill, to move the user and measure its recovery", at: node)
             }
             guard let id, let idNode = fields["id"] else { continue }
             if let line = firstLine[id] {
@@ -64,15 +65,19 @@ extension DrillReader {
             }
             if let unit, let unitNode = fields["unit"] {
                 if let first = firstUnit, first.unit != unit {
-                    let message = "all faults of a drill hit one unit: fault '\(first.fault)' hits '\(first.unit)', this one hits '\(unit)'"
+                    let message =
+                        "all faults of a drill hit one unit: fault '\(first.fault)' hits '\(first.unit)', this one hits '\(unit)'"
                     r.error(message, at: unitNode)
                 } else if firstUnit == nil {
                     firstUnit = (unit, name ?? "faults[\(index)]")
                 }
             }
-            guard let name, kind != nil, let unit, let service, let signal = signal ?? SignalName("KILL") else { continue }
+            guard let name, kind != nil, let unit, let service, let signal = signal ?? SignalName("KILL") else {
+                continue
+            }
             let action = FaultAction.killProcess(signal: signal, restart: restart ?? true)
-            faults.append(FaultSpec(name: name, unit: unit, service: service, action: action, location: r.location(of: item)))
+            faults.append(
+                FaultSpec(name: name, unit: unit, service: service, action: action, location: r.location(of: item)))
         }
         return faults
     }

@@ -9,8 +9,7 @@ struct DrillReader {
 
     func drill(_ root: Node) -> Drill? {
         let r = reader
-        guard let top = r.mapping(root, path: "", shape: DrillFormat.top)
-        else { return nil }
+        guard let top = r.mapping(root, path: "", shape: DrillFormat.top) else { return nil }
         let name = top["drill"].flatMap { r.slug($0, what: "drill name", example: "storefront-strong-dependency") }
         let description = top["description"].flatMap { r.text($0) }
         let probe = top["probe"].flatMap { self.probe($0, path: "probe") }
@@ -64,7 +63,9 @@ struct DrillReader {
     // MARK: - Phases
 
     private func steadyState(_ node: Node) -> SteadyStateSpec? {
-        guard let fields = reader.mapping(node, path: "steady_state", shape: DrillFormat.steadyState) else { return nil }
+        guard let fields = reader.mapping(node, path: "steady_state", shape: DrillFormat.steadyState) else {
+            return nil
+        }
         return SteadyStateSpec(duration: fields["duration"].flatMap { reader.duration($0) } ?? .seconds(1))
     }
 

@@ -13,9 +13,13 @@ struct MappingShape: Sendable {
 /// `schemas/drill.schema.json` says the same; `SchemaMirrorTests` compares them.
 enum DrillFormat {
     static let top = MappingShape(
-        ["drill", "description", "probe", "users", "steady_state", "faults", "observe", "cutover", "recovery", "rollback"],
+        [
+            "drill", "description", "probe", "users", "steady_state", "faults", "observe", "cutover", "recovery",
+            "rollback",
+        ],
         required: ["drill", "probe", "users", "faults"])
-    static let probe = MappingShape(["interval", "timeout", "unit_header", "request", "success"], required: ["request"])
+    static let probe = MappingShape(
+        ["interval", "timeout", "unit_header", "request", "success"], required: ["request"])
     static let success = MappingShape(["status", "headers", "body_contains"])
     static let request = MappingShape(["method", "url", "headers", "body"], required: ["url"])
     static let user = MappingShape(["id", "name", "home", "impact", "recovers_on"], required: ["id"])
@@ -24,7 +28,8 @@ enum DrillFormat {
         ["name", "kind", "unit", "service", "signal", "restart"], required: ["name", "kind", "unit", "service"])
     static let observe = MappingShape(["duration", "timeout"])
     static let cutover = MappingShape(["request", "accept", "id_field", "poll"], required: ["request"])
-    static let poll = MappingShape(["request", "field", "done", "failed", "interval", "timeout"], required: ["request"])
+    static let poll = MappingShape(
+        ["request", "field", "done", "failed", "interval", "timeout"], required: ["request"])
     static let recovery = MappingShape(["rto", "window", "timeout"], required: ["rto"])
     static let window = MappingShape(["consecutive", "k", "n"])
     static let rollback = MappingShape(["cutback", "steady_state"])

@@ -36,7 +36,9 @@ extension NodeReader {
     func integer(_ node: Node, in range: ClosedRange<Int>, what: String) -> Int? {
         guard let value = integer(node) else { return nil }
         guard range.contains(value) else {
-            let bounds = range.upperBound == .max ? "of \(range.lowerBound) or more" : "between \(range.lowerBound) and \(range.upperBound)"
+            let bounds =
+                range.upperBound == .max
+                ? "of \(range.lowerBound) or more" : "between \(range.lowerBound) and \(range.upperBound)"
             error("expected \(what) \(bounds), found \(value)", at: node)
             return nil
         }
@@ -98,7 +100,9 @@ extension NodeReader {
     /// A name made of lowercase letters, digits and '-', starting with a letter or digit.
     func slug(_ node: Node, what: String, example: String) -> String? {
         guard let name = text(node) else { return nil }
-        let allowed = name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        let allowed = name.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+        }
         guard allowed, name.first != "-" else {
             error("\(what) '\(name)' must be lowercase letters, digits and '-' (such as '\(example)')", at: node)
             return nil

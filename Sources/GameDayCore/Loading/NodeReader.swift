@@ -21,8 +21,6 @@ final class NodeReader {
 
     func error(_ message: String, at node: Node) { diagnostics.append(Diagnostic(location(of: node), message)) }
 
-    func error(_ message: String, at location: SourceLocation) { diagnostics.append(Diagnostic(location, message)) }
-
     /// Every diagnostic, by position; ties keep the order they were found in.
     var sortedDiagnostics: [Diagnostic] { diagnostics.sortedByPosition() }
 
@@ -59,13 +57,15 @@ final class NodeReader {
             }
             let name = document.keyName(of: scalar.string)
             if let first = keys.first(where: { $0.0 == name }) {
-                error("duplicate key '\(name)' in \(describe(path: path)); first given at line \(location(of: first.1).line)", at: key)
+                error(
+                    "duplicate key '\(name)' in \(describe(path: path)); first given at line \(location(of: first.1).line)",
+                    at: key)
                 continue
             }
             keys.append((name, key))
             values[name] = value
         }
-        return MappingFields(node: node, path: path, keys: keys, values: values)
+        return MappingFields(path: path, keys: keys, values: values)
     }
 
     /// Reads a list; `nonEmpty` reports an empty one.
@@ -111,23 +111,21 @@ final class NodeReader {
 
     /// `key:` with no value, `~` or `null`.
     func isNull(_ node: Node) -> Bool {
-        guard case .scalar(let scalar) = node, isPlain(node) || scalar.tag.rawValue == Tag.Name.null.rawValue else { return false }
+        guard case .scalar(let scalar) = node, isPlain(node) || scalar.tag.rawValue == Tag.Name.null.rawValue else {
+            return false
+        }
         return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 }
 
 /// The entries of one mapping, by key, as the file spells them.
 struct MappingFields {
-    let node: Node
     let path: String
     /// Keys in file order, each with its node (for locations).
     let keys: [(String, Node)]
     let values: [String: Node]
 
     subscript(_ key: String) -> Node? { values[key] }
-
-    /// The key node of `key`, to point at the key rather than its value.
-    func keyNode(_ key: String) -> Node? { keys.first { $0.0 == key }?.1 }
 
     /// `probe.request` for the child `request` of `probe`.
     func path(_ child: String) -> String { path.isEmpty ? child : "\(path).\(child)" }

@@ -21,7 +21,8 @@ struct RoutingReader {
             }
         }
         var overrides: [Int: String] = [:]
-        if let overridesNode = fields["overrides"], let entries = r.anyMapping(overridesNode, path: "routing.overrides") {
+        if let overridesNode = fields["overrides"], let entries = r.anyMapping(overridesNode, path: "routing.overrides")
+        {
             for (text, keyNode) in entries.keys {
                 guard let id = Int(text), id >= 0 else {
                     r.error("expected a user id of 0 or more, found '\(text)'", at: keyNode)

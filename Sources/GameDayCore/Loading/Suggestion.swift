@@ -17,7 +17,8 @@ enum Suggestion {
     }
 
     /// ` (did you mean 'x'?)` when a candidate is close, else `; expected one of: a, b, c`.
-    static func hint(for word: String, among candidates: [String], listing label: String = "expected one of") -> String {
+    static func hint(for word: String, among candidates: [String], listing label: String = "expected one of") -> String
+    {
         if let match = closest(to: word, among: candidates) { return " (did you mean '\(match)'?)" }
         return "; \(label): \(candidates.joined(separator: ", "))"
     }

@@ -59,11 +59,14 @@ struct TargetReader {
         if fields.keys.isEmpty { r.error("'units' must name at least one unit", at: node) }
         return fields.keys.compactMap { name, keyNode in
             let path = fields.path(name)
-            guard let unitNode = fields[name], let unit = r.mapping(unitNode, path: path, shape: TargetFormat.unit) else {
+            guard let unitNode = fields[name], let unit = r.mapping(unitNode, path: path, shape: TargetFormat.unit)
+            else {
                 return nil
             }
             var services: [ServiceTarget] = []
-            if let servicesNode = unit["services"], let serviceFields = r.anyMapping(servicesNode, path: unit.path("services")) {
+            if let servicesNode = unit["services"],
+                let serviceFields = r.anyMapping(servicesNode, path: unit.path("services"))
+            {
                 services = serviceFields.keys.compactMap { serviceName, serviceKey in
                     serviceFields[serviceName].flatMap {
                         service($0, name: serviceName, key: serviceKey, path: serviceFields.path(serviceName))
@@ -79,11 +82,14 @@ struct TargetReader {
         guard let fields = r.mapping(node, path: path, shape: TargetFormat.service) else { return nil }
         let process = fields["process"].flatMap { locator($0, path: fields.path("process")) }
         var restart: [String]?
-        if let restartNode = fields["restart"], let items = r.list(restartNode, path: fields.path("restart"), nonEmpty: true) {
+        if let restartNode = fields["restart"],
+            let items = r.list(restartNode, path: fields.path("restart"), nonEmpty: true)
+        {
             restart = items.compactMap { r.text($0) }
         }
         let health = fields["health"].flatMap { r.url($0) }
-        return ServiceTarget(name: name, process: process, restart: restart, health: health, location: r.location(of: key))
+        return ServiceTarget(
+            name: name, process: process, restart: restart, health: health, location: r.location(of: key))
     }
 
     /// `process:` — exactly one of `pid_file`, `name`, `cmdline` or `port`.
@@ -115,7 +121,8 @@ struct TargetReader {
         let names = units.map(\.name)
         for (unit, node) in unitNodes where !names.contains(unit) {
             reader.error(
-                "unit '\(unit)' is not defined under 'units'" + Suggestion.hint(for: unit, among: names, listing: "defined units are"),
+                "unit '\(unit)' is not defined under 'units'"
+                    + Suggestion.hint(for: unit, among: names, listing: "defined units are"),
                 at: node)
         }
     }

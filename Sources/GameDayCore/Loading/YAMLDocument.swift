@@ -88,7 +88,10 @@ struct YAMLDocument {
         switch line[start] {
         case "\"":
             while index < line.count {
-                if line[index] == "\\" { index += 2; continue }
+                if line[index] == "\\" {
+                    index += 2
+                    continue
+                }
                 if line[index] == "\"" { return index + 1 }
                 index += 1
             }
@@ -96,7 +99,10 @@ struct YAMLDocument {
         case "'":
             while index < line.count {
                 if line[index] == "'" {
-                    if index + 1 < line.count, line[index + 1] == "'" { index += 2; continue }
+                    if index + 1 < line.count, line[index + 1] == "'" {
+                        index += 2
+                        continue
+                    }
                     return index + 1
                 }
                 index += 1
