@@ -197,7 +197,8 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
         MalformedFile(
             "target-unit-missing.yaml",
             "malformed/target-unit-missing.yaml:7:37: error: unit 'bejing' is not defined under 'units' (did you mean 'beijing'?)",
-            "malformed/target-unit-missing.yaml:8:22: error: unit 'shanghai' is not defined under 'units'; defined units are: hangzhou, beijing"
+            "malformed/target-unit-missing.yaml:8:22: error: unit 'shanghai' is not defined under 'units'; defined units are: hangzhou, beijing",
+            "malformed/target-unit-missing.yaml:10:13: error: expected a mapping for 'units.hangzhou', found '5'"
         ),
         MalformedFile(
             "top-level-list.yaml",

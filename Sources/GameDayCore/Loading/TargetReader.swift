@@ -17,9 +17,11 @@ struct TargetReader {
         let routing = top["routing"].flatMap { RoutingReader(reader: r).routing($0) }
         let units = top["units"].flatMap { self.units($0) }
         if let routing, let units {
-            checkRoutedUnits(routing.unitNodes, units: units)
+            checkRoutedUnits(routing.unitNodes, defined: units.names)
         }
-        guard let name, let gateway, let controlPlane, let routing = routing?.rule, let units else { return nil }
+        guard let name, let gateway, let controlPlane, let routing = routing?.rule, let units = units?.units else {
+            return nil
+        }
         return Target(
             name: name, gatewayURL: gateway, controlPlane: controlPlane, routing: routing, units: units, file: r.file)
     }
@@ -53,11 +55,12 @@ struct TargetReader {
 
     // MARK: - Units
 
-    private func units(_ node: Node) -> [UnitTarget]? {
+    /// The units that could be read, and the names of all of them.
+    private func units(_ node: Node) -> (units: [UnitTarget], names: [String])? {
         let r = reader
         guard let fields = r.anyMapping(node, path: "units") else { return nil }
         if fields.keys.isEmpty { r.error("'units' must name at least one unit", at: node) }
-        return fields.keys.compactMap { name, keyNode in
+        let units: [UnitTarget] = fields.keys.compactMap { name, keyNode in
             let path = fields.path(name)
             guard let unitNode = fields[name], let unit = r.mapping(unitNode, path: path, shape: TargetFormat.unit)
             else {
@@ -75,6 +78,7 @@ struct TargetReader {
             }
             return UnitTarget(name: name, services: services, location: r.location(of: keyNode))
         }
+        return (units, fields.keys.map(\.0))
     }
 
     private func service(_ node: Node, name: String, key: Node, path: String) -> ServiceTarget? {
@@ -117,8 +121,7 @@ struct TargetReader {
     // MARK: - Checks
 
     /// Every unit the routing rule sends users to is defined under `units`.
-    private func checkRoutedUnits(_ unitNodes: [(String, Node)], units: [UnitTarget]) {
-        let names = units.map(\.name)
+    private func checkRoutedUnits(_ unitNodes: [(String, Node)], defined names: [String]) {
         for (unit, node) in unitNodes where !names.contains(unit) {
             reader.error(
                 "unit '\(unit)' is not defined under 'units'"
