@@ -1,8 +1,65 @@
-// TEMPORARY STUB until the loader branch lands.
+import Foundation
+import Yams
+
+/// Loads drill and target files strictly: unknown keys, wrong types and missing values are all
+/// reported at once, each with the file, line and column it was found at.
 public enum DrillLoader {
-    public static func loadDrill(path: String) throws(DiagnosticsError) -> Drill { fatalError() }
-    public static func loadTarget(path: String) throws(DiagnosticsError) -> Target { fatalError() }
-}
-public enum DrillValidator {
-    public static func check(_ drill: Drill, against target: Target) -> [Diagnostic] { [] }
+    /// Reads and parses the drill file at `path`.
+    public static func loadDrill(path: String) throws(DiagnosticsError) -> Drill {
+        try parseDrill(yaml: read(path), file: path)
+    }
+
+    /// Parses a drill from YAML text; `file` names it in diagnostics.
+    public static func parseDrill(yaml: String, file: String) throws(DiagnosticsError) -> Drill {
+        try parse(yaml, file: file, kind: "drill") { DrillReader(reader: $0).drill($1) }
+    }
+
+    /// Reads and parses the target file at `path`; relative paths in it are resolved against its directory.
+    public static func loadTarget(path: String) throws(DiagnosticsError) -> Target {
+        try parseTarget(yaml: read(path), file: path)
+    }
+
+    /// Parses a target from YAML text; `file` names it in diagnostics and anchors its relative paths.
+    public static func parseTarget(yaml: String, file: String) throws(DiagnosticsError) -> Target {
+        try parse(yaml, file: file, kind: "target") { TargetReader(reader: $0).target($1) }
+    }
+
+    // MARK: - Private
+
+    private static func read(_ path: String) throws(DiagnosticsError) -> String {
+        let start = SourceLocation(file: path, line: 1, column: 1)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
+            throw DiagnosticsError([Diagnostic(start, "the file \(reason)")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DiagnosticsError([Diagnostic(start, "the file is not UTF-8 text")])
+        }
+        return text
+    }
+
+    private static func parse<Value>(
+        _ yaml: String, file: String, kind: String, read: (NodeReader, Node) -> Value?
+    ) throws(DiagnosticsError) -> Value {
+        let start = SourceLocation(file: file, line: 1, column: 1)
+        let hint = "a \(kind) file starts with '\(kind): NAME'"
+        let document = try YAMLDocument.compose(yaml, file: file)
+        guard let root = document.root else {
+            throw DiagnosticsError([Diagnostic(start, "the file is empty; \(hint)")])
+        }
+        let reader = NodeReader(document: document, kind: kind)
+        guard case .mapping = root else {
+            let found = reader.describe(root)
+            throw DiagnosticsError([
+                Diagnostic(reader.location(of: root), "expected a mapping at the top level, found \(found); \(hint)")
+            ])
+        }
+        let value = read(reader, root)
+        let diagnostics = reader.sortedDiagnostics
+        guard diagnostics.isEmpty, let value else {
+            throw DiagnosticsError(
+                diagnostics.isEmpty ? [Diagnostic(start, "the \(kind) could not be read")] : diagnostics)
+        }
+        return value
+    }
 }

@@ -5,12 +5,18 @@ public struct RequestTemplate: Sendable, Hashable {
     public var headers: [HeaderTemplate]
     /// A JSON body whose string leaves are templates.
     public var body: JSONTemplate?
+    /// Where the request is written (the `request:` mapping), for diagnostics.
+    public var location: SourceLocation?
 
-    public init(method: String = "GET", url: Template, headers: [HeaderTemplate] = [], body: JSONTemplate? = nil) {
+    public init(
+        method: String = "GET", url: Template, headers: [HeaderTemplate] = [], body: JSONTemplate? = nil,
+        location: SourceLocation? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.location = location
     }
 }
 

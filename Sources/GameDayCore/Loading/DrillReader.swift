@@ -1,0 +1,127 @@
+import Yams
+
+/// Reads the tree of a drill file into a `Drill`, reporting every problem to its `NodeReader`.
+///
+/// A value that cannot be read is reported and replaced by its default so reading carries on;
+/// a file with any diagnostic never yields a drill, so those stand-ins are never used.
+struct DrillReader {
+    let reader: NodeReader
+
+    func drill(_ root: Node) -> Drill? {
+        let r = reader
+        guard let top = r.mapping(root, path: "", shape: DrillFormat.top) else { return nil }
+        let name = top["drill"].flatMap { r.slug($0, what: "drill name", example: "storefront-strong-dependency") }
+        let description = top["description"].flatMap { r.text($0) }
+        let probe = top["probe"].flatMap { self.probe($0, path: "probe") }
+        let sections = (cutover: top["cutover"] != nil, recovery: top["recovery"] != nil)
+        let users = top["users"].flatMap { self.users($0, sections: sections) }
+        let steadyState = top["steady_state"].flatMap { self.steadyState($0) }
+        let faults = top["faults"].flatMap { self.faults($0) }
+        let observe = top["observe"].flatMap { self.observe($0) }
+        let cutover = top["cutover"].flatMap { r.cutover($0, path: "cutover") }
+        let recovery = top["recovery"].flatMap { self.recovery($0) }
+        let rollback = top["rollback"].flatMap { self.rollback($0) }
+        guard let name, let probe, let users, let faults else { return nil }
+        return Drill(
+            name: name, description: description, probe: probe, users: users,
+            steadyState: steadyState ?? SteadyStateSpec(), faults: faults, observe: observe ?? ObserveSpec(),
+            cutover: cutover, recovery: recovery, rollback: rollback ?? RollbackSpec(), file: r.file)
+    }
+
+    // MARK: - Probe
+
+    private func probe(_ node: Node, path: String) -> ProbeSpec? {
+        let r = reader
+        guard let fields = r.mapping(node, path: path, shape: DrillFormat.probe) else { return nil }
+        let interval = fields["interval"].flatMap { r.duration($0) }
+        let timeout = fields["timeout"].flatMap { r.duration($0) }
+        let unitHeader = fields["unit_header"].flatMap { r.text($0) }
+        let success = fields["success"].flatMap { self.success($0, path: fields.path("success")) }
+        guard let request = fields["request"].flatMap({ r.request($0, path: fields.path("request")) }) else {
+            return nil
+        }
+        let defaults = ProbeSpec(request: request)
+        return ProbeSpec(
+            interval: interval ?? defaults.interval, timeout: timeout ?? defaults.timeout, request: request,
+            success: success ?? defaults.success, unitHeader: unitHeader ?? defaults.unitHeader)
+    }
+
+    private func success(_ node: Node, path: String) -> SuccessCriteria? {
+        let r = reader
+        guard let fields = r.mapping(node, path: path, shape: DrillFormat.success) else { return nil }
+        let status = fields["status"].flatMap { r.statuses($0, path: fields.path("status")) }
+        var headers: [String: String] = [:]
+        if let node = fields["headers"], let mapping = r.anyMapping(node, path: fields.path("headers")) {
+            for (name, _) in mapping.keys {
+                if let value = mapping[name].flatMap({ r.text($0) }) { headers[name] = value }
+            }
+        }
+        let bodyContains = fields["body_contains"].flatMap { r.texts($0, path: fields.path("body_contains")) }
+        return SuccessCriteria(status: status ?? [200], headers: headers, bodyContains: bodyContains ?? [])
+    }
+
+    // MARK: - Phases
+
+    private func steadyState(_ node: Node) -> SteadyStateSpec? {
+        guard let fields = reader.mapping(node, path: "steady_state", shape: DrillFormat.steadyState) else {
+            return nil
+        }
+        return SteadyStateSpec(duration: fields["duration"].flatMap { reader.duration($0) } ?? .seconds(1))
+    }
+
+    private func observe(_ node: Node) -> ObserveSpec? {
+        guard let fields = reader.mapping(node, path: "observe", shape: DrillFormat.observe) else { return nil }
+        return ObserveSpec(
+            duration: fields["duration"].flatMap { reader.duration($0) } ?? .seconds(1),
+            timeout: fields["timeout"].flatMap { reader.duration($0) })
+    }
+
+    private func recovery(_ node: Node) -> RecoverySpec? {
+        let r = reader
+        guard let fields = r.mapping(node, path: "recovery", shape: DrillFormat.recovery) else { return nil }
+        let window = fields["window"].flatMap { self.window($0, path: fields.path("window")) }
+        let timeout = fields["timeout"].flatMap { r.duration($0) }
+        guard let rto = fields["rto"].flatMap({ r.duration($0) }) else { return nil }
+        return RecoverySpec(rto: rto, window: window ?? .consecutive(5), timeout: timeout)
+    }
+
+    /// `{ consecutive: 5 }` or `{ k: 8, n: 10 }`.
+    private func window(_ node: Node, path: String) -> SuccessWindow? {
+        let r = reader
+        guard let fields = r.mapping(node, path: path, shape: DrillFormat.window) else { return nil }
+        let positive = 1...Int.max
+        let consecutive = fields["consecutive"].flatMap { r.integer($0, in: positive, what: "a count") }
+        let k = fields["k"].flatMap { r.integer($0, in: positive, what: "a count") }
+        let n = fields["n"].flatMap { r.integer($0, in: positive, what: "a count") }
+        let hasConsecutive = fields["consecutive"] != nil
+        let hasKOfN = fields["k"] != nil || fields["n"] != nil
+        switch (hasConsecutive, hasKOfN) {
+        case (true, true):
+            r.error("\(r.describe(path: path)) takes either 'consecutive' or 'k' and 'n', not both", at: node)
+            return nil
+        case (false, false):
+            r.error("\(r.describe(path: path)) needs 'consecutive: N', or 'k' and 'n' for k of the last n", at: node)
+            return nil
+        case (true, false):
+            return consecutive.map { .consecutive($0) }
+        case (false, true):
+            for key in ["k", "n"] where fields[key] == nil {
+                r.error("missing required key '\(key)' in \(r.describe(path: path))", at: node)
+            }
+            guard let k, let n else { return nil }
+            if k > n, let kNode = fields["k"] {
+                r.error("'k' (\(k)) must not be greater than 'n' (\(n))", at: kNode)
+                return nil
+            }
+            return .kOfN(k: k, n: n)
+        }
+    }
+
+    private func rollback(_ node: Node) -> RollbackSpec? {
+        let r = reader
+        guard let fields = r.mapping(node, path: "rollback", shape: DrillFormat.rollback) else { return nil }
+        return RollbackSpec(
+            cutback: fields["cutback"].flatMap { r.cutover($0, path: fields.path("cutback")) },
+            steadyState: fields["steady_state"].flatMap { r.duration($0) } ?? .seconds(1))
+    }
+}

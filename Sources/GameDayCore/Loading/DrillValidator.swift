@@ -1,0 +1,112 @@
+/// Cross-checks a drill against the target it runs on: what a drill file alone cannot tell.
+public enum DrillValidator {
+    /// Every problem of running `drill` on `target`, located at the drill's elements, by position;
+    /// empty when the drill fits the target.
+    public static func check(_ drill: Drill, against target: Target) -> [Diagnostic] {
+        var check = Check(drill: drill, target: target)
+        check.faults()
+        check.users()
+        check.templates()
+        return check.diagnostics.sortedByPosition()
+    }
+
+    private struct Check {
+        let drill: Drill
+        let target: Target
+        var diagnostics: [Diagnostic] = []
+
+        var unitNames: [String] { target.units.map(\.name) }
+        var targetName: String { "target '\(target.name)'" }
+
+        mutating func report(_ message: String, at location: SourceLocation?) {
+            diagnostics.append(Diagnostic(location ?? SourceLocation(file: drill.file, line: 1, column: 1), message))
+        }
+
+        /// Each fault names a unit and service of the target that has what the fault needs.
+        mutating func faults() {
+            for fault in drill.faults {
+                guard let unit = target.unit(named: fault.unit) else {
+                    let hint = Suggestion.hint(for: fault.unit, among: unitNames, listing: "its units are")
+                    report(
+                        "fault '\(fault.name)' hits unit '\(fault.unit)', which \(targetName) does not define\(hint)",
+                        at: fault.location)
+                    continue
+                }
+                guard let service = unit.service(named: fault.service) else {
+                    let names = unit.services.map(\.name)
+                    let hint = Suggestion.hint(for: fault.service, among: names, listing: "its services are")
+                    report(
+                        "unit '\(unit.name)' of \(targetName) has no service '\(fault.service)'\(hint)",
+                        at: fault.location)
+                    continue
+                }
+                switch fault.action {
+                case .killProcess(_, let restart):
+                    let what = "fault '\(fault.name)' kills service '\(service.name)' of '\(unit.name)'"
+                    if service.process == nil {
+                        report("\(what), but \(targetName) gives no 'process:' to find it", at: fault.location)
+                    }
+                    if restart, service.restart == nil {
+                        report(
+                            "\(what) and restarts it afterwards, but \(targetName) gives no 'restart:' command; "
+                                + "add one or set 'restart: false'",
+                            at: fault.location)
+                    }
+                }
+            }
+        }
+
+        /// Each user's home is where the routing rule sends it; `recovers_on` is a unit of the target.
+        mutating func users() {
+            for user in drill.users {
+                if let home = user.home {
+                    switch target.routing.unit(for: user.id) {
+                    case home?: break
+                    case let routed?:
+                        report(
+                            "user \(user.id) has home '\(home)' but the routing rule sends it to '\(routed)'",
+                            at: user.location)
+                    case nil:
+                        report(
+                            "user \(user.id) has home '\(home)' but no routing range of \(targetName) covers it",
+                            at: user.location)
+                    }
+                }
+                if let unit = user.recoversOn, !unitNames.contains(unit) {
+                    let hint = Suggestion.hint(for: unit, among: unitNames, listing: "its units are")
+                    report(
+                        "user \(user.id) recovers on '\(unit)', which \(targetName) does not define\(hint)",
+                        at: user.location)
+                }
+            }
+        }
+
+        /// Every `{{value}}` is one the runner provides where the template is rendered.
+        mutating func templates() {
+            var requests: [(RequestTemplate, TemplateVariables.Scope)] = [(drill.probe.request, .probe)]
+            for cutover in [drill.cutover, drill.rollback.cutback].compactMap({ $0 }) {
+                requests.append((cutover.request, .cutover))
+                if let poll = cutover.poll { requests.append((poll.request, .poll)) }
+            }
+            for (request, scope) in requests {
+                let known = TemplateVariables.known(in: scope)
+                for name in Self.variables(of: request) where !known.contains(name) {
+                    if let only = TemplateVariables.onlyScope(of: name) {
+                        report("'{{\(name)}}' is only available in \(only), not in \(scope)", at: request.location)
+                    } else {
+                        let hint = Suggestion.hint(for: name, among: known, listing: "known values are")
+                        report("'{{\(name)}}' names no value\(hint)", at: request.location)
+                    }
+                }
+            }
+        }
+
+        /// The distinct `{{variables}}` of a request, in the order they first appear.
+        static func variables(of request: RequestTemplate) -> [String] {
+            let templates = [request.url] + request.headers.map(\.value) + (request.body?.templates ?? [])
+            var seen: [String] = []
+            for name in templates.flatMap(\.variables) where !seen.contains(name) { seen.append(name) }
+            return seen
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Yams
+
+// MARK: - Scalars
+
+extension NodeReader {
+    /// Any scalar as text (`name: 123` reads as "123"); nothing, a mapping or a list is an error.
+    func text(_ node: Node, allowEmpty: Bool = false) -> String? {
+        guard case .scalar(let scalar) = node, !isNull(node) else {
+            error("expected a string, found \(describe(node))", at: node)
+            return nil
+        }
+        if !allowEmpty, scalar.string.isEmpty {
+            error("expected a string, found an empty string", at: node)
+            return nil
+        }
+        return scalar.string
+    }
+
+    /// One string or a list of them (`body_contains`, `done`).
+    func texts(_ node: Node, path: String) -> [String]? {
+        guard let items = oneOrMany(node, path: path) else { return nil }
+        let values = items.compactMap { text($0) }
+        return values.count == items.count ? values : nil
+    }
+
+    /// A plain integer such as `6000` (not `"6000"`, not `6e3`).
+    func integer(_ node: Node) -> Int? {
+        guard isPlain(node), case .scalar(let scalar) = node, let value = Int(scalar.string) else {
+            error("expected an integer, found \(describe(node))", at: node)
+            return nil
+        }
+        return value
+    }
+
+    /// An integer within `range`, with `what` naming it in the message.
+    func integer(_ node: Node, in range: ClosedRange<Int>, what: String) -> Int? {
+        guard let value = integer(node) else { return nil }
+        guard range.contains(value) else {
+            let bounds =
+                range.upperBound == .max
+                ? "of \(range.lowerBound) or more" : "between \(range.lowerBound) and \(range.upperBound)"
+            error("expected \(what) \(bounds), found \(value)", at: node)
+            return nil
+        }
+        return value
+    }
+
+    /// HTTP statuses: `200` or `[200, 204]`.
+    func statuses(_ node: Node, path: String) -> [Int]? {
+        guard let items = oneOrMany(node, path: path) else { return nil }
+        let values = items.compactMap { integer($0, in: 100...599, what: "an HTTP status") }
+        return values.count == items.count ? values : nil
+    }
+
+    /// `true` or `false` (YAML 1.1's `yes`/`on` are refused: they surprise people).
+    func bool(_ node: Node) -> Bool? {
+        if isPlain(node), case .scalar(let scalar) = node {
+            switch scalar.string {
+            case "true", "True", "TRUE": return true
+            case "false", "False", "FALSE": return false
+            default: break
+            }
+        }
+        error("expected true or false, found \(describe(node))", at: node)
+        return nil
+    }
+
+    /// A duration with units, greater than zero: `250ms`, `5s`, `2m`, `1m30s`.
+    func duration(_ node: Node) -> Duration? {
+        guard case .scalar(let scalar) = node, !isNull(node), let value = DurationText.parse(scalar.string) else {
+            error("expected a duration such as '250ms', '5s' or '2m', found \(describe(node))", at: node)
+            return nil
+        }
+        guard value > .zero else {
+            error("expected a duration greater than zero, found \(describe(node))", at: node)
+            return nil
+        }
+        return value
+    }
+
+    /// A string with `{{values}}` and `${ENV}`; a malformed one is reported at the scalar.
+    func template(_ node: Node) -> Template? {
+        guard let source = text(node) else { return nil }
+        do {
+            return try Template(parsing: source)
+        } catch {
+            self.error("invalid template: \(error.message)", at: node)
+            return nil
+        }
+    }
+
+    /// One of a few spellings (`impact: fail`), with a suggestion when it is close to one.
+    func choice<Value>(_ node: Node, what: String, options: [(String, Value)]) -> Value? {
+        guard let word = text(node) else { return nil }
+        if let match = options.first(where: { $0.0 == word }) { return match.1 }
+        error("unknown \(what) '\(word)'" + Suggestion.hint(for: word, among: options.map(\.0)), at: node)
+        return nil
+    }
+
+    /// A name made of lowercase letters, digits and '-', starting with a letter or digit.
+    func slug(_ node: Node, what: String, example: String) -> String? {
+        guard let name = text(node) else { return nil }
+        let allowed = name.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+        }
+        guard allowed, name.first != "-" else {
+            error("\(what) '\(name)' must be lowercase letters, digits and '-' (such as '\(example)')", at: node)
+            return nil
+        }
+        return name
+    }
+
+    /// An `http://` or `https://` URL.
+    func url(_ node: Node) -> String? {
+        guard let value = text(node) else { return nil }
+        guard value.hasPrefix("http://") || value.hasPrefix("https://") else {
+            error("expected an http:// or https:// URL, found '\(value)'", at: node)
+            return nil
+        }
+        return value
+    }
+}

@@ -1,0 +1,138 @@
+import Yams
+
+/// Reads the tree of a target file into a `Target`, reporting every problem to its `NodeReader`.
+///
+/// As in `DrillReader`, a value that cannot be read is reported and stood in for by its default.
+struct TargetReader {
+    let reader: NodeReader
+
+    func target(_ root: Node) -> Target? {
+        let r = reader
+        guard let top = r.mapping(root, path: "", shape: TargetFormat.top) else { return nil }
+        let name = top["target"].flatMap { r.slug($0, what: "target name", example: "lab") }
+        let gateway = top["gateway"].flatMap { node in
+            r.mapping(node, path: "gateway", shape: TargetFormat.gateway).flatMap { $0["url"] }.flatMap { r.url($0) }
+        }
+        let controlPlane = top["control_plane"].flatMap { self.controlPlane($0) }
+        let routing = top["routing"].flatMap { RoutingReader(reader: r).routing($0) }
+        let units = top["units"].flatMap { self.units($0) }
+        if let routing, let units {
+            checkRoutedUnits(routing.unitNodes, defined: units.names)
+        }
+        guard let name, let gateway, let controlPlane, let routing = routing?.rule, let units = units?.units else {
+            return nil
+        }
+        return Target(
+            name: name, gatewayURL: gateway, controlPlane: controlPlane, routing: routing, units: units, file: r.file)
+    }
+
+    // MARK: - Control plane
+
+    private func controlPlane(_ node: Node) -> ControlPlaneTarget? {
+        let r = reader
+        guard let fields = r.mapping(node, path: "control_plane", shape: TargetFormat.controlPlane) else {
+            return nil
+        }
+        let token = fields["token"].flatMap { self.token($0) }
+        guard let url = fields["url"].flatMap({ r.url($0) }) else { return nil }
+        return ControlPlaneTarget(url: url, token: token)
+    }
+
+    /// `{ env: NAME }` or `{ file: PATH }`, exactly one.
+    private func token(_ node: Node) -> SecretSource? {
+        let r = reader
+        guard let fields = r.mapping(node, path: "control_plane.token", shape: TargetFormat.token) else { return nil }
+        switch (fields["env"], fields["file"]) {
+        case (let env?, nil): return r.text(env).map { .environment($0) }
+        case (nil, let file?): return r.text(file).map { .file(resolve($0)) }
+        case (.some, .some):
+            r.error("'control_plane.token' takes exactly one of 'env' or 'file', found both", at: node)
+        case (nil, nil):
+            r.error("'control_plane.token' needs 'env: NAME' or 'file: PATH'", at: node)
+        }
+        return nil
+    }
+
+    // MARK: - Units
+
+    /// The units that could be read, and the names of all of them.
+    private func units(_ node: Node) -> (units: [UnitTarget], names: [String])? {
+        let r = reader
+        guard let fields = r.anyMapping(node, path: "units") else { return nil }
+        if fields.keys.isEmpty { r.error("'units' must name at least one unit", at: node) }
+        let units: [UnitTarget] = fields.keys.compactMap { name, keyNode in
+            let path = fields.path(name)
+            guard let unitNode = fields[name], let unit = r.mapping(unitNode, path: path, shape: TargetFormat.unit)
+            else {
+                return nil
+            }
+            var services: [ServiceTarget] = []
+            if let servicesNode = unit["services"],
+                let serviceFields = r.anyMapping(servicesNode, path: unit.path("services"))
+            {
+                services = serviceFields.keys.compactMap { serviceName, serviceKey in
+                    serviceFields[serviceName].flatMap {
+                        service($0, name: serviceName, key: serviceKey, path: serviceFields.path(serviceName))
+                    }
+                }
+            }
+            return UnitTarget(name: name, services: services, location: r.location(of: keyNode))
+        }
+        return (units, fields.keys.map(\.0))
+    }
+
+    private func service(_ node: Node, name: String, key: Node, path: String) -> ServiceTarget? {
+        let r = reader
+        guard let fields = r.mapping(node, path: path, shape: TargetFormat.service) else { return nil }
+        let process = fields["process"].flatMap { locator($0, path: fields.path("process")) }
+        var restart: [String]?
+        if let restartNode = fields["restart"],
+            let items = r.list(restartNode, path: fields.path("restart"), nonEmpty: true)
+        {
+            restart = items.compactMap { r.text($0) }
+        }
+        let health = fields["health"].flatMap { r.url($0) }
+        return ServiceTarget(
+            name: name, process: process, restart: restart, health: health, location: r.location(of: key))
+    }
+
+    /// `process:` — exactly one of `pid_file`, `name`, `cmdline` or `port`.
+    private func locator(_ node: Node, path: String) -> ProcessLocator? {
+        let r = reader
+        guard let fields = r.mapping(node, path: path, shape: TargetFormat.process) else { return nil }
+        let given = fields.keys.map(\.0).filter { TargetFormat.process.keys.contains($0) }
+        guard given.count == 1, let key = given.first, let value = fields[key] else {
+            let choices = "'pid_file', 'name', 'cmdline' or 'port'"
+            let found = given.map { "'\($0)'" }.joined(separator: " and ")
+            r.error(
+                given.isEmpty
+                    ? "\(r.describe(path: path)) needs one of \(choices)"
+                    : "\(r.describe(path: path)) takes exactly one of \(choices), found \(found)", at: node)
+            return nil
+        }
+        switch key {
+        case "pid_file": return r.text(value).map { .pidFile(resolve($0)) }
+        case "name": return r.text(value).map { .name($0) }
+        case "cmdline": return r.text(value).map { .commandLine($0) }
+        default: return r.integer(value, in: 1...65535, what: "a TCP port").map { .port($0) }
+        }
+    }
+
+    // MARK: - Checks
+
+    /// Every unit the routing rule sends users to is defined under `units`.
+    private func checkRoutedUnits(_ unitNodes: [(String, Node)], defined names: [String]) {
+        for (unit, node) in unitNodes where !names.contains(unit) {
+            reader.error(
+                "unit '\(unit)' is not defined under 'units'"
+                    + Suggestion.hint(for: unit, among: names, listing: "defined units are"),
+                at: node)
+        }
+    }
+
+    /// A path relative to the target file's directory; an absolute one stays as it is.
+    private func resolve(_ path: String) -> String {
+        guard !path.hasPrefix("/"), let slash = reader.file.lastIndex(of: "/") else { return path }
+        return String(reader.file[...slash]) + path
+    }
+}

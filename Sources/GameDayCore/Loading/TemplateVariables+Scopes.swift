@@ -1,0 +1,42 @@
+// The names themselves live in `Run/TemplateVariables.swift`, where the runner fills them in;
+// this says where in a drill each may be used, for `DrillValidator`.
+extension TemplateVariables {
+    /// Which request a template belongs to.
+    public enum Scope: Sendable, Hashable, CustomStringConvertible {
+        /// `probe.request`, rendered once per test user.
+        case probe
+        /// `cutover.request` and `rollback.cutback.request`.
+        case cutover
+        /// `poll.request` of a cut-over or cut-back, after the task id was read.
+        case poll
+
+        public var description: String {
+            switch self {
+            case .probe: "'probe.request'"
+            case .cutover: "a cut-over request"
+            case .poll: "a 'poll.request'"
+            }
+        }
+    }
+
+    /// Available in every request.
+    public static let everywhere = [gatewayURL, controlPlaneURL, controlPlaneToken, drillName, runID, faultUnit]
+
+    /// Every name a template in `scope` may use.
+    public static func known(in scope: Scope) -> [String] {
+        switch scope {
+        case .probe: everywhere + [userID, userName]
+        case .cutover: everywhere
+        case .poll: everywhere + [cutoverID]
+        }
+    }
+
+    /// The one scope a name is limited to, or nil when it is available everywhere (or unknown).
+    public static func onlyScope(of name: String) -> Scope? {
+        switch name {
+        case userID, userName: .probe
+        case cutoverID: .poll
+        default: nil
+        }
+    }
+}

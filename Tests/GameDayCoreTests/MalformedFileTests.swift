@@ -1,0 +1,248 @@
+import Testing
+
+@testable import GameDayCore
+
+/// A file of the malformed corpus and every diagnostic it must produce, in order.
+struct MalformedFile: Sendable, CustomTestStringConvertible {
+    var name: String
+    var expected: [String]
+
+    init(_ name: String, _ expected: String...) {
+        self.name = name
+        self.expected = expected
+    }
+
+    var testDescription: String { name }
+}
+
+/// Every file under `Fixtures/malformed/` must be refused with exactly these lines.
+/// Files named `target-*.yaml` are read as targets, the others as drills.
+@Suite struct MalformedFileTests {
+    @Test(arguments: Self.corpus)
+    func reportsEveryProblem(_ file: MalformedFile) throws {
+        let relative = "malformed/\(file.name)"
+        let text = try Fixture.text(relative)
+        let error = #expect(throws: DiagnosticsError.self) {
+            if file.name.hasPrefix("target-") {
+                _ = try DrillLoader.parseTarget(yaml: text, file: relative)
+            } else {
+                _ = try DrillLoader.parseDrill(yaml: text, file: relative)
+            }
+        }
+        #expect(error?.diagnostics.map(\.description) == file.expected)
+    }
+
+    @Test func everyFixtureHasExpectations() {
+        let onDisk = Fixture.names(in: "malformed")
+        #expect(onDisk.count >= 25)
+        #expect(onDisk == Self.corpus.map(\.name).sorted())
+    }
+
+    @Test func loadingFromAPathNamesThePath() throws {
+        let path = try Fixture.path("malformed/zero-interval.yaml")
+        let error = #expect(throws: DiagnosticsError.self) { try DrillLoader.loadDrill(path: path) }
+        #expect(error?.description == "\(path):3:13: error: expected a duration greater than zero, found '0ms'")
+    }
+
+    @Test func aMissingFileIsOneDiagnostic() {
+        let error = #expect(throws: DiagnosticsError.self) { try DrillLoader.loadTarget(path: "/nonexistent/lab.yaml") }
+        #expect(error?.description == "/nonexistent/lab.yaml:1:1: error: the file does not exist")
+    }
+
+    static let corpus: [MalformedFile] = [
+        MalformedFile(
+            "bad-duration-unit.yaml",
+            "malformed/bad-duration-unit.yaml:3:12: error: expected a duration such as '250ms', '5s' or '2m', found '5sec'",
+            "malformed/bad-duration-unit.yaml:7:22: error: expected a duration such as '250ms', '5s' or '2m', found '1 m'"
+        ),
+        MalformedFile(
+            "bad-impact.yaml",
+            "malformed/bad-impact.yaml:6:13: error: unknown impact 'fial' (did you mean 'fail'?)",
+            "malformed/bad-impact.yaml:8:13: error: unknown impact 'broken'; expected one of: fail, none, any"
+        ),
+        MalformedFile(
+            "bad-kind.yaml",
+            "malformed/bad-kind.yaml:7:11: error: unknown fault kind 'netem-delay'; expected one of: kill-process",
+            "malformed/bad-kind.yaml:11:11: error: unknown fault kind 'kill-proces' (did you mean 'kill-process'?)"
+        ),
+        MalformedFile(
+            "bad-method.yaml",
+            "malformed/bad-method.yaml:3:22: error: unknown HTTP method 'get' (did you mean 'GET'?)",
+            "malformed/bad-method.yaml:7:22: error: unknown HTTP method 'SEND'; expected one of: GET, POST, PUT, PATCH, DELETE, HEAD"
+        ),
+        MalformedFile(
+            "bad-signal.yaml",
+            "malformed/bad-signal.yaml:10:13: error: unknown signal 'SIGKIL' (did you mean 'KILL'?)",
+            "malformed/bad-signal.yaml:15:13: error: unknown signal '99'; expected one of: HUP, INT, QUIT, KILL, USR1, USR2, TERM, CONT, STOP"
+        ),
+        MalformedFile(
+            "bad-template.yaml",
+            "malformed/bad-template.yaml:4:10: error: invalid template: '{{' is never closed with '}}'",
+            "malformed/bad-template.yaml:5:31: error: invalid template: '${' is never closed with '}'",
+            "malformed/bad-template.yaml:5:58: error: invalid template: '{{ }}' does not name a value",
+            "malformed/bad-template.yaml:6:19: error: invalid template: '{{' is never closed with '}}'"
+        ),
+        MalformedFile(
+            "bare-number-duration.yaml",
+            "malformed/bare-number-duration.yaml:3:13: error: expected a duration such as '250ms', '5s' or '2m', found '5'"
+        ),
+        MalformedFile(
+            "comments-only.yaml",
+            "malformed/comments-only.yaml:1:1: error: the file is empty; a drill file starts with 'drill: NAME'"
+        ),
+        MalformedFile(
+            "duplicate-fault-name.yaml",
+            "malformed/duplicate-fault-name.yaml:7:13: error: duplicate fault name 'down'; first used at line 6"
+        ),
+        MalformedFile(
+            "duplicate-key.yaml",
+            "malformed/duplicate-key.yaml:5:3: error: duplicate key 'interval' in 'probe'; first given at line 3"
+        ),
+        MalformedFile(
+            "duplicate-keys-flow.yaml",
+            "malformed/duplicate-keys-flow.yaml:3:61: error: duplicate key 'Accept' in 'probe.request.headers'; first given at line 3",
+            "malformed/duplicate-keys-flow.yaml:3:72: error: duplicate key 'Accept' in 'probe.request.headers'; first given at line 3",
+            "malformed/duplicate-keys-flow.yaml:3:93: error: unknown HTTP method 'GTE' (did you mean 'GET'?)",
+            "malformed/duplicate-keys-flow.yaml:4:18: error: duplicate key 'id' in 'users[0]'; first given at line 4",
+            "malformed/duplicate-keys-flow.yaml:6:1: error: duplicate key 'drill' in the drill file; first given at line 1"
+        ),
+        MalformedFile(
+            "duplicate-user-id.yaml",
+            "malformed/duplicate-user-id.yaml:7:9: error: duplicate user id 6000; first listed at line 5"
+        ),
+        MalformedFile(
+            "empty-users.yaml",
+            "malformed/empty-users.yaml:4:8: error: 'users' must not be empty",
+            "malformed/empty-users.yaml:5:9: error: 'faults' must not be empty"
+        ),
+        MalformedFile(
+            "empty.yaml",
+            "malformed/empty.yaml:1:1: error: the file is empty; a drill file starts with 'drill: NAME'"
+        ),
+        MalformedFile(
+            "faults-on-two-units.yaml",
+            "malformed/faults-on-two-units.yaml:4:15: error: expected a user id of 0 or more, found -1",
+            "malformed/faults-on-two-units.yaml:7:50: error: all faults of a drill hit one unit: fault 'down' hits 'beijing', this one hits 'hangzhou'"
+        ),
+        MalformedFile(
+            "many-errors.yaml",
+            "malformed/many-errors.yaml:4:3: error: unknown key 'intreval' in 'probe' (did you mean 'interval'?)",
+            "malformed/many-errors.yaml:5:12: error: expected a duration such as '250ms', '5s' or '2m', found '5'",
+            "malformed/many-errors.yaml:10:13: error: unknown impact 'fial' (did you mean 'fail'?)",
+            "malformed/many-errors.yaml:11:18: error: 'recovers_on' needs 'cutover:' in the drill, to move the user and measure its recovery",
+            "malformed/many-errors.yaml:13:5: error: missing required key 'service' in 'faults[0]'",
+            "malformed/many-errors.yaml:17:8: error: expected a duration greater than zero, found '0s'"
+        ),
+        MalformedFile(
+            "missing-required.yaml",
+            "malformed/missing-required.yaml:1:1: error: missing required key 'faults' in the drill file",
+            "malformed/missing-required.yaml:4:5: error: missing required key 'url' in 'probe.request'",
+            "malformed/missing-required.yaml:6:5: error: missing required key 'id' in 'users[0]'",
+            "malformed/missing-required.yaml:8:3: error: missing required key 'rto' in 'recovery'"
+        ),
+        MalformedFile(
+            "recovers-on-without-cutover.yaml",
+            "malformed/recovers-on-without-cutover.yaml:7:18: error: 'recovers_on' needs 'cutover:' in the drill, to move the user and measure its recovery"
+        ),
+        MalformedFile(
+            "status-out-of-range.yaml",
+            "malformed/status-out-of-range.yaml:5:19: error: expected an HTTP status between 100 and 599, found 700",
+            "malformed/status-out-of-range.yaml:10:11: error: expected an HTTP status between 100 and 599, found 99"
+        ),
+        MalformedFile(
+            "syntax-error.yaml",
+            "malformed/syntax-error.yaml:7:1: error: invalid YAML: found unexpected end of stream (while scanning a quoted scalar at line 4, column 10)"
+        ),
+        MalformedFile(
+            "target-bad-range.yaml",
+            "malformed/target-bad-range.yaml:7:25: error: 'to' (10000) must be less than the modulo (10000)",
+            "malformed/target-bad-range.yaml:8:15: error: 'from' (3000) must not be greater than 'to' (2000)",
+            "malformed/target-bad-range.yaml:9:15: error: expected a routing slot of 0 or more, found -1"
+        ),
+        MalformedFile(
+            "target-missing-sections.yaml",
+            "malformed/target-missing-sections.yaml:1:1: error: missing required key 'control_plane' in the target file",
+            "malformed/target-missing-sections.yaml:1:1: error: missing required key 'routing' in the target file",
+            "malformed/target-missing-sections.yaml:2:10: error: missing required key 'url' in 'gateway'",
+            "malformed/target-missing-sections.yaml:5:5: error: unknown key 'servics' in 'units.beijing' (did you mean 'services'?)"
+        ),
+        MalformedFile(
+            "target-modulo-zero.yaml",
+            "malformed/target-modulo-zero.yaml:5:11: error: expected a modulo of 1 or more, found 0",
+            "malformed/target-modulo-zero.yaml:6:11: error: 'routing.ranges' must not be empty",
+            "malformed/target-modulo-zero.yaml:7:16: error: expected a user id of 0 or more, found 'abc'"
+        ),
+        MalformedFile(
+            "target-token-both.yaml",
+            "malformed/target-token-both.yaml:5:10: error: 'control_plane.token' takes exactly one of 'env' or 'file', found both"
+        ),
+        MalformedFile(
+            "target-token-neither.yaml",
+            "malformed/target-token-neither.yaml:2:17: error: expected an http:// or https:// URL, found '127.0.0.1:9300'",
+            "malformed/target-token-neither.yaml:5:10: error: 'control_plane.token' needs 'env: NAME' or 'file: PATH'",
+            "malformed/target-token-neither.yaml:5:12: error: unknown key 'environment' in 'control_plane.token'; allowed keys are: env, file"
+        ),
+        MalformedFile(
+            "target-top-level-scalar.yaml",
+            "malformed/target-top-level-scalar.yaml:1:1: error: expected a mapping at the top level, found 'just a sentence'; a target file starts with 'target: NAME'"
+        ),
+        MalformedFile(
+            "target-two-locators.yaml",
+            "malformed/target-two-locators.yaml:10:18: error: 'units.beijing.services.product.process' takes exactly one of 'pid_file', 'name', 'cmdline' or 'port', found 'pid_file' and 'port'",
+            "malformed/target-two-locators.yaml:11:18: error: 'units.beijing.services.product.restart' must not be empty",
+            "malformed/target-two-locators.yaml:13:18: error: 'units.beijing.services.cart.process' needs one of 'pid_file', 'name', 'cmdline' or 'port'",
+            "malformed/target-two-locators.yaml:15:26: error: expected a TCP port between 1 and 65535, found 70000",
+            "malformed/target-two-locators.yaml:16:17: error: expected an http:// or https:// URL, found 'localhost:9313/health'"
+        ),
+        MalformedFile(
+            "target-unit-missing.yaml",
+            "malformed/target-unit-missing.yaml:7:37: error: unit 'bejing' is not defined under 'units' (did you mean 'beijing'?)",
+            "malformed/target-unit-missing.yaml:8:22: error: unit 'shanghai' is not defined under 'units'; defined units are: hangzhou, beijing",
+            "malformed/target-unit-missing.yaml:10:13: error: expected a mapping for 'units.hangzhou', found '5'"
+        ),
+        MalformedFile(
+            "top-level-list.yaml",
+            "malformed/top-level-list.yaml:1:1: error: expected a mapping at the top level, found a list; a drill file starts with 'drill: NAME'"
+        ),
+        MalformedFile(
+            "two-documents.yaml",
+            "malformed/two-documents.yaml:2:1: error: invalid YAML: a file holds one document, but a second one starts here"
+        ),
+        MalformedFile(
+            "unknown-key-no-match.yaml",
+            "malformed/unknown-key-no-match.yaml:3:39: error: unknown key 'colour' in 'probe.request'; allowed keys are: method, url, headers, body"
+        ),
+        MalformedFile(
+            "unknown-key-suggestion.yaml",
+            "malformed/unknown-key-suggestion.yaml:3:3: error: unknown key 'intreval' in 'probe' (did you mean 'interval'?)"
+        ),
+        MalformedFile(
+            "window-both-forms.yaml",
+            "malformed/window-both-forms.yaml:8:11: error: 'recovery.window' takes either 'consecutive' or 'k' and 'n', not both"
+        ),
+        MalformedFile(
+            "window-incomplete.yaml",
+            "malformed/window-incomplete.yaml:8:11: error: missing required key 'n' in 'recovery.window'",
+            "malformed/window-incomplete.yaml:8:16: error: expected a count of 1 or more, found 0"
+        ),
+        MalformedFile(
+            "window-k-greater-than-n.yaml",
+            "malformed/window-k-greater-than-n.yaml:8:16: error: 'k' (10) must not be greater than 'n' (8)",
+            "malformed/window-k-greater-than-n.yaml:14:17: error: expected a duration greater than zero, found '0s'"
+        ),
+        MalformedFile(
+            "wrong-types.yaml",
+            "malformed/wrong-types.yaml:1:8: error: drill name 'Wrong_Types' must be lowercase letters, digits and '-' (such as 'storefront-strong-dependency')",
+            "malformed/wrong-types.yaml:2:14: error: expected a string, found a list",
+            "malformed/wrong-types.yaml:3:8: error: expected a mapping for 'probe', found '5'",
+            "malformed/wrong-types.yaml:5:3: error: expected a list for 'users', found a mapping",
+            "malformed/wrong-types.yaml:6:15: error: expected a mapping for 'steady_state', found '1s'",
+            "malformed/wrong-types.yaml:12:14: error: expected true or false, found 'yes'",
+            "malformed/wrong-types.yaml:13:5: error: expected a mapping for 'faults[1]', found 'not a mapping'"
+        ),
+        MalformedFile(
+            "zero-interval.yaml",
+            "malformed/zero-interval.yaml:3:13: error: expected a duration greater than zero, found '0ms'"
+        ),
+    ]
+}

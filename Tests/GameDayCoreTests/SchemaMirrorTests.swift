@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+@testable import GameDayCore
+
+/// The JSON Schemas in `schemas/` (for editors and `scripts/check-schemas.py`) allow and
+/// require exactly the keys the loader does, so the two cannot drift apart.
+@Suite struct SchemaMirrorTests {
+    /// A schema file of this repository, as nested dictionaries.
+    struct Schema {
+        let root: [String: Any]
+
+        init(_ name: String) throws {
+            let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent()
+            let data = try Data(contentsOf: repository.appendingPathComponent("schemas/\(name).schema.json"))
+            root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        }
+
+        /// The subschema at `path` (keys separated by '/'), following `$ref`s into `$defs`.
+        func at(_ path: String) throws -> [String: Any] {
+            var node = root
+            for key in path.split(separator: "/").map(String.init) {
+                node = try #require(resolve(node)[key] as? [String: Any], "no \(key) in \(path)")
+            }
+            return resolve(node)
+        }
+
+        private func resolve(_ node: [String: Any]) -> [String: Any] {
+            guard let ref = node["$ref"] as? String, ref.hasPrefix("#/$defs/"),
+                let definitions = root["$defs"] as? [String: Any],
+                let target = definitions[String(ref.dropFirst("#/$defs/".count))] as? [String: Any]
+            else { return node }
+            return target
+        }
+
+        func shape(_ path: String) throws -> (keys: Set<String>, required: Set<String>) {
+            let node = try at(path)
+            #expect(node["additionalProperties"] as? Bool == false, "\(path) must refuse unknown keys")
+            let properties = node["properties"] as? [String: Any] ?? [:]
+            return (Set(properties.keys), Set(node["required"] as? [String] ?? []))
+        }
+    }
+
+    static let drillShapes: [(String, MappingShape)] = [
+        ("", DrillFormat.top),
+        ("properties/probe", DrillFormat.probe),
+        ("properties/probe/properties/success", DrillFormat.success),
+        ("$defs/request", DrillFormat.request),
+        ("properties/users/items", DrillFormat.user),
+        ("properties/steady_state", DrillFormat.steadyState),
+        ("properties/faults/items", DrillFormat.fault),
+        ("properties/observe", DrillFormat.observe),
+        ("$defs/cutover", DrillFormat.cutover),
+        ("$defs/cutover/properties/poll", DrillFormat.poll),
+        ("properties/recovery", DrillFormat.recovery),
+        ("properties/recovery/properties/window", DrillFormat.window),
+        ("properties/rollback", DrillFormat.rollback),
+    ]
+
+    static let targetShapes: [(String, MappingShape)] = [
+        ("", TargetFormat.top),
+        ("properties/gateway", TargetFormat.gateway),
+        ("properties/control_plane", TargetFormat.controlPlane),
+        ("properties/control_plane/properties/token", TargetFormat.token),
+        ("properties/routing", TargetFormat.routing),
+        ("properties/routing/properties/ranges/items", TargetFormat.range),
+        ("properties/units/additionalProperties", TargetFormat.unit),
+        ("properties/units/additionalProperties/properties/services/additionalProperties", TargetFormat.service),
+        (
+            "properties/units/additionalProperties/properties/services/additionalProperties/properties/process",
+            TargetFormat.process
+        ),
+    ]
+
+    @Test func drillSchemaHasTheLoadersKeys() throws {
+        let schema = try Schema("drill")
+        for (path, shape) in Self.drillShapes {
+            let found = try schema.shape(path)
+            #expect(found.keys == Set(shape.keys), "keys of \(path)")
+            #expect(found.required == Set(shape.required), "required keys of \(path)")
+        }
+    }
+
+    @Test func targetSchemaHasTheLoadersKeys() throws {
+        let schema = try Schema("target")
+        for (path, shape) in Self.targetShapes {
+            let found = try schema.shape(path)
+            #expect(found.keys == Set(shape.keys), "keys of \(path)")
+            #expect(found.required == Set(shape.required), "required keys of \(path)")
+        }
+    }
+
+    @Test func drillSchemaHasTheLoadersValues() throws {
+        let schema = try Schema("drill")
+        #expect(try schema.at("$defs/request/properties/method")["enum"] as? [String] == DrillFormat.methods)
+        #expect(try schema.at("properties/faults/items/properties/kind")["enum"] as? [String] == DrillFormat.faultKinds)
+        #expect(
+            try schema.at("properties/users/items/properties/impact")["enum"] as? [String]
+                == ImpactExpectation.allCases.map(\.rawValue))
+        #expect(try schema.at("$defs/duration")["pattern"] as? String == #"^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$"#)
+    }
+
+    @Test(arguments: ["drill", "target"])
+    func everyPropertyHasADescription(name: String) throws {
+        var missing: [String] = []
+        func walk(_ value: Any, _ path: String) {
+            if let object = value as? [String: Any] {
+                if let properties = object["properties"] as? [String: Any] {
+                    for (key, property) in properties {
+                        if (property as? [String: Any])?["description"] == nil { missing.append("\(path)/\(key)") }
+                    }
+                }
+                for (key, child) in object { walk(child, "\(path)/\(key)") }
+            } else if let array = value as? [Any] {
+                for (index, child) in array.enumerated() { walk(child, "\(path)/\(index)") }
+            }
+        }
+        walk(try Schema(name).root, "")
+        #expect(missing.sorted() == [])
+    }
+}

@@ -1,0 +1,90 @@
+import Testing
+
+@testable import GameDayCore
+
+/// Valid target files read into exactly the model values they describe.
+@Suite struct TargetLoaderTests {
+    @Test func readsEveryKeyOfAFullTarget() throws {
+        let file = "valid/target.yaml"
+        func at(_ line: Int, _ column: Int) -> SourceLocation { SourceLocation(file: file, line: line, column: column) }
+        let target = try DrillLoader.parseTarget(yaml: Fixture.text(file), file: file)
+
+        let hangzhou = UnitTarget(
+            name: "hangzhou",
+            services: [
+                ServiceTarget(
+                    name: "product", process: .name("product"),
+                    restart: ["gameday", "lab", "restart-service", "--unit", "hangzhou", "--service", "product"],
+                    location: at(17, 7))
+            ], location: at(15, 3))
+        let beijing = UnitTarget(
+            name: "beijing",
+            services: [
+                ServiceTarget(
+                    name: "product", process: .pidFile("valid/run/beijing-product.pid"),
+                    restart: [
+                        "/usr/local/bin/gameday", "lab", "restart-service", "--unit", "beijing", "--service", "product",
+                    ],
+                    health: "http://127.0.0.1:9311/health", location: at(22, 7)),
+                ServiceTarget(name: "cart", process: .port(9312), location: at(26, 7)),
+                ServiceTarget(
+                    name: "storefront", process: .commandLine("lab serve storefront --unit beijing"),
+                    location: at(28, 7)),
+            ], location: at(20, 3))
+        let expected = Target(
+            name: "lab", gatewayURL: "http://127.0.0.1:9300",
+            controlPlane: ControlPlaneTarget(url: "http://127.0.0.1:9301", token: .file("valid/secrets/token")),
+            routing: RoutingRule(
+                key: "userId", modulo: 10000,
+                ranges: [
+                    RouteRange(from: 0, to: 4999, unit: "hangzhou"), RouteRange(from: 5000, to: 9999, unit: "beijing"),
+                ], overrides: [6001: "hangzhou"]),
+            units: [hangzhou, beijing], file: file)
+
+        #expect(target.units == expected.units)
+        #expect(target.routing == expected.routing)
+        #expect(target == expected)
+    }
+
+    @Test func readsAnEnvironmentTokenAndRoutingDefaults() throws {
+        let file = "valid/env-token-target.yaml"
+        let target = try DrillLoader.parseTarget(yaml: Fixture.text(file), file: file)
+        #expect(target.controlPlane.token == .environment("GAMEDAY_STAGING_TOKEN"))
+        #expect(target.routing.key == "userId")
+        #expect(target.routing.modulo == 10000)
+        #expect(target.routing.overrides.isEmpty)
+        #expect(
+            target.units == [
+                UnitTarget(name: "east", services: [], location: SourceLocation(file: file, line: 9, column: 3))
+            ])
+    }
+
+    @Test func resolvesRelativePathsAgainstTheTargetFile() throws {
+        let path = try Fixture.path("valid/target.yaml")
+        let directory = String(path.dropLast("target.yaml".count))
+        let target = try DrillLoader.loadTarget(path: path)
+        #expect(target.controlPlane.token == .file(directory + "secrets/token"))
+        #expect(
+            target.unit(named: "beijing")?.service(named: "product")?.process
+                == .pidFile(directory + "run/beijing-product.pid"))
+    }
+
+    @Test(arguments: [
+        ("target.yaml", "run/p.pid", "run/p.pid"),
+        ("lab/target.yaml", "run/p.pid", "lab/run/p.pid"),
+        ("/etc/gameday/lab.yaml", "p.pid", "/etc/gameday/p.pid"),
+        ("/etc/gameday/lab.yaml", "/run/p.pid", "/run/p.pid"),
+    ])
+    func pathResolution(file: String, written: String, resolved: String) throws {
+        let target = try DrillLoader.parseTarget(
+            yaml: """
+                target: lab
+                gateway: { url: "http://127.0.0.1:9300" }
+                control_plane: { url: "http://127.0.0.1:9301", token: { file: \(written) } }
+                routing: { ranges: [{ from: 0, to: 9999, unit: beijing }] }
+                units: { beijing: { services: { product: { process: { pid_file: \(written) } } } } }
+                """, file: file)
+        #expect(target.controlPlane.token == .file(resolved))
+        #expect(target.units.first?.services.first?.process == .pidFile(resolved))
+    }
+}
