@@ -1,8 +1,16 @@
 import ArgumentParser
 
 extension GameDay {
+    /// `gameday lab ...`: the reference two-unit lab on this machine.
     struct Lab: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "lab", abstract: "(not yet)")
-        func run() async throws {}
+        static let configuration = CommandConfiguration(
+            commandName: "lab",
+            abstract: "Start, stop and inspect the reference two-unit lab (gateway, control plane, beijing, hangzhou).",
+            discussion: """
+                Every service is its own process on 127.0.0.1, detached so it outlives the command.
+                'lab up' writes D/target.yaml, a target file that drills can run against.
+                """,
+            subcommands: [Up.self, Down.self, Status.self, RestartService.self, Serve.self]
+        )
     }
 }

@@ -1,0 +1,25 @@
+import ArgumentParser
+import GameDayLab
+
+extension GameDay.Lab {
+    /// `gameday lab down`: stop every service of the lab. Succeeds when nothing runs.
+    struct Down: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "down",
+            abstract: "Stop every lab service (SIGTERM, then SIGKILL after 3 s) and remove the pid files.")
+
+        @OptionGroup var location: LabRunDirectoryOptions
+
+        func run() async throws {
+            let supervisor = LabSupervisor(runDirectory: location.runDirectory)
+            let report = await supervisor.down()
+            if report.stopped.isEmpty {
+                print("No lab service was running in \(supervisor.paths.root).")
+                return
+            }
+            for stopped in report.stopped {
+                print("stopped \(stopped.name) (pid \(stopped.pid))\(stopped.killed ? " with SIGKILL" : "")")
+            }
+        }
+    }
+}

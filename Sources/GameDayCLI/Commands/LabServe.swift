@@ -1,0 +1,50 @@
+import ArgumentParser
+import GameDayLab
+
+extension GameDay.Lab {
+    /// `gameday lab serve`: one lab service in the foreground. `lab up` starts these; people rarely do.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "serve", abstract: "Run one lab service in the foreground.", shouldDisplay: false)
+
+        @Option(help: "gateway, control-plane, storefront, product or cart.")
+        var role: String
+        @Option var unit: String?
+        @Option var port: Int
+        @Option(name: .customLong("run-dir")) var runDirectory: String
+        @Option var tokenFile: String?
+        @Option var controlPlaneURL: String?
+        @Option var gatewayURL: String?
+        @Option(help: ArgumentHelp("A unit's storefront for the gateway.", valueName: "unit=url"))
+        var storefront: [String] = []
+        @Option var productURL: String?
+        @Option var cartURL: String?
+        @Option var syncWait: LabDuration = LabDuration(.milliseconds(100))
+        @Option var switchDelay: LabDuration = LabDuration(.zero)
+        @Option var tiedTo: Int32?
+
+        func validate() throws {
+            guard LabRole(rawValue: role) != nil else {
+                throw ValidationError(
+                    "unknown role '\(role)'; use one of \(LabRole.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            for entry in storefront where !entry.contains("=") {
+                throw ValidationError("--storefront takes unit=url, not '\(entry)'")
+            }
+        }
+
+        func run() async throws {
+            var storefronts: [String: String] = [:]
+            for entry in storefront {
+                let parts = entry.split(separator: "=", maxSplits: 1)
+                storefronts[String(parts[0])] = String(parts[1])
+            }
+            try await LabServer.run(
+                LabServeOptions(
+                    role: LabRole(rawValue: role)!, unit: unit, port: port, runDirectory: runDirectory,
+                    tokenFile: tokenFile, controlPlaneURL: controlPlaneURL, gatewayURL: gatewayURL,
+                    storefronts: storefronts, productURL: productURL, cartURL: cartURL, syncWait: syncWait.duration,
+                    switchDelay: switchDelay.duration, tiedTo: tiedTo))
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import GameDayLab
+
+extension GameDay.Lab {
+    /// `gameday lab up`: start every service and wait until all are healthy.
+    struct Up: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "up",
+            abstract: "Start the lab and wait until every service answers /health.",
+            discussion: """
+                Ports from the base port N: gateway N, control plane N+1, beijing storefront/product/cart \
+                N+10..12, hangzhou N+20..22. The control plane token comes from $GAMEDAY_LAB_TOKEN when set, \
+                else a new one is written to D/token (mode 0600).
+                """)
+
+        @OptionGroup var location: LabRunDirectoryOptions
+
+        @Option(help: "Gateway port; the others follow it. 0 picks free ports.")
+        var basePort: Int = 9300
+
+        @Option(help: "Simulated replication catch-up in each cut-over's sync_wait phase.")
+        var syncWait: LabDuration = LabDuration(.milliseconds(100))
+
+        @Option(help: "Extra pause before each cut-over's switch, to make slow cut-overs.")
+        var switchDelay: LabDuration = LabDuration(.zero)
+
+        @Option(help: ArgumentHelp("Every service exits by itself once this process is gone.", valueName: "pid"))
+        var tiedTo: Int32?
+
+        func validate() throws {
+            guard basePort == 0 || (1024...65_500).contains(basePort) else {
+                throw ValidationError("--base-port must be 0 (free ports) or between 1024 and 65500, not \(basePort)")
+            }
+            if let tiedTo, tiedTo <= 0 { throw ValidationError("--tied-to must be a process id, not \(tiedTo)") }
+        }
+
+        func run() async throws {
+            let supervisor = LabSupervisor(runDirectory: location.runDirectory)
+            let token = ProcessInfo.processInfo.environment[LabToken.environmentVariable].flatMap {
+                $0.isEmpty ? nil : $0
+            }
+            let options = LabUpOptions(
+                basePort: basePort, syncWait: syncWait.duration, switchDelay: switchDelay.duration, tiedTo: tiedTo,
+                environmentToken: token)
+            let outcome = try await supervisor.up(options)
+            switch outcome {
+            case .alreadyRunning:
+                print("The lab in \(supervisor.paths.root) is already up and healthy.")
+            case .started:
+                print("Lab up in \(supervisor.paths.root)")
+            }
+            print(LabStatusTable.render(try await supervisor.status().services))
+            print("target: \(outcome.manifest.targetFile)")
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// The reference lab: gateway, unit services, control plane.

@@ -1,0 +1,37 @@
+import Foundation
+
+/// What can go wrong while starting, stopping or running the lab.
+public enum LabError: Error, LocalizedError, Equatable {
+    case noLab(runDirectory: String)
+    case unknownService(String, known: [String])
+    case portInUse(Int)
+    case spawnFailed(service: String, errno: Int32)
+    case serviceExited(service: String, logFile: String, logTail: String)
+    case serviceUnhealthy(service: String, timeout: Duration, logFile: String, logTail: String)
+    case tokenUnreadable(path: String)
+    case invalidManifest(path: String, reason: String)
+    case missingOption(role: LabRole, option: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .noLab(let dir):
+            "no lab in \(dir) (lab.json is missing); start one with 'gameday lab up --run-dir \(dir)'"
+        case .unknownService(let name, let known):
+            "no lab service named '\(name)'; the lab has: \(known.joined(separator: ", "))"
+        case .portInUse(let port):
+            "port \(port) on 127.0.0.1 is already in use; stop what holds it or choose '--base-port' (0 picks free ports)"
+        case .spawnFailed(let service, let code):
+            "could not start \(service): \(String(cString: strerror(code)))"
+        case .serviceExited(let service, let log, let tail):
+            "\(service) exited while starting; last lines of \(log):\n\(tail)"
+        case .serviceUnhealthy(let service, let timeout, let log, let tail):
+            "\(service) did not answer /health with 200 within \(timeout); last lines of \(log):\n\(tail)"
+        case .tokenUnreadable(let path):
+            "cannot read the lab token from \(path); run 'gameday lab up' again to write a new one"
+        case .invalidManifest(let path, let reason):
+            "\(path) is not a lab manifest (\(reason)); run 'gameday lab down' and 'gameday lab up' to rebuild it"
+        case .missingOption(let role, let option):
+            "'lab serve --role \(role.rawValue)' needs '\(option)'"
+        }
+    }
+}

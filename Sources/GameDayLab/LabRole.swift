@@ -1,0 +1,39 @@
+/// What one lab process does. The raw value is what `lab serve --role` takes.
+public enum LabRole: String, Sendable, Codable, CaseIterable {
+    case gateway
+    case controlPlane = "control-plane"
+    case storefront
+    case product
+    case cart
+
+    /// Roles that exist once per unit rather than once per lab.
+    public var isPerUnit: Bool {
+        switch self {
+        case .gateway, .controlPlane: false
+        case .storefront, .product, .cart: true
+        }
+    }
+
+    /// The service name used for pid files, logs and `restart-service`:
+    /// `gateway`, `control-plane`, `beijing-product`, ...
+    public func serviceName(unit: String?) -> String {
+        if isPerUnit, let unit { return "\(unit)-\(rawValue)" }
+        return rawValue
+    }
+}
+
+/// The lab's fixed shape: two units, each with the same three services.
+public enum LabLayout {
+    /// The units, in the order their ports are numbered (beijing N+10.., hangzhou N+20..).
+    public static let units = ["beijing", "hangzhou"]
+
+    /// The services every unit runs, in start order (dependencies before the storefront).
+    public static let unitRoles: [LabRole] = [.product, .cart, .storefront]
+
+    /// Every service name of the lab, in start order: control plane, unit services, gateway.
+    public static var serviceNames: [String] {
+        [LabRole.controlPlane.rawValue]
+            + units.flatMap { unit in unitRoles.map { $0.serviceName(unit: unit) } }
+            + [LabRole.gateway.rawValue]
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+
+/// The gateway: finds each request's routing key, picks the unit by the current rule, relays the
+/// request to that unit's storefront and answers with `X-Unit`. It also takes rule pushes from the
+/// control plane on `PUT /internal/rules`.
+struct GatewayResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+    static let userIdHeader = HTTPFields.Element.Name("X-User-Id")!
+
+    let table: RoutingTable
+    /// Unit → storefront base URL.
+    let storefronts: [String: String]
+    let token: String
+    var upstreamTimeout: Duration = .seconds(5)
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        switch request.uri.path {
+        case "/health":
+            guard await table.document != nil else {
+                return JSONReply.error(.serviceUnavailable, "no routing rule loaded from the control plane yet")
+            }
+            return JSONReply.health(service: LabRole.gateway.rawValue, unit: nil)
+        case "/internal/rules":
+            return try await acceptPush(request)
+        default:
+            return try await relay(request)
+        }
+    }
+
+    // MARK: - Relay
+
+    private func relay(_ request: Request) async throws -> Response {
+        guard let document = await table.document else {
+            return JSONReply.error(.serviceUnavailable, "no routing rule loaded from the control plane yet")
+        }
+        let key = document.rule.key
+        let found = RoutingKey.extract(
+            key: key, query: request.uri.queryParameters[Substring(key)].map(String.init),
+            header: request.headers[values: Self.userIdHeader].first, cookie: request.cookies[key]?.value)
+        let userId: Int
+        switch found {
+        case .success(let id): userId = id
+        case .failure(let problem): return JSONReply.error(.badRequest, problem.message)
+        }
+        guard let unit = document.rule.unit(for: userId) else {
+            return JSONReply.error(
+                .serviceUnavailable, "no unit serves \(key) \(userId) under rule version \(document.version)")
+        }
+        guard let storefront = storefronts[unit] else {
+            return JSONReply.error(.badGateway, "no storefront is known for unit \(unit)", unit: unit)
+        }
+
+        var incoming = request
+        let body = try await incoming.collectBody(upTo: 1 << 20)
+        var headers: [(name: String, value: String)] = [("X-User-Id", String(userId))]
+        if let contentType = request.headers[.contentType] { headers.append(("Content-Type", contentType)) }
+        let query = request.uri.query.map { "?" + $0 } ?? ""
+        let reply = await Upstream.send(
+            method: request.method.rawValue, url: storefront + request.uri.path + query, headers: headers,
+            body: body.readableBytes > 0 ? Array(body.readableBytesView) : nil, timeout: upstreamTimeout)
+        switch reply {
+        case .success(let reply):
+            return JSONReply.raw(
+                HTTPResponse.Status(code: reply.status), reply.body, contentType: reply.contentType, unit: unit)
+        case .failure(let error):
+            return JSONReply.error(.badGateway, "storefront of unit \(unit) unreachable: \(error.message)", unit: unit)
+        }
+    }
+
+    // MARK: - Rule push
+
+    private func acceptPush(_ request: Request) async throws -> Response {
+        guard request.method == .put else {
+            return JSONReply.error(.methodNotAllowed, "use PUT /internal/rules")
+        }
+        guard BearerToken.isAuthorized(request, token: token) else {
+            return JSONReply.error(.unauthorized, "missing or wrong bearer token")
+        }
+        var incoming = request
+        let body = try await incoming.collectBody(upTo: 1 << 20)
+        guard let document = try? JSONDecoder().decode(RuleDocument.self, from: Data(body.readableBytesView)) else {
+            return JSONReply.error(.badRequest, "body is not a rule document")
+        }
+        let applied = await table.apply(document)
+        struct Answer: Encodable {
+            var version: Int
+            var applied: Bool
+        }
+        return JSONReply.make(.ok, Answer(version: await table.document?.version ?? document.version, applied: applied))
+    }
+}

@@ -1,0 +1,90 @@
+import GameDayCore
+
+/// Everything one `gameday lab serve` process needs. `arguments` renders it back to the command
+/// line, so the supervisor and the `serve` command agree on one spelling of every flag.
+public struct LabServeOptions: Sendable, Hashable {
+    public var role: LabRole
+    public var unit: String?
+    public var port: Int
+    public var runDirectory: String
+    /// The token file; services read the token from it so it never shows in `ps`.
+    public var tokenFile: String?
+    /// Gateway: where to load rules from.
+    public var controlPlaneURL: String?
+    /// Control plane: where to push rules to.
+    public var gatewayURL: String?
+    /// Gateway: each unit's storefront base URL.
+    public var storefronts: [String: String]
+    /// Storefront: its unit's product and cart base URLs.
+    public var productURL: String?
+    public var cartURL: String?
+    /// Control plane: the simulated replication catch-up, and an extra pause before each switch.
+    public var syncWait: Duration
+    public var switchDelay: Duration
+    /// Exit when this process is gone (a test run that crashed must not leave a lab behind).
+    public var tiedTo: Int32?
+
+    public init(
+        role: LabRole, unit: String? = nil, port: Int, runDirectory: String, tokenFile: String? = nil,
+        controlPlaneURL: String? = nil, gatewayURL: String? = nil, storefronts: [String: String] = [:],
+        productURL: String? = nil, cartURL: String? = nil, syncWait: Duration = .milliseconds(100),
+        switchDelay: Duration = .zero, tiedTo: Int32? = nil
+    ) {
+        self.role = role
+        self.unit = unit
+        self.port = port
+        self.runDirectory = runDirectory
+        self.tokenFile = tokenFile
+        self.controlPlaneURL = controlPlaneURL
+        self.gatewayURL = gatewayURL
+        self.storefronts = storefronts
+        self.productURL = productURL
+        self.cartURL = cartURL
+        self.syncWait = syncWait
+        self.switchDelay = switchDelay
+        self.tiedTo = tiedTo
+    }
+
+    /// The service name: `gateway`, `control-plane`, `beijing-product`, ...
+    public var serviceName: String { role.serviceName(unit: unit) }
+
+    /// `lab serve ...` as argv (without the executable), only the flags this role uses.
+    public var arguments: [String] {
+        var argv = ["lab", "serve", "--role", role.rawValue]
+        if let unit { argv += ["--unit", unit] }
+        argv += ["--port", String(port), "--run-dir", runDirectory]
+        if let tokenFile { argv += ["--token-file", tokenFile] }
+        if let controlPlaneURL { argv += ["--control-plane-url", controlPlaneURL] }
+        if let gatewayURL { argv += ["--gateway-url", gatewayURL] }
+        for unit in storefronts.keys.sorted() { argv += ["--storefront", "\(unit)=\(storefronts[unit]!)"] }
+        if let productURL { argv += ["--product-url", productURL] }
+        if let cartURL { argv += ["--cart-url", cartURL] }
+        if role == .controlPlane {
+            argv += ["--sync-wait", DurationText.format(syncWait), "--switch-delay", DurationText.format(switchDelay)]
+        }
+        if let tiedTo { argv += ["--tied-to", String(tiedTo)] }
+        return argv
+    }
+
+    /// Throws when a flag this role cannot work without is missing.
+    public func validate() throws(LabError) {
+        func need(_ value: Any?, _ option: String) throws(LabError) {
+            if value == nil { throw .missingOption(role: role, option: option) }
+        }
+        if role.isPerUnit { try need(unit, "--unit") }
+        switch role {
+        case .gateway:
+            try need(tokenFile, "--token-file")
+            try need(controlPlaneURL, "--control-plane-url")
+            if storefronts.isEmpty { throw .missingOption(role: role, option: "--storefront UNIT=URL") }
+        case .controlPlane:
+            try need(tokenFile, "--token-file")
+            try need(gatewayURL, "--gateway-url")
+        case .storefront:
+            try need(productURL, "--product-url")
+            try need(cartURL, "--cart-url")
+        case .product, .cart:
+            break
+        }
+    }
+}

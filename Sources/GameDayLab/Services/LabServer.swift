@@ -1,0 +1,71 @@
+import Foundation
+import GameDayCore
+import Hummingbird
+
+/// Runs one lab service in the foreground (`gameday lab serve`) until SIGTERM or SIGINT, or until
+/// the process it is tied to is gone.
+public enum LabServer {
+    /// Serves `options.role` on 127.0.0.1:`options.port`.
+    public static func run(_ options: LabServeOptions) async throws {
+        try options.validate()
+        LabLog.line("\(options.serviceName): pid \(getpid()), 127.0.0.1:\(options.port)")
+
+        var background: [@Sendable () async -> Void] = []
+        if let tiedTo = options.tiedTo {
+            background.append(ParentWatch(pid: tiedTo).run)
+        }
+        let unit = options.unit ?? ""
+        switch options.role {
+        case .product:
+            try await serve(ProductResponder(unit: unit), options, background)
+        case .cart:
+            try await serve(CartResponder(unit: unit), options, background)
+        case .storefront:
+            let responder = StorefrontResponder(unit: unit, productURL: options.productURL!, cartURL: options.cartURL!)
+            try await serve(responder, options, background)
+        case .gateway:
+            let token = try LabToken.read(from: options.tokenFile!)
+            let table = RoutingTable()
+            background.append(RuleSync(controlPlaneURL: options.controlPlaneURL!, token: token, table: table).run)
+            let responder = GatewayResponder(table: table, storefronts: options.storefronts, token: token)
+            try await serve(responder, options, background)
+        case .controlPlane:
+            let token = try LabToken.read(from: options.tokenFile!)
+            let state = ControlPlaneState(baseline: .storefront)
+            let log = try GroundTruthLog(path: LabPaths(runDirectory: options.runDirectory).groundTruthLog)
+            let runner = CutoverRunner(
+                state: state, log: log, gatewayURL: options.gatewayURL!, token: token, syncWait: options.syncWait,
+                switchDelay: options.switchDelay)
+            background.append(runner.run)
+            try await serve(
+                ControlPlaneResponder(state: state, runner: runner, log: log, token: token), options, background)
+        }
+        removeOwnPidFile(options)
+        LabLog.line("\(options.serviceName): stopped")
+    }
+
+    /// Runs the HTTP server beside the background loops; whichever ends first ends them all.
+    private static func serve<Responder: HTTPResponder>(
+        _ responder: Responder, _ options: LabServeOptions, _ background: [@Sendable () async -> Void]
+    ) async throws where Responder.Context == BasicRequestContext {
+        let app = Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: options.port)))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }  // graceful shutdown on SIGTERM / SIGINT
+            for loop in background {
+                group.addTask { await loop() }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// A clean exit takes its pid file with it, unless a restarted successor has written its own.
+    private static func removeOwnPidFile(_ options: LabServeOptions) {
+        let file = LabPaths(runDirectory: options.runDirectory).pidFile(options.serviceName)
+        if LabProcessTable.pid(inFile: file) == getpid() {
+            unlink(file)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// `D/lab.json`: what `lab up` started, so that `down`, `status`, `restart-service` and tests can
+/// find every service again.
+public struct LabManifest: Sendable, Hashable, Codable {
+    /// One started service.
+    public struct Service: Sendable, Hashable, Codable {
+        public var name: String
+        public var role: LabRole
+        public var unit: String?
+        public var port: Int
+        public var pid: Int32
+        public var pidFile: String
+        public var logFile: String
+        public var healthURL: String
+        /// The argv after the executable, to start the service again exactly as before.
+        public var arguments: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case name, role, unit, port, pid, arguments
+            case pidFile = "pid_file"
+            case logFile = "log_file"
+            case healthURL = "health_url"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(role, forKey: .role)
+            try c.encode(unit, forKey: .unit)  // null for the gateway and the control plane
+            try c.encode(port, forKey: .port)
+            try c.encode(pid, forKey: .pid)
+            try c.encode(pidFile, forKey: .pidFile)
+            try c.encode(logFile, forKey: .logFile)
+            try c.encode(healthURL, forKey: .healthURL)
+            try c.encode(arguments, forKey: .arguments)
+        }
+    }
+
+    /// The format of this file; bumped when a field changes meaning.
+    public var schemaVersion: Int = 1
+    public var runDirectory: String
+    public var executable: String
+    public var tokenFile: String
+    /// `file`, or `env` when the token came from `GAMEDAY_LAB_TOKEN`.
+    public var tokenSource: String
+    public var targetFile: String
+    public var groundTruthLog: String
+    public var gatewayURL: String
+    public var controlPlaneURL: String
+    public var ports: [String: Int]
+    public var syncWaitMilliseconds: Double
+    public var switchDelayMilliseconds: Double
+    public var tiedTo: Int32?
+    public var startedAt: String
+    /// In start order: control plane, unit services, gateway.
+    public var services: [Service]
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version"
+        case runDirectory = "run_dir"
+        case executable
+        case tokenFile = "token_file"
+        case tokenSource = "token_source"
+        case targetFile = "target_file"
+        case groundTruthLog = "ground_truth_log"
+        case gatewayURL = "gateway_url"
+        case controlPlaneURL = "control_plane_url"
+        case ports
+        case syncWaitMilliseconds = "sync_wait_ms"
+        case switchDelayMilliseconds = "switch_delay_ms"
+        case tiedTo = "tied_to"
+        case startedAt = "started_at"
+        case services
+    }
+
+    public func service(named name: String) -> Service? { services.first { $0.name == name } }
+
+    /// Reads `lab.json` from the run directory.
+    public static func load(from paths: LabPaths) throws(LabError) -> LabManifest {
+        guard let data = FileManager.default.contents(atPath: paths.manifest) else {
+            throw .noLab(runDirectory: paths.root)
+        }
+        do {
+            return try JSONDecoder().decode(LabManifest.self, from: data)
+        } catch {
+            throw .invalidManifest(path: paths.manifest, reason: "\(error)")
+        }
+    }
+
+    /// Writes `lab.json` atomically so a concurrent reader never sees half a file.
+    public func save(to paths: LabPaths) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: paths.manifest), options: .atomic)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// The TCP port of every lab service.
+///
+/// Fixed layout from a base port N: gateway N, control plane N+1, beijing storefront/product/cart
+/// N+10..12, hangzhou N+20..22.
+public struct LabPorts: Sendable, Hashable {
+    /// Service name → port.
+    public var byService: [String: Int]
+
+    public init(byService: [String: Int]) {
+        self.byService = byService
+    }
+
+    public subscript(service: String) -> Int { byService[service]! }
+
+    /// The fixed layout from `base`.
+    public static func fixed(base: Int) -> LabPorts {
+        var ports = [LabRole.gateway.rawValue: base, LabRole.controlPlane.rawValue: base + 1]
+        for (index, unit) in LabLayout.units.enumerated() {
+            let unitBase = base + 10 * (index + 1)
+            ports[LabRole.storefront.serviceName(unit: unit)] = unitBase
+            ports[LabRole.product.serviceName(unit: unit)] = unitBase + 1
+            ports[LabRole.cart.serviceName(unit: unit)] = unitBase + 2
+        }
+        return LabPorts(byService: ports)
+    }
+
+    /// A distinct free port for every service, chosen by the kernel.
+    public static func free() throws -> LabPorts {
+        var ports: [String: Int] = [:]
+        for name in LabLayout.serviceNames {
+            var port = try LabPorts.freePort()
+            // The kernel may hand the same ephemeral port out twice once we have closed it.
+            while ports.values.contains(port) { port = try LabPorts.freePort() }
+            ports[name] = port
+        }
+        return LabPorts(byService: ports)
+    }
+
+    /// Binds 127.0.0.1:0, reads the port the kernel chose, and closes the socket again.
+    public static func freePort() throws -> Int {
+        try withBoundSocket(port: 0) { $0 }
+    }
+
+    /// Whether nothing listens on 127.0.0.1:`port` right now.
+    public static func isFree(_ port: Int) -> Bool {
+        (try? withBoundSocket(port: port) { _ in true }) ?? false
+    }
+
+    private static func withBoundSocket<T>(port: Int, _ body: (Int) -> T) throws -> T {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw LabError.portInUse(port) }
+        defer { close(fd) }
+        // SO_REUSEADDR as the servers use it, so a port in TIME_WAIT counts as free for them too.
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw LabError.portInUse(port) }
+        return body(Int(UInt16(bigEndian: address.sin_port)))
+    }
+}

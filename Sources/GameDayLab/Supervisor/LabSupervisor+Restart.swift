@@ -1,0 +1,44 @@
+/// What `lab restart-service` did.
+public enum LabRestartOutcome: Sendable, Hashable {
+    /// The service was started again and answers `/health`.
+    case restarted(LabManifest.Service)
+    /// It was already running and healthy; nothing was changed.
+    case alreadyRunning(LabManifest.Service)
+}
+
+extension LabSupervisor {
+    /// Starts one service again with the port and options `lab up` gave it (the revert of a kill
+    /// fault), waits until it is healthy, and records its new pid.
+    public func restart(service name: String, healthTimeout: Duration = .seconds(15)) async throws -> LabRestartOutcome
+    {
+        var manifest = try LabManifest.load(from: paths)
+        guard let index = manifest.services.firstIndex(where: { $0.name == name }) else {
+            throw LabError.unknownService(name, known: manifest.services.map(\.name))
+        }
+        let old = manifest.services[index]
+        if let pid = LabProcessTable.pid(inFile: old.pidFile), LabProcessTable.isLabServe(pid, runDirectory: paths.root)
+        {
+            if await HealthCheck.isHealthy(old.healthURL) {
+                var current = old
+                current.pid = pid
+                return .alreadyRunning(current)
+            }
+            // Running but not answering (e.g. stopped with SIGSTOP): replace it, it holds the port.
+            _ = await terminate([pid], grace: .seconds(3))
+        }
+        let pid = try DetachedProcess.spawn(
+            executable: manifest.executable, arguments: old.arguments, logFile: old.logFile)
+        try "\(pid)\n".write(toFile: old.pidFile, atomically: true, encoding: .utf8)
+        var started = old
+        started.pid = pid
+        do {
+            try await waitUntilHealthy([started], timeout: healthTimeout)
+        } catch {
+            _ = await terminate([pid], grace: .seconds(1))
+            throw error
+        }
+        manifest.services[index] = started
+        try manifest.save(to: paths)
+        return .restarted(started)
+    }
+}

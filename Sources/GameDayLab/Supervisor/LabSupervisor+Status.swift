@@ -1,0 +1,79 @@
+/// The state of one lab service, as `lab status` shows it.
+public struct LabServiceStatus: Sendable, Hashable, Codable {
+    /// `up`: running and `/health` answers 200; `down`: running but not healthy; `not-running`.
+    public enum Health: String, Sendable, Hashable, Codable {
+        case up, down
+        case notRunning = "not-running"
+    }
+
+    public var name: String
+    public var role: LabRole
+    public var unit: String?
+    public var pid: Int32?
+    public var port: Int
+    public var health: Health
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(role, forKey: .role)
+        try c.encode(unit, forKey: .unit)
+        try c.encode(pid, forKey: .pid)
+        try c.encode(port, forKey: .port)
+        try c.encode(health, forKey: .health)
+    }
+}
+
+/// Every service of a lab and whether the lab as a whole is usable.
+public struct LabStatusReport: Sendable, Hashable, Codable {
+    public var runDirectory: String
+    public var targetFile: String
+    public var services: [LabServiceStatus]
+
+    public var allHealthy: Bool { services.allSatisfy { $0.health == .up } }
+
+    enum CodingKeys: String, CodingKey {
+        case runDirectory = "run_dir"
+        case targetFile = "target_file"
+        case services
+        case allHealthy = "all_healthy"
+    }
+
+    public init(runDirectory: String, targetFile: String, services: [LabServiceStatus]) {
+        self.runDirectory = runDirectory
+        self.targetFile = targetFile
+        self.services = services
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        runDirectory = try c.decode(String.self, forKey: .runDirectory)
+        targetFile = try c.decode(String.self, forKey: .targetFile)
+        services = try c.decode([LabServiceStatus].self, forKey: .services)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(runDirectory, forKey: .runDirectory)
+        try c.encode(targetFile, forKey: .targetFile)
+        try c.encode(allHealthy, forKey: .allHealthy)
+        try c.encode(services, forKey: .services)
+    }
+}
+
+extension LabSupervisor {
+    /// The state of every service listed in `lab.json`.
+    public func status() async throws(LabError) -> LabStatusReport {
+        let manifest = try LabManifest.load(from: paths)
+        let health = await HealthCheck.check(manifest.services.map(\.healthURL))
+        let services = manifest.services.map { service in
+            let pid = LabProcessTable.pid(inFile: service.pidFile)
+            let running = pid.map { LabProcessTable.isLabServe($0, runDirectory: paths.root) } ?? false
+            return LabServiceStatus(
+                name: service.name, role: service.role, unit: service.unit, pid: running ? pid : nil,
+                port: service.port,
+                health: !running ? .notRunning : health[service.healthURL] == true ? .up : .down)
+        }
+        return LabStatusReport(runDirectory: paths.root, targetFile: manifest.targetFile, services: services)
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+
+/// Starts, stops, inspects and repairs the lab in one run directory. Every service is its own
+/// process: this same executable re-run as `lab serve`, detached so it outlives the command.
+public struct LabSupervisor: Sendable {
+    public let paths: LabPaths
+    /// The `gameday` executable the services are started from.
+    public let executable: String
+
+    public init(runDirectory: String, executable: String = LabSupervisor.currentExecutable()) {
+        self.paths = LabPaths(runDirectory: runDirectory)
+        self.executable = executable
+    }
+
+    /// The absolute path of the running executable (`/proc/self/exe`).
+    public static func currentExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    // MARK: - Up
+
+    /// Starts every service (control plane, unit services, gateway), writes `lab.json` and
+    /// `target.yaml`, and waits until all answer `/health`. On failure, stops what it started.
+    public func up(_ options: LabUpOptions) async throws -> LabUpOutcome {
+        if let manifest = try? LabManifest.load(from: paths), await isRunningAndHealthy(manifest) {
+            return .alreadyRunning(manifest)
+        }
+        // Half a lab (a crashed service, a stale run) is stopped rather than mixed with a new one.
+        _ = await down()
+
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
+        let ports = try options.basePort == 0 ? LabPorts.free() : LabPorts.fixed(base: options.basePort)
+        if options.basePort != 0 {
+            for name in LabLayout.serviceNames where !LabPorts.isFree(ports[name]) {
+                throw LabError.portInUse(ports[name])
+            }
+        }
+        try LabToken.write(options.environmentToken ?? LabToken.generate(), to: paths.token)
+        // Cut-over ids start again at c-1 in a new control plane; so does its ground truth.
+        try? fileManager.removeItem(atPath: paths.groundTruthLog)
+
+        var manifest = LabManifest(
+            runDirectory: paths.root, executable: executable, tokenFile: paths.token,
+            tokenSource: options.environmentToken == nil ? "file" : "env", targetFile: paths.target,
+            groundTruthLog: paths.groundTruthLog, gatewayURL: url(ports[LabRole.gateway.rawValue]),
+            controlPlaneURL: url(ports[LabRole.controlPlane.rawValue]), ports: ports.byService,
+            syncWaitMilliseconds: options.syncWait.milliseconds,
+            switchDelayMilliseconds: options.switchDelay.milliseconds,
+            tiedTo: options.tiedTo, startedAt: LabTimestamp.now().rfc3339, services: [])
+        do {
+            for serve in serveOptions(ports: ports, options: options) {
+                _ = fileManager.createFile(atPath: paths.logFile(serve.serviceName), contents: nil)
+                manifest.services.append(try start(serve))
+            }
+            try manifest.save(to: paths)
+            try LabTargetFile(manifest: manifest).yaml.write(toFile: paths.target, atomically: true, encoding: .utf8)
+            try await waitUntilHealthy(manifest.services, timeout: options.healthTimeout)
+        } catch {
+            _ = await down()
+            throw error
+        }
+        return .started(manifest)
+    }
+
+    /// What each service is started with, in start order.
+    func serveOptions(ports: LabPorts, options: LabUpOptions) -> [LabServeOptions] {
+        func base(_ role: LabRole, _ unit: String? = nil) -> LabServeOptions {
+            LabServeOptions(
+                role: role, unit: unit, port: ports[role.serviceName(unit: unit)], runDirectory: paths.root,
+                syncWait: options.syncWait, switchDelay: options.switchDelay, tiedTo: options.tiedTo)
+        }
+        var controlPlane = base(.controlPlane)
+        controlPlane.tokenFile = paths.token
+        controlPlane.gatewayURL = url(ports[LabRole.gateway.rawValue])
+        var all = [controlPlane]
+        for unit in LabLayout.units {
+            for role in LabLayout.unitRoles {
+                var serve = base(role, unit)
+                if role == .storefront {
+                    serve.productURL = url(ports[LabRole.product.serviceName(unit: unit)])
+                    serve.cartURL = url(ports[LabRole.cart.serviceName(unit: unit)])
+                }
+                all.append(serve)
+            }
+        }
+        var gateway = base(.gateway)
+        gateway.tokenFile = paths.token
+        gateway.controlPlaneURL = url(ports[LabRole.controlPlane.rawValue])
+        for unit in LabLayout.units {
+            gateway.storefronts[unit] = url(ports[LabRole.storefront.serviceName(unit: unit)])
+        }
+        return all + [gateway]
+    }
+
+    // MARK: - Shared
+
+    /// Spawns one service and writes its pid file.
+    func start(_ serve: LabServeOptions) throws -> LabManifest.Service {
+        let name = serve.serviceName
+        let pid = try DetachedProcess.spawn(
+            executable: executable, arguments: serve.arguments, logFile: paths.logFile(name))
+        try "\(pid)\n".write(toFile: paths.pidFile(name), atomically: true, encoding: .utf8)
+        return LabManifest.Service(
+            name: name, role: serve.role, unit: serve.unit, port: serve.port, pid: pid, pidFile: paths.pidFile(name),
+            logFile: paths.logFile(name), healthURL: url(serve.port) + "/health", arguments: serve.arguments)
+    }
+
+    /// Polls every service's `/health` until all answer 200; fails early when one exits.
+    func waitUntilHealthy(_ services: [LabManifest.Service], timeout: Duration) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var pending = services
+        while !pending.isEmpty {
+            let health = await HealthCheck.check(pending.map(\.healthURL), timeout: .milliseconds(500))
+            pending.removeAll { health[$0.healthURL] == true }
+            if let dead = pending.first(where: { !LabProcessTable.isAlive($0.pid) }) {
+                throw LabError.serviceExited(service: dead.name, logFile: dead.logFile, logTail: logTail(dead.logFile))
+            }
+            guard let late = pending.first else { return }
+            if clock.now >= deadline {
+                throw LabError.serviceUnhealthy(
+                    service: late.name, timeout: timeout, logFile: late.logFile, logTail: logTail(late.logFile))
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// Whether every service of `manifest` runs (per its pid file) and is healthy.
+    func isRunningAndHealthy(_ manifest: LabManifest) async -> Bool {
+        let running = manifest.services.allSatisfy { service in
+            LabProcessTable.pid(inFile: service.pidFile).map {
+                LabProcessTable.isLabServe($0, runDirectory: paths.root)
+            }
+                ?? false
+        }
+        guard running else { return false }
+        return await HealthCheck.check(manifest.services.map(\.healthURL)).values.allSatisfy { $0 }
+    }
+
+    /// The last `lines` lines of a log, for error messages.
+    func logTail(_ path: String, lines: Int = 15) -> String {
+        let text = LabProcessTable.read(path) ?? ""
+        let tail = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines + 1)
+        let joined = tail.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        return joined.isEmpty
+            ? "  (log is empty)" : joined.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+    }
+
+    func url(_ port: Int) -> String { "http://127.0.0.1:\(port)" }
+}

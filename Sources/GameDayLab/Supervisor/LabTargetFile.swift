@@ -1,0 +1,61 @@
+/// Renders `D/target.yaml`: the lab as a target file the runner reads like any other environment.
+public struct LabTargetFile: Sendable {
+    public var manifest: LabManifest
+
+    public init(manifest: LabManifest) {
+        self.manifest = manifest
+    }
+
+    /// The YAML text. Paths are absolute so the file works from any directory.
+    public var yaml: String {
+        var lines = [
+            "target: lab",
+            "gateway: { url: \(quoted(manifest.gatewayURL)) }",
+            "control_plane:",
+            "  url: \(quoted(manifest.controlPlaneURL))",
+            manifest.tokenSource == "env"
+                ? "  token: { env: \(LabToken.environmentVariable) }"
+                : "  token: { file: \(scalar(manifest.tokenFile)) }",
+            "routing:",
+            "  key: userId",
+            "  modulo: 10000",
+            "  ranges: [{ from: 0, to: 4999, unit: hangzhou }, { from: 5000, to: 9999, unit: beijing }]",
+            "units:",
+        ]
+        for unit in LabLayout.units {
+            lines += ["  \(unit):", "    services:"]
+            // The storefront first: it is what users reach, product and cart are its dependencies.
+            for role in [LabRole.storefront, .product, .cart] {
+                guard let service = manifest.service(named: role.serviceName(unit: unit)) else { continue }
+                lines.append("      \(role.rawValue): \(entry(for: service))")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func entry(for service: LabManifest.Service) -> String {
+        let restart =
+            [quoted(manifest.executable)]
+            + ["lab", "restart-service", "--run-dir", manifest.runDirectory, "--service", service.name].map(scalar)
+        return "{ process: { pid_file: \(scalar(service.pidFile)) }, restart: [\(restart.joined(separator: ", "))], "
+            + "health: \(quoted(service.healthURL)) }"
+    }
+
+    /// A plain scalar when that is unambiguous in a flow collection, else a double-quoted one.
+    private func scalar(_ text: String) -> String {
+        let plain = !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "/._-+".contains($0) }
+        return plain ? text : quoted(text)
+    }
+
+    private func quoted(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            default: escaped.append(character)
+            }
+        }
+        return "\"\(escaped)\""
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import GameDayCore
+
+extension TestLab {
+    /// Starts a lab, runs `body` with it, and always takes it down and removes its run directory,
+    /// whether `body` returns or throws. The lab is tied to this test process, so even a crash of
+    /// the test run leaves no service behind.
+    public static func withLab<T>(
+        syncWait: Duration = .milliseconds(100), switchDelay: Duration = .zero,
+        _ body: (TestLab) async throws -> T
+    ) async throws -> T {
+        let binary = try GameDayBinary.path
+        let runDirectory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: runDirectory) }
+
+        let up = try await ChildProcess.run(
+            [
+                binary, "lab", "up", "--run-dir", runDirectory, "--base-port", "0", "--tied-to", String(getpid()),
+                "--sync-wait", DurationText.format(syncWait), "--switch-delay", DurationText.format(switchDelay),
+            ], timeout: .seconds(60))
+
+        let result: Result<T, any Error>
+        if up.exitCode != 0 {
+            result = .failure(TestLabError.upFailed(up))
+        } else {
+            do {
+                let lab = try load(runDirectory: runDirectory, binary: binary)
+                result = .success(try await body(lab))
+            } catch {
+                result = .failure(error)
+            }
+        }
+        // Always, even after a failed `up`: it may have started some services before failing.
+        let down = try await ChildProcess.run(
+            [binary, "lab", "down", "--run-dir", runDirectory], timeout: .seconds(30))
+        let value = try result.get()
+        if down.exitCode != 0 { throw TestLabError.downFailed(down) }
+        return value
+    }
+
+    /// Reads `lab.json` and the token of a lab that is up.
+    static func load(runDirectory: String, binary: String) throws -> TestLab {
+        struct Manifest: Decodable {
+            var tokenFile: String
+            var targetFile: String
+            var groundTruthLog: String
+            var gatewayURL: String
+            var controlPlaneURL: String
+            var services: [Service]
+
+            enum CodingKeys: String, CodingKey {
+                case tokenFile = "token_file"
+                case targetFile = "target_file"
+                case groundTruthLog = "ground_truth_log"
+                case gatewayURL = "gateway_url"
+                case controlPlaneURL = "control_plane_url"
+                case services
+            }
+        }
+        let path = runDirectory + "/lab.json"
+        let manifest: Manifest
+        do {
+            manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw TestLabError.unreadableManifest(path: path, reason: "\(error)")
+        }
+        let token = try String(contentsOfFile: manifest.tokenFile, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return TestLab(
+            runDirectory: runDirectory, targetPath: manifest.targetFile, tokenPath: manifest.tokenFile, token: token,
+            gatewayURL: manifest.gatewayURL, controlPlaneURL: manifest.controlPlaneURL,
+            groundTruthPath: manifest.groundTruthLog, services: manifest.services, binary: binary)
+    }
+
+    /// A fresh directory under the system's temporary directory.
+    public static func makeTemporaryDirectory(prefix: String = "gameday-lab") throws -> String {
+        var template = Array((NSTemporaryDirectory() + "/\(prefix)-XXXXXX").utf8CString)
+        guard let created = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw CocoaError(.fileWriteUnknown)
+        }
+        return URL(fileURLWithPath: String(cString: created)).standardizedFileURL.path
+    }
+}
