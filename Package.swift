@@ -52,12 +52,14 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "GameDayRuntimeTests", dependencies: ["GameDayRuntime", "GameDayTestSupport"]),
-        .testTarget(name: "GameDayLabTests", dependencies: ["GameDayLab", "GameDayTestSupport"]),
+        .testTarget(
+            name: "GameDayLabTests",
+            dependencies: ["GameDayLab", "GameDayCore", "GameDayTestSupport", .product(name: "Yams", package: "Yams")]
+        ),
         .testTarget(name: "GameDayCLITests", dependencies: ["GameDayCLI", "GameDayTestSupport"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["GameDayCore", "GameDayTestSupport"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["GameDayCore", "GameDayRuntime", "GameDayTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -113,10 +113,10 @@ public protocol HTTPTransport: Sendable {
 }
 
 extension Duration {
-    /// This duration in milliseconds, as JSON carries durations.
+    /// This duration in milliseconds to the microsecond, as JSON carries durations.
     public var milliseconds: Double {
         let (seconds, attoseconds) = components
-        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+        return (Double(seconds) * 1_000_000 + (Double(attoseconds) / 1e12).rounded()) / 1000
     }
 
     /// A duration from fractional seconds.

@@ -26,13 +26,23 @@ public enum DurationText {
         return total
     }
 
-    /// The shortest readable spelling: `250ms`, `5s`, `2m`, `1.5s`.
+    /// A readable spelling, precise to the millisecond above one second:
+    /// `250ms`, `1.25ms`, `5s`, `1.5s`, `1.201s`, `2m`, `1h`.
     public static func format(_ duration: Duration) -> String {
         let ms = duration.milliseconds
-        if ms < 1000 { return ms == ms.rounded() ? "\(Int(ms))ms" : "\(ms)ms" }
-        let seconds = ms / 1000
-        if seconds >= 60, seconds.truncatingRemainder(dividingBy: 60) == 0 { return "\(Int(seconds / 60))m" }
-        return seconds == seconds.rounded() ? "\(Int(seconds))s" : "\((seconds * 1000).rounded() / 1000)s"
+        if abs(ms) < 1000 {
+            let rounded = abs(ms) >= 10 ? ms.rounded() : (ms * 100).rounded() / 100
+            return trimmed(rounded) + "ms"
+        }
+        let seconds = (ms).rounded() / 1000
+        if seconds.truncatingRemainder(dividingBy: 3600) == 0 { return trimmed(seconds / 3600) + "h" }
+        if seconds.truncatingRemainder(dividingBy: 60) == 0 { return trimmed(seconds / 60) + "m" }
+        return trimmed(seconds) + "s"
+    }
+
+    /// `5.0` → `5`, `1.500` → `1.5`.
+    private static func trimmed(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
     }
 }
 

@@ -1,0 +1,57 @@
+import Foundation
+import GameDayCore
+import GameDayTestSupport
+import Testing
+
+/// Runs the built `gameday` binary on a drill against a real lab and reads what it left.
+struct DrillRun {
+    var output: ChildProcess.Output
+    var result: RunResult?
+    var resultPath: String?
+
+    /// The repository's root, for the shipped drills.
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    static func shipped(_ name: String) -> String { "\(repository)/drills/\(name).yaml" }
+
+    /// A copy of a shipped drill with some text replaced, in `directory`.
+    static func variant(of name: String, in directory: String, replacing changes: [(String, String)]) throws -> String {
+        var text = try String(contentsOfFile: shipped(name), encoding: .utf8)
+        for (old, new) in changes {
+            #expect(text.contains(old), "the drill \(name) no longer contains \(old)")
+            text = text.replacingOccurrences(of: old, with: new)
+        }
+        let path = "\(directory)/\(name)-variant.yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// `gameday run DRILL --target T --output DIR`; reads result.json when one was written.
+    static func run(
+        _ drill: String, lab: TestLab, output directory: String, environment: [String: String]? = nil,
+        extra: [String] = []
+    ) async throws -> DrillRun {
+        let output = try await ChildProcess.run(
+            [lab.binary, "run", drill, "--target", lab.targetPath, "--output", directory] + extra,
+            environment: environment, timeout: .seconds(120))
+        let path = output.stdout.split(separator: "\n").first { $0.contains("result: ") }
+            .map { String($0.split(separator: " ").last!) }
+        var result: RunResult?
+        if let path, let data = FileManager.default.contents(atPath: path) {
+            result = try JSONDecoder().decode(RunResult.self, from: data)
+        }
+        return DrillRun(output: output, result: result, resultPath: path)
+    }
+
+    func verdict(_ name: String) -> Verdict? { result?.verdicts.first { $0.name == name } }
+
+    func user(_ id: Int) -> UserRecord? { result?.users.first { $0.id == id } }
+}
+
+/// Wall-clock ISO 8601 (with milliseconds) to Unix milliseconds.
+func unixMilliseconds(_ iso: String) -> Double? {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.date(from: iso).map { $0.timeIntervalSince1970 * 1000 }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import GameDayCore
+import GameDayRuntime
+import GameDayTestSupport
+import Testing
+
+/// The two case studies, run by the built binary against a real lab on free ports.
+@Suite(.serialized) struct StorefrontDrillTests {
+    @Test func theStrongDependencyDrillPassesAndAgreesWithTheControlPlanesLog() async throws {
+        try await TestLab.withLab { lab in
+            let output = try TestLab.makeTemporaryDirectory(prefix: "gameday-results")
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            let productBefore = try #require(try lab.pid(of: "beijing-product"))
+
+            let run = try await DrillRun.run(DrillRun.shipped("storefront-strong-dependency"), lab: lab, output: output)
+            #expect(run.output.exitCode == 0, "\(run.output.transcript)")
+            let result = try #require(run.result, "no result.json: \(run.output.transcript)")
+            #expect(result.outcome == .pass)
+            #expect(result.schemaVersion == 1)
+            #expect(result.verdicts.map(\.name) == ["preflight", "steady_state", "faults_applied", "impact", "blast_radius", "cutover", "recovery", "rollback"])
+            for verdict in result.verdicts { #expect(verdict.status == .pass, "\(verdict.name): \(verdict.message)") }
+            #expect(run.resultPath?.hasPrefix("\(output)/storefront-strong-dependency/") == true)
+            #expect(run.output.stdout.contains("storefront-strong-dependency against lab: PASS (exit 0)"))
+
+            // 6000 was hurt, then served by hangzhou; 50 never failed.
+            let impacted = try #require(run.user(6000))
+            #expect(impacted.impacted)
+            #expect(impacted.servedBefore == "beijing")
+            #expect(impacted.servedAfter == "hangzhou")
+            #expect(impacted.timeline.contains { !$0.ok && $0.status == 503 && $0.unit == "beijing" })
+            #expect(impacted.timeline.contains { $0.ok && $0.unit == "hangzhou" })
+            let bystander = try #require(run.user(50))
+            #expect(bystander.failures == 0)
+            #expect(bystander.timeline.allSatisfy { $0.ok && $0.unit == "hangzhou" })
+
+            // The product process was really killed and really restarted.
+            let fault = try #require(result.faults.first)
+            #expect(fault.pids == [productBefore])
+            #expect(fault.state == "reverted")
+            let productAfter = try #require(try lab.pid(of: "beijing-product"))
+            #expect(productAfter != productBefore)
+            #expect(ProcessTable().isAlive(productAfter))
+            #expect(!ProcessTable().isAlive(productBefore))
+
+            // The measurement agrees with the control plane's ground truth.
+            let truth = try lab.groundTruth()
+            func phase(_ id: String, _ name: String) throws -> Double {
+                try #require(truth.first { $0.cutover == id && $0.phase == name }?.unixMilliseconds, "no \(name) for \(id) in \(truth)")
+            }
+            let cutoverID = try #require(result.cutover?.id)
+            let timeline = result.timeline
+            let sent = try #require(timeline.cutoverStart.flatMap { unixMilliseconds($0.at) })
+            let seenDone = try #require(timeline.cutoverDone.flatMap { unixMilliseconds($0.at) })
+            let recovered = try #require(timeline.recovered.flatMap { unixMilliseconds($0.at) })
+            let faultAt = try #require(timeline.fault.flatMap { unixMilliseconds($0.at) })
+            let slack = 50.0  // wall-clock rounding, loopback latency and a debug build on a busy machine
+            #expect(sent <= (try phase(cutoverID, "accepted")) + 2)
+            #expect(try phase(cutoverID, "done") <= seenDone + 2)
+            let switched = try phase(cutoverID, "switch")
+            #expect(recovered >= switched - slack, "recovered \(recovered) long before the switch \(switched)")
+            #expect(recovered <= switched + result.probeIntervalMs + slack, "recovered \(recovered) long after the switch \(switched)")
+            let rto = try #require(result.rto?.measuredMs)
+            #expect(abs(rto - (recovered - faultAt)) <= 2)
+            #expect(rto <= 5000)
+            // The breakdown adds up to the RTO.
+            let parts = [result.rto?.detectMs, result.rto?.decideMs, result.rto?.switchMs, result.rto?.convergeMs].compactMap { $0 }
+            #expect(parts.count == 4)
+            #expect(abs(parts.reduce(0, +) - rto) < 0.01)
+
+            // The rollback cut the routing back: 6000 is beijing's again.
+            #expect(result.cutback?.succeeded == true)
+            let after = try await lab.gateway("/storefront?userId=6000")
+            #expect(after.header("X-Unit") == "beijing")
+            #expect(after.status == 200)
+        }
+    }
+
+    @Test func theWeakDependencyDrillPassesWithNobodyFailing() async throws {
+        try await TestLab.withLab { lab in
+            let output = try TestLab.makeTemporaryDirectory(prefix: "gameday-results")
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            let cartBefore = try #require(try lab.pid(of: "beijing-cart"))
+            let run = try await DrillRun.run(DrillRun.shipped("storefront-weak-dependency"), lab: lab, output: output)
+            #expect(run.output.exitCode == 0, "\(run.output.transcript)")
+            let result = try #require(run.result)
+            #expect(result.outcome == .pass)
+            #expect(result.verdicts.map(\.name) == ["preflight", "steady_state", "faults_applied", "blast_radius", "rollback"])
+            #expect(run.verdict("blast_radius")?.message == "user 6000, user 50 never failed")
+            #expect(run.user(6000)?.failures == 0)
+            #expect(run.user(6000)?.samplesDuringFault ?? 0 >= 10)
+            #expect(run.user(50)?.failures == 0)
+            #expect(result.faults.first?.pids == [cartBefore])
+            #expect(!ProcessTable().isAlive(cartBefore))
+            #expect(try lab.pid(of: "beijing-cart").map(ProcessTable().isAlive) == true)
+            #expect(result.cutover == nil)
+            #expect(result.rto == nil)
+        }
+    }
+
+    @Test func anRTOThatCannotBeMetFailsWithExitCode1AndSaysWhy() async throws {
+        try await TestLab.withLab { lab in
+            let output = try TestLab.makeTemporaryDirectory(prefix: "gameday-results")
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            // Observing alone takes a second, so a 300ms RTO cannot be met.
+            let drill = try DrillRun.variant(of: "storefront-strong-dependency", in: output, replacing: [("rto: 5s", "rto: 300ms")])
+            let run = try await DrillRun.run(drill, lab: lab, output: output)
+            #expect(run.output.exitCode == 1, "\(run.output.transcript)")
+            let result = try #require(run.result)
+            #expect(result.outcome == .fail)
+            #expect(result.exitCode == 1)
+            let recovery = try #require(run.verdict("recovery"))
+            #expect(recovery.status == .fail)
+            #expect(recovery.message.contains("against a goal of 300ms: the goal was missed by"))
+            #expect(result.rto?.met == false)
+            #expect((result.rto?.measuredMs ?? 0) > 300)
+            #expect(run.output.stdout.contains("FAIL  recovery"))
+            #expect(run.output.stdout.contains("why: recovery: RTO"))
+            // Everything else still held, and the fault was reverted.
+            #expect(run.verdict("rollback")?.status == .pass)
+            #expect(run.verdict("blast_radius")?.status == .pass)
+            #expect(try lab.pid(of: "beijing-product").map(ProcessTable().isAlive) == true)
+        }
+    }
+}
