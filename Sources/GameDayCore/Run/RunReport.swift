@@ -133,6 +133,8 @@ struct RunReport {
                 verdicts.append(rto.met ? Verdict("recovery", .pass, text) : Verdict("recovery", .fail, "\(text): the goal was missed by \(Self.format(measured - rto.goalMs))"))
             } else if await journal.cutover == nil {
                 verdicts.append(Verdict("recovery", .skipped, "not reached: \(stoppedEarly ?? "no cut-over")"))
+            } else if await journal.cutover?.succeeded == false {
+                verdicts.append(Verdict("recovery", .fail, "not recovered: the cut-over did not complete"))
             } else {
                 let waiting = drill.users.filter { ($0.impact == .fail || $0.recoversOn != nil) && impacts[$0.id]?.recovered == nil }
                     .map { user in "user \(user.id)" + (user.recoversOn.map { " on \($0)" } ?? "") }

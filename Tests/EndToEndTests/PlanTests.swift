@@ -1,0 +1,29 @@
+import Foundation
+import GameDayCore
+import GameDayTestSupport
+import Testing
+
+@Suite(.serialized) struct PlanTests {
+    @Test func thePlanShowsEveryPhaseTheExactCommandsAndNoSecret() async throws {
+        try await TestLab.withLab { lab in
+            let productPid = try lab.pid(of: "beijing-product")
+            let plan = try await ChildProcess.run(
+                [lab.binary, "plan", DrillRun.shipped("storefront-strong-dependency"), "--target", lab.targetPath])
+            #expect(plan.exitCode == 0, "\(plan.transcript)")
+            let text = plan.stdout
+            for phase in ["1. preflight", "2. steady state", "3. inject", "4. observe", "5. cut over", "6. verify recovery", "7. roll back", "8. archive"] {
+                #expect(text.contains(phase), "missing \(phase)")
+            }
+            #expect(text.contains("apply:  kill -s KILL <pid>   (<pid> from pid file \(lab.runDirectory)/beijing-product.pid)"))
+            #expect(text.contains("revert: \(lab.binary) lab restart-service --run-dir \(lab.runDirectory) --service beijing-product"))
+            #expect(text.contains("probe 6000: GET \(lab.gatewayURL)/storefront?userId=6000"))
+            #expect(text.contains("POST \(lab.controlPlaneURL)/v1/cutovers"))
+            #expect(text.contains("Authorization: Bearer ***"))
+            #expect(text.contains("{\"from\":\"beijing\",\"to\":\"hangzhou\",\"users\":[6000]}"))
+            #expect(!text.contains(lab.token))
+            // Nothing was changed: the product process is the same one.
+            #expect(try lab.pid(of: "beijing-product") == productPid)
+            #expect(try lab.groundTruth().isEmpty)
+        }
+    }
+}
