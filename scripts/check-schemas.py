@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validates the repository's drill and target files against schemas/*.schema.json.
 
-Checks drills/*.yaml with the drill schema, examples/**/*target*.yaml with the target
+Checks drills/*.yaml and examples/drills/*.yaml with the drill schema, examples/**/*target*.yaml with the target
 schema, and the valid fixtures of the Swift tests (a name containing "target" is a
 target). Prints one line per file and exits non-zero when a file does not validate, or
 when a document known to be wrong is accepted (so the check never passes vacuously).
@@ -70,6 +70,7 @@ def main():
     validators = {"drill": load_validator("drill"), "target": load_validator("target")}
     files = [("drill", path) for path in sorted(ROOT.glob("drills/*.yaml"))]
     files += [("target", path) for path in sorted(ROOT.glob("examples/**/*target*.yaml"))]
+    files += [("drill", path) for path in sorted(ROOT.glob("examples/drills/*.yaml"))]
     files += [("target" if "target" in path.name else "drill", path) for path in sorted(FIXTURES.glob("*.yaml"))]
 
     failed = 0

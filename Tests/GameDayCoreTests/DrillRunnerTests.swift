@@ -24,13 +24,13 @@ import Testing
             ],
             steadyState: SteadyStateSpec(duration: .milliseconds(100)),
             faults: [FaultSpec(name: "product-down", unit: "beijing", service: "product", action: .killProcess(signal: SignalName("KILL")!, restart: true))],
-            observe: ObserveSpec(duration: .milliseconds(100), timeout: .seconds(2)),
+            observe: ObserveSpec(duration: .milliseconds(100), timeout: .seconds(10)),
             cutover: cutover
                 ? CutoverSpec(
                     request: RequestTemplate(method: "POST", url: "{{control_plane.url}}/v1/cutovers", headers: auth), accept: [202], idField: "id",
                     poll: PollSpec(request: RequestTemplate(url: "{{control_plane.url}}/v1/cutovers/{{cutover.id}}", headers: auth), interval: .milliseconds(10), timeout: .seconds(2)))
                 : nil,
-            recovery: cutover ? RecoverySpec(rto: rto, window: .consecutive(3), timeout: .seconds(3)) : nil,
+            recovery: cutover ? RecoverySpec(rto: rto, window: .consecutive(3), timeout: .seconds(10)) : nil,
             rollback: RollbackSpec(
                 cutback: cutover ? CutoverSpec(request: RequestTemplate(method: "POST", url: "{{control_plane.url}}/v1/cutback", headers: auth)) : nil,
                 steadyState: .milliseconds(100)))
@@ -165,17 +165,23 @@ import Testing
     @Test func anExpectedImpactThatNeverComesFailsTheImpactVerdict() async {
         // A weak dependency drill that wrongly expects beijing's user to fail.
         let storefront = FakeStorefront()
-        let (result, _, _) = await Self.run(Self.drill(cutover: false), storefront: storefront, faults: NoOpDriver())
+        var drill = Self.drill(cutover: false)
+        drill.observe = ObserveSpec(duration: .milliseconds(100), timeout: .seconds(1))
+        let (result, _, _) = await Self.run(drill, storefront: storefront, faults: NoOpDriver())
         #expect(result.outcome == .fail)
         #expect(Self.verdict(result, "impact") == .fail)
     }
 
-    @Test func cancellingTheRunRevertsEveryFaultAndReportsAborted() async {
+    @Test func cancellingTheRunRevertsEveryFaultAndReportsAborted() async throws {
         let storefront = FakeStorefront()
         storefront.state.withLock { $0.pollState = "sync_wait" }  // the cut-over never finishes
         let driver = FakeFaultDriver(storefront: storefront)
         let task = Task { await Self.run(Self.drill(), storefront: storefront, faults: driver) }
-        while !driver.calls.contains("apply product-down") { try? await Task.sleep(for: .milliseconds(10)) }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !driver.calls.contains("apply product-down"), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        try #require(driver.calls.contains("apply product-down"), "the fault was never applied")
         try? await Task.sleep(for: .milliseconds(300))
         task.cancel()
         let (result, _, _) = await task.value

@@ -105,6 +105,12 @@ public struct DrillRunner: Sendable {
         await begin("steady-state", journal)
         let steadyFrom = env.clock.now()
         try await env.clock.sleep(for: drill.steadyState.duration)
+        // A late answer is not a failure: on a starved machine, wait (bounded) until every user
+        // has had at least one probe of the window answered.
+        let answerDeadline = env.clock.now() + drill.probe.timeout + .seconds(5)
+        while env.clock.now() < answerDeadline, await !everyUserAnswered(engine.store, since: steadyFrom) {
+            try await env.clock.sleep(for: drill.probe.interval)
+        }
         let steadyTo = env.clock.now()
         await journal.steadyState(from: steadyFrom, to: steadyTo)
         if let problem = await steadyProblem(engine.store, from: steadyFrom, to: steadyTo) {
@@ -227,6 +233,13 @@ public struct DrillRunner: Sendable {
             }
         }
         return nil
+    }
+
+    private func everyUserAnswered(_ store: SampleStore, since: Duration) async -> Bool {
+        for user in drill.users where await !store.samples(for: user.id).contains(where: { $0.sentAt >= since }) {
+            return false
+        }
+        return true
     }
 
     private func guardBlastRadius(_ store: SampleStore, since: Duration) async throws {
