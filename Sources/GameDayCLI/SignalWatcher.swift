@@ -12,7 +12,13 @@ final class SignalWatcher: @unchecked Sendable {  // sources are only created an
         sources = signals.map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { handler(number, count.withLock { $0 += 1; return $0 }) }
+            source.setEventHandler {
+                handler(
+                    number,
+                    count.withLock {
+                        $0 += 1; return $0
+                    })
+            }
             source.resume()
             return source
         }

@@ -38,7 +38,9 @@ public struct LocalExecutor: CommandExecutor {
             exitCode: status, stdout: Self.read(out), stderr: Self.read(err), timedOut: timedOut.withLock { $0 })
     }
 
-    private static func spawn(_ argv: [String], program: String, stdout: Int32, stderr: Int32) throws(CommandError) -> pid_t {
+    private static func spawn(_ argv: [String], program: String, stdout: Int32, stderr: Int32) throws(CommandError)
+        -> pid_t
+    {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -87,7 +89,10 @@ public struct LocalExecutor: CommandExecutor {
     private static func temporaryFile(_ argv: [String]) throws(CommandError) -> Int32 {
         var template = Array("/tmp/gameday-cmd-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw CommandError(argv: argv, message: "cannot create a temporary file: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw CommandError(
+                argv: argv, message: "cannot create a temporary file: \(String(cString: strerror(errno)))")
+        }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         return fd

@@ -21,7 +21,8 @@ public struct ProcessFaultDriver: FaultDriver {
         switch fault.action {
         case .killProcess(let signal, let restart):
             return FaultPlan(
-                name: fault.name, kind: "kill-process", unit: fault.unit, service: fault.service, executor: executor.name,
+                name: fault.name, kind: "kill-process", unit: fault.unit, service: fault.service,
+                executor: executor.name,
                 locate: service?.process.map(ProcessTable.describe) ?? "no process locator",
                 apply: Self.killCommand(signal: signal, pids: ["<pid>"]),
                 revert: restart ? service?.restart : nil,
@@ -46,7 +47,8 @@ public struct ProcessFaultDriver: FaultDriver {
                 throw FaultError("\(command.joined(separator: " ")) could not run: \(error.message)")
             }
             guard output.exitCode == 0 else {
-                throw FaultError("\(command.joined(separator: " ")) failed (exit \(output.exitCode)): \(output.lastLine)")
+                throw FaultError(
+                    "\(command.joined(separator: " ")) failed (exit \(output.exitCode)): \(output.lastLine)")
             }
             let stop = signal.number == SIGSTOP
             let deadline = ContinuousClock.now + effectTimeout
@@ -56,10 +58,14 @@ public struct ProcessFaultDriver: FaultDriver {
                 if !pending.isEmpty { try? await Task.sleep(for: .milliseconds(5)) }
             }
             guard pending.isEmpty else {
-                throw FaultError("process \(pending.map(String.init).joined(separator: ", ")) still \(stop ? "running" : "alive") \(DurationText.format(effectTimeout)) after \(signal)")
+                throw FaultError(
+                    "process \(pending.map(String.init).joined(separator: ", ")) still \(stop ? "running" : "alive") \(DurationText.format(effectTimeout)) after \(signal)"
+                )
             }
-            let effect = "\(signal) sent to \(pids.map(String.init).joined(separator: ", ")); " + (stop ? "stopped" : "gone")
-            return AppliedFault(spec: fault, plan: plan(fault, in: target), pids: pids, commands: [command], effect: effect)
+            let effect =
+                "\(signal) sent to \(pids.map(String.init).joined(separator: ", ")); " + (stop ? "stopped" : "gone")
+            return AppliedFault(
+                spec: fault, plan: plan(fault, in: target), pids: pids, commands: [command], effect: effect)
         }
     }
 
@@ -81,7 +87,8 @@ public struct ProcessFaultDriver: FaultDriver {
             guard output.exitCode == 0, !output.timedOut else {
                 throw FaultError(
                     "the restart command \(output.timedOut ? "timed out" : "failed with exit \(output.exitCode)"): \(output.lastLine); "
-                        + "start \(applied.spec.unit)/\(applied.spec.service) by hand with: \(command.joined(separator: " "))")
+                        + "start \(applied.spec.unit)/\(applied.spec.service) by hand with: \(command.joined(separator: " "))"
+                )
             }
             let pids = try processes.find(try locator(applied.spec, target))
             return "restarted as process \(pids.map(String.init).joined(separator: ", "))"
@@ -93,7 +100,8 @@ public struct ProcessFaultDriver: FaultDriver {
             throw FaultError("the target has no service \(fault.service) in unit \(fault.unit)")
         }
         guard let locator = service.process else {
-            throw FaultError("the target does not say how to find the process of \(fault.unit)/\(fault.service) (process:)")
+            throw FaultError(
+                "the target does not say how to find the process of \(fault.unit)/\(fault.service) (process:)")
         }
         return locator
     }

@@ -22,12 +22,15 @@ public struct ProcessTable: Sendable {
     }
 
     public func commandLine(of pid: Int32) -> String? {
-        guard let data = FileManager.default.contents(atPath: "\(root)/\(pid)/cmdline"), !data.isEmpty else { return nil }
+        guard let data = FileManager.default.contents(atPath: "\(root)/\(pid)/cmdline"), !data.isEmpty else {
+            return nil
+        }
         return String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self).trimmingCharacters(in: .whitespaces)
     }
 
     public func name(of pid: Int32) -> String? {
-        (try? String(contentsOfFile: "\(root)/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        (try? String(contentsOfFile: "\(root)/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 
     /// Every pid on the host.

@@ -11,11 +11,19 @@ import Testing
                 [lab.binary, "plan", DrillRun.shipped("storefront-strong-dependency"), "--target", lab.targetPath])
             #expect(plan.exitCode == 0, "\(plan.transcript)")
             let text = plan.stdout
-            for phase in ["1. preflight", "2. steady state", "3. inject", "4. observe", "5. cut over", "6. verify recovery", "7. roll back", "8. archive"] {
+            for phase in [
+                "1. preflight", "2. steady state", "3. inject", "4. observe", "5. cut over", "6. verify recovery",
+                "7. roll back", "8. archive",
+            ] {
                 #expect(text.contains(phase), "missing \(phase)")
             }
-            #expect(text.contains("apply:  kill -s KILL <pid>   (<pid> from pid file \(lab.runDirectory)/beijing-product.pid)"))
-            #expect(text.contains("revert: \(lab.binary) lab restart-service --run-dir \(lab.runDirectory) --service beijing-product"))
+            #expect(
+                text.contains(
+                    "apply:  kill -s KILL <pid>   (<pid> from pid file \(lab.runDirectory)/beijing-product.pid)"))
+            #expect(
+                text.contains(
+                    "revert: \(lab.binary) lab restart-service --run-dir \(lab.runDirectory) --service beijing-product")
+            )
             #expect(text.contains("probe 6000: GET \(lab.gatewayURL)/storefront?userId=6000"))
             #expect(text.contains("POST \(lab.controlPlaneURL)/v1/cutovers"))
             #expect(text.contains("Authorization: Bearer ***"))

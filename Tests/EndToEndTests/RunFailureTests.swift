@@ -20,7 +20,10 @@ import Testing
             try target.write(toFile: targetPath, atomically: true, encoding: .utf8)
 
             let run = try await ChildProcess.run(
-                [lab.binary, "run", DrillRun.shipped("storefront-strong-dependency"), "--target", targetPath, "--output", output],
+                [
+                    lab.binary, "run", DrillRun.shipped("storefront-strong-dependency"), "--target", targetPath,
+                    "--output", output,
+                ],
                 environment: ProcessInfo.processInfo.environment.merging(["GAMEDAY_TEST_TOKEN": wrong]) { $1 },
                 timeout: .seconds(120))
             #expect(run.exitCode == 1, "\(run.transcript)")
@@ -28,14 +31,17 @@ import Testing
             #expect(run.stdout.contains("refused the request with 401"))
             #expect(run.stdout.contains("check the token given by the target's control_plane.token"))
             // The fault was reverted all the same; the cut-back met the same 401 and says so.
-            #expect(run.stdout.contains("FAIL  rollback        cut-back failed: the control plane refused the request with 401"))
+            #expect(
+                run.stdout.contains(
+                    "FAIL  rollback        cut-back failed: the control plane refused the request with 401"))
             #expect(run.stdout.contains("→ reverted: restarted as process"))
             #expect(try lab.pid(of: "beijing-product").map(ProcessTable().isAlive) == true)
             // The token (wrong or right) appears in no output and no archived file.
             for secret in [wrong, lab.token] {
                 #expect(!run.stdout.contains(secret))
                 #expect(!run.stderr.contains(secret))
-                for file in FileManager.default.enumerator(atPath: output)?.compactMap({ $0 as? String }) ?? [] where file.hasSuffix(".json") {
+                for file in FileManager.default.enumerator(atPath: output)?.compactMap({ $0 as? String }) ?? []
+                where file.hasSuffix(".json") {
                     #expect(!(try String(contentsOfFile: "\(output)/\(file)", encoding: .utf8)).contains(secret))
                 }
             }
@@ -68,7 +74,9 @@ import Testing
                 // A long observation so the signal lands while product is down.
                 let drill = try DrillRun.variant(
                     of: "storefront-strong-dependency", in: output,
-                    replacing: [("observe:\n  duration: 1s\n  timeout: 10s", "observe:\n  duration: 30s\n  timeout: 60s")])
+                    replacing: [
+                        ("observe:\n  duration: 1s\n  timeout: 10s", "observe:\n  duration: 30s\n  timeout: 60s")
+                    ])
                 let killed = try #require(try lab.pid(of: "beijing-product"))
                 let run = Task { try await DrillRun.run(drill, lab: lab, output: output) }
                 // Wait until the fault is in place, then interrupt the runner.
@@ -113,7 +121,10 @@ import Testing
             """
         try target.write(toFile: "\(directory)/target.yaml", atomically: true, encoding: .utf8)
         let run = try await ChildProcess.run(
-            [binary, "run", DrillRun.shipped("storefront-strong-dependency"), "--target", "\(directory)/target.yaml", "--output", directory])
+            [
+                binary, "run", DrillRun.shipped("storefront-strong-dependency"), "--target", "\(directory)/target.yaml",
+                "--output", directory,
+            ])
         #expect(run.exitCode == 3, "\(run.transcript)")
         #expect(run.stdout.contains("ERROR (exit 3)"))
         #expect(run.stdout.contains("why: the control plane is unreachable at http://127.0.0.1:\(port)"))
@@ -124,12 +135,17 @@ import Testing
         let directory = try TestLab.makeTemporaryDirectory(prefix: "gameday-results")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let drill = try DrillRun.variant(
-            of: "storefront-strong-dependency", in: directory, replacing: [("  interval: 100ms", "  intreval: 100ms"), ("rto: 5s", "rto: 5")])
+            of: "storefront-strong-dependency", in: directory,
+            replacing: [("  interval: 100ms", "  intreval: 100ms"), ("rto: 5s", "rto: 5")])
         let run = try await ChildProcess.run([binary, "validate", drill])
         #expect(run.exitCode == 2)
-        #expect(run.stderr.contains("\(drill):10:3: error: unknown key 'intreval' in 'probe' (did you mean 'interval'?)"))
+        #expect(
+            run.stderr.contains("\(drill):10:3: error: unknown key 'intreval' in 'probe' (did you mean 'interval'?)"))
         #expect(run.stderr.contains("error: expected a duration such as '250ms', '5s' or '2m', found '5'"))
-        let ok = try await ChildProcess.run([binary, "validate", DrillRun.shipped("storefront-strong-dependency"), DrillRun.shipped("storefront-weak-dependency")])
+        let ok = try await ChildProcess.run([
+            binary, "validate", DrillRun.shipped("storefront-strong-dependency"),
+            DrillRun.shipped("storefront-weak-dependency"),
+        ])
         #expect(ok.exitCode == 0, "\(ok.transcript)")
     }
 }

@@ -17,7 +17,11 @@ import Testing
             let result = try #require(run.result, "no result.json: \(run.output.transcript)")
             #expect(result.outcome == .pass)
             #expect(result.schemaVersion == 1)
-            #expect(result.verdicts.map(\.name) == ["preflight", "steady_state", "faults_applied", "impact", "blast_radius", "cutover", "recovery", "rollback"])
+            #expect(
+                result.verdicts.map(\.name) == [
+                    "preflight", "steady_state", "faults_applied", "impact", "blast_radius", "cutover", "recovery",
+                    "rollback",
+                ])
             for verdict in result.verdicts { #expect(verdict.status == .pass, "\(verdict.name): \(verdict.message)") }
             #expect(run.resultPath?.hasPrefix("\(output)/storefront-strong-dependency/") == true)
             #expect(run.output.stdout.contains("storefront-strong-dependency against lab: PASS (exit 0)"))
@@ -45,7 +49,9 @@ import Testing
             // The measurement agrees with the control plane's ground truth.
             let truth = try lab.groundTruth()
             func phase(_ id: String, _ name: String) throws -> Double {
-                try #require(truth.first { $0.cutover == id && $0.phase == name }?.unixMilliseconds, "no \(name) for \(id) in \(truth)")
+                try #require(
+                    truth.first { $0.cutover == id && $0.phase == name }?.unixMilliseconds,
+                    "no \(name) for \(id) in \(truth)")
             }
             let cutoverID = try #require(result.cutover?.id)
             let timeline = result.timeline
@@ -58,12 +64,15 @@ import Testing
             #expect(try phase(cutoverID, "done") <= seenDone + 2)
             let switched = try phase(cutoverID, "switch")
             #expect(recovered >= switched - slack, "recovered \(recovered) long before the switch \(switched)")
-            #expect(recovered <= switched + result.probeIntervalMs + slack, "recovered \(recovered) long after the switch \(switched)")
+            #expect(
+                recovered <= switched + result.probeIntervalMs + slack,
+                "recovered \(recovered) long after the switch \(switched)")
             let rto = try #require(result.rto?.measuredMs)
             #expect(abs(rto - (recovered - faultAt)) <= 2)
             #expect(rto <= 5000)
             // The breakdown adds up to the RTO.
-            let parts = [result.rto?.detectMs, result.rto?.decideMs, result.rto?.switchMs, result.rto?.convergeMs].compactMap { $0 }
+            let parts = [result.rto?.detectMs, result.rto?.decideMs, result.rto?.switchMs, result.rto?.convergeMs]
+                .compactMap { $0 }
             #expect(parts.count == 4)
             #expect(abs(parts.reduce(0, +) - rto) < 0.01)
 
@@ -84,7 +93,10 @@ import Testing
             #expect(run.output.exitCode == 0, "\(run.output.transcript)")
             let result = try #require(run.result)
             #expect(result.outcome == .pass)
-            #expect(result.verdicts.map(\.name) == ["preflight", "steady_state", "faults_applied", "blast_radius", "rollback"])
+            #expect(
+                result.verdicts.map(\.name) == [
+                    "preflight", "steady_state", "faults_applied", "blast_radius", "rollback",
+                ])
             #expect(run.verdict("blast_radius")?.message == "user 6000, user 50 never failed")
             #expect(run.user(6000)?.failures == 0)
             #expect(run.user(6000)?.samplesDuringFault ?? 0 >= 10)
@@ -102,7 +114,8 @@ import Testing
             let output = try TestLab.makeTemporaryDirectory(prefix: "gameday-results")
             defer { try? FileManager.default.removeItem(atPath: output) }
             // Observing alone takes a second, so a 300ms RTO cannot be met.
-            let drill = try DrillRun.variant(of: "storefront-strong-dependency", in: output, replacing: [("rto: 5s", "rto: 300ms")])
+            let drill = try DrillRun.variant(
+                of: "storefront-strong-dependency", in: output, replacing: [("rto: 5s", "rto: 300ms")])
             let run = try await DrillRun.run(drill, lab: lab, output: output)
             #expect(run.output.exitCode == 1, "\(run.output.transcript)")
             let result = try #require(run.result)

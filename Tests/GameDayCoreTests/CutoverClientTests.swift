@@ -7,14 +7,18 @@ import Testing
     static let spec = CutoverSpec(
         request: RequestTemplate(
             method: "POST", url: "{{control_plane.url}}/v1/cutovers", headers: auth,
-            body: .object([("from", .string("beijing")), ("to", .string("hangzhou")), ("users", .array([.integer(6000)]))])),
+            body: .object([
+                ("from", .string("beijing")), ("to", .string("hangzhou")), ("users", .array([.integer(6000)])),
+            ])),
         accept: [202], idField: "id",
         poll: PollSpec(
             request: RequestTemplate(url: "{{control_plane.url}}/v1/cutovers/{{cutover.id}}", headers: auth),
             interval: .milliseconds(100), timeout: .seconds(2)))
 
     static func context(token: String = "s3cret") -> TemplateContext {
-        TemplateContext(values: ["control_plane.url": FakeStorefront.controlPlane], secrets: ["control_plane.token": token], environment: { _ in nil })
+        TemplateContext(
+            values: ["control_plane.url": FakeStorefront.controlPlane], secrets: ["control_plane.token": token],
+            environment: { _ in nil })
     }
 
     static func client(_ storefront: FakeStorefront, clock: InstantClock = InstantClock()) -> CutoverClient {
@@ -31,9 +35,10 @@ import Testing
         #expect(record.states.map(\.state) == ["done"])
         #expect(record.request?.headers["Authorization"] == "Bearer ***")
         #expect(record.request?.body == "{\"from\":\"beijing\",\"to\":\"hangzhou\",\"users\":[6000]}")
-        #expect(storefront.state.withLock { $0.requests } == [
-            "POST http://control-plane.test/v1/cutovers", "GET http://control-plane.test/v1/cutovers/c-1",
-        ])
+        #expect(
+            storefront.state.withLock { $0.requests } == [
+                "POST http://control-plane.test/v1/cutovers", "GET http://control-plane.test/v1/cutovers/c-1",
+            ])
     }
 
     @Test func aWrongTokenIsA401ThatSaysWhereTheTokenComesFrom() async {
@@ -51,7 +56,10 @@ import Testing
             $0.cutoverBody = "internal error while handling Bearer s3cret"
         }
         let record = await Self.client(storefront).execute(Self.spec, context: Self.context())
-        #expect(record.error == "the control plane failed with 500 at http://control-plane.test/v1/cutovers: internal error while handling Bearer ***")
+        #expect(
+            record.error
+                == "the control plane failed with 500 at http://control-plane.test/v1/cutovers: internal error while handling Bearer ***"
+        )
     }
 
     @Test func garbageInsteadOfJSONIsReported() async {
@@ -86,9 +94,14 @@ import Testing
     }
 
     @Test func anUnreachableControlPlaneIsReported() async {
-        let context = TemplateContext(values: ["control_plane.url": "http://down.test"], secrets: ["control_plane.token": "s3cret"], environment: { _ in nil })
+        let context = TemplateContext(
+            values: ["control_plane.url": "http://down.test"], secrets: ["control_plane.token": "s3cret"],
+            environment: { _ in nil })
         let record = await Self.client(FakeStorefront()).execute(Self.spec, context: context)
-        #expect(record.error == "the control plane could not be reached at http://down.test/v1/cutovers: connection refused (http://down.test/v1/cutovers)")
+        #expect(
+            record.error
+                == "the control plane could not be reached at http://down.test/v1/cutovers: connection refused (http://down.test/v1/cutovers)"
+        )
     }
 
     @Test func aMissingEnvironmentSecretStopsBeforeSending() async {
@@ -96,7 +109,10 @@ import Testing
         spec.request.headers = [HeaderTemplate(name: "Authorization", value: "Bearer ${CP_TOKEN}")]
         let storefront = FakeStorefront()
         let record = await Self.client(storefront).execute(spec, context: Self.context())
-        #expect(record.error == "could not build the cut-over request: the environment variable CP_TOKEN is not set; export it before running the drill")
+        #expect(
+            record.error
+                == "could not build the cut-over request: the environment variable CP_TOKEN is not set; export it before running the drill"
+        )
         #expect(storefront.state.withLock { $0.requests }.isEmpty)
     }
 }

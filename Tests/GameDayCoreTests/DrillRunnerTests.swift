@@ -11,7 +11,8 @@ import Testing
         controlPlane: ControlPlaneTarget(url: FakeStorefront.controlPlane, token: .environment("FAKE_TOKEN")),
         routing: .storefront, units: [])
 
-    static func drill(rto: Duration = .seconds(5), cutover: Bool = true, userImpact: ImpactExpectation = .fail) -> Drill {
+    static func drill(rto: Duration = .seconds(5), cutover: Bool = true, userImpact: ImpactExpectation = .fail) -> Drill
+    {
         let auth = [HeaderTemplate(name: "Authorization", value: "Bearer {{control_plane.token}}")]
         return Drill(
             name: "fake-drill",
@@ -23,16 +24,27 @@ import Testing
                 TestUser(id: 50, home: "hangzhou", impact: .none),
             ],
             steadyState: SteadyStateSpec(duration: .milliseconds(100)),
-            faults: [FaultSpec(name: "product-down", unit: "beijing", service: "product", action: .killProcess(signal: SignalName("KILL")!, restart: true))],
+            faults: [
+                FaultSpec(
+                    name: "product-down", unit: "beijing", service: "product",
+                    action: .killProcess(signal: SignalName("KILL")!, restart: true))
+            ],
             observe: ObserveSpec(duration: .milliseconds(100), timeout: .seconds(10)),
             cutover: cutover
                 ? CutoverSpec(
-                    request: RequestTemplate(method: "POST", url: "{{control_plane.url}}/v1/cutovers", headers: auth), accept: [202], idField: "id",
-                    poll: PollSpec(request: RequestTemplate(url: "{{control_plane.url}}/v1/cutovers/{{cutover.id}}", headers: auth), interval: .milliseconds(10), timeout: .seconds(2)))
+                    request: RequestTemplate(method: "POST", url: "{{control_plane.url}}/v1/cutovers", headers: auth),
+                    accept: [202], idField: "id",
+                    poll: PollSpec(
+                        request: RequestTemplate(
+                            url: "{{control_plane.url}}/v1/cutovers/{{cutover.id}}", headers: auth),
+                        interval: .milliseconds(10), timeout: .seconds(2)))
                 : nil,
             recovery: cutover ? RecoverySpec(rto: rto, window: .consecutive(3), timeout: .seconds(10)) : nil,
             rollback: RollbackSpec(
-                cutback: cutover ? CutoverSpec(request: RequestTemplate(method: "POST", url: "{{control_plane.url}}/v1/cutback", headers: auth)) : nil,
+                cutback: cutover
+                    ? CutoverSpec(
+                        request: RequestTemplate(method: "POST", url: "{{control_plane.url}}/v1/cutback", headers: auth)
+                    ) : nil,
                 steadyState: .milliseconds(100)))
     }
 
@@ -60,7 +72,11 @@ import Testing
         let (result, _, _) = await Self.run(Self.drill(), storefront: storefront, faults: driver)
         #expect(result.outcome == .pass, "\(result.reason ?? "")")
         #expect(result.exitCode == 0)
-        #expect(result.verdicts.map(\.name) == ["preflight", "steady_state", "faults_applied", "impact", "blast_radius", "cutover", "recovery", "rollback"])
+        #expect(
+            result.verdicts.map(\.name) == [
+                "preflight", "steady_state", "faults_applied", "impact", "blast_radius", "cutover", "recovery",
+                "rollback",
+            ])
         #expect(result.verdicts.allSatisfy { $0.status == .pass })
         #expect(driver.calls == ["apply product-down", "revert product-down"])
         let user = try #require(result.users.first { $0.id == 6000 })
@@ -149,7 +165,9 @@ import Testing
         let driver = FakeFaultDriver(storefront: storefront)
         let (result, _, _) = await Self.run(Self.drill(), storefront: storefront, faults: driver)
         #expect(result.outcome == .error)
-        #expect(result.reason?.hasPrefix("user 6000 is served by hangzhou, but the routing rule sends it to beijing") == true)
+        #expect(
+            result.reason?.hasPrefix("user 6000 is served by hangzhou, but the routing rule sends it to beijing")
+                == true)
         #expect(driver.calls.isEmpty)
     }
 
@@ -158,7 +176,10 @@ import Testing
         let driver = FakeFaultDriver(storefront: storefront)
         let (result, _, _) = await Self.run(Self.drill(), storefront: storefront, faults: driver, token: nil)
         #expect(result.outcome == .error)
-        #expect(result.reason == "the control plane token is read from the environment variable FAKE_TOKEN, which is not set: export it and run again")
+        #expect(
+            result.reason
+                == "the control plane token is read from the environment variable FAKE_TOKEN, which is not set: export it and run again"
+        )
         #expect(driver.calls.isEmpty)
     }
 
@@ -214,7 +235,9 @@ struct BreakEverythingDriver: FaultDriver {
 /// A fault that does nothing at all.
 struct NoOpDriver: FaultDriver {
     func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan {
-        FaultPlan(name: fault.name, kind: "noop", unit: fault.unit, service: fault.service, executor: "fake", locate: "-", apply: [], revert: nil, proof: "-")
+        FaultPlan(
+            name: fault.name, kind: "noop", unit: fault.unit, service: fault.service, executor: "fake", locate: "-",
+            apply: [], revert: nil, proof: "-")
     }
     func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String { "ok" }
     func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {

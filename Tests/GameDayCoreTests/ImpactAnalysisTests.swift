@@ -8,7 +8,9 @@ import Testing
         pattern.enumerated().map { index, mark in
             let at = start + .milliseconds(100 * index)
             switch mark {
-            case "x": return ProbeSample(sentAt: at, latency: .milliseconds(2), status: 503, unit: unit, ok: false, failure: "status 503")
+            case "x":
+                return ProbeSample(
+                    sentAt: at, latency: .milliseconds(2), status: 503, unit: unit, ok: false, failure: "status 503")
             case "h": return ProbeSample(sentAt: at, latency: .milliseconds(3), status: 200, unit: "hangzhou", ok: true)
             default: return ProbeSample(sentAt: at, latency: .milliseconds(1), status: 200, unit: unit, ok: true)
             }
@@ -31,28 +33,32 @@ import Testing
 
     @Test func aFlapResetsTheConsecutiveWindow() {
         let samples = Self.samples("xxhhxhhhhhh")
-        let impact = ImpactAnalysis.analyse(samples, from: .zero, until: nil, window: .consecutive(5), recoveryUnit: "hangzhou")
+        let impact = ImpactAnalysis.analyse(
+            samples, from: .zero, until: nil, window: .consecutive(5), recoveryUnit: "hangzhou")
         #expect(impact.firstOk == .milliseconds(200))
         #expect(impact.recovered == .milliseconds(500))
     }
 
     @Test func kOfNToleratesOneFailureInTheWindow() {
         let samples = Self.samples("xxhhxhhh")
-        let impact = ImpactAnalysis.analyse(samples, from: .zero, until: nil, window: .kOfN(k: 4, n: 5), recoveryUnit: "hangzhou")
+        let impact = ImpactAnalysis.analyse(
+            samples, from: .zero, until: nil, window: .kOfN(k: 4, n: 5), recoveryUnit: "hangzhou")
         #expect(impact.recovered == .milliseconds(200))
     }
 
     @Test func successesOnTheOldUnitDoNotCountAsRecovery() {
         // Served again by beijing (the faulted unit) after the failure: not the cut-over the drill expects.
         let samples = Self.samples("xx.......")
-        let impact = ImpactAnalysis.analyse(samples, from: .zero, until: nil, window: .consecutive(3), recoveryUnit: "hangzhou")
+        let impact = ImpactAnalysis.analyse(
+            samples, from: .zero, until: nil, window: .consecutive(3), recoveryUnit: "hangzhou")
         #expect(impact.firstFailure == .zero)
         #expect(impact.firstOk == nil)
         #expect(impact.recovered == nil)
     }
 
     @Test func aUserThatNeverFailedHasNoRecovery() {
-        let impact = ImpactAnalysis.analyse(Self.samples("......"), from: .zero, until: nil, window: .consecutive(3), recoveryUnit: nil)
+        let impact = ImpactAnalysis.analyse(
+            Self.samples("......"), from: .zero, until: nil, window: .consecutive(3), recoveryUnit: nil)
         #expect(impact.firstFailure == nil)
         #expect(impact.failures == 0)
         #expect(impact.recovered == nil)
@@ -60,7 +66,8 @@ import Testing
 
     @Test func samplesAfterTheRevertAreNotImpact() {
         let impact = ImpactAnalysis.analyse(
-            Self.samples("..xxxx"), from: .milliseconds(100), until: .milliseconds(300), window: .consecutive(3), recoveryUnit: nil)
+            Self.samples("..xxxx"), from: .milliseconds(100), until: .milliseconds(300), window: .consecutive(3),
+            recoveryUnit: nil)
         #expect(impact.failures == 1)
         #expect(impact.samples == 2)
     }

@@ -8,15 +8,23 @@ import Testing
         success: SuccessCriteria(status: [200], headers: ["X-Unit": "hangzhou"], bodyContains: ["\"unit\""]))
 
     static func prober(_ transport: any HTTPTransport, spec: ProbeSpec = spec) -> Prober {
-        Prober(spec: spec, transport: transport, context: TemplateContext(values: ["gateway.url": FakeStorefront.gateway], environment: { _ in nil }))
+        Prober(
+            spec: spec, transport: transport,
+            context: TemplateContext(values: ["gateway.url": FakeStorefront.gateway], environment: { _ in nil }))
     }
 
     @Test func judgesStatusHeadersAndBody() {
         let prober = Self.prober(FakeStorefront())
-        #expect(prober.judge(HTTPResponse(status: 200, headers: [("x-unit", "hangzhou")], body: Array("{\"unit\":1}".utf8))) == nil)
+        #expect(
+            prober.judge(HTTPResponse(status: 200, headers: [("x-unit", "hangzhou")], body: Array("{\"unit\":1}".utf8)))
+                == nil)
         #expect(prober.judge(HTTPResponse(status: 503)) == "status 503")
-        #expect(prober.judge(HTTPResponse(status: 200, headers: [("X-Unit", "beijing")])) == "header X-Unit is beijing, expected hangzhou")
-        #expect(prober.judge(HTTPResponse(status: 200, headers: [("X-Unit", "hangzhou")], body: [])) == "body lacks \"unit\"")
+        #expect(
+            prober.judge(HTTPResponse(status: 200, headers: [("X-Unit", "beijing")]))
+                == "header X-Unit is beijing, expected hangzhou")
+        #expect(
+            prober.judge(HTTPResponse(status: 200, headers: [("X-Unit", "hangzhou")], body: []))
+                == "body lacks \"unit\"")
     }
 
     @Test func aSampleNamesTheServingUnitAndWhyItFailed() async {

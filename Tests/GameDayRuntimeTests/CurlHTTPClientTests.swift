@@ -10,7 +10,9 @@ import Testing
         defer { scratch.cleanUp() }
         try "hello".write(toFile: scratch.path("index.txt"), atomically: true, encoding: .utf8)
         let port = Scratch.freePort()
-        try scratch.start(["python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory", scratch.directory, "\(port)"])
+        try scratch.start([
+            "python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory", scratch.directory, "\(port)",
+        ])
         #expect(await Scratch.eventually { !ProcessTable().listeners(on: port).isEmpty })
 
         let response = try await CurlHTTPClient().send(HTTPRequest(url: "http://127.0.0.1:\(port)/index.txt"))
@@ -35,10 +37,14 @@ import Testing
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         let port = Scratch.freePort()
-        try scratch.start(["python3", "-c", "import socket,time; s=socket.socket(); s.bind(('127.0.0.1', \(port))); s.listen(); c=s.accept(); time.sleep(60)"])
+        try scratch.start([
+            "python3", "-c",
+            "import socket,time; s=socket.socket(); s.bind(('127.0.0.1', \(port))); s.listen(); c=s.accept(); time.sleep(60)",
+        ])
         #expect(await Scratch.eventually { !ProcessTable().listeners(on: port).isEmpty })
         do {
-            _ = try await CurlHTTPClient().send(HTTPRequest(url: "http://127.0.0.1:\(port)/", timeout: .milliseconds(300)))
+            _ = try await CurlHTTPClient().send(
+                HTTPRequest(url: "http://127.0.0.1:\(port)/", timeout: .milliseconds(300)))
             Issue.record("expected a timeout")
         } catch {
             #expect(error.kind == .timeout)
@@ -62,9 +68,13 @@ import Testing
         try scratch.start(["python3", "-c", echo])
         #expect(await Scratch.eventually { !ProcessTable().listeners(on: port).isEmpty })
         let response = try await CurlHTTPClient().send(
-            HTTPRequest(method: "POST", url: "http://127.0.0.1:\(port)/v1/cutovers", headers: [("Authorization", "Bearer t")], body: Array("{\"a\":1}".utf8)))
+            HTTPRequest(
+                method: "POST", url: "http://127.0.0.1:\(port)/v1/cutovers", headers: [("Authorization", "Bearer t")],
+                body: Array("{\"a\":1}".utf8)))
         #expect(response.status == 202)
         #expect(response.header("X-Echo") == "yes")
-        #expect(JSONValue.parse(response.body) == .object(["method": .string("POST"), "auth": .string("Bearer t"), "body": .string("{\"a\":1}")]))
+        #expect(
+            JSONValue.parse(response.body)
+                == .object(["method": .string("POST"), "auth": .string("Bearer t"), "body": .string("{\"a\":1}")]))
     }
 }

@@ -30,10 +30,12 @@ import Testing
         defer { scratch.cleanUp() }
         let pidFile = scratch.path("child.pid")
         // The shell starts a grandchild and waits; both must die on timeout.
-        let output = try await executor.run(["sh", "-c", "sleep 60 & echo $! > \(pidFile); wait"], timeout: .milliseconds(500))
+        let output = try await executor.run(
+            ["sh", "-c", "sleep 60 & echo $! > \(pidFile); wait"], timeout: .milliseconds(500))
         #expect(output.timedOut)
         #expect(output.exitCode == 128 + SIGKILL)
-        let grandchild = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let grandchild = try #require(
+            Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(await Scratch.eventually { !ProcessTable().isAlive(grandchild) })
     }
 
@@ -43,7 +45,8 @@ import Testing
         // Like a restart command: it starts a long-lived service and returns at once.
         let start = ContinuousClock.now
         let output = try await executor.run(
-            ["sh", "-c", "setsid sleep 60 > /dev/null 2>&1 & echo $! > \(scratch.path("daemon.pid")); echo started"], timeout: .seconds(20))
+            ["sh", "-c", "setsid sleep 60 > /dev/null 2>&1 & echo $! > \(scratch.path("daemon.pid")); echo started"],
+            timeout: .seconds(20))
         #expect(output.stdout == "started\n")
         #expect(!output.timedOut)
         #expect(ContinuousClock.now - start < .seconds(20))

@@ -10,13 +10,20 @@ import Testing
         let pidFile = scratch.path("worker.pid")
         let restartCommand = restart ?? ["sh", "-c", "setsid sleep 300 > /dev/null 2>&1 & echo $! > \(pidFile)"]
         return Target(
-            name: "local", gatewayURL: "http://127.0.0.1:1", controlPlane: ControlPlaneTarget(url: "http://127.0.0.1:1"),
+            name: "local", gatewayURL: "http://127.0.0.1:1",
+            controlPlane: ControlPlaneTarget(url: "http://127.0.0.1:1"),
             routing: .storefront,
-            units: [UnitTarget(name: "beijing", services: [ServiceTarget(name: "worker", process: .pidFile(pidFile), restart: restartCommand)])])
+            units: [
+                UnitTarget(
+                    name: "beijing",
+                    services: [ServiceTarget(name: "worker", process: .pidFile(pidFile), restart: restartCommand)])
+            ])
     }
 
     static func fault(_ signal: String) -> FaultSpec {
-        FaultSpec(name: "worker-down", unit: "beijing", service: "worker", action: .killProcess(signal: SignalName(signal)!, restart: true))
+        FaultSpec(
+            name: "worker-down", unit: "beijing", service: "worker",
+            action: .killProcess(signal: SignalName(signal)!, restart: true))
     }
 
     static func startWorker(_ target: Target) async throws -> Int32 {
@@ -67,7 +74,11 @@ import Testing
         let broken = Self.target(scratch, restart: ["sh", "-c", "echo cannot bind port >&2; exit 1"])
         let driver = ProcessFaultDriver()
         let applied = try await driver.apply(Self.fault("KILL"), in: broken)
-        await #expect(throws: FaultError("the restart command failed with exit 1: cannot bind port; start beijing/worker by hand with: sh -c echo cannot bind port >&2; exit 1")) {
+        await #expect(
+            throws: FaultError(
+                "the restart command failed with exit 1: cannot bind port; start beijing/worker by hand with: sh -c echo cannot bind port >&2; exit 1"
+            )
+        ) {
             try await driver.revert(applied, in: broken)
         }
     }
@@ -75,7 +86,9 @@ import Testing
     @Test func aMissingProcessFailsTheCheckBeforeAnythingIsDone() async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
-        await #expect(throws: FaultError("the pid file \(scratch.path("worker.pid")) cannot be read (is the service running?)")) {
+        await #expect(
+            throws: FaultError("the pid file \(scratch.path("worker.pid")) cannot be read (is the service running?)")
+        ) {
             try await ProcessFaultDriver().check(Self.fault("KILL"), in: Self.target(scratch))
         }
     }
@@ -85,7 +98,8 @@ import Testing
         defer { scratch.cleanUp() }
         let plan = ProcessFaultDriver().plan(Self.fault("TERM"), in: Self.target(scratch))
         #expect(plan.apply == ["kill", "-s", "TERM", "<pid>"])
-        #expect(plan.revert == ["sh", "-c", "setsid sleep 300 > /dev/null 2>&1 & echo $! > \(scratch.path("worker.pid"))"])
+        #expect(
+            plan.revert == ["sh", "-c", "setsid sleep 300 > /dev/null 2>&1 & echo $! > \(scratch.path("worker.pid"))"])
         #expect(plan.locate == "pid file \(scratch.path("worker.pid"))")
         #expect(plan.executor == "local")
     }

@@ -11,7 +11,11 @@ import Testing
         defer { scratch.cleanUp() }
         let port = Scratch.freePort()
         let marker = "gameday-locator-\(port)"
-        let server = try scratch.start(["python3", "-c", "import socket,sys,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', \(port))); s.listen(); time.sleep(60)", marker])
+        let server = try scratch.start([
+            "python3", "-c",
+            "import socket,sys,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', \(port))); s.listen(); time.sleep(60)",
+            marker,
+        ])
         let pid = server.processIdentifier
         try "\(pid)\n".write(toFile: scratch.path("server.pidfile"), atomically: true, encoding: .utf8)
         #expect(await Scratch.eventually { !table.listeners(on: port).isEmpty })
@@ -25,11 +29,15 @@ import Testing
     @Test func saysWhyNothingWasFound() throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
-        #expect(throws: FaultError("the pid file \(scratch.path("none.pid")) cannot be read (is the service running?)")) {
+        #expect(throws: FaultError("the pid file \(scratch.path("none.pid")) cannot be read (is the service running?)"))
+        {
             try table.find(.pidFile(scratch.path("none.pid")))
         }
         try "999999\n".write(toFile: scratch.path("stale.pidfile"), atomically: true, encoding: .utf8)
-        #expect(throws: FaultError("the pid file \(scratch.path("stale.pidfile")) names process 999999, which is not running")) {
+        #expect(
+            throws: FaultError(
+                "the pid file \(scratch.path("stale.pidfile")) names process 999999, which is not running")
+        ) {
             try table.find(.pidFile(scratch.path("stale.pidfile")))
         }
         #expect(throws: FaultError("no running process matches a listener on TCP port 1")) { try table.find(.port(1)) }

@@ -5,14 +5,16 @@ import GameDayRuntime
 extension GameDay {
     struct Plan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show what a run would do: each phase, each fault's exact commands, each probe, the cut-over request.",
+            abstract:
+                "Show what a run would do: each phase, each fault's exact commands, each probe, the cut-over request.",
             discussion: "Nothing is changed and nothing is sent. Secrets are shown as ***.")
 
         @OptionGroup var files: DrillFileOptions
 
         func run() async throws {
             let loaded = try LoadedDrill.load(files)
-            Terminal.out(PlanRenderer(drill: loaded.drill, target: loaded.target, faults: ProcessFaultDriver()).render())
+            Terminal.out(
+                PlanRenderer(drill: loaded.drill, target: loaded.target, faults: ProcessFaultDriver()).render())
         }
     }
 }

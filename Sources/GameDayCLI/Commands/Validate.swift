@@ -5,7 +5,9 @@ extension GameDay {
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check drill and target files; report every problem with its file:line:column.",
-            discussion: "A file whose top-level key is 'target:' is read as a target, any other as a drill. Nothing is changed.")
+            discussion:
+                "A file whose top-level key is 'target:' is read as a target, any other as a drill. Nothing is changed."
+        )
 
         @Argument(help: "Drill and target files.")
         var files: [String]

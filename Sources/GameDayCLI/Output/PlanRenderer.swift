@@ -11,11 +11,13 @@ struct PlanRenderer {
     private var context: TemplateContext {
         TemplateContext(
             values: [
-                TemplateVariables.gatewayURL: target.gatewayURL, TemplateVariables.controlPlaneURL: target.controlPlane.url,
+                TemplateVariables.gatewayURL: target.gatewayURL,
+                TemplateVariables.controlPlaneURL: target.controlPlane.url,
                 TemplateVariables.drillName: drill.name, TemplateVariables.runID: "<run id>",
                 TemplateVariables.faultUnit: drill.faultedUnit ?? "", TemplateVariables.cutoverID: "<cut-over id>",
             ],
-            secrets: target.controlPlane.token == nil ? [:] : [TemplateVariables.controlPlaneToken: RenderedString.mask],
+            secrets: target.controlPlane.token == nil
+                ? [:] : [TemplateVariables.controlPlaneToken: RenderedString.mask],
             environment: { _ in RenderedString.mask })
     }
 
@@ -28,14 +30,20 @@ struct PlanRenderer {
         lines.append("   reach the control plane at \(target.controlPlane.url)\(tokenNote)")
         lines.append("   probe each user once and check the unit that serves it: \(homes.joined(separator: ", "))")
         for fault in drill.faults {
-            lines.append("   find the process of \(fault.unit)/\(fault.service) by \(faults.plan(fault, in: target).locate)")
+            lines.append(
+                "   find the process of \(fault.unit)/\(fault.service) by \(faults.plan(fault, in: target).locate)")
         }
 
-        lines.append("2. steady state: probe every user every \(interval) (timeout \(DurationText.format(drill.probe.timeout))) for \(DurationText.format(drill.steadyState.duration)); all must succeed on their home unit")
+        lines.append(
+            "2. steady state: probe every user every \(interval) (timeout \(DurationText.format(drill.probe.timeout))) for \(DurationText.format(drill.steadyState.duration)); all must succeed on their home unit"
+        )
         for user in drill.users {
-            lines.append("   probe \(user.id): \(request(drill.probe.request, extra: ["user.id": "\(user.id)", "user.name": user.name]).split(separator: "\n").joined(separator: " | "))")
+            lines.append(
+                "   probe \(user.id): \(request(drill.probe.request, extra: ["user.id": "\(user.id)", "user.name": user.name]).split(separator: "\n").joined(separator: " | "))"
+            )
         }
-        lines.append("   success: status \(drill.probe.success.status.map(String.init).joined(separator: "|"))" + criteriaNote)
+        lines.append(
+            "   success: status \(drill.probe.success.status.map(String.init).joined(separator: "|"))" + criteriaNote)
 
         lines.append("3. inject (each fault is recorded, then applied, then proven)")
         for fault in drill.faults {
@@ -48,10 +56,13 @@ struct PlanRenderer {
 
         let failing = drill.users.filter { $0.impact == .fail }.map { "\($0.id)" }
         let unaffected = drill.users.filter { $0.impact == .none }.map { "\($0.id)" }
-        lines.append("4. observe for at least \(DurationText.format(drill.observe.duration)) (at most \(DurationText.format(drill.observe.timeout)))"
-            + (failing.isEmpty ? "" : " until \(failing.joined(separator: ", ")) fail"))
+        lines.append(
+            "4. observe for at least \(DurationText.format(drill.observe.duration)) (at most \(DurationText.format(drill.observe.timeout)))"
+                + (failing.isEmpty ? "" : " until \(failing.joined(separator: ", ")) fail"))
         if !unaffected.isEmpty {
-            lines.append("   blast radius: \(unaffected.joined(separator: ", ")) must never fail; 3 failures in a row abort the run and revert")
+            lines.append(
+                "   blast radius: \(unaffected.joined(separator: ", ")) must never fail; 3 failures in a row abort the run and revert"
+            )
         }
 
         if let cutover = drill.cutover {
@@ -63,7 +74,9 @@ struct PlanRenderer {
         if let recovery = drill.recovery {
             let recovering = drill.users.filter { $0.impact == .fail || $0.recoversOn != nil }
                 .map { "\($0.id)" + ($0.recoversOn.map { " on \($0)" } ?? "") }
-            lines.append("6. verify recovery: \(recovering.joined(separator: ", ")) with \(recovery.window) within the RTO of \(DurationText.format(recovery.rto)) (wait at most \(DurationText.format(recovery.timeout)))")
+            lines.append(
+                "6. verify recovery: \(recovering.joined(separator: ", ")) with \(recovery.window) within the RTO of \(DurationText.format(recovery.rto)) (wait at most \(DurationText.format(recovery.timeout)))"
+            )
         } else {
             lines.append("6. verify recovery: no RTO in this drill")
         }
@@ -72,7 +85,8 @@ struct PlanRenderer {
             lines.append("   cut back")
             lines += cutoverLines(cutback).map { "  " + $0 }
         }
-        lines.append("   then every user healthy on its home unit for \(DurationText.format(drill.rollback.steadyState))")
+        lines.append(
+            "   then every user healthy on its home unit for \(DurationText.format(drill.rollback.steadyState))")
         lines.append("8. archive: results/\(drill.name)/<UTC time>-<run id>/result.json")
         return lines.joined(separator: "\n")
     }
@@ -90,22 +104,28 @@ struct PlanRenderer {
         var parts: [String] = []
         for (name, value) in success.headers.sorted(by: { $0.key < $1.key }) { parts.append("\(name): \(value)") }
         for needle in success.bodyContains { parts.append("body contains \(needle)") }
-        return (parts.isEmpty ? "" : ", " + parts.joined(separator: ", ")) + "; serving unit from \(drill.probe.unitHeader)"
+        return (parts.isEmpty ? "" : ", " + parts.joined(separator: ", "))
+            + "; serving unit from \(drill.probe.unitHeader)"
     }
 
     private func cutoverLines(_ spec: CutoverSpec) -> [String] {
         var lines = request(spec.request, extra: [:]).split(separator: "\n").map { "   " + $0 }
-        lines.append("   accept: \(spec.accept.map(String.init).joined(separator: ", "))" + (spec.idField.map { "; task id from '\($0)'" } ?? ""))
+        lines.append(
+            "   accept: \(spec.accept.map(String.init).joined(separator: ", "))"
+                + (spec.idField.map { "; task id from '\($0)'" } ?? ""))
         if let poll = spec.poll {
             let first = request(poll.request, extra: [:]).split(separator: "\n").first.map(String.init) ?? ""
-            lines.append("   poll \(first) every \(DurationText.format(poll.interval)) until '\(poll.field)' is \(poll.done.joined(separator: "|")) (failed: \(poll.failed.joined(separator: "|")); give up after \(DurationText.format(poll.timeout)))")
+            lines.append(
+                "   poll \(first) every \(DurationText.format(poll.interval)) until '\(poll.field)' is \(poll.done.joined(separator: "|")) (failed: \(poll.failed.joined(separator: "|")); give up after \(DurationText.format(poll.timeout)))"
+            )
         }
         return lines
     }
 
     private func request(_ template: RequestTemplate, extra: [String: String]) -> String {
         do {
-            return try RenderedRequest(template, context: context.adding(extra), timeout: drill.probe.timeout).display.summary
+            return try RenderedRequest(template, context: context.adding(extra), timeout: drill.probe.timeout).display
+                .summary
         } catch {
             return "\(template.method) \(template.url) (cannot render: \(error))"
         }
@@ -114,7 +134,8 @@ struct PlanRenderer {
     /// argv shown as a copy-pasteable line: arguments with spaces or quotes are quoted.
     static func argv(_ argv: [String]) -> String {
         argv.map { arg in
-            arg.isEmpty || arg.contains(where: { " '\"$\\".contains($0) }) ? "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'" : arg
+            arg.isEmpty || arg.contains(where: { " '\"$\\".contains($0) })
+                ? "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'" : arg
         }.joined(separator: " ")
     }
 }

@@ -8,31 +8,38 @@ struct Summary {
     func render() -> String {
         var lines: [String] = []
         lines.append(
-            "\(result.drill.name) against \(result.target.name): \(result.outcome.rawValue.uppercased()) (exit \(result.exitCode))")
+            "\(result.drill.name) against \(result.target.name): \(result.outcome.rawValue.uppercased()) (exit \(result.exitCode))"
+        )
         if let reason = result.reason, result.outcome != .pass { lines.append("  why: \(reason)") }
         lines.append("  verdicts:")
         let width = result.verdicts.map(\.name.count).max() ?? 0
         for verdict in result.verdicts {
-            let mark = switch verdict.status {
-            case .pass: "PASS"
-            case .fail: "FAIL"
-            case .skipped: "SKIP"
-            }
+            let mark =
+                switch verdict.status {
+                case .pass: "PASS"
+                case .fail: "FAIL"
+                case .skipped: "SKIP"
+                }
             lines.append("    \(mark)  \(verdict.name.rightPad(width))  \(verdict.message)")
         }
         if let rto = result.rto {
             if let measured = rto.measuredMs {
-                let parts = [("detect", rto.detectMs), ("decide", rto.decideMs), ("switch", rto.switchMs), ("converge", rto.convergeMs)]
-                    .compactMap { name, value in value.map { "\(name) \(Self.ms($0))" } }
+                let parts = [
+                    ("detect", rto.detectMs), ("decide", rto.decideMs), ("switch", rto.switchMs),
+                    ("converge", rto.convergeMs),
+                ]
+                .compactMap { name, value in value.map { "\(name) \(Self.ms($0))" } }
                 lines.append(
-                    "  RTO: \(Self.ms(measured)) (goal \(Self.ms(rto.goalMs)), \(rto.met ? "met" : "MISSED")): \(parts.joined(separator: ", "))")
+                    "  RTO: \(Self.ms(measured)) (goal \(Self.ms(rto.goalMs)), \(rto.met ? "met" : "MISSED")): \(parts.joined(separator: ", "))"
+                )
             } else {
                 lines.append("  RTO: not measured (goal \(Self.ms(rto.goalMs)))")
             }
         }
         if !result.users.isEmpty { lines.append("  users:") }
         for user in result.users {
-            var text = "    \(user.id) (\(user.name)) home \(user.home ?? "-"), expected impact \(user.expectedImpact): "
+            var text =
+                "    \(user.id) (\(user.name)) home \(user.home ?? "-"), expected impact \(user.expectedImpact): "
             if let first = user.firstFailureMs {
                 text += "failed \(user.failures)/\(user.samplesDuringFault) probes from +\(Self.ms(first))"
                 if let recovered = user.recoveredMs {
@@ -46,7 +53,8 @@ struct Summary {
         if !result.faults.isEmpty { lines.append("  faults:") }
         for fault in result.faults {
             lines.append(
-                "    \(fault.plan.name) (\(fault.plan.kind) \(fault.plan.unit)/\(fault.plan.service)): \(fault.effect ?? "not applied") → \(fault.state)\(fault.revert.map { ": \($0)" } ?? "")")
+                "    \(fault.plan.name) (\(fault.plan.kind) \(fault.plan.unit)/\(fault.plan.service)): \(fault.effect ?? "not applied") → \(fault.state)\(fault.revert.map { ": \($0)" } ?? "")"
+            )
         }
         if let path = archivePath { lines.append("  result: \(path)") }
         return lines.joined(separator: "\n")

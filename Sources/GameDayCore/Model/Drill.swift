@@ -207,7 +207,9 @@ public struct CutoverSpec: Sendable, Hashable {
     public var idField: String?
     public var poll: PollSpec?
 
-    public init(request: RequestTemplate, accept: [Int] = [200, 201, 202], idField: String? = nil, poll: PollSpec? = nil) {
+    public init(
+        request: RequestTemplate, accept: [Int] = [200, 201, 202], idField: String? = nil, poll: PollSpec? = nil
+    ) {
         self.request = request
         self.accept = accept
         self.idField = idField

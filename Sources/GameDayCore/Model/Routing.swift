@@ -44,7 +44,8 @@ public struct RoutingRule: Sendable, Hashable, Codable {
     /// Every unit the rule can route to, in the order they first appear.
     public var units: [String] {
         var seen: [String] = []
-        for unit in ranges.map(\.unit) + overrides.keys.sorted().compactMap({ overrides[$0] }) where !seen.contains(unit) {
+        for unit in ranges.map(\.unit) + overrides.keys.sorted().compactMap({ overrides[$0] })
+        where !seen.contains(unit) {
             seen.append(unit)
         }
         return seen

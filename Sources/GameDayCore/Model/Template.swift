@@ -42,14 +42,17 @@ public struct Template: Sendable, Hashable, CustomStringConvertible, Expressible
                 let close = isVariable ? "}}" : "}"
                 let nameStart = text.index(index, offsetBy: 2)
                 guard let end = text[nameStart...].firstRange(of: close) else {
-                    throw ParseError(message: "'\(isVariable ? "{{" : "${")' is never closed with '\(close)'", offset: offset(index))
+                    throw ParseError(
+                        message: "'\(isVariable ? "{{" : "${")' is never closed with '\(close)'", offset: offset(index))
                 }
                 let name = text[nameStart..<end.lowerBound].trimmingWhitespace()
-                let valid = isVariable
+                let valid =
+                    isVariable
                     ? name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }
                     : name.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "_" }
                 guard !name.isEmpty, valid else {
-                    throw ParseError(message: "'\(text[index..<end.upperBound])' does not name a value", offset: offset(index))
+                    throw ParseError(
+                        message: "'\(text[index..<end.upperBound])' does not name a value", offset: offset(index))
                 }
                 if !literal.isEmpty { parts.append(.literal(literal)); literal = "" }
                 parts.append(isVariable ? .variable(name) : .environment(name))
@@ -138,7 +141,10 @@ public struct TemplateContext: Sendable {
     public var values: [String: Entry]
     public var environment: @Sendable (String) -> String?
 
-    public init(values: [String: String] = [:], secrets: [String: String] = [:], environment: @escaping @Sendable (String) -> String?) {
+    public init(
+        values: [String: String] = [:], secrets: [String: String] = [:],
+        environment: @escaping @Sendable (String) -> String?
+    ) {
         self.values = values.mapValues { Entry(value: $0, secret: false) }
         for (name, value) in secrets { self.values[name] = Entry(value: value, secret: true) }
         self.environment = environment
@@ -198,7 +204,8 @@ public indirect enum JSONTemplate: Sendable, Hashable {
                 values.append(r.value)
                 redacted.append(r.redacted)
             }
-            return RenderedString(value: "[\(values.joined(separator: ","))]", redacted: "[\(redacted.joined(separator: ","))]")
+            return RenderedString(
+                value: "[\(values.joined(separator: ","))]", redacted: "[\(redacted.joined(separator: ","))]")
         case .object(let members):
             var values: [String] = []
             var redacted: [String] = []
@@ -207,7 +214,8 @@ public indirect enum JSONTemplate: Sendable, Hashable {
                 values.append("\(JSONText.quote(member.key)):\(r.value)")
                 redacted.append("\(JSONText.quote(member.key)):\(r.redacted)")
             }
-            return RenderedString(value: "{\(values.joined(separator: ","))}", redacted: "{\(redacted.joined(separator: ","))}")
+            return RenderedString(
+                value: "{\(values.joined(separator: ","))}", redacted: "{\(redacted.joined(separator: ","))}")
         }
     }
 

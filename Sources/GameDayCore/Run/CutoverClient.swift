@@ -55,16 +55,19 @@ public struct CutoverClient: Sendable {
         }
         record.status = response.status
         guard spec.accept.contains(response.status) else {
-            record.error = Self.explain(status: response.status, body: redact(excerpt(response.bodyText)), url: rendered.display.url)
+            record.error = Self.explain(
+                status: response.status, body: redact(excerpt(response.bodyText)), url: rendered.display.url)
             return record
         }
         if let idField = spec.idField {
             guard let json = JSONValue.parse(response.body) else {
-                record.error = "the control plane answered \(response.status) with a body that is not JSON: \(redact(excerpt(response.bodyText)))"
+                record.error =
+                    "the control plane answered \(response.status) with a body that is not JSON: \(redact(excerpt(response.bodyText)))"
                 return record
             }
             guard let id = json.value(at: idField)?.text else {
-                record.error = "the control plane's answer has no '\(idField)' field (id_field): \(redact(excerpt(response.bodyText)))"
+                record.error =
+                    "the control plane's answer has no '\(idField)' field (id_field): \(redact(excerpt(response.bodyText)))"
                 return record
             }
             record.id = id
@@ -89,7 +92,8 @@ public struct CutoverClient: Sendable {
                 return
             }
             do {
-                let rendered = try RenderedRequest(poll.request, context: context, timeout: min(poll.timeout, .seconds(5)))
+                let rendered = try RenderedRequest(
+                    poll.request, context: context, timeout: min(poll.timeout, .seconds(5)))
                 let response = try await transport.send(rendered.request)
                 let now = clock.now()
                 if response.status == 200, let json = JSONValue.parse(response.body) {
@@ -111,7 +115,8 @@ public struct CutoverClient: Sendable {
                 } else if response.status == 200 {
                     lastProblem = "its answer is not JSON: \(redact(excerpt(response.bodyText)))"
                 } else {
-                    lastProblem = Self.explain(status: response.status, body: redact(excerpt(response.bodyText)), url: rendered.display.url)
+                    lastProblem = Self.explain(
+                        status: response.status, body: redact(excerpt(response.bodyText)), url: rendered.display.url)
                     if response.status == 401 || response.status == 403 {
                         record.error = lastProblem
                         return
@@ -128,7 +133,8 @@ public struct CutoverClient: Sendable {
             try? await clock.sleep(for: poll.interval)
         }
         let last = record.states.last.map { "last state '\($0.state)'" } ?? "no state seen"
-        record.error = "the cut-over was not done after \(DurationText.format(poll.timeout)) (\(last)"
+        record.error =
+            "the cut-over was not done after \(DurationText.format(poll.timeout)) (\(last)"
             + (lastProblem.map { "; \($0)" } ?? "") + ")"
     }
 

@@ -59,7 +59,8 @@ public struct DrillRunner: Sendable {
         }
         let context = TemplateContext(
             values: [
-                TemplateVariables.gatewayURL: target.gatewayURL, TemplateVariables.controlPlaneURL: target.controlPlane.url,
+                TemplateVariables.gatewayURL: target.gatewayURL,
+                TemplateVariables.controlPlaneURL: target.controlPlane.url,
                 TemplateVariables.drillName: drill.name, TemplateVariables.runID: env.runId,
                 TemplateVariables.faultUnit: drill.faultedUnit ?? "",
             ], secrets: secrets, environment: env.environment)
@@ -76,14 +77,18 @@ public struct DrillRunner: Sendable {
         for user in drill.users {
             let sample = await prober.probe(user, clock: env.clock)
             guard sample.status != nil else {
-                throw RunStop(.error, "the gateway did not answer the probe of user \(user.id): \(sample.failure ?? "no answer") (\(target.gatewayURL))")
+                throw RunStop(
+                    .error,
+                    "the gateway did not answer the probe of user \(user.id): \(sample.failure ?? "no answer") (\(target.gatewayURL))"
+                )
             }
             let expected = target.routing.unit(for: user.id)
             guard sample.unit == expected else {
                 throw RunStop(
                     .error,
                     "user \(user.id) is served by \(sample.unit ?? "no unit (no \(drill.probe.unitHeader) header)"), but the routing rule sends it to \(expected ?? "no unit"): "
-                        + "a cut-over from an earlier drill may still be in place (cut back first), or the target's routing is not the live one")
+                        + "a cut-over from an earlier drill may still be in place (cut back first), or the target's routing is not the live one"
+                )
             }
         }
 
@@ -96,7 +101,10 @@ public struct DrillRunner: Sendable {
                 throw RunStop(.error, "fault \(fault.name) cannot be applied: \(error.message)")
             }
         }
-        await journal.verdict(Verdict("preflight", .pass, "files valid, control plane and gateway reachable, users routed as the rule says, fault targets found"))
+        await journal.verdict(
+            Verdict(
+                "preflight", .pass,
+                "files valid, control plane and gateway reachable, users routed as the rule says, fault targets found"))
         return context
     }
 
@@ -117,7 +125,10 @@ public struct DrillRunner: Sendable {
             await journal.verdict(Verdict("steady_state", .fail, "\(problem); no fault was applied"))
             throw RunStop(.fail, "the steady state was not healthy: \(problem)")
         }
-        await journal.verdict(Verdict("steady_state", .pass, "every user healthy on its home unit for \(DurationText.format(drill.steadyState.duration))"))
+        await journal.verdict(
+            Verdict(
+                "steady_state", .pass,
+                "every user healthy on its home unit for \(DurationText.format(drill.steadyState.duration))"))
 
         // Inject.
         await begin("inject", journal)
@@ -130,11 +141,13 @@ public struct DrillRunner: Sendable {
                 await journal.applied(applied, at: before)
                 env.reporter.report(.note("fault \(fault.name) applied: \(applied.effect)"))
             } catch {
-                await journal.verdict(Verdict("faults_applied", .fail, "fault \(fault.name) did not take effect: \(error.message)"))
+                await journal.verdict(
+                    Verdict("faults_applied", .fail, "fault \(fault.name) did not take effect: \(error.message)"))
                 throw RunStop(.error, "fault \(fault.name) did not take effect: \(error.message)")
             }
         }
-        await journal.verdict(Verdict("faults_applied", .pass, "\(drill.faults.count) fault(s) applied and proven in effect"))
+        await journal.verdict(
+            Verdict("faults_applied", .pass, "\(drill.faults.count) fault(s) applied and proven in effect"))
         guard let faultAt = await journal.marks.fault else { return }
 
         // Observe the impact, watching the blast radius.
@@ -189,7 +202,9 @@ public struct DrillRunner: Sendable {
                 env.reporter.report(.problem("fault \(fault.spec.name) NOT reverted: \(error.message)"))
             }
             await journal.reverted(fault.spec.name, at: env.clock.now(), outcome: outcome)
-            if case .success(let what) = outcome { env.reporter.report(.note("fault \(fault.spec.name) reverted: \(what)")) }
+            if case .success(let what) = outcome {
+                env.reporter.report(.note("fault \(fault.spec.name) reverted: \(what)"))
+            }
         }
         await journal.markReverted(env.clock.now())
 
@@ -202,7 +217,8 @@ public struct DrillRunner: Sendable {
 
         // Check the steady state came back, unless the run was interrupted, never probed,
         // or a fault is still in place (then it cannot come back, and the verdict says why).
-        guard let engine, allReverted, await journal.outcomeOverride != .aborted, await journal.marks.fault != nil else { return }
+        guard let engine, allReverted, await journal.outcomeOverride != .aborted, await journal.marks.fault != nil
+        else { return }
         await begin("verify-rollback", journal)
         let start = env.clock.now()
         let deadline = start + drill.rollback.steadyState + .seconds(15)
@@ -264,7 +280,8 @@ public struct DrillRunner: Sendable {
     private func allRecovered(_ store: SampleStore, since: Duration, window: SuccessWindow) async -> Bool {
         for user in drill.users where user.impact == .fail || user.recoversOn != nil {
             let impact = ImpactAnalysis.analyse(
-                await store.samples(for: user.id), from: since, until: nil, window: window, recoveryUnit: user.recoversOn)
+                await store.samples(for: user.id), from: since, until: nil, window: window,
+                recoveryUnit: user.recoversOn)
             if impact.firstFailure != nil, impact.confirmed == nil { return false }
             if impact.firstFailure == nil, user.impact == .fail { return false }
         }
@@ -282,7 +299,10 @@ public struct DrillRunner: Sendable {
         switch source {
         case .environment(let name):
             guard let value = env.environment(name), !value.isEmpty else {
-                throw RunStop(.error, "the control plane token is read from the environment variable \(name), which is not set: export it and run again")
+                throw RunStop(
+                    .error,
+                    "the control plane token is read from the environment variable \(name), which is not set: export it and run again"
+                )
             }
             return value
         case .file(let path):

@@ -21,7 +21,9 @@ public final class ProbeEngine: Sendable {
         task = Task.detached {
             await withDiscardingTaskGroup { group in
                 for user in users {
-                    group.addTask { await Self.loop(user, prober: prober, clock: clock, store: store, reporter: reporter) }
+                    group.addTask {
+                        await Self.loop(user, prober: prober, clock: clock, store: store, reporter: reporter)
+                    }
                 }
             }
         }

@@ -36,7 +36,8 @@ public struct Prober: Sendable {
                 failure: failure, timings: response.timings)
         } catch {
             return ProbeSample(
-                sentAt: sentAt, latency: clock.now() - sentAt, ok: false, failure: error.kind.rawValue.replacingUnderscores,
+                sentAt: sentAt, latency: clock.now() - sentAt, ok: false,
+                failure: error.kind.rawValue.replacingUnderscores,
                 timings: error.timings)
         }
     }

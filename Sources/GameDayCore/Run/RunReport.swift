@@ -16,7 +16,8 @@ struct RunReport {
         if let fault = marks.fault {
             for user in drill.users {
                 impacts[user.id] = ImpactAnalysis.analyse(
-                    samples[user.id] ?? [], from: fault, until: marks.reverted, window: window, recoveryUnit: user.recoversOn)
+                    samples[user.id] ?? [], from: fault, until: marks.reverted, window: window,
+                    recoveryUnit: user.recoversOn)
             }
         }
         let recovering = drill.users.filter { $0.impact == .fail || $0.recoversOn != nil }
@@ -57,7 +58,8 @@ struct RunReport {
 
         let reached = marks.fault != nil
         if reached {
-            verdicts += await outcomeVerdicts(journal: journal, impacts: impacts, samples: samples, rto: rto, marks: marks)
+            verdicts += await outcomeVerdicts(
+                journal: journal, impacts: impacts, samples: samples, rto: rto, marks: marks)
         }
 
         let users = drill.users.map { user in
@@ -73,17 +75,22 @@ struct RunReport {
         }
 
         return RunResult(
-            runId: env.runId, drill: .init(name: drill.name, file: drill.file), target: .init(name: target.name, file: target.file),
+            runId: env.runId, drill: .init(name: drill.name, file: drill.file),
+            target: .init(name: target.name, file: target.file),
             startedAt: startedAt, endedAt: env.wallClock(end), durationMs: end.milliseconds, outcome: outcome,
             exitCode: outcome.exitCode, reason: reason, verdicts: verdicts, phases: await journal.phases,
             timeline: timeline, rto: rto, users: users,
-            faults: (await journal.faultRecords).values.sorted { ($0.appliedMs ?? .infinity, $0.plan.name) < ($1.appliedMs ?? .infinity, $1.plan.name) },
-            cutover: (await journal.cutover).map(CutoverArchive.init), cutback: (await journal.cutback).map(CutoverArchive.init),
+            faults: (await journal.faultRecords).values.sorted {
+                ($0.appliedMs ?? .infinity, $0.plan.name) < ($1.appliedMs ?? .infinity, $1.plan.name)
+            },
+            cutover: (await journal.cutover).map(CutoverArchive.init),
+            cutback: (await journal.cutback).map(CutoverArchive.init),
             probeIntervalMs: drill.probe.interval.milliseconds)
     }
 
     private func outcomeVerdicts(
-        journal: RunJournal, impacts: [Int: UserImpact], samples: [Int: [ProbeSample]], rto: RTORecord?, marks: TimelineMarks
+        journal: RunJournal, impacts: [Int: UserImpact], samples: [Int: [ProbeSample]], rto: RTORecord?,
+        marks: TimelineMarks
     ) async -> [Verdict] {
         var verdicts: [Verdict] = []
         let stoppedEarly = await journal.reason
@@ -94,8 +101,15 @@ struct RunReport {
             let missing = expectedFailing.filter { impacts[$0.id]?.firstFailure == nil }
             verdicts.append(
                 missing.isEmpty
-                    ? Verdict("impact", .pass, expectedFailing.map { "user \($0.id) failed from \(DrillRunner.ms(impacts[$0.id]!.firstFailure!))" }.joined(separator: ", "))
-                    : Verdict("impact", .fail, "expected to fail but never did: " + missing.map { "user \($0.id)" }.joined(separator: ", ") + " (the fault did not hit what the drill thinks it hits)"))
+                    ? Verdict(
+                        "impact", .pass,
+                        expectedFailing.map {
+                            "user \($0.id) failed from \(DrillRunner.ms(impacts[$0.id]!.firstFailure!))"
+                        }.joined(separator: ", "))
+                    : Verdict(
+                        "impact", .fail,
+                        "expected to fail but never did: " + missing.map { "user \($0.id)" }.joined(separator: ", ")
+                            + " (the fault did not hit what the drill thinks it hits)"))
         }
 
         // Blast radius: users expected unaffected never fail, from the first fault to the end of the run.
@@ -105,12 +119,16 @@ struct RunReport {
             for user in unaffected {
                 let failures = (samples[user.id] ?? []).filter { $0.sentAt >= fault && !$0.ok }
                 if let first = failures.first {
-                    hurt.append("user \(user.id) failed \(failures.count) time(s) from \(DrillRunner.ms(first.sentAt)) (\(first.failure ?? "failed"))")
+                    hurt.append(
+                        "user \(user.id) failed \(failures.count) time(s) from \(DrillRunner.ms(first.sentAt)) (\(first.failure ?? "failed"))"
+                    )
                 }
             }
             verdicts.append(
                 hurt.isEmpty
-                    ? Verdict("blast_radius", .pass, "\(unaffected.map { "user \($0.id)" }.joined(separator: ", ")) never failed")
+                    ? Verdict(
+                        "blast_radius", .pass,
+                        "\(unaffected.map { "user \($0.id)" }.joined(separator: ", ")) never failed")
                     : Verdict("blast_radius", .fail, hurt.joined(separator: "; ")))
         }
 
@@ -119,10 +137,14 @@ struct RunReport {
             if let record = await journal.cutover {
                 verdicts.append(
                     record.succeeded
-                        ? Verdict("cutover", .pass, "cut-over \(record.id ?? "") done in \(DurationText.format((record.doneAt ?? .zero) - (record.startedAt ?? .zero)))")
+                        ? Verdict(
+                            "cutover", .pass,
+                            "cut-over \(record.id ?? "") done in \(DurationText.format((record.doneAt ?? .zero) - (record.startedAt ?? .zero)))"
+                        )
                         : Verdict("cutover", .fail, record.error ?? "the cut-over did not complete"))
             } else {
-                verdicts.append(Verdict("cutover", .skipped, "not reached: \(stoppedEarly ?? "the run stopped earlier")"))
+                verdicts.append(
+                    Verdict("cutover", .skipped, "not reached: \(stoppedEarly ?? "the run stopped earlier")"))
             }
         }
 
@@ -130,43 +152,64 @@ struct RunReport {
         if let recovery = drill.recovery, let rto {
             if let measured = rto.measuredMs {
                 let text = "RTO \(Self.format(measured)) against a goal of \(DurationText.format(recovery.rto))"
-                verdicts.append(rto.met ? Verdict("recovery", .pass, text) : Verdict("recovery", .fail, "\(text): the goal was missed by \(Self.format(measured - rto.goalMs))"))
+                verdicts.append(
+                    rto.met
+                        ? Verdict("recovery", .pass, text)
+                        : Verdict(
+                            "recovery", .fail, "\(text): the goal was missed by \(Self.format(measured - rto.goalMs))"))
             } else if await journal.cutover == nil {
                 verdicts.append(Verdict("recovery", .skipped, "not reached: \(stoppedEarly ?? "no cut-over")"))
             } else if await journal.cutover?.succeeded == false {
                 verdicts.append(Verdict("recovery", .fail, "not recovered: the cut-over did not complete"))
             } else {
-                let waiting = drill.users.filter { ($0.impact == .fail || $0.recoversOn != nil) && impacts[$0.id]?.recovered == nil }
-                    .map { user in "user \(user.id)" + (user.recoversOn.map { " on \($0)" } ?? "") }
+                let waiting = drill.users.filter {
+                    ($0.impact == .fail || $0.recoversOn != nil) && impacts[$0.id]?.recovered == nil
+                }
+                .map { user in "user \(user.id)" + (user.recoversOn.map { " on \($0)" } ?? "") }
                 verdicts.append(
-                    Verdict("recovery", .fail, "not recovered (\(recovery.window)) within \(DurationText.format(recovery.timeout)): \(waiting.joined(separator: ", "))"))
+                    Verdict(
+                        "recovery", .fail,
+                        "not recovered (\(recovery.window)) within \(DurationText.format(recovery.timeout)): \(waiting.joined(separator: ", "))"
+                    ))
             }
         }
 
         // Rollback: every fault reverted, routing cut back, steady state back.
         var problems: [String] = []
-        for record in (await journal.faultRecords).values where record.state == "revert-failed" || record.state == "applied" {
+        for record in (await journal.faultRecords).values
+        where record.state == "revert-failed" || record.state == "applied" {
             problems.append("fault \(record.plan.name) not reverted: \(record.revert ?? "no revert ran")")
         }
-        if let cutback = await journal.cutback, !cutback.succeeded { problems.append("cut-back failed: \(cutback.error ?? "")") }
+        if let cutback = await journal.cutback, !cutback.succeeded {
+            problems.append("cut-back failed: \(cutback.error ?? "")")
+        }
         let steady = await journal.rollbackSteadyProblem
         if let steady, !steady.isEmpty { problems.append("steady state not back: \(steady)") }
         let reverted = (await journal.faultRecords).values.filter { $0.state == "reverted" }.count
         verdicts.append(
             problems.isEmpty
-                ? Verdict("rollback", .pass, "\(reverted) fault(s) reverted" + (await journal.cutback != nil ? ", routing cut back" : "") + (steady == "" ? ", steady state back" : ""))
+                ? Verdict(
+                    "rollback", .pass,
+                    "\(reverted) fault(s) reverted" + (await journal.cutback != nil ? ", routing cut back" : "")
+                        + (steady == "" ? ", steady state back" : ""))
                 : Verdict("rollback", .fail, problems.joined(separator: "; ")))
         return verdicts
     }
 
-    private func userRecord(_ user: TestUser, samples: [ProbeSample], impact: UserImpact?, marks: TimelineMarks) -> UserRecord {
-        let before = marks.fault.map { fault in samples.last { $0.sentAt < fault && $0.ok }?.unit } ?? samples.last?.unit
+    private func userRecord(_ user: TestUser, samples: [ProbeSample], impact: UserImpact?, marks: TimelineMarks)
+        -> UserRecord
+    {
+        let before =
+            marks.fault.map { fault in samples.last { $0.sentAt < fault && $0.ok }?.unit } ?? samples.last?.unit
         let after = marks.reverted.map { end in samples.last { $0.sentAt < end }?.unit } ?? samples.last?.unit
         return UserRecord(
-            id: user.id, name: user.name, home: user.home ?? target.routing.unit(for: user.id), expectedImpact: user.impact.rawValue,
+            id: user.id, name: user.name, home: user.home ?? target.routing.unit(for: user.id),
+            expectedImpact: user.impact.rawValue,
             recoversOn: user.recoversOn, servedBefore: before ?? nil, servedAfter: after ?? nil,
-            impacted: (impact?.failures ?? 0) > 0, failures: impact?.failures ?? 0, samplesDuringFault: impact?.samples ?? 0,
-            samples: samples.count, firstFailureMs: impact?.firstFailure?.milliseconds, firstOkMs: impact?.firstOk?.milliseconds,
+            impacted: (impact?.failures ?? 0) > 0, failures: impact?.failures ?? 0,
+            samplesDuringFault: impact?.samples ?? 0,
+            samples: samples.count, firstFailureMs: impact?.firstFailure?.milliseconds,
+            firstOkMs: impact?.firstOk?.milliseconds,
             recoveredMs: impact?.recovered?.milliseconds, confirmedMs: impact?.confirmed?.milliseconds,
             timeline: TimelineSegment.segments(of: samples))
     }

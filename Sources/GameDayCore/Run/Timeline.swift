@@ -9,7 +9,9 @@ public struct TimelineMarks: Sendable, Hashable {
     /// Every fault reverted.
     public var reverted: Duration?
 
-    public init(fault: Duration? = nil, cutoverStart: Duration? = nil, cutoverDone: Duration? = nil, reverted: Duration? = nil) {
+    public init(
+        fault: Duration? = nil, cutoverStart: Duration? = nil, cutoverDone: Duration? = nil, reverted: Duration? = nil
+    ) {
         self.fault = fault
         self.cutoverStart = cutoverStart
         self.cutoverDone = cutoverDone

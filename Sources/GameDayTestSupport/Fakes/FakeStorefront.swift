@@ -48,15 +48,20 @@ public final class FakeStorefront: HTTPTransport {
     private func control(_ request: HTTPRequest) -> HTTPResponse {
         let path = String(request.url.dropFirst(Self.controlPlane.count))
         let authorised = request.headers.contains { $0.name == "Authorization" && $0.value == "Bearer s3cret" }
-        if path.hasPrefix("/v1"), !authorised { return HTTPResponse(status: 401, body: Array("{\"error\":\"unauthorized\"}".utf8)) }
+        if path.hasPrefix("/v1"), !authorised {
+            return HTTPResponse(status: 401, body: Array("{\"error\":\"unauthorized\"}".utf8))
+        }
         return state.withLock { state in
             switch (request.method, path) {
             case ("POST", "/v1/cutovers"):
-                if let status = state.cutoverStatus { return HTTPResponse(status: status, body: Array((state.cutoverBody ?? "").utf8)) }
+                if let status = state.cutoverStatus {
+                    return HTTPResponse(status: status, body: Array((state.cutoverBody ?? "").utf8))
+                }
                 state.cutovers += 1
                 if let body = state.cutoverBody { return HTTPResponse(status: 202, body: Array(body.utf8)) }
                 if state.pollState == nil { state.overrides[6000] = "hangzhou" }
-                return HTTPResponse(status: 202, body: Array("{\"id\":\"c-\(state.cutovers)\",\"state\":\"accepted\"}".utf8))
+                return HTTPResponse(
+                    status: 202, body: Array("{\"id\":\"c-\(state.cutovers)\",\"state\":\"accepted\"}".utf8))
             case ("POST", "/v1/cutback"):
                 state.overrides = [:]
                 return HTTPResponse(status: 202, body: Array("{\"id\":\"c-back\"}".utf8))
@@ -94,7 +99,8 @@ public final class FakeFaultDriver: FaultDriver {
         log.withLock { $0.append("apply \(fault.name)") }
         if failApply { throw FaultError("the fake fault would not apply") }
         _ = storefront.state.withLock { $0.brokenUnits.insert(fault.unit) }
-        return AppliedFault(spec: fault, plan: plan(fault, in: target), pids: [42], commands: [["break", fault.unit]], effect: "broken")
+        return AppliedFault(
+            spec: fault, plan: plan(fault, in: target), pids: [42], commands: [["break", fault.unit]], effect: "broken")
     }
 
     public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {

@@ -31,7 +31,8 @@ public final class EventLog: RunReporter {
         case .phaseStarted(let phase): line = "phase \(phase)"
         case .note(let text): line = "note \(text)"
         case .problem(let text): line = "problem \(text)"
-        case .userChanged(let user, let sample): line = "user \(user.id) \(sample.ok ? "ok" : "failing") \(sample.unit ?? "-")"
+        case .userChanged(let user, let sample):
+            line = "user \(user.id) \(sample.ok ? "ok" : "failing") \(sample.unit ?? "-")"
         }
         events.withLock { $0.append(line) }
     }
