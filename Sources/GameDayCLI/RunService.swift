@@ -2,24 +2,66 @@ import Foundation
 import GameDayCore
 import GameDayRuntime
 
-/// Runs a loaded drill with the real runtime, handles Ctrl-C, archives and prints the summary.
+/// Runs a loaded drill with the real runtime: takes the target's lock, refuses to start over
+/// faults an earlier run left applied, keeps the ledger and its watchdogs, handles Ctrl-C,
+/// archives and prints the summary.
 struct RunService {
     let drill: Drill
     let target: Target
     let output: String
     let quiet: Bool
+    let stateDirectory: String
+    let watchdogTimeout: Duration
 
     /// Runs the drill; returns the exit code.
     func execute() async -> Int32 {
+        let runId = WallClock.newRunID()
+        let lock: TargetLock
+        do {
+            lock = try TargetLock(stateDirectory: stateDirectory, target: target.name, runId: runId)
+        } catch {
+            Terminal.err("gameday: \(error.localizedDescription)")
+            return RunOutcome.error.exitCode
+        }
+        defer { lock.release() }
+
+        let store = LedgerStore(stateDirectory: stateDirectory)
+        let leftovers = store.pending(target: target.name)
+        guard leftovers.isEmpty else {
+            Terminal.err("gameday: \(leftovers.count) fault(s) of earlier runs are still applied on target \(target.name):")
+            for entry in leftovers { Terminal.err("  \(entry.summary)") }
+            Terminal.err("run 'gameday recover --target \(target.file)' to revert them, then run the drill again")
+            return RunOutcome.error.exitCode
+        }
+
+        let heartbeat: Heartbeat
+        do {
+            heartbeat = try Heartbeat(path: "\(stateDirectory)/runs/\(runId).heartbeat")
+        } catch {
+            Terminal.err("gameday: cannot write the heartbeat under \(stateDirectory): \(error.localizedDescription)")
+            return RunOutcome.error.exitCode
+        }
+        defer { heartbeat.stop() }
+
+        var drill = drill
+        var target = target
+        // The ledger's recipes (a cut-back) are read again by watchdogs and `recover` from elsewhere.
+        drill.file = Self.absolute(drill.file)
+        target.file = Self.absolute(target.file)
+        let ledger = FileLedger(
+            store: store, runId: runId, target: target.name,
+            watchdog: FileLedger.Watchdog(
+                executable: Self.executable, heartbeat: heartbeat.path, timeout: watchdogTimeout,
+                deadline: Date().timeIntervalSince1970 + drill.maximumDuration.milliseconds / 1000))
+
         let clock = ContinuousRunClock()
         let wall = WallClock(clock: clock)
-        let runId = WallClock.newRunID()
         let environment = RunEnvironment(
             transport: CurlHTTPClient(), faults: ProcessFaultDriver(), clock: clock,
             wallClock: { wall.iso8601($0) },
             environment: { ProcessInfo.processInfo.environment[$0] },
             readFile: { try String(contentsOfFile: $0, encoding: .utf8) },
-            reporter: EventPrinter(clock: clock, quiet: quiet), runId: runId)
+            reporter: EventPrinter(clock: clock, quiet: quiet), runId: runId, ledger: ledger)
         let runner = DrillRunner(drill: drill, target: target, environment: environment)
         if !quiet { Terminal.err("gameday: run \(runId): drill \(drill.name) against target \(target.name)") }
 
@@ -43,6 +85,17 @@ struct RunService {
             Terminal.err("gameday: could not write the result under \(output): \(error.localizedDescription)")
         }
         Terminal.out(Summary(result: result, archivePath: path).render())
+        let left = store.pending(target: target.name).filter { $0.runId == runId }
+        if !left.isEmpty {
+            Terminal.err("gameday: \(left.count) fault(s) of this run are still applied: run 'gameday recover --target \(target.file)'")
+        }
         return result.exitCode
     }
+
+    /// This program, for the watchdogs it leaves behind.
+    static var executable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
 }

@@ -35,6 +35,20 @@ public struct ProcessFaultDriver: FaultDriver {
         return "found process \(pids.map(String.init).joined(separator: ", ")) for \(fault.unit)/\(fault.service)"
     }
 
+    public func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
+        switch fault.action {
+        case .killProcess(let signal, let restart):
+            let locator = try locator(fault, target)
+            if signal.number == SIGSTOP {
+                return RevertRecipe(executor: executor.name, steps: [.signal(name: "CONT", pids: try processes.find(locator))])
+            }
+            guard restart, let command = target.unit(named: fault.unit)?.service(named: fault.service)?.restart else {
+                return RevertRecipe(executor: executor.name, steps: [])
+            }
+            return RevertRecipe(executor: executor.name, steps: [.restartUnlessRunning(argv: command, locator: locator)])
+        }
+    }
+
     public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
         switch fault.action {
         case .killProcess(let signal, _):

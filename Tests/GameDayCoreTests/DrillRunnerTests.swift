@@ -135,7 +135,9 @@ import Testing
         #expect(result.exitCode == 3)
         #expect(result.reason == "fault product-down did not take effect: the fake fault would not apply")
         #expect(driver.calls == ["apply product-down"])
-        #expect(result.faults.first?.state == "not-applied")
+        // Whatever half-happened was undone from the ledger's recipe.
+        #expect(result.faults.first?.state == "reverted")
+        #expect(result.faults.first?.revert == "nothing recorded")
     }
 
     @Test func aFailedRevertFailsTheRollbackVerdictWithWhatToDo() async {
@@ -221,6 +223,9 @@ struct BreakEverythingDriver: FaultDriver {
 
     func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan { inner.plan(fault, in: target) }
     func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String { "ok" }
+    func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
+        try await inner.recipe(for: fault, in: target)
+    }
     func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
         let applied = try await inner.apply(fault, in: target)
         _ = storefront.state.withLock { $0.brokenUnits.insert("hangzhou") }
@@ -240,6 +245,9 @@ struct NoOpDriver: FaultDriver {
             apply: [], revert: nil, proof: "-")
     }
     func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String { "ok" }
+    func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
+        RevertRecipe(steps: [])
+    }
     func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
         AppliedFault(spec: fault, plan: plan(fault, in: target), pids: [], commands: [], effect: "nothing")
     }

@@ -53,17 +53,14 @@ public struct DrillRunner: Sendable {
 
     private func preflight(_ journal: RunJournal) async throws -> TemplateContext {
         await begin("preflight", journal)
-        var secrets: [String: String] = [:]
-        if let token = target.controlPlane.token {
-            secrets[TemplateVariables.controlPlaneToken] = try readSecret(token)
+        var token: String?
+        do {
+            token = try target.controlPlane.token?.read(environment: env.environment, readFile: env.readFile)
+        } catch {
+            throw RunStop(.error, error.message)
         }
-        let context = TemplateContext(
-            values: [
-                TemplateVariables.gatewayURL: target.gatewayURL,
-                TemplateVariables.controlPlaneURL: target.controlPlane.url,
-                TemplateVariables.drillName: drill.name, TemplateVariables.runID: env.runId,
-                TemplateVariables.faultUnit: drill.faultedUnit ?? "",
-            ], secrets: secrets, environment: env.environment)
+        let context = TemplateContext.run(
+            drill: drill, target: target, runId: env.runId, token: token, environment: env.environment)
 
         // The control plane must answer at all (any HTTP status will do here).
         do {
@@ -134,13 +131,26 @@ public struct DrillRunner: Sendable {
         await begin("inject", journal)
         for fault in drill.faults {
             try Task.checkCancellation()
+            // The ledger learns how to undo the fault before it is applied, so that a runner killed
+            // at any moment leaves a record that `gameday recover` and the watchdog can act on.
+            let ticket: LedgerTicket
+            do {
+                let recipe = try await env.faults.recipe(for: fault, in: target)
+                ticket = try await env.ledger.intend(fault.name, unit: fault.unit, recipe: recipe)
+            } catch {
+                throw RunStop(.error, "fault \(fault.name) could not be recorded in the ledger: \(error); nothing was applied")
+            }
             let before = env.clock.now()
             await journal.markFault(before)
             do {
-                let applied = try await env.faults.apply(fault, in: target)
+                var applied = try await env.faults.apply(fault, in: target)
+                applied.ticket = ticket
+                await env.ledger.applied(ticket)
                 await journal.applied(applied, at: before)
                 env.reporter.report(.note("fault \(fault.name) applied: \(applied.effect)"))
             } catch {
+                // It may have half-happened (a signal sent, no proof): the rollback undoes it from the recipe.
+                await journal.halfApplied(fault.name, ticket: ticket)
                 await journal.verdict(
                     Verdict("faults_applied", .fail, "fault \(fault.name) did not take effect: \(error.message)"))
                 throw RunStop(.error, "fault \(fault.name) did not take effect: \(error.message)")
@@ -163,10 +173,18 @@ public struct DrillRunner: Sendable {
         // Cut over.
         if let cutover = drill.cutover {
             await begin("cutover", journal)
+            if drill.rollback.cutback != nil {
+                do {
+                    let recipe = RevertRecipe(steps: [.cutback(drill: drill.file, target: target.file)])
+                    await journal.cutbackTicket(try await env.ledger.intend("cutover", unit: drill.faultedUnit ?? "", recipe: recipe))
+                } catch {
+                    throw RunStop(.error, "the cut-over could not be recorded in the ledger: \(error); it was not sent")
+                }
+            }
             let client = CutoverClient(transport: env.transport, clock: env.clock, redact: redactor(context))
             let record = await client.execute(cutover, context: context)
-            try Task.checkCancellation()
             await journal.recordCutover(record)
+            try Task.checkCancellation()
             if let error = record.error {
                 env.reporter.report(.problem("cut-over: \(error)"))
             } else {
@@ -203,7 +221,18 @@ public struct DrillRunner: Sendable {
             }
             await journal.reverted(fault.spec.name, at: env.clock.now(), outcome: outcome)
             if case .success(let what) = outcome {
+                if let ticket = fault.ticket { await env.ledger.reverted(ticket) }
                 env.reporter.report(.note("fault \(fault.spec.name) reverted: \(what)"))
+            }
+        }
+        for (name, ticket) in await journal.takeHalfApplied() {
+            do {
+                let what = try await env.ledger.undo(ticket)
+                await journal.reverted(name, at: env.clock.now(), outcome: .success(what))
+            } catch {
+                allReverted = false
+                await journal.reverted(name, at: env.clock.now(), outcome: .failure(FaultError("\(error)")))
+                env.reporter.report(.problem("fault \(name) NOT undone: \(error)"))
             }
         }
         await journal.markReverted(env.clock.now())
@@ -212,6 +241,7 @@ public struct DrillRunner: Sendable {
             let client = CutoverClient(transport: env.transport, clock: env.clock, redact: redactor(context))
             let record = await client.execute(cutback, context: context)
             await journal.recordCutback(record)
+            if record.succeeded, let ticket = await journal.cutbackTicket { await env.ledger.reverted(ticket) }
             if let error = record.error { env.reporter.report(.problem("cut-back: \(error)")) }
         }
 
@@ -295,32 +325,8 @@ public struct DrillRunner: Sendable {
         env.reporter.report(.phaseStarted(phase))
     }
 
-    private func readSecret(_ source: SecretSource) throws(RunStop) -> String {
-        switch source {
-        case .environment(let name):
-            guard let value = env.environment(name), !value.isEmpty else {
-                throw RunStop(
-                    .error,
-                    "the control plane token is read from the environment variable \(name), which is not set: export it and run again"
-                )
-            }
-            return value
-        case .file(let path):
-            do {
-                let value = try env.readFile(path).trimmingWhitespace()
-                guard !value.isEmpty else { throw RunStop(.error, "the control plane token file \(path) is empty") }
-                return value
-            } catch let stop as RunStop {
-                throw stop
-            } catch {
-                throw RunStop(.error, "the control plane token file \(path) cannot be read: \(error)")
-            }
-        }
-    }
-
     private func redactor(_ context: TemplateContext) -> @Sendable (String) -> String {
-        let secrets = context.values.values.filter(\.secret).map(\.value).filter { !$0.isEmpty }
-        return { text in secrets.reduce(text) { $0.replacing($1, with: RenderedString.mask) } }
+        { context.redact($0) }
     }
 
     static func ms(_ duration: Duration) -> String { "+\(Int(duration.milliseconds.rounded()))ms" }

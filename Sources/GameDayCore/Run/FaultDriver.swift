@@ -41,6 +41,8 @@ public struct AppliedFault: Sendable, Hashable {
     public var commands: [[String]]
     /// The proof that it took effect, e.g. `process 4242 is gone`.
     public var effect: String
+    /// Its entry in the ledger, once recorded there.
+    public var ticket: LedgerTicket?
 
     public init(spec: FaultSpec, plan: FaultPlan, pids: [Int32], commands: [[String]], effect: String) {
         self.spec = spec
@@ -66,6 +68,8 @@ public protocol FaultDriver: Sendable {
     func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan
     /// Checks before the run that the fault can be applied (e.g. its process exists); returns what was found.
     func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String
+    /// How to undo the fault without this process: written to the ledger before the fault is applied.
+    func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe
     /// Applies the fault and proves it took effect.
     func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault
     /// Reverts an applied fault and proves the revert; returns what was done.

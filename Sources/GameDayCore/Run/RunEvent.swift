@@ -24,12 +24,16 @@ public struct RunEnvironment: Sendable {
     public var readFile: @Sendable (String) throws -> String
     public var reporter: any RunReporter
     public var runId: String
+    /// Where every fault is recorded before it is applied.
+    public var ledger: any FaultLedger
 
     public init(
         transport: any HTTPTransport, faults: any FaultDriver, clock: any RunClock,
         wallClock: @escaping @Sendable (Duration) -> String, environment: @escaping @Sendable (String) -> String?,
-        readFile: @escaping @Sendable (String) throws -> String, reporter: any RunReporter, runId: String
+        readFile: @escaping @Sendable (String) throws -> String, reporter: any RunReporter, runId: String,
+        ledger: any FaultLedger = NoLedger()
     ) {
+        self.ledger = ledger
         self.transport = transport
         self.faults = faults
         self.clock = clock

@@ -12,6 +12,10 @@ public actor RunJournal {
     public private(set) var outcomeOverride: RunOutcome?
     public private(set) var steadyStateWindow: (from: Duration, to: Duration)?
     public private(set) var rollbackStart: Duration?
+    /// Faults whose apply failed part-way, to undo from their ledger recipe.
+    public private(set) var halfApplied: [(name: String, ticket: LedgerTicket)] = []
+    /// The ledger entry of the cut-over, done once the cut-back succeeds.
+    public private(set) var cutbackTicket: LedgerTicket?
     /// The check of the steady state after the rollback: nil when not made, "" when healthy.
     public private(set) var rollbackSteadyProblem: String?
 
@@ -82,6 +86,15 @@ public actor RunJournal {
     }
 
     public func verdictRollbackSteady(_ problem: String?) { rollbackSteadyProblem = problem ?? "" }
+
+    public func halfApplied(_ name: String, ticket: LedgerTicket) { halfApplied.append((name, ticket)) }
+
+    public func takeHalfApplied() -> [(name: String, ticket: LedgerTicket)] {
+        defer { halfApplied.removeAll() }
+        return halfApplied
+    }
+
+    public func cutbackTicket(_ ticket: LedgerTicket) { cutbackTicket = ticket }
 
     public func recordCutback(_ record: CutoverRecord) { cutback = record }
 }

@@ -95,6 +95,10 @@ public final class FakeFaultDriver: FaultDriver {
 
     public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String { "found fake" }
 
+    public func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
+        RevertRecipe(executor: "fake", steps: [.command(argv: ["mend", fault.unit], okExitCodes: [])])
+    }
+
     public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
         log.withLock { $0.append("apply \(fault.name)") }
         if failApply { throw FaultError("the fake fault would not apply") }

@@ -1,0 +1,40 @@
+import ArgumentParser
+import GameDayCore
+import GameDayRuntime
+
+extension GameDay {
+    struct Recover: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revert every fault the ledger still holds (after a runner was killed).",
+            discussion: "Idempotent: what is already reverted is left alone. Exit 0 when nothing is left applied.")
+
+        @OptionGroup var state: StateOptions
+
+        @Option(name: .shortAndLong, help: "Only this target (a target file or a target name).")
+        var target: String?
+
+        func run() async throws {
+            let store = LedgerStore(stateDirectory: state.path)
+            let pending = store.pending(target: StateOptions.targetName(target))
+            guard !pending.isEmpty else {
+                Terminal.out("nothing to recover")
+                return
+            }
+            let recovery = LedgerRecovery(store: store)
+            var failed = 0
+            for entry in pending {
+                do {
+                    let what = try await recovery.revert(entry.id)
+                    Terminal.out("reverted \(entry.summary): \(what)")
+                } catch {
+                    failed += 1
+                    Terminal.err("NOT reverted \(entry.summary): \(error)")
+                }
+            }
+            if failed > 0 {
+                Terminal.err("gameday: \(failed) of \(pending.count) could not be reverted; fix the cause and run 'gameday recover' again")
+                throw ExitCode(1)
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import GameDayCore
+import GameDayRuntime
+
+extension GameDay {
+    /// The dead-man's switch the runner leaves beside each fault (not for people to run).
+    struct WatchdogCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "watchdog", abstract: "Revert a ledger entry when the runner's heartbeat stops.",
+            shouldDisplay: false)
+
+        @OptionGroup var state: StateOptions
+        @Option var entry: String
+        @Option var heartbeat: String
+        @Option(transform: { text in
+            guard let duration = DurationText.parse(text) else { throw ValidationError("bad duration '\(text)'") }
+            return duration
+        })
+        var timeout: Duration
+        @Option var deadline: Double
+        @Option(name: .customLong("runner-pid")) var runnerPid: Int32
+
+        func run() async throws {
+            let watchdog = Watchdog(
+                store: LedgerStore(stateDirectory: state.path), entry: entry, heartbeat: heartbeat, timeout: timeout,
+                deadline: deadline, runnerPid: runnerPid)
+            Terminal.err("watchdog \(entry): \(await watchdog.watch())")
+        }
+    }
+}

@@ -1,0 +1,83 @@
+/// How to undo one thing the run did, written to the ledger *before* it is done, so that
+/// `gameday recover` or the watchdog can undo it after the runner is gone.
+///
+/// Every step is idempotent: running a recipe twice leaves the same state as once.
+public struct RevertRecipe: Sendable, Hashable, Codable {
+    public enum Step: Sendable, Hashable, Codable {
+        /// Run `argv`; an exit code in `okExitCodes` (besides 0) also counts as done
+        /// (e.g. "no such table" when deleting a table that is already gone).
+        case command(argv: [String], okExitCodes: [Int32])
+        /// Run `argv` unless a process matching `locator` already runs (a restart).
+        case restartUnlessRunning(argv: [String], locator: ProcessLocator)
+        /// Send `signal` to those of `pids` still alive (SIGCONT after a pause).
+        case signal(name: String, pids: [Int32])
+        /// Send the drill's cut-back request again, with the token read afresh.
+        case cutback(drill: String, target: String)
+    }
+
+    /// Where the steps run: `local`, `netns:NAME`.
+    public var executor: String
+    public var steps: [Step]
+
+    public init(executor: String = "local", steps: [Step]) {
+        self.executor = executor
+        self.steps = steps
+    }
+}
+
+extension ProcessLocator: Codable {
+    enum CodingKeys: String, CodingKey { case pidFile = "pid_file", name, cmdline, port }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if let path = try c.decodeIfPresent(String.self, forKey: .pidFile) {
+            self = .pidFile(path)
+        } else if let name = try c.decodeIfPresent(String.self, forKey: .name) {
+            self = .name(name)
+        } else if let fragment = try c.decodeIfPresent(String.self, forKey: .cmdline) {
+            self = .commandLine(fragment)
+        } else {
+            self = .port(try c.decode(Int.self, forKey: .port))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .pidFile(let path): try c.encode(path, forKey: .pidFile)
+        case .name(let name): try c.encode(name, forKey: .name)
+        case .commandLine(let fragment): try c.encode(fragment, forKey: .cmdline)
+        case .port(let port): try c.encode(port, forKey: .port)
+        }
+    }
+}
+
+/// A handle on one ledger entry.
+public struct LedgerTicket: Sendable, Hashable {
+    public var id: String
+
+    public init(id: String) { self.id = id }
+}
+
+/// The on-disk record of what is applied and not yet reverted.
+public protocol FaultLedger: Sendable {
+    /// Records (and makes durable) the intent to apply something, with how to revert it.
+    func intend(_ what: String, unit: String, recipe: RevertRecipe) async throws -> LedgerTicket
+    /// It is in place.
+    func applied(_ ticket: LedgerTicket) async
+    /// It was reverted: the entry is done.
+    func reverted(_ ticket: LedgerTicket) async
+    /// Runs the entry's recipe (for something whose apply failed half-way) and marks it done.
+    func undo(_ ticket: LedgerTicket) async throws -> String
+}
+
+/// A ledger that remembers nothing: for unit tests of the runner's logic.
+public struct NoLedger: FaultLedger {
+    public init() {}
+    public func intend(_ what: String, unit: String, recipe: RevertRecipe) async throws -> LedgerTicket {
+        LedgerTicket(id: what)
+    }
+    public func applied(_ ticket: LedgerTicket) async {}
+    public func reverted(_ ticket: LedgerTicket) async {}
+    public func undo(_ ticket: LedgerTicket) async throws -> String { "nothing recorded" }
+}

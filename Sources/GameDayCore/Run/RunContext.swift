@@ -1,0 +1,55 @@
+/// Why a secret could not be read.
+public struct SecretError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+extension SecretSource {
+    /// Reads the secret's value; the message of a failure says what to do.
+    public func read(
+        environment: (String) -> String?, readFile: (String) throws -> String
+    ) throws(SecretError) -> String {
+        switch self {
+        case .environment(let name):
+            guard let value = environment(name), !value.isEmpty else {
+                throw SecretError(
+                    message:
+                        "the control plane token is read from the environment variable \(name), which is not set: export it and run again"
+                )
+            }
+            return value
+        case .file(let path):
+            let value: String
+            do {
+                value = try readFile(path).trimmingWhitespace()
+            } catch {
+                throw SecretError(message: "the control plane token file \(path) cannot be read: \(error)")
+            }
+            guard !value.isEmpty else { throw SecretError(message: "the control plane token file \(path) is empty") }
+            return value
+        }
+    }
+}
+
+extension TemplateContext {
+    /// The values every template of a run can use; the token is a secret.
+    public static func run(
+        drill: Drill, target: Target, runId: String, token: String?,
+        environment: @escaping @Sendable (String) -> String?
+    ) -> TemplateContext {
+        TemplateContext(
+            values: [
+                TemplateVariables.gatewayURL: target.gatewayURL,
+                TemplateVariables.controlPlaneURL: target.controlPlane.url,
+                TemplateVariables.drillName: drill.name, TemplateVariables.runID: runId,
+                TemplateVariables.faultUnit: drill.faultedUnit ?? "",
+            ],
+            secrets: token.map { [TemplateVariables.controlPlaneToken: $0] } ?? [:], environment: environment)
+    }
+
+    /// Replaces every secret value in `text` by `***`.
+    public func redact(_ text: String) -> String {
+        values.values.filter(\.secret).map(\.value).filter { !$0.isEmpty }
+            .reduce(text) { $0.replacing($1, with: RenderedString.mask) }
+    }
+}

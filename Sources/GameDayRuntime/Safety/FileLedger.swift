@@ -1,0 +1,95 @@
+import Foundation
+import GameDayCore
+import Synchronization
+
+/// The runner's ledger on disk. Each entry is durable before the fault is applied; with a
+/// watchdog configured, each entry also gets a detached process that reverts it if the
+/// runner's heartbeat stops or the drill's maximum duration passes.
+public final class FileLedger: FaultLedger {
+    public struct Watchdog: Sendable {
+        /// The `gameday` executable to run as `gameday watchdog`.
+        public var executable: String
+        public var heartbeat: String
+        /// How long the heartbeat may be silent before the watchdog reverts.
+        public var timeout: Duration
+        /// Wall-clock time (Unix seconds) after which the watchdog reverts whatever happens.
+        public var deadline: Double
+
+        public init(executable: String, heartbeat: String, timeout: Duration, deadline: Double) {
+            self.executable = executable
+            self.heartbeat = heartbeat
+            self.timeout = timeout
+            self.deadline = deadline
+        }
+    }
+
+    public let store: LedgerStore
+    public let runId: String
+    public let target: String
+    public let watchdog: Watchdog?
+    public let recipes: RecipeRunner
+    private let sequence = Mutex(0)
+
+    public init(store: LedgerStore, runId: String, target: String, watchdog: Watchdog?, recipes: RecipeRunner = RecipeRunner()) {
+        self.store = store
+        self.runId = runId
+        self.target = target
+        self.watchdog = watchdog
+        self.recipes = recipes
+    }
+
+    public func intend(_ what: String, unit: String, recipe: RevertRecipe) async throws -> LedgerTicket {
+        let number = sequence.withLock { value in
+            value += 1
+            return value
+        }
+        let id = "\(runId)/\(String(format: "%02d", number))-\(Self.slug(what))"
+        let now = WallClock.nowISO()
+        try store.write(
+            LedgerEntry(
+                id: id, runId: runId, target: target, what: what, unit: unit, recipe: recipe, state: .intended,
+                runnerPid: getpid(), createdAt: now, updatedAt: now))
+        if let watchdog {
+            try startWatchdog(watchdog, entry: id)
+        }
+        return LedgerTicket(id: id)
+    }
+
+    public func applied(_ ticket: LedgerTicket) async { update(ticket, state: .applied, note: nil) }
+
+    public func reverted(_ ticket: LedgerTicket) async { update(ticket, state: .reverted, note: "the run") }
+
+    public func undo(_ ticket: LedgerTicket) async throws -> String {
+        try await store.withLock(ticket.id) {
+            let entry = try store.read(ticket.id)
+            guard entry.isPending else { return entry.note ?? "already reverted" }
+            let what = try await recipes.run(entry.recipe)
+            update(ticket, state: .reverted, note: what)
+            return what
+        }
+    }
+
+    private func update(_ ticket: LedgerTicket, state: LedgerEntry.State, note: String?) {
+        guard var entry = try? store.read(ticket.id) else { return }
+        // A watchdog may have reverted it meanwhile: never move an entry back from reverted.
+        if entry.state == .reverted { return }
+        entry.state = state
+        entry.note = note ?? entry.note
+        entry.updatedAt = WallClock.nowISO()
+        try? store.write(entry)
+    }
+
+    private func startWatchdog(_ watchdog: Watchdog, entry id: String) throws {
+        let log = (store.path(of: id) as NSString).deletingPathExtension + ".watchdog.log"
+        _ = try DetachedSpawn.start(
+            [
+                watchdog.executable, "watchdog", "--state-dir", (store.root as NSString).deletingLastPathComponent,
+                "--entry", id, "--heartbeat", watchdog.heartbeat, "--timeout", DurationText.format(watchdog.timeout),
+                "--deadline", String(format: "%.3f", watchdog.deadline), "--runner-pid", String(getpid()),
+            ], log: log)
+    }
+
+    static func slug(_ text: String) -> String {
+        String(text.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" })
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import GameDayCore
+
+/// Undoes what a ledger entry recorded, without the run that recorded it: the watchdog,
+/// `gameday recover`, and the runner for a fault that half-applied all come here.
+public struct RecipeRunner: Sendable {
+    public var transport: any HTTPTransport
+    public var processes: ProcessTable
+    /// The executor a recipe names (`local`, `netns:NAME`).
+    public var executor: @Sendable (String) throws -> any CommandExecutor
+
+    public init(
+        transport: any HTTPTransport = CurlHTTPClient(), processes: ProcessTable = ProcessTable(),
+        executor: @escaping @Sendable (String) throws -> any CommandExecutor = RecipeRunner.executor(named:)
+    ) {
+        self.transport = transport
+        self.processes = processes
+        self.executor = executor
+    }
+
+    /// The executors this host offers, by the name a recipe records.
+    public static func executor(named name: String) throws -> any CommandExecutor {
+        if name == "local" { return LocalExecutor() }
+        throw RecipeError("this gameday cannot run commands on executor '\(name)'")
+    }
+
+    /// Runs every step; returns what was done. Throws at the first step that fails.
+    public func run(_ recipe: RevertRecipe) async throws -> String {
+        let executor = try executor(recipe.executor)
+        var done: [String] = []
+        for step in recipe.steps {
+            done.append(try await run(step, executor: executor))
+        }
+        return done.isEmpty ? "nothing to undo" : done.joined(separator: "; ")
+    }
+
+    private func run(_ step: RevertRecipe.Step, executor: any CommandExecutor) async throws -> String {
+        switch step {
+        case .command(let argv, let okExitCodes):
+            let output = try await executor.run(argv, timeout: .seconds(30))
+            guard output.exitCode == 0 || okExitCodes.contains(output.exitCode), !output.timedOut else {
+                throw RecipeError("\(argv.joined(separator: " ")) failed (exit \(output.exitCode)): \(output.lastLine)")
+            }
+            return argv.joined(separator: " ")
+        case .restartUnlessRunning(let argv, let locator):
+            if let running = try? processes.find(locator) {
+                return "already running as process \(running.map(String.init).joined(separator: ", "))"
+            }
+            let output = try await executor.run(argv, timeout: .seconds(60))
+            guard output.exitCode == 0, !output.timedOut else {
+                throw RecipeError(
+                    "the restart command failed (exit \(output.exitCode)): \(output.lastLine); run it by hand: \(argv.joined(separator: " "))")
+            }
+            let pids = try processes.find(locator)
+            return "restarted as process \(pids.map(String.init).joined(separator: ", "))"
+        case .signal(let name, let pids):
+            let alive = pids.filter(processes.isAlive)
+            guard !alive.isEmpty else { return "no process left to send SIG\(name)" }
+            let argv = ["kill", "-s", name] + alive.map(String.init)
+            _ = try await executor.run(argv, timeout: .seconds(10))
+            return "SIG\(name) sent to \(alive.map(String.init).joined(separator: ", "))"
+        case .cutback(let drillPath, let targetPath):
+            return try await cutback(drillPath: drillPath, targetPath: targetPath)
+        }
+    }
+
+    /// Sends the drill's cut-back again, reading the drill, the target and the token afresh.
+    private func cutback(drillPath: String, targetPath: String) async throws -> String {
+        let drill = try DrillLoader.loadDrill(path: drillPath)
+        let target = try DrillLoader.loadTarget(path: targetPath)
+        guard let spec = drill.rollback.cutback else { return "the drill has no cut-back" }
+        let environment: @Sendable (String) -> String? = { ProcessInfo.processInfo.environment[$0] }
+        let token = try target.controlPlane.token?.read(
+            environment: environment, readFile: { try String(contentsOfFile: $0, encoding: .utf8) })
+        let context = TemplateContext.run(drill: drill, target: target, runId: "recover", token: token, environment: environment)
+        let client = CutoverClient(transport: transport, clock: ContinuousRunClock(), redact: { context.redact($0) })
+        let record = await client.execute(spec, context: context)
+        guard record.succeeded else { throw RecipeError("the cut-back failed: \(record.error ?? "unknown")") }
+        return "routing cut back" + (record.id.map { " (\($0))" } ?? "")
+    }
+}
+
+/// Why a recipe could not be run.
+public struct RecipeError: Error, LocalizedError, Sendable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { message }
+    public var errorDescription: String? { message }
+}

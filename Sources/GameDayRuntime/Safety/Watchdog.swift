@@ -1,0 +1,80 @@
+import Foundation
+import GameDayCore
+
+/// The dead-man's switch of one ledger entry, run as a detached `gameday watchdog` process:
+/// it reverts the entry when the runner's heartbeat stops for longer than `timeout`, or when
+/// the drill's maximum duration has passed, and exits as soon as the entry is reverted.
+public struct Watchdog: Sendable {
+    public var store: LedgerStore
+    public var entry: String
+    public var heartbeat: String
+    public var timeout: Duration
+    /// Unix seconds.
+    public var deadline: Double
+    public var runnerPid: Int32
+    public var recipes = RecipeRunner()
+    public var poll: Duration = .milliseconds(250)
+
+    public init(store: LedgerStore, entry: String, heartbeat: String, timeout: Duration, deadline: Double, runnerPid: Int32) {
+        self.store = store
+        self.entry = entry
+        self.heartbeat = heartbeat
+        self.timeout = timeout
+        self.deadline = deadline
+        self.runnerPid = runnerPid
+    }
+
+    /// Watches until the entry is reverted; returns what happened.
+    public func watch() async -> String {
+        var attempts = 0
+        while true {
+            guard let current = try? store.read(entry) else { return "the entry \(entry) is gone" }
+            guard current.isPending else { return "already reverted (\(current.note ?? "by someone else"))" }
+            if let reason = trigger() {
+                attempts += 1
+                do {
+                    let what = try await revert(because: reason)
+                    return what
+                } catch {
+                    log("revert attempt \(attempts) failed: \(error)")
+                    if attempts >= 3 { return "gave up after \(attempts) attempts: \(error); run 'gameday recover'" }
+                    try? await Task.sleep(for: .seconds(2))
+                    continue
+                }
+            }
+            try? await Task.sleep(for: poll)
+        }
+    }
+
+    /// Why the watchdog must act now, or nil.
+    func trigger() -> String? {
+        if Date().timeIntervalSince1970 > deadline { return "the drill's maximum duration passed" }
+        guard let age = Heartbeat.age(of: heartbeat) else {
+            // The runner removes its heartbeat when it exits; a live runner without one is starting up.
+            return ProcessTable().isAlive(runnerPid) ? nil : "the runner (pid \(runnerPid)) is gone"
+        }
+        if age > timeout.milliseconds / 1000 {
+            return "the runner's heartbeat has been silent for \(String(format: "%.1f", age))s"
+        }
+        return nil
+    }
+
+    private func revert(because reason: String) async throws -> String {
+        try await store.withLock(entry) {
+            var current = try store.read(entry)
+            guard current.isPending else { return "already reverted (\(current.note ?? "by someone else"))" }
+            log("\(reason): reverting \(current.summary)")
+            let what = try await recipes.run(current.recipe)
+            current.state = .reverted
+            current.note = "the watchdog (\(reason)): \(what)"
+            current.updatedAt = WallClock.nowISO()
+            try store.write(current)
+            log("reverted: \(what)")
+            return what
+        }
+    }
+
+    private func log(_ line: String) {
+        FileHandle.standardError.write(Data("\(WallClock.nowISO()) watchdog \(entry): \(line)\n".utf8))
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import GameDayCore
+import Testing
+
+@testable import GameDayRuntime
+
+/// The ledger, its recipes, the target lock and the watchdog, against real files and processes.
+@Suite struct SafetyTests {
+    static func sleeper(_ scratch: Scratch) -> (argv: [String], locator: ProcessLocator) {
+        let pidFile = scratch.path("sleeper.pid")
+        return (["sh", "-c", "setsid sleep 300 > /dev/null 2>&1 & echo $! > \(pidFile)"], .pidFile(pidFile))
+    }
+
+    @Test func entriesAreWrittenDurablyAndFollowTheirStates() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let store = LedgerStore(stateDirectory: scratch.directory)
+        let ledger = FileLedger(store: store, runId: "run1", target: "lab", watchdog: nil)
+        let recipe = RevertRecipe(steps: [.command(argv: ["true"], okExitCodes: [])])
+        let ticket = try await ledger.intend("product-down", unit: "beijing", recipe: recipe)
+        #expect(ticket.id == "run1/01-product-down")
+        #expect(try store.read(ticket.id).state == .intended)
+        #expect(try store.read(ticket.id).recipe == recipe)
+        #expect(store.pending(target: "lab").map(\.id) == [ticket.id])
+        #expect(store.pending(target: "other").isEmpty)
+        await ledger.applied(ticket)
+        #expect(try store.read(ticket.id).state == .applied)
+        await ledger.reverted(ticket)
+        #expect(try store.read(ticket.id).state == .reverted)
+        #expect(store.pending().isEmpty)
+        // Never moved back from reverted.
+        await ledger.applied(ticket)
+        #expect(try store.read(ticket.id).state == .reverted)
+        let mode = try FileManager.default.attributesOfItem(atPath: store.path(of: ticket.id))[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func aRestartRecipeRestartsOnlyWhatIsNotRunning() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let (argv, locator) = Self.sleeper(scratch)
+        let recipe = RevertRecipe(steps: [.restartUnlessRunning(argv: argv, locator: locator)])
+        let first = try await RecipeRunner().run(recipe)
+        let pid = try #require(try ProcessTable().find(locator).first)
+        #expect(first == "restarted as process \(pid)")
+        let second = try await RecipeRunner().run(recipe)
+        #expect(second == "already running as process \(pid)")
+    }
+
+    @Test func aCommandRecipeAcceptsTheExitCodesItNames() async throws {
+        let gone = RevertRecipe(steps: [.command(argv: ["sh", "-c", "echo 'no such table' >&2; exit 1"], okExitCodes: [1])])
+        #expect(try await RecipeRunner().run(gone) == "sh -c echo 'no such table' >&2; exit 1")
+        let failing = RevertRecipe(steps: [.command(argv: ["sh", "-c", "echo broken >&2; exit 2"], okExitCodes: [1])])
+        await #expect(throws: RecipeError.self) { try await RecipeRunner().run(failing) }
+        let elsewhere = RevertRecipe(executor: "ssh:nowhere", steps: [])
+        await #expect(throws: RecipeError.self) { try await RecipeRunner().run(elsewhere) }
+    }
+
+    @Test func aSignalRecipeResumesAPausedProcess() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let (argv, locator) = Self.sleeper(scratch)
+        _ = try await LocalExecutor().run(argv, timeout: .seconds(5))
+        let pid = try #require(try ProcessTable().find(locator).first)
+        kill(pid, SIGSTOP)
+        #expect(await Scratch.eventually { ProcessTable().state(of: pid) == "T" })
+        let what = try await RecipeRunner().run(RevertRecipe(steps: [.signal(name: "CONT", pids: [pid, 999_999])]))
+        #expect(what == "SIGCONT sent to \(pid)")
+        #expect(await Scratch.eventually { ProcessTable().state(of: pid) != "T" })
+    }
+
+    @Test func oneRunPerTargetAtATime() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let first = try TargetLock(stateDirectory: scratch.directory, target: "lab", runId: "aaaa")
+        #expect(TargetLock.holder(stateDirectory: scratch.directory, target: "lab") == "run aaaa (pid \(getpid()))")
+        #expect(throws: TargetLockError.held(target: "lab", by: "run aaaa (pid \(getpid()))")) {
+            try TargetLock(stateDirectory: scratch.directory, target: "lab", runId: "bbbb")
+        }
+        let other = try TargetLock(stateDirectory: scratch.directory, target: "staging", runId: "cccc")
+        other.release()
+        first.release()
+        #expect(TargetLock.holder(stateDirectory: scratch.directory, target: "lab") == nil)
+        try TargetLock(stateDirectory: scratch.directory, target: "lab", runId: "dddd").release()
+    }
+
+    @Test func theWatchdogRevertsWhenTheHeartbeatFallsSilent() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let store = LedgerStore(stateDirectory: scratch.directory)
+        let (argv, locator) = Self.sleeper(scratch)
+        let ledger = FileLedger(store: store, runId: "run2", target: "lab", watchdog: nil)
+        let ticket = try await ledger.intend(
+            "worker-down", unit: "beijing", recipe: RevertRecipe(steps: [.restartUnlessRunning(argv: argv, locator: locator)]))
+        await ledger.applied(ticket)
+
+        let heartbeat = scratch.path("run2.heartbeat")
+        FileManager.default.createFile(atPath: heartbeat, contents: Data())
+        var watchdog = Watchdog(
+            store: store, entry: ticket.id, heartbeat: heartbeat, timeout: .seconds(5),
+            deadline: Date().timeIntervalSince1970 + 3600, runnerPid: getpid())
+        watchdog.poll = .milliseconds(20)
+        // Fresh heartbeat, live runner: nothing to do.
+        #expect(watchdog.trigger() == nil)
+        // A heartbeat last touched a minute ago.
+        var old = [timeval(tv_sec: time(nil) - 60, tv_usec: 0), timeval(tv_sec: time(nil) - 60, tv_usec: 0)]
+        utimes(heartbeat, &old)
+        #expect(watchdog.trigger()?.hasPrefix("the runner's heartbeat has been silent for") == true)
+
+        let outcome = await watchdog.watch()
+        let pid = try #require(try ProcessTable().find(locator).first)
+        #expect(outcome == "restarted as process \(pid)")
+        let entry = try store.read(ticket.id)
+        #expect(entry.state == .reverted)
+        #expect(entry.note?.hasPrefix("the watchdog (the runner's heartbeat has been silent for") == true)
+    }
+
+    @Test func theWatchdogActsAtTheDeadlineAndWhenTheRunnerIsGone() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let store = LedgerStore(stateDirectory: scratch.directory)
+        let late = Watchdog(
+            store: store, entry: "x", heartbeat: scratch.path("none"), timeout: .seconds(5),
+            deadline: Date().timeIntervalSince1970 - 1, runnerPid: getpid())
+        #expect(late.trigger() == "the drill's maximum duration passed")
+        let orphaned = Watchdog(
+            store: store, entry: "x", heartbeat: scratch.path("none"), timeout: .seconds(5),
+            deadline: Date().timeIntervalSince1970 + 60, runnerPid: 999_999)
+        #expect(orphaned.trigger() == "the runner (pid 999999) is gone")
+    }
+}
