@@ -26,6 +26,7 @@ public struct Watchdog: Sendable {
 
     /// Watches until the entry is reverted; returns what happened.
     public func watch() async -> String {
+        log("watching (heartbeat \(heartbeat), timeout \(DurationText.format(timeout)), runner pid \(runnerPid))")
         var attempts = 0
         while true {
             guard let current = try? store.read(entry) else { return "the entry \(entry) is gone" }
@@ -37,8 +38,9 @@ public struct Watchdog: Sendable {
                     return what
                 } catch {
                     log("revert attempt \(attempts) failed: \(error)")
-                    if attempts >= 3 { return "gave up after \(attempts) attempts: \(error); run 'gameday recover'" }
-                    try? await Task.sleep(for: .seconds(2))
+                    // Keep trying for a while: a control plane busy or restarting answers later.
+                    if attempts >= 20 { return "gave up after \(attempts) attempts: \(error); run 'gameday recover'" }
+                    try? await Task.sleep(for: .seconds(min(attempts, 5)))
                     continue
                 }
             }

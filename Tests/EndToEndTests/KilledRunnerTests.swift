@@ -1,0 +1,153 @@
+import Foundation
+import GameDayCore
+import GameDayRuntime
+import GameDayTestSupport
+import Testing
+
+/// Runners killed at random moments: whatever the moment, every fault comes undone —
+/// by the watchdog or `gameday recover` after SIGKILL, by the runner itself after SIGINT.
+@Suite(.serialized) struct KilledRunnerTests {
+    /// Starts `gameday run` on the strong-dependency drill in the background; returns its pid and a task for its output.
+    static func start(
+        lab: TestLab, state: String, output: String, watchdogTimeout: String
+    ) async throws -> (pid: Int32, run: Task<ChildProcess.Output, any Error>) {
+        let marker = "\(output)/\(UUID().uuidString.prefix(8))"
+        let run = Task {
+            try await ChildProcess.run(
+                [
+                    lab.binary, "run", DrillRun.shipped("storefront-strong-dependency"), "--target", lab.targetPath,
+                    "--state-dir", state, "--output", marker, "--watchdog-timeout", watchdogTimeout, "--quiet",
+                ], timeout: .seconds(120))
+        }
+        let table = ProcessTable()
+        for _ in 0..<200 {
+            if let pid = try? table.find(.commandLine("--output \(marker)")).first { return (pid, run) }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("the runner never started")
+        return (0, run)
+    }
+
+    /// The lab is as it was before the drill: product up and running (not stopped), 6000 on beijing, healthy.
+    static func expectPristine(_ lab: TestLab, state: String, _ context: String) async throws {
+        let table = ProcessTable()
+        for service in lab.services {
+            let pid = try #require(try lab.pid(of: service.name), "\(context): \(service.name) has no pid file")
+            #expect(table.isAlive(pid), "\(context): \(service.name) is not running")
+            #expect(table.state(of: pid) != "T", "\(context): \(service.name) is stopped")
+        }
+        let response = try await lab.gateway("/storefront?userId=6000")
+        #expect(response.status == 200, "\(context): 6000 gets \(response.status)")
+        #expect(response.header("X-Unit") == "beijing", "\(context): 6000 is served by \(response.header("X-Unit") ?? "-")")
+        #expect(LedgerStore(stateDirectory: state).pending().isEmpty, "\(context): the ledger still holds faults")
+    }
+
+    /// Every watchdog's log, for a failure message.
+    static func watchdogLogs(_ state: String) -> String {
+        let files = FileManager.default.enumerator(atPath: state)?.compactMap { $0 as? String } ?? []
+        return files.filter { $0.hasSuffix(".watchdog.log") }.sorted().map { file in
+            "--- \(file)\n" + ((try? String(contentsOfFile: "\(state)/\(file)", encoding: .utf8)) ?? "")
+        }.joined(separator: "\n")
+    }
+
+    static func waitUntilNothingPending(_ state: String, timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if LedgerStore(stateDirectory: state).pending().isEmpty { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return LedgerStore(stateDirectory: state).pending().isEmpty
+    }
+
+    @Test func twentyRunsKilledWithSIGKILLAreRevertedByTheWatchdogOrRecover() async throws {
+        try await TestLab.withLab { lab in
+            let scratch = try TestLab.makeTemporaryDirectory(prefix: "gameday-killed")
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            let state = "\(scratch)/state"
+            var generator = SystemRandomNumberGenerator()
+            for round in 1...20 {
+                // Every fourth run relies on `gameday recover` instead of the watchdog.
+                let byRecover = round % 4 == 0
+                let delay = Int.random(in: 100...3_500, using: &generator)
+                let context = "round \(round) (SIGKILL after \(delay)ms, \(byRecover ? "recover" : "watchdog"))"
+                let (pid, run) = try await Self.start(
+                    lab: lab, state: state, output: scratch, watchdogTimeout: byRecover ? "5m" : "1s")
+                try await Task.sleep(for: .milliseconds(delay))
+                kill(pid, SIGKILL)
+                _ = try await run.value
+                if byRecover {
+                    let recover = try await ChildProcess.run([lab.binary, "recover", "--state-dir", state, "--target", lab.targetPath])
+                    #expect(recover.exitCode == 0, "\(context): \(recover.transcript)")
+                    let again = try await ChildProcess.run([lab.binary, "recover", "--state-dir", state])
+                    #expect(again.stdout == "nothing to recover\n", "\(context): recover is not idempotent")
+                } else {
+                    let reverted = await Self.waitUntilNothingPending(state, timeout: .seconds(15))
+                    #expect(reverted, "\(context): the watchdog did not revert:\n\(Self.watchdogLogs(state))")
+                }
+                try await Self.expectPristine(lab, state: state, context)
+                let status = try await ChildProcess.run([lab.binary, "status", "--state-dir", state])
+                #expect(status.exitCode == 0, "\(context): \(status.transcript)")
+            }
+            // Every watchdog has exited once its entry was reverted.
+            try await Task.sleep(for: .seconds(1))
+            #expect((try? ProcessTable().find(.commandLine("watchdog --state-dir \(state)"))) == nil)
+        }
+    }
+
+    @Test func twentyRunsInterruptedWithSIGINTRevertEverythingThemselves() async throws {
+        try await TestLab.withLab { lab in
+            let scratch = try TestLab.makeTemporaryDirectory(prefix: "gameday-interrupted")
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            let state = "\(scratch)/state"
+            for round in 1...20 {
+                let delay = Int.random(in: 100...3_500)
+                let context = "round \(round) (SIGINT after \(delay)ms)"
+                // A long watchdog timeout: whatever is reverted here, the runner did it.
+                let (pid, run) = try await Self.start(lab: lab, state: state, output: scratch, watchdogTimeout: "5m")
+                try await Task.sleep(for: .milliseconds(delay))
+                kill(pid, SIGINT)
+                let output = try await run.value
+                #expect([0, 4].contains(output.exitCode), "\(context): \(output.transcript)")
+                let entries = LedgerStore(stateDirectory: state).all()
+                #expect(entries.allSatisfy { $0.state == .reverted && $0.note?.hasPrefix("the watchdog") != true }, "\(context): \(entries.map(\.summary))")
+                try await Self.expectPristine(lab, state: state, context)
+            }
+        }
+    }
+
+    @Test func aRunRefusesToStartOverFaultsLeftByAnEarlierOneAndWhileAnotherRuns() async throws {
+        try await TestLab.withLab { lab in
+            let scratch = try TestLab.makeTemporaryDirectory(prefix: "gameday-refused")
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            let state = "\(scratch)/state"
+            // A run killed once product is down, with a watchdog too patient to help.
+            let product = try #require(try lab.pid(of: "beijing-product"))
+            let (pid, run) = try await Self.start(lab: lab, state: state, output: scratch, watchdogTimeout: "5m")
+            for _ in 0..<300 where ProcessTable().isAlive(product) { try await Task.sleep(for: .milliseconds(20)) }
+            // While it runs, a second drill against the same target is refused.
+            let second = try await ChildProcess.run(
+                [lab.binary, "run", DrillRun.shipped("storefront-weak-dependency"), "--target", lab.targetPath, "--state-dir", state, "--output", scratch])
+            #expect(second.exitCode == 3, "\(second.transcript)")
+            #expect(second.stderr.contains("another drill is running against target lab (run "))
+            kill(pid, SIGKILL)
+            _ = try await run.value
+
+            let refused = try await ChildProcess.run(
+                [lab.binary, "run", DrillRun.shipped("storefront-weak-dependency"), "--target", lab.targetPath, "--state-dir", state, "--output", scratch])
+            #expect(refused.exitCode == 3, "\(refused.transcript)")
+            #expect(refused.stderr.contains("fault(s) of earlier runs are still applied on target lab"))
+            #expect(refused.stderr.contains("run 'gameday recover --target \(lab.targetPath)' to revert them"))
+            let status = try await ChildProcess.run([lab.binary, "status", "--state-dir", state, "--target", lab.targetPath])
+            #expect(status.exitCode == 1)
+            #expect(status.stdout.contains("product-down (beijing) of run"))
+
+            let recover = try await ChildProcess.run([lab.binary, "recover", "--state-dir", state, "--target", "lab"])
+            #expect(recover.exitCode == 0, "\(recover.transcript)")
+            #expect(recover.stdout.contains("reverted product-down (beijing) of run"))
+            try await Self.expectPristine(lab, state: state, "after recover")
+            let again = try await ChildProcess.run(
+                [lab.binary, "run", DrillRun.shipped("storefront-weak-dependency"), "--target", lab.targetPath, "--state-dir", state, "--output", scratch])
+            #expect(again.exitCode == 0, "\(again.transcript)")
+        }
+    }
+}
