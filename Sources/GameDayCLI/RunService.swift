@@ -28,7 +28,8 @@ struct RunService {
         let store = LedgerStore(stateDirectory: stateDirectory)
         let leftovers = store.pending(target: target.name)
         guard leftovers.isEmpty else {
-            Terminal.err("gameday: \(leftovers.count) fault(s) of earlier runs are still applied on target \(target.name):")
+            Terminal.err(
+                "gameday: \(leftovers.count) fault(s) of earlier runs are still applied on target \(target.name):")
             for entry in leftovers { Terminal.err("  \(entry.summary)") }
             Terminal.err("run 'gameday recover --target \(target.file)' to revert them, then run the drill again")
             return RunOutcome.error.exitCode
@@ -87,7 +88,9 @@ struct RunService {
         Terminal.out(Summary(result: result, archivePath: path).render())
         let left = store.pending(target: target.name).filter { $0.runId == runId }
         if !left.isEmpty {
-            Terminal.err("gameday: \(left.count) fault(s) of this run are still applied: run 'gameday recover --target \(target.file)'")
+            Terminal.err(
+                "gameday: \(left.count) fault(s) of this run are still applied: run 'gameday recover --target \(target.file)'"
+            )
         }
         return result.exitCode
     }

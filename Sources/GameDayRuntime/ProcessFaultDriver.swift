@@ -18,8 +18,12 @@ public struct ProcessFaultDriver: FaultDriver {
 
     public func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan {
         let service = target.unit(named: fault.unit)?.service(named: fault.service)
-        switch fault.action {
-        case .killProcess(let signal, let restart):
+        guard case .killProcess(let signal, let restart) = fault.action else {
+            return FaultPlan(
+                name: fault.name, kind: fault.action.kind, unit: fault.unit, service: fault.service,
+                executor: executor.name, locate: "-", apply: [], revert: nil, proof: "not a process fault")
+        }
+        do {
             return FaultPlan(
                 name: fault.name, kind: "kill-process", unit: fault.unit, service: fault.service,
                 executor: executor.name,
@@ -36,22 +40,24 @@ public struct ProcessFaultDriver: FaultDriver {
     }
 
     public func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
-        switch fault.action {
-        case .killProcess(let signal, let restart):
+        guard case .killProcess(let signal, let restart) = fault.action else { throw Self.notMine(fault) }
+        do {
             let locator = try locator(fault, target)
             if signal.number == SIGSTOP {
-                return RevertRecipe(executor: executor.name, steps: [.signal(name: "CONT", pids: try processes.find(locator))])
+                return RevertRecipe(
+                    executor: executor.name, steps: [.signal(name: "CONT", pids: try processes.find(locator))])
             }
             guard restart, let command = target.unit(named: fault.unit)?.service(named: fault.service)?.restart else {
                 return RevertRecipe(executor: executor.name, steps: [])
             }
-            return RevertRecipe(executor: executor.name, steps: [.restartUnlessRunning(argv: command, locator: locator)])
+            return RevertRecipe(
+                executor: executor.name, steps: [.restartUnlessRunning(argv: command, locator: locator)])
         }
     }
 
     public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
-        switch fault.action {
-        case .killProcess(let signal, _):
+        guard case .killProcess(let signal, _) = fault.action else { throw Self.notMine(fault) }
+        do {
             let pids = try processes.find(try locator(fault, target))
             let command = Self.killCommand(signal: signal, pids: pids.map(String.init))
             let output: CommandOutput
@@ -84,8 +90,8 @@ public struct ProcessFaultDriver: FaultDriver {
     }
 
     public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
-        switch applied.spec.action {
-        case .killProcess(let signal, let restart):
+        guard case .killProcess(let signal, let restart) = applied.spec.action else { throw Self.notMine(applied.spec) }
+        do {
             if signal.number == SIGSTOP {
                 let command = Self.killCommand(signal: SignalName("CONT")!, pids: applied.pids.map(String.init))
                 _ = try? await executor.run(command, timeout: .seconds(10))
@@ -118,6 +124,10 @@ public struct ProcessFaultDriver: FaultDriver {
                 "the target does not say how to find the process of \(fault.unit)/\(fault.service) (process:)")
         }
         return locator
+    }
+
+    static func notMine(_ fault: FaultSpec) -> FaultError {
+        FaultError("fault \(fault.name) is a \(fault.action.kind) fault, not a process fault")
     }
 
     /// `kill -s KILL 1234`: the signal by name, validated pids only.

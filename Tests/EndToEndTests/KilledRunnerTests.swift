@@ -38,7 +38,8 @@ import Testing
         }
         let response = try await lab.gateway("/storefront?userId=6000")
         #expect(response.status == 200, "\(context): 6000 gets \(response.status)")
-        #expect(response.header("X-Unit") == "beijing", "\(context): 6000 is served by \(response.header("X-Unit") ?? "-")")
+        #expect(
+            response.header("X-Unit") == "beijing", "\(context): 6000 is served by \(response.header("X-Unit") ?? "-")")
         #expect(LedgerStore(stateDirectory: state).pending().isEmpty, "\(context): the ledger still holds faults")
     }
 
@@ -76,7 +77,9 @@ import Testing
                 kill(pid, SIGKILL)
                 _ = try await run.value
                 if byRecover {
-                    let recover = try await ChildProcess.run([lab.binary, "recover", "--state-dir", state, "--target", lab.targetPath])
+                    let recover = try await ChildProcess.run([
+                        lab.binary, "recover", "--state-dir", state, "--target", lab.targetPath,
+                    ])
                     #expect(recover.exitCode == 0, "\(context): \(recover.transcript)")
                     let again = try await ChildProcess.run([lab.binary, "recover", "--state-dir", state])
                     #expect(again.stdout == "nothing to recover\n", "\(context): recover is not idempotent")
@@ -109,7 +112,9 @@ import Testing
                 let output = try await run.value
                 #expect([0, 4].contains(output.exitCode), "\(context): \(output.transcript)")
                 let entries = LedgerStore(stateDirectory: state).all()
-                #expect(entries.allSatisfy { $0.state == .reverted && $0.note?.hasPrefix("the watchdog") != true }, "\(context): \(entries.map(\.summary))")
+                #expect(
+                    entries.allSatisfy { $0.state == .reverted && $0.note?.hasPrefix("the watchdog") != true },
+                    "\(context): \(entries.map(\.summary))")
                 try await Self.expectPristine(lab, state: state, context)
             }
         }
@@ -126,18 +131,26 @@ import Testing
             for _ in 0..<300 where ProcessTable().isAlive(product) { try await Task.sleep(for: .milliseconds(20)) }
             // While it runs, a second drill against the same target is refused.
             let second = try await ChildProcess.run(
-                [lab.binary, "run", DrillRun.shipped("storefront-weak-dependency"), "--target", lab.targetPath, "--state-dir", state, "--output", scratch])
+                [
+                    lab.binary, "run", DrillRun.shipped("storefront-weak-dependency"), "--target", lab.targetPath,
+                    "--state-dir", state, "--output", scratch,
+                ])
             #expect(second.exitCode == 3, "\(second.transcript)")
             #expect(second.stderr.contains("another drill is running against target lab (run "))
             kill(pid, SIGKILL)
             _ = try await run.value
 
             let refused = try await ChildProcess.run(
-                [lab.binary, "run", DrillRun.shipped("storefront-weak-dependency"), "--target", lab.targetPath, "--state-dir", state, "--output", scratch])
+                [
+                    lab.binary, "run", DrillRun.shipped("storefront-weak-dependency"), "--target", lab.targetPath,
+                    "--state-dir", state, "--output", scratch,
+                ])
             #expect(refused.exitCode == 3, "\(refused.transcript)")
             #expect(refused.stderr.contains("fault(s) of earlier runs are still applied on target lab"))
             #expect(refused.stderr.contains("run 'gameday recover --target \(lab.targetPath)' to revert them"))
-            let status = try await ChildProcess.run([lab.binary, "status", "--state-dir", state, "--target", lab.targetPath])
+            let status = try await ChildProcess.run([
+                lab.binary, "status", "--state-dir", state, "--target", lab.targetPath,
+            ])
             #expect(status.exitCode == 1)
             #expect(status.stdout.contains("product-down (beijing) of run"))
 
@@ -146,7 +159,10 @@ import Testing
             #expect(recover.stdout.contains("reverted product-down (beijing) of run"))
             try await Self.expectPristine(lab, state: state, "after recover")
             let again = try await ChildProcess.run(
-                [lab.binary, "run", DrillRun.shipped("storefront-weak-dependency"), "--target", lab.targetPath, "--state-dir", state, "--output", scratch])
+                [
+                    lab.binary, "run", DrillRun.shipped("storefront-weak-dependency"), "--target", lab.targetPath,
+                    "--state-dir", state, "--output", scratch,
+                ])
             #expect(again.exitCode == 0, "\(again.transcript)")
         }
     }

@@ -31,7 +31,8 @@ import Testing
         // Never moved back from reverted.
         await ledger.applied(ticket)
         #expect(try store.read(ticket.id).state == .reverted)
-        let mode = try FileManager.default.attributesOfItem(atPath: store.path(of: ticket.id))[.posixPermissions] as? Int
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: store.path(of: ticket.id))[.posixPermissions] as? Int
         #expect(mode == 0o600)
     }
 
@@ -48,7 +49,9 @@ import Testing
     }
 
     @Test func aCommandRecipeAcceptsTheExitCodesItNames() async throws {
-        let gone = RevertRecipe(steps: [.command(argv: ["sh", "-c", "echo 'no such table' >&2; exit 1"], okExitCodes: [1])])
+        let gone = RevertRecipe(steps: [
+            .command(argv: ["sh", "-c", "echo 'no such table' >&2; exit 1"], okExitCodes: [1])
+        ])
         #expect(try await RecipeRunner().run(gone) == "sh -c echo 'no such table' >&2; exit 1")
         let failing = RevertRecipe(steps: [.command(argv: ["sh", "-c", "echo broken >&2; exit 2"], okExitCodes: [1])])
         await #expect(throws: RecipeError.self) { try await RecipeRunner().run(failing) }
@@ -91,7 +94,8 @@ import Testing
         let (argv, locator) = Self.sleeper(scratch)
         let ledger = FileLedger(store: store, runId: "run2", target: "lab", watchdog: nil)
         let ticket = try await ledger.intend(
-            "worker-down", unit: "beijing", recipe: RevertRecipe(steps: [.restartUnlessRunning(argv: argv, locator: locator)]))
+            "worker-down", unit: "beijing",
+            recipe: RevertRecipe(steps: [.restartUnlessRunning(argv: argv, locator: locator)]))
         await ledger.applied(ticket)
 
         let heartbeat = scratch.path("run2.heartbeat")

@@ -32,7 +32,9 @@ extension GameDay {
                 }
             }
             if failed > 0 {
-                Terminal.err("gameday: \(failed) of \(pending.count) could not be reverted; fix the cause and run 'gameday recover' again")
+                Terminal.err(
+                    "gameday: \(failed) of \(pending.count) could not be reverted; fix the cause and run 'gameday recover' again"
+                )
                 throw ExitCode(1)
             }
         }

@@ -35,7 +35,9 @@ extension GameDay {
                 if pending.isEmpty {
                     Terminal.out("no fault is applied" + (name.map { " on target \($0)" } ?? ""))
                 } else {
-                    Terminal.out("\(pending.count) still applied (revert with 'gameday recover\(name.map { " --target \($0)" } ?? "")'):")
+                    Terminal.out(
+                        "\(pending.count) still applied (revert with 'gameday recover\(name.map { " --target \($0)" } ?? "")'):"
+                    )
                     for entry in pending {
                         Terminal.out("  \(entry.target): \(entry.summary) since \(entry.createdAt)")
                     }

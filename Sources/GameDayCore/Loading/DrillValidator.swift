@@ -52,6 +52,8 @@ public enum DrillValidator {
                                 + "add one or set 'restart: false'",
                             at: fault.location)
                     }
+                default:
+                    break  // network and proxy faults: checked by their own rules
                 }
             }
         }

@@ -141,10 +141,30 @@ public struct SignalName: Sendable, Hashable, CustomStringConvertible {
 public enum FaultAction: Sendable, Hashable {
     /// `kind: kill-process` — send `signal` (default KILL) to the service's process;
     /// reverted by running the service's restart command (unless `restart: false`).
+    /// `kind: pause-process` is the same with SIGSTOP, reverted by SIGCONT.
     case killProcess(signal: SignalName, restart: Bool)
+    /// `kind: block-port`
+    case blockPort(PortBlockSpec)
+    /// `kind: latency` (tc netem)
+    case latency(NetemSpec)
+    /// `kind: bandwidth` (tc tbf)
+    case bandwidth(BandwidthSpec)
+    /// `kind: proxy`
+    case proxy(ProxyFaultSpec)
+
+    /// The `kind:` that names it in a drill file.
+    public var kind: String {
+        switch self {
+        case .killProcess(let signal, _): signal.name == "STOP" ? "pause-process" : "kill-process"
+        case .blockPort: "block-port"
+        case .latency: "latency"
+        case .bandwidth: "bandwidth"
+        case .proxy: "proxy"
+        }
+    }
 }
 
-/// Something done to one service of one unit and undone afterwards.
+/// Something done to one unit (and, for process faults, one of its services) and undone afterwards.
 ///
 /// ```yaml
 /// faults:
@@ -157,6 +177,7 @@ public enum FaultAction: Sendable, Hashable {
 public struct FaultSpec: Sendable, Hashable {
     public var name: String
     public var unit: String
+    /// The service hit; empty for network faults that name an interface instead.
     public var service: String
     public var action: FaultAction
     public var location: SourceLocation?

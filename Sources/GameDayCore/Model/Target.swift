@@ -27,16 +27,19 @@ public struct ServiceTarget: Sendable, Hashable {
     public var restart: [String]?
     /// `health: http://...` — answers 200 when the service is up.
     public var health: String?
+    /// `port: 9311` — the TCP port it serves on (the default port of a block-port fault).
+    public var port: Int?
     public var location: SourceLocation?
 
     public init(
         name: String, process: ProcessLocator? = nil, restart: [String]? = nil, health: String? = nil,
-        location: SourceLocation? = nil
+        port: Int? = nil, location: SourceLocation? = nil
     ) {
         self.name = name
         self.process = process
         self.restart = restart
         self.health = health
+        self.port = port
         self.location = location
     }
 }
@@ -45,11 +48,20 @@ public struct ServiceTarget: Sendable, Hashable {
 public struct UnitTarget: Sendable, Hashable {
     public var name: String
     public var services: [ServiceTarget]
+    /// `netns: gameday-beijing` — the network namespace the unit lives in; its network faults run there.
+    public var netns: String?
+    /// `proxy: { url: http://127.0.0.1:9313 }` — the admin API of the unit's fault proxy (Toxiproxy's API).
+    public var proxyURL: String?
     public var location: SourceLocation?
 
-    public init(name: String, services: [ServiceTarget], location: SourceLocation? = nil) {
+    public init(
+        name: String, services: [ServiceTarget], netns: String? = nil, proxyURL: String? = nil,
+        location: SourceLocation? = nil
+    ) {
         self.name = name
         self.services = services
+        self.netns = netns
+        self.proxyURL = proxyURL
         self.location = location
     }
 

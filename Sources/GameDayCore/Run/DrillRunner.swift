@@ -138,7 +138,8 @@ public struct DrillRunner: Sendable {
                 let recipe = try await env.faults.recipe(for: fault, in: target)
                 ticket = try await env.ledger.intend(fault.name, unit: fault.unit, recipe: recipe)
             } catch {
-                throw RunStop(.error, "fault \(fault.name) could not be recorded in the ledger: \(error); nothing was applied")
+                throw RunStop(
+                    .error, "fault \(fault.name) could not be recorded in the ledger: \(error); nothing was applied")
             }
             let before = env.clock.now()
             await journal.markFault(before)
@@ -176,7 +177,8 @@ public struct DrillRunner: Sendable {
             if drill.rollback.cutback != nil {
                 do {
                     let recipe = RevertRecipe(steps: [.cutback(drill: drill.file, target: target.file)])
-                    await journal.cutbackTicket(try await env.ledger.intend("cutover", unit: drill.faultedUnit ?? "", recipe: recipe))
+                    await journal.cutbackTicket(
+                        try await env.ledger.intend("cutover", unit: drill.faultedUnit ?? "", recipe: recipe))
                 } catch {
                     throw RunStop(.error, "the cut-over could not be recorded in the ledger: \(error); it was not sent")
                 }

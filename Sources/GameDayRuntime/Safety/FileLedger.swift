@@ -30,7 +30,9 @@ public final class FileLedger: FaultLedger {
     public let recipes: RecipeRunner
     private let sequence = Mutex(0)
 
-    public init(store: LedgerStore, runId: String, target: String, watchdog: Watchdog?, recipes: RecipeRunner = RecipeRunner()) {
+    public init(
+        store: LedgerStore, runId: String, target: String, watchdog: Watchdog?, recipes: RecipeRunner = RecipeRunner()
+    ) {
         self.store = store
         self.runId = runId
         self.target = target

@@ -49,7 +49,8 @@ public struct RecipeRunner: Sendable {
             let output = try await executor.run(argv, timeout: .seconds(60))
             guard output.exitCode == 0, !output.timedOut else {
                 throw RecipeError(
-                    "the restart command failed (exit \(output.exitCode)): \(output.lastLine); run it by hand: \(argv.joined(separator: " "))")
+                    "the restart command failed (exit \(output.exitCode)): \(output.lastLine); run it by hand: \(argv.joined(separator: " "))"
+                )
             }
             let pids = try processes.find(locator)
             return "restarted as process \(pids.map(String.init).joined(separator: ", "))"
@@ -72,7 +73,8 @@ public struct RecipeRunner: Sendable {
         let environment: @Sendable (String) -> String? = { ProcessInfo.processInfo.environment[$0] }
         let token = try target.controlPlane.token?.read(
             environment: environment, readFile: { try String(contentsOfFile: $0, encoding: .utf8) })
-        let context = TemplateContext.run(drill: drill, target: target, runId: "recover", token: token, environment: environment)
+        let context = TemplateContext.run(
+            drill: drill, target: target, runId: "recover", token: token, environment: environment)
         let client = CutoverClient(transport: transport, clock: ContinuousRunClock(), redact: { context.redact($0) })
         let record = await client.execute(spec, context: context)
         guard record.succeeded else { throw RecipeError("the cut-back failed: \(record.error ?? "unknown")") }

@@ -15,7 +15,9 @@ public struct Watchdog: Sendable {
     public var recipes = RecipeRunner()
     public var poll: Duration = .milliseconds(250)
 
-    public init(store: LedgerStore, entry: String, heartbeat: String, timeout: Duration, deadline: Double, runnerPid: Int32) {
+    public init(
+        store: LedgerStore, entry: String, heartbeat: String, timeout: Duration, deadline: Double, runnerPid: Int32
+    ) {
         self.store = store
         self.entry = entry
         self.heartbeat = heartbeat
