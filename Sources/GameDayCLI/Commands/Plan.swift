@@ -14,7 +14,7 @@ extension GameDay {
         func run() async throws {
             let loaded = try LoadedDrill.load(files)
             Terminal.out(
-                PlanRenderer(drill: loaded.drill, target: loaded.target, faults: ProcessFaultDriver()).render())
+                PlanRenderer(drill: loaded.drill, target: loaded.target, faults: CompositeFaultDriver(process: ProcessFaultDriver())).render())
         }
     }
 }

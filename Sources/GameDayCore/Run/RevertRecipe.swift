@@ -13,6 +13,9 @@ public struct RevertRecipe: Sendable, Hashable, Codable {
         case signal(name: String, pids: [Int32])
         /// Send the drill's cut-back request again, with the token read afresh.
         case cutback(drill: String, target: String)
+        /// An HTTP request whose answer is one of `okStatuses` (removing a proxy's toxic: 204, or
+        /// 404 when it is gone already). Never for requests that need a secret.
+        case http(method: String, url: String, body: String?, okStatuses: [Int])
     }
 
     /// Where the steps run: `local`, `netns:NAME`.

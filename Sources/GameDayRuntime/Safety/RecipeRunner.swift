@@ -62,6 +62,15 @@ public struct RecipeRunner: Sendable {
             return "SIG\(name) sent to \(alive.map(String.init).joined(separator: ", "))"
         case .cutback(let drillPath, let targetPath):
             return try await cutback(drillPath: drillPath, targetPath: targetPath)
+        case .http(let method, let url, let body, let okStatuses):
+            let request = HTTPRequest(
+                method: method, url: url, headers: body == nil ? [] : [("Content-Type", "application/json")],
+                body: body.map { Array($0.utf8) }, timeout: .seconds(10))
+            let response = try await transport.send(request)
+            guard okStatuses.contains(response.status) else {
+                throw RecipeError("\(method) \(url) answered \(response.status): \(response.bodyText.prefix(200))")
+            }
+            return "\(method) \(url) → \(response.status)"
         }
     }
 
