@@ -33,7 +33,11 @@ struct DrillRun {
         extra: [String] = []
     ) async throws -> DrillRun {
         let output = try await ChildProcess.run(
-            [lab.binary, "run", drill, "--target", lab.targetPath, "--output", directory] + extra,
+            [
+                lab.binary, "run", drill, "--target", lab.targetPath, "--output", directory, "--state-dir",
+                "\(directory)/state",
+            ]
+                + extra,
             environment: environment, timeout: .seconds(120))
         let path = output.stdout.split(separator: "\n").first { $0.contains("result: ") }
             .map { String($0.split(separator: " ").last!) }
