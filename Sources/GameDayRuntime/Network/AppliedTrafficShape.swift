@@ -3,8 +3,8 @@ public struct TrafficPlan: Sendable, Hashable, Codable {
     /// The snapshot commands, run first.
     public var snapshot: [[String]]
     public var apply: [[String]]
-    /// Restores the snapshot: `tc qdisc del dev IF root` for the kernel's default, a
-    /// `tc qdisc replace` of the original root otherwise.
+    /// Restores the snapshot: `tc qdisc del dev IF root handle d711:` for the kernel's default,
+    /// a `tc qdisc replace` of the original root otherwise.
     public var revert: [[String]]
     public var proof: String
 

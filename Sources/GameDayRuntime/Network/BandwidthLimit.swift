@@ -27,7 +27,8 @@ public struct BandwidthLimit: Sendable, Hashable, Codable {
         }
         // tbf needs a bucket of at least one full packet, or nothing ever leaves.
         guard burstBytes >= 1600, burstBytes <= 1 << 30 else {
-            throw .invalidValue(what: "burst", value: "\(burstBytes) bytes", expected: "1600 bytes (one packet) to 1 GiB")
+            throw .invalidValue(
+                what: "burst", value: "\(burstBytes) bytes", expected: "1600 bytes (one packet) to 1 GiB")
         }
         guard latency > .zero, latency <= .seconds(60) else {
             throw .invalidValue(what: "latency", value: "\(latency)", expected: "more than 0 and at most 60s")

@@ -1,9 +1,11 @@
 /// The firewall objects of one block of one run, named so leftovers are easy to find (`gameday`).
 ///
-/// nftables: one table per run, `inet gameday_<run>`, and one base chain per block in it,
-/// `block_<slot>`, so the blocks of a run can be reverted one at a time and `gameday recover`
-/// can drop the whole table. iptables: one chain per block, `GAMEDAY-<run>-<slot>`
-/// (at most 28 characters, the iptables limit: hence the short run id and slot).
+/// nftables: one table per block, `inet gameday_<run>_<slot>`, with one base chain `block`.
+/// A table per block rather than one per run: each block is then removed by a single
+/// idempotent `nft delete table`, which is exactly what a ledger recipe needs, and the blocks
+/// of a run can be reverted one at a time; the run's tables are still found by their common
+/// prefix (`gameday_<run>_`). iptables: one chain per block, `GAMEDAY-<run>-<slot>` (at most
+/// 28 characters, the iptables limit: hence the short run id and slot).
 public struct FirewallScope: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The run id: 1 to 16 letters or digits (gameday's are 8 hex digits).
     public let runID: String
@@ -21,16 +23,16 @@ public struct FirewallScope: Sendable, Hashable, Codable, CustomStringConvertibl
         self.slot = slot
     }
 
-    /// `gameday_8f3a01bc`: the run's nftables table (family inet).
-    public var nftTable: String { Self.nftTable(runID: runID) }
-    /// `block_1`: this block's base chain in the run's table.
-    public var nftChain: String { "block_\(slot)" }
+    /// `gameday_8f3a01bc_1`: this block's nftables table (family inet).
+    public var nftTable: String { "\(Self.nftPrefix(runID: runID))\(slot)" }
+    /// The base chain in the block's table.
+    public var nftChain: String { "block" }
     /// `GAMEDAY-8f3a01bc-1`: this block's iptables chain in the filter table.
     public var iptablesChain: String { "\(Self.iptablesPrefix(runID: runID))\(slot)" }
 
     public var description: String { "run \(runID) block \(slot)" }
 
-    static func nftTable(runID: String) -> String { "gameday_\(runID)" }
+    static func nftPrefix(runID: String) -> String { "gameday_\(runID)_" }
     static func iptablesPrefix(runID: String) -> String { "GAMEDAY-\(runID)-" }
 }
 
@@ -42,4 +44,12 @@ public enum FirewallBackend: String, Sendable, Hashable, Codable, CaseIterable {
 /// Which firewall to use: `auto` takes nftables when `nft list tables` works, else iptables.
 public enum FirewallBackendChoice: String, Sendable, Hashable, Codable, CaseIterable {
     case auto, nftables, iptables
+
+    /// The choice of exactly `backend`: to apply with the backend a ledger recipe was written for.
+    public init(_ backend: FirewallBackend) {
+        switch backend {
+        case .nftables: self = .nftables
+        case .iptables: self = .iptables
+        }
+    }
 }

@@ -93,6 +93,7 @@ public struct IPNetwork: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     private static func invalid(_ text: String) -> NetworkFaultError {
-        .invalidValue(what: "IP address", value: text, expected: "a numeric IPv4 or IPv6 address, optionally with a /prefix")
+        .invalidValue(
+            what: "IP address", value: text, expected: "a numeric IPv4 or IPv6 address, optionally with a /prefix")
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import GameDayCore
 
 /// What the host says about its kernel, to turn "qdisc kind is unknown" into advice one can act on.
-struct KernelHints: Sendable, Hashable {
+struct KernelHints: Sendable, Hashable, Codable {
     /// `uname -r`.
     var release: String
     /// Whether the kernel loads modules at all (`/proc/modules` exists); without, a missing
@@ -12,7 +12,8 @@ struct KernelHints: Sendable, Hashable {
     var loadable: [String]
 
     static func read(_ executor: any CommandExecutor, modules: [String]) async -> KernelHints {
-        let release = (try? await executor.attempt(["uname", "-r"]))?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let release =
+            (try? await executor.attempt(["uname", "-r"]))?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let modulesSupported = (try? await executor.attempt(["test", "-e", "/proc/modules"]))?.exitCode == 0
         var loadable: [String] = []
         if modulesSupported {
@@ -21,7 +22,8 @@ struct KernelHints: Sendable, Hashable {
                 if dryRun?.exitCode == 0 { loadable.append(module) }
             }
         }
-        return KernelHints(release: release.isEmpty ? "$(uname -r)" : release, modulesSupported: modulesSupported, loadable: loadable)
+        return KernelHints(
+            release: release.isEmpty ? "$(uname -r)" : release, modulesSupported: modulesSupported, loadable: loadable)
     }
 
     /// `sch_netem` → `CONFIG_NET_SCH_NETEM`, the kernel option that builds it.

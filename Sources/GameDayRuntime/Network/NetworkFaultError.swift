@@ -38,7 +38,8 @@ public enum NetworkFaultError: LocalizedError, Sendable, Hashable, CustomStringC
             return "refusing to block \(block): it would cut the runner's own control channel (\(endpoint)); "
                 + "narrow the ports or the peer, or run the drill from a host whose control channel is not blocked"
         case .commandDidNotRun(let argv, let message):
-            return "\(argv.joined(separator: " ")) could not run: \(message); check that \(argv.first ?? "the program") is installed"
+            return
+                "\(argv.joined(separator: " ")) could not run: \(message); check that \(argv.first ?? "the program") is installed"
         case .commandFailed(let argv, let exitCode, let output, let timedOut):
             let how = timedOut ? "timed out" : "failed (exit \(exitCode))"
             return "\(argv.joined(separator: " ")) \(how)\(output.isEmpty ? "" : ": \(output)")"
@@ -51,7 +52,8 @@ public enum NetworkFaultError: LocalizedError, Sendable, Hashable, CustomStringC
             return "\(interface) already has a root qdisc gameday did not create (\(root)); "
                 + "set replace_root: true to replace it for the drill (it is put back afterwards), or remove it yourself"
         case .notRestorable(let interface, let reason):
-            return "cannot replace the qdiscs on \(interface): \(reason), and gameday could not put them back afterwards; "
+            return
+                "cannot replace the qdiscs on \(interface): \(reason), and gameday could not put them back afterwards; "
                 + "remove them yourself or fault another interface"
         case .leftover(let message):
             return "\(message); run 'gameday recover' to revert faults left by an earlier run"
@@ -68,7 +70,8 @@ extension CommandExecutor {
     func mustRun(_ argv: [String], timeout: Duration = .seconds(20)) async throws(NetworkFaultError) -> CommandOutput {
         let output = try await attempt(argv, timeout: timeout)
         guard output.exitCode == 0, !output.timedOut else {
-            throw .commandFailed(argv: argv, exitCode: output.exitCode, output: output.lastLine, timedOut: output.timedOut)
+            throw .commandFailed(
+                argv: argv, exitCode: output.exitCode, output: output.lastLine, timedOut: output.timedOut)
         }
         return output
     }

@@ -58,7 +58,9 @@ public struct InterfaceName: Sendable, Hashable, Codable, CustomStringConvertibl
 enum NameRule {
     static func matches(_ text: String, maxLength: Int) -> Bool {
         guard let first = text.utf8.first, text.utf8.count <= maxLength, isAlphanumeric(first) else { return false }
-        return text.utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        return text.utf8.allSatisfy {
+            isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+        }
     }
 
     static func isAlphanumeric(_ byte: UInt8) -> Bool {

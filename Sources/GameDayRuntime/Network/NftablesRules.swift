@@ -17,16 +17,21 @@ public enum NftablesRules {
                 "nft", "add", "chain", "inet", scope.nftTable, scope.nftChain,
                 "{ type filter hook \(hook) priority \(priority) ; policy accept ; }",
             ],
-            ["nft", "add", "rule", "inet", scope.nftTable, scope.nftChain] + match(block) + ["counter"] + verdict(block),
+            ["nft", "add", "rule", "inet", scope.nftTable, scope.nftChain] + match(block) + ["counter"]
+                + verdict(block),
         ]
     }
 
     /// `tcp dport { 80, 9000-9010 } ip saddr 10.0.0.0/8`
     static func match(_ block: PortBlock) -> [String] {
-        let ports = block.ports.count == 1 ? block.ports[0].description : "{ \(block.ports.map(\.description).joined(separator: ", ")) }"
+        let ports =
+            block.ports.count == 1
+            ? block.ports[0].description : "{ \(block.ports.map(\.description).joined(separator: ", ")) }"
         var words = [block.transport.rawValue, "dport", ports]
         if let peer = block.peer {
-            words += [peer.family == .ipv4 ? "ip" : "ip6", block.direction == .inbound ? "saddr" : "daddr", peer.description]
+            words += [
+                peer.family == .ipv4 ? "ip" : "ip6", block.direction == .inbound ? "saddr" : "daddr", peer.description,
+            ]
         }
         return words
     }
@@ -40,42 +45,38 @@ public enum NftablesRules {
         }
     }
 
-    /// Removes this block's chain; its rules go with it.
-    public static func deleteChain(_ scope: FirewallScope) -> [String] {
-        ["nft", "delete", "chain", "inet", scope.nftTable, scope.nftChain]
+    /// Removes the block: its table, chain and rule. Exits 1 when the table is already gone.
+    public static func deleteTable(_ scope: FirewallScope) -> [String] {
+        ["nft", "delete", "table", "inet", scope.nftTable]
     }
 
-    /// Removes the run's table and every chain in it.
-    public static func deleteTable(runID: String) -> [String] {
-        ["nft", "delete", "table", "inet", FirewallScope.nftTable(runID: runID)]
+    /// `nft -j list table inet gameday_<run>_<slot>`: exits 1 when the table is absent.
+    public static func listTable(_ scope: FirewallScope) -> [String] {
+        ["nft", "-j", "list", "table", "inet", scope.nftTable]
     }
 
-    /// `nft -j list table inet gameday_<run>`: exits 1 when the table is absent.
-    public static func listTable(runID: String) -> [String] {
-        ["nft", "-j", "list", "table", "inet", FirewallScope.nftTable(runID: runID)]
-    }
-
-    /// What `nft -j list table` says about one chain: its hook and the counters of its rules.
+    /// What `nft -j list table` says about the block's chain: its hook and the counters of its rules.
     public struct ChainState: Sendable, Hashable {
         public var hook: String?
         public var rules: Int
         public var packets: Int
         public var bytes: Int
-        /// How many chains the table holds, this one included.
-        public var chainsInTable: Int
-    }
 
-    /// The names of the chains in `nft -j list table` output.
-    public static func chainNames(_ json: String) -> [String] {
-        JSONValue(parsing: json)?["nftables"]?.array?.compactMap { $0["chain"]?["name"]?.string } ?? []
+        public init(hook: String?, rules: Int, packets: Int, bytes: Int) {
+            self.hook = hook
+            self.rules = rules
+            self.packets = packets
+            self.bytes = bytes
+        }
     }
 
     /// Reads `chain` out of `nft -j list table` output; `nil` when the chain is not there.
     public static func chainState(_ json: String, chain: String) -> ChainState? {
         guard let items = JSONValue(parsing: json)?["nftables"]?.array else { return nil }
-        let chains = items.compactMap { $0["chain"] }
-        guard let found = chains.first(where: { $0["name"]?.string == chain }) else { return nil }
-        var state = ChainState(hook: found["hook"]?.string, rules: 0, packets: 0, bytes: 0, chainsInTable: chains.count)
+        guard let found = items.compactMap({ $0["chain"] }).first(where: { $0["name"]?.string == chain }) else {
+            return nil
+        }
+        var state = ChainState(hook: found["hook"]?.string, rules: 0, packets: 0, bytes: 0)
         for rule in items.compactMap({ $0["rule"] }) where rule["chain"]?.string == chain {
             state.rules += 1
             for counter in rule["expr"]?.array?.compactMap({ $0["counter"] }) ?? [] {
@@ -84,5 +85,13 @@ public enum NftablesRules {
             }
         }
         return state
+    }
+
+    /// The inet tables named in `nft -j list tables` output.
+    public static func inetTables(_ json: String) -> [String] {
+        let items = JSONValue(parsing: json)?["nftables"]?.array ?? []
+        return items.compactMap { $0["table"] }.filter { $0["family"]?.string == "inet" }.compactMap {
+            $0["name"]?.string
+        }
     }
 }

@@ -25,12 +25,33 @@ public struct PortBlocker: Sendable {
         case .nftables:
             return FirewallPlan(
                 backend: backend, apply: NftablesRules.apply(block, scope: scope),
-                revert: [NftablesRules.deleteChain(scope), NftablesRules.deleteTable(runID: scope.runID)],
-                proof: "chain inet \(scope.nftTable) \(scope.nftChain) is hooked with its rule; its counter moves once traffic matches")
+                revert: [NftablesRules.deleteTable(scope)],
+                proof:
+                    "table inet \(scope.nftTable) is hooked at \(block.direction == .inbound ? "input" : "output") with its rule; its counter moves once traffic matches"
+            )
         case .iptables:
             return FirewallPlan(
-                backend: backend, apply: IptablesRules.apply(block, scope: scope), revert: IptablesRules.revert(block, scope: scope),
-                proof: "chain \(scope.iptablesChain) holds its rules and is jumped to first; its counters move once traffic matches")
+                backend: backend, apply: IptablesRules.apply(block, scope: scope),
+                revert: IptablesRules.revert(block, scope: scope),
+                proof:
+                    "chain \(scope.iptablesChain) holds its rules and is jumped to first; its counters move once traffic matches"
+            )
+        }
+    }
+
+    /// How to remove the block without this process, for the ledger: safe to run before the
+    /// apply, after it, or twice. Resolve `auto` with `backend(for:)` first.
+    public static func revertRecipe(_ block: PortBlock, scope: FirewallScope, backend: FirewallBackend)
+        -> [IdempotentCommand]
+    {
+        switch backend {
+        case .nftables:
+            return [IdempotentCommand(NftablesRules.deleteTable(scope), okExitCodes: [1])]
+        case .iptables:
+            // -D exits 1 for a missing jump, 2 for a missing chain; -F and -X exit 1 for a missing chain.
+            return IptablesRules.revert(block, scope: scope).map { argv in
+                IdempotentCommand(argv, okExitCodes: argv[2] == "-D" ? [1, 2] : [1])
+            }
         }
     }
 
@@ -65,7 +86,9 @@ public struct PortBlocker: Sendable {
         let backend = try await backend(for: choice)
         let firewall = FirewallState(executor: executor, timeout: commandTimeout)
         if try await firewall.isPresent(scope, block: block, backend: backend) {
-            throw .leftover("the firewall already holds \(backend == .nftables ? "chain inet \(scope.nftTable) \(scope.nftChain)" : "chain \(scope.iptablesChain)")")
+            throw .leftover(
+                "the firewall already holds \(backend == .nftables ? "table inet \(scope.nftTable)" : "chain \(scope.iptablesChain)")"
+            )
         }
         let commands = Self.plan(block, scope: scope, backend: backend).apply
         do throws(NetworkFaultError) {
@@ -80,15 +103,17 @@ public struct PortBlocker: Sendable {
 
     /// The packets and bytes the block's rules have matched so far.
     public func counters(_ applied: AppliedPortBlock) async throws(NetworkFaultError) -> FirewallCounters {
-        try await FirewallState(executor: executor, timeout: commandTimeout).counters(applied.block, scope: applied.scope, backend: applied.backend)
+        try await FirewallState(executor: executor, timeout: commandTimeout).counters(
+            applied.block, scope: applied.scope, backend: applied.backend)
     }
 
     /// Removes the block and proves it is gone; a block already gone is fine (the revert may be repeated).
     public func revert(_ applied: AppliedPortBlock) async throws(NetworkFaultError) -> String {
-        try await FirewallState(executor: executor, timeout: commandTimeout).remove(applied.block, scope: applied.scope, backend: applied.backend)
+        try await FirewallState(executor: executor, timeout: commandTimeout).remove(
+            applied.block, scope: applied.scope, backend: applied.backend)
     }
 
-    /// Removes everything a run left, found by name: its nftables table and its iptables chains
+    /// Removes everything a run left, found by name: its nftables tables and its iptables chains
     /// with their jumps. For `gameday recover` when the ledger does not say what was applied.
     public func removeRun(runID: String) async throws(NetworkFaultError) -> [String] {
         _ = try FirewallScope(runID: runID)

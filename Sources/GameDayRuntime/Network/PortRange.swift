@@ -9,7 +9,8 @@ public struct PortRange: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public init(_ lower: Int, _ upper: Int) throws(NetworkFaultError) {
         guard (1...65535).contains(lower), (1...65535).contains(upper), lower <= upper else {
-            throw .invalidValue(what: "port range", value: "\(lower)-\(upper)", expected: "ports 1 to 65535, the lower one first")
+            throw .invalidValue(
+                what: "port range", value: "\(lower)-\(upper)", expected: "ports 1 to 65535, the lower one first")
         }
         self.lower = UInt16(lower)
         self.upper = UInt16(upper)
@@ -18,7 +19,8 @@ public struct PortRange: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Parses `8080` or `9000-9010`.
     public init(parsing text: String) throws(NetworkFaultError) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+        guard (1...2).contains(parts.count),
+            parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
             let lower = Int(parts[0]), let upper = Int(parts[parts.count - 1])
         else {
             throw .invalidValue(what: "port", value: text, expected: "a port (8080) or a range (9000-9010)")

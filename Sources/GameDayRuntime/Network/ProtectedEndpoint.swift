@@ -34,7 +34,8 @@ public struct ProtectedEndpoint: Sendable, Hashable, Codable, CustomStringConver
     /// `control plane 10.0.0.5:8443`.
     public var description: String {
         switch (address, port) {
-        case (let address?, let port?): return "\(label) \(address.family == .ipv6 ? "[\(address)]" : "\(address)"):\(port)"
+        case (let address?, let port?):
+            return "\(label) \(address.family == .ipv6 ? "[\(address)]" : "\(address)"):\(port)"
         case (let address?, nil): return "\(label) \(address)"
         case (nil, let port?): return "\(label) \(transport.rawValue) port \(port)"
         case (nil, nil): return label
@@ -53,7 +54,9 @@ public struct ProtectedEndpoint: Sendable, Hashable, Codable, CustomStringConver
     ///
     /// Numeric hosts need no lookup; names are resolved with `getaddrinfo`, so the block is checked
     /// against the addresses the runner will actually connect to.
-    public static func resolving(label: String, host: String, port: UInt16) throws(NetworkFaultError) -> [ProtectedEndpoint] {
+    public static func resolving(label: String, host: String, port: UInt16) throws(NetworkFaultError)
+        -> [ProtectedEndpoint]
+    {
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         if let address = try? IPNetwork(bare) {
             return [ProtectedEndpoint(label: label, port: port, address: address)]
@@ -63,14 +66,20 @@ public struct ProtectedEndpoint: Sendable, Hashable, Codable, CustomStringConver
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(bare, nil, &hints, &list)
         guard status == 0, let first = list else {
-            throw .invalidValue(what: "\(label) host", value: host, expected: "a host name that resolves (\(String(cString: gai_strerror(status))))")
+            throw .invalidValue(
+                what: "\(label) host", value: host,
+                expected: "a host name that resolves (\(String(cString: gai_strerror(status))))")
         }
         defer { freeaddrinfo(list) }
         var endpoints: [ProtectedEndpoint] = []
         for entry in sequence(first: first, next: { $0.pointee.ai_next }) {
             var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-            guard getnameinfo(entry.pointee.ai_addr, entry.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0,
-                let address = try? IPNetwork(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            guard
+                getnameinfo(
+                    entry.pointee.ai_addr, entry.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0,
+                    NI_NUMERICHOST) == 0,
+                let address = try? IPNetwork(
+                    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
             else { continue }
             let endpoint = ProtectedEndpoint(label: label, port: port, address: address)
             if !endpoints.contains(endpoint) { endpoints.append(endpoint) }

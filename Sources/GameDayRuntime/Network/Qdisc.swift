@@ -45,11 +45,11 @@ public struct Qdisc: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Ingress and clsact sit beside the egress tree, not in it; gameday leaves them alone.
     var isIngress: Bool { kind == "ingress" || kind == "clsact" || parent == "ffff:fff1" }
 
-    /// `htb 1: {"default":"0x10","r2q":10}`
+    /// `htb 1: root {"default":"0x10","r2q":10}`: the configuration, without counters such as direct_packets_stat.
     public var description: String {
         let placement = isRoot ? "root" : "parent \(parent ?? "?")"
-        let options = options.isEmpty ? "" : " \(JSONValue.object(options))"
+        let settings = options.filter { !QdiscRecipe.statistics.contains($0.key) }
+        let options = settings.isEmpty ? "" : " \(JSONValue.object(settings))"
         return "\(kind) \(handle) \(placement)\(options)"
     }
 }
-

@@ -12,7 +12,9 @@ enum QdiscRecipe {
     static func arguments(_ qdisc: Qdisc) -> [String]? {
         let options = qdisc.options.filter { !statistics.contains($0.key) }
         func int(_ key: String) -> Int? {
-            guard let value = options[key]?.number, value >= 0, value == value.rounded(), value < 1e15 else { return nil }
+            guard let value = options[key]?.number, value >= 0, value == value.rounded(), value < 1e15 else {
+                return nil
+            }
             return Int(value)
         }
         func only(_ keys: Set<String>) -> Bool { Set(options.keys).isSubset(of: keys) }
@@ -26,7 +28,9 @@ enum QdiscRecipe {
             return []
         case "tbf":
             // JSON gives the rate in bytes per second, the burst in bytes and the latency in microseconds.
-            guard only(["rate", "burst", "lat"]), let rate = int("rate"), let burst = int("burst"), let latency = int("lat") else { return nil }
+            guard only(["rate", "burst", "lat"]), let rate = int("rate"), let burst = int("burst"),
+                let latency = int("lat")
+            else { return nil }
             return ["rate", "\(rate * 8)bit", "burst", "\(burst)", "latency", "\(latency)us"]
         case "htb":
             guard only(["r2q", "default", "direct_qlen"]) else { return nil }
@@ -34,7 +38,9 @@ enum QdiscRecipe {
             if let r2q = int("r2q") { arguments += ["r2q", "\(r2q)"] }
             if let value = options["default"] {
                 // Reported as "0x10"; tc reads htb's default class as hex without the prefix.
-                guard let text = value.string, text.hasPrefix("0x"), UInt32(text.dropFirst(2), radix: 16) != nil else { return nil }
+                guard let text = value.string, text.hasPrefix("0x"), UInt32(text.dropFirst(2), radix: 16) != nil else {
+                    return nil
+                }
                 arguments += ["default", String(text.dropFirst(2))]
             }
             if let qlen = int("direct_qlen") { arguments += ["direct_qlen", "\(qlen)"] }

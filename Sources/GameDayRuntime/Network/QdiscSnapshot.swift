@@ -38,7 +38,9 @@ public struct QdiscSnapshot: Sendable, Hashable, Codable {
     }
 
     /// Builds a snapshot from the outputs of `commands(_:)`; `nil` when the qdisc list is not JSON.
-    public static func parse(interface: InterfaceName, qdiscs: String, classes: String, filters: String) -> QdiscSnapshot? {
+    public static func parse(interface: InterfaceName, qdiscs: String, classes: String, filters: String)
+        -> QdiscSnapshot?
+    {
         guard let list = Qdisc.parseList(qdiscs) else { return nil }
         // `tc class show` has no JSON form for every kind (htb prints text even with -j).
         let implicit: Set<String> = ["tbf", "prio", "mq", "multiq", "pfifo_fast", "netem"]
@@ -62,7 +64,8 @@ public struct QdiscSnapshot: Sendable, Hashable, Codable {
     public var summary: String {
         guard let root else { return "no root qdisc" }
         let extras = [(qdiscs.count - 1, "qdiscs"), (userClasses, "classes"), (filters, "filters")].filter { $0.0 > 0 }
-        return root.description + (extras.isEmpty ? "" : " (+" + extras.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ")")
+        return root.description
+            + (extras.isEmpty ? "" : " (+" + extras.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ")")
     }
 
     // MARK: - Restoring
@@ -75,7 +78,8 @@ public struct QdiscSnapshot: Sendable, Hashable, Codable {
         if userClasses > 0 { return "\(root.kind) \(root.handle) has \(userClasses) classes" }
         if filters > 0 { return "\(root.kind) \(root.handle) has \(filters) filters" }
         if QdiscRecipe.arguments(root) == nil {
-            return "gameday can re-create only a single pfifo, bfifo, pfifo_fast, prio, tbf or htb root, not \(root.description)"
+            return
+                "gameday can re-create only a single pfifo, bfifo, pfifo_fast, prio, tbf or htb root, not \(root.description)"
         }
         return nil
     }
@@ -87,18 +91,37 @@ public struct QdiscSnapshot: Sendable, Hashable, Codable {
         case .gameday:
             return []
         case .kernel:
-            // Deleting the root makes the kernel attach its default again.
-            return [["tc", "qdisc", "del", "dev", interface.name, "root"]]
+            // Deleting the root makes the kernel attach its default again; naming gameday's handle
+            // makes tc refuse ("Invalid handle") to delete a root someone else put there meanwhile.
+            return [["tc", "qdisc", "del", "dev", interface.name, "root", "handle", TrafficShape.rootHandle]]
         case .foreign:
             guard let root, let arguments = QdiscRecipe.arguments(root) else { return [] }
-            return [["tc", "qdisc", "replace", "dev", interface.name, "root", "handle", root.handle, root.kind] + arguments]
+            return [
+                ["tc", "qdisc", "replace", "dev", interface.name, "root", "handle", root.handle, root.kind] + arguments
+            ]
         }
+    }
+
+    /// The revert for a ledger recipe, safe to run any number of times, before or after the
+    /// live revert: gameday's root is deleted only if it is still there (tc exits 2 otherwise,
+    /// 1 when the interface is gone), then someone else's root is added back, which tc refuses
+    /// (exit 2) when a root other than the kernel's default is already there.
+    public var revertRecipe: [IdempotentCommand] {
+        guard owner != .gameday else { return [] }
+        let delete = IdempotentCommand(
+            ["tc", "qdisc", "del", "dev", interface.name, "root", "handle", TrafficShape.rootHandle],
+            okExitCodes: [1, 2])
+        guard owner == .foreign, let root, let arguments = QdiscRecipe.arguments(root) else { return [delete] }
+        let add = ["tc", "qdisc", "add", "dev", interface.name, "root", "handle", root.handle, root.kind] + arguments
+        return [delete, IdempotentCommand(add, okExitCodes: [2])]
     }
 
     /// Whether `other` shows the same tree: kinds, handles and options (numbers within 1%,
     /// as tc rounds burst and latency through its time units), classes and filters.
     public func matches(_ other: QdiscSnapshot) -> Bool {
-        guard qdiscs.count == other.qdiscs.count, userClasses == other.userClasses, filters == other.filters else { return false }
+        guard qdiscs.count == other.qdiscs.count, userClasses == other.userClasses, filters == other.filters else {
+            return false
+        }
         return zip(qdiscs, other.qdiscs).allSatisfy(QdiscRecipe.same)
     }
 }

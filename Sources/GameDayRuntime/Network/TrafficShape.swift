@@ -31,7 +31,9 @@ public enum TrafficShape: Sendable, Hashable, Codable {
     /// `tc qdisc replace`; otherwise `tc qdisc add`, which the kernel refuses if a non-default
     /// root appeared since the snapshot.
     public func applyCommands(replacing: Bool = false) -> [[String]] {
-        let root = ["tc", "qdisc", replacing ? "replace" : "add", "dev", interface.name, "root", "handle", Self.rootHandle]
+        let root = [
+            "tc", "qdisc", replacing ? "replace" : "add", "dev", interface.name, "root", "handle", Self.rootHandle,
+        ]
         switch self {
         case .bandwidth(let limit):
             return [root + limit.qdiscArguments]
@@ -42,7 +44,8 @@ public enum TrafficShape: Sendable, Hashable, Codable {
             // and u32 filters steer only the matching traffic there.
             return [
                 root + ["prio", "bands", "3", "priomap"] + Array(repeating: "0", count: 16),
-                ["tc", "qdisc", "add", "dev", interface.name, "parent", Self.netemBand, "handle", Self.netemHandle] + netem.qdiscArguments,
+                ["tc", "qdisc", "add", "dev", interface.name, "parent", Self.netemBand, "handle", Self.netemHandle]
+                    + netem.qdiscArguments,
             ] + Self.filters(match, interface: interface)
         }
     }
@@ -72,7 +75,8 @@ public enum TrafficShape: Sendable, Hashable, Codable {
         case .netem(let netem) where netem.match == nil:
             return "root qdisc netem \(Self.rootHandle) on \(netem.interface)"
         case .netem(let netem):
-            return "prio \(Self.rootHandle) root with netem \(Self.netemHandle) on \(Self.netemBand) and u32 filters on \(netem.interface)"
+            return
+                "prio \(Self.rootHandle) root with netem \(Self.netemHandle) on \(Self.netemBand) and u32 filters on \(netem.interface)"
         }
     }
 }
