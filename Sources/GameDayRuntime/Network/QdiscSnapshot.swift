@@ -48,7 +48,7 @@ public struct QdiscSnapshot: Sendable, Hashable, Codable {
             let words = line.split(separator: " ")
             return words.count >= 2 && words[0] == "class" && !implicit.contains(String(words[1]))
         }.count
-        let filterCount = JSONValue(parsing: filters)?.array?.count ?? 0
+        let filterCount = CommandJSON(parsing: filters)?.array?.count ?? 0
         return QdiscSnapshot(interface: interface, qdiscs: list, userClasses: userClasses, filters: filterCount)
     }
 

@@ -2,17 +2,20 @@ import Foundation
 
 /// Any JSON value, for reading the `-j` output of `nft` and `tc` whose shape varies by kind,
 /// and for keeping a qdisc's options exactly as the kernel reported them.
-public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
+///
+/// Not GameDayCore's `JSONValue`: that one only decodes (control-plane answers), while a qdisc
+/// snapshot must also be encoded into the ledger and the archive.
+public enum CommandJSON: Sendable, Hashable, Codable, CustomStringConvertible {
     case null
     case bool(Bool)
     case number(Double)
     case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([CommandJSON])
+    case object([String: CommandJSON])
 
     /// Parses `text`; `nil` when it is not JSON.
     public init?(parsing text: String) {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return nil }
+        guard let value = try? JSONDecoder().decode(CommandJSON.self, from: Data(text.utf8)) else { return nil }
         self = value
     }
 
@@ -26,10 +29,10 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
             self = .number(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
+        } else if let value = try? container.decode([CommandJSON].self) {
             self = .array(value)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .object(try container.decode([String: CommandJSON].self))
         }
     }
 
@@ -45,17 +48,17 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
-    public subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> CommandJSON? {
         if case .object(let object) = self { return object[key] }
         return nil
     }
 
-    public var array: [JSONValue]? {
+    public var array: [CommandJSON]? {
         if case .array(let value) = self { return value }
         return nil
     }
 
-    public var object: [String: JSONValue]? {
+    public var object: [String: CommandJSON]? {
         if case .object(let value) = self { return value }
         return nil
     }
