@@ -1,6 +1,6 @@
 /// What a port block will run, without running anything: for `gameday plan` and the archive.
 public struct FirewallPlan: Sendable, Hashable, Codable {
-    public var backend: FirewallBackend
+    public var backend: FirewallEngine
     /// The apply commands, in order.
     public var apply: [[String]]
     /// The revert commands, in order. For nftables the run's table is deleted only when no other
@@ -9,7 +9,7 @@ public struct FirewallPlan: Sendable, Hashable, Codable {
     /// How the runner proves the block took effect.
     public var proof: String
 
-    public init(backend: FirewallBackend, apply: [[String]], revert: [[String]], proof: String) {
+    public init(backend: FirewallEngine, apply: [[String]], revert: [[String]], proof: String) {
         self.backend = backend
         self.apply = apply
         self.revert = revert
@@ -22,13 +22,13 @@ public struct AppliedPortBlock: Sendable, Hashable, Codable {
     public var block: PortBlock
     public var scope: FirewallScope
     /// The backend that was used (`auto` resolved).
-    public var backend: FirewallBackend
+    public var backend: FirewallEngine
     /// The commands actually run to apply it.
     public var commands: [[String]]
     /// What was seen after applying: `nftables chain inet gameday_8f3a01bc block_1 on input: 1 rule, 0 packets so far`.
     public var effect: String
 
-    public init(block: PortBlock, scope: FirewallScope, backend: FirewallBackend, commands: [[String]], effect: String)
+    public init(block: PortBlock, scope: FirewallScope, backend: FirewallEngine, commands: [[String]], effect: String)
     {
         self.block = block
         self.scope = scope

@@ -37,16 +37,16 @@ public struct FirewallScope: Sendable, Hashable, Codable, CustomStringConvertibl
 }
 
 /// The firewall that carries out a block.
-public enum FirewallBackend: String, Sendable, Hashable, Codable, CaseIterable {
+public enum FirewallEngine: String, Sendable, Hashable, Codable, CaseIterable {
     case nftables, iptables
 }
 
 /// Which firewall to use: `auto` takes nftables when `nft list tables` works, else iptables.
-public enum FirewallBackendChoice: String, Sendable, Hashable, Codable, CaseIterable {
+public enum FirewallEngineChoice: String, Sendable, Hashable, Codable, CaseIterable {
     case auto, nftables, iptables
 
     /// The choice of exactly `backend`: to apply with the backend a ledger recipe was written for.
-    public init(_ backend: FirewallBackend) {
+    public init(_ backend: FirewallEngine) {
         switch backend {
         case .nftables: self = .nftables
         case .iptables: self = .iptables

@@ -33,7 +33,7 @@ struct FirewallState: Sendable {
 
     // MARK: - Questions
 
-    func isPresent(_ scope: FirewallScope, block: PortBlock, backend: FirewallBackend) async throws(NetworkFaultError)
+    func isPresent(_ scope: FirewallScope, block: PortBlock, backend: FirewallEngine) async throws(NetworkFaultError)
         -> Bool
     {
         switch backend {
@@ -48,7 +48,7 @@ struct FirewallState: Sendable {
     }
 
     /// Checks that the rules are in and hooked; returns what was seen.
-    func prove(_ block: PortBlock, scope: FirewallScope, backend: FirewallBackend) async throws(NetworkFaultError)
+    func prove(_ block: PortBlock, scope: FirewallScope, backend: FirewallEngine) async throws(NetworkFaultError)
         -> String
     {
         switch backend {
@@ -76,7 +76,7 @@ struct FirewallState: Sendable {
         }
     }
 
-    func counters(_ block: PortBlock, scope: FirewallScope, backend: FirewallBackend) async throws(NetworkFaultError)
+    func counters(_ block: PortBlock, scope: FirewallScope, backend: FirewallEngine) async throws(NetworkFaultError)
         -> FirewallCounters
     {
         switch backend {
@@ -101,7 +101,7 @@ struct FirewallState: Sendable {
     // MARK: - Removal
 
     /// Removes one block; already gone is fine. Proves the chain is gone afterwards.
-    func remove(_ block: PortBlock, scope: FirewallScope, backend: FirewallBackend) async throws(NetworkFaultError)
+    func remove(_ block: PortBlock, scope: FirewallScope, backend: FirewallEngine) async throws(NetworkFaultError)
         -> String
     {
         switch backend {

@@ -1,5 +1,5 @@
 /// Which way the blocked traffic flows, seen from the host the block is applied on.
-public enum TrafficDirection: String, Sendable, Hashable, Codable, CaseIterable {
+public enum FirewallDirection: String, Sendable, Hashable, Codable, CaseIterable {
     /// Packets arriving for a local port (the input hook); the peer is their source.
     case inbound
     /// Packets leaving for a remote port (the output hook); the peer is their destination.
@@ -7,7 +7,7 @@ public enum TrafficDirection: String, Sendable, Hashable, Codable, CaseIterable 
 }
 
 /// The transport protocol a block applies to.
-public enum TransportProtocol: String, Sendable, Hashable, Codable, CaseIterable {
+public enum FirewallTransport: String, Sendable, Hashable, Codable, CaseIterable {
     case tcp, udp
 }
 
@@ -29,16 +29,16 @@ public enum BlockAction: String, Sendable, Hashable, Codable, CaseIterable {
 /// peer: 10.0.0.0/8
 /// ```
 public struct PortBlock: Sendable, Hashable, Codable, CustomStringConvertible {
-    public var direction: TrafficDirection
-    public var transport: TransportProtocol
+    public var direction: FirewallDirection
+    public var transport: FirewallTransport
     /// One or more ports or ranges; never empty.
-    public var ports: [PortRange]
+    public var ports: [FirewallPortRange]
     /// Only traffic from (inbound) or to (outbound) this address or network; `nil` for any.
     public var peer: IPNetwork?
     public var action: BlockAction
 
     public init(
-        direction: TrafficDirection, transport: TransportProtocol = .tcp, ports: [PortRange], peer: IPNetwork? = nil,
+        direction: FirewallDirection, transport: FirewallTransport = .tcp, ports: [FirewallPortRange], peer: IPNetwork? = nil,
         action: BlockAction = .drop
     ) throws(NetworkFaultError) {
         guard !ports.isEmpty else {

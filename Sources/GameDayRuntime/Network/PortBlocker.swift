@@ -20,7 +20,7 @@ public struct PortBlocker: Sendable {
     // MARK: - Plan and checks
 
     /// The exact commands of `block` on `backend`, without running anything.
-    public static func plan(_ block: PortBlock, scope: FirewallScope, backend: FirewallBackend) -> FirewallPlan {
+    public static func plan(_ block: PortBlock, scope: FirewallScope, backend: FirewallEngine) -> FirewallPlan {
         switch backend {
         case .nftables:
             return FirewallPlan(
@@ -41,7 +41,7 @@ public struct PortBlocker: Sendable {
 
     /// How to remove the block without this process, for the ledger: safe to run before the
     /// apply, after it, or twice. Resolve `auto` with `backend(for:)` first.
-    public static func revertRecipe(_ block: PortBlock, scope: FirewallScope, backend: FirewallBackend)
+    public static func revertRecipe(_ block: PortBlock, scope: FirewallScope, backend: FirewallEngine)
         -> [IdempotentCommand]
     {
         switch backend {
@@ -63,7 +63,7 @@ public struct PortBlocker: Sendable {
     }
 
     /// Resolves `auto`: nftables when `nft list tables` works, else iptables when `iptables -S` does.
-    public func backend(for choice: FirewallBackendChoice) async throws(NetworkFaultError) -> FirewallBackend {
+    public func backend(for choice: FirewallEngineChoice) async throws(NetworkFaultError) -> FirewallEngine {
         switch choice {
         case .nftables: return .nftables
         case .iptables: return .iptables
@@ -80,7 +80,7 @@ public struct PortBlocker: Sendable {
 
     /// Applies `block`, then proves its rules are in place. On any failure what was applied is removed again.
     public func apply(
-        _ block: PortBlock, scope: FirewallScope, backend choice: FirewallBackendChoice = .auto
+        _ block: PortBlock, scope: FirewallScope, backend choice: FirewallEngineChoice = .auto
     ) async throws(NetworkFaultError) -> AppliedPortBlock {
         try refuseIfProtected(block)
         let backend = try await backend(for: choice)

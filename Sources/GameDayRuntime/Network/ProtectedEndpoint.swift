@@ -11,7 +11,7 @@ import Foundation
 /// none). The direction is ignored on purpose: the runner may sit on either side of the host,
 /// and refusing a harmless block costs less than losing the control channel mid-drill.
 public struct ProtectedEndpoint: Sendable, Hashable, Codable, CustomStringConvertible {
-    public var transport: TransportProtocol
+    public var transport: FirewallTransport
     /// `nil`: every port of `address`.
     public var port: UInt16?
     /// `nil`: this port on any address.
@@ -19,7 +19,7 @@ public struct ProtectedEndpoint: Sendable, Hashable, Codable, CustomStringConver
     /// What it is, for the refusal message: `SSH`, `control plane`.
     public var label: String
 
-    public init(label: String, transport: TransportProtocol = .tcp, port: UInt16? = nil, address: IPNetwork? = nil) {
+    public init(label: String, transport: FirewallTransport = .tcp, port: UInt16? = nil, address: IPNetwork? = nil) {
         self.label = label
         self.transport = transport
         self.port = port

@@ -8,7 +8,7 @@ import Testing
 
     @Test func nftablesInboundListAndRangeFromAPeer() throws {
         let block = try PortBlock(
-            direction: .inbound, ports: [PortRange(80), PortRange(9000, 9010)], peer: IPNetwork("10.0.0.0/8"))
+            direction: .inbound, ports: [FirewallPortRange(80), FirewallPortRange(9000, 9010)], peer: IPNetwork("10.0.0.0/8"))
         let plan = PortBlocker.plan(block, scope: scope, backend: .nftables)
         #expect(
             plan.apply == [
@@ -31,7 +31,7 @@ import Testing
 
     @Test func nftablesOutboundRejects() throws {
         let tcp = try PortBlock(
-            direction: .outbound, ports: [PortRange(5432)], peer: IPNetwork("fd00::7"), action: .reject)
+            direction: .outbound, ports: [FirewallPortRange(5432)], peer: IPNetwork("fd00::7"), action: .reject)
         #expect(
             PortBlocker.plan(tcp, scope: scope, backend: .nftables).apply.last == [
                 "nft", "add", "rule", "inet", "gameday_8f3a01bc_1", "block", "tcp", "dport", "5432", "ip6", "daddr",
@@ -40,7 +40,7 @@ import Testing
         #expect(
             PortBlocker.plan(tcp, scope: scope, backend: .nftables).apply[1].last
                 == "{ type filter hook output priority -10 ; policy accept ; }")
-        let udp = try PortBlock(direction: .outbound, transport: .udp, ports: [PortRange(53)], action: .reject)
+        let udp = try PortBlock(direction: .outbound, transport: .udp, ports: [FirewallPortRange(53)], action: .reject)
         #expect(
             PortBlocker.plan(udp, scope: scope, backend: .nftables).apply.last?.suffix(5) == [
                 "udp", "dport", "53", "counter", "reject",
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func iptablesOwnChainJumpedToFirstForBothFamilies() throws {
-        let block = try PortBlock(direction: .inbound, ports: [PortRange(80), PortRange(9000, 9010)])
+        let block = try PortBlock(direction: .inbound, ports: [FirewallPortRange(80), FirewallPortRange(9000, 9010)])
         let plan = PortBlocker.plan(block, scope: scope, backend: .iptables)
         let v4: [[String]] = [
             ["iptables", "-w", "-N", "GAMEDAY-8f3a01bc-1"],
@@ -74,7 +74,7 @@ import Testing
 
     @Test func iptablesPeerAndRejectOnlyInThePeersFamily() throws {
         let block = try PortBlock(
-            direction: .outbound, transport: .tcp, ports: [PortRange(8080)], peer: IPNetwork("10.231.0.2"),
+            direction: .outbound, transport: .tcp, ports: [FirewallPortRange(8080)], peer: IPNetwork("10.231.0.2"),
             action: .reject)
         #expect(
             PortBlocker.plan(block, scope: scope, backend: .iptables).apply == [

@@ -17,7 +17,7 @@ struct IptablesBlockTests {
             let server = try TestTraffic.Server(in: pair.server, tcp: [8080, 8081])
             defer { server.stop() }
             let blocker = PortBlocker(executor: pair.serverExecutor)
-            let block = try PortBlock(direction: .inbound, ports: [PortRange(8080)])
+            let block = try PortBlock(direction: .inbound, ports: [FirewallPortRange(8080)])
             let applied = try await blocker.apply(
                 block, scope: try FirewallScope(runID: "c0ffee01"), backend: .iptables)
             #expect(applied.backend == .iptables)
@@ -47,7 +47,7 @@ struct IptablesBlockTests {
             defer { server.stop() }
             let blocker = PortBlocker(executor: pair.clientExecutor)
             let block = try PortBlock(
-                direction: .outbound, ports: [PortRange(9000, 9010)], peer: IPNetwork(Self.server), action: .reject)
+                direction: .outbound, ports: [FirewallPortRange(9000, 9010)], peer: IPNetwork(Self.server), action: .reject)
             let applied = try await blocker.apply(
                 block, scope: try FirewallScope(runID: "c0ffee02"), backend: .iptables)
             #expect(
@@ -68,10 +68,10 @@ struct IptablesBlockTests {
         try await NamespacePair.with { pair in
             let blocker = PortBlocker(executor: pair.serverExecutor)
             _ = try await blocker.apply(
-                try PortBlock(direction: .inbound, ports: [PortRange(8080)]),
+                try PortBlock(direction: .inbound, ports: [FirewallPortRange(8080)]),
                 scope: try FirewallScope(runID: "lost", slot: 1), backend: .iptables)
             _ = try await blocker.apply(
-                try PortBlock(direction: .outbound, transport: .udp, ports: [PortRange(53)]),
+                try PortBlock(direction: .outbound, transport: .udp, ports: [FirewallPortRange(53)]),
                 scope: try FirewallScope(runID: "lost", slot: 2),
                 backend: .nftables)
             let removed = try await blocker.removeRun(runID: "lost")

@@ -41,10 +41,10 @@ import Testing
     }
 
     @Test func portRanges() throws {
-        #expect(try PortRange(parsing: "8080").description == "8080")
-        #expect(try PortRange(parsing: "9000-9010").description == "9000-9010")
+        #expect(try FirewallPortRange(parsing: "8080").description == "8080")
+        #expect(try FirewallPortRange(parsing: "9000-9010").description == "9000-9010")
         for bad in ["0", "65536", "9010-9000", "80-", "-80", "8o", "80,81", ""] {
-            #expect(throws: NetworkFaultError.self, "\(bad)") { try PortRange(parsing: bad) }
+            #expect(throws: NetworkFaultError.self, "\(bad)") { try FirewallPortRange(parsing: bad) }
         }
         #expect(throws: NetworkFaultError.self) { try PortBlock(direction: .inbound, ports: []) }
     }
@@ -56,16 +56,16 @@ import Testing
         func cut(_ block: PortBlock) -> ProtectedEndpoint? { protected.first { $0.isCut(by: block) } }
 
         // Port 22 inside a range, any peer: SSH.
-        #expect(cut(try PortBlock(direction: .inbound, ports: [PortRange(20, 30)]))?.label == "SSH")
+        #expect(cut(try PortBlock(direction: .inbound, ports: [FirewallPortRange(20, 30)]))?.label == "SSH")
         // UDP 22 does not touch an SSH session.
-        #expect(cut(try PortBlock(direction: .inbound, transport: .udp, ports: [PortRange(22)])) == nil)
+        #expect(cut(try PortBlock(direction: .inbound, transport: .udp, ports: [FirewallPortRange(22)])) == nil)
         // The control plane's port towards a network that holds its address, or towards any peer.
         #expect(
-            cut(try PortBlock(direction: .outbound, ports: [PortRange(8443)], peer: IPNetwork("10.0.0.0/24")))?.label
+            cut(try PortBlock(direction: .outbound, ports: [FirewallPortRange(8443)], peer: IPNetwork("10.0.0.0/24")))?.label
                 == "control plane")
-        #expect(cut(try PortBlock(direction: .outbound, ports: [PortRange(8443)])) != nil)
+        #expect(cut(try PortBlock(direction: .outbound, ports: [FirewallPortRange(8443)])) != nil)
         // The same port towards another host is fine.
-        #expect(cut(try PortBlock(direction: .outbound, ports: [PortRange(8443)], peer: IPNetwork("10.0.1.7"))) == nil)
+        #expect(cut(try PortBlock(direction: .outbound, ports: [FirewallPortRange(8443)], peer: IPNetwork("10.0.1.7"))) == nil)
         #expect(protected[1].description == "control plane 10.0.0.5:8443")
     }
 

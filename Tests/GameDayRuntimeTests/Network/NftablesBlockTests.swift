@@ -22,7 +22,7 @@ struct NftablesBlockTests {
             let blocker = PortBlocker(executor: pair.serverExecutor)
             let scope = try FirewallScope(runID: "a1b2c3d4")
             let applied = try await blocker.apply(
-                try PortBlock(direction: .inbound, ports: [PortRange(8080)]), scope: scope)
+                try PortBlock(direction: .inbound, ports: [FirewallPortRange(8080)]), scope: scope)
             #expect(applied.backend == .nftables)
             #expect(
                 applied.effect == "nftables table inet gameday_a1b2c3d4_1 hooked at input: 1 rule, 0 packets so far")
@@ -50,8 +50,8 @@ struct NftablesBlockTests {
             let blocker = PortBlocker(executor: pair.clientExecutor)
             // Slot 1 rejects towards the server; slot 2 names another peer and must not matter.
             let toServer = try PortBlock(
-                direction: .outbound, ports: [PortRange(8080)], peer: IPNetwork(Self.server), action: .reject)
-            let elsewhere = try PortBlock(direction: .outbound, ports: [PortRange(8080)], peer: IPNetwork("10.231.0.9"))
+                direction: .outbound, ports: [FirewallPortRange(8080)], peer: IPNetwork(Self.server), action: .reject)
+            let elsewhere = try PortBlock(direction: .outbound, ports: [FirewallPortRange(8080)], peer: IPNetwork("10.231.0.9"))
             let first = try await blocker.apply(
                 toServer, scope: try FirewallScope(runID: "run1", slot: 1), backend: .nftables)
             let second = try await blocker.apply(
@@ -76,15 +76,15 @@ struct NftablesBlockTests {
             let server = try TestTraffic.Server(in: pair.server, tcp: [8080])
             defer { server.stop() }
             let blocker = PortBlocker(executor: pair.serverExecutor)
-            for backend in FirewallBackend.allCases {
-                let block = try PortBlock(direction: .inbound, ports: [PortRange(8080)], action: .reject)
+            for backend in FirewallEngine.allCases {
+                let block = try PortBlock(direction: .inbound, ports: [FirewallPortRange(8080)], action: .reject)
                 let scope = try FirewallScope(runID: "recipe")
                 let recipe = PortBlocker.revertRecipe(block, scope: scope, backend: backend)
                 #expect(
                     try await IdempotentCommand.run(recipe, on: pair.serverExecutor).isEmpty,
                     "before the apply: \(backend)")
                 _ = try await blocker.apply(
-                    block, scope: scope, backend: FirewallBackendChoice(backend))
+                    block, scope: scope, backend: FirewallEngineChoice(backend))
                 #expect(try await !TestTraffic.attempt(from: pair.client, to: Self.server, port: 8080).ok)
                 #expect(
                     try await IdempotentCommand.run(recipe, on: pair.serverExecutor).isEmpty,
@@ -106,11 +106,11 @@ struct NftablesBlockTests {
             let blocker = PortBlocker(executor: pair.serverExecutor)
             let tcp = try await blocker.apply(
                 try PortBlock(
-                    direction: .inbound, ports: [PortRange(8080), PortRange(9000, 9002)],
+                    direction: .inbound, ports: [FirewallPortRange(8080), FirewallPortRange(9000, 9002)],
                     peer: IPNetwork("10.231.0.0/30"), action: .reject),
                 scope: try FirewallScope(runID: "lists", slot: 1))
             let udp = try await blocker.apply(
-                try PortBlock(direction: .inbound, transport: .udp, ports: [PortRange(5353)]),
+                try PortBlock(direction: .inbound, transport: .udp, ports: [FirewallPortRange(5353)]),
                 scope: try FirewallScope(runID: "lists", slot: 2))
 
             #expect(try await !TestTraffic.attempt(from: pair.client, to: Self.server, port: 8080).ok)
@@ -136,7 +136,7 @@ struct NftablesBlockTests {
                     ProtectedEndpoint(
                         label: "control plane", port: 7000, address: try IPNetwork(NamespacePair.clientAddress)),
                 ])
-            let ssh = try PortBlock(direction: .inbound, ports: [PortRange(20, 30)])
+            let ssh = try PortBlock(direction: .inbound, ports: [FirewallPortRange(20, 30)])
             await #expect(
                 throws: NetworkFaultError.protectedEndpoint(
                     block: "inbound tcp 20-30 (drop)", endpoint: "SSH tcp port 22")
@@ -144,7 +144,7 @@ struct NftablesBlockTests {
                 try await blocker.apply(ssh, scope: try FirewallScope(runID: "guard"))
             }
             let controlPlane = try PortBlock(
-                direction: .outbound, ports: [PortRange(7000)], peer: IPNetwork("10.231.0.0/24"))
+                direction: .outbound, ports: [FirewallPortRange(7000)], peer: IPNetwork("10.231.0.0/24"))
             await #expect(throws: NetworkFaultError.self) {
                 try await blocker.apply(controlPlane, scope: try FirewallScope(runID: "guard"))
             }
@@ -156,7 +156,7 @@ struct NftablesBlockTests {
         try await NamespacePair.with { pair in
             let blocker = PortBlocker(executor: pair.serverExecutor)
             #expect(try await blocker.backend(for: .auto) == .nftables)
-            let block = try PortBlock(direction: .inbound, ports: [PortRange(8080)])
+            let block = try PortBlock(direction: .inbound, ports: [FirewallPortRange(8080)])
             let scope = try FirewallScope(runID: "twice")
             _ = try await blocker.apply(block, scope: scope)
             await #expect(throws: NetworkFaultError.self) { try await blocker.apply(block, scope: scope) }

@@ -1,5 +1,5 @@
 /// One TCP/UDP port or an inclusive range of ports (`8080`, `9000-9010`), never port 0.
-public struct PortRange: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct FirewallPortRange: Sendable, Hashable, Codable, CustomStringConvertible {
     public let lower: UInt16
     public let upper: UInt16
 
