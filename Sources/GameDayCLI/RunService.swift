@@ -58,7 +58,9 @@ struct RunService {
         let clock = ContinuousRunClock()
         let wall = WallClock(clock: clock)
         let environment = RunEnvironment(
-            transport: CurlHTTPClient(), faults: CompositeFaultDriver(process: ProcessFaultDriver()), clock: clock,
+            transport: CurlHTTPClient(),
+            faults: CompositeFaultDriver(process: ProcessFaultDriver(), network: NetworkFaultDriver(runId: runId)),
+            clock: clock,
             wallClock: { wall.iso8601($0) },
             environment: { ProcessInfo.processInfo.environment[$0] },
             readFile: { try String(contentsOfFile: $0, encoding: .utf8) },

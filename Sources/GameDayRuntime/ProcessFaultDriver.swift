@@ -21,15 +21,17 @@ public struct ProcessFaultDriver: FaultDriver {
         guard case .killProcess(let signal, let restart) = fault.action else {
             return FaultPlan(
                 name: fault.name, kind: fault.action.kind, unit: fault.unit, service: fault.service,
-                executor: executor.name, locate: "-", apply: [], revert: nil, proof: "not a process fault")
+                executor: executor.name, locate: "-", apply: [], revert: [], proof: "not a process fault")
         }
         do {
             return FaultPlan(
                 name: fault.name, kind: "kill-process", unit: fault.unit, service: fault.service,
                 executor: executor.name,
                 locate: service?.process.map(ProcessTable.describe) ?? "no process locator",
-                apply: Self.killCommand(signal: signal, pids: ["<pid>"]),
-                revert: restart ? service?.restart : nil,
+                apply: [Self.killCommand(signal: signal, pids: ["<pid>"])],
+                revert: signal.number == SIGSTOP
+                    ? [Self.killCommand(signal: SignalName("CONT")!, pids: ["<pid>"])]
+                    : (restart ? service?.restart.map { [$0] } ?? [] : []),
                 proof: signal.number == SIGSTOP ? "the process is stopped (state T)" : "the process is gone")
         }
     }
@@ -97,7 +99,7 @@ public struct ProcessFaultDriver: FaultDriver {
                 _ = try? await executor.run(command, timeout: .seconds(10))
                 return "SIGCONT sent to \(applied.pids.map(String.init).joined(separator: ", "))"
             }
-            guard restart, let command = applied.plan.revert else { return "no restart asked for" }
+            guard restart, let command = applied.plan.revert.first else { return "no restart asked for" }
             let output: CommandOutput
             do {
                 output = try await executor.run(command, timeout: restartTimeout)

@@ -242,7 +242,7 @@ struct NoOpDriver: FaultDriver {
     func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan {
         FaultPlan(
             name: fault.name, kind: "noop", unit: fault.unit, service: fault.service, executor: "fake", locate: "-",
-            apply: [], revert: nil, proof: "-")
+            apply: [], revert: [], proof: "-")
     }
     func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String { "ok" }
     func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {

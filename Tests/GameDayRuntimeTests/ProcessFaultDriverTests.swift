@@ -97,9 +97,11 @@ import Testing
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         let plan = ProcessFaultDriver().plan(Self.fault("TERM"), in: Self.target(scratch))
-        #expect(plan.apply == ["kill", "-s", "TERM", "<pid>"])
+        #expect(plan.apply == [["kill", "-s", "TERM", "<pid>"]])
         #expect(
-            plan.revert == ["sh", "-c", "setsid sleep 300 > /dev/null 2>&1 & echo $! > \(scratch.path("worker.pid"))"])
+            plan.revert == [
+                ["sh", "-c", "setsid sleep 300 > /dev/null 2>&1 & echo $! > \(scratch.path("worker.pid"))"]
+            ])
         #expect(plan.locate == "pid file \(scratch.path("worker.pid"))")
         #expect(plan.executor == "local")
     }

@@ -14,7 +14,11 @@ extension GameDay {
         func run() async throws {
             let loaded = try LoadedDrill.load(files)
             Terminal.out(
-                PlanRenderer(drill: loaded.drill, target: loaded.target, faults: CompositeFaultDriver(process: ProcessFaultDriver())).render())
+                PlanRenderer(
+                    drill: loaded.drill, target: loaded.target,
+                    faults: CompositeFaultDriver(
+                        process: ProcessFaultDriver(), network: NetworkFaultDriver(runId: "plan"))
+                ).render())
         }
     }
 }

@@ -49,9 +49,15 @@ struct PlanRenderer {
         for fault in drill.faults {
             let plan = faults.plan(fault, in: target)
             lines.append("   \(plan.name): \(plan.kind) on \(plan.unit)/\(plan.service) (executor \(plan.executor))")
-            lines.append("     apply:  \(Self.argv(plan.apply))   (<pid> from \(plan.locate))")
+            for (index, command) in plan.apply.enumerated() {
+                let note = plan.locate == "-" || !command.contains("<pid>") ? "" : "   (<pid> from \(plan.locate))"
+                lines.append("     \(index == 0 ? "apply: " : "       ") \(Self.argv(command))\(note)")
+            }
             lines.append("     proof:  \(plan.proof)")
-            lines.append("     revert: \(plan.revert.map(Self.argv) ?? "none")")
+            if plan.revert.isEmpty { lines.append("     revert: none") }
+            for (index, command) in plan.revert.enumerated() {
+                lines.append("     \(index == 0 ? "revert:" : "       ") \(Self.argv(command))")
+            }
         }
 
         let failing = drill.users.filter { $0.impact == .fail }.map { "\($0.id)" }

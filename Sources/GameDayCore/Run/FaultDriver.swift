@@ -8,16 +8,16 @@ public struct FaultPlan: Sendable, Hashable, Codable {
     public var executor: String
     /// How the target process is found, e.g. `pid file /run/lab/beijing-product.pid`.
     public var locate: String
-    /// The apply command; `<pid>` stands for the process found at run time.
-    public var apply: [String]
-    /// The revert command, when the fault has one.
-    public var revert: [String]?
+    /// The apply commands, in order; `<pid>` stands for the process found at run time.
+    public var apply: [[String]]
+    /// The revert commands, in order; empty when the fault needs none.
+    public var revert: [[String]]
     /// How the runner proves the fault took effect.
     public var proof: String
 
     public init(
-        name: String, kind: String, unit: String, service: String, executor: String, locate: String, apply: [String],
-        revert: [String]?, proof: String
+        name: String, kind: String, unit: String, service: String, executor: String, locate: String,
+        apply: [[String]], revert: [[String]], proof: String
     ) {
         self.name = name
         self.kind = kind

@@ -28,8 +28,7 @@ public struct AppliedPortBlock: Sendable, Hashable, Codable {
     /// What was seen after applying: `nftables chain inet gameday_8f3a01bc block_1 on input: 1 rule, 0 packets so far`.
     public var effect: String
 
-    public init(block: PortBlock, scope: FirewallScope, backend: FirewallEngine, commands: [[String]], effect: String)
-    {
+    public init(block: PortBlock, scope: FirewallScope, backend: FirewallEngine, commands: [[String]], effect: String) {
         self.block = block
         self.scope = scope
         self.backend = backend

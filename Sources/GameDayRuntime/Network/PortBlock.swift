@@ -38,7 +38,8 @@ public struct PortBlock: Sendable, Hashable, Codable, CustomStringConvertible {
     public var action: BlockAction
 
     public init(
-        direction: FirewallDirection, transport: FirewallTransport = .tcp, ports: [FirewallPortRange], peer: IPNetwork? = nil,
+        direction: FirewallDirection, transport: FirewallTransport = .tcp, ports: [FirewallPortRange],
+        peer: IPNetwork? = nil,
         action: BlockAction = .drop
     ) throws(NetworkFaultError) {
         guard !ports.isEmpty else {

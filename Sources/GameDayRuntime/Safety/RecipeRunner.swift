@@ -21,6 +21,9 @@ public struct RecipeRunner: Sendable {
     /// The executors this host offers, by the name a recipe records.
     public static func executor(named name: String) throws -> any CommandExecutor {
         if name == "local" { return LocalExecutor() }
+        if name.hasPrefix("netns:"), let executor = try? NetnsExecutor(namespace: String(name.dropFirst(6))) {
+            return executor
+        }
         throw RecipeError("this gameday cannot run commands on executor '\(name)'")
     }
 

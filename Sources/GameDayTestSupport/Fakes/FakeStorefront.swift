@@ -90,7 +90,7 @@ public final class FakeFaultDriver: FaultDriver {
     public func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan {
         FaultPlan(
             name: fault.name, kind: "kill-process", unit: fault.unit, service: fault.service, executor: "fake",
-            locate: "fake", apply: ["break", fault.unit], revert: ["mend", fault.unit], proof: "fake")
+            locate: "fake", apply: [["break", fault.unit]], revert: [["mend", fault.unit]], proof: "fake")
     }
 
     public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String { "found fake" }

@@ -8,7 +8,8 @@ import Testing
 
     @Test func nftablesInboundListAndRangeFromAPeer() throws {
         let block = try PortBlock(
-            direction: .inbound, ports: [FirewallPortRange(80), FirewallPortRange(9000, 9010)], peer: IPNetwork("10.0.0.0/8"))
+            direction: .inbound, ports: [FirewallPortRange(80), FirewallPortRange(9000, 9010)],
+            peer: IPNetwork("10.0.0.0/8"))
         let plan = PortBlocker.plan(block, scope: scope, backend: .nftables)
         #expect(
             plan.apply == [

@@ -47,7 +47,8 @@ struct IptablesBlockTests {
             defer { server.stop() }
             let blocker = PortBlocker(executor: pair.clientExecutor)
             let block = try PortBlock(
-                direction: .outbound, ports: [FirewallPortRange(9000, 9010)], peer: IPNetwork(Self.server), action: .reject)
+                direction: .outbound, ports: [FirewallPortRange(9000, 9010)], peer: IPNetwork(Self.server),
+                action: .reject)
             let applied = try await blocker.apply(
                 block, scope: try FirewallScope(runID: "c0ffee02"), backend: .iptables)
             #expect(

@@ -61,11 +61,14 @@ import Testing
         #expect(cut(try PortBlock(direction: .inbound, transport: .udp, ports: [FirewallPortRange(22)])) == nil)
         // The control plane's port towards a network that holds its address, or towards any peer.
         #expect(
-            cut(try PortBlock(direction: .outbound, ports: [FirewallPortRange(8443)], peer: IPNetwork("10.0.0.0/24")))?.label
+            cut(try PortBlock(direction: .outbound, ports: [FirewallPortRange(8443)], peer: IPNetwork("10.0.0.0/24")))?
+                .label
                 == "control plane")
         #expect(cut(try PortBlock(direction: .outbound, ports: [FirewallPortRange(8443)])) != nil)
         // The same port towards another host is fine.
-        #expect(cut(try PortBlock(direction: .outbound, ports: [FirewallPortRange(8443)], peer: IPNetwork("10.0.1.7"))) == nil)
+        #expect(
+            cut(try PortBlock(direction: .outbound, ports: [FirewallPortRange(8443)], peer: IPNetwork("10.0.1.7")))
+                == nil)
         #expect(protected[1].description == "control plane 10.0.0.5:8443")
     }
 

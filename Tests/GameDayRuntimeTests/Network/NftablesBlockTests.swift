@@ -51,7 +51,8 @@ struct NftablesBlockTests {
             // Slot 1 rejects towards the server; slot 2 names another peer and must not matter.
             let toServer = try PortBlock(
                 direction: .outbound, ports: [FirewallPortRange(8080)], peer: IPNetwork(Self.server), action: .reject)
-            let elsewhere = try PortBlock(direction: .outbound, ports: [FirewallPortRange(8080)], peer: IPNetwork("10.231.0.9"))
+            let elsewhere = try PortBlock(
+                direction: .outbound, ports: [FirewallPortRange(8080)], peer: IPNetwork("10.231.0.9"))
             let first = try await blocker.apply(
                 toServer, scope: try FirewallScope(runID: "run1", slot: 1), backend: .nftables)
             let second = try await blocker.apply(

@@ -1,0 +1,273 @@
+import Foundation
+import GameDayCore
+import Synchronization
+
+/// Applies a drill's network faults — block-port (nftables, else iptables), latency (tc netem)
+/// and bandwidth (tc tbf) — in the unit's network namespace when the target names one, and
+/// never on the runner's own control channel (the control plane, the gateway, SSH).
+public final class NetworkFaultDriver: FaultDriver {
+    public let runId: String
+    private let applied = Mutex<[String: Applied]>([:])
+    private let snapshots = Mutex<[String: QdiscSnapshot]>([:])
+
+    private enum Applied: Sendable {
+        case block(AppliedPortBlock)
+        case shape(AppliedTrafficShape)
+    }
+
+    public init(runId: String) { self.runId = runId }
+
+    // MARK: - FaultDriver
+
+    public func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan {
+        let executor = executorName(fault, target)
+        do {
+            switch try translate(fault, target) {
+            case .block(let block, let scope, let choice):
+                let engine: FirewallEngine = choice == .iptables ? .iptables : .nftables
+                let plan = PortBlocker.plan(block, scope: scope, backend: engine)
+                return FaultPlan(
+                    name: fault.name, kind: fault.action.kind, unit: fault.unit, service: fault.service,
+                    executor: executor, locate: "-", apply: plan.apply, revert: plan.revert,
+                    proof: plan.proof + (choice == .auto ? " (nftables when the host has it, else iptables)" : ""))
+            case .shape(let shape):
+                let plan = TrafficShaper.plan(shape)
+                return FaultPlan(
+                    name: fault.name, kind: fault.action.kind, unit: fault.unit, service: fault.service,
+                    executor: executor, locate: "-", apply: plan.snapshot + plan.apply, revert: plan.revert,
+                    proof: plan.proof)
+            }
+        } catch {
+            return FaultPlan(
+                name: fault.name, kind: fault.action.kind, unit: fault.unit, service: fault.service, executor: executor,
+                locate: "-", apply: [], revert: [], proof: "cannot be planned: \(error.message)")
+        }
+    }
+
+    public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String {
+        let executor = try executor(fault, target)
+        switch try translate(fault, target) {
+        case .block(let block, _, let choice):
+            let blocker = PortBlocker(executor: executor, protected: try protected(target))
+            do {
+                try blocker.refuseIfProtected(block)
+                let engine = try await blocker.backend(for: choice)
+                return "will block \(block) with \(engine.rawValue) (\(executor.name))"
+            } catch {
+                throw FaultError(error.description)
+            }
+        case .shape(let shape):
+            let support = await TrafficControlSupport.detect(using: executor)
+            if let problem = support.problem(for: shape) { throw FaultError(problem) }
+            do {
+                let snapshot = try await TrafficShaper(executor: executor).check(shape)
+                snapshots.withLock { $0[fault.name] = snapshot }
+                return "\(shape.interface) now has \(snapshot.summary)"
+            } catch {
+                throw FaultError(error.description)
+            }
+        }
+    }
+
+    public func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
+        let executor = try executor(fault, target)
+        let commands: [IdempotentCommand]
+        switch try translate(fault, target) {
+        case .block(let block, let scope, let choice):
+            do {
+                let engine = try await PortBlocker(executor: executor).backend(for: choice)
+                commands = PortBlocker.revertRecipe(block, scope: scope, backend: engine)
+            } catch {
+                throw FaultError(error.description)
+            }
+        case .shape(let shape):
+            do {
+                let snapshot = try await TrafficShaper(executor: executor).snapshot(shape.interface)
+                snapshots.withLock { $0[fault.name] = snapshot }
+                commands = snapshot.revertRecipe
+            } catch {
+                throw FaultError(error.description)
+            }
+        }
+        return RevertRecipe(
+            executor: executor.name, steps: commands.map { .command(argv: $0.argv, okExitCodes: $0.okExitCodes) })
+    }
+
+    public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
+        let executor = try executor(fault, target)
+        let plan = plan(fault, in: target)
+        do {
+            switch try translate(fault, target) {
+            case .block(let block, let scope, let choice):
+                let blocker = PortBlocker(executor: executor, protected: try protected(target))
+                let result = try await blocker.apply(block, scope: scope, backend: choice)
+                applied.withLock { $0[fault.name] = .block(result) }
+                return AppliedFault(spec: fault, plan: plan, pids: [], commands: result.commands, effect: result.effect)
+            case .shape(let shape):
+                let expected = snapshots.withLock { $0[fault.name] }
+                let result = try await TrafficShaper(executor: executor).apply(shape, expecting: expected)
+                applied.withLock { $0[fault.name] = .shape(result) }
+                return AppliedFault(spec: fault, plan: plan, pids: [], commands: result.commands, effect: result.effect)
+            }
+        } catch let error as NetworkFaultError {
+            throw FaultError(error.description)
+        } catch {
+            throw FaultError("\(error)")
+        }
+    }
+
+    public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
+        let executor = try executor(applied.spec, target)
+        guard let record = self.applied.withLock({ $0[applied.spec.name] }) else {
+            throw FaultError("fault \(applied.spec.name) was not applied by this run")
+        }
+        do {
+            switch record {
+            case .block(let block):
+                let blocker = PortBlocker(executor: executor)
+                let counters = (try? await blocker.counters(block)).map { " (it dropped \($0))" } ?? ""
+                return try await blocker.revert(block) + counters
+            case .shape(let shape):
+                return try await TrafficShaper(executor: executor).revert(shape)
+            }
+        } catch {
+            throw FaultError(error.description)
+        }
+    }
+
+    // MARK: - From the drill's words to the primitives
+
+    private enum Translated {
+        case block(PortBlock, FirewallScope, FirewallEngineChoice)
+        case shape(TrafficShape)
+    }
+
+    private func translate(_ fault: FaultSpec, _ target: Target) throws(FaultError) -> Translated {
+        do {
+            switch fault.action {
+            case .blockPort(let spec):
+                var ranges = try spec.ports.map { range throws(NetworkFaultError) in
+                    try FirewallPortRange(range.from, range.to)
+                }
+                if ranges.isEmpty {
+                    guard let port = target.unit(named: fault.unit)?.service(named: fault.service)?.port else {
+                        throw FaultError(
+                            "fault \(fault.name) names no ports, and the target gives \(fault.unit)/\(fault.service) no port"
+                        )
+                    }
+                    ranges = [try FirewallPortRange(port)]
+                }
+                let block = try PortBlock(
+                    direction: spec.direction == .inbound ? .inbound : .outbound,
+                    transport: spec.transport == .tcp ? .tcp : .udp, ports: ranges,
+                    peer: try spec.peer.map(IPNetwork.init))
+                let choice: FirewallEngineChoice =
+                    switch spec.backend {
+                    case .auto: .auto
+                    case .nftables: .nftables
+                    case .iptables: .iptables
+                    }
+                return .block(block, try FirewallScope(runID: runId, slot: slot(of: fault)), choice)
+            case .latency(let spec):
+                let match = try spec.match.map { match throws(NetworkFaultError) in
+                    try NetemMatch(port: match.port.map { UInt16($0) }, address: try match.address.map(IPNetwork.init))
+                }
+                return .shape(
+                    .netem(
+                        try NetemImpairment(
+                            interface: try InterfaceName(spec.interface), delay: spec.delay, jitter: spec.jitter,
+                            lossPercent: spec.loss, match: match, replaceRoot: spec.replaceRoot)))
+            case .bandwidth(let spec):
+                guard let rate = TCUnits.bitsPerSecond(spec.rate), let burst = TCUnits.bytes(spec.burst) else {
+                    throw FaultError(
+                        "fault \(fault.name): rate '\(spec.rate)' or burst '\(spec.burst)' is not a tc size")
+                }
+                return .shape(
+                    .bandwidth(
+                        try BandwidthLimit(
+                            interface: try InterfaceName(spec.interface), rateBitsPerSecond: rate, burstBytes: burst,
+                            latency: spec.latency, replaceRoot: spec.replaceRoot)))
+            case .killProcess, .proxy:
+                throw FaultError("fault \(fault.name) is a \(fault.action.kind) fault, not a network fault")
+            }
+        } catch let error as FaultError {
+            throw error
+        } catch let error as NetworkFaultError {
+            throw FaultError("fault \(fault.name): \(error.description)")
+        } catch {
+            throw FaultError("fault \(fault.name): \(error)")
+        }
+    }
+
+    /// Each fault of the run gets its own firewall table, numbered in the order faults are first seen.
+    private let slots = Mutex<[String: Int]>([:])
+
+    private func slot(of fault: FaultSpec) -> Int {
+        slots.withLock { slots in
+            if let slot = slots[fault.name] { return slot }
+            let slot = slots.count + 1
+            slots[fault.name] = slot
+            return slot
+        }
+    }
+
+    private func executorName(_ fault: FaultSpec, _ target: Target) -> String {
+        target.unit(named: fault.unit)?.netns.map { "netns:\($0)" } ?? "local"
+    }
+
+    private func executor(_ fault: FaultSpec, _ target: Target) throws(FaultError) -> any CommandExecutor {
+        guard let namespace = target.unit(named: fault.unit)?.netns else { return LocalExecutor() }
+        do {
+            return try NetnsExecutor(namespace: namespace, base: LocalExecutor())
+        } catch {
+            throw FaultError(error.description)
+        }
+    }
+
+    /// The runner's own channels: a block that would cut one of them is refused.
+    private func protected(_ target: Target) throws(FaultError) -> [ProtectedEndpoint] {
+        var endpoints: [ProtectedEndpoint] = [.ssh()]
+        for (label, url) in [
+            ("the control plane", target.controlPlane.url), ("the gateway (probe path)", target.gatewayURL),
+        ] {
+            guard let parsed = URL(string: url), let host = parsed.host else { continue }
+            let port = UInt16(parsed.port ?? (parsed.scheme == "https" ? 443 : 80))
+            do {
+                endpoints += try ProtectedEndpoint.resolving(label: label, host: host, port: port)
+            } catch {
+                throw FaultError(error.description)
+            }
+        }
+        return endpoints
+    }
+}
+
+/// tc's rate and size units.
+enum TCUnits {
+    /// `1mbit` → 1_000_000; `100kbps` → 800_000.
+    static func bitsPerSecond(_ text: String) -> UInt64? {
+        let units: [(String, Double)] = [
+            ("tbit", 1e12), ("gbit", 1e9), ("mbit", 1e6), ("kbit", 1e3), ("bit", 1), ("tbps", 8e12), ("gbps", 8e9),
+            ("mbps", 8e6), ("kbps", 8e3), ("bps", 8),
+        ]
+        return scaled(text, units).map { UInt64($0) }
+    }
+
+    /// `32kbit` → 4096 bytes; `64kb` → 65536.
+    static func bytes(_ text: String) -> Int? {
+        let units: [(String, Double)] = [
+            ("gbit", 1024 * 1024 * 1024 / 8), ("mbit", 1024 * 1024 / 8), ("kbit", 1024 / 8), ("bit", 1.0 / 8),
+            ("mb", 1024 * 1024), ("m", 1024 * 1024), ("kb", 1024), ("k", 1024), ("b", 1),
+        ]
+        return scaled(text, units).map { Int($0) }
+    }
+
+    private static func scaled(_ text: String, _ units: [(String, Double)]) -> Double? {
+        let lower = text.lowercased()
+        for (unit, factor) in units where lower.hasSuffix(unit) {
+            guard let number = Double(lower.dropLast(unit.count)), number > 0 else { return nil }
+            return number * factor
+        }
+        return nil
+    }
+}
