@@ -57,7 +57,8 @@ public final class NetworkFaultDriver: FaultDriver {
                 throw FaultError(error.description)
             }
         case .shape(let shape):
-            let support = await TrafficControlSupport.detect(using: executor)
+            // What the kernel can do is a property of the host, not of a namespace: probe from the host.
+            let support = await TrafficControlSupport.detect(using: (executor as? NetnsExecutor)?.base ?? executor)
             if let problem = support.problem(for: shape) { throw FaultError(problem) }
             do {
                 let snapshot = try await TrafficShaper(executor: executor).check(shape)
