@@ -22,7 +22,7 @@ import Testing
             let run = try await ChildProcess.run(
                 [
                     lab.binary, "run", DrillRun.shipped("storefront-strong-dependency"), "--target", targetPath,
-                    "--output", output,
+                    "--output", output, "--state-dir", "\(output)/state",
                 ],
                 environment: ProcessInfo.processInfo.environment.merging(["GAMEDAY_TEST_TOKEN": wrong]) { $1 },
                 timeout: .seconds(120))

@@ -186,6 +186,11 @@ public struct DrillRunner: Sendable {
             let client = CutoverClient(transport: env.transport, clock: env.clock, redact: redactor(context))
             let record = await client.execute(cutover, context: context)
             await journal.recordCutover(record)
+            let refused = record.status.map { !cutover.accept.contains($0) } ?? (record.startedAt == nil)
+            if refused, let ticket = await journal.cutbackTicket {
+                // The control plane refused the request (or it was never sent): there is nothing to cut back.
+                await env.ledger.reverted(ticket)
+            }
             try Task.checkCancellation()
             if let error = record.error {
                 env.reporter.report(.problem("cut-over: \(error)"))

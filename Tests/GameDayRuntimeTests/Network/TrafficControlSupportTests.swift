@@ -30,8 +30,14 @@ struct TrafficControlSupportTests {
             #expect(problem.contains("modprobe sch_netem") || problem.contains("CONFIG_NET_SCH_NETEM"))
             #expect(problem.contains("proxy fault"))
         }
-        let probes = NamespacePair.output(["ip", "netns", "list"]).split(whereSeparator: \.isNewline).filter {
-            $0.hasPrefix("gameday-probe-")
+        // Other tests may be probing at the same moment: wait (bounded) for every probe namespace to go.
+        var probes: [Substring] = []
+        for _ in 0..<100 {
+            probes = NamespacePair.output(["ip", "netns", "list"]).split(whereSeparator: \.isNewline).filter {
+                $0.hasPrefix("gameday-probe-")
+            }
+            if probes.isEmpty { break }
+            try? await Task.sleep(for: .milliseconds(100))
         }
         #expect(probes.isEmpty, "the probe namespace is removed")
     }
