@@ -62,7 +62,7 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
         ),
         MalformedFile(
             "bad-kind.yaml",
-            "malformed/bad-kind.yaml:7:11: error: unknown fault kind 'netem-delay'; expected one of: kill-process",
+            "malformed/bad-kind.yaml:7:11: error: unknown fault kind 'netem-delay'; expected one of: kill-process, pause-process, block-port, latency, bandwidth, proxy",
             "malformed/bad-kind.yaml:11:11: error: unknown fault kind 'kill-proces' (did you mean 'kill-process'?)"
         ),
         MalformedFile(
