@@ -22,11 +22,11 @@ FIXTURES = ROOT / "Tests" / "GameDayCoreTests" / "Fixtures" / "valid"
 MALFORMED = ROOT / "Tests" / "GameDayCoreTests" / "Fixtures" / "malformed"
 
 # Files of the loader's malformed corpus whose only problems a JSON Schema cannot express
-# (duplicates, cross-references, k <= n, durations above zero, template syntax). Every
-# other file of the corpus must be refused by the schema too.
+# (duplicates, cross-references, k <= n, durations above zero, template syntax, a port
+# range's from <= to). Every other file of the corpus must be refused by the schema too.
 SEMANTIC_ONLY = {
-    "bad-template.yaml", "duplicate-fault-name.yaml", "duplicate-key.yaml", "duplicate-user-id.yaml",
-    "recovers-on-without-cutover.yaml", "window-k-greater-than-n.yaml",
+    "bad-template.yaml", "block-port-range-reversed.yaml", "duplicate-fault-name.yaml", "duplicate-key.yaml",
+    "duplicate-user-id.yaml", "recovers-on-without-cutover.yaml", "window-k-greater-than-n.yaml",
     "zero-interval.yaml",
 }
 
@@ -38,6 +38,13 @@ KNOWN_BAD = [
     ("drill", "both window forms", "drill: x\nprobe: {request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\nrecovery: {rto: 5s, window: {consecutive: 5, k: 8}}\n"),
     ("drill", "bad impact", "drill: x\nprobe: {request: {url: u}}\nusers: [{id: 1, impact: fial}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),
     ("drill", "missing faults", "drill: x\nprobe: {request: {url: u}}\nusers: [{id: 1}]\n"),
+    ("drill", "key of another kind", "drill: x\nprobe: {request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s, interface: eth0}]\n"),
+    ("drill", "kill-process without service", "drill: x\nprobe: {request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: kill-process, unit: u}]\n"),
+    ("drill", "block-port without service or ports", "drill: x\nprobe: {request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: block-port, unit: u}]\n"),
+    ("drill", "proxy rate as a tc rate", "drill: x\nprobe: {request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: proxy, unit: u, proxy: p, toxic: bandwidth, rate: 1mbit}]\n"),
+    ("drill", "bandwidth rate as KB/s", "drill: x\nprobe: {request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: bandwidth, unit: u, interface: eth0, rate: 100}]\n"),
+    ("drill", "latency toxic without latency", "drill: x\nprobe: {request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: proxy, unit: u, proxy: p, toxic: latency, jitter: 5ms}]\n"),
+    ("drill", "peer that is a host name", "drill: x\nprobe: {request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: block-port, unit: u, ports: 1, peer: gateway.local}]\n"),
     ("target", "two process locators", "target: t\ngateway: {url: 'http://g'}\ncontrol_plane: {url: 'http://c'}\nrouting: {ranges: [{from: 0, to: 9, unit: a}]}\nunits: {a: {services: {s: {process: {pid_file: p, port: 1}}}}}\n"),
     ("target", "token with env and file", "target: t\ngateway: {url: 'http://g'}\ncontrol_plane: {url: 'http://c', token: {env: E, file: f}}\nrouting: {ranges: [{from: 0, to: 9, unit: a}]}\nunits: {a: {}}\n"),
     ("target", "negative range start", "target: t\ngateway: {url: 'http://g'}\ncontrol_plane: {url: 'http://c'}\nrouting: {ranges: [{from: -1, to: 9, unit: a}]}\nunits: {a: {}}\n"),

@@ -72,6 +72,74 @@ import Testing
         #expect(check(noRestart) == [])
     }
 
+    @Test func everyKindOfFaultFromTheFixturesFitsTheLab() throws {
+        for name in ["pause-process", "block-port", "latency", "bandwidth", "proxy"] {
+            let file = "valid/\(name)-drill.yaml"
+            let drill = try DrillLoader.parseDrill(yaml: Fixture.text(file), file: file)
+            #expect(check(drill) == [], "\(file)")
+        }
+    }
+
+    @Test func pauseProcessNeedsAProcessButNoRestart() throws {
+        var target = self.target
+        target.units[1].services[0].process = nil
+        let drill = try drill(faults: "[{ name: frozen, kind: pause-process, unit: beijing, service: product }]")
+        #expect(
+            DrillValidator.check(drill, against: target).map(\.message) == [
+                "fault 'frozen' pauses service 'product' of 'beijing', but target 'lab' gives no 'process:' to find it"
+            ])
+        let cart = try self.drill(faults: "[{ name: frozen, kind: pause-process, unit: beijing, service: cart }]")
+        #expect(check(cart) == [])
+        let missing = try self.drill(faults: "[{ name: frozen, kind: pause-process, unit: beijing, service: kart }]")
+        #expect(
+            check(missing) == [
+                "drill.yaml:5:10: error: unit 'beijing' of target 'lab' has no service 'kart' (did you mean 'cart'?)"
+            ])
+    }
+
+    @Test func blockPortNeedsTheServicesPortUnlessPortsAreListed() throws {
+        let cart = try drill(faults: "[{ name: blocked, kind: block-port, unit: beijing, service: cart }]")
+        #expect(
+            check(cart) == [
+                "drill.yaml:5:10: error: fault 'blocked' blocks the port of service 'cart' of 'beijing', but target 'lab' gives it no 'port:'; add one or list 'ports:'"
+            ])
+        let listed = try drill(
+            faults: "[{ name: blocked, kind: block-port, unit: beijing, service: cart, ports: 9312 }]")
+        #expect(check(listed) == [])
+        let product = try drill(faults: "[{ name: blocked, kind: block-port, unit: beijing, service: product }]")
+        #expect(check(product) == [])
+        let portsOnly = try drill(faults: "[{ name: blocked, kind: block-port, unit: beijing, ports: [9000-9100] }]")
+        #expect(check(portsOnly) == [])
+        let missing = try drill(faults: "[{ name: blocked, kind: block-port, unit: beijing, service: serch }]")
+        #expect(
+            check(missing) == [
+                "drill.yaml:5:10: error: unit 'beijing' of target 'lab' has no service 'serch'; its services are: product, cart, storefront"
+            ])
+    }
+
+    @Test func proxyFaultsNeedTheUnitsFaultProxy() throws {
+        let faults = "[{ name: slow, kind: proxy, unit: UNIT, proxy: product, toxic: latency, latency: 300ms }]"
+        let hangzhou = try drill(
+            users: "[{ id: 50, home: hangzhou }]", faults: faults.replacing("UNIT", with: "hangzhou"))
+        #expect(
+            check(hangzhou) == [
+                "drill.yaml:5:10: error: fault 'slow' adds a toxic to proxy 'product', but unit 'hangzhou' of target 'lab' has no fault proxy ('proxy: { url: ... }')"
+            ])
+        let beijing = try drill(faults: faults.replacing("UNIT", with: "beijing"))
+        #expect(check(beijing) == [])
+    }
+
+    @Test func latencyAndBandwidthNeedOnlyTheUnit() throws {
+        let latency = "{ name: slow, kind: latency, unit: hangzhou, interface: gd-hz0, delay: 100ms }"
+        let bandwidth = "{ name: thin, kind: bandwidth, unit: hangzhou, interface: gd-hz0, rate: 1mbit }"
+        #expect(check(try drill(users: "[{ id: 50 }]", faults: "[\(latency), \(bandwidth)]")) == [])
+        let mars = try drill(faults: "[{ name: slow, kind: latency, unit: mars, interface: gd0, loss: 5 }]")
+        #expect(
+            check(mars) == [
+                "drill.yaml:5:10: error: fault 'slow' hits unit 'mars', which target 'lab' does not define; its units are: hangzhou, beijing"
+            ])
+    }
+
     @Test func homeMustMatchTheRoutingRule() throws {
         let drill = try drill(
             users: "[{ id: 6000, home: hangzhou }, { id: 50, home: hangzhou }, { id: 6001, home: hangzhou }]")

@@ -34,7 +34,7 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
 
     @Test func everyFixtureHasExpectations() {
         let onDisk = Fixture.names(in: "malformed")
-        #expect(onDisk.count >= 25)
+        #expect(onDisk.count >= 50)
         #expect(onDisk == Self.corpus.map(\.name).sorted())
     }
 
@@ -62,7 +62,7 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
         ),
         MalformedFile(
             "bad-kind.yaml",
-            "malformed/bad-kind.yaml:7:11: error: unknown fault kind 'netem-delay'; expected one of: kill-process",
+            "malformed/bad-kind.yaml:7:11: error: unknown fault kind 'netem-delay'; expected one of: kill-process, pause-process, block-port, latency, bandwidth, proxy",
             "malformed/bad-kind.yaml:11:11: error: unknown fault kind 'kill-proces' (did you mean 'kill-process'?)"
         ),
         MalformedFile(
@@ -83,8 +83,42 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
             "malformed/bad-template.yaml:6:19: error: invalid template: '{{' is never closed with '}}'"
         ),
         MalformedFile(
+            "bandwidth-bad-rate-unit.yaml",
+            "malformed/bandwidth-bad-rate-unit.yaml:10:11: error: unknown rate unit 'mbits' in '1mbits' (did you mean 'mbit'?)",
+            "malformed/bandwidth-bad-rate-unit.yaml:11:12: error: burst '32' needs a unit; expected one of: b, kb, k, mb, m, kbit, mbit, gbit, bit",
+            "malformed/bandwidth-bad-rate-unit.yaml:16:11: error: expected a rate greater than zero, found '0kbit'",
+            "malformed/bandwidth-bad-rate-unit.yaml:17:14: error: expected a duration greater than zero, found '0ms'"
+        ),
+        MalformedFile(
             "bare-number-duration.yaml",
             "malformed/bare-number-duration.yaml:3:13: error: expected a duration such as '250ms', '5s' or '2m', found '5'"
+        ),
+        MalformedFile(
+            "block-port-bad-direction.yaml",
+            "malformed/block-port-bad-direction.yaml:10:16: error: unknown direction 'inbund' (did you mean 'inbound'?)",
+            "malformed/block-port-bad-direction.yaml:11:15: error: unknown protocol 'tpc' (did you mean 'tcp'?)",
+            "malformed/block-port-bad-direction.yaml:12:14: error: unknown firewall backend 'nft'; expected one of: auto, nftables, iptables"
+        ),
+        MalformedFile(
+            "block-port-bad-peer.yaml",
+            "malformed/block-port-bad-peer.yaml:10:11: error: peer '10.0.0.300' is not an IPv4 or IPv6 address or CIDR network (such as '10.231.0.1', '10.231.0.0/16' or 'fd00::/64')",
+            "malformed/block-port-bad-peer.yaml:15:11: error: peer 'fd00::/129' is not an IPv4 or IPv6 address or CIDR network (such as '10.231.0.1', '10.231.0.0/16' or 'fd00::/64')",
+            "malformed/block-port-bad-peer.yaml:20:11: error: peer 'gateway.local' is not an IPv4 or IPv6 address or CIDR network (such as '10.231.0.1', '10.231.0.0/16' or 'fd00::/64')"
+        ),
+        MalformedFile(
+            "block-port-no-ports.yaml",
+            "malformed/block-port-no-ports.yaml:6:5: error: 'faults[0]' needs 'ports', or a 'service' whose 'port:' the target gives, for a block-port fault"
+        ),
+        MalformedFile(
+            "block-port-port-zero.yaml",
+            "malformed/block-port-port-zero.yaml:9:13: error: expected a port between 1 and 65535, found 0",
+            "malformed/block-port-port-zero.yaml:9:22: error: expected a port between 1 and 65535, found 70000",
+            "malformed/block-port-port-zero.yaml:9:29: error: expected a port between 1 and 65535, found 0 in '0-10'",
+            "malformed/block-port-port-zero.yaml:9:50: error: expected a port or a range of ports such as '9000-9100', found a list"
+        ),
+        MalformedFile(
+            "block-port-range-reversed.yaml",
+            "malformed/block-port-range-reversed.yaml:9:12: error: port range '9100-9000' runs backwards; write it as '9000-9100'"
         ),
         MalformedFile(
             "comments-only.yaml",
@@ -125,6 +159,34 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
             "malformed/faults-on-two-units.yaml:7:50: error: all faults of a drill hit one unit: fault 'down' hits 'beijing', this one hits 'hangzhou'"
         ),
         MalformedFile(
+            "key-of-another-kind.yaml",
+            "malformed/key-of-another-kind.yaml:10:5: error: 'interface' belongs to latency and bandwidth faults, not kill-process",
+            "malformed/key-of-another-kind.yaml:11:5: error: 'toxic' belongs to proxy faults, not kill-process",
+            "malformed/key-of-another-kind.yaml:12:5: error: missing required key 'interface' in 'faults[1]'",
+            "malformed/key-of-another-kind.yaml:15:5: error: unknown key 'intreface' in 'faults[1]' (did you mean 'interface'?)",
+            "malformed/key-of-another-kind.yaml:17:5: error: 'signal' belongs to kill-process faults, not latency"
+        ),
+        MalformedFile(
+            "latency-bad-interface.yaml",
+            "malformed/latency-bad-interface.yaml:9:16: error: interface name 'gd bj0' must be 1 to 15 letters, digits, '_', '.' or '-'",
+            "malformed/latency-bad-interface.yaml:14:16: error: interface name 'ethernet-uplink-0' must be 1 to 15 letters, digits, '_', '.' or '-'"
+        ),
+        MalformedFile(
+            "latency-jitter-without-delay.yaml",
+            "malformed/latency-jitter-without-delay.yaml:11:13: error: 'jitter' varies the delay, so it needs 'delay' too"
+        ),
+        MalformedFile(
+            "latency-loss-out-of-range.yaml",
+            "malformed/latency-loss-out-of-range.yaml:10:11: error: expected a packet loss percentage between 0 and 100, found 150",
+            "malformed/latency-loss-out-of-range.yaml:15:11: error: expected a packet loss percentage between 0 and 100, found '100.5%'",
+            "malformed/latency-loss-out-of-range.yaml:20:11: error: expected a packet loss percentage such as 1.5 or '1.5%', found 'some'"
+        ),
+        MalformedFile(
+            "latency-no-delay-or-loss.yaml",
+            "malformed/latency-no-delay-or-loss.yaml:6:5: error: 'faults[0]' needs 'delay', 'loss' or both: a latency fault without them changes nothing",
+            "malformed/latency-no-delay-or-loss.yaml:16:12: error: 'faults[1].match' needs 'port', 'address' or both"
+        ),
+        MalformedFile(
             "many-errors.yaml",
             "malformed/many-errors.yaml:4:3: error: unknown key 'intreval' in 'probe' (did you mean 'interval'?)",
             "malformed/many-errors.yaml:5:12: error: expected a duration such as '250ms', '5s' or '2m', found '5'",
@@ -141,6 +203,27 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
             "malformed/missing-required.yaml:8:3: error: missing required key 'rto' in 'recovery'"
         ),
         MalformedFile(
+            "pause-process-with-signal.yaml",
+            "malformed/pause-process-with-signal.yaml:10:5: error: 'signal' belongs to kill-process faults, not pause-process, which sends SIGSTOP and resumes with SIGCONT",
+            "malformed/pause-process-with-signal.yaml:11:5: error: 'restart' belongs to kill-process faults, not pause-process, which sends SIGSTOP and resumes with SIGCONT",
+            "malformed/pause-process-with-signal.yaml:12:5: error: missing required key 'service' in 'faults[1]'"
+        ),
+        MalformedFile(
+            "proxy-bandwidth-without-rate.yaml",
+            "malformed/proxy-bandwidth-without-rate.yaml:6:5: error: missing required key 'rate' in 'faults[0]' for the bandwidth toxic",
+            "malformed/proxy-bandwidth-without-rate.yaml:15:12: error: unknown toxic 'latncy' (did you mean 'latency'?)"
+        ),
+        MalformedFile(
+            "proxy-toxic-key-mismatch.yaml",
+            "malformed/proxy-toxic-key-mismatch.yaml:12:5: error: 'rate' belongs to the bandwidth toxic, not latency",
+            "malformed/proxy-toxic-key-mismatch.yaml:18:5: error: 'timeout' belongs to the timeout and reset_peer toxics, not down"
+        ),
+        MalformedFile(
+            "proxy-toxicity-out-of-range.yaml",
+            "malformed/proxy-toxicity-out-of-range.yaml:12:15: error: expected a toxicity between 0 and 1, found 2",
+            "malformed/proxy-toxicity-out-of-range.yaml:13:13: error: unknown stream 'downsteam' (did you mean 'downstream'?)"
+        ),
+        MalformedFile(
             "recovers-on-without-cutover.yaml",
             "malformed/recovers-on-without-cutover.yaml:7:18: error: 'recovers_on' needs 'cutover:' in the drill, to move the user and measure its recovery"
         ),
@@ -152,6 +235,11 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
         MalformedFile(
             "syntax-error.yaml",
             "malformed/syntax-error.yaml:7:1: error: invalid YAML: found unexpected end of stream (while scanning a quoted scalar at line 4, column 10)"
+        ),
+        MalformedFile(
+            "target-bad-netns.yaml",
+            "malformed/target-bad-netns.yaml:7:12: error: network namespace 'gameday beijing' must be 1 to 64 letters, digits, '_', '.' or '-'",
+            "malformed/target-bad-netns.yaml:10:12: error: network namespace '0123456789012345678901234567890123456789012345678901234567890123456789' must be 1 to 64 letters, digits, '_', '.' or '-'"
         ),
         MalformedFile(
             "target-bad-range.yaml",
@@ -171,6 +259,16 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
             "malformed/target-modulo-zero.yaml:5:11: error: expected a modulo of 1 or more, found 0",
             "malformed/target-modulo-zero.yaml:6:11: error: 'routing.ranges' must not be empty",
             "malformed/target-modulo-zero.yaml:7:16: error: expected a user id of 0 or more, found 'abc'"
+        ),
+        MalformedFile(
+            "target-proxy-url-without-scheme.yaml",
+            "malformed/target-proxy-url-without-scheme.yaml:7:19: error: expected an http:// or https:// URL, found '127.0.0.1:9313'",
+            "malformed/target-proxy-url-without-scheme.yaml:9:12: error: missing required key 'url' in 'units.hangzhou.proxy'"
+        ),
+        MalformedFile(
+            "target-service-port-out-of-range.yaml",
+            "malformed/target-service-port-out-of-range.yaml:8:24: error: expected a TCP port between 1 and 65535, found 70000",
+            "malformed/target-service-port-out-of-range.yaml:9:21: error: expected an integer, found the string '9312'"
         ),
         MalformedFile(
             "target-token-both.yaml",

@@ -50,6 +50,7 @@ import Testing
         ("properties/users/items", DrillFormat.user),
         ("properties/steady_state", DrillFormat.steadyState),
         ("properties/faults/items", DrillFormat.fault),
+        ("properties/faults/items/properties/match", DrillFormat.trafficMatch),
         ("properties/observe", DrillFormat.observe),
         ("$defs/cutover", DrillFormat.cutover),
         ("$defs/cutover/properties/poll", DrillFormat.poll),
@@ -66,6 +67,7 @@ import Testing
         ("properties/routing", TargetFormat.routing),
         ("properties/routing/properties/ranges/items", TargetFormat.range),
         ("properties/units/additionalProperties", TargetFormat.unit),
+        ("properties/units/additionalProperties/properties/proxy", TargetFormat.proxy),
         ("properties/units/additionalProperties/properties/services/additionalProperties", TargetFormat.service),
         (
             "properties/units/additionalProperties/properties/services/additionalProperties/properties/process",
@@ -99,6 +101,71 @@ import Testing
             try schema.at("properties/users/items/properties/impact")["enum"] as? [String]
                 == ImpactExpectation.allCases.map(\.rawValue))
         #expect(try schema.at("$defs/duration")["pattern"] as? String == #"^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$"#)
+    }
+
+    @Test func drillSchemaHasTheValuesOfNetworkAndProxyFaults() throws {
+        let schema = try Schema("drill")
+        func values(_ key: String) throws -> [String]? {
+            try schema.at("properties/faults/items/properties/\(key)")["enum"] as? [String]
+        }
+        #expect(try values("direction") == TrafficDirection.allCases.map(\.rawValue))
+        #expect(try values("protocol") == TransportProtocol.allCases.map(\.rawValue))
+        #expect(try values("backend") == FirewallBackend.allCases.map(\.rawValue))
+        #expect(try values("toxic") == DrillFormat.toxics)
+        #expect(try values("stream") == ProxyFaultSpec.Stream.allCases.map(\.rawValue))
+        let number = #"^[0-9]+(\.[0-9]+)?"#
+        #expect(
+            try schema.at("$defs/tcRate")["pattern"] as? String
+                == number + "(" + DrillFormat.rateUnits.joined(separator: "|") + ")$")
+        #expect(
+            try schema.at("$defs/tcSize")["pattern"] as? String
+                == number + "(" + DrillFormat.sizeUnits.joined(separator: "|") + ")$")
+    }
+
+    /// Each `if: { kind: K } then: { propertyNames, required }` rule allows and requires exactly
+    /// the keys the loader takes for that kind (and, inside the proxy rule, for each toxic).
+    @Test func faultKeysAreThoseOfTheKindsAndToxics() {
+        let kindKeys = DrillFormat.faultKindShapes.flatMap(\.shape.keys)
+        #expect(Set(DrillFormat.fault.keys) == Set(DrillFormat.faultCommonKeys + kindKeys))
+        #expect(DrillFormat.fault.keys.count == Set(DrillFormat.fault.keys).count, "no key listed twice")
+        let proxy = DrillFormat.faultKindShapes.first { $0.kind == "proxy" }?.shape.keys ?? []
+        let toxicKeys = DrillFormat.toxicShapes.flatMap(\.shape.keys)
+        #expect(Set(proxy) == Set(DrillFormat.proxyCommonKeys + toxicKeys))
+    }
+
+    @Test func drillSchemaHasEachKindsKeys() throws {
+        let fault = try Schema("drill").at("properties/faults/items")
+        let kinds = try Self.rules(in: fault, on: "kind")
+        #expect(kinds.map(\.value) == DrillFormat.faultKinds)
+        for (kind, shape) in DrillFormat.faultKindShapes {
+            let then = try #require(kinds.first { $0.value == kind }?.then, "no rule for \(kind)")
+            #expect(
+                (then["propertyNames"] as? [String: Any])?["enum"] as? [String] == DrillFormat.faultCommonKeys
+                    + shape.keys, "keys of \(kind)")
+            #expect(Set(then["required"] as? [String] ?? []) == Set(shape.required), "required keys of \(kind)")
+        }
+        let proxy = try #require(kinds.first { $0.value == "proxy" }?.then)
+        let toxics = try Self.rules(in: proxy, on: "toxic")
+        #expect(toxics.map(\.value) == DrillFormat.toxics)
+        for (toxic, shape) in DrillFormat.toxicShapes {
+            let then = try #require(toxics.first { $0.value == toxic }?.then, "no rule for the \(toxic) toxic")
+            #expect(
+                (then["propertyNames"] as? [String: Any])?["enum"] as? [String] == DrillFormat.faultCommonKeys
+                    + DrillFormat.proxyCommonKeys + shape.keys, "keys of the \(toxic) toxic")
+            #expect(Set(then["required"] as? [String] ?? []) == Set(shape.required), "required keys of \(toxic)")
+        }
+    }
+
+    /// The `allOf` rules of `node` that are `if: { properties: { key: { const: value } } }`, in order.
+    static func rules(in node: [String: Any], on key: String) throws -> [(value: String, then: [String: Any])] {
+        let rules = try #require(node["allOf"] as? [[String: Any]], "no allOf")
+        return rules.compactMap { rule in
+            let condition = (rule["if"] as? [String: Any])?["properties"] as? [String: Any]
+            guard let value = (condition?[key] as? [String: Any])?["const"] as? String,
+                let then = rule["then"] as? [String: Any]
+            else { return nil }
+            return (value, then)
+        }
     }
 
     @Test(arguments: ["drill", "target"])

@@ -25,12 +25,12 @@ import Testing
                     restart: [
                         "/usr/local/bin/gameday", "lab", "restart-service", "--unit", "beijing", "--service", "product",
                     ],
-                    health: "http://127.0.0.1:9311/health", location: at(22, 7)),
-                ServiceTarget(name: "cart", process: .port(9312), location: at(26, 7)),
+                    health: "http://127.0.0.1:9311/health", port: 9311, location: at(24, 7)),
+                ServiceTarget(name: "cart", process: .port(9312), location: at(29, 7)),
                 ServiceTarget(
                     name: "storefront", process: .commandLine("lab serve storefront --unit beijing"),
-                    location: at(28, 7)),
-            ], location: at(20, 3))
+                    location: at(31, 7)),
+            ], netns: "gameday-beijing", proxyURL: "http://127.0.0.1:9313", location: at(20, 3))
         let expected = Target(
             name: "lab", gatewayURL: "http://127.0.0.1:9300",
             controlPlane: ControlPlaneTarget(url: "http://127.0.0.1:9301", token: .file("valid/secrets/token")),

@@ -22,7 +22,7 @@ public enum DrillValidator {
             diagnostics.append(Diagnostic(location ?? SourceLocation(file: drill.file, line: 1, column: 1), message))
         }
 
-        /// Each fault names a unit and service of the target that has what the fault needs.
+        /// Each fault names a unit (and service) of the target that has what the fault needs.
         mutating func faults() {
             for fault in drill.faults {
                 guard let unit = target.unit(named: fault.unit) else {
@@ -32,29 +32,54 @@ public enum DrillValidator {
                         at: fault.location)
                     continue
                 }
-                guard let service = unit.service(named: fault.service) else {
-                    let names = unit.services.map(\.name)
-                    let hint = Suggestion.hint(for: fault.service, among: names, listing: "its services are")
-                    report(
-                        "unit '\(unit.name)' of \(targetName) has no service '\(fault.service)'\(hint)",
-                        at: fault.location)
-                    continue
-                }
-                switch fault.action {
-                case .killProcess(_, let restart):
-                    let what = "fault '\(fault.name)' kills service '\(service.name)' of '\(unit.name)'"
-                    if service.process == nil {
-                        report("\(what), but \(targetName) gives no 'process:' to find it", at: fault.location)
-                    }
-                    if restart, service.restart == nil {
+                var service: ServiceTarget?
+                if !fault.service.isEmpty {
+                    service = unit.service(named: fault.service)
+                    guard service != nil else {
+                        let names = unit.services.map(\.name)
+                        let hint = Suggestion.hint(for: fault.service, among: names, listing: "its services are")
                         report(
-                            "\(what) and restarts it afterwards, but \(targetName) gives no 'restart:' command; "
-                                + "add one or set 'restart: false'",
+                            "unit '\(unit.name)' of \(targetName) has no service '\(fault.service)'\(hint)",
                             at: fault.location)
+                        continue
                     }
-                default:
-                    break  // network and proxy faults: checked by their own rules
                 }
+                check(fault, on: unit, service: service)
+            }
+        }
+
+        /// What the fault's kind needs of its unit and service.
+        private mutating func check(_ fault: FaultSpec, on unit: UnitTarget, service: ServiceTarget?) {
+            switch fault.action {
+            case .killProcess(let signal, let restart):
+                guard let service else { return }  // the loader requires a service for process faults
+                let verb = signal.name == "STOP" ? "pauses" : "kills"
+                let what = "fault '\(fault.name)' \(verb) service '\(service.name)' of '\(unit.name)'"
+                if service.process == nil {
+                    report("\(what), but \(targetName) gives no 'process:' to find it", at: fault.location)
+                }
+                if restart, service.restart == nil {
+                    report(
+                        "\(what) and restarts it afterwards, but \(targetName) gives no 'restart:' command; "
+                            + "add one or set 'restart: false'",
+                        at: fault.location)
+                }
+            case .blockPort(let spec):
+                if spec.ports.isEmpty, let service, service.port == nil {
+                    report(
+                        "fault '\(fault.name)' blocks the port of service '\(service.name)' of '\(unit.name)', "
+                            + "but \(targetName) gives it no 'port:'; add one or list 'ports:'",
+                        at: fault.location)
+                }
+            case .proxy(let spec):
+                if unit.proxyURL == nil {
+                    report(
+                        "fault '\(fault.name)' adds a toxic to proxy '\(spec.proxy)', but unit '\(unit.name)' "
+                            + "of \(targetName) has no fault proxy ('proxy: { url: ... }')",
+                        at: fault.location)
+                }
+            case .latency, .bandwidth:
+                break  // an interface of the unit's host or namespace: only the host can tell
             }
         }
 

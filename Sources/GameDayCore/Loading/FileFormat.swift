@@ -24,8 +24,19 @@ enum DrillFormat {
     static let request = MappingShape(["method", "url", "headers", "body"], required: ["url"])
     static let user = MappingShape(["id", "name", "home", "impact", "recovers_on"], required: ["id"])
     static let steadyState = MappingShape(["duration"])
+    /// Every key of any fault kind; `faultKindShapes` says which kinds each belongs to.
     static let fault = MappingShape(
-        ["name", "kind", "unit", "service", "signal", "restart"], required: ["name", "kind", "unit", "service"])
+        [
+            "name", "kind", "unit", "service",
+            "signal", "restart",
+            "direction", "protocol", "ports", "peer", "backend",
+            "interface", "delay", "jitter", "loss", "match", "replace_root",
+            "rate", "burst", "latency",
+            "proxy", "toxic", "timeout", "stream", "toxicity",
+        ],
+        required: ["name", "kind", "unit"])
+    /// `match:` of a latency fault; at least one of them is given.
+    static let trafficMatch = MappingShape(["port", "address"])
     static let observe = MappingShape(["duration", "timeout"])
     static let cutover = MappingShape(["request", "accept", "id_field", "poll"], required: ["request"])
     static let poll = MappingShape(
@@ -35,7 +46,53 @@ enum DrillFormat {
     static let rollback = MappingShape(["cutback", "steady_state"])
 
     static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
-    static let faultKinds = ["kill-process"]
+
+    // MARK: - Fault kinds
+
+    /// The keys every fault takes, whatever its kind.
+    static let faultCommonKeys = ["name", "kind", "unit", "service"]
+
+    /// Each kind, with the keys it takes besides the common ones and those it requires.
+    static let faultKindShapes: [(kind: String, shape: MappingShape)] = [
+        ("kill-process", MappingShape(["signal", "restart"], required: ["service"])),
+        ("pause-process", MappingShape([], required: ["service"])),
+        ("block-port", MappingShape(["direction", "protocol", "ports", "peer", "backend"])),
+        (
+            "latency",
+            MappingShape(["interface", "delay", "jitter", "loss", "match", "replace_root"], required: ["interface"])
+        ),
+        (
+            "bandwidth",
+            MappingShape(["interface", "rate", "burst", "latency", "replace_root"], required: ["interface", "rate"])
+        ),
+        (
+            "proxy",
+            MappingShape(
+                ["proxy", "toxic", "latency", "jitter", "timeout", "rate", "stream", "toxicity"],
+                required: ["proxy", "toxic"])
+        ),
+    ]
+    static let faultKinds = faultKindShapes.map(\.kind)
+
+    /// The keys of a proxy fault every toxic takes.
+    static let proxyCommonKeys = ["proxy", "toxic", "stream", "toxicity"]
+
+    /// Each toxic of a proxy fault, with the keys it takes besides the common ones and those it requires.
+    static let toxicShapes: [(toxic: String, shape: MappingShape)] = [
+        ("latency", MappingShape(["latency", "jitter"], required: ["latency"])),
+        ("timeout", MappingShape(["timeout"], required: ["timeout"])),
+        ("bandwidth", MappingShape(["rate"], required: ["rate"])),
+        ("reset_peer", MappingShape(["timeout"])),
+        ("down", MappingShape([])),
+    ]
+    static let toxics = toxicShapes.map(\.toxic)
+
+    // MARK: - tc quantities
+
+    /// Units of `rate:` in a bandwidth fault, as `tc` spells them (`bps` is bytes per second).
+    static let rateUnits = ["bit", "kbit", "mbit", "gbit", "tbit", "bps", "kbps", "mbps", "gbps", "tbps"]
+    /// Units of `burst:` in a bandwidth fault, as `tc` spells them (`b`, `kb`, `mb` are bytes).
+    static let sizeUnits = ["b", "kb", "k", "mb", "m", "kbit", "mbit", "gbit", "bit"]
 }
 
 /// Every mapping of the target format. `schemas/target.schema.json` says the same.
@@ -49,8 +106,10 @@ enum TargetFormat {
     static let token = MappingShape(["env", "file"])
     static let routing = MappingShape(["key", "modulo", "ranges", "overrides"], required: ["ranges"])
     static let range = MappingShape(["from", "to", "unit"], required: ["from", "to", "unit"])
-    static let unit = MappingShape(["services"])
-    static let service = MappingShape(["process", "restart", "health"])
+    static let unit = MappingShape(["services", "netns", "proxy"])
+    /// `proxy:` of a unit: its fault proxy's admin API.
+    static let proxy = MappingShape(["url"], required: ["url"])
+    static let service = MappingShape(["process", "restart", "health", "port"])
     /// Exactly one of them is given.
     static let process = MappingShape(["pid_file", "name", "cmdline", "port"])
 }

@@ -65,13 +65,14 @@ extension NodeReader {
         return nil
     }
 
-    /// A duration with units, greater than zero: `250ms`, `5s`, `2m`, `1m30s`.
-    func duration(_ node: Node) -> Duration? {
+    /// A duration with units, greater than zero: `250ms`, `5s`, `2m`, `1m30s`;
+    /// `allowZero` also takes `0ms` where zero means something (a proxy timeout that never ends).
+    func duration(_ node: Node, allowZero: Bool = false) -> Duration? {
         guard case .scalar(let scalar) = node, !isNull(node), let value = DurationText.parse(scalar.string) else {
             error("expected a duration such as '250ms', '5s' or '2m', found \(describe(node))", at: node)
             return nil
         }
-        guard value > .zero else {
+        guard value > .zero || (allowZero && value == .zero) else {
             error("expected a duration greater than zero, found \(describe(node))", at: node)
             return nil
         }

@@ -76,7 +76,10 @@ struct TargetReader {
                     }
                 }
             }
-            return UnitTarget(name: name, services: services, location: r.location(of: keyNode))
+            let netns = unit["netns"].flatMap { r.systemName($0, what: "network namespace", maxLength: 64) }
+            let proxy = unit["proxy"].flatMap { proxyURL($0, path: unit.path("proxy")) }
+            return UnitTarget(
+                name: name, services: services, netns: netns, proxyURL: proxy, location: r.location(of: keyNode))
         }
         return (units, fields.keys.map(\.0))
     }
@@ -92,8 +95,15 @@ struct TargetReader {
             restart = items.compactMap { r.text($0) }
         }
         let health = fields["health"].flatMap { r.url($0) }
+        let port = fields["port"].flatMap { r.integer($0, in: 1...65535, what: "a TCP port") }
         return ServiceTarget(
-            name: name, process: process, restart: restart, health: health, location: r.location(of: key))
+            name: name, process: process, restart: restart, health: health, port: port, location: r.location(of: key))
+    }
+
+    /// `proxy: { url: http://127.0.0.1:9313 }` — the admin API of the unit's fault proxy.
+    private func proxyURL(_ node: Node, path: String) -> String? {
+        let r = reader
+        return r.mapping(node, path: path, shape: TargetFormat.proxy).flatMap { $0["url"] }.flatMap { r.url($0) }
     }
 
     /// `process:` — exactly one of `pid_file`, `name`, `cmdline` or `port`.

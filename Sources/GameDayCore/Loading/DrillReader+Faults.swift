@@ -1,0 +1,71 @@
+import Yams
+
+extension DrillReader {
+    /// `faults:` — a non-empty list of faults with distinct names, all on one unit.
+    func faults(_ node: Node) -> [FaultSpec]? {
+        let r = reader
+        guard let items = r.list(node, path: "faults", nonEmpty: true) else { return nil }
+        var faults: [FaultSpec] = []
+        var firstLine: [String: Int] = [:]
+        var firstUnit: (unit: String, fault: String)?
+        for (index, item) in items.enumerated() {
+            guard let fields = r.mapping(item, path: "faults[\(index)]", shape: DrillFormat.fault) else { continue }
+            let name = fields["name"].flatMap { r.text($0) }
+            let kind = fields["kind"].flatMap { node in
+                r.choice(node, what: "fault kind", options: DrillFormat.faultKinds.map { ($0, $0) })
+            }
+            let unit = fields["unit"].flatMap { r.text($0) }
+            let service = fields["service"].flatMap { r.text($0) }
+            var action: FaultAction?
+            if let kind {
+                checkKeys(fields, of: kind, at: item)
+                action = FaultActionReader(reader: r, fields: fields, node: item).action(kind: kind)
+            }
+            if let name, let nameNode = fields["name"] {
+                if let line = firstLine[name] {
+                    r.error("duplicate fault name '\(name)'; first used at line \(line)", at: nameNode)
+                } else {
+                    firstLine[name] = r.location(of: nameNode).line
+                }
+            }
+            if let unit, let unitNode = fields["unit"] {
+                if let first = firstUnit, first.unit != unit {
+                    let message =
+                        "all faults of a drill hit one unit: fault '\(first.fault)' hits '\(first.unit)', this one hits '\(unit)'"
+                    r.error(message, at: unitNode)
+                } else if firstUnit == nil {
+                    firstUnit = (unit, name ?? "faults[\(index)]")
+                }
+            }
+            guard let name, let unit, let action, service != nil || fields["service"] == nil else { continue }
+            faults.append(
+                FaultSpec(
+                    name: name, unit: unit, service: service ?? "", action: action, location: r.location(of: item)))
+        }
+        return faults
+    }
+
+    /// Reports keys that belong to another kind of fault, and keys `kind` requires that are missing.
+    private func checkKeys(_ fields: MappingFields, of kind: String, at node: Node) {
+        let r = reader
+        guard let shape = DrillFormat.faultKindShapes.first(where: { $0.kind == kind })?.shape else { return }
+        let allowed = DrillFormat.faultCommonKeys + shape.keys
+        for (key, keyNode) in fields.keys where DrillFormat.fault.keys.contains(key) && !allowed.contains(key) {
+            let owners = DrillFormat.faultKindShapes.filter { $0.shape.keys.contains(key) }.map(\.kind)
+            var message = "'\(key)' belongs to \(owners.joinedAsProse) faults, not \(kind)"
+            if kind == "pause-process" { message += ", which sends SIGSTOP and resumes with SIGCONT" }
+            r.error(message, at: keyNode)
+        }
+        for key in shape.required where fields[key] == nil {
+            r.error("missing required key '\(key)' in \(r.describe(path: fields.path))", at: node)
+        }
+    }
+}
+
+extension [String] {
+    /// `a`, `a and b`, `a, b and c`: the kinds or toxics a key belongs to, in a message.
+    var joinedAsProse: String {
+        guard let last, count > 1 else { return first ?? "" }
+        return dropLast().joined(separator: ", ") + " and " + last
+    }
+}

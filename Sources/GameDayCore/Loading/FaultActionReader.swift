@@ -1,0 +1,130 @@
+import Yams
+
+/// Reads what one fault entry does, from the keys of its `kind:`.
+///
+/// `DrillReader` has already reported keys of other kinds and the kind's missing keys;
+/// each function here reads the keys its kind takes, reports bad values and what only
+/// the combination of keys can tell (`jitter` without `delay`), and returns nil when the
+/// action cannot be built.
+struct FaultActionReader {
+    let reader: NodeReader
+    let fields: MappingFields
+    /// The fault's mapping, where problems of the whole entry are reported.
+    let node: Node
+
+    func action(kind: String) -> FaultAction? {
+        switch kind {
+        case "kill-process": killProcess()
+        case "pause-process": SignalName("STOP").map { .killProcess(signal: $0, restart: false) }
+        case "block-port": blockPort().map { .blockPort($0) }
+        case "latency": netem().map { .latency($0) }
+        case "bandwidth": bandwidth().map { .bandwidth($0) }
+        case "proxy": proxy().map { .proxy($0) }
+        default: nil
+        }
+    }
+
+    /// The fault's path in messages: `'faults[0]'`.
+    var described: String { reader.describe(path: fields.path) }
+
+    // MARK: - Processes
+
+    private func killProcess() -> FaultAction? {
+        let signal = fields["signal"].map { self.signal($0) } ?? SignalName("KILL")
+        let restart = fields["restart"].flatMap { reader.bool($0) }
+        return signal.map { .killProcess(signal: $0, restart: restart ?? true) }
+    }
+
+    /// `signal: KILL`, `TERM`, `SIGTERM` or `15`.
+    private func signal(_ node: Node) -> SignalName? {
+        guard let text = reader.text(node) else { return nil }
+        if let signal = SignalName(text) { return signal }
+        let names = SignalName.known.map(\.0)
+        var word = text.uppercased()
+        if word.hasPrefix("SIG") { word.removeFirst(3) }
+        reader.error("unknown signal '\(text)'" + Suggestion.hint(for: word, among: names), at: node)
+        return nil
+    }
+
+    // MARK: - Network
+
+    private func blockPort() -> PortBlockSpec? {
+        let r = reader
+        let direction = fields["direction"].flatMap {
+            r.choice($0, what: "direction", options: TrafficDirection.allCases.map { ($0.rawValue, $0) })
+        }
+        let transport = fields["protocol"].flatMap {
+            r.choice($0, what: "protocol", options: TransportProtocol.allCases.map { ($0.rawValue, $0) })
+        }
+        let ports = fields["ports"].flatMap { r.portRanges($0, path: fields.path("ports")) }
+        let peer = fields["peer"].flatMap { r.address($0, what: "peer") }
+        let backend = fields["backend"].flatMap {
+            r.choice($0, what: "firewall backend", options: FirewallBackend.allCases.map { ($0.rawValue, $0) })
+        }
+        if fields["ports"] == nil, fields["service"] == nil {
+            r.error(
+                "\(described) needs 'ports', or a 'service' whose 'port:' the target gives, for a block-port fault",
+                at: node)
+            return nil
+        }
+        let defaults = PortBlockSpec()
+        return PortBlockSpec(
+            direction: direction ?? defaults.direction, transport: transport ?? defaults.transport,
+            ports: ports ?? [], peer: peer, backend: backend ?? defaults.backend)
+    }
+
+    private func netem() -> NetemSpec? {
+        let r = reader
+        let delay = fields["delay"].flatMap { r.duration($0) }
+        let jitter = fields["jitter"].flatMap { r.duration($0) }
+        let loss = fields["loss"].flatMap { r.percentage($0, what: "a packet loss percentage") }
+        let match = fields["match"].flatMap { trafficMatch($0, path: fields.path("match")) }
+        let replaceRoot = fields["replace_root"].flatMap { r.bool($0) }
+        if fields["delay"] == nil, fields["loss"] == nil {
+            r.error(
+                "\(described) needs 'delay', 'loss' or both: a latency fault without them changes nothing", at: node)
+        }
+        if let jitterNode = fields["jitter"], fields["delay"] == nil {
+            r.error("'jitter' varies the delay, so it needs 'delay' too", at: jitterNode)
+        }
+        guard let interface = fields["interface"].flatMap({ interfaceName($0) }) else { return nil }
+        return NetemSpec(
+            interface: interface, delay: delay, jitter: jitter, loss: loss, match: match,
+            replaceRoot: replaceRoot ?? false)
+    }
+
+    /// `match: { port: 9311, address: 10.231.0.2 }` — at least one of them.
+    private func trafficMatch(_ node: Node, path: String) -> TrafficMatch? {
+        let r = reader
+        guard let fields = r.mapping(node, path: path, shape: DrillFormat.trafficMatch) else { return nil }
+        let port = fields["port"].flatMap { r.integer($0, in: 1...65535, what: "a port") }
+        let address = fields["address"].flatMap { r.address($0, what: "address") }
+        if fields["port"] == nil, fields["address"] == nil {
+            r.error("\(r.describe(path: path)) needs 'port', 'address' or both", at: node)
+            return nil
+        }
+        return TrafficMatch(port: port, address: address)
+    }
+
+    private func bandwidth() -> BandwidthSpec? {
+        let r = reader
+        let rate = fields["rate"].flatMap {
+            r.tcQuantity($0, what: "rate", units: DrillFormat.rateUnits, example: "1mbit")
+        }
+        let burst = fields["burst"].flatMap {
+            r.tcQuantity($0, what: "burst", units: DrillFormat.sizeUnits, example: "32kbit")
+        }
+        let latency = fields["latency"].flatMap { r.duration($0) }
+        let replaceRoot = fields["replace_root"].flatMap { r.bool($0) }
+        guard let interface = fields["interface"].flatMap({ interfaceName($0) }), let rate else { return nil }
+        let defaults = BandwidthSpec(interface: interface, rate: rate)
+        return BandwidthSpec(
+            interface: interface, rate: rate, burst: burst ?? defaults.burst, latency: latency ?? defaults.latency,
+            replaceRoot: replaceRoot ?? false)
+    }
+
+    /// A Linux interface name: at most 15 characters (IFNAMSIZ less the terminating zero).
+    private func interfaceName(_ node: Node) -> String? {
+        reader.systemName(node, what: "interface name", maxLength: 15)
+    }
+}
