@@ -5,12 +5,14 @@ public enum LabRole: String, Sendable, Codable, CaseIterable {
     case storefront
     case product
     case cart
+    /// A unit's TCP fault proxy (Toxiproxy's API): the storefront reaches product and cart through it.
+    case faultProxy = "fault-proxy"
 
     /// Roles that exist once per unit rather than once per lab.
     public var isPerUnit: Bool {
         switch self {
         case .gateway, .controlPlane: false
-        case .storefront, .product, .cart: true
+        case .storefront, .product, .cart, .faultProxy: true
         }
     }
 
@@ -22,13 +24,18 @@ public enum LabRole: String, Sendable, Codable, CaseIterable {
     }
 }
 
-/// The lab's fixed shape: two units, each with the same three services.
+/// The lab's fixed shape: two units, each with the same four services.
 public enum LabLayout {
     /// The units, in the order their ports are numbered (beijing N+10.., hangzhou N+20..).
     public static let units = ["beijing", "hangzhou"]
 
-    /// The services every unit runs, in start order (dependencies before the storefront).
-    public static let unitRoles: [LabRole] = [.product, .cart, .storefront]
+    /// The services every unit runs, in start order: dependencies, the fault proxy in front of
+    /// them, then the storefront that calls them through it.
+    public static let unitRoles: [LabRole] = [.product, .cart, .faultProxy, .storefront]
+
+    /// The dependencies of a unit's storefront, each reached through a proxy of that name in the
+    /// unit's fault proxy.
+    public static let proxiedRoles: [LabRole] = [.product, .cart]
 
     /// Every service name of the lab, in start order: control plane, unit services, gateway.
     public static var serviceNames: [String] {

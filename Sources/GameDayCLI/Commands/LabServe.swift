@@ -7,7 +7,7 @@ extension GameDay.Lab {
         static let configuration = CommandConfiguration(
             commandName: "serve", abstract: "Run one lab service in the foreground.", shouldDisplay: false)
 
-        @Option(help: "gateway, control-plane, storefront, product or cart.")
+        @Option(help: "gateway, control-plane, storefront, product, cart or fault-proxy.")
         var role: String
         @Option var unit: String?
         @Option var port: Int
@@ -19,6 +19,8 @@ extension GameDay.Lab {
         var storefront: [String] = []
         @Option var productURL: String?
         @Option var cartURL: String?
+        @Option(help: ArgumentHelp("A proxy the fault proxy creates at start.", valueName: "name=listen,upstream"))
+        var proxy: [String] = []
         @Option var syncWait: LabDuration = LabDuration(.milliseconds(100))
         @Option var switchDelay: LabDuration = LabDuration(.zero)
         @Option var tiedTo: Int32?
@@ -30,6 +32,10 @@ extension GameDay.Lab {
             }
             for entry in storefront where !entry.contains("=") {
                 throw ValidationError("--storefront takes unit=url, not '\(entry)'")
+            }
+            for entry in proxy where FaultProxySpec(argument: entry) == nil {
+                throw ValidationError(
+                    "--proxy takes name=listen,upstream such as product=127.0.0.1:9314,127.0.0.1:9311, not '\(entry)'")
             }
         }
 
@@ -43,7 +49,8 @@ extension GameDay.Lab {
                 LabServeOptions(
                     role: LabRole(rawValue: role)!, unit: unit, port: port, runDirectory: runDirectory,
                     tokenFile: tokenFile, controlPlaneURL: controlPlaneURL, gatewayURL: gatewayURL,
-                    storefronts: storefronts, productURL: productURL, cartURL: cartURL, syncWait: syncWait.duration,
+                    storefronts: storefronts, productURL: productURL, cartURL: cartURL,
+                    proxies: proxy.compactMap(FaultProxySpec.init(argument:)), syncWait: syncWait.duration,
                     switchDelay: switchDelay.duration, tiedTo: tiedTo))
         }
     }

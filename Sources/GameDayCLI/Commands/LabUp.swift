@@ -10,7 +10,9 @@ extension GameDay.Lab {
             abstract: "Start the lab and wait until every service answers /health.",
             discussion: """
                 Ports from the base port N: gateway N, control plane N+1, beijing storefront/product/cart \
-                N+10..12, hangzhou N+20..22. The control plane token comes from $GAMEDAY_LAB_TOKEN when set, \
+                N+10..12, its fault proxy's Toxiproxy-compatible admin API N+13 and its proxies to product and \
+                cart N+14..15 (the storefront calls them through these), hangzhou N+20..25 likewise. \
+                The control plane token comes from $GAMEDAY_LAB_TOKEN when set, \
                 else a new one is written to D/token (mode 0600).
                 """)
 

@@ -18,6 +18,8 @@ public struct LabServeOptions: Sendable, Hashable {
     /// Storefront: its unit's product and cart base URLs.
     public var productURL: String?
     public var cartURL: String?
+    /// Fault proxy: the proxies it creates when it starts (`--proxy name=listen,upstream`).
+    public var proxies: [FaultProxySpec]
     /// Control plane: the simulated replication catch-up, and an extra pause before each switch.
     public var syncWait: Duration
     public var switchDelay: Duration
@@ -27,7 +29,8 @@ public struct LabServeOptions: Sendable, Hashable {
     public init(
         role: LabRole, unit: String? = nil, port: Int, runDirectory: String, tokenFile: String? = nil,
         controlPlaneURL: String? = nil, gatewayURL: String? = nil, storefronts: [String: String] = [:],
-        productURL: String? = nil, cartURL: String? = nil, syncWait: Duration = .milliseconds(100),
+        productURL: String? = nil, cartURL: String? = nil, proxies: [FaultProxySpec] = [],
+        syncWait: Duration = .milliseconds(100),
         switchDelay: Duration = .zero, tiedTo: Int32? = nil
     ) {
         self.role = role
@@ -40,6 +43,7 @@ public struct LabServeOptions: Sendable, Hashable {
         self.storefronts = storefronts
         self.productURL = productURL
         self.cartURL = cartURL
+        self.proxies = proxies
         self.syncWait = syncWait
         self.switchDelay = switchDelay
         self.tiedTo = tiedTo
@@ -59,6 +63,7 @@ public struct LabServeOptions: Sendable, Hashable {
         for unit in storefronts.keys.sorted() { argv += ["--storefront", "\(unit)=\(storefronts[unit]!)"] }
         if let productURL { argv += ["--product-url", productURL] }
         if let cartURL { argv += ["--cart-url", cartURL] }
+        for proxy in proxies { argv += ["--proxy", proxy.argument] }
         if role == .controlPlane {
             argv += ["--sync-wait", DurationText.format(syncWait), "--switch-delay", DurationText.format(switchDelay)]
         }
@@ -83,7 +88,7 @@ public struct LabServeOptions: Sendable, Hashable {
         case .storefront:
             try need(productURL, "--product-url")
             try need(cartURL, "--cart-url")
-        case .product, .cart:
+        case .product, .cart, .faultProxy:
             break
         }
     }

@@ -29,6 +29,15 @@ public enum LabServer {
             background.append(RuleSync(controlPlaneURL: options.controlPlaneURL!, token: token, table: table).run)
             let responder = GatewayResponder(table: table, storefronts: options.storefronts, token: token)
             try await serve(responder, options, background)
+        case .faultProxy:
+            let registry = ProxyRegistry()
+            // Before the admin API answers /health, so a healthy fault proxy is one that forwards.
+            for proxy in options.proxies {
+                let created = try await registry.create(ProxyRequest(proxy))
+                LabLog.line("\(options.serviceName): proxy \(created.name) \(created.listen) -> \(created.upstream)")
+            }
+            background.append(registry.run)
+            try await serve(FaultProxyResponder(registry: registry, unit: unit), options, background)
         case .controlPlane:
             let token = try LabToken.read(from: options.tokenFile!)
             let state = ControlPlaneState(baseline: .storefront)

@@ -55,6 +55,8 @@ public struct LabManifest: Sendable, Hashable, Codable {
     public var startedAt: String
     /// In start order: control plane, unit services, gateway.
     public var services: [Service]
+    /// Unit → its fault proxy; nil in a lab.json written before the lab had fault proxies.
+    public var faultProxies: [String: FaultProxy]?
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version"
@@ -72,6 +74,7 @@ public struct LabManifest: Sendable, Hashable, Codable {
         case tiedTo = "tied_to"
         case startedAt = "started_at"
         case services
+        case faultProxies = "fault_proxies"
     }
 
     public func service(named name: String) -> Service? { services.first { $0.name == name } }

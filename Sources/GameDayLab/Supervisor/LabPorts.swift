@@ -3,16 +3,26 @@ import Foundation
 /// The TCP port of every lab service.
 ///
 /// Fixed layout from a base port N: gateway N, control plane N+1, beijing storefront/product/cart
-/// N+10..12, hangzhou N+20..22.
+/// N+10..12, its fault proxy's admin API N+13 and its proxies for product and cart N+14..15;
+/// hangzhou N+20..25 likewise.
 public struct LabPorts: Sendable, Hashable {
     /// Service name → port.
     public var byService: [String: Int]
+    /// Unit → proxy name (`product`, `cart`) → the port its fault proxy listens on for it.
+    public var proxyListeners: [String: [String: Int]]
 
-    public init(byService: [String: Int]) {
+    public init(byService: [String: Int], proxyListeners: [String: [String: Int]] = [:]) {
         self.byService = byService
+        self.proxyListeners = proxyListeners
     }
 
     public subscript(service: String) -> Int { byService[service]! }
+
+    /// The port unit `unit`'s fault proxy listens on for its proxy to `role`.
+    public func proxyListener(unit: String, role: LabRole) -> Int { proxyListeners[unit]![role.rawValue]! }
+
+    /// Every port the lab needs, services and proxy listeners.
+    public var all: [Int] { Array(byService.values) + proxyListeners.values.flatMap(\.values) }
 
     /// The fixed layout from `base`.
     public static func fixed(base: Int) -> LabPorts {
@@ -22,20 +32,34 @@ public struct LabPorts: Sendable, Hashable {
             ports[LabRole.storefront.serviceName(unit: unit)] = unitBase
             ports[LabRole.product.serviceName(unit: unit)] = unitBase + 1
             ports[LabRole.cart.serviceName(unit: unit)] = unitBase + 2
+            ports[LabRole.faultProxy.serviceName(unit: unit)] = unitBase + 3
         }
-        return LabPorts(byService: ports)
+        var listeners: [String: [String: Int]] = [:]
+        for (index, unit) in LabLayout.units.enumerated() {
+            for (offset, role) in LabLayout.proxiedRoles.enumerated() {
+                listeners[unit, default: [:]][role.rawValue] = base + 10 * (index + 1) + 4 + offset
+            }
+        }
+        return LabPorts(byService: ports, proxyListeners: listeners)
     }
 
-    /// A distinct free port for every service, chosen by the kernel.
+    /// A distinct free port for every service and proxy listener, chosen by the kernel.
     public static func free() throws -> LabPorts {
-        var ports: [String: Int] = [:]
-        for name in LabLayout.serviceNames {
+        var taken: Set<Int> = []
+        func distinct() throws -> Int {
             var port = try LabPorts.freePort()
             // The kernel may hand the same ephemeral port out twice once we have closed it.
-            while ports.values.contains(port) { port = try LabPorts.freePort() }
-            ports[name] = port
+            while taken.contains(port) { port = try LabPorts.freePort() }
+            taken.insert(port)
+            return port
         }
-        return LabPorts(byService: ports)
+        var ports: [String: Int] = [:]
+        for name in LabLayout.serviceNames { ports[name] = try distinct() }
+        var listeners: [String: [String: Int]] = [:]
+        for unit in LabLayout.units {
+            for role in LabLayout.proxiedRoles { listeners[unit, default: [:]][role.rawValue] = try distinct() }
+        }
+        return LabPorts(byService: ports, proxyListeners: listeners)
     }
 
     /// Binds 127.0.0.1:0, reads the port the kernel chose, and closes the socket again.

@@ -32,8 +32,8 @@ public struct LabSupervisor: Sendable {
         try fileManager.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
         let ports = try options.basePort == 0 ? LabPorts.free() : LabPorts.fixed(base: options.basePort)
         if options.basePort != 0 {
-            for name in LabLayout.serviceNames where !LabPorts.isFree(ports[name]) {
-                throw LabError.portInUse(ports[name])
+            for port in ports.all.sorted() where !LabPorts.isFree(port) {
+                throw LabError.portInUse(port)
             }
         }
         try LabToken.write(options.environmentToken ?? LabToken.generate(), to: paths.token)
@@ -48,8 +48,10 @@ public struct LabSupervisor: Sendable {
             syncWaitMilliseconds: options.syncWait.milliseconds,
             switchDelayMilliseconds: options.switchDelay.milliseconds,
             tiedTo: options.tiedTo, startedAt: LabTimestamp.now().rfc3339, services: [])
+        let serves = serveOptions(ports: ports, options: options)
+        manifest.faultProxies = faultProxies(serves)
         do {
-            for serve in serveOptions(ports: ports, options: options) {
+            for serve in serves {
                 _ = fileManager.createFile(atPath: paths.logFile(serve.serviceName), contents: nil)
                 manifest.services.append(try start(serve))
             }
@@ -77,9 +79,20 @@ public struct LabSupervisor: Sendable {
         for unit in LabLayout.units {
             for role in LabLayout.unitRoles {
                 var serve = base(role, unit)
-                if role == .storefront {
-                    serve.productURL = url(ports[LabRole.product.serviceName(unit: unit)])
-                    serve.cartURL = url(ports[LabRole.cart.serviceName(unit: unit)])
+                switch role {
+                case .faultProxy:
+                    serve.proxies = LabLayout.proxiedRoles.map { dependency in
+                        FaultProxySpec(
+                            name: dependency.rawValue,
+                            listen: "127.0.0.1:\(ports.proxyListener(unit: unit, role: dependency))",
+                            upstream: "127.0.0.1:\(ports[dependency.serviceName(unit: unit)])")
+                    }
+                case .storefront:
+                    // Through the fault proxy, so toxics act on every call to a dependency.
+                    serve.productURL = url(ports.proxyListener(unit: unit, role: .product))
+                    serve.cartURL = url(ports.proxyListener(unit: unit, role: .cart))
+                default:
+                    break
                 }
                 all.append(serve)
             }
@@ -91,6 +104,18 @@ public struct LabSupervisor: Sendable {
             gateway.storefronts[unit] = url(ports[LabRole.storefront.serviceName(unit: unit)])
         }
         return all + [gateway]
+    }
+
+    /// Unit → its fault proxy, for `lab.json`.
+    func faultProxies(_ serves: [LabServeOptions]) -> [String: LabManifest.FaultProxy] {
+        var proxies: [String: LabManifest.FaultProxy] = [:]
+        for serve in serves where serve.role == .faultProxy {
+            guard let unit = serve.unit else { continue }
+            proxies[unit] = LabManifest.FaultProxy(
+                service: serve.serviceName, adminURL: url(serve.port),
+                proxies: Dictionary(serve.proxies.map { ($0.name, $0) }, uniquingKeysWith: { $1 }))
+        }
+        return proxies
     }
 
     // MARK: - Shared

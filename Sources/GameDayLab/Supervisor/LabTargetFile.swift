@@ -1,9 +1,17 @@
 /// Renders `D/target.yaml`: the lab as a target file the runner reads like any other environment.
 public struct LabTargetFile: Sendable {
-    public var manifest: LabManifest
+    /// Whether `lab up` writes each unit's `proxy: { url: ... }`. Off until the target loader
+    /// accepts that key: its strict key check rejects unknown keys, so every drill against the lab
+    /// would fail to load. Turn on together with the loader change.
+    public static let writesProxyKey = false
 
-    public init(manifest: LabManifest) {
+    public var manifest: LabManifest
+    /// Whether to write each unit's fault proxy as `proxy: { url: ... }`, the unit's last key.
+    public var includesProxy: Bool
+
+    public init(manifest: LabManifest, includesProxy: Bool = LabTargetFile.writesProxyKey) {
         self.manifest = manifest
+        self.includesProxy = includesProxy
     }
 
     /// The YAML text. Paths are absolute so the file works from any directory.
@@ -28,6 +36,9 @@ public struct LabTargetFile: Sendable {
             for role in [LabRole.storefront, .product, .cart] {
                 guard let service = manifest.service(named: role.serviceName(unit: unit)) else { continue }
                 lines.append("      \(role.rawValue): \(entry(for: service))")
+            }
+            if includesProxy, let proxy = manifest.faultProxies?[unit] {
+                lines.append("    proxy: { url: \(quoted(proxy.adminURL)) }")
             }
         }
         return lines.joined(separator: "\n") + "\n"
