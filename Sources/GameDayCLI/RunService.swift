@@ -59,7 +59,9 @@ struct RunService {
         let wall = WallClock(clock: clock)
         let environment = RunEnvironment(
             transport: CurlHTTPClient(),
-            faults: CompositeFaultDriver(process: ProcessFaultDriver(), network: NetworkFaultDriver(runId: runId)),
+            faults: CompositeFaultDriver(
+                process: ProcessFaultDriver(), network: NetworkFaultDriver(runId: runId),
+                proxy: ProxyFaultDriver(runId: runId)),
             clock: clock,
             wallClock: { wall.iso8601($0) },
             environment: { ProcessInfo.processInfo.environment[$0] },

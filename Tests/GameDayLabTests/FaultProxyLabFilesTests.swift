@@ -83,9 +83,8 @@ struct FaultProxyLabFilesTests {
         #expect(try JSONDecoder().decode(LabManifest.self, from: json).faultProxies == nil)
     }
 
-    @Test func targetFileNamesEachUnitsProxyAsItsLastKeyWhenAsked() throws {
-        #expect(!LabTargetFile(manifest: manifest(), includesProxy: false).yaml.contains("proxy:"))
-        let yaml = LabTargetFile(manifest: manifest(), includesProxy: true).yaml
+    @Test func targetFileNamesEachUnitsProxyAsItsLastKey() throws {
+        let yaml = LabTargetFile(manifest: manifest()).yaml
         #expect(yaml.contains("    proxy: { url: \"http://127.0.0.1:9313\" }\n  hangzhou:\n"), "\(yaml)")
         #expect(yaml.hasSuffix("    proxy: { url: \"http://127.0.0.1:9323\" }\n"), "\(yaml)")
         let root = try #require(try Yams.load(yaml: yaml) as? [String: Any])

@@ -17,7 +17,8 @@ extension GameDay {
                 PlanRenderer(
                     drill: loaded.drill, target: loaded.target,
                     faults: CompositeFaultDriver(
-                        process: ProcessFaultDriver(), network: NetworkFaultDriver(runId: "plan"))
+                        process: ProcessFaultDriver(), network: NetworkFaultDriver(runId: "plan"),
+                        proxy: ProxyFaultDriver(runId: "plan"))
                 ).render())
         }
     }

@@ -48,7 +48,7 @@ struct PlanRenderer {
         lines.append("3. inject (each fault is recorded, then applied, then proven)")
         for fault in drill.faults {
             let plan = faults.plan(fault, in: target)
-            lines.append("   \(plan.name): \(plan.kind) on \(plan.unit)/\(plan.service) (executor \(plan.executor))")
+            lines.append("   \(plan.name): \(plan.kind) on \(plan.place) (executor \(plan.executor))")
             for (index, command) in plan.apply.enumerated() {
                 let note = plan.locate == "-" || !command.contains("<pid>") ? "" : "   (<pid> from \(plan.locate))"
                 lines.append("     \(index == 0 ? "apply: " : "       ") \(Self.argv(command))\(note)")

@@ -53,7 +53,7 @@ struct Summary {
         if !result.faults.isEmpty { lines.append("  faults:") }
         for fault in result.faults {
             lines.append(
-                "    \(fault.plan.name) (\(fault.plan.kind) \(fault.plan.unit)/\(fault.plan.service)): \(fault.effect ?? "not applied") → \(fault.state)\(fault.revert.map { ": \($0)" } ?? "")"
+                "    \(fault.plan.name) (\(fault.plan.kind) \(fault.plan.place)): \(fault.effect ?? "not applied") → \(fault.state)\(fault.revert.map { ": \($0)" } ?? "")"
             )
         }
         if let path = archivePath { lines.append("  result: \(path)") }

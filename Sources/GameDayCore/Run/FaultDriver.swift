@@ -15,6 +15,9 @@ public struct FaultPlan: Sendable, Hashable, Codable {
     /// How the runner proves the fault took effect.
     public var proof: String
 
+    /// `beijing/product`, or `beijing` for a fault on the unit's network.
+    public var place: String { service.isEmpty ? unit : "\(unit)/\(service)" }
+
     public init(
         name: String, kind: String, unit: String, service: String, executor: String, locate: String,
         apply: [[String]], revert: [[String]], proof: String

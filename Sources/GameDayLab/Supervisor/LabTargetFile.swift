@@ -1,17 +1,9 @@
 /// Renders `D/target.yaml`: the lab as a target file the runner reads like any other environment.
 public struct LabTargetFile: Sendable {
-    /// Whether `lab up` writes each unit's `proxy: { url: ... }`. Off until the target loader
-    /// accepts that key: its strict key check rejects unknown keys, so every drill against the lab
-    /// would fail to load. Turn on together with the loader change.
-    public static let writesProxyKey = false
-
     public var manifest: LabManifest
-    /// Whether to write each unit's fault proxy as `proxy: { url: ... }`, the unit's last key.
-    public var includesProxy: Bool
 
-    public init(manifest: LabManifest, includesProxy: Bool = LabTargetFile.writesProxyKey) {
+    public init(manifest: LabManifest) {
         self.manifest = manifest
-        self.includesProxy = includesProxy
     }
 
     /// The YAML text. Paths are absolute so the file works from any directory.
@@ -37,7 +29,7 @@ public struct LabTargetFile: Sendable {
                 guard let service = manifest.service(named: role.serviceName(unit: unit)) else { continue }
                 lines.append("      \(role.rawValue): \(entry(for: service))")
             }
-            if includesProxy, let proxy = manifest.faultProxies?[unit] {
+            if let proxy = manifest.faultProxies?[unit] {
                 lines.append("    proxy: { url: \(quoted(proxy.adminURL)) }")
             }
         }
@@ -49,7 +41,7 @@ public struct LabTargetFile: Sendable {
             [quoted(manifest.executable)]
             + ["lab", "restart-service", "--run-dir", manifest.runDirectory, "--service", service.name].map(scalar)
         return "{ process: { pid_file: \(scalar(service.pidFile)) }, restart: [\(restart.joined(separator: ", "))], "
-            + "health: \(quoted(service.healthURL)) }"
+            + "health: \(quoted(service.healthURL)), port: \(service.port) }"
     }
 
     /// A plain scalar when that is unambiguous in a flow collection, else a double-quoted one.
