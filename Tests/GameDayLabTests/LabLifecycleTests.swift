@@ -23,7 +23,7 @@ extension LabIntegration {
                 let report = try JSONDecoder().decode(
                     LabStatusReport.self, from: Data(try await lab.lab(["status", "--json"]).stdout.utf8))
                 #expect(report.allHealthy)
-                #expect(report.services.count == 8)
+                #expect(report.services.count == LabLayout.serviceNames.count)
 
                 let again = try await lab.lab(["up"])
                 #expect(again.exitCode == 0)
@@ -32,7 +32,7 @@ extension LabIntegration {
                 pids = lab.services.map(\.pid)
                 let down = try await lab.lab(["down"])
                 #expect(down.exitCode == 0, "\(down.transcript)")
-                #expect(down.stdout.split(separator: "\n").count == 8, "\(down.stdout)")
+                #expect(down.stdout.split(separator: "\n").count == LabLayout.serviceNames.count, "\(down.stdout)")
                 let secondDown = try await lab.lab(["down"])
                 #expect(secondDown.exitCode == 0, "down is idempotent")
 
@@ -68,7 +68,7 @@ extension LabIntegration {
                 environment: environment)
             #expect(up.exitCode == 0, "\(up.transcript)")
             let pids = LabProcessTable.labServeProcesses(runDirectory: runDirectory)
-            #expect(pids.count == 8)
+            #expect(pids.count == LabLayout.serviceNames.count)
 
             let target = try String(contentsOfFile: runDirectory + "/target.yaml", encoding: .utf8)
             #expect(target.contains("token: { env: GAMEDAY_LAB_TOKEN }"))
