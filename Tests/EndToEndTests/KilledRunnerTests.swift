@@ -9,13 +9,14 @@ import Testing
 @Suite(.serialized) struct KilledRunnerTests {
     /// Starts `gameday run` on the strong-dependency drill in the background; returns its pid and a task for its output.
     static func start(
-        lab: TestLab, state: String, output: String, watchdogTimeout: String
+        lab: TestLab, state: String, output: String, watchdogTimeout: String,
+        drill: String = "storefront-strong-dependency"
     ) async throws -> (pid: Int32, run: Task<ChildProcess.Output, any Error>) {
         let marker = "\(output)/\(UUID().uuidString.prefix(8))"
         let run = Task {
             try await ChildProcess.run(
                 [
-                    lab.binary, "run", DrillRun.shipped("storefront-strong-dependency"), "--target", lab.targetPath,
+                    lab.binary, "run", DrillRun.shipped(drill), "--target", lab.targetPath,
                     "--state-dir", state, "--output", marker, "--watchdog-timeout", watchdogTimeout, "--quiet",
                 ], timeout: .seconds(120))
         }
@@ -164,6 +165,34 @@ import Testing
                     "--state-dir", state, "--output", scratch,
                 ])
             #expect(again.exitCode == 0, "\(again.transcript)")
+        }
+    }
+
+    @Test(.enabled(if: NetworkDrillTests.canUseFirewall, "needs root and nftables or iptables"))
+    func networkAndProxyFaultsOfKilledRunsAreRevertedByTheirWatchdogs() async throws {
+        try await TestLab.withLab { lab in
+            let scratch = try TestLab.makeTemporaryDirectory(prefix: "gameday-killed-net")
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            let state = "\(scratch)/state"
+            let target = try DrillLoader.loadTarget(path: lab.targetPath)
+            let proxyURL = try #require(target.unit(named: "beijing")?.proxyURL)
+            for round in 1...8 {
+                let drill = round % 2 == 0 ? "storefront-product-latency" : "storefront-product-blocked"
+                let delay = Int.random(in: 800...3_000)
+                let context = "round \(round) (\(drill), SIGKILL after \(delay)ms)"
+                let (pid, run) = try await Self.start(
+                    lab: lab, state: state, output: scratch, watchdogTimeout: "1s", drill: drill)
+                try await Task.sleep(for: .milliseconds(delay))
+                kill(pid, SIGKILL)
+                _ = try await run.value
+                let reverted = await Self.waitUntilNothingPending(state, timeout: .seconds(15))
+                #expect(reverted, "\(context): the watchdog did not revert:\n\(Self.watchdogLogs(state))")
+                let tables = try await ChildProcess.run(["/usr/sbin/nft", "list", "tables"])
+                #expect(!tables.stdout.contains("gameday_"), "\(context): \(tables.stdout)")
+                let proxies = try await ToxiproxyClient(url: proxyURL).proxies()
+                #expect(proxies.values.allSatisfy { $0.toxics.isEmpty && $0.enabled }, "\(context): \(proxies)")
+                try await Self.expectPristine(lab, state: state, context)
+            }
         }
     }
 }
