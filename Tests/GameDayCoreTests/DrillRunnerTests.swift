@@ -117,9 +117,11 @@ import Testing
         let storefront = FakeStorefront()
         let driver = FakeFaultDriver(storefront: storefront)
         // user 50 starts failing as soon as the fault is in: simulate with a fault that breaks hangzhou too.
+        // A long observation, so the guard trips before any cut-over however slow the machine is.
+        var drill = Self.drill()
+        drill.observe = ObserveSpec(duration: .seconds(10), timeout: .seconds(20))
         let (result, _, _) = await Self.run(
-            Self.drill(), storefront: storefront,
-            faults: BreakEverythingDriver(storefront: storefront, inner: driver))
+            drill, storefront: storefront, faults: BreakEverythingDriver(storefront: storefront, inner: driver))
         #expect(result.outcome == .fail)
         #expect(result.reason?.hasPrefix("blast radius breached: user 50") == true)
         #expect(Self.verdict(result, "blast_radius") == .fail)

@@ -67,7 +67,7 @@ final class Scratch: @unchecked Sendable {
     }
 
     /// Waits until `condition` holds (polling), or gives up after `timeout`.
-    static func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
+    static func eventually(timeout: Duration = .seconds(30), _ condition: () -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if condition() { return true }
