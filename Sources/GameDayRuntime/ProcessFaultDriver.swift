@@ -38,7 +38,33 @@ public struct ProcessFaultDriver: FaultDriver {
 
     public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String {
         let pids = try processes.find(try locator(fault, target))
+        try refuseIfRunnerChannel(pids, fault: fault, target: target)
         return "found process \(pids.map(String.init).joined(separator: ", ")) for \(fault.unit)/\(fault.service)"
+    }
+
+    /// A process fault must not take down what the runner itself talks through: the control plane,
+    /// the gateway its probes go through (when they run on this host), or the SSH daemon.
+    func refuseIfRunnerChannel(_ pids: [Int32], fault: FaultSpec, target: Target) throws(FaultError) {
+        var channels: [(String, [Int32])] = [
+            ("the SSH daemon", processes.pids().filter { processes.name(of: $0) == "sshd" })
+        ]
+        for (label, url) in [
+            ("the control plane", target.controlPlane.url), ("the gateway (the probe path)", target.gatewayURL),
+        ] {
+            guard let parsed = URL(string: url), let host = parsed.host, Self.isThisHost(host) else { continue }
+            channels.append((label, processes.listeners(on: parsed.port ?? (parsed.scheme == "https" ? 443 : 80))))
+        }
+        for (label, channel) in channels {
+            if let hit = pids.first(where: channel.contains) {
+                throw FaultError(
+                    "fault \(fault.name) would hit process \(hit), which is \(label): the runner would cut itself off; "
+                        + "drill that failure from another host")
+            }
+        }
+    }
+
+    static func isThisHost(_ host: String) -> Bool {
+        host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
     }
 
     public func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
@@ -61,6 +87,7 @@ public struct ProcessFaultDriver: FaultDriver {
         guard case .killProcess(let signal, _) = fault.action else { throw Self.notMine(fault) }
         do {
             let pids = try processes.find(try locator(fault, target))
+            try refuseIfRunnerChannel(pids, fault: fault, target: target)
             let command = Self.killCommand(signal: signal, pids: pids.map(String.init))
             let output: CommandOutput
             do {

@@ -40,9 +40,21 @@ public struct ProxyFaultDriver: FaultDriver {
         let (client, spec) = try resolve(fault, target)
         do {
             let proxy = try await client.proxy(named: spec.proxy)
+            for (label, url) in [
+                ("the control plane", target.controlPlane.url), ("the gateway (the probe path)", target.gatewayURL),
+            ] {
+                guard let parsed = URL(string: url), let host = parsed.host, let port = parsed.port else { continue }
+                if proxy.upstream == "\(host):\(port)" || proxy.listen == "\(host):\(port)" {
+                    throw FaultError(
+                        "fault \(fault.name) would slow or cut proxy \(proxy.name), which carries \(label): the runner would cut itself off"
+                    )
+                }
+            }
             return "proxy \(proxy.name) (\(proxy.listen) → \(proxy.upstream)) at \(client.url)"
+        } catch let error as FaultError {
+            throw error
         } catch {
-            throw FaultError(error.localizedDescription)
+            throw FaultError((error as? ToxiproxyError)?.localizedDescription ?? "\(error)")
         }
     }
 

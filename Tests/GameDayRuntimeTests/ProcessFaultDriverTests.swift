@@ -106,3 +106,37 @@ import Testing
         #expect(plan.executor == "local")
     }
 }
+
+/// Process faults never take down the runner's own channels.
+@Suite struct RunnerChannelTests {
+    @Test func aFaultOnTheProcessServingTheControlPlaneIsRefused() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let port = Scratch.freePort()
+        let server = try scratch.start([
+            "python3", "-c",
+            "import socket,time; s=socket.socket(); s.bind(('127.0.0.1', \(port))); s.listen(); time.sleep(60)",
+        ])
+        #expect(await Scratch.eventually { !ProcessTable().listeners(on: port).isEmpty })
+        let target = Target(
+            name: "local", gatewayURL: "http://127.0.0.1:1",
+            controlPlane: ControlPlaneTarget(url: "http://127.0.0.1:\(port)"),
+            routing: .storefront,
+            units: [
+                UnitTarget(
+                    name: "beijing", services: [ServiceTarget(name: "control", process: .port(port), restart: ["true"])]
+                )
+            ])
+        let fault = FaultSpec(
+            name: "kill-the-control-plane", unit: "beijing", service: "control",
+            action: .killProcess(signal: SignalName("KILL")!, restart: true))
+        await #expect(
+            throws: FaultError(
+                "fault kill-the-control-plane would hit process \(server.processIdentifier), which is the control plane: "
+                    + "the runner would cut itself off; drill that failure from another host")
+        ) {
+            try await ProcessFaultDriver().check(fault, in: target)
+        }
+        #expect(ProcessTable().isAlive(server.processIdentifier))
+    }
+}
