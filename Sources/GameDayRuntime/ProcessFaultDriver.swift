@@ -23,17 +23,15 @@ public struct ProcessFaultDriver: FaultDriver {
                 name: fault.name, kind: fault.action.kind, unit: fault.unit, service: fault.service,
                 executor: executor.name, locate: "-", apply: [], revert: [], proof: "not a process fault")
         }
-        do {
-            return FaultPlan(
-                name: fault.name, kind: "kill-process", unit: fault.unit, service: fault.service,
-                executor: executor.name,
-                locate: service?.process.map(ProcessTable.describe) ?? "no process locator",
-                apply: [Self.killCommand(signal: signal, pids: ["<pid>"])],
-                revert: signal.number == SIGSTOP
-                    ? [Self.killCommand(signal: SignalName("CONT")!, pids: ["<pid>"])]
-                    : (restart ? service?.restart.map { [$0] } ?? [] : []),
-                proof: signal.number == SIGSTOP ? "the process is stopped (state T)" : "the process is gone")
-        }
+        return FaultPlan(
+            name: fault.name, kind: fault.action.kind, unit: fault.unit, service: fault.service,
+            executor: executor.name,
+            locate: service?.process.map(ProcessTable.describe) ?? "no process locator",
+            apply: [Self.killCommand(signal: signal, pids: ["<pid>"])],
+            revert: signal.number == SIGSTOP
+                ? [Self.killCommand(signal: SignalName("CONT")!, pids: ["<pid>"])]
+                : (restart ? service?.restart.map { [$0] } ?? [] : []),
+            proof: signal.number == SIGSTOP ? "the process is stopped (state T)" : "the process is gone")
     }
 
     public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String {
@@ -69,79 +67,73 @@ public struct ProcessFaultDriver: FaultDriver {
 
     public func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
         guard case .killProcess(let signal, let restart) = fault.action else { throw Self.notMine(fault) }
-        do {
-            let locator = try locator(fault, target)
-            if signal.number == SIGSTOP {
-                return RevertRecipe(
-                    executor: executor.name, steps: [.signal(name: "CONT", pids: try processes.find(locator))])
-            }
-            guard restart, let command = target.unit(named: fault.unit)?.service(named: fault.service)?.restart else {
-                return RevertRecipe(executor: executor.name, steps: [])
-            }
+        let locator = try locator(fault, target)
+        if signal.number == SIGSTOP {
             return RevertRecipe(
-                executor: executor.name, steps: [.restartUnlessRunning(argv: command, locator: locator)])
+                executor: executor.name, steps: [.signal(name: "CONT", pids: try processes.find(locator))])
         }
+        guard restart, let command = target.unit(named: fault.unit)?.service(named: fault.service)?.restart else {
+            return RevertRecipe(executor: executor.name, steps: [])
+        }
+        return RevertRecipe(
+            executor: executor.name, steps: [.restartUnlessRunning(argv: command, locator: locator)])
     }
 
     public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
         guard case .killProcess(let signal, _) = fault.action else { throw Self.notMine(fault) }
+        let pids = try processes.find(try locator(fault, target))
+        try refuseIfRunnerChannel(pids, fault: fault, target: target)
+        let command = Self.killCommand(signal: signal, pids: pids.map(String.init))
+        let output: CommandOutput
         do {
-            let pids = try processes.find(try locator(fault, target))
-            try refuseIfRunnerChannel(pids, fault: fault, target: target)
-            let command = Self.killCommand(signal: signal, pids: pids.map(String.init))
-            let output: CommandOutput
-            do {
-                output = try await executor.run(command, timeout: .seconds(10))
-            } catch {
-                throw FaultError("\(command.joined(separator: " ")) could not run: \(error.message)")
-            }
-            guard output.exitCode == 0 else {
-                throw FaultError(
-                    "\(command.joined(separator: " ")) failed (exit \(output.exitCode)): \(output.lastLine)")
-            }
-            let stop = signal.number == SIGSTOP
-            let deadline = ContinuousClock.now + effectTimeout
-            var pending = pids
-            while !pending.isEmpty, ContinuousClock.now < deadline {
-                pending = pending.filter { stop ? processes.state(of: $0) != "T" : processes.isAlive($0) }
-                if !pending.isEmpty { try? await Task.sleep(for: .milliseconds(5)) }
-            }
-            guard pending.isEmpty else {
-                throw FaultError(
-                    "process \(pending.map(String.init).joined(separator: ", ")) still \(stop ? "running" : "alive") \(DurationText.format(effectTimeout)) after \(signal)"
-                )
-            }
-            let effect =
-                "\(signal) sent to \(pids.map(String.init).joined(separator: ", ")); " + (stop ? "stopped" : "gone")
-            return AppliedFault(
-                spec: fault, plan: plan(fault, in: target), pids: pids, commands: [command], effect: effect)
+            output = try await executor.run(command, timeout: .seconds(10))
+        } catch {
+            throw FaultError("\(command.joined(separator: " ")) could not run: \(error.message)")
         }
+        guard output.exitCode == 0 else {
+            throw FaultError(
+                "\(command.joined(separator: " ")) failed (exit \(output.exitCode)): \(output.lastLine)")
+        }
+        let stop = signal.number == SIGSTOP
+        let deadline = ContinuousClock.now + effectTimeout
+        var pending = pids
+        while !pending.isEmpty, ContinuousClock.now < deadline {
+            pending = pending.filter { stop ? processes.state(of: $0) != "T" : processes.isAlive($0) }
+            if !pending.isEmpty { try? await Task.sleep(for: .milliseconds(5)) }
+        }
+        guard pending.isEmpty else {
+            throw FaultError(
+                "process \(pending.map(String.init).joined(separator: ", ")) still \(stop ? "running" : "alive") \(DurationText.format(effectTimeout)) after \(signal)"
+            )
+        }
+        let effect =
+            "\(signal) sent to \(pids.map(String.init).joined(separator: ", ")); " + (stop ? "stopped" : "gone")
+        return AppliedFault(
+            spec: fault, plan: plan(fault, in: target), pids: pids, commands: [command], effect: effect)
     }
 
     public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
         guard case .killProcess(let signal, let restart) = applied.spec.action else { throw Self.notMine(applied.spec) }
-        do {
-            if signal.number == SIGSTOP {
-                let command = Self.killCommand(signal: SignalName("CONT")!, pids: applied.pids.map(String.init))
-                _ = try? await executor.run(command, timeout: .seconds(10))
-                return "SIGCONT sent to \(applied.pids.map(String.init).joined(separator: ", "))"
-            }
-            guard restart, let command = applied.plan.revert.first else { return "no restart asked for" }
-            let output: CommandOutput
-            do {
-                output = try await executor.run(command, timeout: restartTimeout)
-            } catch {
-                throw FaultError("the restart command could not run: \(error.message)")
-            }
-            guard output.exitCode == 0, !output.timedOut else {
-                throw FaultError(
-                    "the restart command \(output.timedOut ? "timed out" : "failed with exit \(output.exitCode)"): \(output.lastLine); "
-                        + "start \(applied.spec.unit)/\(applied.spec.service) by hand with: \(command.joined(separator: " "))"
-                )
-            }
-            let pids = try processes.find(try locator(applied.spec, target))
-            return "restarted as process \(pids.map(String.init).joined(separator: ", "))"
+        if signal.number == SIGSTOP {
+            let command = Self.killCommand(signal: SignalName("CONT")!, pids: applied.pids.map(String.init))
+            _ = try? await executor.run(command, timeout: .seconds(10))
+            return "SIGCONT sent to \(applied.pids.map(String.init).joined(separator: ", "))"
         }
+        guard restart, let command = applied.plan.revert.first else { return "no restart asked for" }
+        let output: CommandOutput
+        do {
+            output = try await executor.run(command, timeout: restartTimeout)
+        } catch {
+            throw FaultError("the restart command could not run: \(error.message)")
+        }
+        guard output.exitCode == 0, !output.timedOut else {
+            throw FaultError(
+                "the restart command \(output.timedOut ? "timed out" : "failed with exit \(output.exitCode)"): \(output.lastLine); "
+                    + "start \(applied.spec.unit)/\(applied.spec.service) by hand with: \(command.joined(separator: " "))"
+            )
+        }
+        let pids = try processes.find(try locator(applied.spec, target))
+        return "restarted as process \(pids.map(String.init).joined(separator: ", "))"
     }
 
     private func locator(_ fault: FaultSpec, _ target: Target) throws(FaultError) -> ProcessLocator {
