@@ -108,22 +108,35 @@ public struct ProxyFaultDriver: FaultDriver {
 
     public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
         let (client, spec) = try resolve(applied.spec, target)
-        do {
-            switch spec.toxic {
-            case .down:
-                try await client.setEnabled(true, proxy: spec.proxy)
-                return "proxy \(spec.proxy) enabled again"
-            default:
-                do {
-                    try await client.removeToxic(named: toxicName(applied.spec), from: spec.proxy)
-                } catch .toxicNotFound {
-                    return "the toxic was gone already"
-                }
-                return "toxic \(toxicName(applied.spec)) removed from proxy \(spec.proxy)"
+        if case .down = spec.toxic {
+            let proxy: ToxiproxyProxy
+            do {
+                proxy = try await client.setEnabled(true, proxy: spec.proxy)
+            } catch {
+                throw FaultError(error.localizedDescription)
             }
+            guard proxy.enabled else { throw FaultError("proxy \(spec.proxy) still reads back disabled") }
+            return "proxy \(spec.proxy) enabled again"
+        }
+        let name = toxicName(applied.spec)
+        var note = "toxic \(name) removed from proxy \(spec.proxy)"
+        do {
+            try await client.removeToxic(named: name, from: spec.proxy)
+        } catch {
+            guard case .toxicNotFound = error else { throw FaultError(error.localizedDescription) }
+            note = "the toxic was gone already"
+        }
+        // A revert that reports success while the latency stays is the worst kind: read it back.
+        let remaining: [ToxiproxyToxic]
+        do {
+            remaining = try await client.proxy(named: spec.proxy).toxics
         } catch {
             throw FaultError(error.localizedDescription)
         }
+        guard !remaining.contains(where: { $0.name == name }) else {
+            throw FaultError("toxic \(name) still reads back on proxy \(spec.proxy) after its removal")
+        }
+        return note
     }
 
     // MARK: - Helpers
