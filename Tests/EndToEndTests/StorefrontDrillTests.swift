@@ -134,4 +134,22 @@ import Testing
             #expect(try lab.pid(of: "beijing-product").map(ProcessTable().isAlive) == true)
         }
     }
+
+    @Test func aPausedCartIsAWeakDependencyTooAndResumesAfterwards() async throws {
+        try await TestLab.withLab { lab in
+            let output = try TestLab.makeTemporaryDirectory(prefix: "gameday-results")
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            let cart = try #require(try lab.pid(of: "beijing-cart"))
+            let run = try await DrillRun.run(DrillRun.shipped("storefront-cart-paused"), lab: lab, output: output)
+            #expect(run.output.exitCode == 0, "\(run.output.transcript)")
+            let result = try #require(run.result)
+            #expect(result.faults.first?.effect == "SIGSTOP sent to \(cart); stopped")
+            #expect(result.faults.first?.revert == "SIGCONT sent to \(cart)")
+            #expect(run.user(6000)?.failures == 0)
+            // The same process, running again: a pause is undone, not replaced.
+            #expect(try lab.pid(of: "beijing-cart") == cart)
+            #expect(ProcessTable().state(of: cart) != "T")
+            #expect(ProcessTable().isAlive(cart))
+        }
+    }
 }
