@@ -13,7 +13,9 @@ struct GameDayBench {
             guard getuid() == 0 else { throw BenchError.notRoot }
             print(try await run(options))
         } catch {
-            FileHandle.standardError.write(Data("gameday-bench: error: \(error.localizedDescription)\n".utf8))
+            // The library's errors (diagnostics, fault and command errors) describe themselves.
+            let message = (error as? BenchError)?.errorDescription ?? "\(error)"
+            FileHandle.standardError.write(Data("gameday-bench: error: \(message)\n".utf8))
             exit(1)
         }
     }
