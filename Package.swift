@@ -43,6 +43,11 @@ let package = Package(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        .executableTarget(
+            name: "gameday-bench",
+            dependencies: ["GameDayCore", "GameDayRuntime"],
+            path: "bench/Sources"
+        ),
         .target(
             name: "GameDayTestSupport",
             dependencies: ["GameDayCore", "GameDayRuntime"]
