@@ -8,7 +8,7 @@ scripts/setup.sh
 swift build --build-tests
 swift test --skip-build
 python3 scripts/check-schemas.py
-swift format lint --strict -r Sources Tests Package.swift
+swift format lint --strict -r Sources Tests bench/Sources Package.swift
 
 left=$(pgrep -af 'gameday lab serve' | grep -v pgrep || true)
 if [ -n "$left" ]; then

@@ -117,6 +117,17 @@ public struct ProcessFaultDriver: FaultDriver {
         if signal.number == SIGSTOP {
             let command = Self.killCommand(signal: SignalName("CONT")!, pids: applied.pids.map(String.init))
             _ = try? await executor.run(command, timeout: .seconds(10))
+            // Proven like the apply: every process that still exists has left the stopped state.
+            let deadline = ContinuousClock.now + effectTimeout
+            var stopped = applied.pids
+            while !stopped.isEmpty, ContinuousClock.now < deadline {
+                stopped = stopped.filter { processes.state(of: $0) == "T" }
+                if !stopped.isEmpty { try? await Task.sleep(for: .milliseconds(5)) }
+            }
+            guard stopped.isEmpty else {
+                throw FaultError(
+                    "process \(stopped.map(String.init).joined(separator: ", ")) is still stopped after SIGCONT")
+            }
             return "SIGCONT sent to \(applied.pids.map(String.init).joined(separator: ", "))"
         }
         guard restart, let command = applied.plan.revert.first else { return "no restart asked for" }
