@@ -20,12 +20,14 @@ struct LabNamespaceTests {
             _ = try NamespaceName(namespace.name)
             _ = try InterfaceName(namespace.hostInterface)
             _ = try InterfaceName(namespace.namespaceInterface)
-            #expect(namespace.hostAddress.hasPrefix("10.233.") && namespace.hostAddress.hasSuffix(".1"))
-            #expect(namespace.namespaceAddress == namespace.hostAddress.dropLast() + "2")
-            #expect(namespace.subnet == namespace.hostAddress.dropLast() + "0/30")
+            let host = try #require(IPv4(namespace.hostAddress))
+            #expect(namespace.hostAddress.hasPrefix("10.233.") && host.value % 4 == 1)
+            #expect(IPv4(namespace.namespaceAddress)?.value == host.value + 1)
+            #expect(namespace.subnet == IPv4(host.value - 1).text + "/30")
         }
         #expect(namespaces[0].hostInterface == "gd\(id)b0" && namespaces[1].namespaceInterface == "gd\(id)h1")
         #expect(Set(namespaces.map(\.subnet)).count == 2)
+        #expect(IPv4(namespaces[1].hostAddress)?.value == IPv4(namespaces[0].hostAddress)!.value + 4, "adjacent /30s")
         // The same run directory always gives the same names, so `down` finds a crashed lab's.
         #expect(LabNamespace.plan(runDirectory: "/tmp/gameday-lab-AbC123") == namespaces)
         #expect(LabNamespace.plan(runDirectory: "/tmp/other") != namespaces)
@@ -102,6 +104,21 @@ struct LabNamespaceTests {
             ]))
         #expect(!commands.contains { $0.contains(namespaces[1].name) && $0.contains("add") }, "stopped at the failure")
     }
+}
+
+/// A dotted IPv4 address as a number, to check the /30 arithmetic.
+private struct IPv4 {
+    var value: UInt32
+
+    init(_ value: UInt32) { self.value = value }
+
+    init?(_ text: String) {
+        let octets = text.split(separator: ".").compactMap { UInt32($0) }
+        guard octets.count == 4, octets.allSatisfy({ $0 < 256 }) else { return nil }
+        value = octets.reduce(0) { $0 << 8 | $1 }
+    }
+
+    var text: String { (0..<4).map { String(value >> (24 - 8 * $0) & 0xff) }.joined(separator: ".") }
 }
 
 /// Records every argv; fails the first `ip ... addr add` (exit 2) when asked to.

@@ -12,16 +12,14 @@ public struct LabNamespace: Sendable, Hashable, Codable {
     public var hostInterface: String
     /// The veth end inside the namespace, `gd<lab id><first letter of unit>1`.
     public var namespaceInterface: String
-    /// `10.233.X.1`; X comes from the lab id and the unit's position (see `plan`).
+    /// The first usable address of the unit's /30, `10.233.X.Y+1` (see `plan`).
     public var hostAddress: String
-    /// `10.233.X.2`: where the gateway, the health checks and the runner reach the unit's services.
+    /// The second, `10.233.X.Y+2`: where the gateway, the health checks and the runner reach the
+    /// unit's services.
     public var namespaceAddress: String
     public var prefixLength: Int
-
-    /// `10.233.X.0/30`.
-    public var subnet: String {
-        hostAddress.split(separator: ".").dropLast().joined(separator: ".") + ".0/\(prefixLength)"
-    }
+    /// `10.233.X.Y/30`.
+    public var subnet: String
 
     enum CodingKeys: String, CodingKey {
         case unit, name
@@ -30,24 +28,27 @@ public struct LabNamespace: Sendable, Hashable, Codable {
         case hostAddress = "host_address"
         case namespaceAddress = "namespace_address"
         case prefixLength = "prefix_length"
+        case subnet
     }
 
     /// The namespaces of the lab in `runDirectory`, one per unit of the layout. Names come from
     /// the run directory alone, so `lab down` finds a crashed lab's namespaces without its lab.json.
     ///
-    /// Each lab gets its own pair of /30s, `10.233.(2k+1).0` for the first unit and `10.233.(2k+2).0`
-    /// for the second, k (0..<120) from the lab id: two labs of different run directories (tests run
-    /// side by side) then rarely claim the same subnet, and `lab up` refuses when they do.
+    /// Each lab gets its own two adjacent /30s of 10.233.0.0/16, the first for the first unit, at a
+    /// place (one of 8192) taken from the lab id: labs of different run directories (tests run side
+    /// by side) then rarely claim the same subnet, and `lab up` refuses when they do.
     public static func plan(runDirectory: String, units: [String] = LabLayout.units) -> [LabNamespace] {
         let id = labID(runDirectory: runDirectory)
-        let pair = Int(UInt32(id, radix: 16)! % 120)
+        let pair = Int(UInt32(id, radix: 16)! % 8192)
         return units.enumerated().map { index, unit in
             let letter = unit.first.map(String.init)?.lowercased() ?? "u"
-            let subnet = "10.233.\(2 * pair + 1 + index)"
+            let network = (2 * pair + index) * 4
+            let prefix = "10.233.\(network / 256)."
+            let first = network % 256
             return LabNamespace(
                 unit: unit, name: "gameday-\(id)-\(unit)", hostInterface: "gd\(id)\(letter)0",
-                namespaceInterface: "gd\(id)\(letter)1", hostAddress: "\(subnet).1", namespaceAddress: "\(subnet).2",
-                prefixLength: 30)
+                namespaceInterface: "gd\(id)\(letter)1", hostAddress: prefix + "\(first + 1)",
+                namespaceAddress: prefix + "\(first + 2)", prefixLength: 30, subnet: prefix + "\(first)/30")
         }
     }
 

@@ -38,10 +38,11 @@ public struct LabSupervisor: Sendable {
                 throw LabError.portInUse(port)
             }
         }
-        let (namespaces, fallback) = try await isolate(options.isolation ?? .loopback)
         try LabToken.write(options.environmentToken ?? LabToken.generate(), to: paths.token)
         // Cut-over ids start again at c-1 in a new control plane; so does its ground truth.
         try? fileManager.removeItem(atPath: paths.groundTruthLog)
+        // Last before the services start, so that every later failure is undone by the `down` below.
+        let (namespaces, fallback) = try await isolate(options.isolation ?? .loopback)
 
         var manifest = LabManifest(
             runDirectory: paths.root, executable: executable, tokenFile: paths.token,
