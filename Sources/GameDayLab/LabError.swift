@@ -11,6 +11,8 @@ public enum LabError: Error, LocalizedError, Equatable {
     case tokenUnreadable(path: String)
     case invalidManifest(path: String, reason: String)
     case missingOption(role: LabRole, option: String)
+    case networkSetupFailed(argv: [String], message: String)
+    case subnetInUse(subnet: String, holder: String)
 
     public var errorDescription: String? {
         switch self {
@@ -32,6 +34,12 @@ public enum LabError: Error, LocalizedError, Equatable {
             "\(path) is not a lab manifest (\(reason)); run 'gameday lab down' and 'gameday lab up' to rebuild it"
         case .missingOption(let role, let option):
             "'lab serve --role \(role.rawValue)' needs '\(option)'"
+        case .networkSetupFailed(let argv, let message):
+            "could not set up the lab's network namespaces: '\(argv.joined(separator: " "))' failed: \(message); "
+                + "run 'gameday lab down' to remove what was made, or start with '--isolation loopback'"
+        case .subnetInUse(let subnet, let holder):
+            "\(subnet) is already in use on this host (\(holder.trimmingCharacters(in: .whitespacesAndNewlines))); "
+                + "take down the lab that holds it ('gameday lab down --run-dir ...') or use another run directory"
         }
     }
 }

@@ -5,8 +5,10 @@ extension TestLab {
     /// Starts a lab, runs `body` with it, and always takes it down and removes its run directory,
     /// whether `body` returns or throws. The lab is tied to this test process, so even a crash of
     /// the test run leaves no service behind.
+    ///
+    /// With `isolation: .netns` (root only) each unit runs in its own network namespace.
     public static func withLab<T>(
-        syncWait: Duration = .milliseconds(100), switchDelay: Duration = .zero,
+        syncWait: Duration = .milliseconds(100), switchDelay: Duration = .zero, isolation: Isolation = .loopback,
         _ body: (TestLab) async throws -> T
     ) async throws -> T {
         let binary = try GameDayBinary.path
@@ -17,6 +19,7 @@ extension TestLab {
             [
                 binary, "lab", "up", "--run-dir", runDirectory, "--base-port", "0", "--tied-to", String(getpid()),
                 "--sync-wait", DurationText.format(syncWait), "--switch-delay", DurationText.format(switchDelay),
+                "--isolation", isolation.rawValue,
             ], timeout: .seconds(60))
 
         let result: Result<T, any Error>
@@ -47,8 +50,11 @@ extension TestLab {
             var gatewayURL: String
             var controlPlaneURL: String
             var services: [Service]
+            var isolation: String?
+            var namespaces: [Namespace]?
 
             enum CodingKeys: String, CodingKey {
+                case isolation, namespaces
                 case tokenFile = "token_file"
                 case targetFile = "target_file"
                 case groundTruthLog = "ground_truth_log"
@@ -69,7 +75,9 @@ extension TestLab {
         return TestLab(
             runDirectory: runDirectory, targetPath: manifest.targetFile, tokenPath: manifest.tokenFile, token: token,
             gatewayURL: manifest.gatewayURL, controlPlaneURL: manifest.controlPlaneURL,
-            groundTruthPath: manifest.groundTruthLog, services: manifest.services, binary: binary)
+            groundTruthPath: manifest.groundTruthLog, services: manifest.services, binary: binary,
+            isolation: manifest.isolation.flatMap(Isolation.init(rawValue:)) ?? .loopback,
+            namespaces: manifest.namespaces ?? [])
     }
 
     /// A fresh directory under the system's temporary directory.

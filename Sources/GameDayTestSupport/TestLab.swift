@@ -32,6 +32,27 @@ public struct TestLab: Sendable {
         }
     }
 
+    /// How `lab up` keeps the units apart (`--isolation`).
+    public enum Isolation: String, Sendable, Hashable {
+        case loopback, netns
+    }
+
+    /// One unit's network namespace as `lab.json` lists it.
+    public struct Namespace: Sendable, Hashable, Decodable {
+        public var unit: String
+        public var name: String
+        public var hostInterface: String
+        public var namespaceInterface: String
+        public var namespaceAddress: String
+
+        enum CodingKeys: String, CodingKey {
+            case unit, name
+            case hostInterface = "host_interface"
+            case namespaceInterface = "namespace_interface"
+            case namespaceAddress = "namespace_address"
+        }
+    }
+
     public let runDirectory: String
     public let targetPath: String
     public let tokenPath: String
@@ -42,6 +63,18 @@ public struct TestLab: Sendable {
     public let services: [Service]
     /// The `gameday` executable the lab runs.
     public let binary: String
+    /// What the lab really runs with: `netns` may have fallen back to loopback.
+    public let isolation: Isolation
+    /// Each unit's namespace, empty on loopback.
+    public let namespaces: [Namespace]
+
+    /// Unit `unit`'s namespace.
+    public func namespace(of unit: String) throws -> Namespace {
+        guard let namespace = namespaces.first(where: { $0.unit == unit }) else {
+            throw TestLabError.unknownService("namespace of \(unit)", known: namespaces.map(\.unit))
+        }
+        return namespace
+    }
 
     /// The service called `name` (`gateway`, `control-plane`, `beijing-product`, ...).
     public func service(_ name: String) throws -> Service {

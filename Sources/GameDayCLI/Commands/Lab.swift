@@ -7,7 +7,8 @@ extension GameDay {
             commandName: "lab",
             abstract: "Start, stop and inspect the reference two-unit lab (gateway, control plane, beijing, hangzhou).",
             discussion: """
-                Every service is its own process on 127.0.0.1, detached so it outlives the command.
+                Every service is its own process on 127.0.0.1, detached so it outlives the command; with \
+                'lab up --isolation netns' (root) each unit's services run in the unit's own network namespace.
                 'lab up' writes D/target.yaml, a target file that drills can run against.
                 """,
             subcommands: [Up.self, Down.self, Status.self, RestartService.self, Serve.self]

@@ -11,6 +11,8 @@ extension GameDay.Lab {
         var role: String
         @Option var unit: String?
         @Option var port: Int
+        @Option(help: "The address to bind: 127.0.0.1, or 0.0.0.0 inside a unit's network namespace.")
+        var host: String = "127.0.0.1"
         @Option(name: .customLong("run-dir")) var runDirectory: String
         @Option var tokenFile: String?
         @Option var controlPlaneURL: String?
@@ -30,6 +32,9 @@ extension GameDay.Lab {
                 throw ValidationError(
                     "unknown role '\(role)'; use one of \(LabRole.allCases.map(\.rawValue).joined(separator: ", "))")
             }
+            guard ["127.0.0.1", "0.0.0.0"].contains(host) else {
+                throw ValidationError("--host must be 127.0.0.1 or 0.0.0.0, not '\(host)'")
+            }
             for entry in storefront where !entry.contains("=") {
                 throw ValidationError("--storefront takes unit=url, not '\(entry)'")
             }
@@ -47,7 +52,7 @@ extension GameDay.Lab {
             }
             try await LabServer.run(
                 LabServeOptions(
-                    role: LabRole(rawValue: role)!, unit: unit, port: port, runDirectory: runDirectory,
+                    role: LabRole(rawValue: role)!, unit: unit, port: port, host: host, runDirectory: runDirectory,
                     tokenFile: tokenFile, controlPlaneURL: controlPlaneURL, gatewayURL: gatewayURL,
                     storefronts: storefronts, productURL: productURL, cartURL: cartURL,
                     proxies: proxy.compactMap(FaultProxySpec.init(argument:)), syncWait: syncWait.duration,

@@ -1,13 +1,25 @@
 import GameDayLab
 
-/// Renders lab services as an aligned table for the terminal.
+/// Renders lab services as an aligned table for the terminal; NETNS names the network namespace a
+/// unit service runs in (`lab up --isolation netns`), `-` for the root namespace.
 enum LabStatusTable {
+    /// `isolation: netns (beijing gameday-1a2b3c4d-beijing 10.233.1.2, ...)`, or loopback and why.
+    static func isolationLine(_ report: LabStatusReport) -> String {
+        switch report.isolation {
+        case .netns:
+            let units = report.namespaces.map { "\($0.unit) \($0.name) \($0.namespaceAddress)" }
+            return "isolation: netns (\(units.joined(separator: ", ")))"
+        case .loopback:
+            return "isolation: loopback" + (report.isolationFallback.map { " (netns not possible: \($0))" } ?? "")
+        }
+    }
+
     static func render(_ services: [LabServiceStatus]) -> String {
-        let header = ["SERVICE", "UNIT", "PID", "PORT", "HEALTH"]
+        let header = ["SERVICE", "UNIT", "PID", "PORT", "NETNS", "HEALTH"]
         let rows = services.map { service in
             [
                 service.name, service.unit ?? "-", service.pid.map(String.init) ?? "-", String(service.port),
-                service.health.rawValue,
+                service.namespace ?? "-", service.health.rawValue,
             ]
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }

@@ -30,6 +30,13 @@ extension GameDay.Lab {
         @Option(help: ArgumentHelp("Every service exits by itself once this process is gone.", valueName: "pid"))
         var tiedTo: Int32?
 
+        @Option(
+            help: ArgumentHelp(
+                "loopback: every service on 127.0.0.1. netns: each unit in its own network namespace (needs root), "
+                    + "so nftables and tc faults hit one unit; without root the lab falls back to loopback. "
+                    + "Default: loopback, or what a running lab has."))
+        var isolation: LabIsolation?
+
         func validate() throws {
             guard basePort == 0 || (1024...65_500).contains(basePort) else {
                 throw ValidationError("--base-port must be 0 (free ports) or between 1024 and 65500, not \(basePort)")
@@ -44,7 +51,7 @@ extension GameDay.Lab {
             }
             let options = LabUpOptions(
                 basePort: basePort, syncWait: syncWait.duration, switchDelay: switchDelay.duration, tiedTo: tiedTo,
-                environmentToken: token)
+                environmentToken: token, isolation: isolation)
             let outcome = try await supervisor.up(options)
             switch outcome {
             case .alreadyRunning:
@@ -52,8 +59,18 @@ extension GameDay.Lab {
             case .started:
                 print("Lab up in \(supervisor.paths.root)")
             }
-            print(LabStatusTable.render(try await supervisor.status().services))
+            if let reason = outcome.manifest.isolationFallback {
+                Terminal.err(
+                    "warning: --isolation netns is not possible here (\(reason)); the lab runs on loopback, so "
+                        + LabIsolation.unisolatedFaults
+                        + ". Run 'gameday lab up --isolation netns' as root to isolate them.")
+            }
+            let status = try await supervisor.status()
+            print(LabStatusTable.isolationLine(status))
+            print(LabStatusTable.render(status.services))
             print("target: \(outcome.manifest.targetFile)")
         }
     }
 }
+
+extension LabIsolation: ExpressibleByArgument {}

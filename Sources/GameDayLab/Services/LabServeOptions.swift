@@ -6,6 +6,9 @@ public struct LabServeOptions: Sendable, Hashable {
     public var role: LabRole
     public var unit: String?
     public var port: Int
+    /// The address the HTTP server binds: 127.0.0.1, or 0.0.0.0 inside a unit's own network
+    /// namespace, where the only interfaces are that namespace's loopback and its veth end.
+    public var host: String
     public var runDirectory: String
     /// The token file; services read the token from it so it never shows in `ps`.
     public var tokenFile: String?
@@ -27,7 +30,8 @@ public struct LabServeOptions: Sendable, Hashable {
     public var tiedTo: Int32?
 
     public init(
-        role: LabRole, unit: String? = nil, port: Int, runDirectory: String, tokenFile: String? = nil,
+        role: LabRole, unit: String? = nil, port: Int, host: String = "127.0.0.1", runDirectory: String,
+        tokenFile: String? = nil,
         controlPlaneURL: String? = nil, gatewayURL: String? = nil, storefronts: [String: String] = [:],
         productURL: String? = nil, cartURL: String? = nil, proxies: [FaultProxySpec] = [],
         syncWait: Duration = .milliseconds(100),
@@ -36,6 +40,7 @@ public struct LabServeOptions: Sendable, Hashable {
         self.role = role
         self.unit = unit
         self.port = port
+        self.host = host
         self.runDirectory = runDirectory
         self.tokenFile = tokenFile
         self.controlPlaneURL = controlPlaneURL
@@ -56,7 +61,9 @@ public struct LabServeOptions: Sendable, Hashable {
     public var arguments: [String] {
         var argv = ["lab", "serve", "--role", role.rawValue]
         if let unit { argv += ["--unit", unit] }
-        argv += ["--port", String(port), "--run-dir", runDirectory]
+        argv += ["--port", String(port)]
+        if host != "127.0.0.1" { argv += ["--host", host] }
+        argv += ["--run-dir", runDirectory]
         if let tokenFile { argv += ["--token-file", tokenFile] }
         if let controlPlaneURL { argv += ["--control-plane-url", controlPlaneURL] }
         if let gatewayURL { argv += ["--gateway-url", gatewayURL] }

@@ -5,10 +5,10 @@ import Hummingbird
 /// Runs one lab service in the foreground (`gameday lab serve`) until SIGTERM or SIGINT, or until
 /// the process it is tied to is gone.
 public enum LabServer {
-    /// Serves `options.role` on 127.0.0.1:`options.port`.
+    /// Serves `options.role` on `options.host`:`options.port`.
     public static func run(_ options: LabServeOptions) async throws {
         try options.validate()
-        LabLog.line("\(options.serviceName): pid \(getpid()), 127.0.0.1:\(options.port)")
+        LabLog.line("\(options.serviceName): pid \(getpid()), \(options.host):\(options.port)")
 
         var background: [@Sendable () async -> Void] = []
         if let tiedTo = options.tiedTo {
@@ -59,7 +59,7 @@ public enum LabServer {
     ) async throws where Responder.Context == BasicRequestContext {
         let app = Application(
             responder: responder,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: options.port)))
+            configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port)))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }  // graceful shutdown on SIGTERM / SIGINT
             for loop in background {

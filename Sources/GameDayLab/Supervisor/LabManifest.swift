@@ -15,9 +15,12 @@ public struct LabManifest: Sendable, Hashable, Codable {
         public var healthURL: String
         /// The argv after the executable, to start the service again exactly as before.
         public var arguments: [String]
+        /// The network namespace it runs in (started as `ip netns exec NS gameday lab serve ...`);
+        /// nil in the root namespace.
+        public var namespace: String? = nil
 
         enum CodingKeys: String, CodingKey {
-            case name, role, unit, port, pid, arguments
+            case name, role, unit, port, pid, arguments, namespace
             case pidFile = "pid_file"
             case logFile = "log_file"
             case healthURL = "health_url"
@@ -34,6 +37,7 @@ public struct LabManifest: Sendable, Hashable, Codable {
             try c.encode(logFile, forKey: .logFile)
             try c.encode(healthURL, forKey: .healthURL)
             try c.encode(arguments, forKey: .arguments)
+            try c.encodeIfPresent(namespace, forKey: .namespace)
         }
     }
 
@@ -57,6 +61,12 @@ public struct LabManifest: Sendable, Hashable, Codable {
     public var services: [Service]
     /// Unit → its fault proxy; nil in a lab.json written before the lab had fault proxies.
     public var faultProxies: [String: FaultProxy]?
+    /// How the units are kept apart; nil (loopback) in a lab.json written before isolation existed.
+    public var isolation: LabIsolation?
+    /// Each unit's namespace, veth pair and addresses when `isolation` is `netns`.
+    public var namespaces: [LabNamespace]?
+    /// Why a lab asked for `netns` runs on loopback instead.
+    public var isolationFallback: String?
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version"
@@ -75,7 +85,15 @@ public struct LabManifest: Sendable, Hashable, Codable {
         case startedAt = "started_at"
         case services
         case faultProxies = "fault_proxies"
+        case isolation, namespaces
+        case isolationFallback = "isolation_fallback"
     }
+
+    /// `isolation`, loopback when the file predates it.
+    public var effectiveIsolation: LabIsolation { isolation ?? .loopback }
+
+    /// The namespace unit `unit` runs in, if any.
+    public func namespace(ofUnit unit: String) -> LabNamespace? { namespaces?.first { $0.unit == unit } }
 
     public func service(named name: String) -> Service? { services.first { $0.name == name } }
 

@@ -11,11 +11,15 @@ public struct LabDownReport: Sendable, Hashable {
     }
 
     public var stopped: [Stopped]
+    /// The veth pairs and network namespaces removed, after every process was stopped.
+    public var removedNetwork: [String] = []
 }
 
 extension LabSupervisor {
     /// Stops every service of this lab: SIGTERM, up to 3 s of grace, then SIGKILL; removes the pid
-    /// files. Succeeds when nothing runs. `lab.json` stays, so `status` can still name the services.
+    /// files; then removes the lab's veth pairs and network namespaces, also those a crashed lab of
+    /// this run directory left. Succeeds when nothing runs. `lab.json` stays, so `status` can still
+    /// name the services.
     public func down(grace: Duration = .seconds(3)) async -> LabDownReport {
         var targets: [pid_t: String] = [:]
         for name in knownServiceNames() {
@@ -33,6 +37,7 @@ extension LabSupervisor {
         for name in knownServiceNames() {
             unlink(paths.pidFile(name))
         }
+        let removedNetwork = await network.remove()
         let order = LabLayout.serviceNames
         let stopped = targets.map {
             LabDownReport.Stopped(name: $0.value, pid: $0.key, killed: killed.contains($0.key))
@@ -42,7 +47,7 @@ extension LabSupervisor {
                 (order.firstIndex(of: $0.name) ?? order.count, $0.pid) < (
                     order.firstIndex(of: $1.name) ?? order.count, $1.pid
                 )
-            })
+            }, removedNetwork: removedNetwork)
     }
 
     /// SIGTERM, wait up to `grace`, then SIGKILL. Returns the pids that had to be killed.

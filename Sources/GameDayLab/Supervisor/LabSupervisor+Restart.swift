@@ -26,8 +26,10 @@ extension LabSupervisor {
             // Running but not answering (e.g. stopped with SIGSTOP): replace it, it holds the port.
             _ = await terminate([pid], grace: .seconds(3))
         }
-        let pid = try DetachedProcess.spawn(
-            executable: manifest.executable, arguments: old.arguments, logFile: old.logFile)
+        // In its namespace again, when it had one: a unit service restarted on the host's
+        // loopback would be out of the gateway's reach and out of its unit's faults.
+        let pid = try spawn(
+            executable: manifest.executable, arguments: old.arguments, namespace: old.namespace, logFile: old.logFile)
         try "\(pid)\n".write(toFile: old.pidFile, atomically: true, encoding: .utf8)
         var started = old
         started.pid = pid

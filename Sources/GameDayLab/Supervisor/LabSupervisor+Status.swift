@@ -11,6 +11,8 @@ public struct LabServiceStatus: Sendable, Hashable, Codable {
     public var unit: String?
     public var pid: Int32?
     public var port: Int
+    /// The network namespace it runs in; nil in the root namespace.
+    public var namespace: String?
     public var health: Health
 
     public func encode(to encoder: any Encoder) throws {
@@ -20,6 +22,7 @@ public struct LabServiceStatus: Sendable, Hashable, Codable {
         try c.encode(unit, forKey: .unit)
         try c.encode(pid, forKey: .pid)
         try c.encode(port, forKey: .port)
+        try c.encode(namespace, forKey: .namespace)
         try c.encode(health, forKey: .health)
     }
 }
@@ -29,6 +32,11 @@ public struct LabStatusReport: Sendable, Hashable, Codable {
     public var runDirectory: String
     public var targetFile: String
     public var services: [LabServiceStatus]
+    public var isolation: LabIsolation = .loopback
+    /// Each unit's namespace when `isolation` is `netns`.
+    public var namespaces: [LabNamespace] = []
+    /// Why a lab that asked for `netns` runs on loopback.
+    public var isolationFallback: String?
 
     public var allHealthy: Bool { services.allSatisfy { $0.health == .up } }
 
@@ -37,6 +45,8 @@ public struct LabStatusReport: Sendable, Hashable, Codable {
         case targetFile = "target_file"
         case services
         case allHealthy = "all_healthy"
+        case isolation, namespaces
+        case isolationFallback = "isolation_fallback"
     }
 
     public init(runDirectory: String, targetFile: String, services: [LabServiceStatus]) {
@@ -50,6 +60,9 @@ public struct LabStatusReport: Sendable, Hashable, Codable {
         runDirectory = try c.decode(String.self, forKey: .runDirectory)
         targetFile = try c.decode(String.self, forKey: .targetFile)
         services = try c.decode([LabServiceStatus].self, forKey: .services)
+        isolation = try c.decodeIfPresent(LabIsolation.self, forKey: .isolation) ?? .loopback
+        namespaces = try c.decodeIfPresent([LabNamespace].self, forKey: .namespaces) ?? []
+        isolationFallback = try c.decodeIfPresent(String.self, forKey: .isolationFallback)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -57,6 +70,9 @@ public struct LabStatusReport: Sendable, Hashable, Codable {
         try c.encode(runDirectory, forKey: .runDirectory)
         try c.encode(targetFile, forKey: .targetFile)
         try c.encode(allHealthy, forKey: .allHealthy)
+        try c.encode(isolation, forKey: .isolation)
+        try c.encode(namespaces, forKey: .namespaces)
+        try c.encodeIfPresent(isolationFallback, forKey: .isolationFallback)
         try c.encode(services, forKey: .services)
     }
 }
@@ -71,9 +87,13 @@ extension LabSupervisor {
             let running = pid.map { LabProcessTable.isLabServe($0, runDirectory: paths.root) } ?? false
             return LabServiceStatus(
                 name: service.name, role: service.role, unit: service.unit, pid: running ? pid : nil,
-                port: service.port,
+                port: service.port, namespace: service.namespace,
                 health: !running ? .notRunning : health[service.healthURL] == true ? .up : .down)
         }
-        return LabStatusReport(runDirectory: paths.root, targetFile: manifest.targetFile, services: services)
+        var report = LabStatusReport(runDirectory: paths.root, targetFile: manifest.targetFile, services: services)
+        report.isolation = manifest.effectiveIsolation
+        report.namespaces = manifest.namespaces ?? []
+        report.isolationFallback = manifest.isolationFallback
+        return report
     }
 }

@@ -22,7 +22,9 @@ public struct LabSupervisor: Sendable {
     /// Starts every service (control plane, unit services, gateway), writes `lab.json` and
     /// `target.yaml`, and waits until all answer `/health`. On failure, stops what it started.
     public func up(_ options: LabUpOptions) async throws -> LabUpOutcome {
-        if let manifest = try? LabManifest.load(from: paths), await isRunningAndHealthy(manifest) {
+        if let manifest = try? LabManifest.load(from: paths), Self.isolation(of: manifest, satisfies: options),
+            await isRunningAndHealthy(manifest)
+        {
             return .alreadyRunning(manifest)
         }
         // Half a lab (a crashed service, a stale run) is stopped rather than mixed with a new one.
@@ -39,6 +41,8 @@ public struct LabSupervisor: Sendable {
         try LabToken.write(options.environmentToken ?? LabToken.generate(), to: paths.token)
         // Cut-over ids start again at c-1 in a new control plane; so does its ground truth.
         try? fileManager.removeItem(atPath: paths.groundTruthLog)
+        // Last before the services start, so that every later failure is undone by the `down` below.
+        let (namespaces, fallback) = try await isolate(options.isolation ?? .loopback)
 
         var manifest = LabManifest(
             runDirectory: paths.root, executable: executable, tokenFile: paths.token,
@@ -48,12 +52,16 @@ public struct LabSupervisor: Sendable {
             syncWaitMilliseconds: options.syncWait.milliseconds,
             switchDelayMilliseconds: options.switchDelay.milliseconds,
             tiedTo: options.tiedTo, startedAt: LabTimestamp.now().rfc3339, services: [])
-        let serves = serveOptions(ports: ports, options: options)
-        manifest.faultProxies = faultProxies(serves)
+        manifest.isolation = namespaces.isEmpty ? .loopback : .netns
+        manifest.namespaces = namespaces.isEmpty ? nil : namespaces
+        manifest.isolationFallback = fallback
+        let serves = serveOptions(ports: ports, options: options, namespaces: namespaces)
+        manifest.faultProxies = faultProxies(serves, namespaces: namespaces)
         do {
             for serve in serves {
                 _ = fileManager.createFile(atPath: paths.logFile(serve.serviceName), contents: nil)
-                manifest.services.append(try start(serve))
+                let namespace = namespaces.first { $0.unit == serve.unit }
+                manifest.services.append(try start(serve, in: namespace))
             }
             try manifest.save(to: paths)
             try LabTargetFile(manifest: manifest).yaml.write(toFile: paths.target, atomically: true, encoding: .utf8)
@@ -66,11 +74,18 @@ public struct LabSupervisor: Sendable {
     }
 
     /// What each service is started with, in start order.
-    func serveOptions(ports: LabPorts, options: LabUpOptions) -> [LabServeOptions] {
+    ///
+    /// A unit in a namespace binds 0.0.0.0 there (its loopback, for its own storefront and fault
+    /// proxy, and its veth end, for the gateway and health checks); the rest of the lab reaches it
+    /// at the namespace's address.
+    func serveOptions(ports: LabPorts, options: LabUpOptions, namespaces: [LabNamespace] = []) -> [LabServeOptions] {
         func base(_ role: LabRole, _ unit: String? = nil) -> LabServeOptions {
-            LabServeOptions(
-                role: role, unit: unit, port: ports[role.serviceName(unit: unit)], runDirectory: paths.root,
-                syncWait: options.syncWait, switchDelay: options.switchDelay, tiedTo: options.tiedTo)
+            let isolated = namespaces.contains { $0.unit == unit }
+            return LabServeOptions(
+                role: role, unit: unit, port: ports[role.serviceName(unit: unit)],
+                host: isolated ? "0.0.0.0" : "127.0.0.1",
+                runDirectory: paths.root, syncWait: options.syncWait, switchDelay: options.switchDelay,
+                tiedTo: options.tiedTo)
         }
         var controlPlane = base(.controlPlane)
         controlPlane.tokenFile = paths.token
@@ -101,18 +116,22 @@ public struct LabSupervisor: Sendable {
         gateway.tokenFile = paths.token
         gateway.controlPlaneURL = url(ports[LabRole.controlPlane.rawValue])
         for unit in LabLayout.units {
-            gateway.storefronts[unit] = url(ports[LabRole.storefront.serviceName(unit: unit)])
+            gateway.storefronts[unit] = url(
+                ports[LabRole.storefront.serviceName(unit: unit)],
+                host: namespaces.first { $0.unit == unit }?.namespaceAddress)
         }
         return all + [gateway]
     }
 
     /// Unit → its fault proxy, for `lab.json`.
-    func faultProxies(_ serves: [LabServeOptions]) -> [String: LabManifest.FaultProxy] {
+    func faultProxies(_ serves: [LabServeOptions], namespaces: [LabNamespace] = []) -> [String: LabManifest.FaultProxy]
+    {
         var proxies: [String: LabManifest.FaultProxy] = [:]
         for serve in serves where serve.role == .faultProxy {
             guard let unit = serve.unit else { continue }
+            let host = namespaces.first { $0.unit == unit }?.namespaceAddress
             proxies[unit] = LabManifest.FaultProxy(
-                service: serve.serviceName, adminURL: url(serve.port),
+                service: serve.serviceName, adminURL: url(serve.port, host: host),
                 proxies: Dictionary(serve.proxies.map { ($0.name, $0) }, uniquingKeysWith: { $1 }))
         }
         return proxies
@@ -120,15 +139,33 @@ public struct LabSupervisor: Sendable {
 
     // MARK: - Shared
 
-    /// Spawns one service and writes its pid file.
-    func start(_ serve: LabServeOptions) throws -> LabManifest.Service {
+    /// Spawns one service, in `namespace` when given, and writes its pid file.
+    func start(_ serve: LabServeOptions, in namespace: LabNamespace? = nil) throws -> LabManifest.Service {
         let name = serve.serviceName
-        let pid = try DetachedProcess.spawn(
-            executable: executable, arguments: serve.arguments, logFile: paths.logFile(name))
+        let pid = try spawn(
+            executable: executable, arguments: serve.arguments, namespace: namespace?.name,
+            logFile: paths.logFile(name))
         try "\(pid)\n".write(toFile: paths.pidFile(name), atomically: true, encoding: .utf8)
         return LabManifest.Service(
             name: name, role: serve.role, unit: serve.unit, port: serve.port, pid: pid, pidFile: paths.pidFile(name),
-            logFile: paths.logFile(name), healthURL: url(serve.port) + "/health", arguments: serve.arguments)
+            logFile: paths.logFile(name), healthURL: url(serve.port, host: namespace?.namespaceAddress) + "/health",
+            arguments: serve.arguments, namespace: namespace?.name)
+    }
+
+    /// Spawns `executable arguments`, or `ip netns exec NAMESPACE executable arguments`. `ip netns
+    /// exec` enters the namespace and then execs the command in the same process, so the pid
+    /// returned (and written to the pid file) is the server's own pid: signals, `/proc/PID` and the
+    /// kill-process faults all reach the real server, not a wrapper.
+    func spawn(executable: String, arguments: [String], namespace: String?, logFile: String) throws -> pid_t {
+        guard let namespace else {
+            return try DetachedProcess.spawn(executable: executable, arguments: arguments, logFile: logFile)
+        }
+        guard let ip = LabNetwork.ipExecutable() else {
+            throw LabError.networkSetupFailed(
+                argv: ["ip", "netns", "exec", namespace], message: "'ip' is not installed")
+        }
+        return try DetachedProcess.spawn(
+            executable: ip, arguments: ["netns", "exec", namespace, executable] + arguments, logFile: logFile)
     }
 
     /// Polls every service's `/health` until all answer 200; fails early when one exits.
@@ -172,5 +209,6 @@ public struct LabSupervisor: Sendable {
             ? "  (log is empty)" : joined.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
     }
 
-    func url(_ port: Int) -> String { "http://127.0.0.1:\(port)" }
+    /// `http://HOST:PORT`, 127.0.0.1 unless a namespace's address is given.
+    func url(_ port: Int, host: String? = nil) -> String { "http://\(host ?? "127.0.0.1"):\(port)" }
 }

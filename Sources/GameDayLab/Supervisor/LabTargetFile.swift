@@ -23,7 +23,10 @@ public struct LabTargetFile: Sendable {
             "units:",
         ]
         for unit in LabLayout.units {
-            lines += ["  \(unit):", "    services:"]
+            lines.append("  \(unit):")
+            // Network faults of this unit run in its namespace (`ip netns exec`), and only there.
+            if let namespace = manifest.namespace(ofUnit: unit) { lines.append("    netns: \(namespace.name)") }
+            lines.append("    services:")
             // The storefront first: it is what users reach, product and cart are its dependencies.
             for role in [LabRole.storefront, .product, .cart] {
                 guard let service = manifest.service(named: role.serviceName(unit: unit)) else { continue }

@@ -12,11 +12,16 @@ public struct LabUpOptions: Sendable, Hashable {
     public var environmentToken: String?
     /// How long every service may take to answer `/health` with 200.
     public var healthTimeout: Duration
+    /// Loopback (every service on 127.0.0.1) or one network namespace per unit; nil keeps a running
+    /// lab as it is and starts a new one on loopback.
+    public var isolation: LabIsolation?
 
     public init(
         basePort: Int = 9300, syncWait: Duration = .milliseconds(100), switchDelay: Duration = .zero,
-        tiedTo: Int32? = nil, environmentToken: String? = nil, healthTimeout: Duration = .seconds(30)
+        tiedTo: Int32? = nil, environmentToken: String? = nil, healthTimeout: Duration = .seconds(30),
+        isolation: LabIsolation? = nil
     ) {
+        self.isolation = isolation
         self.basePort = basePort
         self.syncWait = syncWait
         self.switchDelay = switchDelay
