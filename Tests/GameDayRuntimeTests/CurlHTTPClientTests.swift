@@ -9,11 +9,12 @@ import Testing
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         try "hello".write(toFile: scratch.path("index.txt"), atomically: true, encoding: .utf8)
-        let port = Scratch.freePort()
-        try scratch.start([
-            "python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory", scratch.directory, "\(port)",
-        ])
-        #expect(await Scratch.eventually { !ProcessTable().listeners(on: port).isEmpty })
+        let (_, port) = try await scratch.listen(
+            setup: """
+                h = functools.partial(http.server.SimpleHTTPRequestHandler, directory='\(scratch.directory)')
+                s = http.server.HTTPServer(('127.0.0.1', 0), h)
+                """,
+            serve: "s.serve_forever()")
 
         let response = try await CurlHTTPClient().send(HTTPRequest(url: "http://127.0.0.1:\(port)/index.txt"))
         #expect(response.status == 200)
@@ -36,12 +37,8 @@ import Testing
     @Test func aServerThatNeverAnswersTimesOut() async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
-        let port = Scratch.freePort()
-        try scratch.start([
-            "python3", "-c",
-            "import socket,time; s=socket.socket(); s.bind(('127.0.0.1', \(port))); s.listen(); c=s.accept(); time.sleep(60)",
-        ])
-        #expect(await Scratch.eventually { !ProcessTable().listeners(on: port).isEmpty })
+        let (_, port) = try await scratch.listen(
+            setup: "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()", serve: "c = s.accept(); time.sleep(60)")
         do {
             _ = try await CurlHTTPClient().send(
                 HTTPRequest(url: "http://127.0.0.1:\(port)/", timeout: .milliseconds(300)))
@@ -54,19 +51,16 @@ import Testing
     @Test func sendsMethodHeadersAndBody() async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
-        let port = Scratch.freePort()
         let echo = """
-            import http.server, json
             class H(http.server.BaseHTTPRequestHandler):
                 def do_POST(self):
                     body = self.rfile.read(int(self.headers['Content-Length'])).decode()
                     out = json.dumps({'method': self.command, 'auth': self.headers['Authorization'], 'body': body}).encode()
                     self.send_response(202); self.send_header('X-Echo', 'yes'); self.end_headers(); self.wfile.write(out)
                 def log_message(self, *a): pass
-            http.server.HTTPServer(('127.0.0.1', \(port)), H).serve_forever()
+            s = http.server.HTTPServer(('127.0.0.1', 0), H)
             """
-        try scratch.start(["python3", "-c", echo])
-        #expect(await Scratch.eventually { !ProcessTable().listeners(on: port).isEmpty })
+        let (_, port) = try await scratch.listen(setup: echo, serve: "s.serve_forever()")
         let response = try await CurlHTTPClient().send(
             HTTPRequest(
                 method: "POST", url: "http://127.0.0.1:\(port)/v1/cutovers", headers: [("Authorization", "Bearer t")],

@@ -112,12 +112,8 @@ import Testing
     @Test func aFaultOnTheProcessServingTheControlPlaneIsRefused() async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
-        let port = Scratch.freePort()
-        let server = try scratch.start([
-            "python3", "-c",
-            "import socket,time; s=socket.socket(); s.bind(('127.0.0.1', \(port))); s.listen(); time.sleep(60)",
-        ])
-        #expect(await Scratch.eventually { !ProcessTable().listeners(on: port).isEmpty })
+        let (server, port) = try await scratch.listen(
+            setup: "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()")
         let target = Target(
             name: "local", gatewayURL: "http://127.0.0.1:1",
             controlPlane: ControlPlaneTarget(url: "http://127.0.0.1:\(port)"),

@@ -9,16 +9,11 @@ import Testing
     @Test func findsAProcessByPidFileNameCommandLineAndPort() async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
-        let port = Scratch.freePort()
-        let marker = "gameday-locator-\(port)"
-        let server = try scratch.start([
-            "python3", "-c",
-            "import socket,sys,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', \(port))); s.listen(); time.sleep(60)",
-            marker,
-        ])
+        let marker = "gameday-locator-\(UUID().uuidString.prefix(8))"
+        let (server, port) = try await scratch.listen(
+            setup: "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()", extra: [marker])
         let pid = server.processIdentifier
         try "\(pid)\n".write(toFile: scratch.path("server.pidfile"), atomically: true, encoding: .utf8)
-        #expect(await Scratch.eventually { !table.listeners(on: port).isEmpty })
 
         #expect(try table.find(.pidFile(scratch.path("server.pidfile"))) == [pid])
         #expect(try table.find(.commandLine(marker)) == [pid])

@@ -46,6 +46,34 @@ final class Scratch: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    /// Starts a Python server whose `setup` binds a listening socket `s` to port 0 (so no other
+    /// test can take the port between a choice and a bind); waits until it listens and returns
+    /// the process and its port. `serve` is run afterwards (default: sleep).
+    func listen(setup: String, serve: String = "time.sleep(120)", extra: [String] = []) async throws -> (Process, Int) {
+        let portFile = path("port-\(UUID().uuidString.prefix(8))")
+        let script = """
+            import socket, time, http.server, functools, json
+            \(setup)
+            open('\(portFile).tmp', 'w').write(str(s.getsockname()[1] if hasattr(s, 'getsockname') else s.server_address[1]))
+            import os; os.rename('\(portFile).tmp', '\(portFile)')
+            \(serve)
+            """
+        let process = try start(["python3", "-c", script] + extra)
+        var port: Int?
+        for _ in 0..<600 {
+            if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let value = Int(text) {
+                port = value
+                break
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        guard let port else {
+            throw CocoaError(
+                .fileReadNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "the helper server never started"])
+        }
+        return (process, port)
+    }
+
     /// A TCP port nobody listens on right now.
     static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
