@@ -3,13 +3,21 @@ import Foundation
 /// Starts a process that outlives its parent: its own session, stdin from /dev/null, output
 /// appended to a log file, no other inherited descriptor, default signal handling.
 public enum DetachedSpawn {
-    /// Starts `argv`; returns its pid.
-    public static func start(_ argv: [String], log: String) throws -> pid_t {
+    /// Why a process could not be started.
+    public struct Failure: Error, LocalizedError, Sendable {
+        public var argv: [String]
+        public var code: Int32
+
+        public var errorDescription: String? { "cannot start \(argv.first ?? "?"): \(String(cString: strerror(code)))" }
+    }
+
+    /// Starts `argv` (argv[0] an absolute path), its output appended to `log`; returns its pid.
+    public static func start(_ argv: [String], log: String, logMode: mode_t = 0o600) throws(Failure) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, logMode)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         _ = closeFrom?(&actions, 3)
 
@@ -30,11 +38,7 @@ public enum DetachedSpawn {
         defer { for pointer in cArgs { free(pointer) } }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, environ)
-        guard result == 0 else {
-            throw CocoaError(
-                .fileNoSuchFile,
-                userInfo: [NSLocalizedDescriptionKey: "cannot start \(argv[0]): \(String(cString: strerror(result)))"])
-        }
+        guard result == 0 else { throw Failure(argv: argv, code: result) }
         return pid
     }
 
