@@ -9,7 +9,7 @@ public struct ProcessTable: Sendable {
 
     /// The state letter of `pid` (`R`, `S`, `T` stopped, `Z` zombie), or nil when it does not exist.
     public func state(of pid: Int32) -> Character? {
-        guard let stat = try? String(contentsOfFile: "\(root)/\(pid)/stat", encoding: .utf8),
+        guard let stat = Self.read("\(root)/\(pid)/stat"),
             let close = stat.lastIndex(of: ")")
         else { return nil }
         return stat[stat.index(after: close)...].first { !$0.isWhitespace }
@@ -22,14 +22,12 @@ public struct ProcessTable: Sendable {
     }
 
     public func commandLine(of pid: Int32) -> String? {
-        guard let data = FileManager.default.contents(atPath: "\(root)/\(pid)/cmdline"), !data.isEmpty else {
-            return nil
-        }
-        return String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        guard let text = Self.read("\(root)/\(pid)/cmdline"), !text.isEmpty else { return nil }
+        return String(text.map { $0 == "\u{0}" ? " " : $0 }).trimmingCharacters(in: .whitespaces)
     }
 
     public func name(of pid: Int32) -> String? {
-        (try? String(contentsOfFile: "\(root)/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(
+        Self.read("\(root)/\(pid)/comm")?.trimmingCharacters(
             in: .whitespacesAndNewlines)
     }
 
@@ -70,7 +68,7 @@ public struct ProcessTable: Sendable {
         var pid = getpid()
         while pid > 1, chain.count < 64 {
             chain.append(pid)
-            guard let stat = try? String(contentsOfFile: "\(root)/\(pid)/stat", encoding: .utf8),
+            guard let stat = Self.read("\(root)/\(pid)/stat"),
                 let close = stat.lastIndex(of: ")")
             else { break }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
@@ -84,7 +82,7 @@ public struct ProcessTable: Sendable {
     public func listeners(on port: Int) -> [Int32] {
         var inodes: Set<String> = []
         for table in ["\(root)/net/tcp", "\(root)/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            guard let text = Self.read(table) else { continue }
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ")
                 // sl local_address rem_address st tx:rx tr:tm retrnsmt uid timeout inode
@@ -106,6 +104,23 @@ public struct ProcessTable: Sendable {
                 return inodes.contains(String(link.dropFirst(8).dropLast()))
             }
         }
+    }
+
+    /// Reads a whole `/proc` file. They report a size of zero, so this reads until the end rather
+    /// than trusting the size: `/proc/net/tcp` of a busy host spans many pages.
+    static func read(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            if count <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func describe(_ locator: ProcessLocator) -> String {

@@ -88,6 +88,11 @@ import Testing
                 }
                 let runner = try #require(try table.find(.commandLine("--output \(output)")).first)
                 kill(runner, signal)
+                if signal == SIGINT {
+                    // An impatient second Ctrl-C must not skip the reverts.
+                    try await Task.sleep(for: .milliseconds(30))
+                    kill(runner, SIGINT)
+                }
                 let finished = try await run.value
                 #expect(finished.output.exitCode == 4, "\(finished.output.transcript)")
                 let result = try #require(finished.result)
