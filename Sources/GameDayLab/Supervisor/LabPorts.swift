@@ -46,7 +46,18 @@ public struct LabPorts: Sendable, Hashable {
     /// A distinct free port for every service and proxy listener, chosen by the kernel.
     public static func free() throws -> LabPorts {
         var taken: Set<Int> = []
+        // Ports are chosen below the kernel's ephemeral range: a port picked there (bind 0, close)
+        // can be taken by any outgoing connection before the service binds it, which a busy host
+        // (a drill's probes, a test suite) does often. Outside it only another listener competes.
+        let below = ephemeralRangeStart()
         func distinct() throws -> Int {
+            for _ in 0..<500 where below > 11_000 {
+                let port = Int.random(in: 10_000..<below)
+                if !taken.contains(port), isFree(port) {
+                    taken.insert(port)
+                    return port
+                }
+            }
             var port = try LabPorts.freePort()
             // The kernel may hand the same ephemeral port out twice once we have closed it.
             while taken.contains(port) { port = try LabPorts.freePort() }
@@ -60,6 +71,12 @@ public struct LabPorts: Sendable, Hashable {
             for role in LabLayout.proxiedRoles { listeners[unit, default: [:]][role.rawValue] = try distinct() }
         }
         return LabPorts(byService: ports, proxyListeners: listeners)
+    }
+
+    /// The first port of the kernel's ephemeral range (`net.ipv4.ip_local_port_range`), 32768 if unknown.
+    static func ephemeralRangeStart() -> Int {
+        let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+        return text.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } ?? 32768
     }
 
     /// Binds 127.0.0.1:0, reads the port the kernel chose, and closes the socket again.
