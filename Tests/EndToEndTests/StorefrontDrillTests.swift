@@ -19,7 +19,8 @@ import Testing
             #expect(result.schemaVersion == 1)
             #expect(
                 result.verdicts.map(\.name) == [
-                    "preflight", "steady_state", "faults_applied", "impact", "blast_radius", "cutover", "recovery",
+                    "preflight", "steady_state", "faults_applied", "impact", "blast_radius", "cutover", "cutover_seen",
+                    "recovery",
                     "rollback",
                 ])
             for verdict in result.verdicts { #expect(verdict.status == .pass, "\(verdict.name): \(verdict.message)") }

@@ -74,7 +74,8 @@ import Testing
         #expect(result.exitCode == 0)
         #expect(
             result.verdicts.map(\.name) == [
-                "preflight", "steady_state", "faults_applied", "impact", "blast_radius", "cutover", "recovery",
+                "preflight", "steady_state", "faults_applied", "impact", "blast_radius", "cutover", "cutover_seen",
+                "recovery",
                 "rollback",
             ])
         #expect(result.verdicts.allSatisfy { $0.status == .pass })
@@ -100,6 +101,20 @@ import Testing
         // The routing was cut back and the fault mended.
         #expect(storefront.state.withLock { $0.overrides.isEmpty && $0.brokenUnits.isEmpty })
         #expect(result.cutover?.request?.headers["Authorization"] == "Bearer ***")
+    }
+
+    @Test func aCutOverTheProbesNeverSeeIsAFailureOfItsOwn() async throws {
+        let storefront = FakeStorefront()
+        storefront.state.withLock { $0.ignoreCutovers = true }
+        var drill = Self.drill()
+        drill.recovery = RecoverySpec(rto: .seconds(5), window: .consecutive(3), timeout: .seconds(2))
+        let (result, _, _) = await Self.run(drill, storefront: storefront)
+        #expect(result.outcome == .fail)
+        #expect(Self.verdict(result, "cutover") == .pass)
+        #expect(Self.verdict(result, "cutover_seen") == .fail)
+        let message = try #require(result.verdicts.first { $0.name == "cutover_seen" }?.message)
+        #expect(message.contains("but user 6000 was never served by hangzhou (still beijing,"), "\(message)")
+        #expect(Self.verdict(result, "recovery") == .fail)
     }
 
     @Test func anRTOThatCannotBeMetFailsTheRecoveryVerdictAndSaysByHowMuch() async throws {

@@ -148,6 +148,32 @@ struct RunReport {
             }
         }
 
+        // A cut-over the probes never see take effect is a failure of its own, whatever the control plane says.
+        if let record = await journal.cutover, record.succeeded, let done = record.doneAt {
+            let moving = drill.users.filter { $0.recoversOn != nil }
+            var unseen: [String] = []
+            for user in moving {
+                let after = (samples[user.id] ?? []).filter { sample in
+                    sample.sentAt >= done && (marks.reverted.map { sample.sentAt < $0 } ?? true)
+                }
+                if !after.contains(where: { $0.unit == user.recoversOn }) {
+                    let last = after.last?.unit ?? "nobody"
+                    unseen.append(
+                        "user \(user.id) was never served by \(user.recoversOn ?? "-") (still \(last), \(after.count) probes)"
+                    )
+                }
+            }
+            if !moving.isEmpty {
+                verdicts.append(
+                    unseen.isEmpty
+                        ? Verdict("cutover_seen", .pass, "the probes saw every moved user served by its new unit")
+                        : Verdict(
+                            "cutover_seen", .fail,
+                            "the control plane reported the cut-over done at \(DrillRunner.ms(done)), but "
+                                + unseen.joined(separator: "; ")))
+            }
+        }
+
         // Recovery within the RTO.
         if let recovery = drill.recovery, let rto {
             if let measured = rto.measuredMs {

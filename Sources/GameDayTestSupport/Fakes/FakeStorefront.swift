@@ -15,6 +15,8 @@ public final class FakeStorefront: HTTPTransport {
         public var cutoverBody: String?
         /// The state the status URL reports; "done" when nil.
         public var pollState: String?
+        /// The control plane reports cut-overs done without moving anyone.
+        public var ignoreCutovers = false
         /// Users whose probes fail whatever their unit (to breach the blast radius).
         public var alwaysFailing: Set<Int> = []
         public var requests: [String] = []
@@ -59,7 +61,7 @@ public final class FakeStorefront: HTTPTransport {
                 }
                 state.cutovers += 1
                 if let body = state.cutoverBody { return HTTPResponse(status: 202, body: Array(body.utf8)) }
-                if state.pollState == nil { state.overrides[6000] = "hangzhou" }
+                if state.pollState == nil, !state.ignoreCutovers { state.overrides[6000] = "hangzhou" }
                 return HTTPResponse(
                     status: 202, body: Array("{\"id\":\"c-\(state.cutovers)\",\"state\":\"accepted\"}".utf8))
             case ("POST", "/v1/cutback"):
