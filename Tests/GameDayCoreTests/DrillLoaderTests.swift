@@ -138,3 +138,36 @@ import Testing
         #expect(drill.users.first?.location == SourceLocation(file: path, line: 19, column: 5))
     }
 }
+
+@Suite struct GuardrailLoaderTests {
+    static let base = """
+        drill: g
+        probe: { request: { url: "{{gateway.url}}" } }
+        users: [{ id: 1 }]
+        faults: [{ name: f, kind: kill-process, unit: beijing, service: product }]
+        """
+
+    @Test func theGuardrailDefaultsToThreeInARowAndReadsBothForms() throws {
+        #expect(try DrillLoader.parseDrill(yaml: Self.base, file: "g.yaml").guardrail == .consecutive(3))
+        let kOfN = try DrillLoader.parseDrill(yaml: Self.base + "\nguardrail: { k: 2, n: 10 }\n", file: "g.yaml")
+        #expect(kOfN.guardrail == .kOfN(k: 2, n: 10))
+        let consecutive = try DrillLoader.parseDrill(
+            yaml: Self.base + "\nguardrail: { consecutive: 5 }\n", file: "g.yaml")
+        #expect(consecutive.guardrail == .consecutive(5))
+    }
+
+    @Test func aGuardrailWithBothFormsIsRefusedWithItsLocation() {
+        #expect(throws: DiagnosticsError.self) {
+            try DrillLoader.parseDrill(
+                yaml: Self.base + "\nguardrail: { consecutive: 3, k: 2, n: 4 }\n", file: "g.yaml")
+        }
+        do {
+            _ = try DrillLoader.parseDrill(
+                yaml: Self.base + "\nguardrail: { consecutive: 3, k: 2, n: 4 }\n", file: "g.yaml")
+        } catch {
+            #expect(
+                error.description
+                    == "g.yaml:5:12: error: 'guardrail' takes either 'consecutive' or 'k' and 'n', not both")
+        }
+    }
+}

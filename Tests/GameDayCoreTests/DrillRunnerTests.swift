@@ -145,6 +145,28 @@ import Testing
         #expect(storefront.state.withLock { $0.brokenUnits.isEmpty })
     }
 
+    @Test func aKOfNGuardrailCatchesAFlappingBystanderThatConsecutiveCountingMisses() async throws {
+        // User 50 fails every other probe while the fault is in: never three in a row.
+        var drill = Self.drill()
+        drill.observe = ObserveSpec(duration: .seconds(1), timeout: .seconds(10))
+        let lenient = FakeStorefront()
+        lenient.state.withLock { $0.flapping = [50] }
+        let (passed, _, _) = await Self.run(drill, storefront: lenient)
+        #expect(passed.reason?.hasPrefix("blast radius breached") != true)
+        #expect(Self.verdict(passed, "blast_radius") == .fail, "it still failed, so the verdict says so")
+
+        drill.guardrail = .kOfN(k: 3, n: 10)
+        let strict = FakeStorefront()
+        strict.state.withLock { $0.flapping = [50] }
+        let (aborted, _, _) = await Self.run(drill, storefront: strict)
+        let reason = try #require(aborted.reason)
+        #expect(
+            reason.hasPrefix("blast radius breached: user 50 (user-50), expected unaffected, failed 3 of its last"),
+            "\(reason)")
+        #expect(Self.verdict(aborted, "cutover") == .skipped)
+        #expect(strict.state.withLock { $0.brokenUnits.isEmpty })
+    }
+
     @Test func aFaultThatDoesNotApplyStopsTheRunWithNothingLeftApplied() async {
         let storefront = FakeStorefront()
         let driver = FakeFaultDriver(storefront: storefront, failApply: true)

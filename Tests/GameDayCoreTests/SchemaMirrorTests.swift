@@ -56,6 +56,7 @@ import Testing
         ("$defs/cutover/properties/poll", DrillFormat.poll),
         ("properties/recovery", DrillFormat.recovery),
         ("properties/recovery/properties/window", DrillFormat.window),
+        ("properties/guardrail", DrillFormat.window),
         ("properties/rollback", DrillFormat.rollback),
     ]
 

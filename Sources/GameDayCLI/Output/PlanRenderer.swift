@@ -67,7 +67,7 @@ struct PlanRenderer {
                 + (failing.isEmpty ? "" : " until \(failing.joined(separator: ", ")) fail"))
         if !unaffected.isEmpty {
             lines.append(
-                "   blast radius: \(unaffected.joined(separator: ", ")) must never fail; 3 failures in a row abort the run and revert"
+                "   blast radius: \(unaffected.joined(separator: ", ")) must never fail; \(Self.guardrail(drill.guardrail)) abort the run and revert"
             )
         }
 
@@ -134,6 +134,14 @@ struct PlanRenderer {
                 .summary
         } catch {
             return "\(template.method) \(template.url) (cannot render: \(error))"
+        }
+    }
+
+    /// `3 failures in a row`, `3 failures among the last 10 probes`.
+    static func guardrail(_ window: SuccessWindow) -> String {
+        switch window {
+        case .consecutive(let n): "\(n) failures in a row"
+        case .kOfN(let k, let n): "\(k) failures among the last \(n) probes"
         }
     }
 

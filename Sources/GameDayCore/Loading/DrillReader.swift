@@ -21,11 +21,13 @@ struct DrillReader {
         let cutover = top["cutover"].flatMap { r.cutover($0, path: "cutover") }
         let recovery = top["recovery"].flatMap { self.recovery($0) }
         let rollback = top["rollback"].flatMap { self.rollback($0) }
+        let guardrail = top["guardrail"].flatMap { self.window($0, path: "guardrail") }
         guard let name, let probe, let users, let faults else { return nil }
         return Drill(
             name: name, description: description, probe: probe, users: users,
             steadyState: steadyState ?? SteadyStateSpec(), faults: faults, observe: observe ?? ObserveSpec(),
-            cutover: cutover, recovery: recovery, rollback: rollback ?? RollbackSpec(), file: r.file)
+            cutover: cutover, recovery: recovery, rollback: rollback ?? RollbackSpec(),
+            guardrail: guardrail ?? .consecutive(3), file: r.file)
     }
 
     // MARK: - Probe

@@ -15,7 +15,7 @@ enum DrillFormat {
     static let top = MappingShape(
         [
             "drill", "description", "probe", "users", "steady_state", "faults", "observe", "cutover", "recovery",
-            "rollback",
+            "rollback", "guardrail",
         ],
         required: ["drill", "probe", "users", "faults"])
     static let probe = MappingShape(

@@ -315,14 +315,19 @@ public struct Drill: Sendable, Hashable {
     public var cutover: CutoverSpec?
     public var recovery: RecoverySpec?
     public var rollback: RollbackSpec
+    /// `guardrail: { consecutive: 3 }` or `{ k: 3, n: 10 }` — that many failures of a user expected
+    /// to be unaffected (in a row, or among its last n probes) breach the blast radius: the run aborts
+    /// and reverts at once.
+    public var guardrail: SuccessWindow
     public var file: String
 
     public init(
         name: String, description: String? = nil, probe: ProbeSpec, users: [TestUser],
         steadyState: SteadyStateSpec = SteadyStateSpec(), faults: [FaultSpec], observe: ObserveSpec = ObserveSpec(),
         cutover: CutoverSpec? = nil, recovery: RecoverySpec? = nil, rollback: RollbackSpec = RollbackSpec(),
-        file: String = "<memory>"
+        guardrail: SuccessWindow = .consecutive(3), file: String = "<memory>"
     ) {
+        self.guardrail = guardrail
         self.name = name
         self.description = description
         self.probe = probe

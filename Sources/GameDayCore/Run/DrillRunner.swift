@@ -7,8 +7,6 @@ public struct DrillRunner: Sendable {
     public let drill: Drill
     public let target: Target
     public let env: RunEnvironment
-    /// Consecutive failures of a user expected to be unaffected that abort the run.
-    public var blastRadiusLimit = 3
 
     public init(drill: Drill, target: Target, environment: RunEnvironment) {
         self.drill = drill
@@ -296,14 +294,15 @@ public struct DrillRunner: Sendable {
     }
 
     private func guardBlastRadius(_ store: SampleStore, since: Duration) async throws {
+        let (k, n) = drill.guardrail.kn
         for user in drill.users where user.impact == .none {
-            let run = await store.samples(for: user.id).filter { $0.sentAt >= since }.reversed().prefix { !$0.ok }
-            if run.count >= blastRadiusLimit, let first = run.last {
-                throw RunStop(
-                    .fail,
-                    "blast radius breached: user \(user.id) (\(user.name)), expected unaffected, failed \(run.count) times in a row from \(Self.ms(first.sentAt)) (\(first.failure ?? "failed")); aborted and reverted"
-                )
-            }
+            let recent = await store.samples(for: user.id).filter { $0.sentAt >= since }.suffix(n)
+            let failures = recent.filter { !$0.ok }
+            guard recent.count >= min(n, k), failures.count >= k, let first = failures.first else { continue }
+            throw RunStop(
+                .fail,
+                "blast radius breached: user \(user.id) (\(user.name)), expected unaffected, failed \(failures.count) of its last \(recent.count) probes from \(Self.ms(first.sentAt)) (\(first.failure ?? "failed")); aborted and reverted"
+            )
         }
     }
 

@@ -17,6 +17,9 @@ public final class FakeStorefront: HTTPTransport {
         public var pollState: String?
         /// The control plane reports cut-overs done without moving anyone.
         public var ignoreCutovers = false
+        /// Users whose probes fail every other time (a flapping blast radius).
+        public var flapping: Set<Int> = []
+        public var flapCount = 0
         /// Users whose probes fail whatever their unit (to breach the blast radius).
         public var alwaysFailing: Set<Int> = []
         public var requests: [String] = []
@@ -42,7 +45,12 @@ public final class FakeStorefront: HTTPTransport {
         }
         return state.withLock { state in
             let unit = state.overrides[id] ?? rule.unit(for: id) ?? "none"
-            let status = state.brokenUnits.contains(unit) || state.alwaysFailing.contains(id) ? 503 : 200
+            var flapped = false
+            if state.flapping.contains(id), !state.brokenUnits.isEmpty {
+                state.flapCount += 1
+                flapped = state.flapCount % 2 == 0
+            }
+            let status = state.brokenUnits.contains(unit) || state.alwaysFailing.contains(id) || flapped ? 503 : 200
             return HTTPResponse(status: status, headers: [("X-Unit", unit)], body: Array("{\"unit\":\"\(unit)\"}".utf8))
         }
     }
