@@ -132,4 +132,31 @@ import Testing
             deadline: Date().timeIntervalSince1970 + 60, runnerPid: 999_999)
         #expect(orphaned.trigger() == "the runner (pid 999999) is gone")
     }
+
+    @Test func recoverKeepsAnEntryWhoseRecipeFailsAndSaysWhy() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let store = LedgerStore(stateDirectory: scratch.directory)
+        let ledger = FileLedger(store: store, runId: "run3", target: "lab", watchdog: nil)
+        let failing = RevertRecipe(steps: [
+            .command(argv: ["sh", "-c", "echo 'table busy' >&2; exit 3"], okExitCodes: [])
+        ])
+        let ticket = try await ledger.intend("block", unit: "beijing", recipe: failing)
+        await ledger.applied(ticket)
+        let recovery = LedgerRecovery(store: store)
+        await #expect(throws: RecipeError.self) { try await recovery.revert(ticket.id) }
+        let entry = try store.read(ticket.id)
+        #expect(entry.isPending)
+        #expect(
+            entry.note?.contains(
+                "gameday recover failed: sh -c echo 'table busy' >&2; exit 3 failed (exit 3): table busy") == true,
+            "\(entry.note ?? "")")
+        // Once the cause is gone, recover succeeds and the entry is done.
+        var fixed = entry
+        fixed.recipe = RevertRecipe(steps: [.command(argv: ["true"], okExitCodes: [])])
+        try store.write(fixed)
+        #expect(try await recovery.revert(ticket.id) == "true")
+        #expect(try store.read(ticket.id).state == .reverted)
+        #expect(try await recovery.revert(ticket.id).hasPrefix("gameday recover: true"))
+    }
 }
