@@ -29,6 +29,6 @@ struct LoadedDrill {
             Terminal.err("gameday: \(errors) error\(errors == 1 ? "" : "s"); nothing was run")
             throw ExitCode(RunOutcome.invalid.exitCode)
         }
-        return LoadedDrill(drill: drill, target: target)
+        return LoadedDrill(drill: drill.resolvingUserGroups(with: target.routing), target: target)
     }
 }

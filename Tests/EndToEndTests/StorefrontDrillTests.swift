@@ -153,4 +153,22 @@ import Testing
             #expect(ProcessTable().isAlive(cart))
         }
     }
+
+    @Test func aRangeCutOverWithGeneratedUsersMovesEveryBeijingUser() async throws {
+        try await TestLab.withLab { lab in
+            let output = try TestLab.makeTemporaryDirectory(prefix: "gameday-results")
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            let run = try await DrillRun.run(DrillRun.shipped("storefront-range-cutover"), lab: lab, output: output)
+            #expect(run.output.exitCode == 0, "\(run.output.transcript)")
+            let result = try #require(run.result)
+            for verdict in result.verdicts { #expect(verdict.status == .pass, "\(verdict.name): \(verdict.message)") }
+            let beijing = result.users.filter { $0.home == "beijing" }
+            let hangzhou = result.users.filter { $0.home == "hangzhou" }
+            #expect(beijing.count == 10)
+            #expect(hangzhou.count == 10)
+            #expect(beijing.allSatisfy { $0.impacted && $0.servedAfter == "hangzhou" && $0.recoveredMs != nil })
+            #expect(hangzhou.allSatisfy { $0.failures == 0 })
+            #expect(Set(result.users.map(\.id)).count == 20)
+        }
+    }
 }

@@ -1,11 +1,13 @@
 import Yams
 
 extension DrillReader {
-    /// `users:` — a non-empty list of test users with distinct ids.
-    func users(_ node: Node, sections: (cutover: Bool, recovery: Bool)) -> [TestUser]? {
+    /// `users:` — a non-empty list of test users with distinct ids, and of generated user groups.
+    func users(_ node: Node, sections: (cutover: Bool, recovery: Bool)) -> (users: [TestUser], groups: [UserGroupSpec])?
+    {
         let r = reader
         guard let items = r.list(node, path: "users", nonEmpty: true) else { return nil }
         var users: [TestUser] = []
+        var groups: [UserGroupSpec] = []
         var firstLine: [Int: Int] = [:]
         for (index, item) in items.enumerated() {
             let path = "users[\(index)]"
@@ -23,6 +25,17 @@ extension DrillReader {
                 r.error(
                     "'recovers_on' needs \(missing) in the drill, to move the user and measure its recovery", at: node)
             }
+            if fields["generate"] != nil || fields["unit"] != nil {
+                if let group = self.group(
+                    fields, item: item, path: path, name: name, impact: impact, recoversOn: recoversOn)
+                {
+                    groups.append(group)
+                }
+                continue
+            }
+            if fields["id"] == nil {
+                r.error("missing required key 'id' in \(r.describe(path: path))", at: item)
+            }
             guard let id, let idNode = fields["id"] else { continue }
             if let line = firstLine[id] {
                 r.error("duplicate user id \(id); first listed at line \(line)", at: idNode)
@@ -34,6 +47,28 @@ extension DrillReader {
                     id: id, name: name, home: home, impact: impact ?? .none, recoversOn: recoversOn,
                     location: r.location(of: item)))
         }
-        return users
+        return (users, groups)
+    }
+
+    /// `{ generate: 20, unit: beijing, ... }`: a group of users generated from the routing rule.
+    private func group(
+        _ fields: MappingFields, item: Node, path: String, name: String?, impact: ImpactExpectation?,
+        recoversOn: String?
+    ) -> UserGroupSpec? {
+        let r = reader
+        for key in ["id", "home"] where fields[key] != nil {
+            if let node = fields[key] {
+                r.error(
+                    "'\(key)' names one user; a generated group ('generate:') takes 'unit' instead", at: node)
+            }
+        }
+        for key in ["generate", "unit"] where fields[key] == nil {
+            r.error("missing required key '\(key)' in \(r.describe(path: path))", at: item)
+        }
+        let count = fields["generate"].flatMap { r.integer($0, in: 1...1000, what: "a number of users (1 to 1000)") }
+        guard let count, let unit = fields["unit"].flatMap({ r.text($0) }) else { return nil }
+        return UserGroupSpec(
+            count: count, unit: unit, name: name, impact: impact ?? .none, recoversOn: recoversOn,
+            location: r.location(of: item))
     }
 }

@@ -23,11 +23,12 @@ struct DrillReader {
         let rollback = top["rollback"].flatMap { self.rollback($0) }
         let guardrail = top["guardrail"].flatMap { self.window($0, path: "guardrail") }
         guard let name, let probe, let users, let faults else { return nil }
+        if users.users.isEmpty, users.groups.isEmpty { return nil }
         return Drill(
-            name: name, description: description, probe: probe, users: users,
+            name: name, description: description, probe: probe, users: users.users,
             steadyState: steadyState ?? SteadyStateSpec(), faults: faults, observe: observe ?? ObserveSpec(),
             cutover: cutover, recovery: recovery, rollback: rollback ?? RollbackSpec(),
-            guardrail: guardrail ?? .consecutive(3), file: r.file)
+            guardrail: guardrail ?? .consecutive(3), userGroups: users.groups, file: r.file)
     }
 
     // MARK: - Probe

@@ -106,6 +106,26 @@ public enum DrillValidator {
                         at: user.location)
                 }
             }
+            let routed = target.routing.ranges.map(\.unit)
+            for group in drill.userGroups {
+                if !routed.contains(group.unit) {
+                    let hint = Suggestion.hint(
+                        for: group.unit, among: Array(Set(routed)).sorted(), listing: "its ranges go to")
+                    report(
+                        "users '\(group.name)' are generated for unit '\(group.unit)', to which no routing range of \(targetName) goes\(hint)",
+                        at: group.location)
+                } else if group.ids(under: target.routing).count < group.count {
+                    report(
+                        "users '\(group.name)': unit '\(group.unit)' has fewer than \(group.count) routing-key values of its own",
+                        at: group.location)
+                }
+                if let unit = group.recoversOn, !unitNames.contains(unit) {
+                    let hint = Suggestion.hint(for: unit, among: unitNames, listing: "its units are")
+                    report(
+                        "users '\(group.name)' recover on '\(unit)', which \(targetName) does not define\(hint)",
+                        at: group.location)
+                }
+            }
         }
 
         /// Every `{{value}}` is one the runner provides where the template is rendered.

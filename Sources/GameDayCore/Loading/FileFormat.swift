@@ -22,7 +22,8 @@ enum DrillFormat {
         ["interval", "timeout", "unit_header", "request", "success"], required: ["request"])
     static let success = MappingShape(["status", "headers", "body_contains"])
     static let request = MappingShape(["method", "url", "headers", "body"], required: ["url"])
-    static let user = MappingShape(["id", "name", "home", "impact", "recovers_on"], required: ["id"])
+    /// A user (`id`) or a generated group of users (`generate` and `unit`).
+    static let user = MappingShape(["id", "name", "home", "impact", "recovers_on", "generate", "unit"])
     static let steadyState = MappingShape(["duration"])
     /// Every key of any fault kind; `faultKindShapes` says which kinds each belongs to.
     static let fault = MappingShape(

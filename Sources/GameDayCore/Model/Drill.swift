@@ -319,14 +319,17 @@ public struct Drill: Sendable, Hashable {
     /// to be unaffected (in a row, or among its last n probes) breach the blast radius: the run aborts
     /// and reverts at once.
     public var guardrail: SuccessWindow
+    /// `users:` entries with `generate:` — resolved into `users` against the target's routing rule.
+    public var userGroups: [UserGroupSpec]
     public var file: String
 
     public init(
         name: String, description: String? = nil, probe: ProbeSpec, users: [TestUser],
         steadyState: SteadyStateSpec = SteadyStateSpec(), faults: [FaultSpec], observe: ObserveSpec = ObserveSpec(),
         cutover: CutoverSpec? = nil, recovery: RecoverySpec? = nil, rollback: RollbackSpec = RollbackSpec(),
-        guardrail: SuccessWindow = .consecutive(3), file: String = "<memory>"
+        guardrail: SuccessWindow = .consecutive(3), userGroups: [UserGroupSpec] = [], file: String = "<memory>"
     ) {
+        self.userGroups = userGroups
         self.guardrail = guardrail
         self.name = name
         self.description = description
