@@ -156,6 +156,8 @@ import Testing
         #expect(Self.verdict(passed, "blast_radius") == .fail, "it still failed, so the verdict says so")
 
         drill.guardrail = .kOfN(k: 3, n: 10)
+        // A long observation, so the guard trips before any cut-over however starved the machine is.
+        drill.observe = ObserveSpec(duration: .seconds(10), timeout: .seconds(20))
         let strict = FakeStorefront()
         strict.state.withLock { $0.flapping = [50] }
         let (aborted, _, _) = await Self.run(drill, storefront: strict)
