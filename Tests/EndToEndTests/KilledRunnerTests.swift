@@ -154,6 +154,11 @@ import Testing
             ])
             #expect(status.exitCode == 1)
             #expect(status.stdout.contains("product-down (beijing) of run"))
+            let json = try await ChildProcess.run([lab.binary, "status", "--state-dir", state, "--json"])
+            #expect(json.exitCode == 1)
+            let entries = try JSONDecoder().decode([LedgerEntry].self, from: Data(json.stdout.utf8))
+            #expect(entries.map(\.what).contains("product-down"), "\(json.stdout)")
+            #expect(entries.allSatisfy { $0.target == "lab" && $0.isPending })
 
             let recover = try await ChildProcess.run([lab.binary, "recover", "--state-dir", state, "--target", "lab"])
             #expect(recover.exitCode == 0, "\(recover.transcript)")

@@ -86,6 +86,23 @@ import Testing
         #expect(clock.now() >= .seconds(2))
     }
 
+    @Test func aStatusURLThatRefusesTheTokenStopsPollingAtOnce() async {
+        var spec = Self.spec
+        spec.poll?.request.headers = [HeaderTemplate(name: "Authorization", value: "Bearer expired")]
+        let storefront = FakeStorefront()
+        let clock = InstantClock()
+        let record = await Self.client(storefront, clock: clock).execute(spec, context: Self.context())
+        #expect(!record.succeeded)
+        #expect(record.id == "c-1")
+        #expect(
+            record.error
+                == "the control plane refused the request with 401 at http://control-plane.test/v1/cutovers/c-1: check the token given by the target's control_plane.token"
+        )
+        // One poll, not thirty seconds of them.
+        #expect(storefront.state.withLock { $0.requests.count } == 2)
+        #expect(clock.now() < .seconds(1))
+    }
+
     @Test func aFailedStateEndsTheCutOver() async {
         let storefront = FakeStorefront()
         storefront.state.withLock { $0.pollState = "failed" }

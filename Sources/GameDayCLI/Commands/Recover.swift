@@ -8,14 +8,11 @@ extension GameDay {
             abstract: "Revert every fault the ledger still holds (after a runner was killed).",
             discussion: "Idempotent: what is already reverted is left alone. Exit 0 when nothing is left applied.")
 
-        @OptionGroup var state: StateOptions
-
-        @Option(name: .shortAndLong, help: "Only this target (a target file or a target name).")
-        var target: String?
+        @OptionGroup var ledger: LedgerOptions
 
         func run() async throws {
-            let store = LedgerStore(stateDirectory: state.path)
-            let pending = store.pending(target: StateOptions.targetName(target))
+            let store = LedgerStore(stateDirectory: ledger.state.path)
+            let pending = store.pending(target: ledger.targetName)
             guard !pending.isEmpty else {
                 Terminal.out("nothing to recover")
                 return

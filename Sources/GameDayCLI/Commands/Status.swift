@@ -9,17 +9,14 @@ extension GameDay {
             abstract: "List faults still applied (from the ledger) and drills running now.",
             discussion: "Exit 0 when nothing is applied, 1 when something still is (revert it with 'gameday recover').")
 
-        @OptionGroup var state: StateOptions
-
-        @Option(name: .shortAndLong, help: "Only this target (a target file or a target name).")
-        var target: String?
+        @OptionGroup var ledger: LedgerOptions
 
         @Flag(help: "Print the pending ledger entries as JSON.")
         var json = false
 
         func run() async throws {
-            let store = LedgerStore(stateDirectory: state.path)
-            let name = StateOptions.targetName(target)
+            let store = LedgerStore(stateDirectory: ledger.state.path)
+            let name = ledger.targetName
             let pending = store.pending(target: name)
             if json {
                 let encoder = JSONEncoder()
@@ -28,7 +25,7 @@ extension GameDay {
             } else {
                 let targets = Set(store.all().map(\.target)).union(name.map { [$0] } ?? [])
                 for target in targets.sorted() {
-                    if let holder = TargetLock.holder(stateDirectory: state.path, target: target) {
+                    if let holder = TargetLock.holder(stateDirectory: ledger.state.path, target: target) {
                         Terminal.out("target \(target): a drill is running (\(holder))")
                     }
                 }

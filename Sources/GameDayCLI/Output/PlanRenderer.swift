@@ -9,16 +9,11 @@ struct PlanRenderer {
 
     /// Secrets are never read for a plan: every one renders as `***`.
     private var context: TemplateContext {
-        TemplateContext(
-            values: [
-                TemplateVariables.gatewayURL: target.gatewayURL,
-                TemplateVariables.controlPlaneURL: target.controlPlane.url,
-                TemplateVariables.drillName: drill.name, TemplateVariables.runID: "<run id>",
-                TemplateVariables.faultUnit: drill.faultedUnit ?? "", TemplateVariables.cutoverID: "<cut-over id>",
-            ],
-            secrets: target.controlPlane.token == nil
-                ? [:] : [TemplateVariables.controlPlaneToken: RenderedString.mask],
-            environment: { _ in RenderedString.mask })
+        TemplateContext.run(
+            drill: drill, target: target, runId: "<run id>",
+            token: target.controlPlane.token == nil ? nil : RenderedString.mask,
+            environment: { _ in RenderedString.mask }
+        ).adding([TemplateVariables.cutoverID: "<cut-over id>"])
     }
 
     func render() -> String {

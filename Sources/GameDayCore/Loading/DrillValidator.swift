@@ -99,12 +99,7 @@ public enum DrillValidator {
                             at: user.location)
                     }
                 }
-                if let unit = user.recoversOn, !unitNames.contains(unit) {
-                    let hint = Suggestion.hint(for: unit, among: unitNames, listing: "its units are")
-                    report(
-                        "user \(user.id) recovers on '\(unit)', which \(targetName) does not define\(hint)",
-                        at: user.location)
-                }
+                recoveryUnit(user.recoversOn, of: "user \(user.id) recovers", at: user.location)
             }
             let routed = target.routing.ranges.map(\.unit)
             for group in drill.userGroups {
@@ -119,13 +114,15 @@ public enum DrillValidator {
                         "users '\(group.name)': unit '\(group.unit)' has fewer than \(group.count) routing-key values of its own",
                         at: group.location)
                 }
-                if let unit = group.recoversOn, !unitNames.contains(unit) {
-                    let hint = Suggestion.hint(for: unit, among: unitNames, listing: "its units are")
-                    report(
-                        "users '\(group.name)' recover on '\(unit)', which \(targetName) does not define\(hint)",
-                        at: group.location)
-                }
+                recoveryUnit(group.recoversOn, of: "users '\(group.name)' recover", at: group.location)
             }
+        }
+
+        /// `recovers_on` must name a unit of the target.
+        private mutating func recoveryUnit(_ unit: String?, of who: String, at location: SourceLocation?) {
+            guard let unit, !unitNames.contains(unit) else { return }
+            let hint = Suggestion.hint(for: unit, among: unitNames, listing: "its units are")
+            report("\(who) on '\(unit)', which \(targetName) does not define\(hint)", at: location)
         }
 
         /// Every `{{value}}` is one the runner provides where the template is rendered.

@@ -98,18 +98,17 @@ struct RunReport {
         // Impact as expected.
         let expectedFailing = drill.users.filter { $0.impact == .fail }
         if !expectedFailing.isEmpty {
-            let missing = expectedFailing.filter { impacts[$0.id]?.firstFailure == nil }
+            let seen = expectedFailing.compactMap { user in
+                impacts[user.id]?.firstFailure.map { "user \(user.id) failed from \(DrillRunner.ms($0))" }
+            }
+            let missing = expectedFailing.filter { impacts[$0.id]?.firstFailure == nil }.map { "user \($0.id)" }
             verdicts.append(
                 missing.isEmpty
-                    ? Verdict(
-                        "impact", .pass,
-                        expectedFailing.map {
-                            "user \($0.id) failed from \(DrillRunner.ms(impacts[$0.id]!.firstFailure!))"
-                        }.joined(separator: ", "))
+                    ? Verdict("impact", .pass, seen.joined(separator: ", "))
                     : Verdict(
                         "impact", .fail,
-                        "expected to fail but never did: " + missing.map { "user \($0.id)" }.joined(separator: ", ")
-                            + " (the fault did not hit what the drill thinks it hits)"))
+                        "expected to fail but never did: \(missing.joined(separator: ", ")) "
+                            + "(the fault did not hit what the drill thinks it hits)"))
         }
 
         // Blast radius: users expected unaffected never fail, from the first fault to the end of the run.

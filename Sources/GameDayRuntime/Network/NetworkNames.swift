@@ -1,19 +1,11 @@
-/// A network namespace name, checked before it reaches a command line.
-///
-/// Letters, digits, `_`, `.` and `-`, starting with a letter or digit (so it can never
-/// read as an option or a path), at most 64 characters.
-public struct NamespaceName: Sendable, Hashable, Codable, CustomStringConvertible {
-    public let name: String
+/// A name checked before it reaches a command line: `[A-Za-z0-9][A-Za-z0-9_.-]*`, bounded in length,
+/// so it can never read as an option or a path and needs no quoting for `ip`, `tc` or `nft`.
+public protocol CheckedNetworkName: Sendable, Hashable, Codable, CustomStringConvertible {
+    var name: String { get }
+    init(_ name: String) throws(NetworkFaultError)
+}
 
-    public init(_ name: String) throws(NetworkFaultError) {
-        guard NameRule.matches(name, maxLength: 64) else {
-            throw .invalidValue(
-                what: "network namespace", value: name,
-                expected: "1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit")
-        }
-        self.name = name
-    }
-
+extension CheckedNetworkName {
     public var description: String { name }
 
     public init(from decoder: any Decoder) throws {
@@ -23,34 +15,34 @@ public struct NamespaceName: Sendable, Hashable, Codable, CustomStringConvertibl
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(name)
+    }
+
+    /// Checks `name` against the rule, or throws saying what `what` may be.
+    static func checked(_ name: String, what: String, maxLength: Int) throws(NetworkFaultError) -> String {
+        guard NameRule.matches(name, maxLength: maxLength) else {
+            throw .invalidValue(
+                what: what, value: name,
+                expected: "1 to \(maxLength) letters, digits, '_', '.' or '-', starting with a letter or digit")
+        }
+        return name
     }
 }
 
-/// A network interface name, checked before it reaches a command line.
-///
-/// The kernel allows up to 15 bytes (IFNAMSIZ - 1); gameday allows letters, digits, `_`, `.`
-/// and `-`, starting with a letter or digit — every name `ip` and `tc` accept without quoting.
-public struct InterfaceName: Sendable, Hashable, Codable, CustomStringConvertible {
+/// A network namespace name (at most 64 characters).
+public struct NamespaceName: CheckedNetworkName {
     public let name: String
 
     public init(_ name: String) throws(NetworkFaultError) {
-        guard NameRule.matches(name, maxLength: 15) else {
-            throw .invalidValue(
-                what: "interface name", value: name,
-                expected: "1 to 15 letters, digits, '_', '.' or '-', starting with a letter or digit")
-        }
-        self.name = name
+        self.name = try Self.checked(name, what: "network namespace", maxLength: 64)
     }
+}
 
-    public var description: String { name }
+/// A network interface name: the kernel allows up to 15 bytes (IFNAMSIZ - 1).
+public struct InterfaceName: CheckedNetworkName {
+    public let name: String
 
-    public init(from decoder: any Decoder) throws {
-        try self.init(try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(name)
+    public init(_ name: String) throws(NetworkFaultError) {
+        self.name = try Self.checked(name, what: "interface name", maxLength: 15)
     }
 }
 
