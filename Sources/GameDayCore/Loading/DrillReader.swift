@@ -39,6 +39,9 @@ struct DrillReader {
         let interval = fields["interval"].flatMap { r.duration($0) }
         let timeout = fields["timeout"].flatMap { r.duration($0) }
         let unitHeader = fields["unit_header"].flatMap { r.text($0) }
+        let maxInFlight = fields["max_in_flight"].flatMap {
+            r.integer($0, in: 1...1000, what: "a number of probes in flight per user (1 to 1000)")
+        }
         let success = fields["success"].flatMap { self.success($0, path: fields.path("success")) }
         guard let request = fields["request"].flatMap({ r.request($0, path: fields.path("request")) }) else {
             return nil
@@ -46,7 +49,8 @@ struct DrillReader {
         let defaults = ProbeSpec(request: request)
         return ProbeSpec(
             interval: interval ?? defaults.interval, timeout: timeout ?? defaults.timeout, request: request,
-            success: success ?? defaults.success, unitHeader: unitHeader ?? defaults.unitHeader)
+            success: success ?? defaults.success, unitHeader: unitHeader ?? defaults.unitHeader,
+            maxInFlight: maxInFlight)
     }
 
     private func success(_ node: Node, path: String) -> SuccessCriteria? {

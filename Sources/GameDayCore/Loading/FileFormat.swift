@@ -19,7 +19,7 @@ enum DrillFormat {
         ],
         required: ["drill", "probe", "users", "faults"])
     static let probe = MappingShape(
-        ["interval", "timeout", "unit_header", "request", "success"], required: ["request"])
+        ["interval", "timeout", "unit_header", "max_in_flight", "request", "success"], required: ["request"])
     static let success = MappingShape(["status", "headers", "body_contains"])
     static let request = MappingShape(["method", "url", "headers", "body"], required: ["url"])
     /// A user (`id`) or a generated group of users (`generate` and `unit`).

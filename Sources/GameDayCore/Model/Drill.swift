@@ -58,16 +58,28 @@ public struct ProbeSpec: Sendable, Hashable {
     public var success: SuccessCriteria
     /// `unit_header: X-Unit` — the response header naming the unit that served the probe.
     public var unitHeader: String
+    /// `max_in_flight: 10` — probes of one user in flight at once; a slot beyond that is skipped.
+    /// Nil: enough for every slot of one timeout (`timeout / interval`, rounded up), so no slot is
+    /// skipped unless answers take longer than the timeout.
+    public var maxInFlight: Int?
 
     public init(
         interval: Duration = .milliseconds(100), timeout: Duration = .seconds(1), request: RequestTemplate,
-        success: SuccessCriteria = SuccessCriteria(), unitHeader: String = "X-Unit"
+        success: SuccessCriteria = SuccessCriteria(), unitHeader: String = "X-Unit", maxInFlight: Int? = nil
     ) {
         self.interval = interval
         self.timeout = timeout
         self.request = request
         self.success = success
         self.unitHeader = unitHeader
+        self.maxInFlight = maxInFlight
+    }
+
+    /// The in-flight bound in force: `maxInFlight`, or one timeout's worth of slots.
+    public var inFlightLimit: Int {
+        if let maxInFlight { return max(1, maxInFlight) }
+        let slots = (timeout / interval).rounded(.up)
+        return max(1, Int(min(slots, 1000)))
     }
 }
 

@@ -12,11 +12,14 @@ public struct ProbeSample: Sendable, Hashable {
     /// Why it failed, when it did: `status 503`, `connection refused`, `header X-Unit is beijing`.
     public var failure: String?
     public var timings: HTTPTimings
+    /// How late the probe left against its slot (`start + k × interval`): the engine's schedule lag.
+    public var lag: Duration
 
     public init(
         sentAt: Duration, latency: Duration = .zero, status: Int? = nil, unit: String? = nil, ok: Bool,
-        failure: String? = nil, timings: HTTPTimings = HTTPTimings()
+        failure: String? = nil, timings: HTTPTimings = HTTPTimings(), lag: Duration = .zero
     ) {
+        self.lag = lag
         self.sentAt = sentAt
         self.latency = latency
         self.status = status

@@ -26,19 +26,31 @@ public struct Prober: Sendable {
         } catch {
             return ProbeSample(sentAt: sentAt, ok: false, failure: "\(error)")
         }
+        let outcome: Result<HTTPResponse, HTTPTransportError>
         do {
-            let response = try await transport.send(rendered.request)
-            let latency = clock.now() - sentAt
-            let unit = response.header(spec.unitHeader)
+            outcome = .success(try await transport.send(rendered.request))
+        } catch {
+            outcome = .failure(error)
+        }
+        return sample(outcome, sentAt: sentAt, latency: clock.now() - sentAt)
+    }
+
+    /// The sample for an exchange that ended with `outcome`, judged against the drill's criteria.
+    /// Every probe engine builds its samples here, so they all judge alike.
+    public func sample(
+        _ outcome: Result<HTTPResponse, HTTPTransportError>, sentAt: Duration, latency: Duration,
+        lag: Duration = .zero
+    ) -> ProbeSample {
+        switch outcome {
+        case .success(let response):
             let failure = judge(response)
             return ProbeSample(
-                sentAt: sentAt, latency: latency, status: response.status, unit: unit, ok: failure == nil,
-                failure: failure, timings: response.timings)
-        } catch {
+                sentAt: sentAt, latency: latency, status: response.status, unit: response.header(spec.unitHeader),
+                ok: failure == nil, failure: failure, timings: response.timings, lag: lag)
+        case .failure(let error):
             return ProbeSample(
-                sentAt: sentAt, latency: clock.now() - sentAt, ok: false,
-                failure: error.kind.rawValue.replacingUnderscores,
-                timings: error.timings)
+                sentAt: sentAt, latency: latency, ok: false, failure: error.kind.rawValue.replacingUnderscores,
+                timings: error.timings, lag: lag)
         }
     }
 

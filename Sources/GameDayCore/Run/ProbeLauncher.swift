@@ -1,0 +1,27 @@
+/// Receives finished probes from a probe engine. Called from any thread, possibly at once from
+/// several; samples of one user may arrive out of send order (a slow answer overtaken by a fast one).
+public protocol ProbeSink: Sendable {
+    /// A finished probe of `user`. `sequence` counts the user's probes actually sent, from 0, in
+    /// send order, with no gaps: the sink can put late answers back in order with it.
+    func deliver(_ sample: ProbeSample, user: Int, sequence: Int)
+    /// A slot of `user` due at `scheduled` was not sent: the user already had `ProbeSpec.maxInFlight`
+    /// probes in flight. Skipped slots consume no sequence number.
+    func skipped(user: Int, scheduled: Duration)
+}
+
+/// A probe engine at work: probing every test user at a fixed rate until stopped.
+public protocol RunningProbes: Sendable {
+    /// Stops sending new probes and waits until every probe in flight has been delivered
+    /// (answered, failed or timed out).
+    func stop() async
+}
+
+/// Starts probe engines. Open loop: the k-th probe of a user is due at `start + k × interval`
+/// whatever earlier probes do, so a slow answer never hides the time it was slow for; at most
+/// `prober.spec.maxInFlight` probes per user are in flight, a slot beyond that is skipped.
+///
+/// Each sample's `sentAt` is the run clock when the request left, `lag` is how late that was
+/// against its slot, and the sample is judged by `prober` (`Prober.sample(...)`).
+public protocol ProbeLauncher: Sendable {
+    func start(users: [TestUser], prober: Prober, clock: any RunClock, sink: any ProbeSink) -> any RunningProbes
+}
