@@ -58,6 +58,9 @@ import Testing
         ("properties/recovery/properties/window", DrillFormat.window),
         ("properties/guardrail", DrillFormat.window),
         ("properties/rollback", DrillFormat.rollback),
+        ("properties/rpo", DrillFormat.rpo),
+        ("properties/rpo/properties/write", DrillFormat.canaryWrite),
+        ("properties/rpo/properties/read", DrillFormat.canaryRead),
     ]
 
     static let targetShapes: [(String, MappingShape)] = [

@@ -22,13 +22,26 @@ struct DrillReader {
         let recovery = top["recovery"].flatMap { self.recovery($0) }
         let rollback = top["rollback"].flatMap { self.rollback($0) }
         let guardrail = top["guardrail"].flatMap { self.window($0, path: "guardrail") }
+        let rpo = top["rpo"].flatMap { self.rpo($0) }
         guard let name, let probe, let users, let faults else { return nil }
         if users.users.isEmpty, users.groups.isEmpty { return nil }
+        if let rpo, let node = top["rpo"] {
+            let ids = Set(users.users.map(\.id))
+            for id in rpo.users ?? [] where !ids.contains(id) {
+                r.error("'rpo.users' names user \(id), which 'users' does not list", at: node)
+            }
+            let moving = users.users.contains { $0.recoversOn != nil } || users.groups.contains { $0.recoversOn != nil }
+            if rpo.users == nil, !moving {
+                r.error(
+                    "'rpo' writes canaries for the users that 'recovers_on' another unit, and there are none: list them in 'rpo.users'",
+                    at: node)
+            }
+        }
         return Drill(
             name: name, description: description, probe: probe, users: users.users,
             steadyState: steadyState ?? SteadyStateSpec(), faults: faults, observe: observe ?? ObserveSpec(),
             cutover: cutover, recovery: recovery, rollback: rollback ?? RollbackSpec(),
-            guardrail: guardrail ?? .consecutive(3), userGroups: users.groups, file: r.file)
+            guardrail: guardrail ?? .consecutive(3), rpo: rpo, userGroups: users.groups, file: r.file)
     }
 
     // MARK: - Probe
@@ -122,6 +135,42 @@ struct DrillReader {
             }
             return .kOfN(k: k, n: n)
         }
+    }
+
+    /// `rpo:` — canary writes and their read-back.
+    private func rpo(_ node: Node) -> CanarySpec? {
+        let r = reader
+        guard let fields = r.mapping(node, path: "rpo", shape: DrillFormat.rpo) else { return nil }
+        let goal = fields["goal"].flatMap { r.duration($0) }
+        let interval = fields["interval"].flatMap { r.duration($0) }
+        let grace = fields["grace"].flatMap { r.duration($0) }
+        let users = fields["users"].flatMap { node in
+            r.list(node, path: fields.path("users"), nonEmpty: true).map { items in
+                items.compactMap { r.integer($0, in: 0...Int.max, what: "a user id") }
+            }
+        }
+        var write: (RequestTemplate, [Int]?, [Int]?)?
+        if let node = fields["write"],
+            let parts = r.mapping(node, path: fields.path("write"), shape: DrillFormat.canaryWrite)
+        {
+            let request = parts["request"].flatMap { r.request($0, path: parts.path("request")) }
+            let ack = parts["ack"].flatMap { r.statuses($0, path: parts.path("ack")) }
+            let blocked = parts["blocked"].flatMap { r.statuses($0, path: parts.path("blocked")) }
+            write = request.map { ($0, ack, blocked) }
+        }
+        var read: (RequestTemplate, String?)?
+        if let node = fields["read"],
+            let parts = r.mapping(node, path: fields.path("read"), shape: DrillFormat.canaryRead)
+        {
+            let request = parts["request"].flatMap { r.request($0, path: parts.path("request")) }
+            read = request.map { ($0, parts["field"].flatMap { r.text($0) }) }
+        }
+        guard let write, let read else { return nil }
+        let defaults = CanarySpec(write: write.0, read: read.0)
+        return CanarySpec(
+            goal: goal ?? defaults.goal, interval: interval ?? defaults.interval, grace: grace ?? defaults.grace,
+            users: users, write: write.0, ack: write.1 ?? defaults.ack, blocked: write.2 ?? defaults.blocked,
+            read: read.0, field: read.1 ?? defaults.field, location: r.location(of: node))
     }
 
     private func rollback(_ node: Node) -> RollbackSpec? {

@@ -132,6 +132,10 @@ public enum DrillValidator {
                 requests.append((cutover.request, .cutover))
                 if let poll = cutover.poll { requests.append((poll.request, .poll)) }
             }
+            if let rpo = drill.rpo {
+                requests.append((rpo.write, .canaryWrite))
+                requests.append((rpo.read, .canaryRead))
+            }
             for (request, scope) in requests {
                 let known = TemplateVariables.known(in: scope)
                 for name in Self.variables(of: request) where !known.contains(name) {

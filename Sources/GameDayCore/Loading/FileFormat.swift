@@ -15,7 +15,7 @@ enum DrillFormat {
     static let top = MappingShape(
         [
             "drill", "description", "probe", "users", "steady_state", "faults", "observe", "cutover", "recovery",
-            "rollback", "guardrail",
+            "rollback", "guardrail", "rpo",
         ],
         required: ["drill", "probe", "users", "faults"])
     static let probe = MappingShape(
@@ -45,6 +45,10 @@ enum DrillFormat {
     static let recovery = MappingShape(["rto", "window", "timeout"], required: ["rto"])
     static let window = MappingShape(["consecutive", "k", "n"])
     static let rollback = MappingShape(["cutback", "steady_state"])
+    static let rpo = MappingShape(
+        ["goal", "interval", "grace", "users", "write", "read"], required: ["write", "read"])
+    static let canaryWrite = MappingShape(["request", "ack", "blocked"], required: ["request"])
+    static let canaryRead = MappingShape(["request", "field"], required: ["request"])
 
     static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
 

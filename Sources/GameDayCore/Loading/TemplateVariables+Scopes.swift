@@ -9,12 +9,18 @@ extension TemplateVariables {
         case cutover
         /// `poll.request` of a cut-over or cut-back, after the task id was read.
         case poll
+        /// `rpo.write.request`, rendered once per canary.
+        case canaryWrite
+        /// `rpo.read.request`, rendered once per canary user.
+        case canaryRead
 
         public var description: String {
             switch self {
             case .probe: "'probe.request'"
             case .cutover: "a cut-over request"
             case .poll: "a 'poll.request'"
+            case .canaryWrite: "'rpo.write.request'"
+            case .canaryRead: "'rpo.read.request'"
             }
         }
     }
@@ -28,6 +34,8 @@ extension TemplateVariables {
         case .probe: everywhere + [userID, userName]
         case .cutover: everywhere
         case .poll: everywhere + [cutoverID]
+        case .canaryWrite: everywhere + [userID, userName, canarySeq]
+        case .canaryRead: everywhere + [userID, userName]
         }
     }
 
@@ -36,6 +44,7 @@ extension TemplateVariables {
         switch name {
         case userID, userName: .probe
         case cutoverID: .poll
+        case canarySeq: .canaryWrite
         default: nil
         }
     }

@@ -338,6 +338,8 @@ public struct Drill: Sendable, Hashable {
     /// to be unaffected (in a row, or among its last n probes) breach the blast radius: the run aborts
     /// and reverts at once.
     public var guardrail: SuccessWindow
+    /// `rpo:` — canary writes that measure the RPO.
+    public var rpo: CanarySpec?
     /// `users:` entries with `generate:` — resolved into `users` against the target's routing rule.
     public var userGroups: [UserGroupSpec]
     public var file: String
@@ -346,10 +348,12 @@ public struct Drill: Sendable, Hashable {
         name: String, description: String? = nil, probe: ProbeSpec, users: [TestUser],
         steadyState: SteadyStateSpec = SteadyStateSpec(), faults: [FaultSpec], observe: ObserveSpec = ObserveSpec(),
         cutover: CutoverSpec? = nil, recovery: RecoverySpec? = nil, rollback: RollbackSpec = RollbackSpec(),
-        guardrail: SuccessWindow = .consecutive(3), userGroups: [UserGroupSpec] = [], file: String = "<memory>"
+        guardrail: SuccessWindow = .consecutive(3), rpo: CanarySpec? = nil, userGroups: [UserGroupSpec] = [],
+        file: String = "<memory>"
     ) {
         self.userGroups = userGroups
         self.guardrail = guardrail
+        self.rpo = rpo
         self.name = name
         self.description = description
         self.probe = probe

@@ -23,6 +23,7 @@ public struct DrillRunner: Sendable {
             recovery: drill.recovery?.window ?? .consecutive(5), guardrail: drill.guardrail,
             bucket: max(drill.probe.interval, .milliseconds(100)), reporter: env.reporter, raw: env.rawSamples)
         var engine: (any RunningProbes)?
+        var canaries: CanaryWriter?
         var context: TemplateContext?
 
         do {
@@ -32,7 +33,12 @@ public struct DrillRunner: Sendable {
                 users: drill.users, prober: Prober(spec: drill.probe, transport: env.transport, context: ctx),
                 clock: env.clock, sink: store)
             engine = running
-            try await phases(journal, store, context: ctx)
+            canaries = drill.rpo.map { rpo in
+                CanaryWriter(
+                    rpo, users: drill.canaryUsers, transport: env.transport, context: ctx,
+                    unitHeader: drill.probe.unitHeader, timeout: drill.probe.timeout, clock: env.clock)
+            }
+            try await phases(journal, store, canaries: canaries, context: ctx)
         } catch is CancellationError {
             await journal.stop(.aborted, reason: "interrupted: every fault was reverted before exiting")
         } catch let stop as RunStop {
@@ -46,6 +52,7 @@ public struct DrillRunner: Sendable {
             await self.rollback(journal, store, probing: engine != nil, context: context)
         }
         await rollback.value
+        await canaries?.stop()
         await engine?.stop()
         env.reporter.report(.phaseStarted("archive"))
         return await RunReport(drill: drill, target: target, env: env).build(
@@ -108,7 +115,9 @@ public struct DrillRunner: Sendable {
         return context
     }
 
-    private func phases(_ journal: RunJournal, _ store: SampleStore, context: TemplateContext) async throws {
+    private func phases(
+        _ journal: RunJournal, _ store: SampleStore, canaries: CanaryWriter?, context: TemplateContext
+    ) async throws {
         // Steady state: every user healthy, on its home unit, for the whole window.
         let steadyFrom = await begin("steady-state", journal, store)
         try await env.clock.sleep(for: drill.steadyState.duration)
@@ -210,6 +219,22 @@ public struct DrillRunner: Sendable {
                 try guardBlastRadius(store)
                 if store.allRecovered() { break }
             }
+        }
+
+        // RPO: read the canaries back from the unit serving their users now.
+        if let rpo = drill.rpo, let canaries, await journal.cutover?.succeeded ?? true {
+            await begin("rpo", journal, store)
+            let writes = await canaries.stop()
+            let lastAck = writes.values.joined().filter(\.acked).map(\.answeredAt).max() ?? env.clock.now()
+            try await env.clock.sleep(until: max(env.clock.now(), lastAck + rpo.grace))
+            let readAt = env.clock.now()
+            var present: [Int: Result<Set<Int>, CanaryReadError>] = [:]
+            for user in drill.canaryUsers {
+                present[user.id] = await CanaryWriter.readBack(
+                    rpo, user: user, transport: env.transport, context: context, timeout: drill.probe.timeout)
+            }
+            await journal.recordRPO(
+                RPORecord.measure(writes: writes, present: present, fault: faultAt, goal: rpo.goal, readAt: readAt))
         }
     }
 

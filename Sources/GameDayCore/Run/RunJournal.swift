@@ -18,6 +18,8 @@ public actor RunJournal {
     public private(set) var cutbackTicket: LedgerTicket?
     /// The check of the steady state after the rollback: nil when not made, "" when healthy.
     public private(set) var rollbackSteadyProblem: String?
+    /// The RPO measured by canaries, once read back.
+    public private(set) var rpo: RPORecord?
 
     public init() {}
 
@@ -78,6 +80,8 @@ public actor RunJournal {
             faultRecords[name]?.revert = error.message
         }
     }
+
+    public func recordRPO(_ record: RPORecord) { rpo = record }
 
     public func recordCutover(_ record: CutoverRecord) {
         cutover = record

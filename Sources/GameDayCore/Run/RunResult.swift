@@ -204,11 +204,13 @@ public struct RunResult: Sendable, Hashable, Codable {
     public var probeIntervalMs: Double
     /// Per user group: impact, timeline, RTO, success over time, timings per phase.
     public var groups: [GroupRecord] = []
+    /// The RPO measured by canary writes, when the drill has `rpo:`.
+    public var rpo: RPORecord?
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", runId = "run_id", drill, target, startedAt = "started_at",
             endedAt = "ended_at", durationMs = "duration_ms", outcome, exitCode = "exit_code", reason, verdicts,
-            phases, timeline, rto, users, faults, cutover, cutback, probeIntervalMs = "probe_interval_ms", groups
+            phases, timeline, rto, users, faults, cutover, cutback, probeIntervalMs = "probe_interval_ms", groups, rpo
     }
 }
 

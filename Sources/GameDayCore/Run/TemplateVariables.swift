@@ -12,4 +12,6 @@ public enum TemplateVariables {
     public static let userName = "user.name"
     /// Only in a `poll.request`.
     public static let cutoverID = "cutover.id"
+    /// Only in `rpo.write.request`: the canary's number, 1, 2, 3... per user.
+    public static let canarySeq = "canary.seq"
 }

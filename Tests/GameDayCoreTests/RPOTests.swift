@@ -1,0 +1,96 @@
+import GameDayCore
+import Testing
+
+/// RPO by canaries: what counts as lost, and the RPO as the design defines it.
+@Suite struct RPOTests {
+    /// Canaries every 100 ms from 0; acknowledged at +5 ms unless refused.
+    static func writes(_ pattern: String) -> [CanaryWrite] {
+        pattern.enumerated().map { index, mark in
+            let sent = Duration.milliseconds(100 * index)
+            return CanaryWrite(
+                seq: index + 1, sentAt: sent, answeredAt: sent + .milliseconds(5),
+                status: mark == "a" ? 201 : mark == "b" ? 423 : 503, unit: "beijing", acked: mark == "a",
+                blocked: mark == "b")
+        }
+    }
+
+    @Test func nothingLostIsAnRPOOfZero() {
+        let record = RPORecord.measure(
+            writes: [6000: Self.writes("aaaaxxbbaa")], present: [6000: .success([1, 2, 3, 4, 9, 10])],
+            fault: .milliseconds(420), goal: .zero, readAt: .seconds(3))
+        #expect(record.lost == 0)
+        #expect(record.observedMs == 0)
+        #expect(record.met)
+        #expect(record.acked == 6)
+        #expect(record.ackedBeforeFault == 4)
+        #expect(record.blocked == 2)
+        #expect(record.writeBlockedFromMs == 600)
+        #expect(record.writeBlockedToMs == 705)
+        #expect(record.writeBlockedMs == 105)
+    }
+
+    @Test func lostWritesMeasureFromTheLastSurvivorToTheFault() throws {
+        // Canaries 3 and 4 (acknowledged at 205 and 305 ms) never reached the new unit; 2 did (105 ms).
+        let record = RPORecord.measure(
+            writes: [6000: Self.writes("aaaaxxaa")], present: [6000: .success([1, 2, 7, 8])],
+            fault: .milliseconds(350), goal: .zero, readAt: .seconds(3))
+        #expect(record.lost == 2)
+        #expect(record.lostCanaries.map(\.seq) == [3, 4])
+        #expect(record.lostCanaries.map(\.ackedMs) == [205, 305])
+        #expect(try #require(record.observedMs) == 245)
+        #expect(!record.met)
+    }
+
+    @Test func aGoalAboveTheObservedRPOPassesDespiteLosses() {
+        let record = RPORecord.measure(
+            writes: [6000: Self.writes("aaaa")], present: [6000: .success([1, 2, 3])], fault: .milliseconds(350),
+            goal: .seconds(1), readAt: .seconds(3))
+        #expect(record.lost == 1)
+        #expect(record.met)
+    }
+
+    @Test func aFailedReadBackIsNoMeasurement() {
+        let record = RPORecord.measure(
+            writes: [6000: Self.writes("aa")], present: [6000: .failure(CanaryReadError("HTTP 502"))],
+            fault: .milliseconds(350), goal: .zero, readAt: .seconds(3))
+        #expect(record.observedMs == nil)
+        #expect(!record.met)
+        #expect(record.readErrors == ["user 6000: HTTP 502"])
+    }
+
+    @Test func theLoaderReadsRPOWithDefaultsAndChecksItsUsers() throws {
+        let base = """
+            drill: d
+            probe: { request: { url: "{{gateway.url}}/s?u={{user.id}}" } }
+            users:
+              - { id: 6000, home: beijing, impact: fail, recovers_on: hangzhou }
+              - { id: 50, home: hangzhou }
+            faults: [{ name: f, kind: kill-process, unit: beijing, service: order }]
+            cutover: { request: { method: POST, url: "{{control_plane.url}}/v1/cutovers" } }
+            recovery: { rto: 5s }
+
+            """
+        let rpo = """
+            rpo:
+              write:
+                request: { method: POST, url: "{{gateway.url}}/orders?userId={{user.id}}", body: { seq: "{{canary.seq}}" } }
+                ack: 201
+              read: { request: { url: "{{gateway.url}}/orders?userId={{user.id}}" } }
+
+            """
+        let drill = try DrillLoader.parseDrill(yaml: base + rpo, file: "d.yaml")
+        let spec = try #require(drill.rpo)
+        #expect(spec.ack == [201])
+        #expect(spec.blocked == [423])
+        #expect(spec.field == "seqs")
+        #expect(spec.grace == .seconds(1))
+        #expect(drill.canaryUsers.map(\.id) == [6000])
+
+        let stranger = base + rpo + "  users: [7]\n"
+        #expect {
+            try DrillLoader.parseDrill(yaml: stranger, file: "d.yaml")
+        } throws: { error in
+            "\(error)".contains("'rpo.users' names user 7, which 'users' does not list")
+        }
+    }
+}
