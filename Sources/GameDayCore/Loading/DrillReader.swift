@@ -141,7 +141,7 @@ struct DrillReader {
     private func rpo(_ node: Node) -> CanarySpec? {
         let r = reader
         guard let fields = r.mapping(node, path: "rpo", shape: DrillFormat.rpo) else { return nil }
-        let goal = fields["goal"].flatMap { r.duration($0) }
+        let goal = fields["goal"].flatMap { r.duration($0, allowZero: true) }
         let interval = fields["interval"].flatMap { r.duration($0) }
         let grace = fields["grace"].flatMap { r.duration($0) }
         let users = fields["users"].flatMap { node in
