@@ -19,6 +19,7 @@ extension DrillReader {
                 r.choice(node, what: "impact", options: ImpactExpectation.allCases.map { ($0.rawValue, $0) })
             }
             let recoversOn = fields["recovers_on"].flatMap { r.text($0) }
+            let group = fields["group"].flatMap { r.text($0) }
             if let node = fields["recovers_on"], !sections.cutover || !sections.recovery {
                 let missing = [sections.cutover ? nil : "'cutover:'", sections.recovery ? nil : "'recovery:'"]
                     .compactMap { $0 }.joined(separator: " and ")
@@ -26,6 +27,9 @@ extension DrillReader {
                     "'recovers_on' needs \(missing) in the drill, to move the user and measure its recovery", at: node)
             }
             if fields["generate"] != nil || fields["unit"] != nil {
+                if let node = fields["group"] {
+                    r.error("'group' names the group of a listed user; a generated group is named by 'name'", at: node)
+                }
                 if let group = self.group(
                     fields, item: item, path: path, name: name, impact: impact, recoversOn: recoversOn)
                 {
@@ -44,7 +48,7 @@ extension DrillReader {
             firstLine[id] = r.location(of: idNode).line
             users.append(
                 TestUser(
-                    id: id, name: name, home: home, impact: impact ?? .none, recoversOn: recoversOn,
+                    id: id, name: name, home: home, impact: impact ?? .none, recoversOn: recoversOn, group: group,
                     location: r.location(of: item)))
         }
         return (users, groups)

@@ -23,7 +23,7 @@ enum DrillFormat {
     static let success = MappingShape(["status", "headers", "body_contains"])
     static let request = MappingShape(["method", "url", "headers", "body"], required: ["url"])
     /// A user (`id`) or a generated group of users (`generate` and `unit`).
-    static let user = MappingShape(["id", "name", "home", "impact", "recovers_on", "generate", "unit"])
+    static let user = MappingShape(["id", "name", "home", "impact", "recovers_on", "group", "generate", "unit"])
     static let steadyState = MappingShape(["duration"])
     /// Every key of any fault kind; `faultKindShapes` says which kinds each belongs to.
     static let fault = MappingShape(

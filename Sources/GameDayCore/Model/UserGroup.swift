@@ -75,7 +75,7 @@ extension Drill {
                 copy.users.append(
                     TestUser(
                         id: id, name: "\(group.name)-\(index + 1)", home: group.unit, impact: group.impact,
-                        recoversOn: group.recoversOn, location: group.location))
+                        recoversOn: group.recoversOn, group: group.name, location: group.location))
             }
         }
         copy.userGroups = []

@@ -18,16 +18,21 @@ public struct DrillRunner: Sendable {
     public func run() async -> RunResult {
         let journal = RunJournal()
         let startedAt = env.wallClock(env.clock.now())
-        var engine: ProbeEngine?
+        let store = SampleStore(
+            users: drill.users, home: { [target] user in target.routing.unit(for: user.id) },
+            recovery: drill.recovery?.window ?? .consecutive(5), guardrail: drill.guardrail,
+            bucket: max(drill.probe.interval, .milliseconds(100)), reporter: env.reporter, raw: env.rawSamples)
+        var engine: (any RunningProbes)?
         var context: TemplateContext?
 
         do {
-            let ctx = try await preflight(journal)
+            let ctx = try await preflight(journal, store)
             context = ctx
-            engine = ProbeEngine(
+            let running = env.probes.start(
                 users: drill.users, prober: Prober(spec: drill.probe, transport: env.transport, context: ctx),
-                clock: env.clock, reporter: env.reporter)
-            try await phases(journal, engine: engine!, context: ctx)
+                clock: env.clock, sink: store)
+            engine = running
+            try await phases(journal, store, context: ctx)
         } catch is CancellationError {
             await journal.stop(.aborted, reason: "interrupted: every fault was reverted before exiting")
         } catch let stop as RunStop {
@@ -38,19 +43,19 @@ public struct DrillRunner: Sendable {
 
         // The rollback must finish even when the run was cancelled.
         let rollback = Task.detached { [self, engine, context] in
-            await self.rollback(journal, engine: engine, context: context)
+            await self.rollback(journal, store, probing: engine != nil, context: context)
         }
         await rollback.value
         await engine?.stop()
         env.reporter.report(.phaseStarted("archive"))
         return await RunReport(drill: drill, target: target, env: env).build(
-            journal: journal, samples: await engine?.store.all() ?? [:], startedAt: startedAt)
+            journal: journal, samples: store.snapshot(), startedAt: startedAt)
     }
 
     // MARK: - Phases
 
-    private func preflight(_ journal: RunJournal) async throws -> TemplateContext {
-        await begin("preflight", journal)
+    private func preflight(_ journal: RunJournal, _ store: SampleStore) async throws -> TemplateContext {
+        await begin("preflight", journal, store)
         var token: String?
         do {
             token = try target.controlPlane.token?.read(environment: env.environment, readFile: env.readFile)
@@ -103,20 +108,19 @@ public struct DrillRunner: Sendable {
         return context
     }
 
-    private func phases(_ journal: RunJournal, engine: ProbeEngine, context: TemplateContext) async throws {
+    private func phases(_ journal: RunJournal, _ store: SampleStore, context: TemplateContext) async throws {
         // Steady state: every user healthy, on its home unit, for the whole window.
-        await begin("steady-state", journal)
-        let steadyFrom = env.clock.now()
+        let steadyFrom = await begin("steady-state", journal, store)
         try await env.clock.sleep(for: drill.steadyState.duration)
         // A late answer is not a failure: on a starved machine, wait (bounded) until every user
         // has had at least one probe of the window answered.
         let answerDeadline = env.clock.now() + drill.probe.timeout + .seconds(5)
-        while env.clock.now() < answerDeadline, await !everyUserAnswered(engine.store, since: steadyFrom) {
+        while env.clock.now() < answerDeadline, !store.everyUserAnswered(since: steadyFrom) {
             try await env.clock.sleep(for: drill.probe.interval)
         }
         let steadyTo = env.clock.now()
         await journal.steadyState(from: steadyFrom, to: steadyTo)
-        if let problem = await steadyProblem(engine.store, from: steadyFrom, to: steadyTo) {
+        if let problem = store.steadyProblem(since: steadyFrom) {
             await journal.verdict(Verdict("steady_state", .fail, "\(problem); no fault was applied"))
             throw RunStop(.fail, "the steady state was not healthy: \(problem)")
         }
@@ -126,7 +130,7 @@ public struct DrillRunner: Sendable {
                 "every user healthy on its home unit for \(DurationText.format(drill.steadyState.duration))"))
 
         // Inject.
-        await begin("inject", journal)
+        await begin("inject", journal, store)
         for fault in drill.faults {
             try Task.checkCancellation()
             // The ledger learns how to undo the fault before it is applied, so that a runner killed
@@ -139,7 +143,7 @@ public struct DrillRunner: Sendable {
                 throw RunStop(
                     .error, "fault \(fault.name) could not be recorded in the ledger: \(error); nothing was applied")
             }
-            let before = env.clock.now()
+            let before = store.markFault(env.clock)
             await journal.markFault(before)
             do {
                 var applied = try await env.faults.apply(fault, in: target)
@@ -160,18 +164,18 @@ public struct DrillRunner: Sendable {
         guard let faultAt = await journal.marks.fault else { return }
 
         // Observe the impact, watching the blast radius.
-        await begin("observe", journal)
+        await begin("observe", journal, store)
         while true {
             try await env.clock.sleep(for: drill.probe.interval)
-            try await guardBlastRadius(engine.store, since: faultAt)
+            try guardBlastRadius(store)
             let elapsed = env.clock.now() - faultAt
             if elapsed >= drill.observe.timeout { break }
-            if elapsed >= drill.observe.duration, await allExpectedFailuresSeen(engine.store, since: faultAt) { break }
+            if elapsed >= drill.observe.duration, store.allExpectedFailuresSeen() { break }
         }
 
         // Cut over.
         if let cutover = drill.cutover {
-            await begin("cutover", journal)
+            await begin("cutover", journal, store)
             if drill.rollback.cutback != nil {
                 do {
                     let recipe = RevertRecipe(steps: [.cutback(drill: drill.file, target: target.file)])
@@ -199,20 +203,20 @@ public struct DrillRunner: Sendable {
 
         // Verify recovery.
         if let recovery = drill.recovery, await journal.cutover?.succeeded ?? (drill.cutover == nil) {
-            await begin("recovery", journal)
+            await begin("recovery", journal, store)
             let deadline = faultAt + recovery.timeout
             while env.clock.now() < deadline {
                 try await env.clock.sleep(for: drill.probe.interval)
-                try await guardBlastRadius(engine.store, since: faultAt)
-                if await allRecovered(engine.store, since: faultAt, window: recovery.window) { break }
+                try guardBlastRadius(store)
+                if store.allRecovered() { break }
             }
         }
     }
 
     // MARK: - Rollback
 
-    private func rollback(_ journal: RunJournal, engine: ProbeEngine?, context: TemplateContext?) async {
-        await begin("rollback", journal)
+    private func rollback(_ journal: RunJournal, _ store: SampleStore, probing: Bool, context: TemplateContext?) async {
+        await begin("rollback", journal, store)
         await journal.markRollback(env.clock.now())
         var allReverted = true
         for fault in await journal.takeAppliedForRevert() {
@@ -240,7 +244,7 @@ public struct DrillRunner: Sendable {
                 env.reporter.report(.problem("fault \(name) NOT undone: \(error)"))
             }
         }
-        await journal.markReverted(env.clock.now())
+        await journal.markReverted(store.markReverted(env.clock))
 
         if let cutback = drill.rollback.cutback, let context, await journal.cutover != nil {
             let client = CutoverClient(transport: env.transport, clock: env.clock, redact: redactor(context))
@@ -252,9 +256,9 @@ public struct DrillRunner: Sendable {
 
         // Check the steady state came back, unless the run was interrupted, never probed,
         // or a fault is still in place (then it cannot come back, and the verdict says why).
-        guard let engine, allReverted, await journal.outcomeOverride != .aborted, await journal.marks.fault != nil
+        guard probing, allReverted, await journal.outcomeOverride != .aborted, await journal.marks.fault != nil
         else { return }
-        await begin("verify-rollback", journal)
+        await begin("verify-rollback", journal, store)
         let start = env.clock.now()
         let deadline = start + drill.rollback.steadyState + .seconds(15)
         var problem: String? = "not checked"
@@ -262,7 +266,7 @@ public struct DrillRunner: Sendable {
             try? await env.clock.sleep(for: drill.probe.interval)
             let now = env.clock.now()
             guard now - start >= drill.rollback.steadyState else { continue }
-            problem = await steadyProblem(engine.store, from: now - drill.rollback.steadyState, to: now)
+            problem = store.steadyProblem(since: now - drill.rollback.steadyState)
             if problem == nil { break }
         }
         await journal.verdictRollbackSteady(problem)
@@ -270,65 +274,21 @@ public struct DrillRunner: Sendable {
 
     // MARK: - Checks on the samples
 
-    /// Why the samples in [from, to] are not a healthy steady state, or nil.
-    private func steadyProblem(_ store: SampleStore, from: Duration, to: Duration) async -> String? {
-        for user in drill.users {
-            let window = await store.samples(for: user.id).filter { $0.sentAt >= from && $0.sentAt <= to }
-            guard !window.isEmpty else { return "user \(user.id) got no answer to any probe" }
-            if let bad = window.first(where: { !$0.ok }) {
-                return "user \(user.id) failed at \(Self.ms(bad.sentAt)) (\(bad.failure ?? "failed"))"
-            }
-            let home = target.routing.unit(for: user.id)
-            if let stray = window.first(where: { $0.unit != home }) {
-                return "user \(user.id) was served by \(stray.unit ?? "no unit") instead of \(home ?? "no unit")"
-            }
+    private func guardBlastRadius(_ store: SampleStore) throws {
+        if let breach = store.blastRadiusBreach() {
+            throw RunStop(.fail, "blast radius breached: \(breach); aborted and reverted")
         }
-        return nil
-    }
-
-    private func everyUserAnswered(_ store: SampleStore, since: Duration) async -> Bool {
-        for user in drill.users where await !store.samples(for: user.id).contains(where: { $0.sentAt >= since }) {
-            return false
-        }
-        return true
-    }
-
-    private func guardBlastRadius(_ store: SampleStore, since: Duration) async throws {
-        let (k, n) = drill.guardrail.kn
-        for user in drill.users where user.impact == .none {
-            let recent = await store.samples(for: user.id).filter { $0.sentAt >= since }.suffix(n)
-            let failures = recent.filter { !$0.ok }
-            guard recent.count >= min(n, k), failures.count >= k, let first = failures.first else { continue }
-            throw RunStop(
-                .fail,
-                "blast radius breached: user \(user.id) (\(user.name)), expected unaffected, failed \(failures.count) of its last \(recent.count) probes from \(Self.ms(first.sentAt)) (\(first.failure ?? "failed")); aborted and reverted"
-            )
-        }
-    }
-
-    private func allExpectedFailuresSeen(_ store: SampleStore, since: Duration) async -> Bool {
-        for user in drill.users where user.impact == .fail {
-            if await !store.samples(for: user.id).contains(where: { $0.sentAt >= since && !$0.ok }) { return false }
-        }
-        return true
-    }
-
-    private func allRecovered(_ store: SampleStore, since: Duration, window: SuccessWindow) async -> Bool {
-        for user in drill.users where user.impact == .fail || user.recoversOn != nil {
-            let impact = ImpactAnalysis.analyse(
-                await store.samples(for: user.id), from: since, until: nil, window: window,
-                recoveryUnit: user.recoversOn)
-            if impact.firstFailure != nil, impact.confirmed == nil { return false }
-            if impact.firstFailure == nil, user.impact == .fail { return false }
-        }
-        return true
     }
 
     // MARK: - Helpers
 
-    private func begin(_ phase: String, _ journal: RunJournal) async {
-        await journal.begin(phase, at: env.clock.now())
+    /// Starts a phase in the journal and in the sample store (timings are kept per phase).
+    @discardableResult
+    private func begin(_ phase: String, _ journal: RunJournal, _ store: SampleStore) async -> Duration {
+        let at = store.beginPhase(phase, env.clock)
+        await journal.begin(phase, at: at)
         env.reporter.report(.phaseStarted(phase))
+        return at
     }
 
     private func redactor(_ context: TemplateContext) -> @Sendable (String) -> String {

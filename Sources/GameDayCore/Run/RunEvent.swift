@@ -26,14 +26,21 @@ public struct RunEnvironment: Sendable {
     public var runId: String
     /// Where every fault is recorded before it is applied.
     public var ledger: any FaultLedger
+    /// Starts the probe engine.
+    public var probes: any ProbeLauncher
+    /// Where raw samples go when asked (`--raw-samples`): every sample as it arrives.
+    public var rawSamples: (any ProbeSink)?
 
     public init(
         transport: any HTTPTransport, faults: any FaultDriver, clock: any RunClock,
         wallClock: @escaping @Sendable (Duration) -> String, environment: @escaping @Sendable (String) -> String?,
         readFile: @escaping @Sendable (String) throws -> String, reporter: any RunReporter, runId: String,
-        ledger: any FaultLedger = NoLedger()
+        ledger: any FaultLedger = NoLedger(), probes: any ProbeLauncher = TaskProbeLauncher(),
+        rawSamples: (any ProbeSink)? = nil
     ) {
         self.ledger = ledger
+        self.probes = probes
+        self.rawSamples = rawSamples
         self.transport = transport
         self.faults = faults
         self.clock = clock

@@ -4,57 +4,29 @@ struct RunReport {
     let target: Target
     let env: RunEnvironment
 
-    func build(journal: RunJournal, samples: [Int: [ProbeSample]], startedAt: String) async -> RunResult {
+    func build(journal: RunJournal, samples: SampleSnapshot, startedAt: String) async -> RunResult {
         let end = env.clock.now()
         await journal.end(at: end)
         let marks = await journal.marks
         var verdicts = await journal.verdicts
-        let window = drill.recovery?.window ?? .consecutive(5)
 
-        // Per user: impact from the first fault until the faults were reverted.
+        // Per user: impact from the first fault until the faults were reverted (folded as samples came).
         var impacts: [Int: UserImpact] = [:]
-        if let fault = marks.fault {
-            for user in drill.users {
-                impacts[user.id] = ImpactAnalysis.analyse(
-                    samples[user.id] ?? [], from: fault, until: marks.reverted, window: window,
-                    recoveryUnit: user.recoversOn)
-            }
+        if marks.fault != nil {
+            for user in drill.users { impacts[user.id] = samples.users[user.id]?.impact ?? UserImpact() }
         }
-        let recovering = drill.users.filter { $0.impact == .fail || $0.recoversOn != nil }
-        let impactedUsers = recovering.filter { impacts[$0.id]?.firstFailure != nil }
-
         // The design's timeline: each moment is when the last impacted user reached it.
+        let moments = RecoveryMoments(drill.users, impacts: impacts)
         var timeline = TimelineRecord()
         timeline.fault = moment(marks.fault)
-        let detect = impactedUsers.compactMap { impacts[$0.id]?.firstFailure }.min()
-        timeline.detect = moment(detect)
+        timeline.detect = moment(moments.detect)
         timeline.cutoverStart = moment(marks.cutoverStart)
         timeline.cutoverDone = moment(marks.cutoverDone)
-        let allRecovered = !impactedUsers.isEmpty && impactedUsers.allSatisfy { impacts[$0.id]?.recovered != nil }
-        let firstOk = impactedUsers.compactMap { impacts[$0.id]?.firstOk }.max()
-        let recovered = allRecovered ? impactedUsers.compactMap { impacts[$0.id]?.recovered }.max() : nil
-        let confirmed = allRecovered ? impactedUsers.compactMap { impacts[$0.id]?.confirmed }.max() : nil
-        timeline.firstOk = moment(impactedUsers.allSatisfy { impacts[$0.id]?.firstOk != nil } ? firstOk : nil)
-        timeline.recovered = moment(recovered)
-        timeline.confirmed = moment(confirmed)
+        timeline.firstOk = moment(moments.firstOk)
+        timeline.recovered = moment(moments.recovered)
+        timeline.confirmed = moment(moments.confirmed)
         timeline.reverted = moment(marks.reverted)
-
-        var rto: RTORecord?
-        if let recovery = drill.recovery {
-            var record = RTORecord(goalMs: recovery.rto.milliseconds, met: false, window: recovery.window.description)
-            if let fault = marks.fault, let recovered {
-                let breakdown = RTOBreakdown.measure(
-                    fault: fault, detect: detect, cutoverStart: marks.cutoverStart, cutoverDone: marks.cutoverDone,
-                    recovered: recovered)
-                record.measuredMs = breakdown.measured.milliseconds
-                record.met = breakdown.measured <= recovery.rto
-                record.detectMs = breakdown.detect?.milliseconds
-                record.decideMs = breakdown.decide?.milliseconds
-                record.switchMs = breakdown.switchOver?.milliseconds
-                record.convergeMs = breakdown.converge?.milliseconds
-            }
-            rto = record
-        }
+        let rto = rtoRecord(moments, marks: marks)
 
         let reached = marks.fault != nil
         if reached {
@@ -63,8 +35,9 @@ struct RunReport {
         }
 
         let users = drill.users.map { user in
-            userRecord(user, samples: samples[user.id] ?? [], impact: impacts[user.id], marks: marks)
+            userRecord(user, samples: samples.users[user.id], impact: impacts[user.id], marks: marks)
         }
+        let groups = groupRecords(samples, impacts: impacts, marks: marks)
 
         var outcome: RunOutcome = verdicts.contains { $0.status == .fail } ? .fail : .pass
         if let forced = await journal.outcomeOverride, forced != .fail { outcome = forced }
@@ -85,11 +58,11 @@ struct RunReport {
             },
             cutover: (await journal.cutover).map(CutoverArchive.init),
             cutback: (await journal.cutback).map(CutoverArchive.init),
-            probeIntervalMs: drill.probe.interval.milliseconds)
+            probeIntervalMs: drill.probe.interval.milliseconds, groups: groups)
     }
 
     private func outcomeVerdicts(
-        journal: RunJournal, impacts: [Int: UserImpact], samples: [Int: [ProbeSample]], rto: RTORecord?,
+        journal: RunJournal, impacts: [Int: UserImpact], samples: SampleSnapshot, rto: RTORecord?,
         marks: TimelineMarks
     ) async -> [Verdict] {
         var verdicts: [Verdict] = []
@@ -113,15 +86,13 @@ struct RunReport {
 
         // Blast radius: users expected unaffected never fail, from the first fault to the end of the run.
         let unaffected = drill.users.filter { $0.impact == .none }
-        if !unaffected.isEmpty, let fault = marks.fault {
+        if !unaffected.isEmpty, marks.fault != nil {
             var hurt: [String] = []
             for user in unaffected {
-                let failures = (samples[user.id] ?? []).filter { $0.sentAt >= fault && !$0.ok }
-                if let first = failures.first {
-                    hurt.append(
-                        "user \(user.id) failed \(failures.count) time(s) from \(DrillRunner.ms(first.sentAt)) (\(first.failure ?? "failed"))"
-                    )
-                }
+                guard let track = samples.users[user.id], let first = track.firstFailureSinceFault else { continue }
+                hurt.append(
+                    "user \(user.id) failed \(track.failuresSinceFault) time(s) from \(DrillRunner.ms(first.sentAt)) (\(first.failure ?? "failed"))"
+                )
             }
             verdicts.append(
                 hurt.isEmpty
@@ -152,13 +123,14 @@ struct RunReport {
             let moving = drill.users.filter { $0.recoversOn != nil }
             var unseen: [String] = []
             for user in moving {
-                let after = (samples[user.id] ?? []).filter { sample in
-                    sample.sentAt >= done && (marks.reverted.map { sample.sentAt < $0 } ?? true)
+                // The stretches of the user's timeline with probes sent between done and the revert.
+                let after = (samples.users[user.id]?.segments ?? []).filter { segment in
+                    segment.lastSent >= done && (marks.reverted.map { segment.from < $0 } ?? true)
                 }
                 if !after.contains(where: { $0.unit == user.recoversOn }) {
                     let last = after.last?.unit ?? "nobody"
                     unseen.append(
-                        "user \(user.id) was never served by \(user.recoversOn ?? "-") (still \(last), \(after.count) probes)"
+                        "user \(user.id) was never served by \(user.recoversOn ?? "-") (still \(last), \(after.reduce(0) { $0 + $1.samples }) probes)"
                     )
                 }
             }
@@ -221,22 +193,69 @@ struct RunReport {
         return verdicts
     }
 
-    private func userRecord(_ user: TestUser, samples: [ProbeSample], impact: UserImpact?, marks: TimelineMarks)
+    private func userRecord(_ user: TestUser, samples: SampleSnapshot.User?, impact: UserImpact?, marks: TimelineMarks)
         -> UserRecord
     {
+        // Every sample of a segment shares its unit: the segment that holds the last such sample tells it.
+        let segments = samples?.segments ?? []
         let before =
-            marks.fault.map { fault in samples.last { $0.sentAt < fault && $0.ok }?.unit } ?? samples.last?.unit
-        let after = marks.reverted.map { end in samples.last { $0.sentAt < end }?.unit } ?? samples.last?.unit
+            marks.fault.map { fault in segments.last { $0.from < fault && $0.ok }?.unit } ?? segments.last?.unit
+        let after = marks.reverted.map { end in segments.last { $0.from < end }?.unit } ?? segments.last?.unit
         return UserRecord(
             id: user.id, name: user.name, home: user.home ?? target.routing.unit(for: user.id),
             expectedImpact: user.impact.rawValue,
             recoversOn: user.recoversOn, servedBefore: before ?? nil, servedAfter: after ?? nil,
             impacted: (impact?.failures ?? 0) > 0, failures: impact?.failures ?? 0,
             samplesDuringFault: impact?.samples ?? 0,
-            samples: samples.count, firstFailureMs: impact?.firstFailure?.milliseconds,
+            samples: samples?.samples ?? 0, skipped: samples?.skipped ?? 0,
+            firstFailureMs: impact?.firstFailure?.milliseconds,
             firstOkMs: impact?.firstOk?.milliseconds,
             recoveredMs: impact?.recovered?.milliseconds, confirmedMs: impact?.confirmed?.milliseconds,
-            timeline: TimelineSegment.segments(of: samples))
+            timeline: segments,
+            timelineTruncatedSamples: (samples?.truncatedSamples ?? 0) > 0 ? samples?.truncatedSamples : nil)
+    }
+
+    /// The RTO goal, and the measurement with its breakdown when the users recovered.
+    private func rtoRecord(_ moments: RecoveryMoments, marks: TimelineMarks) -> RTORecord? {
+        guard let recovery = drill.recovery else { return nil }
+        var record = RTORecord(goalMs: recovery.rto.milliseconds, met: false, window: recovery.window.description)
+        if let fault = marks.fault, let recovered = moments.recovered {
+            let breakdown = RTOBreakdown.measure(
+                fault: fault, detect: moments.detect, cutoverStart: marks.cutoverStart,
+                cutoverDone: marks.cutoverDone, recovered: recovered)
+            record.measuredMs = breakdown.measured.milliseconds
+            record.met = breakdown.measured <= recovery.rto
+            record.detectMs = breakdown.detect?.milliseconds
+            record.decideMs = breakdown.decide?.milliseconds
+            record.switchMs = breakdown.switchOver?.milliseconds
+            record.convergeMs = breakdown.converge?.milliseconds
+        }
+        return record
+    }
+
+    /// One record per user group: its users, impact, timeline moments, RTO, success over time and
+    /// timings per phase.
+    private func groupRecords(_ samples: SampleSnapshot, impacts: [Int: UserImpact], marks: TimelineMarks)
+        -> [GroupRecord]
+    {
+        samples.groups.map { group in
+            let members = drill.users.filter { $0.groupName == group.name }
+            let moments = RecoveryMoments(members, impacts: impacts)
+            let expected = Set(members.map(\.impact.rawValue))
+            let recoversOn = Set(members.map(\.recoversOn))
+            let tracks = members.compactMap { samples.users[$0.id] }
+            return GroupRecord(
+                name: group.name, users: members.map(\.id),
+                expectedImpact: expected.count == 1 ? expected.first! : "mixed",
+                recoversOn: recoversOn.count == 1 ? recoversOn.first! : nil,
+                impacted: members.count { (impacts[$0.id]?.failures ?? 0) > 0 },
+                failures: members.reduce(0) { $0 + (impacts[$1.id]?.failures ?? 0) },
+                samples: tracks.reduce(0) { $0 + $1.samples }, skipped: tracks.reduce(0) { $0 + $1.skipped },
+                detectMs: moments.detect?.milliseconds, firstOkMs: moments.firstOk?.milliseconds,
+                recoveredMs: moments.recovered?.milliseconds, confirmedMs: moments.confirmed?.milliseconds,
+                rto: moments.recovered == nil ? nil : rtoRecord(moments, marks: marks),
+                bucketMs: samples.bucketMs, buckets: group.buckets, timings: group.timings)
+        }
     }
 
     private func moment(_ offset: Duration?) -> TimelineMoment? {
@@ -244,4 +263,23 @@ struct RunReport {
     }
 
     static func format(_ ms: Double) -> String { DurationText.format(.milliseconds(ms)) }
+}
+
+/// The recovery moments of a set of users (the whole drill, or one group): detect is the first
+/// failure of any of them; first success, recovery and confirmation are when the last one got there.
+struct RecoveryMoments {
+    var detect: Duration?
+    var firstOk: Duration?
+    var recovered: Duration?
+    var confirmed: Duration?
+
+    init(_ users: [TestUser], impacts: [Int: UserImpact]) {
+        let recovering = users.filter { $0.impact == .fail || $0.recoversOn != nil }
+        let impacted = recovering.compactMap { user in impacts[user.id].flatMap { $0.firstFailure == nil ? nil : $0 } }
+        detect = impacted.compactMap(\.firstFailure).min()
+        if impacted.allSatisfy({ $0.firstOk != nil }) { firstOk = impacted.compactMap(\.firstOk).max() }
+        guard !impacted.isEmpty, impacted.allSatisfy({ $0.recovered != nil }) else { return }
+        recovered = impacted.compactMap(\.recovered).max()
+        confirmed = impacted.compactMap(\.confirmed).max()
+    }
 }

@@ -106,13 +106,18 @@ public struct UserRecord: Sendable, Hashable, Codable {
     public var failures: Int
     public var samplesDuringFault: Int
     public var samples: Int
+    /// Probe slots not sent: the user already had `max_in_flight` probes in flight.
+    public var skipped: Int
     public var firstFailureMs: Double?
     public var firstOkMs: Double?
     public var recoveredMs: Double?
     public var confirmedMs: Double?
     public var timeline: [TimelineSegment]
+    /// Samples left out of a timeline cut short (a user flapping more than `SampleStore.segmentLimit` times).
+    public var timelineTruncatedSamples: Int?
 
     enum CodingKeys: String, CodingKey {
+        case skipped, timelineTruncatedSamples = "timeline_truncated_samples"
         case id, name, home, expectedImpact = "expected_impact", recoversOn = "recovers_on",
             servedBefore = "served_before", servedAfter = "served_after", impacted, failures,
             samplesDuringFault = "samples_during_fault", samples, firstFailureMs = "first_failure_ms",
@@ -197,10 +202,47 @@ public struct RunResult: Sendable, Hashable, Codable {
     public var cutover: CutoverArchive?
     public var cutback: CutoverArchive?
     public var probeIntervalMs: Double
+    /// Per user group: impact, timeline, RTO, success over time, timings per phase.
+    public var groups: [GroupRecord] = []
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", runId = "run_id", drill, target, startedAt = "started_at",
             endedAt = "ended_at", durationMs = "duration_ms", outcome, exitCode = "exit_code", reason, verdicts,
-            phases, timeline, rto, users, faults, cutover, cutback, probeIntervalMs = "probe_interval_ms"
+            phases, timeline, rto, users, faults, cutover, cutback, probeIntervalMs = "probe_interval_ms", groups
+    }
+}
+
+/// One user group's story: listed users are groups of one unless they name a `group:`; a generated
+/// group is one group.
+public struct GroupRecord: Sendable, Hashable, Codable {
+    public var name: String
+    public var users: [Int]
+    /// `fail`, `none`, `any`, or `mixed` when its users expect different things.
+    public var expectedImpact: String
+    public var recoversOn: String?
+    /// Users that failed at least once while the faults were applied.
+    public var impacted: Int
+    public var failures: Int
+    public var samples: Int
+    public var skipped: Int
+    /// The group's own timeline: its first failure, and when its last user got a first success,
+    /// recovered, and confirmed it.
+    public var detectMs: Double?
+    public var firstOkMs: Double?
+    public var recoveredMs: Double?
+    public var confirmedMs: Double?
+    /// The group's RTO (from the first fault to its recovery) with the breakdown.
+    public var rto: RTORecord?
+    /// The width of a success bucket.
+    public var bucketMs: Double
+    /// Success and serving unit over time, one entry per bucket with probes in it.
+    public var buckets: [GroupBucket]
+    /// Counts and curl's phase timings of its probes, per phase of the run.
+    public var timings: [PhaseTimings]
+
+    enum CodingKeys: String, CodingKey {
+        case name, users, expectedImpact = "expected_impact", recoversOn = "recovers_on", impacted, failures,
+            samples, skipped, detectMs = "detect_ms", firstOkMs = "first_ok_ms", recoveredMs = "recovered_ms",
+            confirmedMs = "confirmed_ms", rto, bucketMs = "bucket_ms", buckets, timings
     }
 }

@@ -28,6 +28,8 @@ public struct TimelineSegment: Sendable, Hashable, Codable {
     public var status: Int?
     public var failure: String?
     public var samples: Int
+    /// When its last sample was sent (not archived; `to` is when that sample's answer came).
+    public var lastSent: Duration
 
     enum CodingKeys: String, CodingKey { case from = "from_ms", to = "to_ms", ok, unit, status, failure, samples }
 
@@ -40,9 +42,14 @@ public struct TimelineSegment: Sendable, Hashable, Codable {
         status = try c.decodeIfPresent(Int.self, forKey: .status)
         failure = try c.decodeIfPresent(String.self, forKey: .failure)
         samples = try c.decode(Int.self, forKey: .samples)
+        lastSent = from
     }
 
-    public init(from: Duration, to: Duration, ok: Bool, unit: String?, status: Int?, failure: String?, samples: Int) {
+    public init(
+        from: Duration, to: Duration, ok: Bool, unit: String?, status: Int?, failure: String?, samples: Int,
+        lastSent: Duration? = nil
+    ) {
+        self.lastSent = lastSent ?? from
         self.from = from
         self.to = to
         self.ok = ok
@@ -66,73 +73,34 @@ public struct TimelineSegment: Sendable, Hashable, Codable {
     /// Folds samples (sorted by send time) into segments.
     public static func segments(of samples: [ProbeSample]) -> [TimelineSegment] {
         var segments: [TimelineSegment] = []
-        for sample in samples {
-            let end = sample.sentAt + sample.latency
-            if var last = segments.last, last.ok == sample.ok, last.unit == sample.unit, last.status == sample.status,
-                last.failure == sample.failure
-            {
-                last.to = max(last.to, end)
-                last.samples += 1
-                segments[segments.count - 1] = last
-            } else {
-                segments.append(
-                    TimelineSegment(
-                        from: sample.sentAt, to: end, ok: sample.ok, unit: sample.unit, status: sample.status,
-                        failure: sample.failure, samples: 1))
-            }
-        }
+        for sample in samples { append(sample, to: &segments) }
         return segments
     }
-}
 
-/// What one user went through after the faults were applied.
-public struct UserImpact: Sendable, Hashable {
-    /// The first failed probe after the first fault.
-    public var firstFailure: Duration?
-    /// Failed probes between the first fault and the revert.
-    public var failures: Int
-    /// Probes between the first fault and the revert.
-    public var samples: Int
-    /// The first success, on the expected unit, after the first failure.
-    public var firstOk: Duration?
-    /// The start of the first sustained-success window after the first failure.
-    public var recovered: Duration?
-    /// The end of that window (its last answer received).
-    public var confirmed: Duration?
-}
+    /// Whether `sample` would extend the last of `segments` rather than start a new one.
+    public static func extends(_ segments: [TimelineSegment], with sample: ProbeSample) -> Bool {
+        guard let last = segments.last else { return false }
+        return last.ok == sample.ok && last.unit == sample.unit && last.status == sample.status
+            && last.failure == sample.failure
+    }
 
-/// Reads a user's samples against the drill's marks: impact, first success, sustained recovery.
-public enum ImpactAnalysis {
-    /// Analyses `samples` (sorted by send time) of one user.
-    ///
-    /// - Parameters:
-    ///   - from: the first fault's time; samples sent before it do not count.
-    ///   - until: the revert time; samples sent after it do not count as impact.
-    ///   - recoveryUnit: when set, a success only counts toward recovery if served by this unit.
-    public static func analyse(
-        _ samples: [ProbeSample], from: Duration, until: Duration?, window: SuccessWindow, recoveryUnit: String?
-    ) -> UserImpact {
-        let during = samples.filter { sample in sample.sentAt >= from && (until.map { sample.sentAt < $0 } ?? true) }
-        var impact = UserImpact(
-            firstFailure: during.first { !$0.ok }?.sentAt, failures: during.count { !$0.ok }, samples: during.count)
-        guard let firstFailure = impact.firstFailure else { return impact }
-
-        let after = samples.filter { $0.sentAt > firstFailure }
-        let good: (ProbeSample) -> Bool = { $0.ok && (recoveryUnit == nil || $0.unit == recoveryUnit) }
-        impact.firstOk = after.first(where: good)?.sentAt
-
-        let (k, n) = window.kn
-        guard after.count >= n else { return impact }
-        for start in 0...(after.count - n) where good(after[start]) {
-            let slice = after[start..<(start + n)]
-            if slice.count(where: good) >= k {
-                impact.recovered = after[start].sentAt
-                let last = after[start + n - 1]
-                impact.confirmed = last.sentAt + last.latency
-                break
-            }
+    /// Adds the next sample (in send order): it extends the last segment when it has the same outcome,
+    /// unit, status and failure, else starts a new one. True when it started a new one.
+    @discardableResult
+    public static func append(_ sample: ProbeSample, to segments: inout [TimelineSegment]) -> Bool {
+        let end = sample.sentAt + sample.latency
+        if extends(segments, with: sample), var last = segments.last {
+            last.to = max(last.to, end)
+            last.lastSent = sample.sentAt
+            last.samples += 1
+            segments[segments.count - 1] = last
+            return false
         }
-        return impact
+        segments.append(
+            TimelineSegment(
+                from: sample.sentAt, to: end, ok: sample.ok, unit: sample.unit, status: sample.status,
+                failure: sample.failure, samples: 1))
+        return true
     }
 }
 

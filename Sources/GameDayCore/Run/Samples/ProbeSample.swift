@@ -29,31 +29,3 @@ public struct ProbeSample: Sendable, Hashable {
         self.timings = timings
     }
 }
-
-/// Every sample of the run, per user, in the order they were sent.
-public actor SampleStore {
-    private var samples: [Int: [ProbeSample]] = [:]
-
-    public init() {}
-
-    /// Records a sample; true when it differs in outcome or serving unit from the one sent before it.
-    @discardableResult
-    public func record(_ sample: ProbeSample, for user: Int) -> Bool {
-        var list = samples[user, default: []]
-        let previous = list.last
-        // Answers can arrive out of order; keep each list sorted by send time.
-        if let last = list.last, last.sentAt > sample.sentAt {
-            let index = list.lastIndex { $0.sentAt <= sample.sentAt }.map { $0 + 1 } ?? 0
-            list.insert(sample, at: index)
-        } else {
-            list.append(sample)
-        }
-        samples[user] = list
-        guard let previous else { return true }
-        return previous.sentAt < sample.sentAt && (previous.ok != sample.ok || previous.unit != sample.unit)
-    }
-
-    public func samples(for user: Int) -> [ProbeSample] { samples[user, default: []] }
-
-    public func all() -> [Int: [ProbeSample]] { samples }
-}
