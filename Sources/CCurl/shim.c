@@ -1,3 +1,10 @@
+#ifdef __linux__
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#endif
+
 #include "CCurl.h"
 
 CURLcode ccurl_setopt_long(CURL *handle, CURLoption option, long value) {
@@ -37,3 +44,24 @@ CURLcode ccurl_getinfo_double(CURL *handle, CURLINFO info, double *value) {
 CURLcode ccurl_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value) {
     return curl_easy_getinfo(handle, info, value);
 }
+
+CURLMcode ccurl_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
+#ifdef __linux__
+int ccurl_timer_create(void) {
+    return timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+}
+
+int ccurl_timer_arm(int timer, long long nanoseconds) {
+    struct itimerspec value = {0};
+    value.it_value.tv_sec = nanoseconds / 1000000000LL;
+    value.it_value.tv_nsec = nanoseconds % 1000000000LL;
+    return timerfd_settime(timer, 0, &value, NULL);
+}
+
+int ccurl_name_thread(const char *name) {
+    return pthread_setname_np(pthread_self(), name);
+}
+#endif

@@ -1,7 +1,7 @@
 #ifndef GAMEDAY_CCURL_H
 #define GAMEDAY_CCURL_H
 
-// A small shim over libcurl: curl_easy_setopt and curl_easy_getinfo are
+// A small shim over libcurl: curl_easy_setopt, curl_easy_getinfo and curl_multi_setopt are
 // variadic, which Swift cannot call, so each option type gets a typed wrapper.
 
 #include <curl/curl.h>
@@ -18,5 +18,18 @@ CURLcode ccurl_setopt_header_function(CURL *handle,
 CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode ccurl_getinfo_double(CURL *handle, CURLINFO info, double *value);
 CURLcode ccurl_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value);
+
+CURLMcode ccurl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+
+// What the probe engine's thread needs beside curl and Swift's Glibc module leaves out
+// (sys/timerfd.h, and pthread_setname_np behind _GNU_SOURCE). Linux only.
+#ifdef __linux__
+// A CLOCK_MONOTONIC timerfd, non-blocking and close-on-exec; -1 with errno on failure.
+int ccurl_timer_create(void);
+// Arms the timer to expire once, `nanoseconds` (> 0) from now; 0, or -1 with errno.
+int ccurl_timer_arm(int timer, long long nanoseconds);
+// Names the calling thread (15 bytes at most), as /proc/PID/task/TID/comm shows it.
+int ccurl_name_thread(const char *name);
+#endif
 
 #endif

@@ -25,3 +25,18 @@ public protocol RunningProbes: Sendable {
 public protocol ProbeLauncher: Sendable {
     func start(users: [TestUser], prober: Prober, clock: any RunClock, sink: any ProbeSink) -> any RunningProbes
 }
+
+/// Hands every delivery to several sinks in turn (the run's store and a raw-sample file, say).
+public struct TeeProbeSink: ProbeSink {
+    public let sinks: [any ProbeSink]
+
+    public init(_ sinks: [any ProbeSink]) { self.sinks = sinks }
+
+    public func deliver(_ sample: ProbeSample, user: Int, sequence: Int) {
+        for sink in sinks { sink.deliver(sample, user: user, sequence: sequence) }
+    }
+
+    public func skipped(user: Int, scheduled: Duration) {
+        for sink in sinks { sink.skipped(user: user, scheduled: scheduled) }
+    }
+}

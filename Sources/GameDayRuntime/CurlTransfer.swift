@@ -1,0 +1,144 @@
+import CCurl
+import Foundation
+import GameDayCore
+
+/// One libcurl easy handle set up for one `HTTPRequest`, and what its last transfer received.
+///
+/// The one place where the runner's requests become curl options, so that `CurlHTTPClient`
+/// (one blocking transfer) and `CurlMultiProbeLauncher` (many transfers on a multi handle) send
+/// exactly the same thing. A transfer can be performed again: the options stay, `reset()` forgets
+/// the last response. Not thread-safe: one thread at a time drives it.
+final class CurlTransfer {
+    /// True once libcurl is initialised; read it before the first handle.
+    static let initialised: Bool = {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+        return true
+    }()
+
+    /// The easy handle, owned by this transfer.
+    let handle: UnsafeMutableRawPointer
+    let request: HTTPRequest
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    fileprivate var body: [UInt8] = []
+    fileprivate var headers: [(name: String, value: String)] = []
+
+    init(_ request: HTTPRequest) throws(HTTPTransportError) {
+        _ = Self.initialised
+        guard let handle = curl_easy_init() else {
+            throw HTTPTransportError(kind: .other, message: "curl_easy_init failed")
+        }
+        self.handle = handle
+        self.request = request
+        configure()
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        curl_slist_free_all(headerList)
+    }
+
+    /// Forgets the last response, before the transfer is performed again.
+    func reset() {
+        body.removeAll(keepingCapacity: true)
+        headers.removeAll(keepingCapacity: true)
+    }
+
+    /// The response, or why there was none, once curl has finished the transfer with `code`.
+    func outcome(_ code: CURLcode) -> Result<HTTPResponse, HTTPTransportError> {
+        let timings = timings()
+        guard code == CURLE_OK else {
+            let message = String(cString: curl_easy_strerror(code))
+            let kind: HTTPTransportError.Kind
+            switch code {
+            case CURLE_COULDNT_CONNECT: kind = .connectionRefused
+            case CURLE_OPERATION_TIMEDOUT: kind = .timeout
+            case CURLE_COULDNT_RESOLVE_HOST: kind = .couldNotResolve
+            default: kind = .other
+            }
+            return .failure(HTTPTransportError(kind: kind, message: "\(message) (\(request.url))", timings: timings))
+        }
+        var status = 0
+        _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return .success(HTTPResponse(status: status, headers: headers, body: body, timings: timings))
+    }
+
+    private func configure() {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        _ = ccurl_setopt_string(handle, CURLOPT_URL, request.url)
+        _ = ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(request.timeout.milliseconds.rounded()))
+        _ = ccurl_setopt_long(
+            handle, CURLOPT_CONNECTTIMEOUT_MS, Int(min(request.timeout.milliseconds, 5000).rounded()))
+        // The runner only ever talks to the addresses a drill names; never through a proxy from the environment.
+        _ = ccurl_setopt_string(handle, CURLOPT_NOPROXY, "*")
+        _ = ccurl_setopt_write_function(handle, curlWriteBody)
+        _ = ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
+        _ = ccurl_setopt_header_function(handle, curlWriteHeader)
+        _ = ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+
+        switch request.method.uppercased() {
+        case "GET": break
+        case "HEAD": _ = ccurl_setopt_long(handle, CURLOPT_NOBODY, 1)
+        default: _ = ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method.uppercased())
+        }
+        for header in request.headers {
+            headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
+        }
+        // curl adds "Expect: 100-continue" to larger bodies; it only costs a round trip here.
+        headerList = curl_slist_append(headerList, "Expect:")
+        _ = ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
+
+        if let body = request.body {
+            // COPYPOSTFIELDS: curl keeps its own copy, so no buffer has to outlive this call.
+            var bytes = body.isEmpty ? [UInt8(0)] : body
+            _ = ccurl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
+            bytes.withUnsafeMutableBytes { buffer in
+                _ = ccurl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, buffer.baseAddress)
+            }
+        }
+    }
+
+    /// Curl's phase timings of the last transfer, as `curl -w` reports them.
+    private func timings() -> HTTPTimings {
+        func elapsed(_ info: CURLINFO) -> Duration {
+            var microseconds: curl_off_t = 0
+            _ = ccurl_getinfo_off_t(handle, info, &microseconds)
+            return .microseconds(microseconds)
+        }
+        return HTTPTimings(
+            connect: elapsed(CURLINFO_CONNECT_TIME_T),
+            firstByte: elapsed(CURLINFO_STARTTRANSFER_TIME_T),
+            total: elapsed(CURLINFO_TOTAL_TIME_T))
+    }
+}
+
+private func curlWriteBody(data: UnsafeMutablePointer<CChar>?, size: Int, count: Int, context: UnsafeMutableRawPointer?)
+    -> Int
+{
+    guard let data, let context else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    data.withMemoryRebound(to: UInt8.self, capacity: length) {
+        transfer.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+    }
+    return length
+}
+
+private func curlWriteHeader(
+    data: UnsafeMutablePointer<CChar>?, size: Int, count: Int, context: UnsafeMutableRawPointer?
+) -> Int {
+    guard let data, let context else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
+        String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+    }
+    if line.hasPrefix("HTTP/") {
+        transfer.headers.removeAll()  // a new response (after 100 Continue) starts its own headers
+    } else if let colon = line.firstIndex(of: ":") {
+        let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
+        let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespacesAndNewlines)
+        transfer.headers.append((name: name, value: value))
+    }
+    return length
+}

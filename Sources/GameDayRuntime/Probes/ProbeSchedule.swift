@@ -1,0 +1,47 @@
+import GameDayCore
+
+/// The open-loop schedule of every user's probes, as one stream of slots in the order they fall due.
+///
+/// Users are spread evenly over the first interval: user k (of n, in the order given) is due at
+/// `start + k × interval / n + i × interval` for its i-th slot, so 1,000 users at 10 Hz make one
+/// slot every 100 µs instead of 1,000 slots at once every 100 ms. Slot s of the stream is user
+/// `s mod n`, round `s / n`, due at `start + s × interval / n` (rounded down to the attosecond).
+struct ProbeSchedule {
+    let start: Duration
+    let interval: Duration
+    let users: Int
+    /// The next slot to fall due.
+    private(set) var next = 0
+
+    init(start: Duration, interval: Duration, users: Int) {
+        precondition(users > 0 && interval > .zero, "a schedule needs users and a positive interval")
+        self.start = start
+        self.interval = interval
+        self.users = users
+    }
+
+    /// The user (an index into the users given) and due time of the next slot.
+    var upcoming: (user: Int, due: Duration) { (next % users, due(next)) }
+
+    /// Moves on to the following slot.
+    mutating func advance() { next += 1 }
+
+    /// After a stall (a starved machine, a suspended laptop) that left the next slot more than one
+    /// interval behind `now`, skips every slot due more than one interval ago: each user keeps at
+    /// most its latest missed slot, sent late, rather than a burst of every slot it missed.
+    /// Returns how many slots were skipped.
+    mutating func skipStall(now: Duration) -> Int {
+        let horizon = now - interval
+        guard due(next) < horizon else { return 0 }
+        let skipped = next
+        // Whole rounds first, then the users of the last round one by one (fewer than `users` steps).
+        let rounds = Int(((horizon - start) / interval).rounded(.down))
+        next = max(next, rounds * users)
+        while due(next) < horizon { next += 1 }
+        return next - skipped
+    }
+
+    private func due(_ slot: Int) -> Duration {
+        start + interval * (slot / users) + interval * (slot % users) / users
+    }
+}
