@@ -12,6 +12,8 @@ struct RunService {
     let quiet: Bool
     let stateDirectory: String
     let watchdogTimeout: Duration
+    /// Archive every sample as `samples.ndjson`.
+    let rawSamples: Bool
 
     /// Runs the drill; returns the exit code.
     func execute() async -> Int32 {
@@ -55,6 +57,18 @@ struct RunService {
                 executable: Self.executable, heartbeat: heartbeat.path, timeout: watchdogTimeout,
                 deadline: Date().timeIntervalSince1970 + drill.maximumDuration.milliseconds / 1000))
 
+        // Raw samples stream to a file beside the archive while the run goes, and move into it after.
+        var raw: NDJSONSampleWriter?
+        if rawSamples {
+            do {
+                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+                raw = try NDJSONSampleWriter(path: "\(output)/.samples-\(runId).ndjson")
+            } catch {
+                Terminal.err("gameday: cannot write raw samples under \(output): \(error.localizedDescription)")
+                return RunOutcome.error.exitCode
+            }
+        }
+
         let clock = ContinuousRunClock()
         let wall = WallClock(clock: clock)
         let environment = RunEnvironment(
@@ -66,7 +80,8 @@ struct RunService {
             wallClock: { wall.iso8601($0) },
             environment: { ProcessInfo.processInfo.environment[$0] },
             readFile: { try String(contentsOfFile: $0, encoding: .utf8) },
-            reporter: EventPrinter(clock: clock, quiet: quiet), runId: runId, ledger: ledger)
+            reporter: EventPrinter(clock: clock, quiet: quiet), runId: runId, ledger: ledger,
+            probes: CurlMultiProbeLauncher(), rawSamples: raw)
         let runner = DrillRunner(drill: drill, target: target, environment: environment)
         if !quiet { Terminal.err("gameday: run \(runId): drill \(drill.name) against target \(target.name)") }
 
@@ -80,12 +95,25 @@ struct RunService {
                 Terminal.err("gameday: still reverting faults; the run exits as soon as they are undone")
             }
         }
-        let result = await task.value
+        var result = await task.value
         signals.cancel()
 
+        let archive = ResultArchive(root: output)
+        if let raw {
+            do {
+                try raw.close()
+                try FileManager.default.createDirectory(
+                    atPath: archive.directory(for: result), withIntermediateDirectories: true)
+                try FileManager.default.moveItem(
+                    atPath: raw.path, toPath: "\(archive.directory(for: result))/\(ResultArchive.rawSamplesFile)")
+                result.rawSamples = ResultArchive.rawSamplesFile
+            } catch {
+                Terminal.err("gameday: the raw samples could not be archived: \(error.localizedDescription)")
+            }
+        }
         var path: String?
         do {
-            path = try ResultArchive(root: output).write(result)
+            path = try archive.write(result)
         } catch {
             Terminal.err("gameday: could not write the result under \(output): \(error.localizedDescription)")
         }

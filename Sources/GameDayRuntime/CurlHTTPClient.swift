@@ -1,17 +1,21 @@
 import CCurl
 import Dispatch
+import Foundation
 import GameDayCore
 
 /// Sends HTTP requests through libcurl's easy interface, one blocking
-/// transfer per request on a dispatch worker so no cooperative thread waits.
+/// transfer per request on a thread of its own so no cooperative thread waits.
 public struct CurlHTTPClient: HTTPTransport {
     public init() {}
 
     public func send(_ request: HTTPRequest) async throws(HTTPTransportError) -> HTTPResponse {
         let result: Result<HTTPResponse, HTTPTransportError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: Self.perform(request))
-            }
+            // A thread of its own per transfer: Dispatch's pool on Linux grows slowly past as many
+            // threads as cores, so transfers waiting on a hung server would queue every other one
+            // of the process behind them (a lab storefront calling a paused cart did).
+            let thread = Thread { continuation.resume(returning: Self.perform(request)) }
+            thread.stackSize = 512 * 1024
+            thread.start()
         }
         return try result.get()
     }

@@ -7,6 +7,9 @@ public struct ResultArchive: Sendable {
 
     public init(root: String) { self.root = root }
 
+    /// The raw samples beside `result.json` (`run --raw-samples`).
+    public static let rawSamplesFile = "samples.ndjson"
+
     /// The directory for one run.
     public func directory(for result: RunResult) -> String {
         "\(root)/\(result.drill.name)/\(Self.compactTime(result.startedAt))-\(result.runId)"

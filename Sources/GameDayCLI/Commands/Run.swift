@@ -32,11 +32,16 @@ extension GameDay {
         @Flag(help: "Print only problems and the summary.")
         var quiet = false
 
+        @Flag(
+            name: .customLong("raw-samples"),
+            help: "Also archive every probe sample, one JSON object per line, as samples.ndjson beside result.json.")
+        var rawSamples = false
+
         func run() async throws {
             let loaded = try LoadedDrill.load(files)
             let service = RunService(
                 drill: loaded.drill, target: loaded.target, output: output, quiet: quiet, stateDirectory: state.path,
-                watchdogTimeout: watchdogTimeout)
+                watchdogTimeout: watchdogTimeout, rawSamples: rawSamples)
             let code = await service.execute()
             throw ExitCode(code)
         }

@@ -206,11 +206,14 @@ public struct RunResult: Sendable, Hashable, Codable {
     public var groups: [GroupRecord] = []
     /// The RPO measured by canary writes, when the drill has `rpo:`.
     public var rpo: RPORecord?
+    /// The raw samples file beside `result.json`, when archived (`--raw-samples`).
+    public var rawSamples: String?
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", runId = "run_id", drill, target, startedAt = "started_at",
             endedAt = "ended_at", durationMs = "duration_ms", outcome, exitCode = "exit_code", reason, verdicts,
-            phases, timeline, rto, users, faults, cutover, cutback, probeIntervalMs = "probe_interval_ms", groups, rpo
+            phases, timeline, rto, users, faults, cutover, cutback, probeIntervalMs = "probe_interval_ms", groups, rpo,
+            rawSamples = "raw_samples"
     }
 }
 
