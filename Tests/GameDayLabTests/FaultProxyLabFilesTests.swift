@@ -23,7 +23,8 @@ struct FaultProxyLabFilesTests {
             tokenSource: "file",
             targetFile: "/run/lab/target.yaml", groundTruthLog: "/run/lab/control-plane.jsonl",
             gatewayURL: "http://127.0.0.1:9300", controlPlaneURL: "http://127.0.0.1:9301", ports: ports.byService,
-            syncWaitMilliseconds: 100, switchDelayMilliseconds: 0, tiedTo: nil, startedAt: "now", services: services)
+            syncWait: true, syncTimeoutMilliseconds: 5000, replicationLagMilliseconds: 100, switchDelayMilliseconds: 0,
+            tiedTo: nil, startedAt: "now", services: services)
         manifest.faultProxies = supervisor.faultProxies(serves)
         return manifest
     }

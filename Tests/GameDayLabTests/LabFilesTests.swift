@@ -22,7 +22,8 @@ struct LabFilesTests {
             tokenSource: tokenSource,
             targetFile: "/run/lab/target.yaml", groundTruthLog: "/run/lab/control-plane.jsonl",
             gatewayURL: "http://127.0.0.1:9300", controlPlaneURL: "http://127.0.0.1:9301", ports: ports.byService,
-            syncWaitMilliseconds: 100, switchDelayMilliseconds: 0, tiedTo: 42, startedAt: "now", services: services)
+            syncWait: true, syncTimeoutMilliseconds: 5000, replicationLagMilliseconds: 100, switchDelayMilliseconds: 0,
+            tiedTo: 42, startedAt: "now", services: services)
     }
 
     @Test func fixedPortsFollowTheBasePort() {
