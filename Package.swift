@@ -39,9 +39,13 @@ let package = Package(
         .target(
             name: "GameDayLab",
             dependencies: [
-                "GameDayCore", "GameDayRuntime",
+                "GameDayCore", "GameDayRuntime", "CSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(
             name: "CCurl",

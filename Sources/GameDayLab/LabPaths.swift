@@ -4,7 +4,7 @@ import Foundation
 ///
 /// ```
 /// D/lab.json  D/target.yaml  D/token  D/control-plane.jsonl
-/// D/<service>.pid  D/logs/<service>.log
+/// D/<service>.pid  D/logs/<service>.log  D/<unit>/orders.db
 /// ```
 public struct LabPaths: Sendable, Hashable {
     /// The run directory, absolute and without a trailing slash.
@@ -26,5 +26,7 @@ public struct LabPaths: Sendable, Hashable {
     public var logs: String { root + "/logs" }
 
     public func pidFile(_ service: String) -> String { root + "/\(service).pid" }
+    /// A unit's order database: the unit's storage, which outlives its order service.
+    public func orderDatabase(unit: String) -> String { root + "/\(unit)/orders.db" }
     public func logFile(_ service: String) -> String { logs + "/\(service).log" }
 }

@@ -7,8 +7,10 @@ extension TestLab {
     /// the test run leaves no service behind.
     ///
     /// With `isolation: .netns` (root only) each unit runs in its own network namespace.
+    /// `syncWait: false` is `lab up --no-sync-wait`: cut-overs switch without waiting for replication.
     public static func withLab<T>(
-        syncWait: Duration = .milliseconds(100), switchDelay: Duration = .zero, isolation: Isolation = .loopback,
+        syncWait: Bool = true, switchDelay: Duration = .zero, replicationLag: Duration = .milliseconds(100),
+        syncTimeout: Duration = .seconds(5), isolation: Isolation = .loopback,
         _ body: (TestLab) async throws -> T
     ) async throws -> T {
         let binary = try GameDayBinary.path
@@ -18,7 +20,9 @@ extension TestLab {
         let up = try await ChildProcess.run(
             [
                 binary, "lab", "up", "--run-dir", runDirectory, "--base-port", "0", "--tied-to", String(getpid()),
-                "--sync-wait", DurationText.format(syncWait), "--switch-delay", DurationText.format(switchDelay),
+                syncWait ? "--sync-wait" : "--no-sync-wait", "--sync-timeout", DurationText.format(syncTimeout),
+                "--replication-lag", DurationText.format(replicationLag), "--switch-delay",
+                DurationText.format(switchDelay),
                 "--isolation", isolation.rawValue,
             ], timeout: .seconds(60))
 

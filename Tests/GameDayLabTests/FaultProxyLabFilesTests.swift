@@ -23,7 +23,8 @@ struct FaultProxyLabFilesTests {
             tokenSource: "file",
             targetFile: "/run/lab/target.yaml", groundTruthLog: "/run/lab/control-plane.jsonl",
             gatewayURL: "http://127.0.0.1:9300", controlPlaneURL: "http://127.0.0.1:9301", ports: ports.byService,
-            syncWaitMilliseconds: 100, switchDelayMilliseconds: 0, tiedTo: nil, startedAt: "now", services: services)
+            syncWait: true, syncTimeoutMilliseconds: 5000, replicationLagMilliseconds: 100, switchDelayMilliseconds: 0,
+            tiedTo: nil, startedAt: "now", services: services)
         manifest.faultProxies = supervisor.faultProxies(serves)
         return manifest
     }
@@ -48,7 +49,7 @@ struct FaultProxyLabFilesTests {
     @Test func storefrontsCallTheirDependenciesThroughTheFaultProxy() throws {
         let serves = supervisor.serveOptions(ports: .fixed(base: 9300), options: LabUpOptions())
         let beijing = serves.filter { $0.unit == "beijing" }
-        #expect(beijing.map(\.role) == [.product, .cart, .faultProxy, .storefront])
+        #expect(beijing.map(\.role) == [.product, .cart, .faultProxy, .storefront, .order])
         let storefront = try #require(beijing.first { $0.role == .storefront })
         #expect(storefront.productURL == "http://127.0.0.1:9314")
         #expect(storefront.cartURL == "http://127.0.0.1:9315")
@@ -93,7 +94,8 @@ struct FaultProxyLabFilesTests {
             let entry = try #require(units[unit] as? [String: Any])
             #expect((entry["proxy"] as? [String: Any])?["url"] as? String == "http://127.0.0.1:\(port)")
             let services = try #require(entry["services"] as? [String: Any])
-            #expect(Set(services.keys) == ["storefront", "product", "cart"], "the proxy is not a drill service")
+            #expect(
+                Set(services.keys) == ["storefront", "product", "cart", "order"], "the proxy is not a drill service")
         }
     }
 }

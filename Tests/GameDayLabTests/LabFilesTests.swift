@@ -22,7 +22,8 @@ struct LabFilesTests {
             tokenSource: tokenSource,
             targetFile: "/run/lab/target.yaml", groundTruthLog: "/run/lab/control-plane.jsonl",
             gatewayURL: "http://127.0.0.1:9300", controlPlaneURL: "http://127.0.0.1:9301", ports: ports.byService,
-            syncWaitMilliseconds: 100, switchDelayMilliseconds: 0, tiedTo: 42, startedAt: "now", services: services)
+            syncWait: true, syncTimeoutMilliseconds: 5000, replicationLagMilliseconds: 100, switchDelayMilliseconds: 0,
+            tiedTo: 42, startedAt: "now", services: services)
     }
 
     @Test func fixedPortsFollowTheBasePort() {
@@ -33,6 +34,7 @@ struct LabFilesTests {
         #expect(beijing == [9310, 9311, 9312])
         let hangzhou: [Int] = [ports["hangzhou-storefront"], ports["hangzhou-product"], ports["hangzhou-cart"]]
         #expect(hangzhou == [9320, 9321, 9322])
+        #expect(ports["beijing-order"] == 9316 && ports["hangzhou-order"] == 9326)
     }
 
     @Test func freePortsAreDistinct() throws {
@@ -45,6 +47,18 @@ struct LabFilesTests {
         #expect(names.first == "control-plane")
         #expect(names.last == "gateway")
         #expect(names == LabLayout.serviceNames)
+    }
+
+    @Test func theOrderServicesReplicateToEachOtherAndTheControlPlaneKnowsThem() {
+        let serves = supervisor.serveOptions(
+            ports: .fixed(base: 9300), options: LabUpOptions(syncWait: false, replicationLag: .seconds(2)))
+        let beijing = serves.first { $0.serviceName == "beijing-order" }!
+        #expect(beijing.peerOrderURL == "http://127.0.0.1:9326")
+        #expect(beijing.arguments.contains("--replication-lag") && beijing.arguments.contains("2s"))
+        let controlPlane = serves.first { $0.role == .controlPlane }!
+        #expect(controlPlane.orders == ["beijing": "http://127.0.0.1:9316", "hangzhou": "http://127.0.0.1:9326"])
+        #expect(controlPlane.arguments.contains("--no-sync-wait"))
+        #expect(serves.last!.orders == controlPlane.orders, "the gateway routes /orders to them")
     }
 
     @Test func serveArgumentsCarryOnlyTheTokenPath() {
@@ -94,6 +108,12 @@ struct LabFilesTests {
                 ])
         #expect(product["health"] as? String == "http://127.0.0.1:9311/health")
         #expect(yaml.contains(#"restart: ["/opt/gameday/bin/gameday", lab, restart-service"#))
+        let order = try #require(
+            (((root["units"] as? [String: Any])?["hangzhou"] as? [String: Any])?["services"] as? [String: Any])?[
+                "order"]
+                as? [String: Any])
+        #expect(order["port"] as? Int == 9326)
+        #expect((order["process"] as? [String: Any])?["pid_file"] as? String == "/run/lab/hangzhou-order.pid")
     }
 
     @Test func targetFileNamesTheEnvironmentTokenWhenThereIsOne() throws {

@@ -57,7 +57,8 @@ struct LabNamespaceTests {
             runDirectory: "/run/lab", executable: supervisor.executable, tokenFile: "/run/lab/token",
             tokenSource: "file", targetFile: "/run/lab/target.yaml", groundTruthLog: "/run/lab/control-plane.jsonl",
             gatewayURL: "http://127.0.0.1:9300", controlPlaneURL: "http://127.0.0.1:9301", ports: [:],
-            syncWaitMilliseconds: 100, switchDelayMilliseconds: 0, tiedTo: nil, startedAt: "now", services: [])
+            syncWait: true, syncTimeoutMilliseconds: 5000, replicationLagMilliseconds: 100, switchDelayMilliseconds: 0,
+            tiedTo: nil, startedAt: "now", services: [])
         manifest.isolation = .netns
         manifest.namespaces = namespaces
         let yaml = LabTargetFile(manifest: manifest).yaml
@@ -79,7 +80,8 @@ struct LabNamespaceTests {
     @Test func aRunningLabIsKeptOnlyWithTheIsolationAskedFor() {
         var manifest = LabManifest(
             runDirectory: "/run/lab", executable: "gameday", tokenFile: "t", tokenSource: "file", targetFile: "t",
-            groundTruthLog: "g", gatewayURL: "g", controlPlaneURL: "c", ports: [:], syncWaitMilliseconds: 0,
+            groundTruthLog: "g", gatewayURL: "g", controlPlaneURL: "c", ports: [:], syncWait: true,
+            syncTimeoutMilliseconds: 0, replicationLagMilliseconds: 0,
             switchDelayMilliseconds: 0, tiedTo: nil, startedAt: "now", services: [])
         #expect(LabSupervisor.isolation(of: manifest, satisfies: LabUpOptions()))
         #expect(LabSupervisor.isolation(of: manifest, satisfies: LabUpOptions(isolation: .loopback)))

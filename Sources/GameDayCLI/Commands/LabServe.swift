@@ -7,7 +7,7 @@ extension GameDay.Lab {
         static let configuration = CommandConfiguration(
             commandName: "serve", abstract: "Run one lab service in the foreground.", shouldDisplay: false)
 
-        @Option(help: "gateway, control-plane, storefront, product, cart or fault-proxy.")
+        @Option(help: "gateway, control-plane, storefront, product, cart, fault-proxy or order.")
         var role: String
         @Option var unit: String?
         @Option var port: Int
@@ -19,11 +19,17 @@ extension GameDay.Lab {
         @Option var gatewayURL: String?
         @Option(help: ArgumentHelp("A unit's storefront for the gateway.", valueName: "unit=url"))
         var storefront: [String] = []
+        @Option(
+            help: ArgumentHelp("A unit's order service, for the gateway and the control plane.", valueName: "unit=url"))
+        var order: [String] = []
+        @Option var peerOrderURL: String?
+        @Option var replicationLag: LabDuration = LabDuration(.milliseconds(100))
         @Option var productURL: String?
         @Option var cartURL: String?
         @Option(help: ArgumentHelp("A proxy the fault proxy creates at start.", valueName: "name=listen,upstream"))
         var proxy: [String] = []
-        @Option var syncWait: LabDuration = LabDuration(.milliseconds(100))
+        @Flag(inversion: .prefixedNo) var syncWait: Bool = true
+        @Option var syncTimeout: LabDuration = LabDuration(.seconds(5))
         @Option var switchDelay: LabDuration = LabDuration(.zero)
         @Option var tiedTo: Int32?
 
@@ -38,6 +44,9 @@ extension GameDay.Lab {
             for entry in storefront where !entry.contains("=") {
                 throw ValidationError("--storefront takes unit=url, not '\(entry)'")
             }
+            for entry in order where !entry.contains("=") {
+                throw ValidationError("--order takes unit=url, not '\(entry)'")
+            }
             for entry in proxy where FaultProxySpec(argument: entry) == nil {
                 throw ValidationError(
                     "--proxy takes name=listen,upstream such as product=127.0.0.1:9314,127.0.0.1:9311, not '\(entry)'")
@@ -45,18 +54,22 @@ extension GameDay.Lab {
         }
 
         func run() async throws {
-            var storefronts: [String: String] = [:]
-            for entry in storefront {
-                let parts = entry.split(separator: "=", maxSplits: 1)
-                storefronts[String(parts[0])] = String(parts[1])
+            func byUnit(_ entries: [String]) -> [String: String] {
+                var urls: [String: String] = [:]
+                for entry in entries {
+                    let parts = entry.split(separator: "=", maxSplits: 1)
+                    urls[String(parts[0])] = String(parts[1])
+                }
+                return urls
             }
             try await LabServer.run(
                 LabServeOptions(
                     role: LabRole(rawValue: role)!, unit: unit, port: port, host: host, runDirectory: runDirectory,
                     tokenFile: tokenFile, controlPlaneURL: controlPlaneURL, gatewayURL: gatewayURL,
-                    storefronts: storefronts, productURL: productURL, cartURL: cartURL,
-                    proxies: proxy.compactMap(FaultProxySpec.init(argument:)), syncWait: syncWait.duration,
-                    switchDelay: switchDelay.duration, tiedTo: tiedTo))
+                    storefronts: byUnit(storefront), orders: byUnit(order), peerOrderURL: peerOrderURL,
+                    replicationLag: replicationLag.duration, productURL: productURL, cartURL: cartURL,
+                    proxies: proxy.compactMap(FaultProxySpec.init(argument:)), syncWait: syncWait,
+                    syncTimeout: syncTimeout.duration, switchDelay: switchDelay.duration, tiedTo: tiedTo))
         }
     }
 }

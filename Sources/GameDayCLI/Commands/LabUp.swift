@@ -11,7 +11,8 @@ extension GameDay.Lab {
             discussion: """
                 Ports from the base port N: gateway N, control plane N+1, beijing storefront/product/cart \
                 N+10..12, its fault proxy's Toxiproxy-compatible admin API N+13 and its proxies to product and \
-                cart N+14..15 (the storefront calls them through these), hangzhou N+20..25 likewise. \
+                cart N+14..15 (the storefront calls them through these), its order service N+16, hangzhou \
+                N+20..26 likewise. Each unit's orders are in D/<unit>/orders.db, which a new 'lab up' empties. \
                 The control plane token comes from $GAMEDAY_LAB_TOKEN when set, \
                 else a new one is written to D/token (mode 0600).
                 """)
@@ -21,8 +22,19 @@ extension GameDay.Lab {
         @Option(help: "Gateway port; the others follow it. 0 picks free ports.")
         var basePort: Int = 9300
 
-        @Option(help: "Simulated replication catch-up in each cut-over's sync_wait phase.")
-        var syncWait: LabDuration = LabDuration(.milliseconds(100))
+        @Flag(
+            inversion: .prefixedNo,
+            help: ArgumentHelp(
+                "Whether each cut-over waits, after its write block, until the destination unit has applied "
+                    + "every write the source committed. --no-sync-wait switches at once: writes not yet "
+                    + "replicated are lost."))
+        var syncWait: Bool = true
+
+        @Option(help: "How long a sync wait may take before the cut-over fails (and lifts its block).")
+        var syncTimeout: LabDuration = LabDuration(.seconds(5))
+
+        @Option(help: "How old a unit's order must be before it is replicated to the other unit.")
+        var replicationLag: LabDuration = LabDuration(.milliseconds(100))
 
         @Option(help: "Extra pause before each cut-over's switch, to make slow cut-overs.")
         var switchDelay: LabDuration = LabDuration(.zero)
@@ -50,7 +62,8 @@ extension GameDay.Lab {
                 $0.isEmpty ? nil : $0
             }
             let options = LabUpOptions(
-                basePort: basePort, syncWait: syncWait.duration, switchDelay: switchDelay.duration, tiedTo: tiedTo,
+                basePort: basePort, syncWait: syncWait, syncTimeout: syncTimeout.duration,
+                replicationLag: replicationLag.duration, switchDelay: switchDelay.duration, tiedTo: tiedTo,
                 environmentToken: token, isolation: isolation)
             let outcome = try await supervisor.up(options)
             switch outcome {

@@ -3,23 +3,26 @@ import GameDayCore
 /// The control plane's memory: the published rule and its version, every cut-over, and what is
 /// write-blocked right now. An actor, because requests and the cut-over runner change it at once.
 actor ControlPlaneState {
-    /// A write block in force: writes of these users and slots must wait (AppActive's "禁写").
-    struct WriteBlock: Sendable, Hashable, Encodable {
-        var cutover: String
-        var users: [Int]
-        var ranges: [SlotRange]
-    }
-
     let baseline: RoutingRule
     private(set) var document: RuleDocument
     private var cutovers: [String: Cutover] = [:]
     private var moves: [String: CutoverRequest] = [:]
     private(set) var writeBlocks: [WriteBlock] = []
     private var nextNumber = 1
+    /// New at every start of the control plane; see `ControlSnapshot`.
+    let incarnation: String
+    /// Grows with every change of the rule or the write blocks.
+    private var controlVersion = 1
 
-    init(baseline: RoutingRule) {
+    init(baseline: RoutingRule, incarnation: String = LabToken.generate()) {
         self.baseline = baseline
         self.document = RuleDocument(version: 1, rule: baseline)
+        self.incarnation = incarnation
+    }
+
+    /// The rule and the write blocks as the order services get them.
+    var snapshot: ControlSnapshot {
+        ControlSnapshot(incarnation: incarnation, version: controlVersion, rules: document, writeBlocks: writeBlocks)
     }
 
     var units: [String] { baseline.units }
@@ -55,6 +58,17 @@ actor ControlPlaneState {
         if phase == .done { cutovers[id]?.state = .done }
     }
 
+    /// Records how the sync wait of one source → destination went.
+    func record(_ id: String, sync: SyncProgress) {
+        guard var cutover = cutovers[id] else { return }
+        if let index = cutover.sync.firstIndex(where: { $0.from == sync.from && $0.to == sync.to }) {
+            cutover.sync[index] = sync
+        } else {
+            cutover.sync.append(sync)
+        }
+        cutovers[id] = cutover
+    }
+
     func fail(_ id: String, _ message: String, at: LabTimestamp) {
         cutovers[id]?.state = .failed
         cutovers[id]?.error = message
@@ -72,10 +86,36 @@ actor ControlPlaneState {
             cutovers[id] = cutover
         }
         writeBlocks.append(WriteBlock(cutover: id, users: cutover.users, ranges: cutover.ranges))
+        controlVersion += 1
     }
 
     func unblock(_ id: String) {
+        guard writeBlocks.contains(where: { $0.cutover == id }) else { return }
         writeBlocks.removeAll { $0.cutover == id }
+        controlVersion += 1
+    }
+
+    /// Which unit's writes must reach which unit before this cut-over may switch: from → to for a
+    /// cut-over; for a cut-back, from each moving user's and slot's current unit to its baseline
+    /// unit. Call it before the switch, while the rule in force is still the one moved away from.
+    func syncPairs(for id: String) -> [SyncPair] {
+        guard let cutover = cutovers[id] else { return [] }
+        if let from = cutover.from, let to = cutover.to { return [SyncPair(from: from, to: to)] }
+        var pairs: Set<SyncPair> = []
+        for user in cutover.users {
+            if let from = document.rule.unit(for: user), let to = baseline.unit(for: user), from != to {
+                pairs.insert(SyncPair(from: from, to: to))
+            }
+        }
+        func unit(of slot: Int, in rule: RoutingRule) -> String? { rule.ranges.first { $0.contains(slot) }?.unit }
+        for range in cutover.ranges {
+            for slot in range.from...range.to {
+                if let from = unit(of: slot, in: document.rule), let to = unit(of: slot, in: baseline), from != to {
+                    pairs.insert(SyncPair(from: from, to: to))
+                }
+            }
+        }
+        return pairs.sorted { ($0.from, $0.to) < ($1.from, $1.to) }
     }
 
     /// Publishes the rule after this cut-over as a new version, computed from the rule in force now
@@ -90,6 +130,7 @@ actor ControlPlaneState {
             rule = baseline
         }
         document = RuleDocument(version: document.version + 1, rule: rule)
+        controlVersion += 1
         cutovers[id]?.ruleVersion = document.version
         return document
     }

@@ -28,6 +28,8 @@ struct Cutover: Sendable, Hashable, Encodable {
     var ruleVersion: Int?
     /// Completed phases in order.
     var phases: [(phase: CutoverPhase, at: LabTimestamp)] = []
+    /// The sync wait of each source → destination, once it began.
+    var sync: [SyncProgress] = []
     var error: String?
 
     static func == (lhs: Cutover, rhs: Cutover) -> Bool {
@@ -37,7 +39,7 @@ struct Cutover: Sendable, Hashable, Encodable {
     func hash(into hasher: inout Hasher) { hasher.combine(id) }
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, state, from, to, users, ranges, error, phases
+        case id, kind, state, from, to, users, ranges, error, phases, sync
         case ruleVersion = "rule_version"
         case phasesUnixMilliseconds = "phases_unix_ms"
     }
@@ -58,6 +60,7 @@ struct Cutover: Sendable, Hashable, Encodable {
             try rfc.encode(at.rfc3339, forKey: PhaseKey(phase))
             try unix.encode(at.unixMilliseconds, forKey: PhaseKey(phase))
         }
+        try c.encode(sync, forKey: .sync)
         try c.encode(error, forKey: .error)
     }
 

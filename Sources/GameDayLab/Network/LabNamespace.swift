@@ -1,8 +1,10 @@
 /// One unit's network namespace: its name, the veth pair that links it to the host, and the
-/// /30 both ends share.
+/// /30 both ends share; and its end of the link between the two units' namespaces, which the
+/// order services replicate over (the host does not forward between the namespaces).
 ///
 /// ```
 /// host: gd1a2b3c4db0 10.233.1.1/30  <-veth->  gameday-1a2b3c4d-beijing: gd1a2b3c4db1 10.233.1.2/30, lo
+/// gameday-1a2b3c4d-beijing: gd1a2b3c4db2 10.234.0.1/30  <-veth->  gameday-1a2b3c4d-hangzhou: gd1a2b3c4dh2 10.234.0.2/30
 /// ```
 public struct LabNamespace: Sendable, Hashable, Codable {
     public var unit: String
@@ -20,6 +22,12 @@ public struct LabNamespace: Sendable, Hashable, Codable {
     public var prefixLength: Int
     /// `10.233.X.Y/30`.
     public var subnet: String
+    /// This unit's end of the link between the units' namespaces, `gd<lab id><first letter>2`;
+    /// nil in a lab.json written before the link existed.
+    public var linkInterface: String?
+    /// Its address on the link's /30 of 10.234.0.0/16 (the first unit `.1`, the second `.2`): where
+    /// the other unit's order service reaches this one.
+    public var linkAddress: String?
 
     enum CodingKeys: String, CodingKey {
         case unit, name
@@ -29,6 +37,8 @@ public struct LabNamespace: Sendable, Hashable, Codable {
         case namespaceAddress = "namespace_address"
         case prefixLength = "prefix_length"
         case subnet
+        case linkInterface = "link_interface"
+        case linkAddress = "link_address"
     }
 
     /// The namespaces of the lab in `runDirectory`, one per unit of the layout. Names come from
@@ -45,10 +55,14 @@ public struct LabNamespace: Sendable, Hashable, Codable {
             let network = (2 * pair + index) * 4
             let prefix = "10.233.\(network / 256)."
             let first = network % 256
+            // The link's /30 sits at the lab's place in 10.234.0.0/16; it only exists inside the two
+            // namespaces, so it cannot clash with the host's addresses.
+            let link = pair * 4
             return LabNamespace(
                 unit: unit, name: "gameday-\(id)-\(unit)", hostInterface: "gd\(id)\(letter)0",
                 namespaceInterface: "gd\(id)\(letter)1", hostAddress: prefix + "\(first + 1)",
-                namespaceAddress: prefix + "\(first + 2)", prefixLength: 30, subnet: prefix + "\(first)/30")
+                namespaceAddress: prefix + "\(first + 2)", prefixLength: 30, subnet: prefix + "\(first)/30",
+                linkInterface: "gd\(id)\(letter)2", linkAddress: "10.234.\(link / 256).\(link % 256 + 1 + index)")
         }
     }
 

@@ -38,6 +38,7 @@ public struct LabNetwork: Sendable {
         }
         do {
             for namespace in namespaces { try await create(namespace) }
+            try await link()
         } catch {
             await remove()
             throw error
@@ -66,6 +67,31 @@ public struct LabNetwork: Sendable {
         }
     }
 
+    /// Joins the first two namespaces with a veth pair of their own (made on the host, then each
+    /// end moved into its namespace), so the units reach each other without the host forwarding.
+    private func link() async throws(LabError) {
+        guard namespaces.count == 2 else { return }
+        let (a, b) = (namespaces[0], namespaces[1])
+        guard let aInterface = a.linkInterface, let bInterface = b.linkInterface, let aAddress = a.linkAddress,
+            let bAddress = b.linkAddress
+        else { return }
+        let prefix = "/\(a.prefixLength)"
+        for argv in [
+            ["ip", "link", "add", aInterface, "type", "veth", "peer", "name", bInterface],
+            ["ip", "link", "set", aInterface, "netns", a.name],
+            ["ip", "link", "set", bInterface, "netns", b.name],
+            ["ip", "-n", a.name, "addr", "add", aAddress + prefix, "dev", aInterface],
+            ["ip", "-n", a.name, "link", "set", aInterface, "up"],
+            ["ip", "-n", b.name, "addr", "add", bAddress + prefix, "dev", bInterface],
+            ["ip", "-n", b.name, "link", "set", bInterface, "up"],
+        ] {
+            let output = try await run(argv)
+            guard output.exitCode == 0 else {
+                throw .networkSetupFailed(argv: argv, message: output.lastLine)
+            }
+        }
+    }
+
     // MARK: - Remove
 
     /// Removes every veth pair and namespace that exists, and nothing else; idempotent. Returns
@@ -74,6 +100,13 @@ public struct LabNetwork: Sendable {
     public func remove() async -> [String] {
         var removed: [String] = []
         for namespace in namespaces {
+            // The link between the namespaces goes with them; only a setup that failed half-way
+            // leaves an end of it on the host.
+            if let link = namespace.linkInterface, FileManager.default.fileExists(atPath: "/sys/class/net/\(link)"),
+                (try? await run(["ip", "link", "del", link]))?.exitCode == 0
+            {
+                removed.append("veth \(link)")
+            }
             // Deleting either end of a veth pair deletes both.
             if FileManager.default.fileExists(atPath: "/sys/class/net/\(namespace.hostInterface)"),
                 (try? await run(["ip", "link", "del", namespace.hostInterface]))?.exitCode == 0

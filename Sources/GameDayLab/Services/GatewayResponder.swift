@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 
 /// The gateway: finds each request's routing key, picks the unit by the current rule, relays the
-/// request to that unit's storefront and answers with `X-Unit`. It also takes rule pushes from the
+/// request to that unit's storefront (or, for `/orders`, its order service) and answers with
+/// `X-Unit`. It also takes rule pushes from the
 /// control plane on `PUT /internal/rules`.
 struct GatewayResponder: HTTPResponder {
     typealias Context = BasicRequestContext
@@ -11,6 +12,8 @@ struct GatewayResponder: HTTPResponder {
     let table: RoutingTable
     /// Unit → storefront base URL.
     let storefronts: [String: String]
+    /// Unit → order service base URL.
+    var orders: [String: String] = [:]
     let token: String
     var upstreamTimeout: Duration = .seconds(5)
 
@@ -47,8 +50,9 @@ struct GatewayResponder: HTTPResponder {
             return JSONReply.error(
                 .serviceUnavailable, "no unit serves \(key) \(userId) under rule version \(document.version)")
         }
-        guard let storefront = storefronts[unit] else {
-            return JSONReply.error(.badGateway, "no storefront is known for unit \(unit)", unit: unit)
+        let service = request.uri.path == "/orders" ? "order service" : "storefront"
+        guard let upstream = (request.uri.path == "/orders" ? orders : storefronts)[unit] else {
+            return JSONReply.error(.badGateway, "no \(service) is known for unit \(unit)", unit: unit)
         }
 
         var incoming = request
@@ -57,14 +61,14 @@ struct GatewayResponder: HTTPResponder {
         if let contentType = request.headers[.contentType] { headers.append(("Content-Type", contentType)) }
         let query = request.uri.query.map { "?" + $0 } ?? ""
         let reply = await Upstream.send(
-            method: request.method.rawValue, url: storefront + request.uri.path + query, headers: headers,
+            method: request.method.rawValue, url: upstream + request.uri.path + query, headers: headers,
             body: body.readableBytes > 0 ? Array(body.readableBytesView) : nil, timeout: upstreamTimeout)
         switch reply {
         case .success(let reply):
             return JSONReply.raw(
                 HTTPResponse.Status(code: reply.status), reply.body, contentType: reply.contentType, unit: unit)
         case .failure(let error):
-            return JSONReply.error(.badGateway, "storefront of unit \(unit) unreachable: \(error.message)", unit: unit)
+            return JSONReply.error(.badGateway, "\(service) of unit \(unit) unreachable: \(error.message)", unit: unit)
         }
     }
 

@@ -18,13 +18,22 @@ public struct LabServeOptions: Sendable, Hashable {
     public var gatewayURL: String?
     /// Gateway: each unit's storefront base URL.
     public var storefronts: [String: String]
+    /// Gateway and control plane: each unit's order service base URL.
+    public var orders: [String: String]
+    /// Order service: the peer unit's order service, which it replicates to and catches up from.
+    public var peerOrderURL: String?
+    /// Order service: how old an outbox row must be before it is shipped to the peer.
+    public var replicationLag: Duration
     /// Storefront: its unit's product and cart base URLs.
     public var productURL: String?
     public var cartURL: String?
     /// Fault proxy: the proxies it creates when it starts (`--proxy name=listen,upstream`).
     public var proxies: [FaultProxySpec]
-    /// Control plane: the simulated replication catch-up, and an extra pause before each switch.
-    public var syncWait: Duration
+    /// Control plane: whether a cut-over waits until the destination has applied everything the
+    /// source committed (`--no-sync-wait` switches right after the block), and how long at most.
+    public var syncWait: Bool
+    public var syncTimeout: Duration
+    /// Control plane: an extra pause before each switch.
     public var switchDelay: Duration
     /// Exit when this process is gone (a test run that crashed must not leave a lab behind).
     public var tiedTo: Int32?
@@ -33,8 +42,9 @@ public struct LabServeOptions: Sendable, Hashable {
         role: LabRole, unit: String? = nil, port: Int, host: String = "127.0.0.1", runDirectory: String,
         tokenFile: String? = nil,
         controlPlaneURL: String? = nil, gatewayURL: String? = nil, storefronts: [String: String] = [:],
+        orders: [String: String] = [:], peerOrderURL: String? = nil, replicationLag: Duration = .milliseconds(100),
         productURL: String? = nil, cartURL: String? = nil, proxies: [FaultProxySpec] = [],
-        syncWait: Duration = .milliseconds(100),
+        syncWait: Bool = true, syncTimeout: Duration = .seconds(5),
         switchDelay: Duration = .zero, tiedTo: Int32? = nil
     ) {
         self.role = role
@@ -46,10 +56,14 @@ public struct LabServeOptions: Sendable, Hashable {
         self.controlPlaneURL = controlPlaneURL
         self.gatewayURL = gatewayURL
         self.storefronts = storefronts
+        self.orders = orders
+        self.peerOrderURL = peerOrderURL
+        self.replicationLag = replicationLag
         self.productURL = productURL
         self.cartURL = cartURL
         self.proxies = proxies
         self.syncWait = syncWait
+        self.syncTimeout = syncTimeout
         self.switchDelay = switchDelay
         self.tiedTo = tiedTo
     }
@@ -68,11 +82,17 @@ public struct LabServeOptions: Sendable, Hashable {
         if let controlPlaneURL { argv += ["--control-plane-url", controlPlaneURL] }
         if let gatewayURL { argv += ["--gateway-url", gatewayURL] }
         for unit in storefronts.keys.sorted() { argv += ["--storefront", "\(unit)=\(storefronts[unit]!)"] }
+        for unit in orders.keys.sorted() { argv += ["--order", "\(unit)=\(orders[unit]!)"] }
+        if let peerOrderURL { argv += ["--peer-order-url", peerOrderURL] }
+        if role == .order { argv += ["--replication-lag", DurationText.format(replicationLag)] }
         if let productURL { argv += ["--product-url", productURL] }
         if let cartURL { argv += ["--cart-url", cartURL] }
         for proxy in proxies { argv += ["--proxy", proxy.argument] }
         if role == .controlPlane {
-            argv += ["--sync-wait", DurationText.format(syncWait), "--switch-delay", DurationText.format(switchDelay)]
+            argv += [
+                syncWait ? "--sync-wait" : "--no-sync-wait", "--sync-timeout", DurationText.format(syncTimeout),
+                "--switch-delay", DurationText.format(switchDelay),
+            ]
         }
         if let tiedTo { argv += ["--tied-to", String(tiedTo)] }
         return argv
@@ -92,6 +112,13 @@ public struct LabServeOptions: Sendable, Hashable {
         case .controlPlane:
             try need(tokenFile, "--token-file")
             try need(gatewayURL, "--gateway-url")
+            if orders.isEmpty { throw .missingOption(role: role, option: "--order UNIT=URL") }
+        case .order:
+            try need(tokenFile, "--token-file")
+            try need(peerOrderURL, "--peer-order-url")
+            if unit.flatMap(LabLayout.peer(of:)) == nil {
+                throw .missingOption(role: role, option: "--unit (one of \(LabLayout.units.joined(separator: ", ")))")
+            }
         case .storefront:
             try need(productURL, "--product-url")
             try need(cartURL, "--cart-url")

@@ -27,8 +27,20 @@ public enum LabServer {
             let token = try LabToken.read(from: options.tokenFile!)
             let table = RoutingTable()
             background.append(RuleSync(controlPlaneURL: options.controlPlaneURL!, token: token, table: table).run)
-            let responder = GatewayResponder(table: table, storefronts: options.storefronts, token: token)
+            let responder = GatewayResponder(
+                table: table, storefronts: options.storefronts, orders: options.orders, token: token)
             try await serve(responder, options, background)
+        case .order:
+            let token = try LabToken.read(from: options.tokenFile!)
+            let paths = LabPaths(runDirectory: options.runDirectory)
+            let peer = LabLayout.peer(of: unit)!
+            let store = try OrderStore(
+                unit: unit, path: paths.orderDatabase(unit: unit), replicationLag: options.replicationLag)
+            let catchUp = OrderCatchUp(
+                store: store, peerUnit: peer, peerURL: options.peerOrderURL!,
+                peerDatabasePath: paths.orderDatabase(unit: peer))
+            background.append(OrderShipper(store: store, peerURL: options.peerOrderURL!, token: token).run)
+            try await serve(OrderResponder(store: store, catchUp: catchUp, token: token), options, background)
         case .faultProxy:
             let registry = ProxyRegistry()
             // Before the admin API answers /health, so a healthy fault proxy is one that forwards.
@@ -43,9 +55,10 @@ public enum LabServer {
             let state = ControlPlaneState(baseline: .storefront)
             let log = try GroundTruthLog(path: LabPaths(runDirectory: options.runDirectory).groundTruthLog)
             let runner = CutoverRunner(
-                state: state, log: log, gatewayURL: options.gatewayURL!, token: token, syncWait: options.syncWait,
-                switchDelay: options.switchDelay)
+                state: state, log: log, gatewayURL: options.gatewayURL!, orders: options.orders, token: token,
+                waitsForSync: options.syncWait, syncTimeout: options.syncTimeout, switchDelay: options.switchDelay)
             background.append(runner.run)
+            background.append(runner.orderPush.run)
             try await serve(
                 ControlPlaneResponder(state: state, runner: runner, log: log, token: token), options, background)
         }

@@ -42,7 +42,7 @@ public struct LabManifest: Sendable, Hashable, Codable {
     }
 
     /// The format of this file; bumped when a field changes meaning.
-    public var schemaVersion: Int = 1
+    public var schemaVersion: Int = 2
     public var runDirectory: String
     public var executable: String
     public var tokenFile: String
@@ -53,7 +53,10 @@ public struct LabManifest: Sendable, Hashable, Codable {
     public var gatewayURL: String
     public var controlPlaneURL: String
     public var ports: [String: Int]
-    public var syncWaitMilliseconds: Double
+    /// Whether cut-overs wait for replication (`--sync-wait`, the default, or `--no-sync-wait`).
+    public var syncWait: Bool
+    public var syncTimeoutMilliseconds: Double
+    public var replicationLagMilliseconds: Double
     public var switchDelayMilliseconds: Double
     public var tiedTo: Int32?
     public var startedAt: String
@@ -79,7 +82,9 @@ public struct LabManifest: Sendable, Hashable, Codable {
         case gatewayURL = "gateway_url"
         case controlPlaneURL = "control_plane_url"
         case ports
-        case syncWaitMilliseconds = "sync_wait_ms"
+        case syncWait = "sync_wait"
+        case syncTimeoutMilliseconds = "sync_timeout_ms"
+        case replicationLagMilliseconds = "replication_lag_ms"
         case switchDelayMilliseconds = "switch_delay_ms"
         case tiedTo = "tied_to"
         case startedAt = "started_at"

@@ -3,8 +3,8 @@ import Foundation
 /// The TCP port of every lab service.
 ///
 /// Fixed layout from a base port N: gateway N, control plane N+1, beijing storefront/product/cart
-/// N+10..12, its fault proxy's admin API N+13 and its proxies for product and cart N+14..15;
-/// hangzhou N+20..25 likewise.
+/// N+10..12, its fault proxy's admin API N+13 and its proxies for product and cart N+14..15, its
+/// order service N+16; hangzhou N+20..26 likewise.
 public struct LabPorts: Sendable, Hashable {
     /// Service name → port.
     public var byService: [String: Int]
@@ -33,6 +33,7 @@ public struct LabPorts: Sendable, Hashable {
             ports[LabRole.product.serviceName(unit: unit)] = unitBase + 1
             ports[LabRole.cart.serviceName(unit: unit)] = unitBase + 2
             ports[LabRole.faultProxy.serviceName(unit: unit)] = unitBase + 3
+            ports[LabRole.order.serviceName(unit: unit)] = unitBase + 6
         }
         var listeners: [String: [String: Int]] = [:]
         for (index, unit) in LabLayout.units.enumerated() {

@@ -41,6 +41,10 @@ public struct LabSupervisor: Sendable {
         try LabToken.write(options.environmentToken ?? LabToken.generate(), to: paths.token)
         // Cut-over ids start again at c-1 in a new control plane; so does its ground truth.
         try? fileManager.removeItem(atPath: paths.groundTruthLog)
+        // And its units' databases start empty: order ids and replication positions start again too.
+        for unit in LabLayout.units {
+            try? fileManager.removeItem(atPath: (paths.orderDatabase(unit: unit) as NSString).deletingLastPathComponent)
+        }
         // Last before the services start, so that every later failure is undone by the `down` below.
         let (namespaces, fallback) = try await isolate(options.isolation ?? .loopback)
 
@@ -49,7 +53,8 @@ public struct LabSupervisor: Sendable {
             tokenSource: options.environmentToken == nil ? "file" : "env", targetFile: paths.target,
             groundTruthLog: paths.groundTruthLog, gatewayURL: url(ports[LabRole.gateway.rawValue]),
             controlPlaneURL: url(ports[LabRole.controlPlane.rawValue]), ports: ports.byService,
-            syncWaitMilliseconds: options.syncWait.milliseconds,
+            syncWait: options.syncWait, syncTimeoutMilliseconds: options.syncTimeout.milliseconds,
+            replicationLagMilliseconds: options.replicationLag.milliseconds,
             switchDelayMilliseconds: options.switchDelay.milliseconds,
             tiedTo: options.tiedTo, startedAt: LabTimestamp.now().rfc3339, services: [])
         manifest.isolation = namespaces.isEmpty ? .loopback : .netns
@@ -84,12 +89,18 @@ public struct LabSupervisor: Sendable {
             return LabServeOptions(
                 role: role, unit: unit, port: ports[role.serviceName(unit: unit)],
                 host: isolated ? "0.0.0.0" : "127.0.0.1",
-                runDirectory: paths.root, syncWait: options.syncWait, switchDelay: options.switchDelay,
-                tiedTo: options.tiedTo)
+                runDirectory: paths.root, replicationLag: options.replicationLag, syncWait: options.syncWait,
+                syncTimeout: options.syncTimeout, switchDelay: options.switchDelay, tiedTo: options.tiedTo)
+        }
+        func address(of unit: String) -> String? { namespaces.first { $0.unit == unit }?.namespaceAddress }
+        var orders: [String: String] = [:]
+        for unit in LabLayout.units {
+            orders[unit] = url(ports[LabRole.order.serviceName(unit: unit)], host: address(of: unit))
         }
         var controlPlane = base(.controlPlane)
         controlPlane.tokenFile = paths.token
         controlPlane.gatewayURL = url(ports[LabRole.gateway.rawValue])
+        controlPlane.orders = orders
         var all = [controlPlane]
         for unit in LabLayout.units {
             for role in LabLayout.unitRoles {
@@ -106,6 +117,13 @@ public struct LabSupervisor: Sendable {
                     // Through the fault proxy, so toxics act on every call to a dependency.
                     serve.productURL = url(ports.proxyListener(unit: unit, role: .product))
                     serve.cartURL = url(ports.proxyListener(unit: unit, role: .cart))
+                case .order:
+                    // Replication goes straight to the peer unit: over the loopback, or between
+                    // namespaces over the link that joins them (`LabNamespace.linkAddress`).
+                    let peer = LabLayout.peer(of: unit)!
+                    let peerHost = namespaces.first { $0.unit == peer }.map { $0.linkAddress ?? $0.namespaceAddress }
+                    serve.peerOrderURL = url(ports[LabRole.order.serviceName(unit: peer)], host: peerHost)
+                    serve.tokenFile = paths.token
                 default:
                     break
                 }
@@ -116,10 +134,9 @@ public struct LabSupervisor: Sendable {
         gateway.tokenFile = paths.token
         gateway.controlPlaneURL = url(ports[LabRole.controlPlane.rawValue])
         for unit in LabLayout.units {
-            gateway.storefronts[unit] = url(
-                ports[LabRole.storefront.serviceName(unit: unit)],
-                host: namespaces.first { $0.unit == unit }?.namespaceAddress)
+            gateway.storefronts[unit] = url(ports[LabRole.storefront.serviceName(unit: unit)], host: address(of: unit))
         }
+        gateway.orders = orders
         return all + [gateway]
     }
 

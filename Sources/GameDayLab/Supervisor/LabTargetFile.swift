@@ -27,8 +27,9 @@ public struct LabTargetFile: Sendable {
             // Network faults of this unit run in its namespace (`ip netns exec`), and only there.
             if let namespace = manifest.namespace(ofUnit: unit) { lines.append("    netns: \(namespace.name)") }
             lines.append("    services:")
-            // The storefront first: it is what users reach, product and cart are its dependencies.
-            for role in [LabRole.storefront, .product, .cart] {
+            // The storefront first: it is what users reach, product and cart are its dependencies;
+            // then the order service, which the RPO canaries write to.
+            for role in [LabRole.storefront, .product, .cart, .order] {
                 guard let service = manifest.service(named: role.serviceName(unit: unit)) else { continue }
                 lines.append("      \(role.rawValue): \(entry(for: service))")
             }

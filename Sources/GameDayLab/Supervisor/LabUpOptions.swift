@@ -2,8 +2,14 @@
 public struct LabUpOptions: Sendable, Hashable {
     /// Gateway port; the other services follow it (see `LabPorts.fixed`). 0 picks free ports.
     public var basePort: Int
-    /// The control plane's simulated replication catch-up during a cut-over.
-    public var syncWait: Duration
+    /// Whether a cut-over waits until the destination has applied every write the source
+    /// committed (false: `--no-sync-wait`, the switch follows the block and unreplicated writes
+    /// are lost).
+    public var syncWait: Bool
+    /// How long a sync wait may take before the cut-over fails.
+    public var syncTimeout: Duration
+    /// How old a unit's write must be before it is shipped to the other unit.
+    public var replicationLag: Duration
     /// An extra pause before each switch, to make slow cut-overs on purpose.
     public var switchDelay: Duration
     /// Every service exits by itself once this process is gone.
@@ -17,13 +23,16 @@ public struct LabUpOptions: Sendable, Hashable {
     public var isolation: LabIsolation?
 
     public init(
-        basePort: Int = 9300, syncWait: Duration = .milliseconds(100), switchDelay: Duration = .zero,
+        basePort: Int = 9300, syncWait: Bool = true, syncTimeout: Duration = .seconds(5),
+        replicationLag: Duration = .milliseconds(100), switchDelay: Duration = .zero,
         tiedTo: Int32? = nil, environmentToken: String? = nil, healthTimeout: Duration = .seconds(30),
         isolation: LabIsolation? = nil
     ) {
         self.isolation = isolation
         self.basePort = basePort
         self.syncWait = syncWait
+        self.syncTimeout = syncTimeout
+        self.replicationLag = replicationLag
         self.switchDelay = switchDelay
         self.tiedTo = tiedTo
         self.environmentToken = environmentToken

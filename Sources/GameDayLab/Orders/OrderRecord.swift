@@ -1,0 +1,61 @@
+/// One order as a unit stores it, replicates it and reads it back.
+///
+/// Its id is its origin unit and that unit's outbox position, `beijing-42`: every unit numbers its
+/// own writes, so ids never collide once replicated (Ele.me's DRC gives each ezone its own key
+/// space the same way).
+struct OrderRecord: Sendable, Hashable, Codable {
+    /// The unit that accepted the write.
+    var origin: String
+    /// Its position in the origin's outbox: the order of replication.
+    var position: Int
+    var user: Int
+    var item: String?
+    var seq: Int?
+    var tag: String?
+    /// When the origin committed it (Unix milliseconds).
+    var createdMilliseconds: Double
+
+    var id: String { "\(origin)-\(position)" }
+
+    enum CodingKeys: String, CodingKey {
+        case origin, position, user, item, seq, tag
+        case createdMilliseconds = "created_ms"
+    }
+}
+
+/// The body of `POST /orders`: every field optional.
+struct OrderDraft: Sendable, Hashable, Decodable {
+    var item: String?
+    var seq: Int?
+    var tag: String?
+}
+
+/// `POST /internal/replicate`: rows of one origin's outbox, in order.
+struct ReplicationBatch: Sendable, Hashable, Codable {
+    var origin: String
+    var orders: [OrderRecord]
+}
+
+/// What `POST /internal/replicate` answers: how far the receiver has applied that origin.
+struct ReplicationAck: Sendable, Hashable, Codable {
+    var origin: String
+    var applied: Int
+}
+
+/// `GET /internal/replication`: the unit's replication positions.
+struct ReplicationPositions: Sendable, Hashable, Codable {
+    var unit: String
+    /// The last outbox position committed here (every acknowledged write is at or below it).
+    var committed: Int
+    /// The last position the peer has confirmed applying.
+    var shipped: Int
+    /// Origin unit → the last of its positions applied here.
+    var applied: [String: Int]
+    /// How old a row must be before it is shipped.
+    var lagMilliseconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case unit, committed, shipped, applied
+        case lagMilliseconds = "lag_ms"
+    }
+}
