@@ -36,8 +36,24 @@ struct Summary {
                 lines.append("  RTO: not measured (goal \(Self.ms(rto.goalMs)))")
             }
         }
-        if !result.users.isEmpty { lines.append("  users:") }
-        for user in result.users {
+        if let rpo = result.rpo {
+            let observed = rpo.observedMs.map { Self.ms($0) } ?? "not measured"
+            var text =
+                "  RPO: \(observed) (goal \(Self.ms(rpo.goalMs)), \(rpo.met ? "met" : "MISSED")): \(rpo.lost) of \(rpo.acked) acknowledged canaries lost"
+            if let blocked = rpo.writeBlockedMs { text += ", writes blocked for \(Self.ms(blocked))" }
+            lines.append(text)
+        }
+        // Many users: one line per group instead of one per user.
+        let many = result.users.count > 20
+        if many, !result.groups.isEmpty { lines.append("  groups:") }
+        for group in many ? result.groups : [] {
+            var text =
+                "    \(group.name) (\(group.users.count) users), expected impact \(group.expectedImpact): \(group.impacted) impacted, \(group.failures)/\(group.samples) probes failed"
+            if let rto = group.rto?.measuredMs { text += ", RTO \(Self.ms(rto))" }
+            lines.append(text)
+        }
+        if !many, !result.users.isEmpty { lines.append("  users:") }
+        for user in many ? [] : result.users {
             var text =
                 "    \(user.id) (\(user.name)) home \(user.home ?? "-"), expected impact \(user.expectedImpact): "
             if let first = user.firstFailureMs {

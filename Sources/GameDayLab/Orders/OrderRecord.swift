@@ -23,11 +23,35 @@ struct OrderRecord: Sendable, Hashable, Codable {
     }
 }
 
-/// The body of `POST /orders`: every field optional.
+/// The body of `POST /orders`: every field optional. `seq` may be a number or a numeric string,
+/// because drill templates render `"{{canary.seq}}"` as a string.
 struct OrderDraft: Sendable, Hashable, Decodable {
     var item: String?
     var seq: Int?
     var tag: String?
+
+    enum CodingKeys: String, CodingKey { case item, seq, tag }
+
+    init(item: String? = nil, seq: Int? = nil, tag: String? = nil) {
+        self.item = item
+        self.seq = seq
+        self.tag = tag
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        item = try c.decodeIfPresent(String.self, forKey: .item)
+        tag = try c.decodeIfPresent(String.self, forKey: .tag)
+        if let text = try? c.decodeIfPresent(String.self, forKey: .seq) {
+            guard let number = Int(text) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .seq, in: c, debugDescription: "seq must be a whole number, not '\(text)'")
+            }
+            seq = number
+        } else {
+            seq = try c.decodeIfPresent(Int.self, forKey: .seq)
+        }
+    }
 }
 
 /// `POST /internal/replicate`: rows of one origin's outbox, in order.
