@@ -81,6 +81,19 @@ struct PlanRenderer {
         } else {
             lines.append("6. verify recovery: no RTO in this drill")
         }
+        if let rpo = drill.rpo {
+            let users = drill.canaryUsers
+            let first = users.first.map { ["user.id": "\($0.id)", "user.name": $0.name] } ?? [:]
+            lines.append(
+                "   RPO: from the steady state, a canary every \(DurationText.format(rpo.interval)) for \(users.map { "\($0.id)" }.joined(separator: ", ")) (acknowledged: \(rpo.ack.map(String.init).joined(separator: "|")), write-blocked: \(rpo.blocked.map(String.init).joined(separator: "|")))"
+            )
+            lines += request(rpo.write, extra: first.merging(["canary.seq": "1"]) { $1 }).split(separator: "\n")
+                .map { "     \($0)" }
+            lines.append(
+                "   after recovery, wait \(DurationText.format(rpo.grace)) and read them back (list at '\(rpo.field)'); goal RPO \(DurationText.format(rpo.goal))"
+            )
+            lines += request(rpo.read, extra: first).split(separator: "\n").map { "     \($0)" }
+        }
         lines.append("7. roll back: revert every fault, last applied first")
         if let cutback = drill.rollback.cutback {
             lines.append("   cut back")
