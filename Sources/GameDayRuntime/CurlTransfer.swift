@@ -1,5 +1,4 @@
 import CCurl
-import Foundation
 import GameDayCore
 
 /// One libcurl easy handle set up for one `HTTPRequest`, and what its last transfer received.
@@ -130,15 +129,30 @@ private func curlWriteHeader(
     guard let data, let context else { return 0 }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
     let length = size * count
-    let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
-        String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-    }
-    if line.hasPrefix("HTTP/") {
-        transfer.headers.removeAll()  // a new response (after 100 Continue) starts its own headers
-    } else if let colon = line.firstIndex(of: ":") {
-        let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
-        let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespacesAndNewlines)
-        transfer.headers.append((name: name, value: value))
-    }
+    transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: length))
     return length
+}
+
+extension CurlTransfer {
+    /// One header line as curl hands it over (`Name: value\r\n`), parsed on the bytes: this runs for
+    /// every header of every probe, thousands of times a second.
+    fileprivate func receiveHeader(_ line: UnsafeRawBufferPointer) {
+        if line.starts(with: "HTTP/".utf8) {
+            headers.removeAll(keepingCapacity: true)  // a new response (after 100 Continue) starts its own headers
+        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+            let name = Self.trimmed(line[..<colon])
+            let value = Self.trimmed(line[(colon + 1)...])
+            headers.append((name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
+        }
+    }
+
+    /// `bytes` without the spaces, tabs and line ends around it.
+    private static func trimmed(_ bytes: Slice<UnsafeRawBufferPointer>) -> Slice<UnsafeRawBufferPointer> {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        return bytes[start..<end]
+    }
 }

@@ -12,7 +12,10 @@ enum BenchError: LocalizedError {
         switch self {
         case .usage(let message):
             "\(message)\nusage: gameday-bench --target LAB/target.yaml [--runs 50] [--overhead-runs 5] "
-                + "[--gameday PATH] [--drill PATH] [--run-id ID]"
+                + "[--gameday PATH] [--drill PATH] [--run-id ID]\n"
+                + "       gameday-bench probes --target LAB/target.yaml [--path /health] [--wrk PATH] [--connections 50] "
+                + "[--throughput-seconds 10] [--rounds 3] [--lag-users 1000] [--lag-seconds 20] [--memory-users 1000] "
+                + "[--memory-seconds 60] [--interval-ms 100]"
         case .notRoot:
             "the fault drivers need root (kill, nft, iptables, tc, ip netns): run the benchmark as root"
         case .commandFailed(let argv, let exitCode, let lastLine):

@@ -15,9 +15,7 @@ struct BenchOptions: Sendable {
     var runID = "b\(getpid())"
 
     init(_ arguments: [String]) throws(BenchError) {
-        var rest = arguments[...]
-        while let option = rest.popFirst() {
-            guard let value = rest.popFirst() else { throw .usage("\(option) needs a value") }
+        for (option, value) in try Self.pairs(arguments) {
             switch option {
             case "--target": target = value
             case "--runs": runs = try Self.count(option, value)
@@ -35,8 +33,20 @@ struct BenchOptions: Sendable {
         }
     }
 
-    private static func count(_ option: String, _ value: String) throws(BenchError) -> Int {
-        guard let count = Int(value), count > 0 else {
+    /// `--option value` pairs: every option of the bench takes a value.
+    static func pairs(_ arguments: [String]) throws(BenchError) -> [(option: String, value: String)] {
+        var rest = arguments[...]
+        var pairs: [(option: String, value: String)] = []
+        while let option = rest.popFirst() {
+            guard let value = rest.popFirst() else { throw .usage("\(option) needs a value") }
+            pairs.append((option, value))
+        }
+        return pairs
+    }
+
+    /// The value of a count option: a positive number, or zero where `allowZero`.
+    static func count(_ option: String, _ value: String, allowZero: Bool = false) throws(BenchError) -> Int {
+        guard let count = Int(value), count > 0 || (allowZero && count == 0) else {
             throw .usage("\(option) must be a positive number, not '\(value)'")
         }
         return count

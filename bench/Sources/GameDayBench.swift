@@ -5,11 +5,23 @@ import GameDayRuntime
 /// `gameday-bench --target LAB/target.yaml`: times each fault kind's apply and revert through its
 /// driver, and a whole drill run's overhead, against references measured in the same invocation;
 /// prints Markdown tables. Root only; see bench/RESULTS.md.
+///
+/// `gameday-bench probes --target LAB/target.yaml` measures the probe engine instead (`ProbeBench`).
 @main
 struct GameDayBench {
     static func main() async {
         do {
-            let options = try BenchOptions(Array(CommandLine.arguments.dropFirst()))
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            switch arguments.first {
+            case "probes":
+                print(try await ProbeBench.run(ProbeBenchOptions(Array(arguments.dropFirst()))))
+                return
+            case "probe-memory":
+                print(try await ProbeMemory.runChild(ProbeBenchOptions(Array(arguments.dropFirst()))))
+                return
+            default: break
+            }
+            let options = try BenchOptions(arguments)
             guard getuid() == 0 else { throw BenchError.notRoot }
             print(try await run(options))
         } catch {

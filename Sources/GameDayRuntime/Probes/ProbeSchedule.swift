@@ -12,12 +12,15 @@ struct ProbeSchedule {
     let users: Int
     /// The next slot to fall due.
     private(set) var next = 0
+    /// Each user's offset into an interval, computed once: the division is not free at 10,000 slots a second.
+    private let offsets: [Duration]
 
     init(start: Duration, interval: Duration, users: Int) {
         precondition(users > 0 && interval > .zero, "a schedule needs users and a positive interval")
         self.start = start
         self.interval = interval
         self.users = users
+        offsets = (0..<users).map { interval * $0 / users }
     }
 
     /// The user (an index into the users given) and due time of the next slot.
@@ -42,6 +45,6 @@ struct ProbeSchedule {
     }
 
     private func due(_ slot: Int) -> Duration {
-        start + interval * (slot / users) + interval * (slot % users) / users
+        start + interval * (slot / users) + offsets[slot % users]
     }
 }

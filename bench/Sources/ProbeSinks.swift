@@ -1,0 +1,41 @@
+import GameDayCore
+import Synchronization
+
+/// Counts what a probe engine delivers, and nothing more: the cheapest sink there is.
+final class CountingSink: ProbeSink {
+    private let delivered = Atomic(0)
+    private let failed = Atomic(0)
+    private let skippedSlots = Atomic(0)
+
+    func deliver(_ sample: ProbeSample, user: Int, sequence: Int) {
+        delivered.add(1, ordering: .relaxed)
+        if !sample.ok { failed.add(1, ordering: .relaxed) }
+    }
+
+    func skipped(user: Int, scheduled: Duration) { skippedSlots.add(1, ordering: .relaxed) }
+
+    var counts: (delivered: Int, failed: Int, skipped: Int) {
+        (delivered.load(ordering: .relaxed), failed.load(ordering: .relaxed), skippedSlots.load(ordering: .relaxed))
+    }
+}
+
+/// Keeps every sample's schedule lag, and counts like `CountingSink`.
+final class LagSink: ProbeSink {
+    private let lags = Mutex<[Duration]>([])
+    let counter = CountingSink()
+
+    init(expected: Int) { lags.withLock { $0.reserveCapacity(expected) } }
+
+    func deliver(_ sample: ProbeSample, user: Int, sequence: Int) {
+        counter.deliver(sample, user: user, sequence: sequence)
+        lags.withLock { $0.append(sample.lag) }
+    }
+
+    func skipped(user: Int, scheduled: Duration) { counter.skipped(user: user, scheduled: scheduled) }
+
+    var samples: Samples {
+        var samples = Samples()
+        for lag in lags.withLock({ $0 }) { samples.append(lag) }
+        return samples
+    }
+}
