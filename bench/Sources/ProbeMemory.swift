@@ -50,7 +50,8 @@ struct ProbeMemory: Sendable {
     static func runChild(_ options: ProbeBenchOptions) async throws -> String {
         let counter = CountingSink()
         let interval = Duration.milliseconds(options.intervalMilliseconds)
-        let users = (0..<options.memoryUsers).map { TestUser(id: $0 + 1) }
+        // One group, as a drill's `generate:` users are: the store keeps aggregates per group.
+        let users = (0..<options.memoryUsers).map { TestUser(id: $0 + 1, group: "bench") }
         let clock = ContinuousRunClock()
         let store = SampleStore(
             users: users, home: { _ in nil }, recovery: .consecutive(5), guardrail: .consecutive(3),

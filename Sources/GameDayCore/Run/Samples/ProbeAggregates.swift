@@ -12,8 +12,14 @@ struct ProbeAggregate: Sendable {
     var total = ProbeAggregate.histogram()
     var lag = ProbeAggregate.histogram()
 
-    /// Microseconds, two significant digits (1 % resolution), resized as needed.
-    static func histogram() -> Histogram<UInt32> { Histogram(numberOfSignificantValueDigits: .two) }
+    /// Microseconds, two significant digits (1 % resolution), sized for 10 s up front: growing from
+    /// nothing resized it on almost every new maximum, on the probe engine's thread. Longer values
+    /// (rare: a probe times out first) still grow it.
+    static func histogram() -> Histogram<UInt32> {
+        var histogram = Histogram<UInt32>(highestTrackableValue: 10_000_000, numberOfSignificantValueDigits: .two)
+        histogram.autoResize = true
+        return histogram
+    }
 
     /// Distinct failure reasons kept per aggregate; the rest are counted under "other".
     static let failureKinds = 20
