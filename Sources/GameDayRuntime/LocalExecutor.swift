@@ -74,15 +74,12 @@ public struct LocalExecutor: CommandExecutor {
         return pid
     }
 
-    /// Waits for `pid` on a dispatch thread; returns its exit code (128 + signal when killed).
+    /// Waits for `pid` on a thread of its own; returns its exit code (128 + signal when killed).
     private static func wait(_ pid: pid_t) async -> Int32 {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-                let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-                continuation.resume(returning: code)
-            }
+        await OwnThread.run {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+            return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         }
     }
 

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import GameDayCore
+import GameDayRuntime
 
 /// Runs a program to completion and collects its output: argv only, never a shell.
 public enum ChildProcess {
@@ -27,16 +28,12 @@ public enum ChildProcess {
     }
 
     /// Runs `argv` in its own process group; after `timeout` the whole group gets SIGKILL so nothing
-    /// it started in that group outlives the call. Runs on a dispatch thread, so it completes even
-    /// when the calling task is cancelled (cleanup relies on that).
+    /// it started in that group outlives the call. Runs on a thread of its own (`OwnThread`), so it
+    /// completes even when the calling task is cancelled (cleanup relies on that).
     public static func run(
         _ argv: [String], environment: [String: String]? = nil, timeout: Duration = .seconds(60)
     ) async throws -> Output {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try runBlocking(argv, environment: environment, timeout: timeout) })
-            }
-        }
+        try await OwnThread.run { Result { try runBlocking(argv, environment: environment, timeout: timeout) } }.get()
     }
 
     private static func runBlocking(_ argv: [String], environment: [String: String]?, timeout: Duration) throws

@@ -41,6 +41,15 @@ import Testing
         #expect(!record.met)
     }
 
+    @Test func aWriteLostAfterTheFaultMarkStretchesTheRPOToItsAcknowledgement() throws {
+        // The fault was marked at 150 ms but landed later: canary 4 (acknowledged at 305 ms) was lost.
+        let record = RPORecord.measure(
+            writes: [6000: Self.writes("aaaa")], present: [6000: .success([1, 2, 3])], fault: .milliseconds(150),
+            goal: .zero, readAt: .seconds(3))
+        #expect(record.lost == 1)
+        #expect(try #require(record.observedMs) == 100)
+    }
+
     @Test func aGoalAboveTheObservedRPOPassesDespiteLosses() {
         let record = RPORecord.measure(
             writes: [6000: Self.writes("aaaa")], present: [6000: .success([1, 2, 3])], fault: .milliseconds(350),

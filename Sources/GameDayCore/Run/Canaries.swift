@@ -177,7 +177,9 @@ public struct RPORecord: Sendable, Hashable, Codable {
     ///
     /// Lost canaries are acknowledged ones missing from the read-back. Per user with losses, the
     /// last surviving canary is the latest one acknowledged before its earliest lost one; the RPO is
-    /// `fault − its acknowledgement` (the data written since that moment is gone), at least zero.
+    /// `fault − its acknowledgement` (the data written since that moment is gone), at least zero. When
+    /// a lost write was acknowledged after `fault` (the fault took a moment to land), the failure was
+    /// no earlier than that acknowledgement, and the RPO runs to it instead.
     public static func measure(
         writes: [Int: [CanaryWrite]], present: [Int: Result<Set<Int>, CanaryReadError>], fault: Duration?,
         goal: Duration, readAt: Duration?
@@ -205,7 +207,11 @@ public struct RPORecord: Sendable, Hashable, Codable {
             let survivor = acked.filter { seen.contains($0.seq) && $0.answeredAt < firstLost.answeredAt }
                 .max { $0.answeredAt < $1.answeredAt }
             let since = survivor?.answeredAt ?? (list.first?.sentAt ?? .zero)
-            observed = max(observed, max(.zero, (fault ?? firstLost.answeredAt) - since))
+            // The unit failed at the fault, or later: T_fault is marked as the fault starts, and a
+            // write acknowledged after it (while the kill was still on its way) was lost too.
+            let lastLost = missing.map(\.answeredAt).max() ?? firstLost.answeredAt
+            let failed = max(fault ?? lastLost, lastLost)
+            observed = max(observed, max(.zero, failed - since))
         }
         let from = blocked.map(\.sentAt).min()
         let to = blocked.map(\.answeredAt).max()
