@@ -1,3 +1,5 @@
+import Foundation
+
 /// What `lab restart-service` did.
 public enum LabRestartOutcome: Sendable, Hashable {
     /// The service was started again and answers `/health`.
@@ -11,6 +13,16 @@ extension LabSupervisor {
     /// fault), waits until it is healthy, and records its new pid.
     public func restart(service name: String, healthTimeout: Duration = .seconds(15)) async throws -> LabRestartOutcome
     {
+        // One restart of a service at a time. A runner killed while its revert restarts a service
+        // leaves that restart running, and its watchdog starts another: without the lock the second
+        // one took the first's half-started process for a hung one, killed it, and started a process
+        // that could not bind the port the first still held, leaving the service down.
+        let lock = open(
+            paths.root + "/.restart-\(name).lock", O_CREAT | O_RDWR | O_CLOEXEC, S_IRUSR | S_IWUSR | S_IRGRP | S_IROTH)
+        defer { if lock >= 0 { close(lock) } }
+        if lock >= 0 {
+            while flock(lock, LOCK_EX) == -1, errno == EINTR {}
+        }
         var manifest = try LabManifest.load(from: paths)
         guard let index = manifest.services.firstIndex(where: { $0.name == name }) else {
             throw LabError.unknownService(name, known: manifest.services.map(\.name))
