@@ -29,6 +29,16 @@ import Testing
             #expect(text.contains("Authorization: Bearer ***"))
             #expect(text.contains("{\"from\":\"beijing\",\"to\":\"hangzhou\",\"users\":[6000]}"))
             #expect(!text.contains(lab.token))
+            // A drill with canaries shows who writes them, how, and how they are read back.
+            let orders = try await ChildProcess.run(
+                [lab.binary, "plan", DrillRun.shipped("order-unit-failure"), "--target", lab.targetPath])
+            #expect(orders.exitCode == 0, "\(orders.transcript)")
+            #expect(orders.stdout.contains("RPO: from the steady state, a canary every 100ms for 6000"))
+            #expect(orders.stdout.contains("POST \(lab.gatewayURL)/orders?userId=6000"))
+            #expect(orders.stdout.contains("{\"item\":\"canary\",\"seq\":\"1\",\"tag\":\"<run id>\"}"))
+            #expect(orders.stdout.contains("GET \(lab.gatewayURL)/orders?userId=6000&tag=<run id>"))
+            #expect(orders.stdout.contains("goal RPO 0ms"))
+
             // Nothing was changed: the product process is the same one.
             #expect(try lab.pid(of: "beijing-product") == productPid)
             #expect(try lab.groundTruth().isEmpty)

@@ -117,6 +117,20 @@ import Testing
         #expect(Self.verdict(result, "recovery") == .fail)
     }
 
+    @Test func aCanaryRequestThatCannotRenderStopsThePreflightBeforeAnyFault() async throws {
+        var drill = Self.drill()
+        drill.rpo = CanarySpec(
+            write: RequestTemplate(method: "POST", url: "{{gateway.url}}/orders?userId={{user.id}}&key=${CANARY_KEY}"),
+            read: RequestTemplate(url: "{{gateway.url}}/orders?userId={{user.id}}"))
+        let (result, driver, _) = await Self.run(drill)
+        #expect(result.outcome == .error)
+        #expect(
+            result.reason?.contains("the canary requests of user 6000 cannot be rendered") == true,
+            "\(result.reason ?? "")")
+        #expect(result.reason?.contains("CANARY_KEY") == true, "\(result.reason ?? "")")
+        #expect((driver as? FakeFaultDriver)?.calls == [])
+    }
+
     @Test func anRTOThatCannotBeMetFailsTheRecoveryVerdictAndSaysByHowMuch() async throws {
         let (result, _, _) = await Self.run(Self.drill(rto: .milliseconds(1)))
         #expect(result.outcome == .fail)

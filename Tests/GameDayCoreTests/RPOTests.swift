@@ -67,6 +67,29 @@ import Testing
         #expect(record.readErrors == ["user 6000: HTTP 502"])
     }
 
+    @Test func theVerdictSaysWhatWasLostAndWhy() {
+        let lossy = RPORecord.measure(
+            writes: [6000: Self.writes("aaaabb")], present: [6000: .success([1, 2])], fault: .milliseconds(350),
+            goal: .seconds(1), readAt: .seconds(3))
+        let verdict = lossy.verdict
+        #expect(verdict.status == .pass)
+        #expect(
+            verdict.message
+                == "4 acknowledged canaries, 2 lost (user 6000; acknowledged from +205ms to +305ms); RPO 245ms against a goal of 1s; writes blocked for 105ms (2 refused)"
+        )
+
+        let nothingBefore = RPORecord.measure(
+            writes: [6000: Self.writes("xxaa")], present: [6000: .success([3, 4])], fault: .milliseconds(100),
+            goal: .zero, readAt: .seconds(3))
+        #expect(nothingBefore.verdict.status == .fail)
+        #expect(nothingBefore.verdict.message.hasPrefix("no canary was acknowledged before the fault"))
+
+        let unread = RPORecord.measure(
+            writes: [6000: Self.writes("aa")], present: [6000: .failure(CanaryReadError("HTTP 502"))],
+            fault: .milliseconds(350), goal: .zero, readAt: .seconds(3))
+        #expect(unread.verdict.message == "the canaries could not be read back: user 6000: HTTP 502")
+    }
+
     @Test func theLoaderReadsRPOWithDefaultsAndChecksItsUsers() throws {
         let base = """
             drill: d

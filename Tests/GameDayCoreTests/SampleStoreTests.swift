@@ -159,6 +159,40 @@ import Testing
         #expect(user.samples == count)
     }
 
+    @Test func aSequenceThatNeverComesIsGivenUpPastTheReorderLimit() {
+        let store = Self.store([Self.beijing])
+        // Sequence 0 is lost by the engine: the store waits, then folds from the next one it has.
+        for sequence in 1...4_097 { store.deliver(Self.sample(100 * sequence), user: 6000, sequence: sequence) }
+        #expect(store.snapshot().users[6000]!.samples == 4_097)
+        store.deliver(Self.sample(0, ok: false), user: 6000, sequence: 0)
+        #expect(store.snapshot().users[6000]!.samples == 4_097, "a sequence already given up is not folded late")
+    }
+
+    @Test func theInFlightBoundDefaultsToOneTimeoutOfSlots() throws {
+        let request = RequestTemplate(url: "http://x")
+        #expect(ProbeSpec(interval: .milliseconds(100), timeout: .seconds(1), request: request).inFlightLimit == 10)
+        #expect(ProbeSpec(interval: .milliseconds(300), timeout: .seconds(1), request: request).inFlightLimit == 4)
+        #expect(ProbeSpec(interval: .seconds(2), timeout: .seconds(1), request: request).inFlightLimit == 1)
+        #expect(ProbeSpec(request: request, maxInFlight: 2).inFlightLimit == 2)
+        let drill = try DrillLoader.parseDrill(
+            yaml: """
+                drill: d
+                probe: { max_in_flight: 3, request: { url: "{{gateway.url}}/s?u={{user.id}}" } }
+                users: [{ id: 6000 }]
+                faults: [{ name: f, kind: kill-process, unit: beijing, service: product }]
+                """, file: "d.yaml")
+        #expect(drill.probe.maxInFlight == 3)
+        #expect {
+            try DrillLoader.parseDrill(
+                yaml: """
+                    drill: d
+                    probe: { max_in_flight: 0, request: { url: "{{gateway.url}}/s?u={{user.id}}" } }
+                    users: [{ id: 6000 }]
+                    faults: [{ name: f, kind: kill-process, unit: beijing, service: product }]
+                    """, file: "d.yaml")
+        } throws: { error in "\(error)".contains("a number of probes in flight per user (1 to 1000)") }
+    }
+
     @Test func rawSamplesAreTeedToTheRawSink() {
         let raw = CollectingSink()
         let store = Self.store([Self.beijing], raw: raw)

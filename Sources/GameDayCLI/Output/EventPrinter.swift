@@ -56,7 +56,7 @@ extension String {
 }
 
 /// How many user-change lines this second may still print, and how many were held back.
-private final class UserLines: Sendable {
+final class UserLines: Sendable {
     static let perSecond = 10
     private let state = Mutex((second: -1, printed: 0, held: 0))
 

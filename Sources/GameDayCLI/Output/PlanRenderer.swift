@@ -34,7 +34,7 @@ struct PlanRenderer {
         )
         for user in drill.users {
             lines.append(
-                "   probe \(user.id): \(request(drill.probe.request, extra: ["user.id": "\(user.id)", "user.name": user.name]).split(separator: "\n").joined(separator: " | "))"
+                "   probe \(user.id): \(request(drill.probe.request, extra: TemplateContext.userValues(user)).split(separator: "\n").joined(separator: " | "))"
             )
         }
         lines.append(
@@ -83,12 +83,14 @@ struct PlanRenderer {
         }
         if let rpo = drill.rpo {
             let users = drill.canaryUsers
-            let first = users.first.map { ["user.id": "\($0.id)", "user.name": $0.name] } ?? [:]
+            let first = users.first.map(TemplateContext.userValues) ?? [:]
             lines.append(
                 "   RPO: from the steady state, a canary every \(DurationText.format(rpo.interval)) for \(users.map { "\($0.id)" }.joined(separator: ", ")) (acknowledged: \(rpo.ack.map(String.init).joined(separator: "|")), write-blocked: \(rpo.blocked.map(String.init).joined(separator: "|")))"
             )
-            lines += request(rpo.write, extra: first.merging(["canary.seq": "1"]) { $1 }).split(separator: "\n")
-                .map { "     \($0)" }
+            lines += request(rpo.write, extra: first.merging([TemplateVariables.canarySeq: "1"]) { $1 }).split(
+                separator: "\n"
+            )
+            .map { "     \($0)" }
             lines.append(
                 "   after recovery, wait \(DurationText.format(rpo.grace)) and read them back (list at '\(rpo.field)'); goal RPO \(DurationText.format(rpo.goal))"
             )

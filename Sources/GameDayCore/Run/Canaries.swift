@@ -75,10 +75,8 @@ public final class CanaryWriter: Sendable {
         unitHeader: String, timeout: Duration, clock: any RunClock
     ) async -> CanaryWrite {
         let sentAt = clock.now()
-        let values = [
-            TemplateVariables.userID: "\(user.id)", TemplateVariables.userName: user.name,
-            TemplateVariables.canarySeq: "\(seq)",
-        ]
+        // The preflight rendered this request already: it cannot fail here but for a vanished environment.
+        let values = TemplateContext.userValues(user).merging([TemplateVariables.canarySeq: "\(seq)"]) { $1 }
         guard let rendered = try? RenderedRequest(spec.write, context: context.adding(values), timeout: timeout) else {
             return CanaryWrite(
                 seq: seq, sentAt: sentAt, answeredAt: sentAt, status: nil, unit: nil, acked: false, blocked: false)
@@ -99,10 +97,9 @@ public final class CanaryWriter: Sendable {
     public static func readBack(
         _ spec: CanarySpec, user: TestUser, transport: any HTTPTransport, context: TemplateContext, timeout: Duration
     ) async -> Result<Set<Int>, CanaryReadError> {
-        let values = [TemplateVariables.userID: "\(user.id)", TemplateVariables.userName: user.name]
         let rendered: RenderedRequest
         do {
-            rendered = try RenderedRequest(spec.read, context: context.adding(values), timeout: timeout)
+            rendered = try RenderedRequest(spec.read, context: context.adding(user: user), timeout: timeout)
         } catch {
             return .failure(CanaryReadError("the read request cannot be rendered: \(error)"))
         }
@@ -225,5 +222,35 @@ public struct RPORecord: Sendable, Hashable, Codable {
             blocked: blocked.count, writeBlockedFromMs: from?.milliseconds, writeBlockedToMs: to?.milliseconds,
             writeBlockedMs: from.flatMap { from in to.map { ($0 - from).milliseconds } }, readMs: readAt?.milliseconds,
             readErrors: errors)
+    }
+}
+
+extension RPORecord {
+    /// The `rpo` verdict: passes when the RPO observed meets the goal (and, with a goal of 0, nothing
+    /// was lost); fails, saying why, when the canaries could not be read back or nothing was
+    /// acknowledged before the fault to measure by.
+    public var verdict: Verdict {
+        if !readErrors.isEmpty {
+            return Verdict("rpo", .fail, "the canaries could not be read back: \(readErrors.joined(separator: "; "))")
+        }
+        if ackedBeforeFault == 0 {
+            return Verdict(
+                "rpo", .fail,
+                "no canary was acknowledged before the fault (\(written) written): nothing to measure the RPO by")
+        }
+        func format(_ ms: Double) -> String { DurationText.format(.milliseconds(ms)) }
+        var text = "\(acked) acknowledged canaries"
+        if lost > 0 {
+            let first = lostCanaries.map(\.ackedMs).min() ?? 0
+            let last = lostCanaries.map(\.ackedMs).max() ?? 0
+            let users = Set(lostCanaries.map(\.user)).sorted().map { "user \($0)" }.joined(separator: ", ")
+            text +=
+                ", \(lost) lost (\(users); acknowledged from \(DrillRunner.ms(.milliseconds(first))) to \(DrillRunner.ms(.milliseconds(last))))"
+        } else {
+            text += ", none lost"
+        }
+        text += "; RPO \(format(observedMs ?? 0)) against a goal of \(format(goalMs))"
+        if let blocked = writeBlockedMs { text += "; writes blocked for \(format(blocked)) (\(self.blocked) refused)" }
+        return Verdict("rpo", met ? .pass : .fail, text)
     }
 }

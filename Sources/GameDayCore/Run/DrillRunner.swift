@@ -99,6 +99,21 @@ public struct DrillRunner: Sendable {
             }
         }
 
+        // The canary requests must render (a `${ENV}` they name may be unset) before anything is done.
+        if let rpo = drill.rpo {
+            for user in drill.canaryUsers {
+                let context = context.adding(user: user)
+                do {
+                    _ = try RenderedRequest(
+                        rpo.write, context: context.adding([TemplateVariables.canarySeq: "1"]),
+                        timeout: drill.probe.timeout)
+                    _ = try RenderedRequest(rpo.read, context: context, timeout: drill.probe.timeout)
+                } catch {
+                    throw RunStop(.error, "the canary requests of user \(user.id) cannot be rendered: \(error)")
+                }
+            }
+        }
+
         for fault in drill.faults {
             await journal.planned(env.faults.plan(fault, in: target))
             do {

@@ -13,7 +13,7 @@ public struct Prober: Sendable {
     /// The request for `user`, rendered (with its redacted form for display).
     public func request(for user: TestUser) throws(TemplateError) -> RenderedRequest {
         try RenderedRequest(
-            spec.request, context: context.adding(["user.id": "\(user.id)", "user.name": user.name]),
+            spec.request, context: context.adding(user: user),
             timeout: spec.timeout)
     }
 

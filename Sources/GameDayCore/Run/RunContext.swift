@@ -47,6 +47,14 @@ extension TemplateContext {
             secrets: token.map { [TemplateVariables.controlPlaneToken: $0] } ?? [:], environment: environment)
     }
 
+    /// The values of `user`'s requests (`{{user.id}}`, `{{user.name}}`): probes and canaries.
+    public static func userValues(_ user: TestUser) -> [String: String] {
+        [TemplateVariables.userID: "\(user.id)", TemplateVariables.userName: user.name]
+    }
+
+    /// A copy with `user`'s values.
+    public func adding(user: TestUser) -> TemplateContext { adding(Self.userValues(user)) }
+
     /// Replaces every secret value in `text` by `***`.
     public func redact(_ text: String) -> String {
         values.values.filter(\.secret).map(\.value).filter { !$0.isEmpty }

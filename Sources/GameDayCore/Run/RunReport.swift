@@ -172,8 +172,10 @@ struct RunReport {
         }
 
         // RPO by canaries.
-        if let spec = drill.rpo {
-            verdicts.append(rpoVerdict(spec, await journal.rpo, stoppedEarly: stoppedEarly))
+        if drill.rpo != nil {
+            verdicts.append(
+                await journal.rpo?.verdict
+                    ?? Verdict("rpo", .skipped, "not measured: \(stoppedEarly ?? "the cut-over did not complete")"))
         }
 
         // Rollback: every fault reverted, routing cut back, steady state back.
@@ -218,38 +220,6 @@ struct RunReport {
             recoveredMs: impact?.recovered?.milliseconds, confirmedMs: impact?.confirmed?.milliseconds,
             timeline: segments,
             timelineTruncatedSamples: (samples?.truncatedSamples ?? 0) > 0 ? samples?.truncatedSamples : nil)
-    }
-
-    private func rpoVerdict(_ spec: CanarySpec, _ record: RPORecord?, stoppedEarly: String?) -> Verdict {
-        guard let record else {
-            return Verdict("rpo", .skipped, "not measured: \(stoppedEarly ?? "the cut-over did not complete")")
-        }
-        if !record.readErrors.isEmpty {
-            return Verdict(
-                "rpo", .fail, "the canaries could not be read back: \(record.readErrors.joined(separator: "; "))")
-        }
-        if record.ackedBeforeFault == 0 {
-            return Verdict(
-                "rpo", .fail,
-                "no canary was acknowledged before the fault (\(record.written) written): nothing to measure the RPO by"
-            )
-        }
-        let observed = Self.format(record.observedMs ?? 0)
-        var text = "\(record.acked) acknowledged canaries"
-        if record.lost > 0 {
-            let first = record.lostCanaries.map(\.ackedMs).min() ?? 0
-            let last = record.lostCanaries.map(\.ackedMs).max() ?? 0
-            let users = Set(record.lostCanaries.map(\.user)).sorted().map { "user \($0)" }.joined(separator: ", ")
-            text +=
-                ", \(record.lost) lost (\(users); acknowledged from \(DrillRunner.ms(.milliseconds(first))) to \(DrillRunner.ms(.milliseconds(last))))"
-        } else {
-            text += ", none lost"
-        }
-        text += "; RPO \(observed) against a goal of \(DurationText.format(spec.goal))"
-        if let blocked = record.writeBlockedMs {
-            text += "; writes blocked for \(Self.format(blocked)) (\(record.blocked) refused)"
-        }
-        return Verdict("rpo", record.met ? .pass : .fail, text)
     }
 
     /// The RTO goal, and the measurement with its breakdown when the users recovered.

@@ -29,7 +29,7 @@ struct ProbeAggregate: Sendable {
         if sample.ok {
             ok += 1
         } else {
-            let reason = Self.reasonKind(sample)
+            let reason = sample.failure ?? "failed"
             let key = failures[reason] != nil || failures.count < Self.failureKinds ? reason : "other"
             failures[key, default: 0] += 1
         }
@@ -37,11 +37,6 @@ struct ProbeAggregate: Sendable {
         Self.record(sample.timings.firstByte, in: &firstByte)
         Self.record(sample.timings.total, in: &total)
         Self.record(sample.lag, in: &lag)
-    }
-
-    /// A failure reason without the parts that differ probe by probe (a header's value stays).
-    private static func reasonKind(_ sample: ProbeSample) -> String {
-        sample.failure ?? "failed"
     }
 
     private static func record(_ duration: Duration, in histogram: inout Histogram<UInt32>) {

@@ -16,7 +16,6 @@ public final class SampleStore: ProbeSink {
     /// Samples a user may have waiting for an earlier one before the store stops waiting for it.
     static let reorderLimit = 4_096
 
-    public let users: [TestUser]
     public let groups: [String]
     /// The width of a group timeline bucket.
     public let bucket: Duration
@@ -46,7 +45,6 @@ public final class SampleStore: ProbeSink {
             index[user.id] = tracks.count
             tracks.append(UserTrack(user: user, home: home(user), group: group))
         }
-        self.users = users
         self.groups = groups
         self.bucket = max(bucket, .milliseconds(1))
         self.reporter = reporter
