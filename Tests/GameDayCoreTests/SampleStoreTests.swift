@@ -89,7 +89,13 @@ import Testing
         #expect(store.blastRadiusBreach() == nil, "the first failure fell out of the last four")
         store.deliver(Self.sample(600, ok: false, unit: "hangzhou"), user: 50, sequence: 6)
         let breach = try? #require(store.blastRadiusBreach())
-        #expect(breach == "user 50 (hz), expected unaffected, failed 2 of its last 4 probes from +100ms (status 503)")
+        #expect(
+            breach
+                == "user 50 (hz), expected unaffected, failed 2 of its last 4 probes up to +600ms (status 503); its first failure since the fault was at +100ms"
+        )
+        // Checked later, after more failures, it still says how it was when it tripped.
+        store.deliver(Self.sample(700, ok: false, unit: "hangzhou"), user: 50, sequence: 7)
+        #expect(store.blastRadiusBreach() == breach)
     }
 
     @Test func theSteadyStateNeedsAnAnswerNoFailureAndTheHomeUnit() {

@@ -118,6 +118,9 @@ struct GuardWindow: Sendable {
     /// Every failure since the first fault, and the first of them.
     private(set) var failures = 0
     private(set) var first: ProbeSample?
+    /// The window as it was when it first tripped: checks run once per probe interval and may see it
+    /// later, with more failures in it, but the guardrail tripped at this probe.
+    private(set) var trip: (failures: Int, seen: Int, at: ProbeSample)?
 
     init(_ window: SuccessWindow) {
         (k, n) = window.kn
@@ -137,10 +140,9 @@ struct GuardWindow: Sendable {
             next = (next + 1) % n
         }
         if failed { failuresInWindow += 1 }
+        if trip == nil, tripped { trip = (failuresInWindow, recent.count, sample) }
     }
 
     /// The guardrail tripped: at least `k` failures among the last `n` probes (enough of them seen).
     var tripped: Bool { recent.count >= min(n, k) && failuresInWindow >= k }
-
-    var seen: Int { recent.count }
 }

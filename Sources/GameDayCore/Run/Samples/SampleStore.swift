@@ -129,10 +129,10 @@ public final class SampleStore: ProbeSink {
     public func blastRadiusBreach() -> String? {
         state.withLock { state in
             for track in state.tracks where track.user.impact == .none {
-                guard let window = track.guardWindow, window.tripped, let first = window.first else { continue }
+                guard let window = track.guardWindow, let trip = window.trip, let first = window.first else { continue }
                 let user = track.user
                 return
-                    "user \(user.id) (\(user.name)), expected unaffected, failed \(window.failuresInWindow) of its last \(window.seen) probes from \(DrillRunner.ms(first.sentAt)) (\(first.failure ?? "failed"))"
+                    "user \(user.id) (\(user.name)), expected unaffected, failed \(trip.failures) of its last \(trip.seen) probes up to \(DrillRunner.ms(trip.at.sentAt)) (\(trip.at.failure ?? "failed")); its first failure since the fault was at \(DrillRunner.ms(first.sentAt))"
             }
             return nil
         }
