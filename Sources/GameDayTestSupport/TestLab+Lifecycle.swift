@@ -6,11 +6,24 @@ extension TestLab {
     /// whether `body` returns or throws. The lab is tied to this test process, so even a crash of
     /// the test run leaves no service behind.
     ///
+    /// Labs take a slot of `LabSlots.shared` first: only a few run at once.
+    ///
     /// With `isolation: .netns` (root only) each unit runs in its own network namespace.
     /// `syncWait: false` is `lab up --no-sync-wait`: cut-overs switch without waiting for replication.
     public static func withLab<T>(
         syncWait: Bool = true, switchDelay: Duration = .zero, replicationLag: Duration = .milliseconds(100),
         syncTimeout: Duration = .seconds(5), isolation: Isolation = .loopback,
+        _ body: (TestLab) async throws -> T
+    ) async throws -> T {
+        try await LabSlots.shared.with {
+            try await run(
+                syncWait: syncWait, switchDelay: switchDelay, replicationLag: replicationLag, syncTimeout: syncTimeout,
+                isolation: isolation, body)
+        }
+    }
+
+    private static func run<T>(
+        syncWait: Bool, switchDelay: Duration, replicationLag: Duration, syncTimeout: Duration, isolation: Isolation,
         _ body: (TestLab) async throws -> T
     ) async throws -> T {
         let binary = try GameDayBinary.path

@@ -90,28 +90,31 @@ extension LabIntegration {
         /// As root the test drops to `nobody` for `lab up`, so the fallback is exercised for real
         /// either way.
         @Test func withoutRootTheLabFallsBackToLoopbackAndNamesWhatIsNotIsolated() async throws {
-            let runDirectory = try TestLab.makeTemporaryDirectory()
-            defer { try? FileManager.default.removeItem(atPath: runDirectory) }
-            chmod(runDirectory, 0o777)
-            let asNobody =
-                getuid() == 0 ? ["/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"] : []
-            let lab = asNobody + [try GameDayBinary.path, "lab"]
-            let up = try await ChildProcess.run(
-                lab + [
-                    "up", "--run-dir", runDirectory, "--base-port", "0", "--isolation", "netns", "--tied-to",
-                    String(getpid()),
-                ], timeout: .seconds(60))
-            #expect(up.exitCode == 0, "\(up.transcript)")
-            #expect(up.stderr.contains("--isolation netns is not possible here"), "\(up.stderr)")
-            #expect(up.stderr.contains("block-port, latency and bandwidth faults would hit every unit"))
-            #expect(up.stdout.contains("isolation: loopback (netns not possible: network namespaces need root"))
-            // Nothing here may throw before `down`: the lab would be left to its --tied-to watch.
-            let manifest = (try? String(contentsOfFile: runDirectory + "/lab.json", encoding: .utf8)) ?? ""
-            #expect(manifest.contains("\"isolation\" : \"loopback\""), "\(manifest)")
-            let target = (try? String(contentsOfFile: runDirectory + "/target.yaml", encoding: .utf8)) ?? ""
-            #expect(target.contains("units:") && !target.contains("netns:"), "\(target)")
-            let stopped = try await ChildProcess.run(lab + ["down", "--run-dir", runDirectory], timeout: .seconds(30))
-            #expect(stopped.exitCode == 0, "\(stopped.transcript)")
+            try await LabSlots.shared.with {
+                let runDirectory = try TestLab.makeTemporaryDirectory()
+                defer { try? FileManager.default.removeItem(atPath: runDirectory) }
+                chmod(runDirectory, 0o777)
+                let asNobody =
+                    getuid() == 0 ? ["/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"] : []
+                let lab = asNobody + [try GameDayBinary.path, "lab"]
+                let up = try await ChildProcess.run(
+                    lab + [
+                        "up", "--run-dir", runDirectory, "--base-port", "0", "--isolation", "netns", "--tied-to",
+                        String(getpid()),
+                    ], timeout: .seconds(60))
+                #expect(up.exitCode == 0, "\(up.transcript)")
+                #expect(up.stderr.contains("--isolation netns is not possible here"), "\(up.stderr)")
+                #expect(up.stderr.contains("block-port, latency and bandwidth faults would hit every unit"))
+                #expect(up.stdout.contains("isolation: loopback (netns not possible: network namespaces need root"))
+                // Nothing here may throw before `down`: the lab would be left to its --tied-to watch.
+                let manifest = (try? String(contentsOfFile: runDirectory + "/lab.json", encoding: .utf8)) ?? ""
+                #expect(manifest.contains("\"isolation\" : \"loopback\""), "\(manifest)")
+                let target = (try? String(contentsOfFile: runDirectory + "/target.yaml", encoding: .utf8)) ?? ""
+                #expect(target.contains("units:") && !target.contains("netns:"), "\(target)")
+                let stopped = try await ChildProcess.run(
+                    lab + ["down", "--run-dir", runDirectory], timeout: .seconds(30))
+                #expect(stopped.exitCode == 0, "\(stopped.transcript)")
+            }
         }
     }
 }

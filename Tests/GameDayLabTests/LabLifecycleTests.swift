@@ -46,46 +46,48 @@ extension LabIntegration {
         }
 
         @Test func servicesTiedToAProcessExitWithIt() async throws {
-            let binary = try GameDayBinary.path
-            let runDirectory = try TestLab.makeTemporaryDirectory()
-            let anchor = Process()
-            anchor.executableURL = URL(fileURLWithPath: "/bin/sleep")
-            anchor.arguments = ["120"]
-            try anchor.run()
-            // SIGKILL, not terminate(): Foundation's Process starts children on Linux with almost every
-            // signal blocked (SigBlk fffffffe3bfbea27 seen here), so SIGTERM would not end the sleep.
-            defer {
-                if anchor.isRunning { kill(anchor.processIdentifier, SIGKILL) }
-                try? FileManager.default.removeItem(atPath: runDirectory)
-            }
-            var environment = ProcessInfo.processInfo.environment
-            environment["GAMEDAY_LAB_TOKEN"] = "token-from-the-environment"
-            let up = try await ChildProcess.run(
-                [
-                    binary, "lab", "up", "--run-dir", runDirectory, "--base-port", "0", "--tied-to",
-                    String(anchor.processIdentifier),
-                ],
-                environment: environment)
-            #expect(up.exitCode == 0, "\(up.transcript)")
-            let pids = LabProcessTable.labServeProcesses(runDirectory: runDirectory)
-            #expect(pids.count == LabLayout.serviceNames.count)
+            try await LabSlots.shared.with {
+                let binary = try GameDayBinary.path
+                let runDirectory = try TestLab.makeTemporaryDirectory()
+                let anchor = Process()
+                anchor.executableURL = URL(fileURLWithPath: "/bin/sleep")
+                anchor.arguments = ["120"]
+                try anchor.run()
+                // SIGKILL, not terminate(): Foundation's Process starts children on Linux with almost every
+                // signal blocked (SigBlk fffffffe3bfbea27 seen here), so SIGTERM would not end the sleep.
+                defer {
+                    if anchor.isRunning { kill(anchor.processIdentifier, SIGKILL) }
+                    try? FileManager.default.removeItem(atPath: runDirectory)
+                }
+                var environment = ProcessInfo.processInfo.environment
+                environment["GAMEDAY_LAB_TOKEN"] = "token-from-the-environment"
+                let up = try await ChildProcess.run(
+                    [
+                        binary, "lab", "up", "--run-dir", runDirectory, "--base-port", "0", "--tied-to",
+                        String(anchor.processIdentifier),
+                    ],
+                    environment: environment)
+                #expect(up.exitCode == 0, "\(up.transcript)")
+                let pids = LabProcessTable.labServeProcesses(runDirectory: runDirectory)
+                #expect(pids.count == LabLayout.serviceNames.count)
 
-            let target = try String(contentsOfFile: runDirectory + "/target.yaml", encoding: .utf8)
-            #expect(target.contains("token: { env: GAMEDAY_LAB_TOKEN }"))
-            #expect(
-                try String(contentsOfFile: runDirectory + "/token", encoding: .utf8).hasPrefix(
-                    "token-from-the-environment"))
+                let target = try String(contentsOfFile: runDirectory + "/target.yaml", encoding: .utf8)
+                #expect(target.contains("token: { env: GAMEDAY_LAB_TOKEN }"))
+                #expect(
+                    try String(contentsOfFile: runDirectory + "/token", encoding: .utf8).hasPrefix(
+                        "token-from-the-environment"))
 
-            kill(anchor.processIdentifier, SIGKILL)
-            anchor.waitUntilExit()
-            let gone = await eventually(timeout: .seconds(8)) { pids.allSatisfy { !LabProcessTable.isAlive($0) } }
-            #expect(gone, "lab services outlived the process they were tied to")
-            let pidFiles = try FileManager.default.contentsOfDirectory(atPath: runDirectory).filter {
-                $0.hasSuffix(".pid")
+                kill(anchor.processIdentifier, SIGKILL)
+                anchor.waitUntilExit()
+                let gone = await eventually(timeout: .seconds(8)) { pids.allSatisfy { !LabProcessTable.isAlive($0) } }
+                #expect(gone, "lab services outlived the process they were tied to")
+                let pidFiles = try FileManager.default.contentsOfDirectory(atPath: runDirectory).filter {
+                    $0.hasSuffix(".pid")
+                }
+                #expect(pidFiles.isEmpty, "services remove their own pid files on a clean exit: \(pidFiles)")
+                // Whatever happened above, nothing stays.
+                _ = try await ChildProcess.run([binary, "lab", "down", "--run-dir", runDirectory])
             }
-            #expect(pidFiles.isEmpty, "services remove their own pid files on a clean exit: \(pidFiles)")
-            // Whatever happened above, nothing stays.
-            _ = try await ChildProcess.run([binary, "lab", "down", "--run-dir", runDirectory])
         }
     }
 }
