@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Validates the repository's drill and target files against schemas/*.schema.json.
+"""Validates the repository's drill, target and result files against schemas/*.schema.json.
 
 Checks drills/*.yaml and examples/drills/*.yaml with the drill schema, examples/**/*target*.yaml with the target
 schema, and the valid fixtures of the Swift tests (a name containing "target" is a
@@ -20,6 +20,9 @@ import yaml
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "Tests" / "GameDayCoreTests" / "Fixtures" / "valid"
 MALFORMED = ROOT / "Tests" / "GameDayCoreTests" / "Fixtures" / "malformed"
+# Real results; the version-2 ones must follow schemas/result.schema.json (the end-to-end tests check
+# every result they produce with scripts/validate-result.py as well).
+RESULTS = ROOT / "Tests" / "GameDayCoreTests" / "Fixtures" / "results"
 
 # Files of the loader's malformed corpus whose only problems a JSON Schema cannot express
 # (duplicates, cross-references, k <= n, durations above zero, template syntax, a port
@@ -50,6 +53,16 @@ KNOWN_BAD = [
     ("target", "negative range start", "target: t\ngateway: {url: 'http://g'}\ncontrol_plane: {url: 'http://c'}\nrouting: {ranges: [{from: -1, to: 9, unit: a}]}\nunits: {a: {}}\n"),
 ]
 
+# Changes that make a real version-2 result wrong: (why, change).
+KNOWN_BAD_RESULTS = [
+    ("an older schema version", lambda d: d.update(schema_version=1)),
+    ("an unknown top-level key", lambda d: d.update(raw_samples="samples.ndjson")),
+    ("an unknown outcome", lambda d: d.update(outcome="passed")),
+    ("a verdict without a status", lambda d: d["verdicts"][0].pop("status")),
+    ("an RTO without its goal", lambda d: d["rto"].pop("goal_ms")),
+    ("a bucket count below zero", lambda d: d["groups"][0]["buckets"][0].update(ok=-1)),
+]
+
 
 def jsonable(value):
     """YAML loads mapping keys as ints (overrides) and some scalars as dates; JSON has strings."""
@@ -74,13 +87,14 @@ def problems(validator, document):
 
 
 def main():
-    validators = {"drill": load_validator("drill"), "target": load_validator("target")}
+    validators = {"drill": load_validator("drill"), "target": load_validator("target"), "result": load_validator("result")}
     files = [("drill", path) for path in sorted(ROOT.glob("drills/*.yaml"))]
     files += [("target", path) for path in sorted(ROOT.glob("examples/**/*target*.yaml"))]
     files += [("drill", path) for path in sorted(ROOT.glob("examples/drills/*.yaml"))]
     files += [("target" if "target" in path.name else "drill", path) for path in sorted(FIXTURES.glob("*.yaml"))]
 
     failed = 0
+    files += [("result", path) for path in sorted(RESULTS.glob("v2-*.json"))]
     for kind, path in files:
         relative = path.relative_to(ROOT)
         try:
@@ -103,6 +117,15 @@ def main():
             failed += 1
             print(f"FAIL known-bad {kind} ({why}) is accepted: the schema is too loose")
 
+    for why, change in KNOWN_BAD_RESULTS:
+        document = json.loads((RESULTS / "v2-order-unit-failure.json").read_text())
+        change(document)
+        if problems(validators["result"], document):
+            print(f"ok   known-bad result ({why}) is rejected")
+        else:
+            failed += 1
+            print(f"FAIL known-bad result ({why}) is accepted: the schema is too loose")
+
     malformed = sorted(MALFORMED.glob("*.yaml"))
     for path in malformed:
         kind = "target" if path.name.startswith("target-") else "drill"
@@ -118,7 +141,7 @@ def main():
             failed += 1
             print(f"FAIL {path.relative_to(ROOT)} ({kind}) is accepted: the schema is looser than the loader")
 
-    print(f"{len(files)} files, {len(KNOWN_BAD)} known-bad documents, {len(malformed)} malformed files, {failed} failures")
+    print(f"{len(files)} files, {len(KNOWN_BAD) + len(KNOWN_BAD_RESULTS)} known-bad documents, {len(malformed)} malformed files, {failed} failures")
     return 1 if failed else 0
 
 

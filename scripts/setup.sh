@@ -18,7 +18,7 @@ if [ ${#need[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-if ! python3 -c 'import yaml, jsonschema' 2>/dev/null; then
-    echo "setup: installing PyYAML and jsonschema for the schema checks" >&2
-    python3 -m pip install -q pyyaml jsonschema
+if ! python3 -c 'import yaml, jsonschema, junitparser' 2>/dev/null; then
+    echo "setup: installing PyYAML, jsonschema and junitparser for the schema and JUnit checks" >&2
+    python3 -m pip install -q pyyaml jsonschema junitparser
 fi

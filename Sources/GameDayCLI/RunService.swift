@@ -9,11 +9,32 @@ struct RunService {
     let drill: Drill
     let target: Target
     let output: String
-    let quiet: Bool
     let stateDirectory: String
     let watchdogTimeout: Duration
+    let presentation: Presentation
     /// Archive every sample as `samples.ndjson`.
     let rawSamples: Bool
+    /// Also write the JUnit file here (it is always in the archive).
+    let junitPath: String?
+    /// Write `report.html` into the archive.
+    let html: Bool
+
+    /// How the run shows itself: how much it prints, in colour or not, and where the result goes.
+    struct Presentation {
+        var verbosity: Verbosity
+        /// The result as JSON on stdout; the summary then goes to stderr.
+        var json: Bool
+        var environment: [String: String] = ProcessInfo.processInfo.environment
+
+        /// Colour for stderr's progress (and for the summary when it goes to stderr).
+        var progressStyle: TerminalStyle {
+            TerminalStyle(isTerminal: Terminal.isTerminal(2), environment: environment)
+        }
+
+        var summaryStyle: TerminalStyle {
+            TerminalStyle(isTerminal: Terminal.isTerminal(json ? 2 : 1), environment: environment)
+        }
+    }
 
     /// Runs the drill; returns the exit code.
     func execute() async -> Int32 {
@@ -80,10 +101,15 @@ struct RunService {
             wallClock: { wall.iso8601($0) },
             environment: { ProcessInfo.processInfo.environment[$0] },
             readFile: { try String(contentsOfFile: $0, encoding: .utf8) },
-            reporter: EventPrinter(clock: clock, quiet: quiet), runId: runId, ledger: ledger,
+            reporter: EventPrinter(
+                clock: clock, verbosity: presentation.verbosity, style: presentation.progressStyle,
+                live: Terminal.isTerminal(2)),
+            runId: runId, ledger: ledger,
             probes: CurlMultiProbeLauncher(), rawSamples: raw)
         let runner = DrillRunner(drill: drill, target: target, environment: environment)
-        if !quiet { Terminal.err("gameday: run \(runId): drill \(drill.name) against target \(target.name)") }
+        if presentation.verbosity != .quiet {
+            Terminal.err("gameday: run \(runId): drill \(drill.name) against target \(target.name)")
+        }
 
         let task = Task { await runner.run() }
         let signals = SignalWatcher { signal, count in
@@ -97,27 +123,36 @@ struct RunService {
         }
         var result = await task.value
         signals.cancel()
+        Terminal.endStatus()
 
-        let archive = ResultArchive(root: output)
+        var contents = ResultArchive.Contents()
         if let raw {
             do {
                 try raw.close()
-                try FileManager.default.createDirectory(
-                    atPath: archive.directory(for: result), withIntermediateDirectories: true)
-                try FileManager.default.moveItem(
-                    atPath: raw.path, toPath: "\(archive.directory(for: result))/\(ResultArchive.rawSamplesFile)")
-                result.rawSamples = ResultArchive.rawSamplesFile
+                contents.rawSamples = raw.path
             } catch {
                 Terminal.err("gameday: the raw samples could not be archived: \(error.localizedDescription)")
             }
         }
-        var path: String?
+        var directory: String?
         do {
-            path = try archive.write(result)
+            let written = try ResultArchive(root: output).write(&result, contents)
+            directory = written.directory
+            for problem in written.problems { Terminal.err("gameday: \(problem)") }
         } catch {
             Terminal.err("gameday: could not write the result under \(output): \(error.localizedDescription)")
         }
-        Terminal.out(Summary(result: result, archivePath: path).render())
+        if let junitPath { Self.copyJUnit(result, to: junitPath) }
+
+        let summary = Summary(result: result, archive: directory, style: presentation.summaryStyle).render()
+        if presentation.json {
+            Terminal.err(summary)
+            if let data = try? ResultArchive.encode(result) {
+                Terminal.out(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines))
+            }
+        } else {
+            Terminal.out(summary)
+        }
         let left = store.pending(target: target.name).filter { $0.runId == runId }
         if !left.isEmpty {
             Terminal.err(
@@ -125,6 +160,17 @@ struct RunService {
             )
         }
         return result.exitCode
+    }
+
+    /// `--junit PATH`: the archive's JUnit file, also where CI looks for it.
+    private static func copyJUnit(_ result: RunResult, to path: String) {
+        do {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try Data(JUnitReport.render(result).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            Terminal.err("gameday: could not write the JUnit file to \(path): \(error.localizedDescription)")
+        }
     }
 
     /// This program, for the watchdogs it leaves behind.

@@ -1,28 +1,82 @@
 import Foundation
 import GameDayCore
 
-/// Writes a run's result under `results/<drill>/<UTC time>-<run id>/`.
+/// Writes a run's archive: `results/<drill>/<UTC time>-<run id>/` with `result.json`, `junit.xml`,
+/// `report.html` and, when asked, the raw samples.
 public struct ResultArchive: Sendable {
     public let root: String
 
     public init(root: String) { self.root = root }
 
+    public static let resultFile = "result.json"
+    public static let junitFile = "junit.xml"
+    public static let reportFile = "report.html"
     /// The raw samples beside `result.json` (`run --raw-samples`).
     public static let rawSamplesFile = "samples.ndjson"
+
+    /// What goes into the archive besides `result.json`.
+    public struct Contents: Sendable {
+        /// A raw samples file written during the run, moved into the archive.
+        public var rawSamples: String?
+        public var junit = true
+        /// Renders `report.html`; nil for no report.
+        public var report: (@Sendable (RunResult) -> String)?
+
+        public init(rawSamples: String? = nil, junit: Bool = true, report: (@Sendable (RunResult) -> String)? = nil) {
+            self.rawSamples = rawSamples
+            self.junit = junit
+            self.report = report
+        }
+    }
 
     /// The directory for one run.
     public func directory(for result: RunResult) -> String {
         "\(root)/\(result.drill.name)/\(Self.compactTime(result.startedAt))-\(result.runId)"
     }
 
-    /// Writes `result.json` and returns its path.
-    @discardableResult
-    public func write(_ result: RunResult) throws -> String {
+    /// Writes the archive, `result.json` last with the list of the files that were written; returns
+    /// the directory and what could not be written (the rest is still there).
+    public func write(_ result: inout RunResult, _ contents: Contents) throws -> (directory: String, problems: [String])
+    {
         let directory = directory(for: result)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let path = "\(directory)/result.json"
-        try Self.encode(result).write(to: URL(fileURLWithPath: path), options: .atomic)
-        return path
+        var files = ArchiveFiles(result: Self.resultFile)
+        var problems: [String] = []
+        if let raw = contents.rawSamples {
+            do {
+                try FileManager.default.moveItem(atPath: raw, toPath: "\(directory)/\(Self.rawSamplesFile)")
+                files.rawSamples = Self.rawSamplesFile
+            } catch {
+                problems.append("the raw samples could not be archived: \(error.localizedDescription)")
+            }
+        }
+        // The JUnit file and the report are written from the result as it will be archived.
+        var archived = result
+        archived.archive = files
+        if contents.junit { archived.archive?.junit = Self.junitFile }
+        if contents.report != nil { archived.archive?.report = Self.reportFile }
+        if contents.junit {
+            do {
+                try Data(JUnitReport.render(archived).utf8).write(
+                    to: URL(fileURLWithPath: "\(directory)/\(Self.junitFile)"), options: .atomic)
+                files.junit = Self.junitFile
+            } catch {
+                problems.append("junit.xml could not be written: \(error.localizedDescription)")
+            }
+        }
+        if let report = contents.report {
+            do {
+                try Data(report(archived).utf8).write(
+                    to: URL(fileURLWithPath: "\(directory)/\(Self.reportFile)"), options: .atomic)
+                files.report = Self.reportFile
+            } catch {
+                problems.append("report.html could not be written: \(error.localizedDescription)")
+            }
+        }
+        result.archive = files
+        try Self.encode(result).write(
+            to: URL(fileURLWithPath: "\(directory)/\(Self.resultFile)"), options: .atomic)
+        return (directory, problems)
     }
 
     public static func encode(_ result: RunResult) throws -> Data {

@@ -44,8 +44,23 @@ struct DrillRun {
         var result: RunResult?
         if let path, let data = FileManager.default.contents(atPath: path) {
             result = try JSONDecoder().decode(RunResult.self, from: data)
+            try await validate(path)
         }
         return DrillRun(output: output, result: result, resultPath: path)
+    }
+
+    /// Every real result is checked against `schemas/result.schema.json` by Python's jsonschema
+    /// (`scripts/validate-result.py`); skipped, with the reason printed, where jsonschema is missing.
+    static func validate(_ path: String) async throws {
+        let python = try await ChildProcess.run(["/usr/bin/env", "python3", "-c", "import jsonschema"])
+        guard python.exitCode == 0 else {
+            print("skipped the schema check of \(path): python3 with jsonschema is not installed")
+            return
+        }
+        let check = try await ChildProcess.run([
+            "/usr/bin/env", "python3", "\(repository)/scripts/validate-result.py", path,
+        ])
+        #expect(check.exitCode == 0, "result.json does not follow its schema: \(check.transcript)")
     }
 
     func verdict(_ name: String) -> Verdict? { result?.verdicts.first { $0.name == name } }

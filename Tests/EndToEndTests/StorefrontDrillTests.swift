@@ -20,7 +20,7 @@ import Testing
             #expect(result.schemaVersion == 1)
 
             // Every sample the report folded is in the raw file, one JSON object per line.
-            #expect(result.rawSamples == "samples.ndjson")
+            #expect(result.archive?.rawSamples == "samples.ndjson")
             let directory = try #require(run.resultPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent() })
             let raw = try String(contentsOf: directory.appendingPathComponent("samples.ndjson"), encoding: .utf8)
             let lines = raw.split(separator: "\n").compactMap {

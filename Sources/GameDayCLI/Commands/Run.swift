@@ -15,8 +15,21 @@ extension GameDay {
         @OptionGroup var files: DrillFileOptions
         @OptionGroup var state: StateOptions
 
-        @Option(help: "Where results are archived: <output>/<drill>/<UTC time>-<run id>/result.json.")
+        @Option(
+            help: ArgumentHelp(
+                "Where results are archived: <output>/<drill>/<UTC time>-<run id>/ holds result.json, junit.xml and report.html.",
+                valueName: "dir"))
         var output = "results"
+
+        @Flag(help: "Print the result (result.json) on stdout for scripts; the summary goes to stderr.")
+        var json = false
+
+        @Option(
+            help: ArgumentHelp("Also write the JUnit XML file here (it is always in the archive).", valueName: "path"))
+        var junit: String?
+
+        @Flag(name: .customLong("no-html"), help: "Do not write report.html into the archive.")
+        var noHTML = false
 
         @Option(
             name: .customLong("watchdog-timeout"),
@@ -32,16 +45,26 @@ extension GameDay {
         @Flag(help: "Print only problems and the summary.")
         var quiet = false
 
+        @Flag(help: "Print every user change, the commands run and each state of the cut-over.")
+        var verbose = false
+
         @Flag(
             name: .customLong("raw-samples"),
             help: "Also archive every probe sample, one JSON object per line, as samples.ndjson beside result.json.")
         var rawSamples = false
 
+        func validate() throws {
+            if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
+        }
+
         func run() async throws {
             let loaded = try LoadedDrill.load(files)
             let service = RunService(
-                drill: loaded.drill, target: loaded.target, output: output, quiet: quiet, stateDirectory: state.path,
-                watchdogTimeout: watchdogTimeout, rawSamples: rawSamples)
+                drill: loaded.drill, target: loaded.target, output: output, stateDirectory: state.path,
+                watchdogTimeout: watchdogTimeout,
+                presentation: RunService.Presentation(
+                    verbosity: quiet ? .quiet : verbose ? .verbose : .normal, json: json),
+                rawSamples: rawSamples, junitPath: junit, html: !noHTML)
             let code = await service.execute()
             throw ExitCode(code)
         }

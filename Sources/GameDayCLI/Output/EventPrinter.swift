@@ -1,40 +1,94 @@
 import GameDayCore
 import Synchronization
 
-/// Prints run events as plain lines on stderr, stamped with the run's elapsed time.
+/// How much the run prints while it goes.
+enum Verbosity: Sendable {
+    /// Problems only (and the summary).
+    case quiet
+    /// Phases, notes, user changes (at most `UserLines.perSecond` a second).
+    case normal
+    /// Also every user change, the commands run and each state of a cut-over.
+    case verbose
+}
+
+/// Prints run events as plain lines on stderr, stamped with the run's elapsed time; on a
+/// terminal, also a live status line below them (phase, elapsed, each group's success and unit).
 ///
-/// User changes are limited to `UserLines.perSecond` lines a second: with a thousand users a
-/// fault changes them all at once, and the rest are counted on one line instead.
+/// User changes are limited to `UserLines.perSecond` lines a second unless verbose: with a
+/// thousand users a fault changes them all at once, and the rest are counted on one line instead.
 struct EventPrinter: RunReporter {
     let clock: any RunClock
-    let quiet: Bool
+    let verbosity: Verbosity
+    let style: TerminalStyle
+    /// Draw the live status line (stderr is a terminal).
+    let live: Bool
     private let userLines = UserLines()
 
-    init(clock: any RunClock, quiet: Bool) {
+    init(clock: any RunClock, verbosity: Verbosity, style: TerminalStyle = .plain, live: Bool = false) {
         self.clock = clock
-        self.quiet = quiet
+        self.verbosity = verbosity
+        self.style = style
+        self.live = live
     }
+
+    var statusInterval: Duration? { live && verbosity != .quiet ? .milliseconds(250) : nil }
 
     func report(_ event: RunEvent) {
         let now = clock.now()
-        let stamp = "[\(Self.stamp(now))]"
+        let stamp = style.dim("[\(Self.stamp(now))]")
+        let quiet = verbosity == .quiet
         switch event {
         case .phaseStarted(let phase):
+            if phase == "archive" { Terminal.status(nil) }
             guard !quiet else { return }
             if let held = userLines.flush() { Terminal.err("\(stamp)    \(held)") }
-            Terminal.err("\(stamp) == \(phase)")
+            Terminal.err("\(stamp) \(style.bold("== \(phase)"))")
         case .note(let text):
             if !quiet { Terminal.err("\(stamp)    \(text)") }
+        case .detail(let text):
+            if verbosity == .verbose { Terminal.err("\(stamp)    \(style.dim(text))") }
         case .problem(let text):
-            Terminal.err("\(stamp) !! \(text)")
+            Terminal.err("\(stamp) \(style.red("!! \(text)"))")
         case .userChanged(let user, let sample):
             guard !quiet else { return }
-            let (print, held) = userLines.admit(second: Int(now / .seconds(1)))
-            if let held { Terminal.err("\(stamp)    \(held)") }
-            guard print else { return }
-            let state = sample.ok ? "ok" : "FAILING (\(sample.failure ?? "failed"))"
+            if verbosity != .verbose {
+                let (print, held) = userLines.admit(second: Int(now / .seconds(1)))
+                if let held { Terminal.err("\(stamp)    \(held)") }
+                guard print else { return }
+            }
+            let state = sample.ok ? style.green("ok") : style.red("FAILING (\(sample.failure ?? "failed"))")
             Terminal.err("\(stamp)    user \(user.id) \(state), served by \(sample.unit ?? "-")")
+        case .status(let status):
+            guard live, !quiet else { return }
+            Terminal.status(Self.statusLine(status, width: Terminal.width, style: style))
         }
+    }
+
+    /// `[+3.200s] observe │ beijing-user 0% beijing │ hangzhou-user 100% hangzhou`, cut to `width`
+    /// columns (groups that do not fit are counted).
+    static func statusLine(_ status: LiveStatus, width: Int, style: TerminalStyle) -> String {
+        let head = "[\(stamp(status.elapsed))] \(status.phase)"
+        var plainLength = head.count
+        var line = style.bold(head)
+        for (index, group) in status.groups.enumerated() {
+            let answered = group.ok + group.failed
+            let rate = answered == 0 ? "-" : "\(Int((Double(group.ok) / Double(answered) * 100).rounded()))%"
+            let part = " │ \(group.name) \(rate) \(group.unit ?? "-")"
+            let rest = status.groups.count - index
+            let more = rest > 1 ? " │ +\(rest - 1) more" : ""
+            guard plainLength + part.count + more.count <= width else {
+                let left = " │ +\(rest) more"
+                if plainLength + left.count <= width { line += left }
+                return line
+            }
+            plainLength += part.count
+            let painted =
+                answered == 0
+                ? part
+                : group.failed == 0 ? style.green(part) : group.ok == 0 ? style.red(part) : style.yellow(part)
+            line += painted
+        }
+        return line
     }
 
     static func stamp(_ offset: Duration) -> String {

@@ -1,27 +1,55 @@
 import GameDayCore
 
-/// The end-of-run summary: verdicts, RTO with its breakdown, users, faults, archive.
+/// The end-of-run summary: the verdicts as a table, the RTO against its goal with the breakdown,
+/// the RPO, who was impacted (and who was not), what was reverted, and where the archive is.
 struct Summary {
     let result: RunResult
-    let archivePath: String?
+    /// The archive directory, when the run was archived.
+    let archive: String?
+    var style: TerminalStyle = .plain
 
     func render() -> String {
         var lines: [String] = []
+        let duration = result.durationMs.map { ", \(Self.ms($0))" } ?? ""
         lines.append(
-            "\(result.drill.name) against \(result.target.name): \(result.outcome.rawValue.uppercased()) (exit \(result.exitCode))"
-        )
+            "\(style.bold(result.drill.name)) against \(result.target.name): \(style.outcome(result.outcome)) (exit \(result.exitCode))"
+                + style.dim("  run \(result.runId)\(duration)"))
         if let reason = result.reason, result.outcome != .pass { lines.append("  why: \(reason)") }
         lines.append("  verdicts:")
         let width = result.verdicts.map(\.name.count).max() ?? 0
         for verdict in result.verdicts {
-            let mark =
-                switch verdict.status {
-                case .pass: "PASS"
-                case .fail: "FAIL"
-                case .skipped: "SKIP"
-                }
-            lines.append("    \(mark)  \(verdict.name.rightPad(width))  \(verdict.message)")
+            lines.append("    \(style.verdict(verdict.status))  \(verdict.name.rightPad(width))  \(verdict.message)")
         }
+        lines += measures()
+        lines += impact()
+        if !result.faults.isEmpty { lines.append("  faults:") }
+        for fault in result.faults {
+            let state = fault.state == "reverted" ? style.green(fault.state) : style.red(fault.state)
+            lines.append(
+                "    \(fault.plan.name) (\(fault.plan.kind) \(fault.plan.place)): \(fault.effect ?? "not applied") → \(state)\(fault.revert.map { ": \($0)" } ?? "")"
+            )
+        }
+        if let cutback = result.cutback {
+            lines.append(
+                "    routing: "
+                    + (cutback.succeeded
+                        ? "cut back (\(cutback.id ?? "cut-back") done)"
+                        : style.red("NOT cut back: \(cutback.error ?? "the cut-back did not complete")")))
+        }
+        if let archive {
+            let files = [
+                result.archive?.result, result.archive?.junit, result.archive?.report, result.archive?.rawSamples,
+            ]
+            .compactMap { $0 }
+            lines.append("  archive: \(archive)/ (\(files.joined(separator: ", ")))")
+            lines.append("  result: \(archive)/\(result.archive?.result ?? "result.json")")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The RTO and RPO lines, each against its goal.
+    private func measures() -> [String] {
+        var lines: [String] = []
         if let rto = result.rto {
             if let measured = rto.measuredMs {
                 let parts = [
@@ -29,8 +57,9 @@ struct Summary {
                     ("converge", rto.convergeMs),
                 ]
                 .compactMap { name, value in value.map { "\(name) \(Self.ms($0))" } }
+                let met = rto.met ? style.green("met") : style.red("MISSED")
                 lines.append(
-                    "  RTO: \(Self.ms(measured)) (goal \(Self.ms(rto.goalMs)), \(rto.met ? "met" : "MISSED")): \(parts.joined(separator: ", "))"
+                    "  RTO: \(Self.ms(measured)) (goal \(Self.ms(rto.goalMs)), \(met)): \(parts.joined(separator: ", "))"
                 )
             } else {
                 lines.append("  RTO: not measured (goal \(Self.ms(rto.goalMs)))")
@@ -38,12 +67,18 @@ struct Summary {
         }
         if let rpo = result.rpo {
             let observed = rpo.observedMs.map { Self.ms($0) } ?? "not measured"
+            let met = rpo.met ? style.green("met") : style.red("MISSED")
             var text =
-                "  RPO: \(observed) (goal \(Self.ms(rpo.goalMs)), \(rpo.met ? "met" : "MISSED")): \(rpo.lost) of \(rpo.acked) acknowledged canaries lost"
+                "  RPO: \(observed) (goal \(Self.ms(rpo.goalMs)), \(met)): \(rpo.lost) of \(rpo.acked) acknowledged canaries lost"
             if let blocked = rpo.writeBlockedMs { text += ", writes blocked for \(Self.ms(blocked))" }
             lines.append(text)
         }
-        // Many users: one line per group instead of one per user.
+        return lines
+    }
+
+    /// Who was impacted: per user, or per group past 20 users.
+    private func impact() -> [String] {
+        var lines: [String] = []
         let many = result.users.count > 20
         if many, !result.groups.isEmpty { lines.append("  groups:") }
         for group in many ? result.groups : [] {
@@ -57,7 +92,8 @@ struct Summary {
             var text =
                 "    \(user.id) (\(user.name)) home \(user.home ?? "-"), expected impact \(user.expectedImpact): "
             if let first = user.firstFailureMs {
-                text += "failed \(user.failures)/\(user.samplesDuringFault) probes from +\(Self.ms(first))"
+                let failed = "failed \(user.failures)/\(user.samplesDuringFault) probes from +\(Self.ms(first))"
+                text += user.expectedImpact == "none" ? style.red(failed) : failed
                 if let recovered = user.recoveredMs {
                     text += ", recovered at +\(Self.ms(recovered)) on \(user.servedAfter ?? "-")"
                 }
@@ -66,14 +102,7 @@ struct Summary {
             }
             lines.append(text)
         }
-        if !result.faults.isEmpty { lines.append("  faults:") }
-        for fault in result.faults {
-            lines.append(
-                "    \(fault.plan.name) (\(fault.plan.kind) \(fault.plan.place)): \(fault.effect ?? "not applied") → \(fault.state)\(fault.revert.map { ": \($0)" } ?? "")"
-            )
-        }
-        if let path = archivePath { lines.append("  result: \(path)") }
-        return lines.joined(separator: "\n")
+        return lines
     }
 
     static func ms(_ value: Double) -> String { DurationText.format(.milliseconds(value.rounded())) }

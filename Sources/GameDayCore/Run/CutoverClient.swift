@@ -28,11 +28,17 @@ public struct CutoverClient: Sendable {
     public let clock: any RunClock
     /// Removes secret values from anything echoed back by the control plane.
     public let redact: @Sendable (String) -> String
+    /// Told each new state as it is seen (for `--verbose`).
+    public let observe: @Sendable (String) -> Void
 
-    public init(transport: any HTTPTransport, clock: any RunClock, redact: @escaping @Sendable (String) -> String) {
+    public init(
+        transport: any HTTPTransport, clock: any RunClock, redact: @escaping @Sendable (String) -> String,
+        observe: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.transport = transport
         self.clock = clock
         self.redact = redact
+        self.observe = observe
     }
 
     public func execute(_ spec: CutoverSpec, context: TemplateContext) async -> CutoverRecord {
@@ -98,7 +104,10 @@ public struct CutoverClient: Sendable {
                 let now = clock.now()
                 if response.status == 200, let json = JSONValue.parse(response.body) {
                     if let state = json.value(at: poll.field)?.text {
-                        if record.states.last?.state != state { record.states.append(.init(at: now, state: state)) }
+                        if record.states.last?.state != state {
+                            record.states.append(.init(at: now, state: state))
+                            observe(redact(state))
+                        }
                         if poll.done.contains(state) {
                             record.succeeded = true
                             record.doneAt = now

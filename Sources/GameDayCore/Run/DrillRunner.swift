@@ -25,6 +25,15 @@ public struct DrillRunner: Sendable {
         var engine: (any RunningProbes)?
         var canaries: CanaryWriter?
         var context: TemplateContext?
+        let status = env.reporter.statusInterval.map { interval in
+            Task { [env] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    env.reporter.report(.status(store.live(now: env.clock.now(), span: .seconds(1))))
+                }
+            }
+        }
+        defer { status?.cancel() }
 
         do {
             let ctx = try await preflight(journal, store)
@@ -54,6 +63,8 @@ public struct DrillRunner: Sendable {
         await rollback.value
         await canaries?.stop()
         await engine?.stop()
+        status?.cancel()
+        await status?.value
         env.reporter.report(.phaseStarted("archive"))
         return await RunReport(drill: drill, target: target, env: env).build(
             journal: journal, samples: store.snapshot(), startedAt: startedAt)
@@ -174,6 +185,9 @@ public struct DrillRunner: Sendable {
                 applied.ticket = ticket
                 await env.ledger.applied(ticket)
                 await journal.applied(applied, at: before)
+                for command in applied.commands {
+                    env.reporter.report(.detail("fault \(fault.name) ran: \(command.joined(separator: " "))"))
+                }
                 env.reporter.report(.note("fault \(fault.name) applied: \(applied.effect)"))
             } catch {
                 // It may have half-happened (a signal sent, no proof): the rollback undoes it from the recipe.
@@ -209,7 +223,9 @@ public struct DrillRunner: Sendable {
                     throw RunStop(.error, "the cut-over could not be recorded in the ledger: \(error); it was not sent")
                 }
             }
-            let client = CutoverClient(transport: env.transport, clock: env.clock, redact: redactor(context))
+            let client = CutoverClient(
+                transport: env.transport, clock: env.clock, redact: redactor(context),
+                observe: { [env] state in env.reporter.report(.detail("cut-over state: \(state)")) })
             let record = await client.execute(cutover, context: context)
             await journal.recordCutover(record)
             let refused = record.status.map { !cutover.accept.contains($0) } ?? (record.startedAt == nil)
@@ -287,7 +303,9 @@ public struct DrillRunner: Sendable {
         await journal.markReverted(store.markReverted(env.clock))
 
         if let cutback = drill.rollback.cutback, let context, await journal.cutover != nil {
-            let client = CutoverClient(transport: env.transport, clock: env.clock, redact: redactor(context))
+            let client = CutoverClient(
+                transport: env.transport, clock: env.clock, redact: redactor(context),
+                observe: { [env] state in env.reporter.report(.detail("cut-back state: \(state)")) })
             let record = await client.execute(cutback, context: context)
             await journal.recordCutback(record)
             if record.succeeded, let ticket = await journal.cutbackTicket { await env.ledger.reverted(ticket) }

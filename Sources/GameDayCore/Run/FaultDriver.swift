@@ -78,3 +78,22 @@ public protocol FaultDriver: Sendable {
     /// Reverts an applied fault and proves the revert; returns what was done.
     func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String
 }
+
+extension FaultPlan {
+    enum CodingKeys: String, CodingKey { case name, kind, unit, service, executor, locate, apply, revert, proof }
+
+    /// The first archives (schema version 1) had one command each for `apply` and `revert`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func commands(_ key: CodingKeys) throws -> [[String]] {
+            if let one = try? c.decode([String].self, forKey: key) { return one.isEmpty ? [] : [one] }
+            return try c.decode([[String]].self, forKey: key)
+        }
+        self.init(
+            name: try c.decode(String.self, forKey: .name), kind: try c.decode(String.self, forKey: .kind),
+            unit: try c.decode(String.self, forKey: .unit), service: try c.decode(String.self, forKey: .service),
+            executor: try c.decode(String.self, forKey: .executor), locate: try c.decode(String.self, forKey: .locate),
+            apply: try commands(.apply), revert: try commands(.revert), proof: try c.decode(String.self, forKey: .proof)
+        )
+    }
+}

@@ -5,11 +5,22 @@ public enum RunEvent: Sendable {
     case problem(String)
     /// A user's probes changed: now failing, recovered, or served by another unit.
     case userChanged(TestUser, ProbeSample)
+    /// What only `--verbose` shows: the commands run, each state of a cut-over.
+    case detail(String)
+    /// The run as it is now, every `RunReporter.statusInterval` while probes run, when the reporter
+    /// asks for it.
+    case status(LiveStatus)
 }
 
 /// Receives run events (the terminal in the CLI; a list in tests).
 public protocol RunReporter: Sendable {
     func report(_ event: RunEvent)
+    /// How often the reporter wants `.status`; nil (the default) for never.
+    var statusInterval: Duration? { get }
+}
+
+extension RunReporter {
+    public var statusInterval: Duration? { nil }
 }
 
 /// Everything the runner needs from the outside world, behind protocols.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a run ended, and the exit code that tells CI.
 public enum RunOutcome: String, Sendable, Codable, CaseIterable {
     /// Every verdict passed.
@@ -174,9 +176,36 @@ public struct CutoverArchive: Sendable, Hashable, Codable {
     }
 }
 
-/// The archived result of one run (`result.json`).
+/// The files of one run's archive directory, by name relative to it.
+public struct ArchiveFiles: Sendable, Hashable, Codable {
+    public var result: String
+    /// `junit.xml`, unless the run was asked to write it elsewhere (`--junit`) or not at all.
+    public var junit: String?
+    public var report: String?
+    public var rawSamples: String?
+
+    public init(result: String, junit: String? = nil, report: String? = nil, rawSamples: String? = nil) {
+        self.result = result
+        self.junit = junit
+        self.report = report
+        self.rawSamples = rawSamples
+    }
+
+    enum CodingKeys: String, CodingKey { case result, junit, report, rawSamples = "raw_samples" }
+}
+
+/// The archived result of one run (`result.json`, described by `schemas/result.schema.json`).
+///
+/// Schema versions:
+/// - 1: the first archives; later version-1 files added `groups`, `rpo`, `raw_samples` and users'
+///   `skipped`, so a version-1 file may lack them.
+/// - 2: `archive` lists the run's files (`raw_samples` moved into it).
+///
+/// Decoding reads both; a newer version is refused with `ResultFileError.newerSchema`.
 public struct RunResult: Sendable, Hashable, Codable {
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
+    /// The versions this build reads.
+    public static let readableVersions = 1...2
 
     public struct FileRef: Sendable, Hashable, Codable {
         public var name: String
@@ -206,14 +235,95 @@ public struct RunResult: Sendable, Hashable, Codable {
     public var groups: [GroupRecord] = []
     /// The RPO measured by canary writes, when the drill has `rpo:`.
     public var rpo: RPORecord?
-    /// The raw samples file beside `result.json`, when archived (`--raw-samples`).
-    public var rawSamples: String?
+    /// The run's files; nil until the run is archived.
+    public var archive: ArchiveFiles?
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", runId = "run_id", drill, target, startedAt = "started_at",
             endedAt = "ended_at", durationMs = "duration_ms", outcome, exitCode = "exit_code", reason, verdicts,
             phases, timeline, rto, users, faults, cutover, cutback, probeIntervalMs = "probe_interval_ms", groups, rpo,
-            rawSamples = "raw_samples"
+            archive
+    }
+}
+
+extension RunResult {
+    /// Version 1's place for the raw samples file.
+    private enum Version1Keys: String, CodingKey { case rawSamples = "raw_samples" }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try c.decode(Int.self, forKey: .schemaVersion)
+        guard Self.readableVersions.contains(schemaVersion) else {
+            throw ResultFileError.newerSchema(schemaVersion)
+        }
+        runId = try c.decode(String.self, forKey: .runId)
+        drill = try c.decode(FileRef.self, forKey: .drill)
+        target = try c.decode(FileRef.self, forKey: .target)
+        startedAt = try c.decode(String.self, forKey: .startedAt)
+        endedAt = try c.decodeIfPresent(String.self, forKey: .endedAt)
+        durationMs = try c.decodeIfPresent(Double.self, forKey: .durationMs)
+        outcome = try c.decode(RunOutcome.self, forKey: .outcome)
+        exitCode = try c.decode(Int32.self, forKey: .exitCode)
+        reason = try c.decodeIfPresent(String.self, forKey: .reason)
+        verdicts = try c.decode([Verdict].self, forKey: .verdicts)
+        phases = try c.decode([PhaseRecord].self, forKey: .phases)
+        timeline = try c.decode(TimelineRecord.self, forKey: .timeline)
+        rto = try c.decodeIfPresent(RTORecord.self, forKey: .rto)
+        users = try c.decode([UserRecord].self, forKey: .users)
+        faults = try c.decode([FaultRecord].self, forKey: .faults)
+        cutover = try c.decodeIfPresent(CutoverArchive.self, forKey: .cutover)
+        cutback = try c.decodeIfPresent(CutoverArchive.self, forKey: .cutback)
+        probeIntervalMs = try c.decode(Double.self, forKey: .probeIntervalMs)
+        groups = try c.decodeIfPresent([GroupRecord].self, forKey: .groups) ?? []
+        rpo = try c.decodeIfPresent(RPORecord.self, forKey: .rpo)
+        if schemaVersion >= 2 {
+            archive = try c.decodeIfPresent(ArchiveFiles.self, forKey: .archive)
+        } else {
+            let raw = try decoder.container(keyedBy: Version1Keys.self).decodeIfPresent(
+                String.self, forKey: .rawSamples)
+            archive = ArchiveFiles(result: "result.json", rawSamples: raw)
+        }
+    }
+
+    /// Reads a `result.json` of any readable version.
+    public static func read(_ data: Data) throws -> RunResult {
+        struct Version: Decodable {
+            var version: Int?
+            enum CodingKeys: String, CodingKey { case version = "schema_version" }
+        }
+        let version: Int?
+        do {
+            version = try JSONDecoder().decode(Version.self, from: data).version
+        } catch {
+            throw ResultFileError.notJSON(DecodingErrorText.describe(error))
+        }
+        guard let version else { throw ResultFileError.notAResult("no schema_version") }
+        guard readableVersions.contains(version) else { throw ResultFileError.newerSchema(version) }
+        do {
+            return try JSONDecoder().decode(RunResult.self, from: data)
+        } catch {
+            throw ResultFileError.notAResult(DecodingErrorText.describe(error))
+        }
+    }
+}
+
+/// Why a `result.json` could not be read.
+public enum ResultFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    case notJSON(String)
+    case notAResult(String)
+    case newerSchema(Int)
+
+    public var description: String {
+        switch self {
+        case .notJSON(let why): "not JSON: \(why)"
+        case .notAResult(let why): "not a gameday result: \(why)"
+        case .newerSchema(let version):
+            version > RunResult.readableVersions.upperBound
+                ? "schema_version \(version) is newer than this gameday reads "
+                    + "(\(RunResult.readableVersions.lowerBound)–\(RunResult.readableVersions.upperBound)): upgrade gameday"
+                : "schema_version \(version) is not one this gameday reads "
+                    + "(\(RunResult.readableVersions.lowerBound)–\(RunResult.readableVersions.upperBound))"
+        }
     }
 }
 
@@ -249,5 +359,30 @@ public struct GroupRecord: Sendable, Hashable, Codable {
         case name, users, expectedImpact = "expected_impact", recoversOn = "recovers_on", impacted, failures,
             samples, skipped, detectMs = "detect_ms", firstOkMs = "first_ok_ms", recoveredMs = "recovered_ms",
             confirmedMs = "confirmed_ms", rto, bucketMs = "bucket_ms", buckets, timings
+    }
+}
+
+extension UserRecord {
+    /// Early version-1 files have no `skipped` and no `timeline_truncated_samples`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(Int.self, forKey: .id)
+        name = try c.decode(String.self, forKey: .name)
+        home = try c.decodeIfPresent(String.self, forKey: .home)
+        expectedImpact = try c.decode(String.self, forKey: .expectedImpact)
+        recoversOn = try c.decodeIfPresent(String.self, forKey: .recoversOn)
+        servedBefore = try c.decodeIfPresent(String.self, forKey: .servedBefore)
+        servedAfter = try c.decodeIfPresent(String.self, forKey: .servedAfter)
+        impacted = try c.decode(Bool.self, forKey: .impacted)
+        failures = try c.decode(Int.self, forKey: .failures)
+        samplesDuringFault = try c.decode(Int.self, forKey: .samplesDuringFault)
+        samples = try c.decode(Int.self, forKey: .samples)
+        skipped = try c.decodeIfPresent(Int.self, forKey: .skipped) ?? 0
+        firstFailureMs = try c.decodeIfPresent(Double.self, forKey: .firstFailureMs)
+        firstOkMs = try c.decodeIfPresent(Double.self, forKey: .firstOkMs)
+        recoveredMs = try c.decodeIfPresent(Double.self, forKey: .recoveredMs)
+        confirmedMs = try c.decodeIfPresent(Double.self, forKey: .confirmedMs)
+        timeline = try c.decode([TimelineSegment].self, forKey: .timeline)
+        timelineTruncatedSamples = try c.decodeIfPresent(Int.self, forKey: .timelineTruncatedSamples)
     }
 }

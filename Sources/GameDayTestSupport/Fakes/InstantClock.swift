@@ -33,6 +33,8 @@ public final class EventLog: RunReporter {
         case .problem(let text): line = "problem \(text)"
         case .userChanged(let user, let sample):
             line = "user \(user.id) \(sample.ok ? "ok" : "failing") \(sample.unit ?? "-")"
+        case .detail(let text): line = "detail \(text)"
+        case .status(let status): line = "status \(status.phase)"
         }
         events.withLock { $0.append(line) }
     }

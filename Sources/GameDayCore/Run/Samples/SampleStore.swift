@@ -159,6 +159,30 @@ public final class SampleStore: ProbeSink {
         }
     }
 
+    // MARK: - Live status
+
+    /// Each group's probes sent in the last `span` before `now`: successes, failures, and the units
+    /// that answered. For the terminal's live status; reads only the last few buckets.
+    public func live(now: Duration, span: Duration) -> LiveStatus {
+        state.withLock { state in
+            let last = max(0, Int(now / bucket))
+            let first = max(0, Int((now - span) / bucket))
+            let groups = zip(self.groups, state.groups).map { name, group in
+                var live = LiveStatus.Group(name: name)
+                for slot in first...last where slot < group.buckets.count {
+                    let bucket = group.buckets[slot]
+                    live.ok += bucket.ok
+                    live.failed += bucket.failed
+                    for (unit, count) in bucket.units.enumerated() where count > 0 {
+                        live.units[state.unitNames[unit], default: 0] += count
+                    }
+                }
+                return live
+            }
+            return LiveStatus(phase: state.phases.last?.name ?? "", elapsed: now, groups: groups)
+        }
+    }
+
     // MARK: - The report
 
     /// What the report reads at the end of the run.
@@ -194,6 +218,37 @@ public final class SampleStore: ProbeSink {
             }
             return SampleSnapshot(users: users, groups: groups, bucketMs: bucket.milliseconds)
         }
+    }
+}
+
+/// The run as it is now, for a live status line.
+public struct LiveStatus: Sendable, Hashable {
+    public struct Group: Sendable, Hashable {
+        public var name: String
+        public var ok = 0
+        public var failed = 0
+        /// Answers by serving unit.
+        public var units: [String: Int] = [:]
+
+        public init(name: String, ok: Int = 0, failed: Int = 0, units: [String: Int] = [:]) {
+            self.name = name
+            self.ok = ok
+            self.failed = failed
+            self.units = units
+        }
+
+        /// The unit that answered most, if any answered.
+        public var unit: String? { units.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key }
+    }
+
+    public var phase: String
+    public var elapsed: Duration
+    public var groups: [Group]
+
+    public init(phase: String, elapsed: Duration, groups: [Group]) {
+        self.phase = phase
+        self.elapsed = elapsed
+        self.groups = groups
     }
 }
 
