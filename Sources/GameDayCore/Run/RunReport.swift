@@ -91,7 +91,7 @@ struct RunReport {
             for user in unaffected {
                 guard let track = samples.users[user.id], let first = track.firstFailureSinceFault else { continue }
                 hurt.append(
-                    "user \(user.id) failed \(track.failuresSinceFault) time(s) from \(DrillRunner.ms(first.sentAt)) (\(first.failure ?? "failed"))"
+                    "user \(user.id) failed \(track.failuresSinceFault) time(s) from \(DrillRunner.ms(first.sentAt)) (\(first.failure ?? "failed")\(first.unit.map { ", served by \($0)" } ?? ""))"
                 )
             }
             verdicts.append(
