@@ -17,7 +17,7 @@ import Testing
             #expect(run.output.exitCode == 0, "\(run.output.transcript)")
             let result = try #require(run.result, "no result.json: \(run.output.transcript)")
             #expect(result.outcome == .pass)
-            #expect(result.schemaVersion == 1)
+            #expect(result.schemaVersion == RunResult.schemaVersion)
 
             // Every sample the report folded is in the raw file, one JSON object per line.
             #expect(result.archive?.rawSamples == "samples.ndjson")

@@ -10,6 +10,11 @@ extension GameDay {
                 3 the run could not start or go on (unreachable, process missing, fault not in effect, faults of \
                 an earlier run still applied, another drill running); 4 interrupted (Ctrl-C, SIGTERM), after every \
                 fault was reverted.
+
+                The archive: <output>/<drill>/<UTC time>-<run id>/ with result.json (schemas/result.schema.json), \
+                junit.xml, report.html and, with --raw-samples, samples.ndjson. On a terminal a live status line \
+                shows the phase and each user group's success rate and serving unit; colour only on a terminal and \
+                never with NO_COLOR set.
                 """)
 
         @OptionGroup var files: DrillFileOptions
