@@ -61,7 +61,8 @@ let package = Package(
             dependencies: ["GameDayCore", "GameDayRuntime"]
         ),
         .testTarget(
-            name: "GameDayCoreTests", dependencies: ["GameDayCore", "GameDayTestSupport"],
+            name: "GameDayCoreTests",
+            dependencies: ["GameDayCore", "GameDayTestSupport", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "GameDayRuntimeTests", dependencies: ["GameDayRuntime", "GameDayTestSupport"]),

@@ -4,6 +4,14 @@ extension ArchivedRun {
     /// Reads `result.json`'s bytes: the schema version first, so that a newer file is refused for
     /// its version rather than for a member it renamed, then the projection.
     public init(json data: Data) throws(ArchiveProblem) {
+        self = try ResultDecoding.decode(ArchivedRun.self, from: data)
+    }
+}
+
+/// How every reader of `result.json` (`RunResult.read`, history's projection) decodes it: the
+/// schema version first, then the type, with every problem in a person's words.
+enum ResultDecoding {
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(ArchiveProblem) -> T {
         let decoder = JSONDecoder()
         let header: Header
         do {
@@ -14,9 +22,10 @@ extension ArchivedRun {
             throw Self.problem(error)
         }
         guard let version = header.schemaVersion else { throw .notAResult("missing schema_version") }
-        guard version >= Self.readableVersions.lowerBound else { throw .unknownVersion(version) }
-        guard version <= Self.readableVersions.upperBound else { throw .newerVersion(version) }
-        do { self = try decoder.decode(ArchivedRun.self, from: data) } catch { throw Self.problem(error) }
+        let readable = RunResult.readableVersions
+        guard version >= readable.lowerBound else { throw .unknownVersion(version) }
+        guard version <= readable.upperBound else { throw .newerVersion(version) }
+        do { return try decoder.decode(T.self, from: data) } catch { throw Self.problem(error) }
     }
 
     private struct Header: Decodable {

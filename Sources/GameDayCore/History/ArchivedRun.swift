@@ -6,7 +6,7 @@
 /// from `RunResult` lets the writer grow without breaking the reading of older archives.
 public struct ArchivedRun: Sendable, Hashable, Decodable {
     /// The schema versions this projection reads: 1, and 2 (1 plus `archive`).
-    public static let readableVersions = 1...2
+    public static let readableVersions = RunResult.readableVersions
 
     public struct DrillName: Sendable, Hashable, Decodable {
         public var name: String

@@ -201,7 +201,7 @@ public struct ArchiveFiles: Sendable, Hashable, Codable {
 ///   `skipped`, so a version-1 file may lack them.
 /// - 2: `archive` lists the run's files (`raw_samples` moved into it).
 ///
-/// Decoding reads both; a newer version is refused with `ResultFileError.newerSchema`.
+/// `read` takes both; a newer version is refused with `ArchiveProblem.newerVersion`.
 public struct RunResult: Sendable, Hashable, Codable {
     public static let schemaVersion = 2
     /// The versions this build reads.
@@ -254,7 +254,9 @@ extension RunResult {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         schemaVersion = try c.decode(Int.self, forKey: .schemaVersion)
         guard Self.readableVersions.contains(schemaVersion) else {
-            throw ResultFileError.newerSchema(schemaVersion)
+            throw DecodingError.dataCorruptedError(
+                forKey: .schemaVersion, in: c,
+                debugDescription: "version \(schemaVersion) is not one this gameday reads")
         }
         runId = try c.decode(String.self, forKey: .runId)
         drill = try c.decode(FileRef.self, forKey: .drill)
@@ -286,44 +288,8 @@ extension RunResult {
     }
 
     /// Reads a `result.json` of any readable version.
-    public static func read(_ data: Data) throws -> RunResult {
-        struct Version: Decodable {
-            var version: Int?
-            enum CodingKeys: String, CodingKey { case version = "schema_version" }
-        }
-        let version: Int?
-        do {
-            version = try JSONDecoder().decode(Version.self, from: data).version
-        } catch {
-            throw ResultFileError.notJSON(DecodingErrorText.describe(error))
-        }
-        guard let version else { throw ResultFileError.notAResult("no schema_version") }
-        guard readableVersions.contains(version) else { throw ResultFileError.newerSchema(version) }
-        do {
-            return try JSONDecoder().decode(RunResult.self, from: data)
-        } catch {
-            throw ResultFileError.notAResult(DecodingErrorText.describe(error))
-        }
-    }
-}
-
-/// Why a `result.json` could not be read.
-public enum ResultFileError: Error, Sendable, Equatable, CustomStringConvertible {
-    case notJSON(String)
-    case notAResult(String)
-    case newerSchema(Int)
-
-    public var description: String {
-        switch self {
-        case .notJSON(let why): "not JSON: \(why)"
-        case .notAResult(let why): "not a gameday result: \(why)"
-        case .newerSchema(let version):
-            version > RunResult.readableVersions.upperBound
-                ? "schema_version \(version) is newer than this gameday reads "
-                    + "(\(RunResult.readableVersions.lowerBound)–\(RunResult.readableVersions.upperBound)): upgrade gameday"
-                : "schema_version \(version) is not one this gameday reads "
-                    + "(\(RunResult.readableVersions.lowerBound)–\(RunResult.readableVersions.upperBound))"
-        }
+    public static func read(_ data: Data) throws(ArchiveProblem) -> RunResult {
+        try ResultDecoding.decode(RunResult.self, from: data)
     }
 }
 
