@@ -97,6 +97,11 @@ struct Summary {
                 if let recovered = user.recoveredMs {
                     text += ", recovered at +\(Self.ms(recovered)) on \(user.servedAfter ?? "-")"
                 }
+            } else if let later = user.failuresSinceFault, later > 0 {
+                let from = user.firstFailureSinceFaultMs.map { " from +\(Self.ms($0))" } ?? ""
+                text +=
+                    "no failure while the faults were applied, but " + style.red("failed \(later) time(s) after\(from)")
+                    + " (\(user.samples) probes)"
             } else {
                 text += "never failed (\(user.samples) probes)"
             }

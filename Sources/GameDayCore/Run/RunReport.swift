@@ -219,7 +219,9 @@ struct RunReport {
             firstOkMs: impact?.firstOk?.milliseconds,
             recoveredMs: impact?.recovered?.milliseconds, confirmedMs: impact?.confirmed?.milliseconds,
             timeline: segments,
-            timelineTruncatedSamples: (samples?.truncatedSamples ?? 0) > 0 ? samples?.truncatedSamples : nil)
+            timelineTruncatedSamples: (samples?.truncatedSamples ?? 0) > 0 ? samples?.truncatedSamples : nil,
+            failuresSinceFault: user.impact == .none && marks.fault != nil ? samples?.failuresSinceFault ?? 0 : nil,
+            firstFailureSinceFaultMs: samples?.firstFailureSinceFault?.sentAt.milliseconds)
     }
 
     /// The RTO goal, and the measurement with its breakdown when the users recovered.

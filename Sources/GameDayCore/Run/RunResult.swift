@@ -117,9 +117,14 @@ public struct UserRecord: Sendable, Hashable, Codable {
     public var timeline: [TimelineSegment]
     /// Samples left out of a timeline cut short (a user flapping more than `SampleStore.segmentLimit` times).
     public var timelineTruncatedSamples: Int?
+    /// For a user expected unaffected: failures from the first fault to the end of the run (the blast
+    /// radius counts these, also after the revert), and the first of them.
+    public var failuresSinceFault: Int?
+    public var firstFailureSinceFaultMs: Double?
 
     enum CodingKeys: String, CodingKey {
         case skipped, timelineTruncatedSamples = "timeline_truncated_samples"
+        case failuresSinceFault = "failures_since_fault", firstFailureSinceFaultMs = "first_failure_since_fault_ms"
         case id, name, home, expectedImpact = "expected_impact", recoversOn = "recovers_on",
             servedBefore = "served_before", servedAfter = "served_after", impacted, failures,
             samplesDuringFault = "samples_during_fault", samples, firstFailureMs = "first_failure_ms",
@@ -350,5 +355,7 @@ extension UserRecord {
         confirmedMs = try c.decodeIfPresent(Double.self, forKey: .confirmedMs)
         timeline = try c.decode([TimelineSegment].self, forKey: .timeline)
         timelineTruncatedSamples = try c.decodeIfPresent(Int.self, forKey: .timelineTruncatedSamples)
+        failuresSinceFault = try c.decodeIfPresent(Int.self, forKey: .failuresSinceFault)
+        firstFailureSinceFaultMs = try c.decodeIfPresent(Double.self, forKey: .firstFailureSinceFaultMs)
     }
 }
