@@ -6,7 +6,9 @@ public struct GameDay: AsyncParsableCommand {
         commandName: "gameday",
         abstract: "Rehearse a data-center (unit) failure and measure the cut-over: RTO, blast radius, rollback.",
         version: GameDayVersion.current,
-        subcommands: [Run.self, Plan.self, Validate.self, Status.self, Recover.self, Lab.self, WatchdogCommand.self]
+        subcommands: [
+            Run.self, Plan.self, Validate.self, Report.self, Status.self, Recover.self, Lab.self, WatchdogCommand.self,
+        ]
     )
 
     public init() {}
