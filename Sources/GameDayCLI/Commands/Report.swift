@@ -13,10 +13,13 @@ extension GameDay {
                 otherwise; prints the path. Exit 2 when the result cannot be read.
                 """)
 
-        @Argument(help: "The result.json of a run.")
+        @Argument(help: ArgumentHelp("The result.json of a run.", valueName: "result.json"))
         var result: String
 
-        @Option(name: .shortAndLong, help: "Where to write the report (a file, or a directory for report.html).")
+        @Option(
+            name: .shortAndLong,
+            help: ArgumentHelp("Where to write the report (a file, or a directory for report.html).", valueName: "path")
+        )
         var output: String?
 
         func run() async throws {
