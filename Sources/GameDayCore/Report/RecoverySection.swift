@@ -50,6 +50,11 @@ enum RecoverySection {
             "<svg class=\"rto-bar\" viewBox=\"0 0 860 52\" width=\"860\" height=\"52\" role=\"img\" "
                 + "aria-label=\"RTO breakdown\">"
         ]
+        // A grey track to the goal (or the RTO, when longer) shows how much of the budget was used.
+        out.append(
+            SVG.rect(
+                x: scale.x(0), y: 8, width: scale.x(max(measured, rto.goalMs)) - scale.x(0), height: 22,
+                fill: "#eaeef2"))
         var at = 0.0
         for (index, part) in parts(of: rto).enumerated() {
             guard let ms = part.ms, ms > 0 else { continue }
