@@ -6,16 +6,17 @@ enum SVG {
         x: Double, y: Double, width: Double, height: Double, fill: String, _ attributes: Attributes = [:],
         title: String? = nil
     ) -> String {
-        let geometry = "x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(max(width, 0)))\" height=\"\(n(max(height, 0)))\""
-        return element("rect", "\(geometry) fill=\"\(e(fill))\"\(render(attributes))", title: title)
+        let geometry = [("x", x), ("y", y), ("width", max(width, 0)), ("height", max(height, 0))]
+        return shape("rect", geometry, paint: ("fill", fill), attributes, title: title)
     }
 
     static func line(
         x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, _ attributes: Attributes = [:],
         title: String? = nil
     ) -> String {
-        let geometry = "x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\""
-        return element("line", "\(geometry) stroke=\"\(e(stroke))\"\(render(attributes))", title: title)
+        shape(
+            "line", [("x1", x1), ("y1", y1), ("x2", x2), ("y2", y2)], paint: ("stroke", stroke), attributes,
+            title: title)
     }
 
     /// `content` at (x, y), `anchor` being `start`, `middle` or `end`.
@@ -28,10 +29,16 @@ enum SVG {
             "<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(e(anchor))\"\(render(attributes))>\(tooltip)\(e(content))</text>"
     }
 
-    /// An element, with a tooltip when `title` is given (a child `<title>`, which browsers show on hover).
-    private static func element(_ name: String, _ attributes: String, title: String?) -> String {
-        guard let title else { return "<\(name) \(attributes)/>" }
-        return "<\(name) \(attributes)><title>\(e(title))</title></\(name)>"
+    /// A shape with its coordinates and paint, and a tooltip when `title` is given (a child `<title>`,
+    /// which browsers show on hover).
+    private static func shape(
+        _ name: String, _ geometry: [(String, Double)], paint: (String, String), _ attributes: Attributes,
+        title: String?
+    ) -> String {
+        let coordinates = geometry.map { "\($0.0)=\"\(n($0.1))\"" }.joined(separator: " ")
+        let start = "<\(name) \(coordinates) \(paint.0)=\"\(e(paint.1))\"\(render(attributes))"
+        guard let title else { return start + "/>" }
+        return start + "><title>\(e(title))</title></\(name)>"
     }
 
     private static func render(_ attributes: Attributes) -> String {
