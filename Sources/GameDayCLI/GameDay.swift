@@ -7,7 +7,8 @@ public struct GameDay: AsyncParsableCommand {
         abstract: "Rehearse a data-center (unit) failure and measure the cut-over: RTO, blast radius, rollback.",
         version: GameDayVersion.current,
         subcommands: [
-            Run.self, Plan.self, Validate.self, Status.self, Recover.self, History.self, Lab.self, WatchdogCommand.self,
+            Run.self, Plan.self, Validate.self, Report.self, History.self, Status.self, Recover.self, Lab.self,
+            WatchdogCommand.self,
         ]
     )
 

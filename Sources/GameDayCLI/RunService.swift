@@ -126,6 +126,7 @@ struct RunService {
         Terminal.endStatus()
 
         var contents = ResultArchive.Contents()
+        if html { contents.report = { @Sendable result in HTMLReport.render(result) } }
         if let raw {
             do {
                 try raw.close()

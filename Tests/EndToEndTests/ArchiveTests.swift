@@ -53,6 +53,10 @@ import Testing
             #expect(archived.schemaVersion == RunResult.schemaVersion)
             let files = try #require(archived.archive)
             #expect(files.junit == "junit.xml")
+            #expect(files.report == "report.html")
+            let html = try String(contentsOfFile: "\(archive)/report.html", encoding: .utf8)
+            #expect(html.contains("<h1>storefront-strong-dependency</h1>"))
+            #expect(!html.contains(lab.token))
             #expect(files.rawSamples == "samples.ndjson")
             for file in [files.result, files.junit, files.report, files.rawSamples].compactMap({ $0 }) {
                 #expect(FileManager.default.fileExists(atPath: "\(archive)/\(file)"), "\(file) is listed but missing")
@@ -78,7 +82,7 @@ import Testing
                 #expect(data.range(of: Data(lab.token.utf8)) == nil, "the token is in \(file)")
                 searched += 1
             }
-            #expect(searched >= 4, "result.json, junit.xml, samples.ndjson and ci/junit.xml at least")
+            #expect(searched >= 5, "result.json, junit.xml, report.html, samples.ndjson and ci/junit.xml at least")
             // The cut-over request was archived, with its Authorization redacted.
             #expect(archived.cutover?.request?.headers["Authorization"] == "Bearer ***")
         }
