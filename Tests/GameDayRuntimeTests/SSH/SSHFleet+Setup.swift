@@ -87,11 +87,10 @@ extension SSHFleet {
             try FileManager.default.copyItem(atPath: "\(clientKey).pub", toPath: "\(host.directory)/authorized_keys")
             let publicKey = try String(contentsOfFile: "\(hostKey).pub", encoding: .utf8)
             knownHostsLines.append("\(host.address) \(publicKey.trimmingCharacters(in: .whitespacesAndNewlines))")
-            servers.add(host.address, try spawnServer(host))
         }
         try knownHostsLines.joined(separator: "\n").appending("\n").write(
             toFile: knownHosts, atomically: true, encoding: .utf8)
-        for host in hosts { try await waitUntilAccepting(host) }
+        for host in hosts { try await startServer(host) }
     }
 
     /// The host key line `known_hosts` has for `host`.
@@ -100,6 +99,9 @@ extension SSHFleet {
             .first { $0.hasPrefix("\(host.address) ") }.map(String.init) ?? ""
     }
 
+    /// `SetEnv SHLVL=1`: bash sources `~/.bashrc` for every command that sshd runs unless it is
+    /// nested (SHLVL ≥ 1); root's bashrc on a shared build machine may do a lot (pyenv init here,
+    /// about 80 ms of CPU per command), which would measure the machine rather than the fan-out.
     private func sshdConfig(_ host: Host, hostKey: String) -> String {
         """
         ListenAddress \(host.address):22
@@ -115,48 +117,30 @@ extension SSHFleet {
         MaxStartups 100
         MaxSessions 100
         LogLevel VERBOSE
+        SetEnv SHLVL=1
 
         """
     }
 
-    /// `ip netns exec NS /usr/sbin/sshd -D -e -f CONFIG`, stderr to `sshd.log`, with default signal
-    /// dispositions and an empty mask (sshd needs SIGCHLD and SIGHUP; a test runner may block them).
-    private func spawnServer(_ host: Host) throws -> pid_t {
-        let argv = [
-            "/usr/bin/env", "ip", "netns", "exec", host.namespace, Self.sshd, "-D", "-e", "-f",
-            "\(host.directory)/sshd_config",
-        ]
-        let log = open("\(host.directory)/sshd.log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard log >= 0 else { throw FleetError("cannot open the sshd log of \(host.address)") }
-        defer { close(log) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, log, 1)
-        posix_spawn_file_actions_adddup2(&actions, log, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        sigdelset(&defaults, SIGKILL)
-        sigdelset(&defaults, SIGSTOP)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        let cArguments = argv.map { strdup($0) } + [nil]
-        defer { for pointer in cArguments { free(pointer) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, environ)
-        guard result == 0 else {
-            throw FleetError("cannot start sshd for \(host.address): \(String(cString: strerror(result)))")
+    /// `ip netns exec NS /usr/sbin/sshd -f CONFIG -E LOG`: sshd daemonises (so it survives the
+    /// executor's process group), writes its pid file, and logs to the host's directory.
+    private func startServer(_ host: Host) async throws {
+        do {
+            try await run(
+                [
+                    "ip", "netns", "exec", host.namespace, Self.sshd, "-f", "\(host.directory)/sshd_config", "-E",
+                    "\(host.directory)/sshd.log",
+                ])
+            try await waitUntilAccepting(host)
+        } catch {
+            let log = (try? String(contentsOfFile: "\(host.directory)/sshd.log", encoding: .utf8)) ?? ""
+            throw FleetError("\(error)\nsshd's log for \(host.address):\n\(log)")
         }
-        return pid
+        guard
+            let text = try? String(contentsOfFile: "\(host.directory)/sshd.pid", encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        else { throw FleetError("sshd for \(host.address) wrote no pid file") }
+        servers.add(host.address, pid)
     }
 
     /// Waits until the host's sshd sends its banner (`SSH-2.0-...`), at most 10 s.
@@ -170,10 +154,7 @@ extension SSHFleet {
             }
             return false
         }
-        guard accepted else {
-            let log = (try? String(contentsOfFile: "\(host.directory)/sshd.log", encoding: .utf8)) ?? ""
-            throw FleetError("sshd for \(address) did not accept within 10 s; its log:\n\(log)")
-        }
+        guard accepted else { throw FleetError("sshd for \(address) did not accept within 10 s") }
     }
 
     private static func readsBanner(_ address: String) -> Bool {

@@ -167,13 +167,11 @@ final class ServerTable: Sendable {
     }
 
     /// Kills the listener and its children (sshd gives each connection a session process of its own,
-    /// in a session of its own, which a killed listener leaves running), and reaps the listener.
+    /// in a session of its own, which a killed listener leaves running).
     func stop(_ address: String) {
         guard let listener = pids.withLock({ $0.removeValue(forKey: address) }) else { return }
         for pid in Self.descendants(of: listener) { kill(pid, SIGKILL) }
         kill(listener, SIGKILL)
-        var status: Int32 = 0
-        while waitpid(listener, &status, 0) == -1, errno == EINTR {}
     }
 
     func stopAll() {
