@@ -1,0 +1,253 @@
+import Foundation
+import GameDayCore
+import GameDayRuntime
+import Testing
+
+/// The SSH executor and the fan-out against real OpenSSH servers: 2 units × 5 hosts, each host an
+/// sshd of its own on its own address in a network namespace per unit (`SSHFleet`).
+@Suite(
+    .serialized, .tags(.sshd), .timeLimit(.minutes(3)),
+    .enabled(if: SSHFleet.unavailableReason() == nil, Comment(rawValue: SSHFleet.unavailableReason() ?? "")))
+struct SSHFleetTests {
+    /// On each host: the pid file of that host's own service, found through the address sshd answered on.
+    static func serviceFile(_ fleet: SSHFleet) -> String { "\(fleet.root)/$3/service.pid" }
+
+    static func killService(_ fleet: SSHFleet) -> [String] {
+        ["sh", "-c", "set -- $SSH_CONNECTION; kill -KILL \"$(cat \(serviceFile(fleet)))\""]
+    }
+
+    static func restartService(_ fleet: SSHFleet) -> [String] {
+        ["sh", "-c", "set -- $SSH_CONNECTION; sleep 600 </dev/null >/dev/null 2>&1 & echo $! > \(serviceFile(fleet))"]
+    }
+
+    @Test func theRemoteSideReceivesExactlyTheArgv() async throws {
+        try await SSHFleet.with(units: 1, hostsPerUnit: 1) { fleet in
+            let executor = fleet.executor(fleet.hosts[0])
+            let words = [
+                "$HOME; rm -rf / *", "it's", "'", "\"double\"", "new\nline", "", "  spaces  ", #"back\slash"#,
+                "`id`", "$(id)", "-n", "*", "ünïcødé", "a'b'\\''c",
+            ]
+            let output = try await executor.run(["printf", "%s\\0"] + words, timeout: .seconds(20))
+            #expect(output.exitCode == 0, "\(output.stderr)")
+            #expect(
+                output.stdout.split(separator: "\0", omittingEmptySubsequences: false).dropLast().map(String.init)
+                    == words)
+
+            // The remote command's exit code is the command's, 255 included when ssh itself said nothing.
+            #expect(try await executor.run(["sh", "-c", "exit 7"], timeout: .seconds(20)).exitCode == 7)
+            let own255 = try await executor.run(["sh", "-c", "echo gave up >&2; exit 255"], timeout: .seconds(20))
+            #expect(own255.exitCode == 255)
+            #expect(own255.stderr == "gave up\n")
+            await executor.close()
+        }
+    }
+
+    @Test func aFaultIsAppliedAndRevertedOnEveryHostAndNoMasterIsLeft() async throws {
+        try await SSHFleet.with { fleet in
+            for host in fleet.hosts { try await fleet.startService(on: host) }
+            let before = fleet.hosts.map { fleet.servicePID(of: $0)! }
+            let executors = fleet.hosts.map { fleet.executor($0) }
+
+            let applied = await FanOut(concurrency: 10).run([Self.killService(fleet)], on: executors)
+            #expect(applied.outcome == .complete, "\(applied.summary)")
+            #expect(applied.hosts.count == 10)
+            #expect(before.allSatisfy { !ProcessTable().isAlive($0) }, "every host's service is gone")
+
+            let reverted = await FanOut(concurrency: 10).run([Self.restartService(fleet)], on: executors)
+            #expect(reverted.outcome == .complete, "\(reverted.summary)")
+            let after = fleet.hosts.map { fleet.servicePID(of: $0) }
+            #expect(after.allSatisfy { $0.map(ProcessTable().isAlive) == true }, "every host's service runs again")
+            #expect(Set(after.compactMap { $0 }).isDisjoint(with: before))
+
+            // One master per host carried both fan-outs; close() ends every one of them.
+            #expect(await executors[0].hasMaster())
+            #expect(fleet.masters().count == 10)
+            for executor in executors { await executor.close() }
+            #expect(await Self.eventually { fleet.masters().isEmpty }, "ssh masters left: \(fleet.masters())")
+            #expect(!(await executors[0].hasMaster()))
+        }
+    }
+
+    @Test func aCountAndAPercentHitOnlyTheChosenHosts() async throws {
+        try await SSHFleet.with { fleet in
+            for host in fleet.hosts { try await fleet.startService(on: host) }
+            let beijing = try HostSelection.count(2).choose(
+                from: fleet.hosts(ofUnit: 0), runID: "8f3a", name: \.address)
+            let hangzhou = try HostSelection.percent(40).choose(
+                from: fleet.hosts(ofUnit: 1), runID: "8f3a", name: \.address)
+            #expect(beijing.count == 2 && hangzhou.count == 2)
+            let chosen = beijing + hangzhou
+            let executors = chosen.map { fleet.executor($0) }
+
+            let result = await FanOut().run([Self.killService(fleet)], on: executors)
+            #expect(result.outcome == .complete, "\(result.summary)")
+            for host in fleet.hosts {
+                let alive = ProcessTable().isAlive(fleet.servicePID(of: host)!)
+                #expect(alive == !chosen.contains(host), "\(host.address)")
+            }
+            for executor in executors { await executor.close() }
+        }
+    }
+
+    @Test func anUnreachableHostMakesThePlanPartialAndThePolicyDecides() async throws {
+        try await SSHFleet.with { fleet in
+            let unit = fleet.hosts(ofUnit: 0)
+            fleet.stop(unit[3])
+            let executors = unit.map { fleet.executor($0) }
+
+            let result = await FanOut().run([["true"]], on: executors)
+            #expect(result.outcome == .partial)
+            #expect(result.failures.map(\.host) == ["ssh:root@\(unit[3].address):22"])
+            let error = result.failures.first?.error ?? ""
+            #expect(error.contains("host unreachable") && error.contains(unit[3].address), "\(error)")
+            #expect(result.failures.first?.exitCode == nil)
+            #expect(result.shouldStop(under: .abort))
+            #expect(!result.shouldStop(under: .continue))
+            for executor in executors { await executor.close() }
+        }
+    }
+
+    @Test func aHostRefusingTheCommandSaysSoInItsResult() async throws {
+        try await SSHFleet.with { fleet in
+            let unit = fleet.hosts(ofUnit: 1)
+            try fleet.forceCommand("echo 'refused by policy' >&2; exit 3", on: unit[4])
+            let executors = unit.map { fleet.executor($0) }
+
+            let result = await FanOut().run([["true"]], on: executors)
+            #expect(result.outcome == .partial)
+            let refused = try #require(result.failures.first)
+            #expect(result.failures.count == 1)
+            #expect(refused.host == "ssh:root@\(unit[4].address):22")
+            #expect(refused.exitCode == 3)
+            #expect(refused.stderrTail == "refused by policy")
+            #expect(refused.error == "true failed (exit 3): refused by policy")
+            for executor in executors { await executor.close() }
+        }
+    }
+
+    @Test func hostKeysAreCheckedStrictlyAndAStrangersKeyIsRefused() async throws {
+        try await SSHFleet.with(units: 1, hostsPerUnit: 2) { fleet in
+            let (first, second) = (fleet.hosts[0], fleet.hosts[1])
+            // known_hosts that pins the first host to the second host's key: a "rebuilt" or spoofed host.
+            let swapped = "\(fleet.root)/known_hosts.swapped"
+            let secondKey = try fleet.knownHostsLine(second).split(separator: " ", maxSplits: 1)[1]
+            try "\(first.address) \(secondKey)\n".write(toFile: swapped, atomically: true, encoding: .utf8)
+            var options = fleet.options
+            options.multiplexing = nil
+            options.knownHostsFile = swapped
+            await Self.expectFailure(fleet.executor(first, options: options), saying: "host key mismatch", first)
+
+            let empty = "\(fleet.root)/known_hosts.empty"
+            try "".write(toFile: empty, atomically: true, encoding: .utf8)
+            options.knownHostsFile = empty
+            await Self.expectFailure(fleet.executor(first, options: options), saying: "host key unknown", first)
+
+            // accept-new trusts a first sight and records it; a changed key is still refused.
+            options.hostKeyChecking = .acceptNew
+            #expect(
+                try await fleet.executor(first, options: options).run(["true"], timeout: .seconds(20)).exitCode == 0)
+            #expect(try String(contentsOfFile: empty, encoding: .utf8).contains(first.address))
+            options.knownHostsFile = swapped
+            await Self.expectFailure(fleet.executor(first, options: options), saying: "host key mismatch", first)
+
+            let stranger = "\(fleet.root)/stranger_ed25519"
+            _ = try await LocalExecutor().run(
+                [SSHFleet.keygen, "-q", "-t", "ed25519", "-N", "", "-f", stranger], timeout: .seconds(20))
+            options = fleet.options
+            options.multiplexing = nil
+            options.identityFile = stranger
+            await Self.expectFailure(fleet.executor(first, options: options), saying: "authentication refused", first)
+        }
+    }
+
+    @Test func theGuardKnowsTheSshdServingTheSession() async throws {
+        try await SSHFleet.with(units: 1, hostsPerUnit: 1) { fleet in
+            let host = fleet.hosts[0]
+            try await fleet.startService(on: host)
+            let executor = fleet.executor(host)
+            let channel = try await SSHChannelGuard.discover(via: executor)
+            await executor.close()
+            let sshd = channel.serving.filter { $0.name == "sshd" || $0.name.hasPrefix("sshd-") }
+            #expect(!sshd.isEmpty, "serving: \(channel.serving)")
+            #expect(throws: FaultError.self) { try channel.refuseSignal(to: sshd.map(\.pid)) }
+            try channel.refuseSignal(to: [fleet.servicePID(of: host)!])
+            #expect(throws: FaultError.self) {
+                try channel.refuse(try PortBlock(direction: .inbound, ports: [try FirewallPortRange(22)]))
+            }
+        }
+    }
+
+    /// Parallelism without a stopwatch: every host's command waits until all ten have started,
+    /// which only completes when all ten run at once.
+    @Test func allHostsRunAtOnce() async throws {
+        try await SSHFleet.with { fleet in
+            let barrier = "\(fleet.root)/barrier"
+            try FileManager.default.createDirectory(atPath: barrier, withIntermediateDirectories: true)
+            let wait = [
+                "sh", "-c",
+                "set -- $SSH_CONNECTION; touch \(barrier)/$3; i=0; "
+                    + "while [ \"$(ls \(barrier) | wc -l)\" -lt 10 ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done; "
+                    + "[ \"$(ls \(barrier) | wc -l)\" -ge 10 ]",
+            ]
+            let executors = fleet.hosts.map { fleet.executor($0) }
+            let result = await FanOut(concurrency: 10, timeout: .seconds(60)).run([wait], on: executors)
+            for executor in executors { await executor.close() }
+            #expect(result.outcome == .complete, "\(result.summary)")
+        }
+    }
+
+    @Test func aTimeoutKillsTheLocalSsh() async throws {
+        try await SSHFleet.with(units: 1, hostsPerUnit: 1) { fleet in
+            var options = fleet.options
+            options.multiplexing = nil
+            let executor = fleet.executor(fleet.hosts[0], options: options)
+            let output = try await executor.run(["sleep", "30"], timeout: .seconds(2))
+            #expect(output.timedOut)
+            let clients = ProcessTable().pids().filter {
+                ProcessTable().commandLine(of: $0)?.contains("\(fleet.hosts[0].address) 'sleep' '30'") == true
+            }
+            #expect(clients.isEmpty, "ssh clients left: \(clients)")
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func expectFailure(
+        _ executor: SSHExecutor, saying words: String, _ host: SSHFleet.Host,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) async {
+        do {
+            let output = try await executor.run(["true"], timeout: .seconds(20))
+            Issue.record(
+                "expected '\(words)', got exit \(output.exitCode): \(output.stderr)", sourceLocation: sourceLocation)
+        } catch {
+            #expect(error.message.contains(words), "\(error.message)", sourceLocation: sourceLocation)
+            #expect(
+                error.message.contains("root@\(host.address):22"), "\(error.message)", sourceLocation: sourceLocation)
+        }
+    }
+
+    static func eventually(_ condition: () -> Bool) async -> Bool {
+        for _ in 0..<100 {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return condition()
+    }
+}
+
+/// Whether the fleet can run is decided for real, by the same checks the suite uses.
+@Suite struct SSHFleetAvailabilityTests {
+    @Test func saysWhyTheFleetCannotStart() {
+        #expect(SSHFleet.unavailableReason(isRoot: false)?.contains("needs root") == true)
+        let missing = SSHFleet.unavailableReason(isRoot: true, sshd: "/nonexistent/sbin/sshd")
+        #expect(
+            missing == "/nonexistent/sbin/sshd is missing: apt-get install -y openssh-server (scripts/setup.sh does)")
+        let reason = SSHFleet.unavailableReason()
+        print(
+            "SSH fleet tests on this machine: \(reason.map { "skipped, \($0)" } ?? "run (root, OpenSSH and ip found)")")
+        #expect(
+            reason == nil || getuid() != 0 || !FileManager.default.isExecutableFile(atPath: SSHFleet.sshd)
+                || !NamespacePair.isAvailable)
+    }
+}
