@@ -12,10 +12,13 @@ public enum SSHError: Error, Sendable, Hashable, LocalizedError, CustomStringCon
     case connection(SSHFailure, destination: SSHDestination, detail: String)
     /// A selection that cannot be taken from the hosts at hand (`count: 7` of 5 hosts).
     case invalidSelection(String)
+    /// A dead-man's switch that cannot be armed as asked (`RemoteDeadMansSwitch`).
+    case invalidSwitch(String)
 
     public var description: String {
         switch self {
-        case .invalidDestination(let message), .invalidOption(let message), .invalidSelection(let message):
+        case .invalidDestination(let message), .invalidOption(let message), .invalidSelection(let message),
+            .invalidSwitch(let message):
             return message
         case .controlDirectory(let message):
             return "ssh multiplexing: \(message)"

@@ -71,6 +71,60 @@ struct SSHFleetTests {
         }
     }
 
+    /// The runner "dies" after applying a fault on five hosts: its heartbeats stop, and every host
+    /// reverts by itself through the switch armed before the fault, within the timeout.
+    @Test func everyHostRevertsByItselfWhenTheRunnersHeartbeatsStop() async throws {
+        try await SSHFleet.with { fleet in
+            let hosts = fleet.hosts(ofUnit: 0)
+            for host in hosts { try await fleet.startService(on: host) }
+            let before = hosts.map { fleet.servicePID(of: $0)! }
+            let executors = hosts.map { fleet.executor($0) }
+            let switches = try hosts.map { host in
+                try RemoteDeadMansSwitch(directory: host.directory, id: "run1-service-down", timeout: .seconds(2))
+            }
+            // Armed before the fault, each with its host's own revert.
+            for (index, host) in hosts.enumerated() {
+                let revert = [
+                    "sh", "-c", "sleep 600 </dev/null >/dev/null 2>&1 & echo $! > \(host.directory)/service.pid",
+                ]
+                let armed = try await executors[index].run(
+                    try switches[index].armCommand(revert: revert), timeout: .seconds(20))
+                #expect(armed.exitCode == 0, "\(host.address): \(armed.stderr)")
+            }
+            let applied = await FanOut(concurrency: 10).run([Self.killService(fleet)], on: executors)
+            #expect(applied.outcome == .complete, "\(applied.summary)")
+            #expect(await Self.eventually { before.allSatisfy { !ProcessTable().isAlive($0) } })
+
+            // Heartbeats for twice the timeout: no host reverts.
+            for _ in 0..<8 {
+                await withTaskGroup(of: Void.self) { group in
+                    for (index, executor) in executors.enumerated() {
+                        group.addTask {
+                            _ = try? await executor.run(switches[index].heartbeatCommand, timeout: .seconds(5))
+                        }
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            #expect(hosts.map { fleet.servicePID(of: $0) } == before, "a host reverted while the heartbeats came")
+
+            // The runner is gone: every host brings its service back on its own.
+            let back = await Self.eventually {
+                hosts.allSatisfy { host in
+                    fleet.servicePID(of: host).map { !before.contains($0) && ProcessTable().isAlive($0) } == true
+                }
+            }
+            #expect(
+                back,
+                "hosts still faulted: \(hosts.filter { fleet.servicePID(of: $0).map(before.contains) == true }.map(\.address))"
+            )
+            for (index, executor) in executors.enumerated() {
+                #expect(try await executor.run(switches[index].stateCommand, timeout: .seconds(20)).stdout == "fired\n")
+            }
+            for executor in executors { await executor.close() }
+        }
+    }
+
     @Test func aCountAndAPercentHitOnlyTheChosenHosts() async throws {
         try await SSHFleet.with { fleet in
             for host in fleet.hosts { try await fleet.startService(on: host) }

@@ -1,0 +1,90 @@
+import Foundation
+import GameDayCore
+import GameDayRuntime
+import Testing
+
+/// The switch a fault leaves on a host: its commands exactly, and its loop run for real, here and
+/// on real sshd hosts, firing when the heartbeats stop and never after a disarm.
+@Suite struct RemoteDeadMansSwitchTests {
+    @Test func itsCommandsAreExactArgv() throws {
+        let dms = try RemoteDeadMansSwitch(
+            directory: "/run/gameday/", id: "a1b2c3d4-product-down-3", timeout: .seconds(10))
+        #expect(dms.heartbeat == "/run/gameday/gameday-switch-a1b2c3d4-product-down-3.heartbeat")
+        let arm = try dms.armCommand(revert: ["systemctl", "start", "product; rm -rf /"])
+        #expect(
+            arm.prefix(3) == [
+                "sh", "-c", #"setsid sh -c "$0" gameday-switch "$@" </dev/null >/dev/null 2>&1 & echo $!"#,
+            ])
+        #expect(arm.suffix(5) == [dms.heartbeat, "10", "systemctl", "start", "product; rm -rf /"])
+        #expect(dms.heartbeatCommand == ["touch", "-c", "--", dms.heartbeat])
+        #expect(dms.disarmCommand == ["touch", "--", dms.heartbeat + ".disarmed"])
+        #expect(try RemoteDeadMansSwitch(directory: "/tmp", id: "x", timeout: .milliseconds(2_500)).timeoutSeconds == 3)
+    }
+
+    @Test func badSettingsAreRefused() {
+        #expect(throws: SSHError.self) { try RemoteDeadMansSwitch(directory: "tmp", id: "x", timeout: .seconds(5)) }
+        #expect(throws: SSHError.self) { try RemoteDeadMansSwitch(directory: "/tmp", id: "a/b", timeout: .seconds(5)) }
+        #expect(throws: SSHError.self) { try RemoteDeadMansSwitch(directory: "/tmp", id: "-rf", timeout: .seconds(5)) }
+        #expect(throws: SSHError.self) { try RemoteDeadMansSwitch(directory: "/tmp", id: "x y", timeout: .seconds(5)) }
+        #expect(throws: SSHError.self) { try RemoteDeadMansSwitch(directory: "/tmp", id: "x", timeout: .seconds(1)) }
+        #expect(throws: SSHError.self) {
+            try RemoteDeadMansSwitch(directory: "/tmp", id: "x", timeout: .seconds(5)).armCommand(revert: [])
+        }
+    }
+
+    /// The loop itself, on this host: no heartbeat, so it fires; the revert's argv arrives whole.
+    @Test func withoutHeartbeatsTheLoopRunsTheRevertItself() async throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let dms = try RemoteDeadMansSwitch(directory: directory, id: "local-fire", timeout: .seconds(2))
+        let marker = "\(directory)/reverted; it's \"here\""
+        let local = LocalExecutor()
+        let armed = try await local.run(try dms.armCommand(revert: ["touch", marker]), timeout: .seconds(5))
+        #expect(armed.exitCode == 0, "\(armed.stderr)")
+        #expect(Int32(armed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) != nil, "it prints its pid")
+        #expect(await Self.eventually(seconds: 8) { FileManager.default.fileExists(atPath: marker) })
+        #expect(try await local.run(dms.stateCommand, timeout: .seconds(5)).stdout == "fired\n")
+        #expect(!FileManager.default.fileExists(atPath: dms.heartbeat), "the heartbeat file is gone")
+        // A heartbeat after the firing does not bring the file back.
+        _ = try await local.run(dms.heartbeatCommand, timeout: .seconds(5))
+        #expect(!FileManager.default.fileExists(atPath: dms.heartbeat))
+    }
+
+    @Test func heartbeatsHoldItAndADisarmEndsItWithoutReverting() async throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let dms = try RemoteDeadMansSwitch(directory: directory, id: "local-hold", timeout: .seconds(2))
+        let marker = "\(directory)/reverted"
+        let local = LocalExecutor()
+        let armed = try await local.run(try dms.armCommand(revert: ["touch", marker]), timeout: .seconds(5))
+        let pid = try #require(Int32(armed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        // Four seconds of heartbeats, twice the timeout: it must hold.
+        for _ in 0..<8 {
+            _ = try await local.run(dms.heartbeatCommand, timeout: .seconds(5))
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(!FileManager.default.fileExists(atPath: marker), "it fired while the heartbeats came")
+        #expect(try await local.run(dms.stateCommand, timeout: .seconds(5)).stdout == "armed\n")
+        _ = try await local.run(dms.disarmCommand, timeout: .seconds(5))
+        #expect(await Self.eventually(seconds: 5) { kill(pid, 0) != 0 }, "the loop ended")
+        try await Task.sleep(for: .seconds(3))
+        #expect(!FileManager.default.fileExists(atPath: marker), "a disarmed switch never reverts")
+        #expect(try await local.run(dms.stateCommand, timeout: .seconds(5)).stdout == "disarmed\n")
+        _ = try await local.run(dms.cleanUpCommand, timeout: .seconds(5))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty, "nothing left")
+    }
+
+    static func scratch() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dms-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func eventually(seconds: Int, _ condition: () -> Bool) async -> Bool {
+        for _ in 0..<(seconds * 10) {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return condition()
+    }
+}
