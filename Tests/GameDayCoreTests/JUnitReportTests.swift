@@ -81,7 +81,7 @@ import Testing
         result.verdicts = [Verdict("rollback", .fail, "a\u{0}b\u{1B}[31mc\"d'\ne")]
         let xml = JUnitReport.render(result)
         #expect(!xml.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
-        #expect(xml.contains("message=\"a\u{FFFD}b\u{FFFD}[31mc&quot;d'&#10;e\""))
+        #expect(xml.contains("message=\"a\u{FFFD}b\u{FFFD}[31mc&quot;d&#39;&#10;e\""))
     }
 
     /// Parsed by junitparser (PyPI), as CI systems would. Skipped, with the reason printed, where

@@ -189,28 +189,11 @@ public enum JUnitReport {
 
     private static func seconds(_ ms: Double) -> String { String(format: "%.3f", ms / 1000) }
 
-    /// A quoted attribute value.
-    static func attribute(_ value: String) -> String { "\"" + escape(value, quotes: true) + "\"" }
-
-    static func text(_ value: String) -> String { escape(value, quotes: false) }
-
-    /// XML-escaped, without the characters XML 1.0 cannot carry at all (most control characters).
-    private static func escape(_ value: String, quotes: Bool) -> String {
-        var out = ""
-        out.reserveCapacity(value.count)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"" where quotes: out += "&quot;"
-            case "\n" where quotes: out += "&#10;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF:
-                out += "\u{FFFD}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+    /// A quoted attribute value; a newline is kept as a character reference (a parser would make
+    /// a bare one a space).
+    static func attribute(_ value: String) -> String {
+        "\"" + ReportText.escape(value).replacingOccurrences(of: "\n", with: "&#10;") + "\""
     }
+
+    static func text(_ value: String) -> String { ReportText.escape(value) }
 }
