@@ -24,7 +24,7 @@ import Testing
             #expect(lines[1].hasPrefix("2026-11-22 09:37:47  order-unit-failure            PASS     1.65s / 5s"))
             #expect(
                 lines.contains { $0.contains("FAIL     1.16s / 500ms missed") && $0.hasSuffix("930ce7d7  recovery") })
-            #expect(lines.contains { $0.hasPrefix("order-unit-failure            2     ▁█") })
+            #expect(lines.contains { $0.hasPrefix("order-unit-failure            2     ▆█") })
             #expect(lines.contains { $0.hasSuffix("steady: −36ms against the median of the 3 before") })
             #expect(output.stderr.hasPrefix("could not read 4 archives:\n"))
             #expect(

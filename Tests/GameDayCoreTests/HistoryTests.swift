@@ -99,7 +99,7 @@ import Testing
         #expect(orders.series == [1093.009, 1650])
         #expect(orders.previousMedian == 1093.009)
         #expect(orders.direction == .worse)
-        #expect(orders.sparkline == "▁█")
+        #expect(orders.sparkline == "▆█")
         let storefront = trends[1]
         #expect(storefront.runs == 5)
         #expect(storefront.series == [1200.049539, 1195.515, 1083.515, 1159.531, nil])
@@ -109,13 +109,13 @@ import Testing
         #expect(storefront.median == (1159.531 + 1195.515) / 2)
         #expect(storefront.previousMedian == 1195.515)
         #expect(storefront.direction == .steady)
-        #expect(storefront.sparkline == "██▁▆·")
+        #expect(storefront.sparkline == "██▇█·")
         #expect(
             HistoryTable.trendLines(try Self.history()) == [
                 "DRILL                         RUNS  RTO OLDEST→NEWEST  LAST   MIN     MEDIAN  MAX    TREND",
-                "order-unit-failure            2     ▁█                 1.65s  1.093s  1.372s  1.65s  "
+                "order-unit-failure            2     ▆█                 1.65s  1.093s  1.372s  1.65s  "
                     + "worse: +557ms against the run before",
-                "storefront-strong-dependency  5     ██▁▆·              1.16s  1.084s  1.178s  1.2s   "
+                "storefront-strong-dependency  5     ██▇█·              1.16s  1.084s  1.178s  1.2s   "
                     + "steady: −36ms against the median of the 3 before",
             ])
     }
@@ -312,7 +312,7 @@ import Testing
         #expect(failed.target == "lab")
         #expect(document.trends.map(\.direction) == ["worse", "steady"])
         #expect(document.trends[1].rto_ms["previous_median"] == 1195.515)
-        #expect(document.trends[1].sparkline == "██▁▆·")
+        #expect(document.trends[1].sparkline == "██▇█·")
         #expect(document.unreadable.map { $0["reason"] ?? "" }.first?.hasPrefix("schema_version 99") == true)
 
         // Members the archive lacks are null, not absent: the shape is the same for every run.

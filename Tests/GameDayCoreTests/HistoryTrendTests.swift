@@ -49,7 +49,7 @@ import Testing
         #expect(trend.last == 1500)
         #expect(trend.previousMedian == 1000)
         #expect(trend.direction == .worse)
-        #expect(trend.sparkline == "▁·█·")
+        #expect(trend.sparkline == "▆·█·")
     }
 
     @Test func fewerThanTwoRTOsHaveNoDirection() {
@@ -59,9 +59,10 @@ import Testing
         #expect(HistoryTable.direction(Self.trend([1200])) == "first RTO measured")
     }
 
-    @Test func theSparklineSpansTheLowestToTheHighest() {
-        #expect(Self.trend([100, 200, 300, 400, 500, 600, 700, 800]).sparkline == "▁▂▃▄▅▆▇█")
-        #expect(Self.trend([1000, 1000, 1000]).sparkline == "▅▅▅")
+    @Test func theSparklineIsScaledFromZeroToTheHighest() {
+        #expect(Self.trend([100, 200, 300, 400, 500, 600, 700, 800]).sparkline == "▂▃▄▅▅▆▇█")
+        #expect(Self.trend([1000, 1000, 1000]).sparkline == "███")
+        #expect(Self.trend([0, 400]).sparkline == "▁█", "a zero RTO is the lowest block")
         #expect(Self.trend([]).sparkline.isEmpty)
     }
 

@@ -53,14 +53,15 @@ public struct RTOTrend: Sendable, Hashable {
         return last - previousMedian
     }
 
-    /// One block per run, oldest first, scaled from the lowest to the highest RTO.
+    /// One block per run, oldest first, scaled from zero to the highest RTO: a bar chart, so that a
+    /// 4 % change does not look like a collapse.
     public var sparkline: String {
         let top = Double(Self.levels.count - 1)
         return String(
             series.map { value in
-                guard let value, let min, let max else { return Self.unmeasured }
-                guard max > min else { return Self.levels[Self.levels.count / 2] }
-                return Self.levels[Int(((value - min) / (max - min) * top).rounded())]
+                guard let value, let max else { return Self.unmeasured }
+                guard max > 0 else { return Self.levels[0] }
+                return Self.levels[Int((Swift.max(0, value) / max * top).rounded())]
             })
     }
 
