@@ -125,6 +125,27 @@ struct SSHFleetTests {
         }
     }
 
+    /// The remote finder over real SSH finds each host's own service: by its pid file, and by a
+    /// command line only that host's service has; the finder never finds its own session.
+    @Test func theRemoteFinderFindsEachHostsService() async throws {
+        try await SSHFleet.with(units: 1, hostsPerUnit: 2) { fleet in
+            for host in fleet.hosts { try await fleet.startService(on: host) }
+            for (index, host) in fleet.hosts.enumerated() {
+                let executor = fleet.executor(host)
+                let finder = RemoteProcessFinder(executor: executor)
+                let pid = try #require(fleet.servicePID(of: host))
+                #expect(try await finder.find(.pidFile("\(host.directory)/service.pid")) == [pid])
+                let marker = "\(7_000 + index)"
+                let started = try await executor.run(
+                    ["sh", "-c", "sleep \(marker) </dev/null >/dev/null 2>&1 & echo $!"], timeout: .seconds(20))
+                let unique = try #require(Int32(started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+                defer { kill(unique, SIGKILL) }
+                #expect(try await finder.find(.commandLine("sleep \(marker)")) == [unique])
+                await executor.close()
+            }
+        }
+    }
+
     @Test func aCountAndAPercentHitOnlyTheChosenHosts() async throws {
         try await SSHFleet.with { fleet in
             for host in fleet.hosts { try await fleet.startService(on: host) }
