@@ -30,7 +30,12 @@ public enum KubernetesError: LocalizedError, Sendable, Hashable, CustomStringCon
             return "\(subject): \(failure.explanation)\(tail)"
         case .commandFailed(let argv, let exitCode, let output):
             let tail = output.isEmpty ? "" : ": \(output)"
-            return "'\(argv.joined(separator: " "))' exited \(exitCode) in the pod\(tail)"
+            // 126/127: the runtime could not start it, usually because the image lacks the program.
+            let hint =
+                exitCode == 126 || exitCode == 127
+                ? "; the container's image may lack \(argv.first ?? "it"): run the tools from a debug container "
+                    + "(busybox) that targets the container" : ""
+            return "'\(argv.joined(separator: " "))' exited \(exitCode) in the pod\(tail)\(hint)"
         case .unreadableOutput(let what, let reason):
             return "cannot read \(what) from kubectl: \(reason); run the same kubectl command by hand to see "
                 + "what it prints, and check that kubectl and the API server are v1.25 or newer"

@@ -65,6 +65,20 @@ public struct PodProcessFault: Sendable, Hashable {
         KubectlExecutor(plan: plan, pod: pod, container: toolsContainer, base: base)
     }
 
+    /// An ephemeral tools container for images without `pidof`, `kill` or `cat` (distroless):
+    /// `gameday-tools-RUN` from `image` (busybox), targeting `container` so it sees its processes,
+    /// living `lifetime`. Pass its name as `toolsContainer`.
+    public static func startTools(
+        plan: KubectlPlan, pod: PodName, container: ContainerName, image: ContainerImage, run: String,
+        lifetime: Duration = .seconds(3600)
+    ) throws(KubernetesError) -> (start: [String], name: ContainerName) {
+        let name = try PodNetworkFault.debugContainerName(run: run, purpose: "tools")
+        let start = plan.debug(
+            pod, target: container, name: name, image: image, profile: .general,
+            ["sleep", String(KubectlPlan.seconds(lifetime))])
+        return (start, name)
+    }
+
     // MARK: - Plans
 
     /// SIGSTOP; proof: every pid is in state `T`; revert (and recover): SIGCONT, done when the
@@ -81,38 +95,16 @@ public struct PodProcessFault: Sendable, Hashable {
             ])
     }
 
-    /// SIGKILL; proof: `pidof` no longer lists the pids (or the container is restarting);
-    /// revert: nothing to undo, wait until the kubelet has restarted the container and it is Ready.
+    /// SIGKILL; proof (`killTookEffect`): the container's restart count went up, or `pidof` no
+    /// longer lists the pids (a restarted container's fresh PID namespace may hand out the same
+    /// pids again, so the count is read first); revert: nothing to undo, wait until the kubelet
+    /// has restarted the container and the pod is Ready.
     public func kill(pids: [Int32], readyTimeout: Duration = .seconds(120)) -> PodFaultSteps {
         PodFaultSteps(
             apply: [signal(.kill, pids: pids)],
-            proof: [locate()],
-            proofDescription: "pidof \(process) no longer lists \(pids.map(String.init).joined(separator: " ")) "
-                + "(or the container is restarting)",
+            proof: [plan.getPod(pod), locate()],
+            proofDescription: "container \(container) restarted, or pidof \(process) no longer lists "
+                + pids.map(String.init).joined(separator: " "),
             revert: [.command(plan.waitReady(pod, timeout: readyTimeout), alreadyDone: [], doneWhen: [.podNotFound])])
-    }
-
-    // MARK: - Reading answers
-
-    /// The pids `pidof` printed, refusing none and PID 1 (whose signals the kernel would drop).
-    public func pids(fromPidof output: CommandOutput) throws(KubernetesError) -> [Int32] {
-        let pids = output.stdout.split(whereSeparator: \.isWhitespace).compactMap { Int32($0) }
-        guard output.exitCode == 0 || output.exitCode == 1 else {
-            throw .commandFailed(argv: ["pidof", process.value], exitCode: output.exitCode, output: output.lastLine)
-        }
-        guard !pids.isEmpty else {
-            throw .noSuchProcess(pod: pod.value, container: container.value, process: process.value)
-        }
-        guard !pids.contains(1) else {
-            throw .protectedInit(pod: pod.value, container: container.value, process: process.value)
-        }
-        return pids.sorted()
-    }
-
-    /// The state letter of `/proc/PID/stat` (`R`, `S`, `T` stopped...): the first field after the
-    /// command name, which is in parentheses and may itself hold spaces and parentheses.
-    public static func state(fromStat stat: String) -> Character? {
-        guard let close = stat.lastIndex(of: ")") else { return nil }
-        return stat[stat.index(after: close)...].first { !$0.isWhitespace }
     }
 }

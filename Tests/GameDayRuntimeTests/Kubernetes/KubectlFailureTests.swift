@@ -94,12 +94,49 @@ import Testing
         #expect(throws: KubernetesError.self) {
             try fault.pids(fromPidof: CommandOutput(exitCode: 127, stderr: "pidof: not found"))
         }
+        #expect(
+            throws: KubernetesError.kubectl(
+                .podNotFound, subject: "orders-0/app",
+                detail: "Error from server (NotFound): pods \"orders-0\" not found")
+        ) {
+            try fault.pids(
+                fromPidof: CommandOutput(
+                    exitCode: 1, stderr: "Error from server (NotFound): pods \"orders-0\" not found\n"))
+        }
+        let notFound = KubernetesError.commandFailed(argv: ["pidof", "orders"], exitCode: 127, output: "").description
+        #expect(notFound.contains("run the tools from a debug container"))
         let message = KubernetesError.protectedInit(pod: "orders-0", container: "app", process: "orders").description
         #expect(message.contains("the kernel drops SIGKILL and SIGSTOP"))
         #expect(message.contains("shareProcessNamespace: true"))
     }
 
+    @Test func aKillTookEffectWhenTheContainerRestartedOrThePidsAreGone() throws {
+        let plan = KubectlPlan(connection: try KubectlConnection(), namespace: try KubernetesNamespace("shop"))
+        let fault = PodProcessFault(
+            plan: plan, pod: try PodName("orders-7d9f8c6b5-x2x4z"), container: try ContainerName("app"),
+            process: try PodProcessName("orders"))
+        let pod = CommandOutput(exitCode: 0, stdout: KubectlFixtures.podList)  // app: restartCount 2
+        let samePid = CommandOutput(exitCode: 0, stdout: "7\n")
+        let noPid = CommandOutput(exitCode: 1, stderr: "command terminated with exit code 1\n")
+        let restarting = CommandOutput(
+            exitCode: 1,
+            stderr: "error: Internal error occurred: error executing command in container: container is not running\n")
+        let unreachable = CommandOutput(exitCode: 1, stderr: KubectlFixtures.refusedStderr)
+        // The restart count went up: proven, even though the new container reuses pid 7.
+        #expect(fault.killTookEffect(pids: [7], restartsBefore: 1, pod: pod, pidof: samePid))
+        #expect(!fault.killTookEffect(pids: [7], restartsBefore: 2, pod: pod, pidof: samePid))
+        #expect(fault.killTookEffect(pids: [7], restartsBefore: 2, pod: pod, pidof: noPid))
+        #expect(fault.killTookEffect(pids: [7], restartsBefore: 2, pod: unreachable, pidof: restarting))
+        #expect(!fault.killTookEffect(pids: [7], restartsBefore: 2, pod: unreachable, pidof: unreachable))
+        #expect(
+            fault.killTookEffect(
+                pids: [7], restartsBefore: 2, pod: pod, pidof: CommandOutput(exitCode: 0, stdout: "31\n")))
+    }
+
     @Test func readsTheStateLetterAfterTheCommandName() {
+        #expect(PodProcessFault.isStopped(stat: CommandOutput(exitCode: 0, stdout: "7 (orders) T 1 7 7 0 -1\n")))
+        #expect(!PodProcessFault.isStopped(stat: CommandOutput(exitCode: 0, stdout: "7 (orders) S 1 7 7 0 -1\n")))
+        #expect(!PodProcessFault.isStopped(stat: CommandOutput(exitCode: 1, stderr: "cat: can't open '/proc/7/stat'")))
         #expect(PodProcessFault.state(fromStat: "7 (orders) T 1 7 7 0 -1 4194560 620") == "T")
         #expect(PodProcessFault.state(fromStat: "9 (my (odd) app) S 1 9 9") == "S")
         #expect(PodProcessFault.state(fromStat: "garbage") == nil)

@@ -90,7 +90,10 @@ import Testing
         let exec = prefix + ["exec", "orders-7d9f8c6b5-x2x4z", "--container=gameday-tools-8f3a", "--"]
         let steps = fault.kill(pids: [42], readyTimeout: .seconds(90))
         #expect(steps.apply == [exec + ["kill", "-s", "KILL", "42"]])
-        #expect(steps.proof == [exec + ["pidof", "java"]])
+        #expect(
+            steps.proof == [
+                prefix + ["get", "pod", "orders-7d9f8c6b5-x2x4z", "--output=json"], exec + ["pidof", "java"],
+            ])
         #expect(
             steps.revert == [
                 .command(
@@ -98,6 +101,58 @@ import Testing
                     alreadyDone: [], doneWhen: [.podNotFound])
             ])
         #expect(fault.executor().name == "k8s:beijing-prod/shop/orders-7d9f8c6b5-x2x4z/gameday-tools-8f3a")
+    }
+
+    @Test func aToolsContainerTargetsTheAppContainer() throws {
+        let tools = try PodProcessFault.startTools(
+            plan: plan, pod: pod, container: app, image: try ContainerImage("busybox:1.36"), run: "8f3a",
+            lifetime: .seconds(900))
+        #expect(tools.name.value == "gameday-tools-8f3a")
+        #expect(
+            tools.start
+                == prefix + [
+                    "debug", "orders-7d9f8c6b5-x2x4z", "--image=busybox:1.36", "--target=app",
+                    "--container=gameday-tools-8f3a", "--profile=general", "--quiet", "--", "sleep", "900",
+                ])
+        #expect(throws: KubernetesError.self) {
+            try PodProcessFault.startTools(
+                plan: plan, pod: pod, container: app, image: try ContainerImage("busybox"),
+                run: String(repeating: "a", count: 60))
+        }
+    }
+
+    @Test func theDebugContainerCanBeADeadMansSwitch() throws {
+        let fault = PodNetworkFault(
+            plan: plan, pod: pod, target: app, debugImage: try ContainerImage("nicolaka/netshoot:v0.13"),
+            lifetime: .seconds(1800))
+        let debug = try fault.debugContainer(run: "8f3a", switchTable: "gameday_8f3a_0")
+        #expect(
+            debug.start
+                == prefix + [
+                    "debug", "orders-7d9f8c6b5-x2x4z", "--image=nicolaka/netshoot:v0.13", "--target=app",
+                    "--container=gameday-net-8f3a", "--profile=netadmin", "--quiet", "--", "sh", "-c",
+                    #"sleep "$1"; nft delete table inet "$2" 2>/dev/null; exit 0"#, "gameday-switch", "1800",
+                    "gameday_8f3a_0",
+                ])
+        #expect(throws: KubernetesError.self) { try fault.debugContainer(run: "8f3a", switchTable: "t; reboot") }
+        #expect(throws: KubernetesError.self) { try fault.debugContainer(run: "8f3a", switchTable: "-t") }
+    }
+
+    @Test func theSwitchScriptPassesItsValuesAsParametersNotCode() async throws {
+        // Run the constant script with sh here, a recording nft first on PATH: the table arrives
+        // as one argument, exactly as given.
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        try FakeKubectl.writeExecutable(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/nft.args\"\n", to: scratch.path("nft"))
+        let output = try await LocalExecutor().run(
+            [
+                "/usr/bin/env", "PATH=\(scratch.directory):/usr/bin:/bin", "sh", "-c", PodNetworkFault.switchScript,
+                "gameday-switch", "0", "gameday_8f3a_0",
+            ], timeout: .seconds(10))
+        #expect(output.exitCode == 0)
+        let args = try String(contentsOfFile: scratch.path("nft.args"), encoding: .utf8)
+        #expect(args == "delete\ntable\ninet\ngameday_8f3a_0\n")
     }
 
     @Test func deletesPodsAndWaitsForReplacements() throws {
