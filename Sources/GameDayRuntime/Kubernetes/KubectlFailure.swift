@@ -78,7 +78,7 @@ public enum KubectlFailure: String, Sendable, Hashable, Codable, CaseIterable {
                 .unsupported,
                 [
                     "ephemeral containers are disabled", "could not find the requested resource",
-                    "unknown flag", "invalid profile",
+                    "unknown flag", "unknown profile",
                 ]
             ),
         ]

@@ -38,7 +38,7 @@ public enum KubernetesError: LocalizedError, Sendable, Hashable, CustomStringCon
             return "'\(argv.joined(separator: " "))' exited \(exitCode) in the pod\(tail)\(hint)"
         case .unreadableOutput(let what, let reason):
             return "cannot read \(what) from kubectl: \(reason); run the same kubectl command by hand to see "
-                + "what it prints, and check that kubectl and the API server are v1.25 or newer"
+                + "what it prints"
         case .protectedInit(let pod, let container, let process):
             return "\(process) is PID 1 of container \(container) in pod \(pod): the kernel drops SIGKILL and "
                 + "SIGSTOP sent to a PID namespace's init from inside it, so the fault would not take effect; "

@@ -32,6 +32,8 @@ import Testing
             "error: ephemeral containers are disabled for this cluster (error from server: \"NotFound\").\n",
             .unsupported
         ),
+        ("Error: unknown profile: netadmin\n", .unsupported),
+        ("error: unknown flag: --profile\nSee 'kubectl debug --help' for usage.\n", .unsupported),
         ("error: something else\n", .other),
     ])
     func classifiesKubectlsOwnMessages(stderr: String, failure: KubectlFailure) {

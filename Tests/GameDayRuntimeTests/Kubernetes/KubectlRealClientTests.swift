@@ -64,6 +64,37 @@ struct KubectlRealClientTests {
         #expect(KubectlFailure.classify(exitCode: output.exitCode, stderr: output.stderr) == .apiServerUnreachable)
     }
 
+    /// Every plan's argv gets past the real kubectl's flag parsing (an unknown flag or profile
+    /// would fail before any request) and fails only on the API server.
+    @Test func realKubectlAcceptsEveryPlannedCommandLine() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let plan = try plan(scratch)
+        let pod = try PodName("orders-0")
+        let app = try ContainerName("app")
+        let process = PodProcessFault(plan: plan, pod: pod, container: app, process: try PodProcessName("orders"))
+        let network = PodNetworkFault(
+            plan: plan, pod: pod, target: app, debugImage: try ContainerImage("nicolaka/netshoot:v0.13"))
+        let tools = try PodProcessFault.startTools(
+            plan: plan, pod: pod, container: app, image: try ContainerImage("busybox:1.36"), run: "8f3a")
+        let commandLines: [[String]] = [
+            plan.listPods(try LabelSelector("app=orders,unit in (beijing,shanghai),!legacy")),
+            plan.listPods(try LabelSelector("app=orders"), runningOnly: false),
+            plan.getPod(pod), plan.deletePod(pod), plan.waitReady(pod, timeout: .seconds(5)),
+            process.locate(), process.signal(.stop, pids: [7]), process.readState(pid: 7),
+            try network.debugContainer(run: "8f3a", switchTable: "gameday_8f3a_0").start,
+            try network.recoverTable("gameday_8f3a_0", run: "8f3a").start, tools.start,
+        ]
+        for argv in commandLines {
+            let output = try await LocalExecutor().run(argv, timeout: .seconds(30))
+            #expect(
+                KubectlFailure.classify(exitCode: output.exitCode, stderr: output.stderr) == .apiServerUnreachable,
+                "\(argv.dropFirst(3).joined(separator: " ")): \(output.lastLine)")
+        }
+        let bogus = try await LocalExecutor().run(plan.getPod(pod) + ["--no-such-flag"], timeout: .seconds(30))
+        #expect(KubectlFailure.classify(exitCode: bogus.exitCode, stderr: bogus.stderr) == .unsupported)
+    }
+
     @Test func aMissingContextOrKubeconfigIsAConfigurationFailure() async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
