@@ -53,7 +53,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "gameday-bench",
-            dependencies: ["GameDayCore", "GameDayRuntime"],
+            dependencies: ["GameDayCore", "GameDayRuntime", "GameDayTestSupport"],
             path: "bench/Sources"
         ),
         .target(

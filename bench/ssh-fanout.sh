@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
-# Times one fault's apply and revert across 1, 5 and 20 real sshd hosts (SSHFanOutBench: an sshd per
-# host in a network namespace, see Tests/GameDayRuntimeTests/SSH/SSHFleet.swift). Needs root and
-# openssh-server (scripts/setup.sh). Prints one line per host count; record them in bench/RESULTS.md.
+# Times one fault's apply and revert across 1, 5 and 20 real sshd hosts (an SSHFleet: one sshd per
+# host in a network namespace, see Sources/GameDayTestSupport/SSHFleet.swift), on a release build,
+# against a one-host round trip measured interleaved in the same invocation. Needs root and
+# openssh-server (scripts/setup.sh). Prints a Markdown table; record it in bench/RESULTS.md.
+#
+#   bench/ssh-fanout.sh                     # 1, 5 and 20 hosts, 10 runs each
+#   bench/ssh-fanout.sh --hosts 1,5 --runs 3
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build --build-tests >/dev/null
-GAMEDAY_SSH_BENCH=1 swift test --skip-build --filter SSHFanOutBench 2>&1 | grep -E '^ssh-fanout|✘|error' || true
+if [ "$(id -u)" -ne 0 ]; then
+    echo "bench: sshd in network namespaces needs root" >&2
+    exit 1
+fi
+swift build -c release --product gameday-bench >&2
+"$(swift build -c release --show-bin-path)/gameday-bench" ssh "$@"

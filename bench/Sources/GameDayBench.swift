@@ -6,7 +6,8 @@ import GameDayRuntime
 /// driver, and a whole drill run's overhead, against references measured in the same invocation;
 /// prints Markdown tables. Root only; see bench/RESULTS.md.
 ///
-/// `gameday-bench probes --target LAB/target.yaml` measures the probe engine instead (`ProbeBench`).
+/// `gameday-bench probes --target LAB/target.yaml` measures the probe engine instead (`ProbeBench`);
+/// `gameday-bench ssh` a fault across 1, 5 and 20 real sshd hosts (`SSHBench`).
 @main
 struct GameDayBench {
     static func main() async {
@@ -15,6 +16,9 @@ struct GameDayBench {
             switch arguments.first {
             case "probes":
                 print(try await ProbeBench.run(ProbeBenchOptions(Array(arguments.dropFirst()))))
+                return
+            case "ssh":
+                print(try await SSHBench.run(Array(arguments.dropFirst())))
                 return
             case "probe-memory":
                 print(try await ProbeMemory.runChild(ProbeBenchOptions(Array(arguments.dropFirst()))))

@@ -1,6 +1,7 @@
 import Foundation
 import GameDayCore
 import GameDayRuntime
+import GameDayTestSupport
 import Testing
 
 extension Tag {
@@ -15,7 +16,7 @@ extension Tag {
 /// Names start with `gameday-test-<pid>-`, so leftovers are easy to find
 /// (`ip netns list | grep gameday`) and those of dead test runs are removed on the next run.
 struct NamespacePair: Sendable {
-    static let prefix = "gameday-test-"
+    static let prefix = TestNamespaces.prefix
     static let clientAddress = "10.231.0.1"
     static let serverAddress = "10.231.0.2"
 
@@ -28,11 +29,7 @@ struct NamespacePair: Sendable {
     var serverExecutor: NetnsExecutor { NetnsExecutor(namespace: server) }
 
     /// Root, and `ip netns` works: what every test in a namespace needs.
-    static let isAvailable: Bool = {
-        guard getuid() == 0 else { return false }
-        return FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip")
-            || FileManager.default.isExecutableFile(atPath: "/sbin/ip")
-    }()
+    static var isAvailable: Bool { TestNamespaces.isAvailable }
 
     static let unavailableReason: Comment = "needs root and iproute2 ('ip netns'): run the tests as root on Linux"
 
@@ -92,40 +89,13 @@ struct NamespacePair: Sendable {
         }
     }
 
-    private static func removeNamespace(_ name: String) {
-        for pid in Self.output(["ip", "netns", "pids", name]).split(whereSeparator: \.isNewline).compactMap({
-            Int32($0)
-        }) {
-            kill(pid, SIGKILL)
-        }
-        _ = Self.output(["ip", "netns", "del", name])
-    }
+    private static func removeNamespace(_ name: String) { TestNamespaces.remove(name) }
 
     /// Deletes `gameday-test-<pid>-*` namespaces whose test process is gone (a crashed run).
-    static func removeLeftovers() {
-        for line in output(["ip", "netns", "list"]).split(whereSeparator: \.isNewline) {
-            let name = String(line.split(separator: " ").first ?? "")
-            guard name.hasPrefix(prefix),
-                let pid = Int32(name.dropFirst(prefix.count).split(separator: "-").first ?? ""),
-                kill(pid, 0) != 0, errno == ESRCH
-            else { continue }
-            removeNamespace(name)
-        }
-    }
+    static func removeLeftovers() { TestNamespaces.removeLeftovers() }
 
     /// Runs a short command synchronously and returns its stdout (cleanup cannot await).
-    static func output(_ argv: [String]) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = argv
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return "" }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
+    static func output(_ argv: [String]) -> String { TestNamespaces.output(argv) }
 }
 
 extension IdempotentCommand {

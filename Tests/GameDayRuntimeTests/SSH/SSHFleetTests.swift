@@ -1,6 +1,7 @@
 import Foundation
 import GameDayCore
 import GameDayRuntime
+import GameDayTestSupport
 import Testing
 
 /// The SSH executor and the fan-out against real OpenSSH servers: 2 units × 5 hosts, each host an
@@ -9,16 +10,9 @@ import Testing
     .serialized, .tags(.sshd), .timeLimit(.minutes(3)),
     .enabled(if: SSHFleet.unavailableReason() == nil, Comment(rawValue: SSHFleet.unavailableReason() ?? "")))
 struct SSHFleetTests {
-    /// On each host: the pid file of that host's own service, found through the address sshd answered on.
-    static func serviceFile(_ fleet: SSHFleet) -> String { "\(fleet.root)/$3/service.pid" }
+    static func killService(_ fleet: SSHFleet) -> [String] { fleet.killServiceCommand }
 
-    static func killService(_ fleet: SSHFleet) -> [String] {
-        ["sh", "-c", "set -- $SSH_CONNECTION; kill -KILL \"$(cat \(serviceFile(fleet)))\""]
-    }
-
-    static func restartService(_ fleet: SSHFleet) -> [String] {
-        ["sh", "-c", "set -- $SSH_CONNECTION; sleep 600 </dev/null >/dev/null 2>&1 & echo $! > \(serviceFile(fleet))"]
-    }
+    static func restartService(_ fleet: SSHFleet) -> [String] { fleet.restartServiceCommand }
 
     @Test func theRemoteSideReceivesExactlyTheArgv() async throws {
         try await SSHFleet.with(units: 1, hostsPerUnit: 1) { fleet in

@@ -2,12 +2,6 @@ import Foundation
 import GameDayCore
 import GameDayRuntime
 import Synchronization
-import Testing
-
-extension Tag {
-    /// Starts real `sshd`s (Debian's openssh-server) in network namespaces it creates and always removes.
-    @Tag static var sshd: Self
-}
 
 /// A fleet of real OpenSSH servers for tests: `units` network namespaces, each with `hostsPerUnit`
 /// sshd processes, every one on an address of its own (`10.232.N.10`, `.11`, ... port 22), reached
@@ -17,40 +11,40 @@ extension Tag {
 /// lists exactly those host keys. Everything lives in a temporary directory; `with` kills every
 /// process of the namespaces (sshd, its sessions, what sessions started), any ssh master using the
 /// fleet's control directory, deletes the namespaces and the directory — whether the body throws or not.
-struct SSHFleet: Sendable {
-    struct Host: Sendable, Hashable {
-        var unit: Int
-        var index: Int
-        var address: String
-        var namespace: String
+public struct SSHFleet: Sendable {
+    public struct Host: Sendable, Hashable {
+        public var unit: Int
+        public var index: Int
+        public var address: String
+        public var namespace: String
         /// This host's files: host key, sshd_config, authorized_keys, pid and log files, the test service.
-        var directory: String
-        var destination: SSHDestination { try! SSHDestination(host: address, port: 22, user: "root") }
+        public var directory: String
+        public var destination: SSHDestination { try! SSHDestination(host: address, port: 22, user: "root") }
     }
 
-    static let sshd = "/usr/sbin/sshd"
-    static let client = "/usr/bin/ssh"
-    static let keygen = "/usr/bin/ssh-keygen"
+    public static let sshd = "/usr/sbin/sshd"
+    public static let client = "/usr/bin/ssh"
+    public static let keygen = "/usr/bin/ssh-keygen"
 
-    let root: String
-    let hosts: [Host]
-    let namespaces: [String]
-    let controlDirectory: SSHControlDirectory
-    let servers: ServerTable
+    public let root: String
+    public let hosts: [Host]
+    public let namespaces: [String]
+    public let controlDirectory: SSHControlDirectory
+    public let servers: ServerTable
 
-    var clientKey: String { "\(root)/client_ed25519" }
-    var knownHosts: String { "\(root)/known_hosts" }
+    public var clientKey: String { "\(root)/client_ed25519" }
+    public var knownHosts: String { "\(root)/known_hosts" }
 
-    func hosts(ofUnit unit: Int) -> [Host] { hosts.filter { $0.unit == unit } }
+    public func hosts(ofUnit unit: Int) -> [Host] { hosts.filter { $0.unit == unit } }
 
     /// Strict host key checking against the fleet's known_hosts, the client key, multiplexing in the fleet's directory.
-    var options: SSHOptions {
+    public var options: SSHOptions {
         SSHOptions(
             knownHostsFile: knownHosts, identityFile: clientKey, connectTimeout: .seconds(3), configFile: "none",
             multiplexing: .init(directory: controlDirectory, persist: .seconds(30)))
     }
 
-    func executor(_ host: Host, options: SSHOptions? = nil) -> SSHExecutor {
+    public func executor(_ host: Host, options: SSHOptions? = nil) -> SSHExecutor {
         SSHExecutor(destination: host.destination, options: options ?? self.options)
     }
 
@@ -58,7 +52,7 @@ struct SSHFleet: Sendable {
 
     /// Why the fleet cannot start here, or `nil`: root (namespaces, sshd's privilege separation),
     /// and the OpenSSH binaries and `ip`.
-    static func unavailableReason(
+    public static func unavailableReason(
         isRoot: Bool = getuid() == 0, sshd: String = sshd, client: String = client, keygen: String = keygen
     ) -> String? {
         guard isRoot else { return "needs root to start sshd in network namespaces: run the tests as root" }
@@ -66,17 +60,17 @@ struct SSHFleet: Sendable {
         where !FileManager.default.isExecutableFile(atPath: path) {
             return "\(path) is missing: apt-get install -y \(package) (scripts/setup.sh does)"
         }
-        guard NamespacePair.isAvailable else { return "needs iproute2 ('ip netns')" }
+        guard TestNamespaces.isAvailable else { return "needs iproute2 ('ip netns')" }
         return nil
     }
 
     // MARK: - Lifecycle
 
     /// Starts the fleet, runs `body`, and tears everything down however `body` ends.
-    static func with<T: Sendable>(
+    public static func with<T: Sendable>(
         units: Int = 2, hostsPerUnit: Int = 5, _ body: (SSHFleet) async throws -> T
     ) async throws -> T {
-        NamespacePair.removeLeftovers()
+        TestNamespaces.removeLeftovers()
         let fleet = try await create(units: units, hostsPerUnit: hostsPerUnit)
         do {
             let result = try await body(fleet)
@@ -89,13 +83,13 @@ struct SSHFleet: Sendable {
     }
 
     /// Kills one host's sshd and every session it serves: the host is down (connection refused).
-    func stop(_ host: Host) {
+    public func stop(_ host: Host) {
         servers.stop(host.address)
     }
 
     /// Replaces a host's authorized_keys with our key under `command="..."`,restrict: every command
     /// on that host runs `command` instead (how a host refuses what it is asked).
-    func forceCommand(_ command: String, on host: Host) throws {
+    public func forceCommand(_ command: String, on host: Host) throws {
         let key = try String(contentsOfFile: "\(clientKey).pub", encoding: .utf8)
         let escaped = command.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
         try "command=\"\(escaped)\",restrict \(key)".write(
@@ -103,7 +97,7 @@ struct SSHFleet: Sendable {
     }
 
     /// Starts the host's test service (`sleep 600`) inside its namespace; its pid goes to `service.pid`.
-    func startService(on host: Host) async throws {
+    public func startService(on host: Host) async throws {
         let command = [
             "ip", "netns", "exec", host.namespace, "sh", "-c",
             "sleep 600 </dev/null >/dev/null 2>&1 & echo $! > \(host.directory)/service.pid",
@@ -114,42 +108,57 @@ struct SSHFleet: Sendable {
         }
     }
 
+    /// On each host: the pid file of that host's own service, found through the address sshd
+    /// answered on (`$3` of `$SSH_CONNECTION`), so one plan serves every host.
+    var serviceFile: String { "\(root)/$3/service.pid" }
+
+    /// A fault on every host it runs on: SIGKILL to the host's service.
+    public var killServiceCommand: [String] {
+        ["sh", "-c", "set -- $SSH_CONNECTION; kill -KILL \"$(cat \(serviceFile))\""]
+    }
+
+    /// Its revert: the host's service started again.
+    public var restartServiceCommand: [String] {
+        ["sh", "-c", "set -- $SSH_CONNECTION; sleep 600 </dev/null >/dev/null 2>&1 & echo $! > \(serviceFile)"]
+    }
+
     /// The pid in the host's `service.pid`, if any.
-    func servicePID(of host: Host) -> Int32? {
+    public func servicePID(of host: Host) -> Int32? {
         (try? String(contentsOfFile: "\(host.directory)/service.pid", encoding: .utf8)).flatMap {
             Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
 
     /// Processes on this machine whose command line names the fleet's control directory: ssh masters left behind.
-    func masters() -> [Int32] {
+    public func masters() -> [Int32] {
         let table = ProcessTable()
         return table.pids().filter { table.commandLine(of: $0)?.contains(controlDirectory.path) == true }
     }
 
     /// Synchronous, so that it runs on every way out of `with`.
-    func destroy() {
+    public func destroy() {
         for pid in masters() { kill(pid, SIGKILL) }
         servers.stopAll()
         for namespace in namespaces {
-            for pid in NamespacePair.output(["ip", "netns", "pids", namespace]).split(whereSeparator: \.isNewline)
+            for pid in TestNamespaces.output(["ip", "netns", "pids", namespace]).split(whereSeparator: \.isNewline)
                 .compactMap({ Int32($0) })
             {
                 kill(pid, SIGKILL)
             }
-            _ = NamespacePair.output(["ip", "netns", "del", namespace])
+            _ = TestNamespaces.output(["ip", "netns", "del", namespace])
         }
         controlDirectory.remove()
         try? FileManager.default.removeItem(atPath: root)
     }
 
-    struct FleetError: Error, CustomStringConvertible {
-        var description: String
+    public struct FleetError: Error, CustomStringConvertible {
+        public var description: String
         init(_ description: String) { self.description = description }
     }
 
-    init(root: String, hosts: [Host], namespaces: [String], controlDirectory: SSHControlDirectory, servers: ServerTable)
-    {
+    public init(
+        root: String, hosts: [Host], namespaces: [String], controlDirectory: SSHControlDirectory, servers: ServerTable
+    ) {
         self.root = root
         self.hosts = hosts
         self.namespaces = namespaces
@@ -159,26 +168,26 @@ struct SSHFleet: Sendable {
 }
 
 /// The sshd processes a fleet started, by address.
-final class ServerTable: Sendable {
+public final class ServerTable: Sendable {
     private let pids = Mutex<[String: pid_t]>([:])
 
-    func add(_ address: String, _ pid: pid_t) {
+    public func add(_ address: String, _ pid: pid_t) {
         pids.withLock { $0[address] = pid }
     }
 
     /// Kills the listener and its children (sshd gives each connection a session process of its own,
     /// in a session of its own, which a killed listener leaves running).
-    func stop(_ address: String) {
+    public func stop(_ address: String) {
         guard let listener = pids.withLock({ $0.removeValue(forKey: address) }) else { return }
         for pid in Self.descendants(of: listener) { kill(pid, SIGKILL) }
         kill(listener, SIGKILL)
     }
 
-    func stopAll() {
+    public func stopAll() {
         for address in pids.withLock({ Array($0.keys) }) { stop(address) }
     }
 
-    static func descendants(of pid: Int32) -> [Int32] {
+    public static func descendants(of pid: Int32) -> [Int32] {
         var parents: [Int32: Int32] = [:]
         for candidate in ProcessTable().pids() {
             guard let stat = try? String(contentsOfFile: "/proc/\(candidate)/stat", encoding: .utf8),

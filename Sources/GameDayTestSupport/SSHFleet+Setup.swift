@@ -7,7 +7,7 @@ extension SSHFleet {
     /// Subnets handed out in this process (`10.232.N.0/24`), so fleets of parallel tests never share one.
     private static let nextSubnet = Mutex(Int.random(in: 0..<200))
 
-    static func create(units: Int, hostsPerUnit: Int) async throws -> SSHFleet {
+    public static func create(units: Int, hostsPerUnit: Int) async throws -> SSHFleet {
         var template = Array("/tmp/gdfleet-XXXXXX".utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) != nil }) else {
             throw FleetError("cannot create a fleet directory: \(String(cString: strerror(errno)))")
@@ -24,7 +24,7 @@ extension SSHFleet {
         var hosts: [Host] = []
         var namespaces: [String] = []
         for unit in 0..<units {
-            let namespace = "\(NamespacePair.prefix)\(getpid())-\(tag)-u\(unit)"
+            let namespace = "\(TestNamespaces.prefix)\(getpid())-\(tag)-u\(unit)"
             namespaces.append(namespace)
             let subnet = freeSubnet()
             for index in 0..<hostsPerUnit {
@@ -48,7 +48,7 @@ extension SSHFleet {
     }
 
     private static func freeSubnet() -> Int {
-        let used = NamespacePair.output(["ip", "-4", "-o", "addr", "show"])
+        let used = TestNamespaces.output(["ip", "-4", "-o", "addr", "show"])
         return nextSubnet.withLock { next in
             for _ in 0..<256 {
                 next = (next + 1) % 250
@@ -94,7 +94,7 @@ extension SSHFleet {
     }
 
     /// The host key line `known_hosts` has for `host`.
-    func knownHostsLine(_ host: Host) throws -> String {
+    public func knownHostsLine(_ host: Host) throws -> String {
         try String(contentsOfFile: knownHosts, encoding: .utf8).split(separator: "\n")
             .first { $0.hasPrefix("\(host.address) ") }.map(String.init) ?? ""
     }
