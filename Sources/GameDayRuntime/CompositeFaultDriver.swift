@@ -26,11 +26,42 @@ public struct CompositeFaultDriver: FaultDriver {
 
     public func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan {
         guard let driver = try? driver(for: fault) else { return process.plan(fault, in: target) }
-        return driver.plan(fault, in: target)
+        var plan = driver.plan(fault, in: target)
+        if let hosts = Self.sshHosts(of: fault, in: target) {
+            plan.executor = "ssh: \(hosts.count) host(s) (\(hosts.map(\.description).joined(separator: ", ")))"
+        }
+        return plan
     }
 
     public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String {
-        try await driver(for: fault).check(fault, in: target)
+        if let hosts = Self.sshHosts(of: fault, in: target) {
+            // The local drivers would act on this host's processes: never let them near a fleet.
+            throw FaultError(
+                "fault \(fault.name): \(fault.unit)/\(fault.service) runs on \(hosts.count) SSH host(s); this gameday "
+                    + "reads, validates and plans SSH targets but cannot apply faults over SSH yet (issue 6); "
+                    + "nothing was applied")
+        }
+        return try await driver(for: fault).check(fault, in: target)
+    }
+
+    /// The SSH hosts a process or network fault would have to act on, if any: its service's hosts,
+    /// or for a network fault on the whole unit every host of the unit. (A proxy fault talks to the
+    /// unit's fault proxy over HTTP, wherever the services run.)
+    public static func sshHosts(of fault: FaultSpec, in target: Target) -> [HostTarget]? {
+        guard let unit = target.unit(named: fault.unit) else { return nil }
+        let hosts: [HostTarget]
+        switch fault.action {
+        case .proxy: return nil
+        case .killProcess: hosts = unit.service(named: fault.service)?.hosts ?? []
+        case .blockPort, .latency, .bandwidth:
+            hosts =
+                fault.service.isEmpty
+                ? unit.services.flatMap(\.hosts).reduce(into: []) { all, host in
+                    if !all.contains(host) { all.append(host) }
+                }
+                : unit.service(named: fault.service)?.hosts ?? []
+        }
+        return hosts.isEmpty ? nil : hosts
     }
 
     public func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {

@@ -51,6 +51,18 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
 
     static let corpus: [MalformedFile] = [
         MalformedFile(
+            "target-ssh-hosts.yaml",
+            "malformed/target-ssh-hosts.yaml:9:18: error: ssh user '-oProxyCommand=x' must be letters, digits, '_', '.' or '-', not starting with '-'",
+            "malformed/target-ssh-hosts.yaml:9:57: error: unknown host_key_checking 'off'; expected one of: strict, accept-new",
+            "malformed/target-ssh-hosts.yaml:9:62: error: unknown key 'conect_timeout' in 'units.beijing.ssh' (did you mean 'connect_timeout'?)",
+            "malformed/target-ssh-hosts.yaml:12:28: error: host '10.0.1.11' is listed twice under 'units.beijing.services.product.hosts'",
+            "malformed/target-ssh-hosts.yaml:12:41: error: host 'bad host' must be a host name or an IP address, with an optional port (such as 10.0.1.11, 10.0.1.12:2222, [fd00::7]:22 or db-3.example)",
+            "malformed/target-ssh-hosts.yaml:12:53: error: host '10.0.1.12:99999' must be a host name or an IP address, with an optional port (such as 10.0.1.11, 10.0.1.12:2222, [fd00::7]:22 or db-3.example)",
+            "malformed/target-ssh-hosts.yaml:12:72: error: host '-oProxyCommand=x' must be a host name or an IP address, with an optional port (such as 10.0.1.11, 10.0.1.12:2222, [fd00::7]:22 or db-3.example)",
+            "malformed/target-ssh-hosts.yaml:13:18: error: 'units.beijing.services.product.process.pid_file' of a service on SSH hosts must be an absolute path on the hosts, not 'run/product.pid' (it would be read as malformed/run/product.pid)",
+            "malformed/target-ssh-hosts.yaml:15:16: error: 'units.beijing.services.cart.hosts' must not be empty"
+        ),
+        MalformedFile(
             "bad-duration-unit.yaml",
             "malformed/bad-duration-unit.yaml:3:12: error: expected a duration such as '250ms', '5s' or '2m', found '5sec'",
             "malformed/bad-duration-unit.yaml:7:22: error: expected a duration such as '250ms', '5s' or '2m', found '1 m'"

@@ -72,6 +72,7 @@ import Testing
         ("properties/routing/properties/ranges/items", TargetFormat.range),
         ("properties/units/additionalProperties", TargetFormat.unit),
         ("properties/units/additionalProperties/properties/proxy", TargetFormat.proxy),
+        ("properties/units/additionalProperties/properties/ssh", TargetFormat.ssh),
         ("properties/units/additionalProperties/properties/services/additionalProperties", TargetFormat.service),
         (
             "properties/units/additionalProperties/properties/services/additionalProperties/properties/process",

@@ -46,6 +46,45 @@ import Testing
         #expect(target == expected)
     }
 
+    @Test func readsSSHSettingsAndHosts() throws {
+        let file = "valid/ssh-target.yaml"
+        let target = try DrillLoader.parseTarget(yaml: Fixture.text(file), file: file)
+        let beijing = try #require(target.unit(named: "beijing"))
+        #expect(
+            beijing.ssh
+                == SSHTarget(
+                    user: "gameday", port: 2200, identityFile: "valid/keys/gameday_ed25519",
+                    knownHosts: "valid/keys/known_hosts", hostKeyChecking: .acceptNew, connectTimeout: .seconds(3)))
+        let product = try #require(beijing.service(named: "product"))
+        #expect(
+            product.hosts == [
+                HostTarget(host: "10.0.1.11"), HostTarget(host: "10.0.1.12", port: 2222),
+                HostTarget(host: "fd00::7", port: 22), HostTarget(host: "product-4.beijing.example"),
+            ])
+        #expect(
+            product.hosts.map(\.description) == [
+                "10.0.1.11", "10.0.1.12:2222", "[fd00::7]:22", "product-4.beijing.example",
+            ])
+        #expect(product.process == .pidFile("/run/product.pid"), "an absolute pid file stays as it is")
+        #expect(target.unit(named: "hangzhou")?.ssh == nil)
+    }
+
+    @Test(arguments: [
+        ("10.0.1.11", HostTarget(host: "10.0.1.11")),
+        ("db-3.example:2222", HostTarget(host: "db-3.example", port: 2222)),
+        ("fd00::7", HostTarget(host: "fd00::7")), ("[::1]:22", HostTarget(host: "::1", port: 22)),
+    ])
+    func hostSpellings(_ text: String, _ host: HostTarget) {
+        #expect(HostText.parse(text) == host)
+    }
+
+    @Test(arguments: [
+        "", "-oProxyCommand=x", "a b", "host:0", "host:65536", "[::1", "[nothost]:22", "a..b", "-a.b", "x:1:2:z",
+    ])
+    func badHostSpellings(_ text: String) {
+        #expect(HostText.parse(text) == nil)
+    }
+
     @Test func readsAnEnvironmentTokenAndRoutingDefaults() throws {
         let file = "valid/env-token-target.yaml"
         let target = try DrillLoader.parseTarget(yaml: Fixture.text(file), file: file)

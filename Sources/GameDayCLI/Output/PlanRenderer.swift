@@ -103,7 +103,7 @@ struct PlanRenderer {
         }
         lines.append(
             "   then every user healthy on its home unit for \(DurationText.format(drill.rollback.steadyState))")
-        lines.append("8. archive: results/\(drill.name)/<UTC time>-<run id>/result.json")
+        lines.append("8. archive: results/\(drill.name)/<UTC time>-<run id>/ (result.json, junit.xml, report.html)")
         return lines.joined(separator: "\n")
     }
 

@@ -111,10 +111,13 @@ enum TargetFormat {
     static let token = MappingShape(["env", "file"])
     static let routing = MappingShape(["key", "modulo", "ranges", "overrides"], required: ["ranges"])
     static let range = MappingShape(["from", "to", "unit"], required: ["from", "to", "unit"])
-    static let unit = MappingShape(["services", "netns", "proxy"])
+    static let unit = MappingShape(["services", "netns", "proxy", "ssh"])
+    /// `ssh:` of a unit: how its hosts are reached.
+    static let ssh = MappingShape(
+        ["user", "port", "identity_file", "known_hosts", "host_key_checking", "connect_timeout"])
     /// `proxy:` of a unit: its fault proxy's admin API.
     static let proxy = MappingShape(["url"], required: ["url"])
-    static let service = MappingShape(["process", "restart", "health", "port"])
+    static let service = MappingShape(["process", "restart", "health", "port", "hosts"])
     /// Exactly one of them is given.
     static let process = MappingShape(["pid_file", "name", "cmdline", "port"])
 }

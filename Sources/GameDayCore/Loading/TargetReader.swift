@@ -78,8 +78,10 @@ struct TargetReader {
             }
             let netns = unit["netns"].flatMap { r.systemName($0, what: "network namespace", maxLength: 64) }
             let proxy = unit["proxy"].flatMap { proxyURL($0, path: unit.path("proxy")) }
-            return UnitTarget(
+            var target = UnitTarget(
                 name: name, services: services, netns: netns, proxyURL: proxy, location: r.location(of: keyNode))
+            target.ssh = unit["ssh"].flatMap { ssh($0, path: unit.path("ssh")) }
+            return target
         }
         return (units, fields.keys.map(\.0))
     }
@@ -96,8 +98,74 @@ struct TargetReader {
         }
         let health = fields["health"].flatMap { r.url($0) }
         let port = fields["port"].flatMap { r.integer($0, in: 1...65535, what: "a TCP port") }
-        return ServiceTarget(
+        var service = ServiceTarget(
             name: name, process: process, restart: restart, health: health, port: port, location: r.location(of: key))
+        if let hostsNode = fields["hosts"] {
+            service.hosts = hosts(hostsNode, path: fields.path("hosts"))
+            // A pid file on the hosts is a path there, not one relative to this file.
+            if case .pidFile(let path)? = process, let locatorNode = fields["process"],
+                case .mapping(let mapping) = locatorNode, let raw = mapping["pid_file"].flatMap({ r.text($0) }),
+                !raw.hasPrefix("/")
+            {
+                r.error(
+                    "'\(fields.path("process.pid_file"))' of a service on SSH hosts must be an absolute path on the hosts, "
+                        + "not '\(raw)' (it would be read as \(path))", at: locatorNode)
+            }
+        }
+        return service
+    }
+
+    // MARK: - SSH
+
+    /// `ssh: { user: gameday, port: 22, identity_file: ~/.ssh/id, known_hosts: ./known_hosts, ... }`
+    private func ssh(_ node: Node, path: String) -> SSHTarget? {
+        let r = reader
+        guard let fields = r.mapping(node, path: path, shape: TargetFormat.ssh) else { return nil }
+        var ssh = SSHTarget()
+        if let user = fields["user"] {
+            ssh.user = r.text(user).flatMap { name in
+                guard HostText.isUser(name) else {
+                    r.error(
+                        "ssh user '\(name)' must be letters, digits, '_', '.' or '-', not starting with '-'", at: user)
+                    return nil
+                }
+                return name
+            }
+        }
+        if let port = fields["port"].flatMap({ r.integer($0, in: 1...65535, what: "an SSH port") }) { ssh.port = port }
+        ssh.identityFile = fields["identity_file"].flatMap { r.text($0) }.map(resolve)
+        ssh.knownHosts = fields["known_hosts"].flatMap { r.text($0) }.map(resolve)
+        if let checking = fields["host_key_checking"].flatMap({
+            r.choice(
+                $0, what: "host_key_checking",
+                options: [("strict", SSHTarget.HostKeyChecking.strict), ("accept-new", .acceptNew)])
+        }) {
+            ssh.hostKeyChecking = checking
+        }
+        if let timeout = fields["connect_timeout"].flatMap({ r.duration($0) }) { ssh.connectTimeout = timeout }
+        return ssh
+    }
+
+    /// `hosts: [10.0.1.11, "10.0.1.12:2222", "[fd00::7]:22", db-3.example]`, each once.
+    private func hosts(_ node: Node, path: String) -> [HostTarget] {
+        let r = reader
+        guard let items = r.list(node, path: path, nonEmpty: true) else { return [] }
+        var hosts: [HostTarget] = []
+        for item in items {
+            guard let text = r.text(item) else { continue }
+            guard let host = HostText.parse(text) else {
+                r.error(
+                    "host '\(text)' must be a host name or an IP address, with an optional port "
+                        + "(such as 10.0.1.11, 10.0.1.12:2222, [fd00::7]:22 or db-3.example)", at: item)
+                continue
+            }
+            if hosts.contains(host) {
+                r.error("host '\(text)' is listed twice under '\(path)'", at: item)
+                continue
+            }
+            hosts.append(host)
+        }
+        return hosts
     }
 
     /// `proxy: { url: http://127.0.0.1:9313 }` — the admin API of the unit's fault proxy.

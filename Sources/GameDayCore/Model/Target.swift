@@ -18,9 +18,58 @@ public enum ProcessLocator: Sendable, Hashable {
     case port(Int)
 }
 
+/// A host a service runs on, reached over SSH: `10.0.1.11`, `db-3.example`, `10.0.1.12:2222`, `[fd00::7]:22`.
+public struct HostTarget: Sendable, Hashable, CustomStringConvertible {
+    public var host: String
+    /// When not the unit's `ssh.port`.
+    public var port: Int?
+
+    public init(host: String, port: Int? = nil) {
+        self.host = host
+        self.port = port
+    }
+
+    public var description: String {
+        guard let port else { return host }
+        return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+}
+
+/// How the runner reaches a unit's hosts: `ssh:` of a unit. Unset values are left to ssh (its
+/// configuration, the local user name).
+public struct SSHTarget: Sendable, Hashable {
+    public enum HostKeyChecking: String, Sendable, Hashable {
+        /// Only hosts in known_hosts, with their recorded key.
+        case strict
+        /// Records an unknown host's key on first contact; a changed key is still refused.
+        case acceptNew = "accept-new"
+    }
+
+    public var user: String?
+    public var port: Int
+    public var identityFile: String?
+    public var knownHosts: String?
+    public var hostKeyChecking: HostKeyChecking
+    public var connectTimeout: Duration
+
+    public init(
+        user: String? = nil, port: Int = 22, identityFile: String? = nil, knownHosts: String? = nil,
+        hostKeyChecking: HostKeyChecking = .strict, connectTimeout: Duration = .seconds(5)
+    ) {
+        self.user = user
+        self.port = port
+        self.identityFile = identityFile
+        self.knownHosts = knownHosts
+        self.hostKeyChecking = hostKeyChecking
+        self.connectTimeout = connectTimeout
+    }
+}
+
 /// One service of a unit: how to find its process and how to start it again.
 public struct ServiceTarget: Sendable, Hashable {
     public var name: String
+    /// `hosts: [10.0.1.11, 10.0.1.12]` — where the service runs, reached over SSH; empty: this host.
+    public var hosts: [HostTarget] = []
     /// `process:` one of `pid_file`, `name`, `cmdline`, `port`.
     public var process: ProcessLocator?
     /// `restart: [argv...]` — run to bring the service back when a fault killed it.
@@ -52,6 +101,8 @@ public struct UnitTarget: Sendable, Hashable {
     public var netns: String?
     /// `proxy: { url: http://127.0.0.1:9313 }` — the admin API of the unit's fault proxy (Toxiproxy's API).
     public var proxyURL: String?
+    /// `ssh:` — how its services' `hosts` are reached.
+    public var ssh: SSHTarget?
     public var location: SourceLocation?
 
     public init(

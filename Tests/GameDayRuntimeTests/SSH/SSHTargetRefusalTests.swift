@@ -1,0 +1,53 @@
+import GameDayCore
+import GameDayRuntime
+import Testing
+
+/// Until faults run over SSH, a fault on a service with SSH hosts must stop in preflight: the
+/// local drivers would otherwise act on this machine's processes and firewall.
+@Suite struct SSHTargetRefusalTests {
+    static let target = Target(
+        name: "staging", gatewayURL: "http://127.0.0.1:1", controlPlane: ControlPlaneTarget(url: "http://127.0.0.1:2"),
+        routing: RoutingRule(ranges: [RouteRange(from: 0, to: 9999, unit: "beijing")]),
+        units: [
+            UnitTarget(
+                name: "beijing",
+                services: [
+                    ServiceTarget(name: "product", process: .pidFile("/run/product.pid")),
+                    ServiceTarget(name: "cart", process: .name("cart")),
+                ].map { service in
+                    var service = service
+                    if service.name == "product" {
+                        service.hosts = [HostTarget(host: "10.0.1.11"), HostTarget(host: "10.0.1.12", port: 2222)]
+                    }
+                    return service
+                })
+        ], file: "staging.yaml")
+
+    static let driver = CompositeFaultDriver(
+        process: ProcessFaultDriver(), network: NetworkFaultDriver(runId: "a1b2c3d4"),
+        proxy: ProxyFaultDriver(runId: "a1b2c3d4"))
+
+    @Test func aProcessFaultOnSSHHostsIsPlannedThereAndRefusedInPreflight() async throws {
+        let fault = FaultSpec(
+            name: "product-down", unit: "beijing", service: "product",
+            action: .killProcess(signal: SignalName("KILL")!, restart: true))
+        #expect(Self.driver.plan(fault, in: Self.target).executor == "ssh: 2 host(s) (10.0.1.11, 10.0.1.12:2222)")
+        await #expect(
+            throws: FaultError(
+                "fault product-down: beijing/product runs on 2 SSH host(s); this gameday reads, validates and plans SSH "
+                    + "targets but cannot apply faults over SSH yet (issue 6); nothing was applied")
+        ) { try await Self.driver.check(fault, in: Self.target) }
+    }
+
+    @Test func aNetworkFaultOnTheUnitIsRefusedTooAndALocalServiceIsNot() async throws {
+        let block = FaultSpec(
+            name: "unit-blocked", unit: "beijing", service: "",
+            action: .blockPort(PortBlockSpec(direction: .inbound, ports: [PortRange(8080)])))
+        #expect(CompositeFaultDriver.sshHosts(of: block, in: Self.target)?.count == 2)
+        let cart = FaultSpec(
+            name: "cart-down", unit: "beijing", service: "cart",
+            action: .killProcess(signal: SignalName("KILL")!, restart: true))
+        #expect(CompositeFaultDriver.sshHosts(of: cart, in: Self.target) == nil)
+        #expect(Self.driver.plan(cart, in: Self.target).executor == "local")
+    }
+}
