@@ -19,7 +19,7 @@ public enum ProcessLocator: Sendable, Hashable {
 }
 
 /// A host a service runs on, reached over SSH: `10.0.1.11`, `db-3.example`, `10.0.1.12:2222`, `[fd00::7]:22`.
-public struct HostTarget: Sendable, Hashable, CustomStringConvertible {
+public struct HostTarget: Sendable, Hashable, Codable, CustomStringConvertible {
     public var host: String
     /// When not the unit's `ssh.port`.
     public var port: Int?

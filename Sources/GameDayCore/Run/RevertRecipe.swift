@@ -18,13 +18,31 @@ public struct RevertRecipe: Sendable, Hashable, Codable {
         case http(method: String, url: String, body: String?, okStatuses: [Int])
     }
 
-    /// Where the steps run: `local`, `netns:NAME`.
+    /// Where the steps run: `local`, `netns:NAME`, or `ssh:HOST` with `host` set.
     public var executor: String
     public var steps: [Step]
+    /// For steps on another host: the host, and the target file and unit its ssh settings are read
+    /// from again when the recipe runs (a watchdog or `recover` has nothing else to go on).
+    public var host: RecipeHost?
 
-    public init(executor: String = "local", steps: [Step]) {
+    public init(executor: String = "local", steps: [Step], host: RecipeHost? = nil) {
         self.executor = executor
         self.steps = steps
+        self.host = host
+    }
+}
+
+/// The host a recipe's steps run on over SSH.
+public struct RecipeHost: Sendable, Hashable, Codable {
+    /// The target file (absolute), read again for the unit's `ssh:` settings.
+    public var target: String
+    public var unit: String
+    public var host: HostTarget
+
+    public init(target: String, unit: String, host: HostTarget) {
+        self.target = target
+        self.unit = unit
+        self.host = host
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import GameDayCore
 
 /// Runs commands on a remote host through the system's OpenSSH client (`/usr/bin/ssh`).
@@ -74,5 +75,21 @@ public struct SSHExecutor: CommandExecutor {
         let command = [program] + arguments + ["-O", "check"] + destinationArguments
         guard let output = try? await base.run(command, timeout: timeout) else { return false }
         return output.exitCode == 0
+    }
+}
+
+extension SSHExecutor {
+    /// An executor for one of a target's hosts, with its unit's `ssh:` settings (the local user name
+    /// when the target names none).
+    public init(host: HostTarget, ssh: SSHTarget, multiplexing: SSHOptions.Multiplexing? = nil) throws(SSHError) {
+        guard let port = UInt16(exactly: host.port ?? ssh.port) else {
+            throw SSHError.invalidDestination("port \(host.port ?? ssh.port) of \(host) is not a TCP port")
+        }
+        let user = ssh.user ?? ProcessInfo.processInfo.userName
+        self.init(
+            destination: try SSHDestination(host: host.host, port: port, user: user),
+            options: SSHOptions(
+                hostKeyChecking: ssh.hostKeyChecking == .strict ? .strict : .acceptNew, knownHostsFile: ssh.knownHosts,
+                identityFile: ssh.identityFile, connectTimeout: ssh.connectTimeout, multiplexing: multiplexing))
     }
 }

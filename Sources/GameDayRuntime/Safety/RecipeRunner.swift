@@ -29,12 +29,63 @@ public struct RecipeRunner: Sendable {
 
     /// Runs every step; returns what was done. Throws at the first step that fails.
     public func run(_ recipe: RevertRecipe) async throws -> String {
-        let executor = try executor(recipe.executor)
+        let executor: any CommandExecutor
+        if let host = recipe.host {
+            executor = try Self.sshExecutor(for: host)
+        } else {
+            executor = try self.executor(recipe.executor)
+        }
         var done: [String] = []
         for step in recipe.steps {
-            done.append(try await run(step, executor: executor))
+            done.append(try await run(step, executor: executor, remote: recipe.host != nil))
         }
         return done.isEmpty ? "nothing to undo" : done.joined(separator: "; ")
+    }
+
+    /// An executor for a recipe's host, with the unit's ssh settings read from the target file as
+    /// it is now (one connection per command: nothing is left open by a watchdog).
+    public static func sshExecutor(for recipeHost: RecipeHost) throws -> SSHExecutor {
+        let target = try DrillLoader.loadTarget(path: recipeHost.target)
+        guard let unit = target.unit(named: recipeHost.unit) else {
+            throw RecipeError("unit \(recipeHost.unit) is no longer in \(recipeHost.target)")
+        }
+        return try SSHExecutor(host: recipeHost.host, ssh: unit.ssh ?? SSHTarget())
+    }
+
+    private func run(_ step: RevertRecipe.Step, executor: any CommandExecutor, remote: Bool) async throws -> String {
+        if remote, let done = try await runRemote(step, executor: executor) { return done }
+        return try await run(step, executor: executor)
+    }
+
+    /// The steps that look at processes, done on the remote host; nil for the others (the same there).
+    private func runRemote(_ step: RevertRecipe.Step, executor: any CommandExecutor) async throws -> String? {
+        switch step {
+        case .restartUnlessRunning(let argv, let locator):
+            let finder = RemoteProcessFinder(executor: executor)
+            if let running = try? await finder.find(locator) {
+                return
+                    "already running as process \(running.map(String.init).joined(separator: ", ")) on \(executor.name)"
+            }
+            let output = try await executor.run(argv, timeout: .seconds(60))
+            guard output.exitCode == 0, !output.timedOut else {
+                throw RecipeError(
+                    "the restart command failed on \(executor.name) (exit \(output.exitCode)): \(output.lastLine); run it by hand there: \(argv.joined(separator: " "))"
+                )
+            }
+            let pids = try await finder.find(locator)
+            return "restarted as process \(pids.map(String.init).joined(separator: ", ")) on \(executor.name)"
+        case .signal(let name, let pids):
+            // Only to those still alive there; prints the ones signalled.
+            let script =
+                #"s=$1; shift; for p; do kill -0 "$p" 2>/dev/null && kill -s "$s" "$p" && echo "$p"; done; exit 0"#
+            let output = try await executor.run(
+                ["sh", "-c", script, "gameday-signal", name] + pids.map(String.init), timeout: .seconds(20))
+            let sent = output.stdout.split(whereSeparator: \.isNewline).map(String.init)
+            guard !sent.isEmpty else { return "no process left to send SIG\(name) on \(executor.name)" }
+            return "SIG\(name) sent to \(sent.joined(separator: ", ")) on \(executor.name)"
+        case .command, .cutback, .http:
+            return nil
+        }
     }
 
     private func run(_ step: RevertRecipe.Step, executor: any CommandExecutor) async throws -> String {
