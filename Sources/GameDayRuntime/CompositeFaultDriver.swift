@@ -5,16 +5,24 @@ public struct CompositeFaultDriver: FaultDriver {
     public var process: any FaultDriver
     public var network: (any FaultDriver)?
     public var proxy: (any FaultDriver)?
+    /// Process faults on services with SSH `hosts`.
+    public var ssh: (any FaultDriver)?
 
-    public init(process: any FaultDriver, network: (any FaultDriver)? = nil, proxy: (any FaultDriver)? = nil) {
+    public init(
+        process: any FaultDriver, network: (any FaultDriver)? = nil, proxy: (any FaultDriver)? = nil,
+        ssh: (any FaultDriver)? = nil
+    ) {
         self.process = process
         self.network = network
         self.proxy = proxy
+        self.ssh = ssh
     }
 
-    private func driver(for fault: FaultSpec) throws(FaultError) -> any FaultDriver {
+    private func driver(for fault: FaultSpec, in target: Target? = nil) throws(FaultError) -> any FaultDriver {
         switch fault.action {
-        case .killProcess: return process
+        case .killProcess:
+            if let target, Self.sshHosts(of: fault, in: target) != nil, let ssh { return ssh }
+            return process
         case .blockPort, .latency, .bandwidth:
             guard let network else { throw FaultError("\(fault.action.kind) faults are not available in this build") }
             return network
@@ -25,23 +33,31 @@ public struct CompositeFaultDriver: FaultDriver {
     }
 
     public func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan {
-        guard let driver = try? driver(for: fault) else { return process.plan(fault, in: target) }
+        guard let driver = try? driver(for: fault, in: target) else { return process.plan(fault, in: target) }
         var plan = driver.plan(fault, in: target)
-        if let hosts = Self.sshHosts(of: fault, in: target) {
+        // The SSH driver names its hosts itself; the others would not act there (see `check`).
+        if let hosts = Self.sshHosts(of: fault, in: target), ssh == nil || !Self.isProcessFault(fault) {
             plan.executor = "ssh: \(hosts.count) host(s) (\(hosts.map(\.description).joined(separator: ", ")))"
         }
         return plan
     }
 
     public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String {
-        if let hosts = Self.sshHosts(of: fault, in: target) {
-            // The local drivers would act on this host's processes: never let them near a fleet.
+        if let hosts = Self.sshHosts(of: fault, in: target), ssh == nil || !Self.isProcessFault(fault) {
+            // The local drivers would act on this host's processes and firewall: never near a fleet.
+            let place = "\(fault.unit)\(fault.service.isEmpty ? "" : "/\(fault.service)")"
             throw FaultError(
-                "fault \(fault.name): \(fault.unit)/\(fault.service) runs on \(hosts.count) SSH host(s); this gameday "
-                    + "reads, validates and plans SSH targets but cannot apply faults over SSH yet (issue 6); "
-                    + "nothing was applied")
+                "fault \(fault.name): \(place) runs on \(hosts.count) SSH host(s), and "
+                    + (ssh == nil
+                        ? "this runner has no SSH driver"
+                        : "only process faults run over SSH yet, not \(fault.action.kind) (issue 6)")
+                    + "; nothing was applied")
         }
-        return try await driver(for: fault).check(fault, in: target)
+        return try await driver(for: fault, in: target).check(fault, in: target)
+    }
+
+    static func isProcessFault(_ fault: FaultSpec) -> Bool {
+        if case .killProcess = fault.action { true } else { false }
     }
 
     /// The SSH hosts a process or network fault would have to act on, if any: its service's hosts,
@@ -65,14 +81,14 @@ public struct CompositeFaultDriver: FaultDriver {
     }
 
     public func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
-        try await driver(for: fault).recipe(for: fault, in: target)
+        try await driver(for: fault, in: target).recipe(for: fault, in: target)
     }
 
     public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
-        try await driver(for: fault).apply(fault, in: target)
+        try await driver(for: fault, in: target).apply(fault, in: target)
     }
 
     public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
-        try await driver(for: applied.spec).revert(applied, in: target)
+        try await driver(for: applied.spec, in: target).revert(applied, in: target)
     }
 }

@@ -46,6 +46,8 @@ public struct AppliedFault: Sendable, Hashable {
     public var effect: String
     /// Its entry in the ledger, once recorded there.
     public var ticket: LedgerTicket?
+    /// Per host, for a fault on SSH hosts: what it hit and proved there.
+    public var hosts: [HostFault] = []
 
     public init(spec: FaultSpec, plan: FaultPlan, pids: [Int32], commands: [[String]], effect: String) {
         self.spec = spec
@@ -95,5 +97,21 @@ extension FaultPlan {
             executor: try c.decode(String.self, forKey: .executor), locate: try c.decode(String.self, forKey: .locate),
             apply: try commands(.apply), revert: try commands(.revert), proof: try c.decode(String.self, forKey: .proof)
         )
+    }
+}
+
+/// What a fault did on one of its hosts.
+public struct HostFault: Sendable, Hashable, Codable {
+    public var host: String
+    public var pids: [Int32]
+    public var effect: String
+    /// How it was reverted there, or why that failed; nil until the revert.
+    public var revert: String?
+
+    public init(host: String, pids: [Int32], effect: String, revert: String? = nil) {
+        self.host = host
+        self.pids = pids
+        self.effect = effect
+        self.revert = revert
     }
 }

@@ -16,6 +16,8 @@ public struct RevertRecipe: Sendable, Hashable, Codable {
         /// An HTTP request whose answer is one of `okStatuses` (removing a proxy's toxic: 204, or
         /// 404 when it is gone already). Never for requests that need a secret.
         case http(method: String, url: String, body: String?, okStatuses: [Int])
+        /// `steps` on another host, reached over SSH (one host of a fault on many).
+        indirect case onHost(RecipeHost, steps: [Step])
     }
 
     /// Where the steps run: `local`, `netns:NAME`, or `ssh:HOST` with `host` set.

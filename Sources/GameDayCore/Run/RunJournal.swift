@@ -61,6 +61,7 @@ public actor RunJournal {
         faultRecords[fault.plan.name]?.effect = fault.effect
         faultRecords[fault.plan.name]?.appliedMs = time.milliseconds
         faultRecords[fault.plan.name]?.state = "applied"
+        faultRecords[fault.plan.name]?.hosts = fault.hosts.isEmpty ? nil : fault.hosts
     }
 
     /// Takes the applied faults out, last applied first, so each is reverted exactly once.

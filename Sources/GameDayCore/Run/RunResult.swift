@@ -143,9 +143,11 @@ public struct FaultRecord: Sendable, Hashable, Codable {
     /// `reverted`, `failed`, `not-applied`.
     public var state: String
     public var revert: String?
+    /// Per host, for a fault on SSH hosts.
+    public var hosts: [HostFault]?
 
     enum CodingKeys: String, CodingKey {
-        case plan, pids, commands, effect, appliedMs = "applied_ms", revertedMs = "reverted_ms", state, revert
+        case plan, pids, commands, effect, appliedMs = "applied_ms", revertedMs = "reverted_ms", state, revert, hosts
     }
 }
 

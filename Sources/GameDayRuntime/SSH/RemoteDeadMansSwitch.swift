@@ -8,8 +8,8 @@ import GameDayCore
 /// the fault itself.
 ///
 /// Only POSIX `sh`, `date`, `stat`, `setsid` and `sleep` are needed on the host (no `at` daemon).
-/// The switch leaves its state in `<heartbeat>.state`: `armed`, `fired`, `fired-failed <code>` or
-/// `disarmed`, read by `stateCommand`. Time is checked once a second, with the file's modification
+/// The switch keeps its state in `<heartbeat>.state`: `armed`, then `fired` or `fired-failed <code>`
+/// (left on the host as evidence), read by `stateCommand`; a disarmed switch leaves no file. Time is checked once a second, with the file's modification
 /// time in whole seconds, so a switch fires between `timeout` and `timeout` + 2 s after the last
 /// heartbeat.
 public struct RemoteDeadMansSwitch: Sendable, Hashable {
@@ -54,7 +54,7 @@ public struct RemoteDeadMansSwitch: Sendable, Hashable {
         hb=$1; timeout=$2; shift 2
         touch "$hb" && echo armed > "$hb.state" || exit 1
         while :; do
-          if [ -e "$hb.disarmed" ]; then echo disarmed > "$hb.state"; rm -f "$hb" "$hb.disarmed"; exit 0; fi
+          if [ -e "$hb.disarmed" ]; then rm -f "$hb" "$hb.disarmed" "$hb.state"; exit 0; fi
           now=$(date +%s); last=$(stat -c %Y "$hb" 2>/dev/null || echo 0)
           if [ $((now - last)) -ge "$timeout" ]; then
             "$@" </dev/null >/dev/null 2>&1; code=$?
@@ -81,10 +81,10 @@ public struct RemoteDeadMansSwitch: Sendable, Hashable {
     /// Tells the loop to end without reverting (the runner reverted the fault itself).
     public var disarmCommand: [String] { ["touch", "--", "\(heartbeat).disarmed"] }
 
-    /// Prints the switch's state: `armed`, `fired`, `fired-failed <code>`, `disarmed`, or nothing
-    /// when it was never armed.
+    /// Prints the switch's state: `armed`, `fired`, `fired-failed <code>`, or nothing when it was
+    /// never armed or was disarmed.
     public var stateCommand: [String] { ["sh", "-c", #"cat -- "$0.state" 2>/dev/null || true"#, heartbeat] }
 
-    /// Removes the state file once the state was read (after a disarm or a firing).
+    /// Removes the state file of a switch that fired, once it was read.
     public var cleanUpCommand: [String] { ["rm", "-f", "--", "\(heartbeat).state", "\(heartbeat).disarmed"] }
 }

@@ -29,6 +29,10 @@ public struct RecipeRunner: Sendable {
 
     /// Runs every step; returns what was done. Throws at the first step that fails.
     public func run(_ recipe: RevertRecipe) async throws -> String {
+        let perHost: [(RecipeHost, [RevertRecipe.Step])] = recipe.steps.compactMap { step in
+            if case .onHost(let host, let steps) = step { (host, steps) } else { nil }
+        }
+        if !perHost.isEmpty, perHost.count == recipe.steps.count { return try await run(onHosts: perHost) }
         let executor: any CommandExecutor
         if let host = recipe.host {
             executor = try Self.sshExecutor(for: host)
@@ -40,6 +44,39 @@ public struct RecipeRunner: Sendable {
             done.append(try await run(step, executor: executor, remote: recipe.host != nil))
         }
         return done.isEmpty ? "nothing to undo" : done.joined(separator: "; ")
+    }
+
+    /// A fault on many hosts: every host is tried, in parallel, whatever the others do; the error
+    /// names every host that could not be reverted.
+    private func run(onHosts perHost: [(RecipeHost, [RevertRecipe.Step])]) async throws -> String {
+        let outcomes = await withTaskGroup(of: (Int, Result<String, any Error>).self) { group in
+            for (index, (host, steps)) in perHost.enumerated() {
+                group.addTask {
+                    do {
+                        return (index, .success(try await run(.onHost(host, steps: steps), executor: LocalExecutor())))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var outcomes: [(Int, Result<String, any Error>)] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        var done: [String] = []
+        var failed: [String] = []
+        for (outcome, (host, _)) in zip(outcomes, perHost) {
+            switch outcome {
+            case .success(let text): done.append(text)
+            case .failure(let error): failed.append("\(host.host): \(error)")
+            }
+        }
+        guard failed.isEmpty else {
+            throw RecipeError(
+                "\(failed.count) of \(perHost.count) host(s) not reverted: \(failed.joined(separator: "; "))"
+                    + (done.isEmpty ? "" : " (done elsewhere: \(done.joined(separator: "; ")))"))
+        }
+        return done.joined(separator: "; ")
     }
 
     /// An executor for a recipe's host, with the unit's ssh settings read from the target file as
@@ -83,7 +120,7 @@ public struct RecipeRunner: Sendable {
             let sent = output.stdout.split(whereSeparator: \.isNewline).map(String.init)
             guard !sent.isEmpty else { return "no process left to send SIG\(name) on \(executor.name)" }
             return "SIG\(name) sent to \(sent.joined(separator: ", ")) on \(executor.name)"
-        case .command, .cutback, .http:
+        case .command, .cutback, .http, .onHost:
             return nil
         }
     }
@@ -116,6 +153,11 @@ public struct RecipeRunner: Sendable {
             return "SIG\(name) sent to \(alive.map(String.init).joined(separator: ", "))"
         case .cutback(let drillPath, let targetPath):
             return try await cutback(drillPath: drillPath, targetPath: targetPath)
+        case .onHost(let host, let steps):
+            let remote = try Self.sshExecutor(for: host)
+            var done: [String] = []
+            for step in steps { done.append(try await run(step, executor: remote, remote: true)) }
+            return done.isEmpty ? "nothing to undo on \(remote.name)" : done.joined(separator: "; ")
         case .http(let method, let url, let body, let okStatuses):
             let request = HTTPRequest(
                 method: method, url: url, headers: body == nil ? [] : [("Content-Type", "application/json")],

@@ -2,8 +2,8 @@ import GameDayCore
 import GameDayRuntime
 import Testing
 
-/// Until faults run over SSH, a fault on a service with SSH hosts must stop in preflight: the
-/// local drivers would otherwise act on this machine's processes and firewall.
+/// A fault on SSH hosts goes to the SSH driver or stops in preflight: the local drivers would
+/// otherwise act on this machine's processes and firewall.
 @Suite struct SSHTargetRefusalTests {
     static let target = Target(
         name: "staging", gatewayURL: "http://127.0.0.1:1", controlPlane: ControlPlaneTarget(url: "http://127.0.0.1:2"),
@@ -34,8 +34,8 @@ import Testing
         #expect(Self.driver.plan(fault, in: Self.target).executor == "ssh: 2 host(s) (10.0.1.11, 10.0.1.12:2222)")
         await #expect(
             throws: FaultError(
-                "fault product-down: beijing/product runs on 2 SSH host(s); this gameday reads, validates and plans SSH "
-                    + "targets but cannot apply faults over SSH yet (issue 6); nothing was applied")
+                "fault product-down: beijing/product runs on 2 SSH host(s), and this runner has no SSH driver; "
+                    + "nothing was applied")
         ) { try await Self.driver.check(fault, in: Self.target) }
     }
 
@@ -44,6 +44,14 @@ import Testing
             name: "unit-blocked", unit: "beijing", service: "",
             action: .blockPort(PortBlockSpec(direction: .inbound, ports: [PortRange(8080)])))
         #expect(CompositeFaultDriver.sshHosts(of: block, in: Self.target)?.count == 2)
+        let withSSH = CompositeFaultDriver(
+            process: ProcessFaultDriver(), network: NetworkFaultDriver(runId: "a1b2c3d4"),
+            ssh: SSHProcessFaultDriver(runId: "a1b2c3d4"))
+        await #expect(
+            throws: FaultError(
+                "fault unit-blocked: beijing runs on 2 SSH host(s), and only process faults run over SSH yet, "
+                    + "not block-port (issue 6); nothing was applied")
+        ) { try await withSSH.check(block, in: Self.target) }
         let cart = FaultSpec(
             name: "cart-down", unit: "beijing", service: "cart",
             action: .killProcess(signal: SignalName("KILL")!, restart: true))

@@ -1,0 +1,188 @@
+import Foundation
+import GameDayCore
+import GameDayRuntime
+import GameDayTestSupport
+import Testing
+
+/// A drill whose fault hits a service on five real SSH hosts (an `SSHFleet`, one host per network
+/// namespace, each running its own listener on port 9911), with the lab as gateway and control
+/// plane: applied and reverted on every host; and, with the runner killed mid-drill, every host
+/// back by itself.
+@Suite(
+    .serialized,
+    .enabled(if: SSHFleet.unavailableReason() == nil, Comment(rawValue: SSHFleet.unavailableReason() ?? "")))
+struct SSHDrillTests {
+    static let port = 9911
+    /// The service on a host: a listener on port 9911 in the host's namespace.
+    static let serve =
+        "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); "
+        + "s.bind(('0.0.0.0', \(port))); s.listen(); time.sleep(600)"
+    static let restart = ["sh", "-c", "nohup python3 -c \"\(serve)\" </dev/null >/dev/null 2>&1 &"]
+
+    static func startServices(_ fleet: SSHFleet) async throws {
+        for host in fleet.hosts {
+            let executor = fleet.executor(host)
+            _ = try await executor.run(restart, timeout: .seconds(20))
+            await executor.close()
+        }
+    }
+
+    /// The pid listening on the service port in each host's namespace.
+    static func listeners(_ fleet: SSHFleet) async -> [String: Int32] {
+        var found: [String: Int32] = [:]
+        for host in fleet.hosts {
+            let output = TestNamespaces.output([
+                "ip", "netns", "exec", host.namespace, "ss", "-Htlnp", "sport = :\(port)",
+            ])
+            if let match = output.firstMatch(of: /pid=(\d+)/), let pid = Int32(match.1) { found[host.address] = pid }
+        }
+        return found
+    }
+
+    /// The lab's target with `beijing/product` moved to the fleet's hosts.
+    static func target(lab: TestLab, fleet: SSHFleet, directory: String) throws -> String {
+        let labTarget = try DrillLoader.loadTarget(path: lab.targetPath)
+        let hosts = fleet.hosts.map { "\"\($0.address)\"" }.joined(separator: ", ")
+        let restart = Self.restart.map { "'\($0.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: ", ")
+        let yaml = """
+            target: fleet-lab
+            gateway: { url: "\(labTarget.gatewayURL)" }
+            control_plane: { url: "\(labTarget.controlPlane.url)" }
+            routing:
+              ranges:
+                - { from: 0, to: 4999, unit: hangzhou }
+                - { from: 5000, to: 9999, unit: beijing }
+            units:
+              hangzhou: {}
+              beijing:
+                ssh: { user: root, identity_file: \(fleet.clientKey), known_hosts: \(fleet.knownHosts), connect_timeout: 3s }
+                services:
+                  product:
+                    hosts: [\(hosts)]
+                    process: { port: \(port) }
+                    restart: [\(restart)]
+            """
+        let path = "\(directory)/target.yaml"
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func drill(directory: String, observe: String) throws -> String {
+        let yaml = """
+            drill: fleet-product-down
+            probe:
+              interval: 100ms
+              unit_header: X-Unit
+              request: { url: "{{gateway.url}}/storefront?userId={{user.id}}" }
+            users:
+              - { id: 6000, home: beijing, impact: none }
+            steady_state: { duration: 500ms }
+            faults:
+              - { name: product-down, kind: kill-process, unit: beijing, service: product }
+            observe: { duration: \(observe) }
+            """
+        let path = "\(directory)/drill.yaml"
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func aFaultIsAppliedOnEveryHostAndRevertedOnEveryHost() async throws {
+        try await TestLab.withLab { lab in
+            try await SSHFleet.with(units: 5, hostsPerUnit: 1) { fleet in
+                try await Self.startServices(fleet)
+                let before = await Self.listeners(fleet)
+                #expect(before.count == 5, "\(before)")
+                let directory = fleet.root
+                let run = try await ChildProcess.run(
+                    [
+                        lab.binary, "run", try Self.drill(directory: directory, observe: "1s"), "--target",
+                        try Self.target(lab: lab, fleet: fleet, directory: directory), "--output",
+                        "\(directory)/results",
+                        "--state-dir", "\(directory)/state",
+                    ], timeout: .seconds(120))
+                #expect(run.exitCode == 0, "\(run.transcript)")
+                let after = await Self.listeners(fleet)
+                #expect(after.count == 5, "every host serves again: \(after)")
+                for (address, pid) in before { #expect(after[address] != pid, "\(address) was not restarted") }
+
+                let path = try #require(
+                    FileManager.default.subpathsOfDirectory(atPath: "\(directory)/results").first {
+                        $0.hasSuffix("result.json")
+                    })
+                let result = try RunResult.read(Data(contentsOf: URL(fileURLWithPath: "\(directory)/results/\(path)")))
+                let fault = try #require(result.faults.first)
+                #expect(fault.state == "reverted")
+                #expect(fault.hosts?.count == 5)
+                #expect(Set(fault.hosts?.map(\.host) ?? []) == Set(fleet.hosts.map(\.address)))
+                #expect(fault.plan.executor.hasPrefix("ssh: 5 host(s)"))
+                try await DrillRun.validate("\(directory)/results/\(path)")
+                // No switch is left on any host, no connection open, nothing pending.
+                #expect(
+                    TestNamespaces.output(["pgrep", "-f", "gameday-switch-\(result.runId)"]).isEmpty,
+                    "a dead-man's switch was left running")
+                #expect(
+                    TestNamespaces.output(["pgrep", "-f", "ControlPath=/tmp/gdssh"]).isEmpty, "an ssh master was left")
+                #expect(LedgerStore(stateDirectory: "\(directory)/state").pending(target: "fleet-lab").isEmpty)
+            }
+        }
+    }
+
+    /// SIGKILL during the observe phase: nobody reverts for the runner, so each host's switch
+    /// (and the local watchdog, whichever comes first) brings the service back.
+    @Test func withTheRunnerKilledEveryHostComesBackByItself() async throws {
+        try await TestLab.withLab { lab in
+            try await SSHFleet.with(units: 5, hostsPerUnit: 1) { fleet in
+                try await Self.startServices(fleet)
+                let before = await Self.listeners(fleet)
+                let directory = fleet.root
+                let drill = try Self.drill(directory: directory, observe: "30s")
+                let target = try Self.target(lab: lab, fleet: fleet, directory: directory)
+                let runner = Process()
+                runner.executableURL = URL(fileURLWithPath: lab.binary)
+                runner.arguments = [
+                    "run", drill, "--target", target, "--output", "\(directory)/results", "--state-dir",
+                    "\(directory)/state", "--watchdog-timeout", "3s", "--quiet",
+                ]
+                try runner.run()
+                // Wait until every host lost its service: the fault is applied.
+                var gone = false
+                for _ in 0..<200 where !gone {
+                    try await Task.sleep(for: .milliseconds(100))
+                    gone = await Self.listeners(fleet).isEmpty
+                }
+                #expect(gone, "the fault never took effect")
+                kill(runner.processIdentifier, SIGKILL)
+                runner.waitUntilExit()
+
+                var back: [String: Int32] = [:]
+                for _ in 0..<150 where back.count < 5 {
+                    try await Task.sleep(for: .milliseconds(100))
+                    back = await Self.listeners(fleet)
+                }
+                #expect(back.count == 5, "hosts still without their service 15s after the runner died: \(back)")
+                for (address, pid) in before { #expect(back[address] != pid) }
+                // Each host's own switch fired (the local watchdog may have been first; the switch
+                // fires all the same, and its restart then finds the port taken).
+                var fired: [String] = []
+                for _ in 0..<100 where fired.count < 5 {
+                    try await Task.sleep(for: .milliseconds(100))
+                    fired = try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter {
+                        $0.hasPrefix("gameday-switch-") && $0.contains("-product-down-10.232.")
+                            && $0.hasSuffix(".state")
+                    }.filter { name in
+                        (try? String(contentsOfFile: "/tmp/\(name)", encoding: .utf8)).map { $0.hasPrefix("fired") }
+                            == true
+                    }
+                }
+                #expect(fired.count == 5, "switches that fired: \(fired)")
+                for name in fired { try? FileManager.default.removeItem(atPath: "/tmp/\(name)") }
+                // `recover` finds nothing left, or finishes the job.
+                let recover = try await ChildProcess.run(
+                    [lab.binary, "recover", "--state-dir", "\(directory)/state", "--target", target],
+                    timeout: .seconds(60))
+                #expect(recover.exitCode == 0, "\(recover.transcript)")
+                #expect(LedgerStore(stateDirectory: "\(directory)/state").pending(target: "fleet-lab").isEmpty)
+            }
+        }
+    }
+}
