@@ -43,6 +43,11 @@ public struct CompositeFaultDriver: FaultDriver {
     }
 
     public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String {
+        if fault.hosts != .all || fault.onPartial != .abort, Self.sshHosts(of: fault, in: target) == nil {
+            throw FaultError(
+                "fault \(fault.name): 'hosts' and 'on_partial' choose among SSH hosts, and \(fault.unit)/\(fault.service) has none"
+            )
+        }
         if let hosts = Self.sshHosts(of: fault, in: target), ssh == nil || !Self.isProcessFault(fault) {
             // The local drivers would act on this host's processes and firewall: never near a fleet.
             let place = "\(fault.unit)\(fault.service.isEmpty ? "" : "/\(fault.service)")"

@@ -122,6 +122,61 @@ public struct SSHFleet: Sendable {
         ["sh", "-c", "set -- $SSH_CONNECTION; sleep 600 </dev/null >/dev/null 2>&1 & echo $! > \(serviceFile)"]
     }
 
+    /// A service that is its host's own even on one machine: a listener on `port` in the host's
+    /// network namespace (one host per unit, so one namespace per host), started in the background.
+    public static func listenerCommand(port: Int) -> [String] {
+        let serve =
+            "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); "
+            + "s.bind(('0.0.0.0', \(port))); s.listen(); time.sleep(600)"
+        return ["sh", "-c", "nohup python3 -c \"\(serve)\" </dev/null >/dev/null 2>&1 &"]
+    }
+
+    /// Per host address, the pid listening on `port` in the host's namespace.
+    public func listeners(port: Int) -> [String: Int32] {
+        var found: [String: Int32] = [:]
+        for host in hosts {
+            let output = TestNamespaces.output([
+                "ip", "netns", "exec", host.namespace, "ss", "-Htlnp", "sport = :\(port)",
+            ])
+            if let match = output.firstMatch(of: /pid=(\d+)/), let pid = Int32(match.1) { found[host.address] = pid }
+        }
+        return found
+    }
+
+    /// A target file whose unit `beijing` has the service `product` on every host of the fleet,
+    /// found by its listener on `port` and restarted with `listenerCommand`; gateway and control
+    /// plane as given (nothing needs to answer there unless a drill runs).
+    public func targetFile(
+        port: Int, gateway: String = "http://127.0.0.1:1", controlPlane: String = "http://127.0.0.1:2"
+    )
+        throws -> String
+    {
+        let addresses = hosts.map { "\"\($0.address)\"" }.joined(separator: ", ")
+        let restart = Self.listenerCommand(port: port).map { "'\($0.replacingOccurrences(of: "'", with: "''"))'" }
+            .joined(separator: ", ")
+        let yaml = """
+            target: fleet-lab
+            gateway: { url: "\(gateway)" }
+            control_plane: { url: "\(controlPlane)" }
+            routing:
+              ranges:
+                - { from: 0, to: 4999, unit: hangzhou }
+                - { from: 5000, to: 9999, unit: beijing }
+            units:
+              hangzhou: {}
+              beijing:
+                ssh: { user: root, identity_file: \(clientKey), known_hosts: \(knownHosts), connect_timeout: 3s }
+                services:
+                  product:
+                    hosts: [\(addresses)]
+                    process: { port: \(port) }
+                    restart: [\(restart)]
+            """
+        let path = "\(root)/target.yaml"
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     /// The pid in the host's `service.pid`, if any.
     public func servicePID(of host: Host) -> Int32? {
         (try? String(contentsOfFile: "\(host.directory)/service.pid", encoding: .utf8)).flatMap {

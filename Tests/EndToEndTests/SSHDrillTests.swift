@@ -13,61 +13,24 @@ import Testing
     .enabled(if: SSHFleet.unavailableReason() == nil, Comment(rawValue: SSHFleet.unavailableReason() ?? "")))
 struct SSHDrillTests {
     static let port = 9911
-    /// The service on a host: a listener on port 9911 in the host's namespace.
-    static let serve =
-        "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); "
-        + "s.bind(('0.0.0.0', \(port))); s.listen(); time.sleep(600)"
-    static let restart = ["sh", "-c", "nohup python3 -c \"\(serve)\" </dev/null >/dev/null 2>&1 &"]
 
     static func startServices(_ fleet: SSHFleet) async throws {
         for host in fleet.hosts {
             let executor = fleet.executor(host)
-            _ = try await executor.run(restart, timeout: .seconds(20))
+            _ = try await executor.run(SSHFleet.listenerCommand(port: port), timeout: .seconds(20))
             await executor.close()
         }
     }
 
-    /// The pid listening on the service port in each host's namespace.
-    static func listeners(_ fleet: SSHFleet) async -> [String: Int32] {
-        var found: [String: Int32] = [:]
-        for host in fleet.hosts {
-            let output = TestNamespaces.output([
-                "ip", "netns", "exec", host.namespace, "ss", "-Htlnp", "sport = :\(port)",
-            ])
-            if let match = output.firstMatch(of: /pid=(\d+)/), let pid = Int32(match.1) { found[host.address] = pid }
-        }
-        return found
-    }
+    static func listeners(_ fleet: SSHFleet) async -> [String: Int32] { fleet.listeners(port: port) }
 
     /// The lab's target with `beijing/product` moved to the fleet's hosts.
     static func target(lab: TestLab, fleet: SSHFleet, directory: String) throws -> String {
         let labTarget = try DrillLoader.loadTarget(path: lab.targetPath)
-        let hosts = fleet.hosts.map { "\"\($0.address)\"" }.joined(separator: ", ")
-        let restart = Self.restart.map { "'\($0.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: ", ")
-        let yaml = """
-            target: fleet-lab
-            gateway: { url: "\(labTarget.gatewayURL)" }
-            control_plane: { url: "\(labTarget.controlPlane.url)" }
-            routing:
-              ranges:
-                - { from: 0, to: 4999, unit: hangzhou }
-                - { from: 5000, to: 9999, unit: beijing }
-            units:
-              hangzhou: {}
-              beijing:
-                ssh: { user: root, identity_file: \(fleet.clientKey), known_hosts: \(fleet.knownHosts), connect_timeout: 3s }
-                services:
-                  product:
-                    hosts: [\(hosts)]
-                    process: { port: \(port) }
-                    restart: [\(restart)]
-            """
-        let path = "\(directory)/target.yaml"
-        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        return try fleet.targetFile(port: port, gateway: labTarget.gatewayURL, controlPlane: labTarget.controlPlane.url)
     }
 
-    static func drill(directory: String, observe: String) throws -> String {
+    static func drill(directory: String, observe: String, faultKeys: String = "") throws -> String {
         let yaml = """
             drill: fleet-product-down
             probe:
@@ -78,7 +41,7 @@ struct SSHDrillTests {
               - { id: 6000, home: beijing, impact: none }
             steady_state: { duration: 500ms }
             faults:
-              - { name: product-down, kind: kill-process, unit: beijing, service: product }
+              - { name: product-down, kind: kill-process, unit: beijing, service: product\(faultKeys) }
             observe: { duration: \(observe) }
             """
         let path = "\(directory)/drill.yaml"
@@ -123,6 +86,36 @@ struct SSHDrillTests {
                 #expect(
                     TestNamespaces.output(["pgrep", "-f", "ControlPath=/tmp/gdssh"]).isEmpty, "an ssh master was left")
                 #expect(LedgerStore(stateDirectory: "\(directory)/state").pending(target: "fleet-lab").isEmpty)
+            }
+        }
+    }
+
+    /// `hosts: 2` hits two of the five hosts, the same two `plan` names for the run, and only those.
+    @Test func aCountOfHostsHitsOnlyThatMany() async throws {
+        try await TestLab.withLab { lab in
+            try await SSHFleet.with(units: 5, hostsPerUnit: 1) { fleet in
+                try await Self.startServices(fleet)
+                let before = await Self.listeners(fleet)
+                let directory = fleet.root
+                let run = try await ChildProcess.run(
+                    [
+                        lab.binary, "run", try Self.drill(directory: directory, observe: "1s", faultKeys: ", hosts: 2"),
+                        "--target", try Self.target(lab: lab, fleet: fleet, directory: directory), "--output",
+                        "\(directory)/results", "--state-dir", "\(directory)/state",
+                    ], timeout: .seconds(120))
+                #expect(run.exitCode == 0, "\(run.transcript)")
+                let after = await Self.listeners(fleet)
+                let restarted = before.filter { after[$0.key] != $0.value }.map(\.key)
+                #expect(restarted.count == 2, "restarted: \(restarted)")
+                #expect(after.count == 5)
+                let path = try #require(
+                    FileManager.default.subpathsOfDirectory(atPath: "\(directory)/results").first {
+                        $0.hasSuffix("result.json")
+                    })
+                let result = try RunResult.read(Data(contentsOf: URL(fileURLWithPath: "\(directory)/results/\(path)")))
+                let fault = try #require(result.faults.first)
+                #expect(Set(fault.hosts?.map(\.host) ?? []) == Set(restarted))
+                #expect(fault.plan.executor.hasPrefix("ssh: 2 host(s) of 5, for this run "))
             }
         }
     }

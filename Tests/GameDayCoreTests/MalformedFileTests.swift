@@ -51,6 +51,14 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
 
     static let corpus: [MalformedFile] = [
         MalformedFile(
+            "fault-hosts.yaml",
+            "malformed/fault-hosts.yaml:6:76: error: expected a number of hosts between 1 and 100000, found 0",
+            "malformed/fault-hosts.yaml:7:76: error: expected a share of the hosts between 0 and 100, found '150%'",
+            "malformed/fault-hosts.yaml:8:77: error: 'hosts' takes all, a number of hosts (3) or a share of them ('40%'), found 'some'",
+            "malformed/fault-hosts.yaml:8:95: error: unknown on_partial 'later'; expected one of: abort, continue",
+            "malformed/fault-hosts.yaml:9:67: error: 'hosts' belongs to kill-process and pause-process faults, not block-port"
+        ),
+        MalformedFile(
             "target-ssh-hosts.yaml",
             "malformed/target-ssh-hosts.yaml:9:18: error: ssh user '-oProxyCommand=x' must be letters, digits, '_', '.' or '-', not starting with '-'",
             "malformed/target-ssh-hosts.yaml:9:57: error: unknown host_key_checking 'off'; expected one of: strict, accept-new",

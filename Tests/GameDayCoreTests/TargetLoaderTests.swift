@@ -85,6 +85,14 @@ import Testing
         #expect(HostText.parse(text) == nil)
     }
 
+    @Test func aFaultChoosesAShareOfTheHostsAndWhatAPartialInjectionDoes() throws {
+        let file = "valid/ssh-drill.yaml"
+        let drill = try DrillLoader.parseDrill(yaml: Fixture.text(file), file: file)
+        #expect(drill.faults.map(\.hosts) == [.count(2), .percent(40)])
+        #expect(drill.faults.map(\.onPartial) == [.continue, .abort])
+        #expect(HostShare.percent(40).description == "40% of the hosts")
+    }
+
     @Test func readsAnEnvironmentTokenAndRoutingDefaults() throws {
         let file = "valid/env-token-target.yaml"
         let target = try DrillLoader.parseTarget(yaml: Fixture.text(file), file: file)

@@ -38,11 +38,40 @@ extension DrillReader {
                 }
             }
             guard let name, let unit, let action, service != nil || fields["service"] == nil else { continue }
-            faults.append(
-                FaultSpec(
-                    name: name, unit: unit, service: service ?? "", action: action, location: r.location(of: item)))
+            var fault = FaultSpec(
+                name: name, unit: unit, service: service ?? "", action: action, location: r.location(of: item))
+            if let node = fields["hosts"], let share = hostShare(node) { fault.hosts = share }
+            if let node = fields["on_partial"],
+                let policy = r.choice(
+                    node, what: "on_partial", options: [("abort", PartialInjection.abort), ("continue", .continue)])
+            {
+                fault.onPartial = policy
+            }
+            faults.append(fault)
         }
         return faults
+    }
+
+    /// `hosts: all`, `hosts: 3`, `hosts: 40%`.
+    private func hostShare(_ node: Node) -> HostShare? {
+        let r = reader
+        if case .scalar(let scalar) = node {
+            if scalar.string == "all" { return .all }
+            if scalar.string.hasSuffix("%") {
+                guard let percent = r.percentage(node, what: "a share of the hosts") else { return nil }
+                guard percent > 0 else {
+                    r.error("'hosts' takes a share above 0%, found '\(scalar.string)'", at: node)
+                    return nil
+                }
+                return .percent(percent)
+            }
+            if r.isPlain(node), Int(scalar.string) != nil {
+                return r.integer(node, in: 1...100_000, what: "a number of hosts").map { .count($0) }
+            }
+        }
+        r.error(
+            "'hosts' takes all, a number of hosts (3) or a share of them ('40%'), found \(r.describe(node))", at: node)
+        return nil
     }
 
     /// Reports keys that belong to another kind of fault, and keys `kind` requires that are missing.

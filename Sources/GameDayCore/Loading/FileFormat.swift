@@ -29,7 +29,7 @@ enum DrillFormat {
     static let fault = MappingShape(
         [
             "name", "kind", "unit", "service",
-            "signal", "restart",
+            "signal", "restart", "hosts", "on_partial",
             "direction", "protocol", "ports", "peer", "backend",
             "interface", "delay", "jitter", "loss", "match", "replace_root",
             "rate", "burst", "latency",
@@ -59,8 +59,8 @@ enum DrillFormat {
 
     /// Each kind, with the keys it takes besides the common ones and those it requires.
     static let faultKindShapes: [(kind: String, shape: MappingShape)] = [
-        ("kill-process", MappingShape(["signal", "restart"], required: ["service"])),
-        ("pause-process", MappingShape([], required: ["service"])),
+        ("kill-process", MappingShape(["signal", "restart", "hosts", "on_partial"], required: ["service"])),
+        ("pause-process", MappingShape(["hosts", "on_partial"], required: ["service"])),
         ("block-port", MappingShape(["direction", "protocol", "ports", "peer", "backend"])),
         (
             "latency",

@@ -193,12 +193,41 @@ public enum FaultAction: Sendable, Hashable {
 ///     service: product
 ///     signal: KILL
 /// ```
+/// Which of a service's SSH hosts a fault hits (`hosts:` of a process fault).
+public enum HostShare: Sendable, Hashable, CustomStringConvertible {
+    case all
+    /// Exactly this many.
+    case count(Int)
+    /// This share of them, rounded down but at least one.
+    case percent(Double)
+
+    public var description: String {
+        switch self {
+        case .all: "all hosts"
+        case .count(let count): "\(count) host(s)"
+        case .percent(let percent):
+            "\(percent == percent.rounded() ? String(Int(percent)) : String(percent))% of the hosts"
+        }
+    }
+}
+
+/// What a fault does when some of its hosts could not be hit (`on_partial:`).
+public enum PartialInjection: String, Sendable, Hashable {
+    /// Revert the hosts that were hit and stop the run: the drill described did not happen.
+    case abort
+    /// Go on with the hosts that were hit; the fault's effect says which were not.
+    case `continue`
+}
+
 public struct FaultSpec: Sendable, Hashable {
     public var name: String
     public var unit: String
     /// The service hit; empty for network faults that name an interface instead.
     public var service: String
     public var action: FaultAction
+    /// For a service on SSH hosts: which of them.
+    public var hosts: HostShare = .all
+    public var onPartial: PartialInjection = .abort
     public var location: SourceLocation?
 
     public init(name: String, unit: String, service: String, action: FaultAction, location: SourceLocation? = nil) {

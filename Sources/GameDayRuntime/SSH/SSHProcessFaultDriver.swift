@@ -11,8 +11,10 @@ import Synchronization
 /// reverts by itself within `switchTimeout` (+2 s). The ledger's recipe names every host
 /// (`RevertRecipe.Step.onHost`), so the local watchdog and `gameday recover` reach them too.
 ///
-/// A host that fails to apply makes the injection partial; the fault then fails (the hosts that
-/// were hit are reverted first): a partial kill is not the drill the file describes.
+/// `hosts:` chooses all of the service's hosts, a number or a share (the same ones for the same run
+/// id). A host that fails to apply makes the injection partial: with `on_partial: abort` (the
+/// default) the fault fails and the hosts that were hit are reverted first; with `continue` the run
+/// goes on and the fault's effect names the hosts not hit.
 public final class SSHProcessFaultDriver: FaultDriver, Sendable {
     public let runId: String
     /// How long a host waits without heartbeats before it reverts by itself.
@@ -40,8 +42,15 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
 
     public func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan {
         var plan = ProcessFaultDriver().plan(fault, in: target)
-        let hosts = service(fault, target)?.hosts ?? []
-        plan.executor = "ssh: \(hosts.count) host(s) (\(hosts.map(\.description).joined(separator: ", ")))"
+        let all = service(fault, target)?.hosts ?? []
+        if fault.hosts == .all {
+            plan.executor = "ssh: \(all.count) host(s) (\(all.map(\.description).joined(separator: ", ")))"
+        } else {
+            let chosen = (try? requireService(fault, target))?.hosts.map(\.description) ?? []
+            plan.executor =
+                "ssh: \(fault.hosts) of \(all.count), for this run \(chosen.joined(separator: ", "))"
+                + (fault.onPartial == .continue ? "; goes on when some cannot be hit" : "")
+        }
         plan.locate +=
             " on each host; a dead-man's switch on each host reverts it \(DurationText.format(switchTimeout)) after the runner's last heartbeat"
         return plan
@@ -132,6 +141,10 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
             effect: "\(signal) on \(hit.count) of \(service.hosts.count) host(s); " + (stop ? "stopped" : "gone"))
         applied.hosts = hit
         startHeartbeats(fault, service.hosts, ssh)
+        if !failures.isEmpty, fault.onPartial == .continue, !hit.isEmpty {
+            applied.effect += "; PARTIAL, not hit: \(failures.joined(separator: "; "))"
+            return applied
+        }
         guard failures.isEmpty else {
             // A partial injection is not the drill described: put the hosts that were hit back first.
             let undone = (try? await revert(applied, in: target)) ?? "the revert failed too; run 'gameday recover'"
@@ -157,7 +170,14 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
                     }
                 })
         } else {
-            recipe = try await self.recipe(for: fault, in: target)
+            // Only the hosts that were hit: with `on_partial: continue` the others never were.
+            let all = try await self.recipe(for: fault, in: target)
+            let hit = Set(applied.hosts.map(\.host))
+            recipe = RevertRecipe(
+                executor: all.executor,
+                steps: all.steps.filter { step in
+                    if case .onHost(let host, _) = step { hit.contains(host.host.description) } else { true }
+                })
         }
         let done: String
         do {
@@ -308,9 +328,22 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
         target.unit(named: fault.unit)?.service(named: fault.service)
     }
 
+    /// The service, with `hosts` narrowed to the ones the fault's `hosts:` chooses (the same ones
+    /// for the same run id: `HostSelection`).
     private func requireService(_ fault: FaultSpec, _ target: Target) throws(FaultError) -> ServiceTarget {
-        guard let service = service(fault, target), !service.hosts.isEmpty else {
+        guard var service = service(fault, target), !service.hosts.isEmpty else {
             throw FaultError("\(fault.unit)/\(fault.service) names no SSH hosts")
+        }
+        let selection: HostSelection =
+            switch fault.hosts {
+            case .all: .all
+            case .count(let count): .count(count)
+            case .percent(let percent): .percent(percent)
+            }
+        do {
+            service.hosts = try selection.choose(from: service.hosts, runID: runId, name: \.description)
+        } catch {
+            throw FaultError("fault \(fault.name), hosts: \(error.description) of \(fault.unit)/\(fault.service)")
         }
         return service
     }

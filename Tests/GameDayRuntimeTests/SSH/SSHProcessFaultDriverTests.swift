@@ -1,0 +1,85 @@
+import Foundation
+import GameDayCore
+import GameDayRuntime
+import GameDayTestSupport
+import Testing
+
+/// The SSH process-fault driver against three real sshd hosts, one of which goes down between the
+/// preflight and the injection: `on_partial` decides.
+@Suite(
+    .serialized, .tags(.sshd), .timeLimit(.minutes(3)),
+    .enabled(if: SSHFleet.unavailableReason() == nil, Comment(rawValue: SSHFleet.unavailableReason() ?? "")))
+struct SSHProcessFaultDriverTests {
+    static let port = 9912
+
+    static func fault(_ policy: PartialInjection) -> FaultSpec {
+        var fault = FaultSpec(
+            name: "product-down", unit: "beijing", service: "product",
+            action: .killProcess(signal: SignalName("KILL")!, restart: true))
+        fault.onPartial = policy
+        return fault
+    }
+
+    static func prepare(_ fleet: SSHFleet) async throws -> Target {
+        for host in fleet.hosts {
+            let executor = fleet.executor(host)
+            _ = try await executor.run(SSHFleet.listenerCommand(port: port), timeout: .seconds(20))
+            await executor.close()
+        }
+        for _ in 0..<50 where fleet.listeners(port: port).count < fleet.hosts.count {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return try DrillLoader.loadTarget(path: try fleet.targetFile(port: port))
+    }
+
+    @Test func withContinueAPartialInjectionGoesOnWithTheHostsThatWereHit() async throws {
+        try await SSHFleet.with(units: 3, hostsPerUnit: 1) { fleet in
+            let target = try await Self.prepare(fleet)
+            let before = fleet.listeners(port: Self.port)
+            let driver = SSHProcessFaultDriver(runId: "partial1", switchTimeout: .seconds(5))
+            _ = try await driver.check(Self.fault(.continue), in: target)
+            fleet.stop(fleet.hosts[2])
+            let applied = try await driver.apply(Self.fault(.continue), in: target)
+            #expect(applied.hosts.map(\.host) == [fleet.hosts[0].address, fleet.hosts[1].address])
+            #expect(applied.effect.contains("PARTIAL, not hit: \(fleet.hosts[2].address)"), "\(applied.effect)")
+            #expect(fleet.listeners(port: Self.port)[fleet.hosts[0].address] == nil, "host 0 was hit")
+            let reverted = try await driver.revert(applied, in: target)
+            #expect(reverted.contains("on ssh:root@\(fleet.hosts[0].address):22"), "\(reverted)")
+            let after = fleet.listeners(port: Self.port)
+            for host in fleet.hosts.prefix(2) {
+                #expect(after[host.address].map { $0 != before[host.address] } == true, "\(host.address) is back")
+            }
+            await driver.close()
+            var left = "?"
+            for _ in 0..<30 where !left.isEmpty {
+                left = TestNamespaces.output(["pgrep", "-f", "gameday-switch-partial1"])
+                if !left.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(left.isEmpty, "switch loops left: \(left)")
+        }
+    }
+
+    @Test func withAbortAPartialInjectionFailsAndPutsTheHitHostsBack() async throws {
+        try await SSHFleet.with(units: 3, hostsPerUnit: 1) { fleet in
+            let target = try await Self.prepare(fleet)
+            let driver = SSHProcessFaultDriver(runId: "partial2", switchTimeout: .seconds(5))
+            _ = try await driver.check(Self.fault(.abort), in: target)
+            fleet.stop(fleet.hosts[1])
+            let error = await #expect(throws: FaultError.self) {
+                try await driver.apply(Self.fault(.abort), in: target)
+            }
+            #expect(error?.message.contains("applied on 2 of 3 host(s) only") == true, "\(error?.message ?? "")")
+            #expect(error?.message.contains(fleet.hosts[1].address) == true)
+            let after = fleet.listeners(port: Self.port)
+            #expect(after[fleet.hosts[0].address] != nil && after[fleet.hosts[2].address] != nil, "\(after)")
+            await driver.close()
+            // No switch stays armed for this run on any host (a disarmed loop ends within its 1 s tick).
+            var left = "?"
+            for _ in 0..<30 where !left.isEmpty {
+                left = TestNamespaces.output(["pgrep", "-f", "gameday-switch-partial2"])
+                if !left.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(left.isEmpty, "switch loops left: \(left)")
+        }
+    }
+}
