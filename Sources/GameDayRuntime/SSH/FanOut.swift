@@ -22,23 +22,30 @@ public struct FanOut: Sendable {
 
     /// Runs `plan` on every host; never throws: each host's failure is in its result.
     public func run(_ plan: [[String]], on hosts: [any CommandExecutor]) async -> FanOutResult {
-        var results = [HostResult?](repeating: nil, count: hosts.count)
-        await withTaskGroup(of: (Int, HostResult).self) { group in
+        FanOutResult(hosts: await Self.map(hosts, concurrency: concurrency) { host in await self.run(plan, on: host) })
+    }
+
+    /// `body` for every item, at most `concurrency` at once; the results in the items' order.
+    public static func map<Item: Sendable, Result: Sendable>(
+        _ items: [Item], concurrency: Int, _ body: @escaping @Sendable (Item) async -> Result
+    ) async -> [Result] {
+        var results = [Result?](repeating: nil, count: items.count)
+        await withTaskGroup(of: (Int, Result).self) { group in
             var next = 0
             func startNext() {
-                guard next < hosts.count else { return }
+                guard next < items.count else { return }
                 let index = next
-                let host = hosts[index]
+                let item = items[index]
                 next += 1
-                group.addTask { (index, await self.run(plan, on: host)) }
+                group.addTask { (index, await body(item)) }
             }
-            for _ in 0..<min(concurrency, hosts.count) { startNext() }
+            for _ in 0..<min(max(1, concurrency), items.count) { startNext() }
             for await (index, result) in group {
                 results[index] = result
                 startNext()
             }
         }
-        return FanOutResult(hosts: results.map { $0! })
+        return results.map { $0! }
     }
 
     /// Runs `plan` on one host.

@@ -293,22 +293,7 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
     private func eachHost<T: Sendable>(
         _ hosts: [HostTarget], _ body: @escaping @Sendable (HostTarget) async -> T
     ) async -> [T] {
-        var results: [T?] = Array(repeating: nil, count: hosts.count)
-        await withTaskGroup(of: (Int, T).self) { group in
-            var next = 0
-            func addNext() {
-                guard next < hosts.count else { return }
-                let index = next
-                next += 1
-                group.addTask { (index, await body(hosts[index])) }
-            }
-            for _ in 0..<min(concurrency, hosts.count) { addNext() }
-            for await (index, result) in group {
-                results[index] = result
-                addNext()
-            }
-        }
-        return results.compactMap { $0 }
+        await FanOut.map(hosts, concurrency: concurrency, body)
     }
 
     private func executor(_ host: HostTarget, _ ssh: SSHTarget) throws(FaultError) -> SSHExecutor {
