@@ -79,12 +79,11 @@ struct SSHDrillTests {
                 #expect(Set(fault.hosts?.map(\.host) ?? []) == Set(fleet.hosts.map(\.address)))
                 #expect(fault.plan.executor.hasPrefix("ssh: 5 host(s)"))
                 try await DrillRun.validate("\(directory)/results/\(path)")
-                // No switch is left on any host, no connection open, nothing pending.
+                // No switch is left on any host, nothing pending (the connections are closed by the runner; the
+                // SSH fleet tests check that close() leaves no master).
                 #expect(
                     TestNamespaces.output(["pgrep", "-f", "gameday-switch-\(result.runId)"]).isEmpty,
                     "a dead-man's switch was left running")
-                #expect(
-                    TestNamespaces.output(["pgrep", "-f", "ControlPath=/tmp/gdssh"]).isEmpty, "an ssh master was left")
                 #expect(LedgerStore(stateDirectory: "\(directory)/state").pending(target: "fleet-lab").isEmpty)
             }
         }

@@ -22,7 +22,9 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
     public let concurrency: Int
     /// How long a signalled process may take to die (or stop).
     public var effectTimeout: Duration { .seconds(5) }
-    private let control: SSHControlDirectory?
+    /// The multiplexing sockets' directory, made at the first connection (nil when it cannot be:
+    /// every command then opens a connection of its own).
+    private let control = Mutex<(made: Bool, directory: SSHControlDirectory?)>((false, nil))
     private let heartbeats = Mutex<[String: Task<Void, Never>]>([:])
     /// The hosts reached through multiplexed connections, to close them at the end.
     private let used = Mutex<[String: SSHExecutor]>([:])
@@ -31,11 +33,21 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
         self.runId = runId
         self.switchTimeout = max(switchTimeout, .seconds(2))
         self.concurrency = max(1, concurrency)
-        control = try? SSHControlDirectory.create()
     }
 
     deinit {
         heartbeats.withLock { tasks in tasks.values.forEach { $0.cancel() } }
+        control.withLock { $0.directory?.remove() }
+    }
+
+    private var multiplexing: SSHOptions.Multiplexing? {
+        control.withLock { control in
+            if !control.made { control = (true, try? SSHControlDirectory.create()) }
+            // Kept open between heartbeats, closed by `close()` (or by ssh after this long unused).
+            return control.directory.map {
+                SSHOptions.Multiplexing(directory: $0, persist: max(.seconds(15), switchTimeout))
+            }
+        }
     }
 
     // MARK: - FaultDriver
@@ -298,8 +310,7 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
 
     private func executor(_ host: HostTarget, _ ssh: SSHTarget) throws(FaultError) -> SSHExecutor {
         do {
-            return try SSHExecutor(
-                host: host, ssh: ssh, multiplexing: control.map { SSHOptions.Multiplexing(directory: $0) })
+            return try SSHExecutor(host: host, ssh: ssh, multiplexing: multiplexing)
         } catch {
             throw FaultError("\(host): \(error.description)")
         }
@@ -348,6 +359,10 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
             tasks.removeAll()
         }
         for executor in used.withLock({ Array($0.values) }) { _ = await executor.close() }
-        control?.remove()
+        used.withLock { $0.removeAll() }
+        control.withLock { control in
+            control.directory?.remove()
+            control = (false, nil)
+        }
     }
 }
