@@ -18,7 +18,7 @@ extension GameDay {
                     drill: loaded.drill, target: loaded.target,
                     faults: CompositeFaultDriver(
                         process: ProcessFaultDriver(), network: NetworkFaultDriver(runId: "plan"),
-                        proxy: ProxyFaultDriver(runId: "plan"))
+                        proxy: ProxyFaultDriver(runId: "plan"), ssh: SSHProcessFaultDriver(runId: "plan"))
                 ).render())
         }
     }

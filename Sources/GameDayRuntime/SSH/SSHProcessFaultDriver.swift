@@ -59,10 +59,16 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
             plan.executor = "ssh: \(all.count) host(s) (\(all.map(\.description).joined(separator: ", ")))"
         } else {
             let chosen = (try? requireService(fault, target))?.hosts.map(\.description) ?? []
+            // Chosen by the run id: a plan (run id "plan") can only show how many, and from which.
             plan.executor =
-                "ssh: \(fault.hosts) of \(all.count), for this run \(chosen.joined(separator: ", "))"
-                + (fault.onPartial == .continue ? "; goes on when some cannot be hit" : "")
+                runId == "plan"
+                ? "ssh: \(fault.hosts) of \(all.count) (\(chosen.count), chosen by the run id among "
+                    + "\(all.map(\.description).joined(separator: ", ")))"
+                : "ssh: \(fault.hosts) of \(all.count), for this run \(chosen.joined(separator: ", "))"
         }
+        plan.executor +=
+            fault.onPartial == .continue
+            ? "; goes on with the hosts hit when some cannot be" : "; stops if a host cannot be hit"
         plan.locate +=
             " on each host; a dead-man's switch on each host reverts it \(DurationText.format(switchTimeout)) after the runner's last heartbeat"
         return plan
