@@ -91,14 +91,15 @@ struct RunService {
         }
 
         // Faults on SSH hosts leave a dead-man's switch on each host with the watchdog's timeout.
-        let sshFaults = SSHProcessFaultDriver(runId: runId, switchTimeout: watchdogTimeout)
+        let hosts = SSHHostSession(runId: runId, switchTimeout: watchdogTimeout)
         let clock = ContinuousRunClock()
         let wall = WallClock(clock: clock)
         let environment = RunEnvironment(
             transport: CurlHTTPClient(),
             faults: CompositeFaultDriver(
                 process: ProcessFaultDriver(), network: NetworkFaultDriver(runId: runId),
-                proxy: ProxyFaultDriver(runId: runId), ssh: sshFaults),
+                proxy: ProxyFaultDriver(runId: runId), ssh: SSHProcessFaultDriver(session: hosts),
+                sshNetwork: SSHNetworkFaultDriver(session: hosts)),
             clock: clock,
             wallClock: { wall.iso8601($0) },
             environment: { ProcessInfo.processInfo.environment[$0] },
@@ -125,7 +126,7 @@ struct RunService {
         }
         var result = await task.value
         signals.cancel()
-        await sshFaults.close()
+        await hosts.close()
         Terminal.endStatus()
 
         var contents = ResultArchive.Contents()

@@ -7,15 +7,18 @@ public struct CompositeFaultDriver: FaultDriver {
     public var proxy: (any FaultDriver)?
     /// Process faults on services with SSH `hosts`.
     public var ssh: (any FaultDriver)?
+    /// Network faults on units or services with SSH `hosts`.
+    public var sshNetwork: (any FaultDriver)?
 
     public init(
         process: any FaultDriver, network: (any FaultDriver)? = nil, proxy: (any FaultDriver)? = nil,
-        ssh: (any FaultDriver)? = nil
+        ssh: (any FaultDriver)? = nil, sshNetwork: (any FaultDriver)? = nil
     ) {
         self.process = process
         self.network = network
         self.proxy = proxy
         self.ssh = ssh
+        self.sshNetwork = sshNetwork
     }
 
     private func driver(for fault: FaultSpec, in target: Target? = nil) throws(FaultError) -> any FaultDriver {
@@ -24,6 +27,7 @@ public struct CompositeFaultDriver: FaultDriver {
             if let target, Self.sshHosts(of: fault, in: target) != nil, let ssh { return ssh }
             return process
         case .blockPort, .latency, .bandwidth:
+            if let target, Self.sshHosts(of: fault, in: target) != nil, let sshNetwork { return sshNetwork }
             guard let network else { throw FaultError("\(fault.action.kind) faults are not available in this build") }
             return network
         case .proxy:
@@ -36,7 +40,7 @@ public struct CompositeFaultDriver: FaultDriver {
         guard let driver = try? driver(for: fault, in: target) else { return process.plan(fault, in: target) }
         var plan = driver.plan(fault, in: target)
         // The SSH driver names its hosts itself; the others would not act there (see `check`).
-        if let hosts = Self.sshHosts(of: fault, in: target), ssh == nil || !Self.isProcessFault(fault) {
+        if let hosts = Self.sshHosts(of: fault, in: target), remoteDriver(for: fault) == nil {
             plan.executor = "ssh: \(hosts.count) host(s) (\(hosts.map(\.description).joined(separator: ", ")))"
         }
         return plan
@@ -48,21 +52,24 @@ public struct CompositeFaultDriver: FaultDriver {
                 "fault \(fault.name): 'hosts' and 'on_partial' choose among SSH hosts, and \(fault.unit)/\(fault.service) has none"
             )
         }
-        if let hosts = Self.sshHosts(of: fault, in: target), ssh == nil || !Self.isProcessFault(fault) {
+        if let hosts = Self.sshHosts(of: fault, in: target), remoteDriver(for: fault) == nil {
             // The local drivers would act on this host's processes and firewall: never near a fleet.
             let place = "\(fault.unit)\(fault.service.isEmpty ? "" : "/\(fault.service)")"
             throw FaultError(
                 "fault \(fault.name): \(place) runs on \(hosts.count) SSH host(s), and "
-                    + (ssh == nil
-                        ? "this runner has no SSH driver"
-                        : "only process faults run over SSH yet, not \(fault.action.kind) (issue 6)")
+                    + "this runner has no SSH driver for \(fault.action.kind) faults"
                     + "; nothing was applied")
         }
         return try await driver(for: fault, in: target).check(fault, in: target)
     }
 
-    static func isProcessFault(_ fault: FaultSpec) -> Bool {
-        if case .killProcess = fault.action { true } else { false }
+    /// The driver that acts on SSH hosts for this kind of fault, if this runner has one.
+    private func remoteDriver(for fault: FaultSpec) -> (any FaultDriver)? {
+        switch fault.action {
+        case .killProcess: ssh
+        case .blockPort, .latency, .bandwidth: sshNetwork
+        case .proxy: nil
+        }
     }
 
     /// The SSH hosts a process or network fault would have to act on, if any: its service's hosts,

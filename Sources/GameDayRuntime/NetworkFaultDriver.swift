@@ -15,7 +15,18 @@ public final class NetworkFaultDriver: FaultDriver {
         case shape(AppliedTrafficShape)
     }
 
-    public init(runId: String) { self.runId = runId }
+    /// Where the commands run instead of this host or the unit's namespace (one SSH host of a unit).
+    private let fixedExecutor: (any CommandExecutor)?
+    /// Channels to protect besides the runner's own (the SSH connection to that host).
+    private let alsoProtected: [ProtectedEndpoint]
+
+    public init(
+        runId: String, executor: (any CommandExecutor)? = nil, protecting alsoProtected: [ProtectedEndpoint] = []
+    ) {
+        self.runId = runId
+        self.fixedExecutor = executor
+        self.alsoProtected = alsoProtected
+    }
 
     // MARK: - FaultDriver
 
@@ -213,10 +224,12 @@ public final class NetworkFaultDriver: FaultDriver {
     }
 
     private func executorName(_ fault: FaultSpec, _ target: Target) -> String {
-        target.unit(named: fault.unit)?.netns.map { "netns:\($0)" } ?? "local"
+        if let fixedExecutor { return fixedExecutor.name }
+        return target.unit(named: fault.unit)?.netns.map { "netns:\($0)" } ?? "local"
     }
 
     private func executor(_ fault: FaultSpec, _ target: Target) throws(FaultError) -> any CommandExecutor {
+        if let fixedExecutor { return fixedExecutor }
         guard let namespace = target.unit(named: fault.unit)?.netns else { return LocalExecutor() }
         do {
             return try NetnsExecutor(namespace: namespace, base: LocalExecutor())
@@ -227,7 +240,7 @@ public final class NetworkFaultDriver: FaultDriver {
 
     /// The runner's own channels: a block that would cut one of them is refused.
     private func protected(_ target: Target) throws(FaultError) -> [ProtectedEndpoint] {
-        var endpoints: [ProtectedEndpoint] = [.ssh()]
+        var endpoints: [ProtectedEndpoint] = [.ssh()] + alsoProtected
         for (label, url) in [
             ("the control plane", target.controlPlane.url), ("the gateway (probe path)", target.gatewayURL),
         ] {

@@ -13,6 +13,9 @@ public actor LabSlots {
     public static let shared = LabSlots(
         width: ProcessInfo.processInfo.environment["GAMEDAY_TEST_LAB_SLOTS"].flatMap(Int.init).map { max(1, $0) } ?? 2)
 
+    /// SSH fleets (an sshd per host, a namespace per unit): one at a time, besides the labs.
+    public static let fleets = LabSlots(width: 1)
+
     public let width: Int
     private var busy = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []

@@ -70,15 +70,17 @@ public struct SSHFleet: Sendable {
     public static func with<T: Sendable>(
         units: Int = 2, hostsPerUnit: Int = 5, _ body: (SSHFleet) async throws -> T
     ) async throws -> T {
-        TestNamespaces.removeLeftovers()
-        let fleet = try await create(units: units, hostsPerUnit: hostsPerUnit)
-        do {
-            let result = try await body(fleet)
-            fleet.destroy()
-            return result
-        } catch {
-            fleet.destroy()
-            throw error
+        try await LabSlots.fleets.with {
+            TestNamespaces.removeLeftovers()
+            let fleet = try await create(units: units, hostsPerUnit: hostsPerUnit)
+            do {
+                let result = try await body(fleet)
+                fleet.destroy()
+                return result
+            } catch {
+                fleet.destroy()
+                throw error
+            }
         }
     }
 

@@ -18,7 +18,8 @@ extension GameDay {
                     drill: loaded.drill, target: loaded.target,
                     faults: CompositeFaultDriver(
                         process: ProcessFaultDriver(), network: NetworkFaultDriver(runId: "plan"),
-                        proxy: ProxyFaultDriver(runId: "plan"), ssh: SSHProcessFaultDriver(runId: "plan"))
+                        proxy: ProxyFaultDriver(runId: "plan"), ssh: SSHProcessFaultDriver(runId: "plan"),
+                        sshNetwork: SSHNetworkFaultDriver(session: SSHHostSession(runId: "plan")))
                 ).render())
         }
     }

@@ -9,9 +9,11 @@ import GameDayCore
 ///
 /// Only POSIX `sh`, `date`, `stat`, `setsid` and `sleep` are needed on the host (no `at` daemon).
 /// The switch keeps its state in `<heartbeat>.state`: `armed`, then `fired` or `fired-failed <code>`
-/// (left on the host as evidence), read by `stateCommand`; a disarmed switch leaves no file. Time is checked once a second, with the file's modification
-/// time in whole seconds, so a switch fires between `timeout` and `timeout` + 2 s after the last
-/// heartbeat.
+/// (left on the host as evidence), read by `stateCommand`; a disarmed switch leaves no file.
+///
+/// Time is checked once a second against the file's modification time, both in whole seconds; the
+/// switch fires when more than `timeout` whole seconds have passed, so never sooner than `timeout`
+/// after the last heartbeat (a heartbeat at 10.99 s reads as 10 s) and at most about 2 s later.
 public struct RemoteDeadMansSwitch: Sendable, Hashable {
     /// The heartbeat file on the host; the state file and the disarm flag sit beside it.
     public let heartbeat: String
@@ -56,7 +58,7 @@ public struct RemoteDeadMansSwitch: Sendable, Hashable {
         while :; do
           if [ -e "$hb.disarmed" ]; then rm -f "$hb" "$hb.disarmed" "$hb.state"; exit 0; fi
           now=$(date +%s); last=$(stat -c %Y "$hb" 2>/dev/null || echo 0)
-          if [ $((now - last)) -ge "$timeout" ]; then
+          if [ $((now - last)) -gt "$timeout" ]; then
             "$@" </dev/null >/dev/null 2>&1; code=$?
             if [ "$code" -eq 0 ]; then echo fired > "$hb.state"; else echo "fired-failed $code" > "$hb.state"; fi
             rm -f "$hb"; exit 0
@@ -78,8 +80,11 @@ public struct RemoteDeadMansSwitch: Sendable, Hashable {
     /// Touches the heartbeat; `-c` so that a switch that already fired is not re-created as a file.
     public var heartbeatCommand: [String] { ["touch", "-c", "--", heartbeat] }
 
-    /// Tells the loop to end without reverting (the runner reverted the fault itself).
-    public var disarmCommand: [String] { ["touch", "--", "\(heartbeat).disarmed"] }
+    /// Tells the loop to end without reverting (the runner reverted the fault itself); nothing when
+    /// the switch has already fired (no heartbeat file: no loop left to read the flag).
+    public var disarmCommand: [String] {
+        ["sh", "-c", #"[ -e "$0" ] && touch -- "$0.disarmed"; exit 0"#, heartbeat]
+    }
 
     /// Prints the switch's state: `armed`, `fired`, `fired-failed <code>`, or nothing when it was
     /// never armed or was disarmed.

@@ -16,38 +16,16 @@ import Synchronization
 /// default) the fault fails and the hosts that were hit are reverted first; with `continue` the run
 /// goes on and the fault's effect names the hosts not hit.
 public final class SSHProcessFaultDriver: FaultDriver, Sendable {
-    public let runId: String
-    /// How long a host waits without heartbeats before it reverts by itself.
-    public let switchTimeout: Duration
-    public let concurrency: Int
+    public let session: SSHHostSession
     /// How long a signalled process may take to die (or stop).
     public var effectTimeout: Duration { .seconds(5) }
-    /// The multiplexing sockets' directory, made at the first connection (nil when it cannot be:
-    /// every command then opens a connection of its own).
-    private let control = Mutex<(made: Bool, directory: SSHControlDirectory?)>((false, nil))
-    private let heartbeats = Mutex<[String: Task<Void, Never>]>([:])
-    /// The hosts reached through multiplexed connections, to close them at the end.
-    private let used = Mutex<[String: SSHExecutor]>([:])
+    var runId: String { session.runId }
+    var switchTimeout: Duration { session.switchTimeout }
 
-    public init(runId: String, switchTimeout: Duration = .seconds(10), concurrency: Int = 16) {
-        self.runId = runId
-        self.switchTimeout = max(switchTimeout, .seconds(2))
-        self.concurrency = max(1, concurrency)
-    }
+    public init(session: SSHHostSession) { self.session = session }
 
-    deinit {
-        heartbeats.withLock { tasks in tasks.values.forEach { $0.cancel() } }
-        control.withLock { $0.directory?.remove() }
-    }
-
-    private var multiplexing: SSHOptions.Multiplexing? {
-        control.withLock { control in
-            if !control.made { control = (true, try? SSHControlDirectory.create()) }
-            // Kept open between heartbeats, closed by `close()` (or by ssh after this long unused).
-            return control.directory.map {
-                SSHOptions.Multiplexing(directory: $0, persist: max(.seconds(15), switchTimeout))
-            }
-        }
+    public convenience init(runId: String, switchTimeout: Duration = .seconds(10), concurrency: Int = 16) {
+        self.init(session: SSHHostSession(runId: runId, switchTimeout: switchTimeout, concurrency: concurrency))
     }
 
     // MARK: - FaultDriver
@@ -107,22 +85,18 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
         let locator = try requireLocator(fault, service)
         let ssh = target.unit(named: fault.unit)?.ssh ?? SSHTarget()
         let stop = signal.number == SIGSTOP
-        let outcomes = await eachHost(service.hosts) { [self] host -> Result<HostFault, FaultError> in
-            do {
-                let executor = try executor(host, ssh)
+        // Heartbeats from the first switch armed: a slow host must not let an early one fire.
+        session.startHeartbeats(fault, service.hosts, ssh)
+        let outcomes = await session.eachHost(service.hosts) { [self] host in
+            await SSHHostSession.onHost(host) {
+                let executor = try session.executor(host, ssh)
                 let pids = try await RemoteProcessFinder(executor: executor).find(locator)
                 try await SSHChannelGuard.discover(via: executor).refuseSignal(to: pids)
                 let revert: [String] =
                     stop
                     ? ProcessFaultDriver.killCommand(signal: SignalName("CONT")!, pids: pids.map(String.init))
                     : (restart ? service.restart ?? ["true"] : ["true"])
-                let dms = try deadMansSwitch(fault, host)
-                used.withLock { $0[host.description] = executor }
-                let armed = try await executor.run(try dms.armCommand(revert: revert), timeout: .seconds(20))
-                guard armed.exitCode == 0 else {
-                    throw FaultError("cannot arm the dead-man's switch: \(armed.lastLine)")
-                }
-                do {
+                try await session.armed(fault, on: host, via: executor, revert: revert) {
                     let kill = try await executor.run(
                         ProcessFaultDriver.killCommand(signal: signal, pids: pids.map(String.init)),
                         timeout: .seconds(20))
@@ -130,52 +104,28 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
                         throw FaultError("kill failed (exit \(kill.exitCode)): \(kill.lastLine)")
                     }
                     try await prove(stop: stop, pids: pids, on: executor)
-                } catch {
-                    // Not applied here after all: this host's switch must not fire.
-                    _ = try? await executor.run(dms.disarmCommand, timeout: .seconds(20))
-                    throw error
                 }
-                return .success(
-                    HostFault(
-                        host: host.description, pids: pids,
-                        effect:
-                            "\(signal) sent to \(pids.map(String.init).joined(separator: ", ")); \(stop ? "stopped" : "gone")"
-                    ))
-            } catch let error as FaultError {
-                return .failure(FaultError("\(host): \(error.message)"))
-            } catch let error as CommandError {
-                return .failure(FaultError("\(host): \(error.message)"))
-            } catch {
-                return .failure(FaultError("\(host): \(error)"))
+                return HostFault(
+                    host: host.description, pids: pids,
+                    effect:
+                        "\(signal) sent to \(pids.map(String.init).joined(separator: ", ")); \(stop ? "stopped" : "gone")"
+                )
             }
         }
-        let hit = outcomes.compactMap { try? $0.get() }
-        let failures = outcomes.compactMap { outcome -> String? in
-            if case .failure(let error) = outcome { error.message } else { nil }
-        }
-        var applied = AppliedFault(
-            spec: fault, plan: plan(fault, in: target), pids: hit.flatMap(\.pids),
-            commands: [ProcessFaultDriver.killCommand(signal: signal, pids: ["<pid>"])],
-            effect: "\(signal) on \(hit.count) of \(service.hosts.count) host(s); " + (stop ? "stopped" : "gone"))
-        applied.hosts = hit
-        startHeartbeats(fault, service.hosts, ssh)
-        if !failures.isEmpty, fault.onPartial == .continue, !hit.isEmpty {
-            applied.effect += "; PARTIAL, not hit: \(failures.joined(separator: "; "))"
-            return applied
-        }
-        guard failures.isEmpty else {
-            // A partial injection is not the drill described: put the hosts that were hit back first.
-            let undone = (try? await revert(applied, in: target)) ?? "the revert failed too; run 'gameday recover'"
-            throw FaultError(
-                "fault \(fault.name) applied on \(hit.count) of \(service.hosts.count) host(s) only: "
-                    + "\(failures.joined(separator: "; ")); reverted where applied: \(undone)")
-        }
-        return applied
+        return try await session.settle(
+            fault, outcomes, of: service.hosts.count, ssh, hosts: service.hosts,
+            applied: { hit in
+                AppliedFault(
+                    spec: fault, plan: plan(fault, in: target), pids: hit.flatMap(\.pids),
+                    commands: [ProcessFaultDriver.killCommand(signal: signal, pids: ["<pid>"])],
+                    effect: "\(signal) on \(hit.count) of \(service.hosts.count) host(s); "
+                        + (stop ? "stopped" : "gone"))
+            }, revert: { applied throws(FaultError) in try await revert(applied, in: target) })
     }
 
     public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
         let fault = applied.spec
-        stopHeartbeats(fault)
+        session.stopHeartbeats(fault)
         let service = try requireService(fault, target)
         let recipe: RevertRecipe
         if case .killProcess(let signal, _) = fault.action, signal.number == SIGSTOP {
@@ -204,36 +154,14 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
             throw FaultError("\(error)")
         }
         // Reverted by the runner: the switches of the hosts it hit must not fire later.
-        let ssh = target.unit(named: fault.unit)?.ssh ?? SSHTarget()
         let hit = Set(applied.hosts.map(\.host))
-        _ = await eachHost(service.hosts.filter { hit.contains($0.description) }) { [self] host -> Bool in
-            guard let executor = try? executor(host, ssh), let dms = try? deadMansSwitch(fault, host) else {
-                return false
-            }
-            return (try? await executor.run(dms.disarmCommand, timeout: .seconds(20)))?.exitCode == 0
-        }
+        await session.disarm(
+            fault, on: service.hosts.filter { hit.contains($0.description) },
+            target.unit(named: fault.unit)?.ssh ?? SSHTarget())
         return done
     }
 
     // MARK: - Parts
-
-    /// The switch of `fault` on `host`, under /tmp there; named after the host too, so hosts that
-    /// share a /tmp (or a test's fleet on one machine) keep one switch each.
-    public func deadMansSwitch(_ fault: FaultSpec, _ host: HostTarget) throws(FaultError) -> RemoteDeadMansSwitch {
-        let place = String(
-            host.description.unicodeScalars.map { scalar in
-                scalar.isASCII
-                    && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
-                        || ".-".unicodeScalars.contains(scalar))
-                    ? Character(scalar) : "_"
-            })
-        do {
-            return try RemoteDeadMansSwitch(
-                directory: "/tmp", id: "\(runId)-\(fault.name)-\(place)", timeout: switchTimeout)
-        } catch {
-            throw FaultError(error.description)
-        }
-    }
 
     private func prove(stop: Bool, pids: [Int32], on executor: SSHExecutor) async throws(FaultError) {
         // Exit 0 when every pid is gone (kill) or stopped (pause).
@@ -260,10 +188,9 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
         let service = try requireService(fault, target)
         let locator = try requireLocator(fault, service)
         let ssh = target.unit(named: fault.unit)?.ssh ?? SSHTarget()
-        let outcomes = await eachHost(service.hosts) { [self] host -> Result<HostFault, FaultError> in
+        let outcomes = await session.eachHost(service.hosts) { [self] host -> Result<HostFault, FaultError> in
             do {
-                let executor = try executor(host, ssh)
-                used.withLock { $0[host.description] = executor }
+                let executor = try session.executor(host, ssh)
                 let pids = try await RemoteProcessFinder(executor: executor).find(locator)
                 try await SSHChannelGuard.discover(via: executor).refuseSignal(to: pids)
                 return .success(HostFault(host: host.description, pids: pids, effect: "found"))
@@ -284,44 +211,6 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
         return outcomes.compactMap { try? $0.get() }
     }
 
-    private func startHeartbeats(_ fault: FaultSpec, _ hosts: [HostTarget], _ ssh: SSHTarget) {
-        let beat = switchTimeout / 3
-        let task = Task { [self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: beat)
-                if Task.isCancelled { break }
-                _ = await eachHost(hosts) { [self] host -> Bool in
-                    guard let executor = try? executor(host, ssh), let dms = try? deadMansSwitch(fault, host) else {
-                        return false
-                    }
-                    return (try? await executor.run(dms.heartbeatCommand, timeout: beat))?.exitCode == 0
-                }
-            }
-        }
-        heartbeats.withLock {
-            $0[fault.name]?.cancel(); $0[fault.name] = task
-        }
-    }
-
-    private func stopHeartbeats(_ fault: FaultSpec) {
-        heartbeats.withLock { $0.removeValue(forKey: fault.name)?.cancel() }
-    }
-
-    /// Runs `body` for every host, at most `concurrency` at once; results in the hosts' order.
-    private func eachHost<T: Sendable>(
-        _ hosts: [HostTarget], _ body: @escaping @Sendable (HostTarget) async -> T
-    ) async -> [T] {
-        await FanOut.map(hosts, concurrency: concurrency, body)
-    }
-
-    private func executor(_ host: HostTarget, _ ssh: SSHTarget) throws(FaultError) -> SSHExecutor {
-        do {
-            return try SSHExecutor(host: host, ssh: ssh, multiplexing: multiplexing)
-        } catch {
-            throw FaultError("\(host): \(error.description)")
-        }
-    }
-
     private func recipeHost(_ host: HostTarget, _ fault: FaultSpec, _ target: Target) -> RecipeHost {
         RecipeHost(target: target.file, unit: fault.unit, host: host)
     }
@@ -336,17 +225,7 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
         guard var service = service(fault, target), !service.hosts.isEmpty else {
             throw FaultError("\(fault.unit)/\(fault.service) names no SSH hosts")
         }
-        let selection: HostSelection =
-            switch fault.hosts {
-            case .all: .all
-            case .count(let count): .count(count)
-            case .percent(let percent): .percent(percent)
-            }
-        do {
-            service.hosts = try selection.choose(from: service.hosts, runID: runId, name: \.description)
-        } catch {
-            throw FaultError("fault \(fault.name), hosts: \(error.description) of \(fault.unit)/\(fault.service)")
-        }
+        service.hosts = try session.chosen(fault, among: service.hosts)
         return service
     }
 
@@ -358,17 +237,6 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
         return locator
     }
 
-    /// Ends the heartbeats and closes every multiplexed connection this driver opened.
-    public func close() async {
-        heartbeats.withLock { tasks in
-            tasks.values.forEach { $0.cancel() }
-            tasks.removeAll()
-        }
-        for executor in used.withLock({ Array($0.values) }) { _ = await executor.close() }
-        used.withLock { $0.removeAll() }
-        control.withLock { control in
-            control.directory?.remove()
-            control = (false, nil)
-        }
-    }
+    /// Ends the heartbeats and closes every connection the session opened.
+    public func close() async { await session.close() }
 }

@@ -17,7 +17,7 @@ import Testing
             ])
         #expect(arm.suffix(5) == [dms.heartbeat, "10", "systemctl", "start", "product; rm -rf /"])
         #expect(dms.heartbeatCommand == ["touch", "-c", "--", dms.heartbeat])
-        #expect(dms.disarmCommand == ["touch", "--", dms.heartbeat + ".disarmed"])
+        #expect(dms.disarmCommand == ["sh", "-c", #"[ -e "$0" ] && touch -- "$0.disarmed"; exit 0"#, dms.heartbeat])
         #expect(try RemoteDeadMansSwitch(directory: "/tmp", id: "x", timeout: .milliseconds(2_500)).timeoutSeconds == 3)
     }
 
@@ -45,9 +45,11 @@ import Testing
         #expect(await Self.eventually(seconds: 8) { FileManager.default.fileExists(atPath: marker) })
         #expect(try await local.run(dms.stateCommand, timeout: .seconds(5)).stdout == "fired\n")
         #expect(!FileManager.default.fileExists(atPath: dms.heartbeat), "the heartbeat file is gone")
-        // A heartbeat after the firing does not bring the file back.
+        // A heartbeat or a disarm after the firing leaves no file behind.
         _ = try await local.run(dms.heartbeatCommand, timeout: .seconds(5))
+        _ = try await local.run(dms.disarmCommand, timeout: .seconds(5))
         #expect(!FileManager.default.fileExists(atPath: dms.heartbeat))
+        #expect(!FileManager.default.fileExists(atPath: dms.heartbeat + ".disarmed"))
     }
 
     @Test func heartbeatsHoldItAndADisarmEndsItWithoutReverting() async throws {

@@ -74,7 +74,7 @@ struct SSHFleetTests {
             let before = hosts.map { fleet.servicePID(of: $0)! }
             let executors = hosts.map { fleet.executor($0) }
             let switches = try hosts.map { host in
-                try RemoteDeadMansSwitch(directory: host.directory, id: "run1-service-down", timeout: .seconds(2))
+                try RemoteDeadMansSwitch(directory: host.directory, id: "run1-service-down", timeout: .seconds(4))
             }
             // Armed before the fault, each with its host's own revert.
             for (index, host) in hosts.enumerated() {
@@ -90,7 +90,7 @@ struct SSHFleetTests {
             #expect(await Self.eventually { before.allSatisfy { !ProcessTable().isAlive($0) } })
 
             // Heartbeats for twice the timeout: no host reverts.
-            for _ in 0..<8 {
+            for _ in 0..<16 {
                 await withTaskGroup(of: Void.self) { group in
                     for (index, executor) in executors.enumerated() {
                         group.addTask {
@@ -301,7 +301,7 @@ struct SSHFleetTests {
     }
 
     static func eventually(_ condition: () -> Bool) async -> Bool {
-        for _ in 0..<100 {
+        for _ in 0..<200 {
             if condition() { return true }
             try? await Task.sleep(for: .milliseconds(50))
         }

@@ -34,8 +34,8 @@ import Testing
         #expect(Self.driver.plan(fault, in: Self.target).executor == "ssh: 2 host(s) (10.0.1.11, 10.0.1.12:2222)")
         await #expect(
             throws: FaultError(
-                "fault product-down: beijing/product runs on 2 SSH host(s), and this runner has no SSH driver; "
-                    + "nothing was applied")
+                "fault product-down: beijing/product runs on 2 SSH host(s), and this runner has no SSH driver for "
+                    + "kill-process faults; nothing was applied")
         ) { try await Self.driver.check(fault, in: Self.target) }
     }
 
@@ -49,8 +49,8 @@ import Testing
             ssh: SSHProcessFaultDriver(runId: "a1b2c3d4"))
         await #expect(
             throws: FaultError(
-                "fault unit-blocked: beijing runs on 2 SSH host(s), and only process faults run over SSH yet, "
-                    + "not block-port (issue 6); nothing was applied")
+                "fault unit-blocked: beijing runs on 2 SSH host(s), and this runner has no SSH driver for block-port "
+                    + "faults; nothing was applied")
         ) { try await withSSH.check(block, in: Self.target) }
         let cart = FaultSpec(
             name: "cart-down", unit: "beijing", service: "cart",

@@ -1,0 +1,120 @@
+import Foundation
+import GameDayCore
+import GameDayRuntime
+import GameDayTestSupport
+import Testing
+
+/// Port blocks on three real sshd hosts (one network namespace each) through SSH: traffic to the
+/// service port stops on every host and comes back after the revert, the SSH port stays open, and
+/// a block that would cover it is refused.
+@Suite(
+    .serialized, .tags(.sshd), .timeLimit(.minutes(3)),
+    .enabled(if: SSHFleet.unavailableReason() == nil, Comment(rawValue: SSHFleet.unavailableReason() ?? "")))
+struct SSHNetworkFaultDriverTests {
+    static let port = 9914
+
+    static func block(ports: [PortRange]) -> FaultSpec {
+        FaultSpec(
+            name: "product-blocked", unit: "beijing", service: "",
+            action: .blockPort(PortBlockSpec(direction: .inbound, ports: ports, backend: .nftables)))
+    }
+
+    /// Whether a TCP connection to `address:port` is accepted within a second.
+    static func connects(_ address: String, _ port: Int) -> Bool {
+        let script =
+            "import socket,sys; s=socket.socket(); s.settimeout(1)\n"
+            + "try:\n s.connect((sys.argv[1], int(sys.argv[2]))); print('yes')\nexcept Exception: print('no')"
+        return TestNamespaces.output(["python3", "-c", script, address, String(port)]).hasPrefix("yes")
+    }
+
+    @Test func aBlockOnEveryHostStopsItsTrafficKeepsSSHAndIsUndone() async throws {
+        try await SSHFleet.with(units: 3, hostsPerUnit: 1) { fleet in
+            for host in fleet.hosts {
+                let executor = fleet.executor(host)
+                _ = try await executor.run(SSHFleet.listenerCommand(port: Self.port), timeout: .seconds(20))
+                await executor.close()
+            }
+            for _ in 0..<50 where !fleet.hosts.allSatisfy({ Self.connects($0.address, Self.port) }) {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(fleet.hosts.allSatisfy { Self.connects($0.address, Self.port) })
+            let target = try DrillLoader.loadTarget(path: try fleet.targetFile(port: Self.port))
+            let session = SSHHostSession(runId: "netblk01", switchTimeout: .seconds(5))
+            let driver = SSHNetworkFaultDriver(session: session)
+            let fault = Self.block(ports: [PortRange(Self.port)])
+
+            let checked = try await driver.check(fault, in: target)
+            #expect(checked.contains("will block"), "\(checked)")
+            let recipe = try await driver.recipe(for: fault, in: target)
+            #expect(recipe.steps.count == 3, "one host step per host")
+            let applied = try await driver.apply(fault, in: target)
+            #expect(applied.hosts.count == 3)
+            for host in fleet.hosts {
+                #expect(!Self.connects(host.address, Self.port), "\(host.address) still answers on \(Self.port)")
+                #expect(Self.connects(host.address, 22), "\(host.address) lost its SSH port")
+                let tables = TestNamespaces.output(["ip", "netns", "exec", host.namespace, "nft", "list", "tables"])
+                #expect(tables.contains("gameday_netblk01"), "\(tables)")
+            }
+            let reverted = try await driver.revert(applied, in: target)
+            #expect(reverted.contains("deleted table"), "\(reverted)")
+            for host in fleet.hosts {
+                #expect(Self.connects(host.address, Self.port), "\(host.address) is still blocked")
+                let tables = TestNamespaces.output(["ip", "netns", "exec", host.namespace, "nft", "list", "tables"])
+                #expect(!tables.contains("gameday_"), "\(tables)")
+            }
+
+            // A block of the SSH port is refused before anything is applied.
+            await #expect(throws: FaultError.self) {
+                try await driver.check(Self.block(ports: [PortRange(20, 30)]), in: target)
+            }
+            await session.close()
+            var left = "?"
+            for _ in 0..<30 where !left.isEmpty {
+                left = TestNamespaces.output(["pgrep", "-f", "gameday-switch-netblk01"])
+                if !left.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(left.isEmpty, "switch loops left: \(left)")
+        }
+    }
+
+    /// The runner stops its heartbeats (as if it died): each host deletes its block by itself, and
+    /// the runner's own revert afterwards finds nothing left to undo.
+    @Test func withoutHeartbeatsEveryHostDeletesItsBlockByItself() async throws {
+        try await SSHFleet.with(units: 3, hostsPerUnit: 1) { fleet in
+            for host in fleet.hosts {
+                let executor = fleet.executor(host)
+                _ = try await executor.run(SSHFleet.listenerCommand(port: Self.port), timeout: .seconds(20))
+                await executor.close()
+            }
+            for _ in 0..<50 where !fleet.hosts.allSatisfy({ Self.connects($0.address, Self.port) }) {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let target = try DrillLoader.loadTarget(path: try fleet.targetFile(port: Self.port))
+            let session = SSHHostSession(runId: "netblk02", switchTimeout: .seconds(2))
+            let driver = SSHNetworkFaultDriver(session: session)
+            let fault = Self.block(ports: [PortRange(Self.port)])
+            _ = try await driver.check(fault, in: target)
+            let applied = try await driver.apply(fault, in: target)
+            #expect(fleet.hosts.allSatisfy { !Self.connects($0.address, Self.port) })
+            session.stopHeartbeats(fault)
+            var open = false
+            for _ in 0..<40 where !open {
+                try await Task.sleep(for: .milliseconds(250))
+                open = fleet.hosts.allSatisfy { Self.connects($0.address, Self.port) }
+            }
+            #expect(open, "hosts still blocked after their switches' timeout")
+            for host in fleet.hosts {
+                let tables = TestNamespaces.output(["ip", "netns", "exec", host.namespace, "nft", "list", "tables"])
+                #expect(!tables.contains("gameday_netblk02"), "\(host.address): \(tables)")
+            }
+            let fired = (try FileManager.default.contentsOfDirectory(atPath: "/tmp")).filter {
+                $0.hasPrefix("gameday-switch-netblk02-") && $0.hasSuffix(".state")
+            }
+            #expect(fired.count == 3, "\(fired)")
+            for name in fired { try? FileManager.default.removeItem(atPath: "/tmp/\(name)") }
+            // The runner's revert after the switches: nothing left, and no error.
+            _ = try await driver.revert(applied, in: target)
+            await session.close()
+        }
+    }
+}
