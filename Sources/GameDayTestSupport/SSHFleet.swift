@@ -133,6 +133,18 @@ public struct SSHFleet: Sendable {
         return ["sh", "-c", "nohup python3 -c \"\(serve)\" </dev/null >/dev/null 2>&1 &"]
     }
 
+    /// Starts `listenerCommand(port:)` on every host over SSH and waits (up to 5 s) until each listens.
+    public func startListeners(port: Int) async throws {
+        for host in hosts {
+            let executor = executor(host)
+            _ = try await executor.run(Self.listenerCommand(port: port), timeout: .seconds(20))
+            await executor.close()
+        }
+        for _ in 0..<50 where listeners(port: port).count < hosts.count {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
     /// Per host address, the pid listening on `port` in the host's namespace.
     public func listeners(port: Int) -> [String: Int32] {
         var found: [String: Int32] = [:]

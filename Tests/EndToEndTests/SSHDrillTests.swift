@@ -14,13 +14,7 @@ import Testing
 struct SSHDrillTests {
     static let port = 9911
 
-    static func startServices(_ fleet: SSHFleet) async throws {
-        for host in fleet.hosts {
-            let executor = fleet.executor(host)
-            _ = try await executor.run(SSHFleet.listenerCommand(port: port), timeout: .seconds(20))
-            await executor.close()
-        }
-    }
+    static func startServices(_ fleet: SSHFleet) async throws { try await fleet.startListeners(port: port) }
 
     static func listeners(_ fleet: SSHFleet) async -> [String: Int32] { fleet.listeners(port: port) }
 

@@ -29,14 +29,7 @@ struct SSHNetworkFaultDriverTests {
 
     @Test func aBlockOnEveryHostStopsItsTrafficKeepsSSHAndIsUndone() async throws {
         try await SSHFleet.with(units: 3, hostsPerUnit: 1) { fleet in
-            for host in fleet.hosts {
-                let executor = fleet.executor(host)
-                _ = try await executor.run(SSHFleet.listenerCommand(port: Self.port), timeout: .seconds(20))
-                await executor.close()
-            }
-            for _ in 0..<50 where !fleet.hosts.allSatisfy({ Self.connects($0.address, Self.port) }) {
-                try await Task.sleep(for: .milliseconds(100))
-            }
+            try await fleet.startListeners(port: Self.port)
             #expect(fleet.hosts.allSatisfy { Self.connects($0.address, Self.port) })
             let target = try DrillLoader.loadTarget(path: try fleet.targetFile(port: Self.port))
             let session = SSHHostSession(runId: "netblk01", switchTimeout: .seconds(5))
@@ -81,14 +74,7 @@ struct SSHNetworkFaultDriverTests {
     /// the runner's own revert afterwards finds nothing left to undo.
     @Test func withoutHeartbeatsEveryHostDeletesItsBlockByItself() async throws {
         try await SSHFleet.with(units: 3, hostsPerUnit: 1) { fleet in
-            for host in fleet.hosts {
-                let executor = fleet.executor(host)
-                _ = try await executor.run(SSHFleet.listenerCommand(port: Self.port), timeout: .seconds(20))
-                await executor.close()
-            }
-            for _ in 0..<50 where !fleet.hosts.allSatisfy({ Self.connects($0.address, Self.port) }) {
-                try await Task.sleep(for: .milliseconds(100))
-            }
+            try await fleet.startListeners(port: Self.port)
             let target = try DrillLoader.loadTarget(path: try fleet.targetFile(port: Self.port))
             let session = SSHHostSession(runId: "netblk02", switchTimeout: .seconds(2))
             let driver = SSHNetworkFaultDriver(session: session)

@@ -21,14 +21,7 @@ struct SSHProcessFaultDriverTests {
     }
 
     static func prepare(_ fleet: SSHFleet) async throws -> Target {
-        for host in fleet.hosts {
-            let executor = fleet.executor(host)
-            _ = try await executor.run(SSHFleet.listenerCommand(port: port), timeout: .seconds(20))
-            await executor.close()
-        }
-        for _ in 0..<50 where fleet.listeners(port: port).count < fleet.hosts.count {
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        try await fleet.startListeners(port: port)
         return try DrillLoader.loadTarget(path: try fleet.targetFile(port: port))
     }
 
