@@ -18,13 +18,11 @@ public struct ResultArchive: Sendable {
     public struct Contents: Sendable {
         /// A raw samples file written during the run, moved into the archive.
         public var rawSamples: String?
-        public var junit = true
         /// Renders `report.html`; nil for no report.
         public var report: (@Sendable (RunResult) -> String)?
 
-        public init(rawSamples: String? = nil, junit: Bool = true, report: (@Sendable (RunResult) -> String)? = nil) {
+        public init(rawSamples: String? = nil, report: (@Sendable (RunResult) -> String)? = nil) {
             self.rawSamples = rawSamples
-            self.junit = junit
             self.report = report
         }
     }
@@ -53,16 +51,14 @@ public struct ResultArchive: Sendable {
         // The JUnit file and the report are written from the result as it will be archived.
         var archived = result
         archived.archive = files
-        if contents.junit { archived.archive?.junit = Self.junitFile }
+        archived.archive?.junit = Self.junitFile
         if contents.report != nil { archived.archive?.report = Self.reportFile }
-        if contents.junit {
-            do {
-                try Data(JUnitReport.render(archived).utf8).write(
-                    to: URL(fileURLWithPath: "\(directory)/\(Self.junitFile)"), options: .atomic)
-                files.junit = Self.junitFile
-            } catch {
-                problems.append("junit.xml could not be written: \(error.localizedDescription)")
-            }
+        do {
+            try Data(JUnitReport.render(archived).utf8).write(
+                to: URL(fileURLWithPath: "\(directory)/\(Self.junitFile)"), options: .atomic)
+            files.junit = Self.junitFile
+        } catch {
+            problems.append("junit.xml could not be written: \(error.localizedDescription)")
         }
         if let report = contents.report {
             do {

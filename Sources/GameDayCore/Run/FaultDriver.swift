@@ -105,13 +105,10 @@ public struct HostFault: Sendable, Hashable, Codable {
     public var host: String
     public var pids: [Int32]
     public var effect: String
-    /// How it was reverted there, or why that failed; nil until the revert.
-    public var revert: String?
 
-    public init(host: String, pids: [Int32], effect: String, revert: String? = nil) {
+    public init(host: String, pids: [Int32], effect: String) {
         self.host = host
         self.pids = pids
         self.effect = effect
-        self.revert = revert
     }
 }

@@ -89,7 +89,4 @@ public struct RemoteDeadMansSwitch: Sendable, Hashable {
     /// Prints the switch's state: `armed`, `fired`, `fired-failed <code>`, or nothing when it was
     /// never armed or was disarmed.
     public var stateCommand: [String] { ["sh", "-c", #"cat -- "$0.state" 2>/dev/null || true"#, heartbeat] }
-
-    /// Removes the state file of a switch that fired, once it was read.
-    public var cleanUpCommand: [String] { ["rm", "-f", "--", "\(heartbeat).state", "\(heartbeat).disarmed"] }
 }
