@@ -1,5 +1,6 @@
 import ArgumentParser
 import GameDayCore
+import GameDayRuntime
 
 /// The drill and target files a command works on.
 struct DrillFileOptions: ParsableArguments {
@@ -22,6 +23,8 @@ struct LoadedDrill {
         var target: Target?
         do { drill = try DrillLoader.loadDrill(path: options.drill) } catch { diagnostics += error.diagnostics }
         do { target = try DrillLoader.loadTarget(path: options.target) } catch { diagnostics += error.diagnostics }
+        // Values that become kubectl arguments are checked by the rules kubectl's side has.
+        if let loaded = target { diagnostics += PodService.problems(in: loaded) }
         if let drill, let target { diagnostics += DrillValidator.check(drill, against: target) }
         for diagnostic in diagnostics { Terminal.err(diagnostic.description) }
         let errors = diagnostics.filter { $0.severity == .error }.count

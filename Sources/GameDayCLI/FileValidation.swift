@@ -1,5 +1,6 @@
 import Foundation
 import GameDayCore
+import GameDayRuntime
 
 /// Validates a set of drill and target files, each on its own and drills against a target.
 struct FileValidation {
@@ -18,6 +19,7 @@ struct FileValidation {
         if let target {
             do {
                 loadedTarget = try DrillLoader.loadTarget(path: target)
+                report.diagnostics += loadedTarget.map(PodService.problems(in:)) ?? []
             } catch {
                 report.diagnostics += error.diagnostics
             }
@@ -25,7 +27,11 @@ struct FileValidation {
         for file in files {
             let before = report.diagnostics.count
             if Self.isTarget(file) {
-                do { _ = try DrillLoader.loadTarget(path: file) } catch { report.diagnostics += error.diagnostics }
+                do {
+                    report.diagnostics += PodService.problems(in: try DrillLoader.loadTarget(path: file))
+                } catch {
+                    report.diagnostics += error.diagnostics
+                }
             } else {
                 do {
                     let drill = try DrillLoader.loadDrill(path: file)

@@ -99,7 +99,10 @@ struct RunService {
             faults: CompositeFaultDriver(
                 process: ProcessFaultDriver(), network: NetworkFaultDriver(runId: runId),
                 proxy: ProxyFaultDriver(runId: runId), ssh: SSHProcessFaultDriver(session: hosts),
-                sshNetwork: SSHNetworkFaultDriver(session: hosts)),
+                sshNetwork: SSHNetworkFaultDriver(session: hosts),
+                // A paused process in a pod resumes by itself once the drill cannot be running any more.
+                kubernetes: KubernetesFaultDriver(
+                    runId: runId, switchLifetime: drill.maximumDuration + watchdogTimeout)),
             clock: clock,
             wallClock: { wall.iso8601($0) },
             environment: { ProcessInfo.processInfo.environment[$0] },

@@ -9,19 +9,26 @@ public struct CompositeFaultDriver: FaultDriver {
     public var ssh: (any FaultDriver)?
     /// Network faults on units or services with SSH `hosts`.
     public var sshNetwork: (any FaultDriver)?
+    /// Faults on services in Kubernetes `pods`.
+    public var kubernetes: (any FaultDriver)?
 
     public init(
         process: any FaultDriver, network: (any FaultDriver)? = nil, proxy: (any FaultDriver)? = nil,
-        ssh: (any FaultDriver)? = nil, sshNetwork: (any FaultDriver)? = nil
+        ssh: (any FaultDriver)? = nil, sshNetwork: (any FaultDriver)? = nil, kubernetes: (any FaultDriver)? = nil
     ) {
         self.process = process
         self.network = network
         self.proxy = proxy
         self.ssh = ssh
         self.sshNetwork = sshNetwork
+        self.kubernetes = kubernetes
     }
 
     private func driver(for fault: FaultSpec, in target: Target? = nil) throws(FaultError) -> any FaultDriver {
+        if let target, Self.inPods(fault, target) {
+            guard let kubernetes else { throw FaultError("this runner has no Kubernetes driver") }
+            return kubernetes
+        }
         switch fault.action {
         case .killProcess:
             if let target, Self.sshHosts(of: fault, in: target) != nil, let ssh { return ssh }
@@ -47,6 +54,14 @@ public struct CompositeFaultDriver: FaultDriver {
     }
 
     public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String {
+        if Self.inPods(fault, target) {
+            guard let kubernetes else {
+                throw FaultError(
+                    "fault \(fault.name): \(fault.unit)/\(fault.service) runs in pods, and this runner has no "
+                        + "Kubernetes driver; nothing was applied")
+            }
+            return try await kubernetes.check(fault, in: target)
+        }
         if fault.hosts != .all || fault.onPartial != .abort, Self.sshHosts(of: fault, in: target) == nil {
             throw FaultError(
                 "fault \(fault.name): 'hosts' and 'on_partial' choose among SSH hosts, and \(fault.unit)/\(fault.service) has none"
@@ -70,6 +85,13 @@ public struct CompositeFaultDriver: FaultDriver {
         case .blockPort, .latency, .bandwidth: sshNetwork
         case .proxy: nil
         }
+    }
+
+    /// Whether the fault's service runs in Kubernetes pods (a unit-wide fault never does: it acts
+    /// on an interface of this host or of a namespace).
+    public static func inPods(_ fault: FaultSpec, _ target: Target) -> Bool {
+        if case .proxy = fault.action { return false }  // the unit's fault proxy, over HTTP
+        return !fault.service.isEmpty && target.unit(named: fault.unit)?.service(named: fault.service)?.pods != nil
     }
 
     /// The SSH hosts a process or network fault would have to act on, if any: its service's hosts,

@@ -59,6 +59,22 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
             "malformed/fault-hosts.yaml:9:67: error: 'hosts' belongs to kill-process and pause-process faults, not block-port"
         ),
         MalformedFile(
+            "fault-pods.yaml",
+            "malformed/fault-pods.yaml:6:75: error: expected a number of pods between 1 and 100000, found 0",
+            "malformed/fault-pods.yaml:7:76: error: 'pods' takes all, a number of pods (3) or a share of them ('40%'), found 'lots'",
+            "malformed/fault-pods.yaml:8:85: error: fault 'c' takes 'hosts' (a service on SSH hosts) or 'pods' (a service in pods), not both"
+        ),
+        MalformedFile(
+            "target-kubernetes.yaml",
+            "malformed/target-kubernetes.yaml:9:17: error: missing required key 'namespace' in 'units.beijing.kubernetes'",
+            "malformed/target-kubernetes.yaml:9:37: error: unknown key 'tools_imag' in 'units.beijing.kubernetes' (did you mean 'tools_image'?)",
+            "malformed/target-kubernetes.yaml:13:18: error: 'units.beijing.services.product.restart' does not apply to a service in pods: its kubelet restarts the container",
+            "malformed/target-kubernetes.yaml:14:18: error: 'units.beijing.services.product.process' of a service in pods takes only 'name' (the process name pidof finds in the container)",
+            "malformed/target-kubernetes.yaml:16:15: error: missing required key 'container' in 'units.beijing.services.search.pods'",
+            "malformed/target-kubernetes.yaml:18:15: error: service 'units.beijing.services.cart' names both 'hosts' and 'pods'; a service runs on SSH hosts or in pods, not both",
+            "malformed/target-kubernetes.yaml:22:7: error: service 'units.hangzhou.services.order' runs in pods (selector app=order) but unit 'hangzhou' has no 'kubernetes:' saying which namespace and cluster; add kubernetes: { namespace: ... } to the unit"
+        ),
+        MalformedFile(
             "target-ssh-hosts.yaml",
             "malformed/target-ssh-hosts.yaml:9:18: error: ssh user '-oProxyCommand=x' must be letters, digits, '_', '.' or '-', not starting with '-'",
             "malformed/target-ssh-hosts.yaml:9:57: error: unknown host_key_checking 'off'; expected one of: strict, accept-new",

@@ -93,6 +93,50 @@ import Testing
         #expect(HostShare.percent(40).description == "40% of the hosts")
     }
 
+    @Test func readsKubernetesSettingsAndPods() throws {
+        let file = "valid/k8s-target.yaml"
+        let target = try DrillLoader.parseTarget(yaml: Fixture.text(file), file: file)
+        let beijing = try #require(target.unit(named: "beijing"))
+        var expected = KubernetesTarget(
+            namespace: "shop-beijing", context: "prod-bj", kubeconfig: "valid/kube/config", kubectl: "kubectl",
+            toolsImage: "busybox:1.36", debugImage: "nicolaka/netshoot:v0.13")
+        expected.locations = beijing.kubernetes?.locations ?? [:]
+        #expect(beijing.kubernetes == expected)
+        #expect(beijing.kubernetes?.locations["namespace"] == SourceLocation(file: file, line: 13, column: 18))
+        let product = try #require(beijing.service(named: "product"))
+        #expect(product.pods?.selector == "app=product,tier in (web,api)")
+        #expect(product.pods?.container == "product")
+        #expect(product.pods?.locations["container"] == SourceLocation(file: file, line: 21, column: 71))
+        #expect(product.process == .name("product"))
+        #expect(beijing.service(named: "cart")?.process == nil, "without a process a kill deletes the pods")
+        #expect(target.unit(named: "hangzhou")?.kubernetes == nil)
+
+        let drillFile = "valid/k8s-drill.yaml"
+        let drill = try DrillLoader.parseDrill(yaml: Fixture.text(drillFile), file: drillFile)
+        #expect(drill.faults.map(\.hosts) == [.count(2), .percent(50)])
+        #expect(drill.faults.map(\.shareKey) == ["pods", "pods"])
+        #expect(DrillValidator.check(drill, against: target).isEmpty)
+    }
+
+    @Test func aShareMustNameWhatTheServiceRunsOn() throws {
+        let target = try DrillLoader.parseTarget(yaml: Fixture.text("valid/k8s-target.yaml"), file: "t.yaml")
+        let yaml = """
+            drill: mixed
+            probe: { request: { url: "{{gateway.url}}/" } }
+            users: [{ id: 6000 }]
+            faults:
+              - { name: a, kind: kill-process, unit: beijing, service: product, hosts: 2 }
+              - { name: b, kind: pause-process, unit: beijing, service: cart }
+              - { name: c, kind: block-port, unit: beijing, service: product, ports: [8080] }
+            """
+        let drill = try DrillLoader.parseDrill(yaml: yaml, file: "d.yaml")
+        #expect(
+            DrillValidator.check(drill, against: target).map(\.description) == [
+                "d.yaml:5:5: error: fault 'a' chooses 'hosts', but 'beijing/product' of target 'shop' runs in pods: use 'pods:'",
+                "d.yaml:6:5: error: fault 'b' pauses service 'cart' of 'beijing' in pods, but target 'shop' gives no 'process: { name: ... }' to find in the container",
+            ])
+    }
+
     @Test func readsAnEnvironmentTokenAndRoutingDefaults() throws {
         let file = "valid/env-token-target.yaml"
         let target = try DrillLoader.parseTarget(yaml: Fixture.text(file), file: file)

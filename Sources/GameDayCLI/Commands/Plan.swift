@@ -19,7 +19,8 @@ extension GameDay {
                     faults: CompositeFaultDriver(
                         process: ProcessFaultDriver(), network: NetworkFaultDriver(runId: "plan"),
                         proxy: ProxyFaultDriver(runId: "plan"), ssh: SSHProcessFaultDriver(runId: "plan"),
-                        sshNetwork: SSHNetworkFaultDriver(session: SSHHostSession(runId: "plan")))
+                        sshNetwork: SSHNetworkFaultDriver(session: SSHHostSession(runId: "plan")),
+                        kubernetes: KubernetesFaultDriver(runId: "plan", switchLifetime: loaded.drill.maximumDuration))
                 ).render())
         }
     }

@@ -40,7 +40,17 @@ extension DrillReader {
             guard let name, let unit, let action, service != nil || fields["service"] == nil else { continue }
             var fault = FaultSpec(
                 name: name, unit: unit, service: service ?? "", action: action, location: r.location(of: item))
-            if let node = fields["hosts"], let share = hostShare(node) { fault.hosts = share }
+            switch (fields["hosts"], fields["pods"]) {
+            case (let node?, nil):
+                if let share = share(node, of: "hosts") { fault.hosts = share }
+            case (nil, let node?):
+                if let share = share(node, of: "pods") { (fault.hosts, fault.shareKey) = (share, "pods") }
+            case (.some, let node?):
+                r.error(
+                    "fault '\(name)' takes 'hosts' (a service on SSH hosts) or 'pods' (a service in pods), not both",
+                    at: node)
+            case (nil, nil): break
+            }
             if let node = fields["on_partial"],
                 let policy = r.choice(
                     node, what: "on_partial", options: [("abort", PartialInjection.abort), ("continue", .continue)])
@@ -52,25 +62,26 @@ extension DrillReader {
         return faults
     }
 
-    /// `hosts: all`, `hosts: 3`, `hosts: 40%`.
-    private func hostShare(_ node: Node) -> HostShare? {
+    /// `hosts: all`, `hosts: 3`, `hosts: 40%` (or `pods:` for a service in pods).
+    private func share(_ node: Node, of key: String) -> HostShare? {
         let r = reader
         if case .scalar(let scalar) = node {
             if scalar.string == "all" { return .all }
             if scalar.string.hasSuffix("%") {
-                guard let percent = r.percentage(node, what: "a share of the hosts") else { return nil }
+                guard let percent = r.percentage(node, what: "a share of the \(key)") else { return nil }
                 guard percent > 0 else {
-                    r.error("'hosts' takes a share above 0%, found '\(scalar.string)'", at: node)
+                    r.error("'\(key)' takes a share above 0%, found '\(scalar.string)'", at: node)
                     return nil
                 }
                 return .percent(percent)
             }
             if r.isPlain(node), Int(scalar.string) != nil {
-                return r.integer(node, in: 1...100_000, what: "a number of hosts").map { .count($0) }
+                return r.integer(node, in: 1...100_000, what: "a number of \(key)").map { .count($0) }
             }
         }
         r.error(
-            "'hosts' takes all, a number of hosts (3) or a share of them ('40%'), found \(r.describe(node))", at: node)
+            "'\(key)' takes all, a number of \(key) (3) or a share of them ('40%'), found \(r.describe(node))", at: node
+        )
         return nil
     }
 

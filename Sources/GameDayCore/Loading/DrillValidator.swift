@@ -45,6 +45,24 @@ public enum DrillValidator {
                     }
                 }
                 check(fault, on: unit, service: service)
+                checkShare(fault, on: unit, service: service)
+            }
+        }
+
+        /// `hosts:` chooses among SSH hosts, `pods:` among pods: the word must fit the service.
+        private mutating func checkShare(_ fault: FaultSpec, on unit: UnitTarget, service: ServiceTarget?) {
+            let inPods = service?.pods != nil
+            let place = "'\(unit.name)\(service.map { "/\($0.name)" } ?? "")'"
+            if fault.shareKey == "pods", !inPods {
+                report(
+                    "fault '\(fault.name)' chooses 'pods', but \(place) of \(targetName) does not run in pods "
+                        + (service?.hosts.isEmpty == false
+                            ? "(it runs on SSH hosts: use 'hosts:')" : "('pods:' of the service)"),
+                    at: fault.location)
+            } else if fault.shareKey == "hosts", fault.hosts != .all, inPods {
+                report(
+                    "fault '\(fault.name)' chooses 'hosts', but \(place) of \(targetName) runs in pods: use 'pods:'",
+                    at: fault.location)
             }
         }
 
@@ -55,6 +73,15 @@ public enum DrillValidator {
                 guard let service else { return }  // the loader requires a service for process faults
                 let verb = signal.name == "STOP" ? "pauses" : "kills"
                 let what = "fault '\(fault.name)' \(verb) service '\(service.name)' of '\(unit.name)'"
+                if service.pods != nil {
+                    // In pods: the kubelet restarts; without a process name a kill deletes the pods.
+                    if signal.name == "STOP", service.process == nil {
+                        report(
+                            "\(what) in pods, but \(targetName) gives no 'process: { name: ... }' to find in the container",
+                            at: fault.location)
+                    }
+                    return
+                }
                 if service.process == nil {
                     report("\(what), but \(targetName) gives no 'process:' to find it", at: fault.location)
                 }
@@ -65,6 +92,12 @@ public enum DrillValidator {
                         at: fault.location)
                 }
             case .blockPort(let spec):
+                if service?.pods != nil, unit.kubernetes?.debugImage == nil {
+                    report(
+                        "fault '\(fault.name)' blocks ports of pods, but unit '\(unit.name)' of \(targetName) has no "
+                            + "'kubernetes.debug_image' (an image with nft, run as an ephemeral container with NET_ADMIN)",
+                        at: fault.location)
+                }
                 if spec.ports.isEmpty, let service, service.port == nil {
                     report(
                         "fault '\(fault.name)' blocks the port of service '\(service.name)' of '\(unit.name)', "

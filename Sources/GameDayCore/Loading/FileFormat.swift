@@ -29,7 +29,7 @@ enum DrillFormat {
     static let fault = MappingShape(
         [
             "name", "kind", "unit", "service",
-            "signal", "restart", "hosts", "on_partial",
+            "signal", "restart", "hosts", "pods", "on_partial",
             "direction", "protocol", "ports", "peer", "backend",
             "interface", "delay", "jitter", "loss", "match", "replace_root",
             "rate", "burst", "latency",
@@ -59,8 +59,8 @@ enum DrillFormat {
 
     /// Each kind, with the keys it takes besides the common ones and those it requires.
     static let faultKindShapes: [(kind: String, shape: MappingShape)] = [
-        ("kill-process", MappingShape(["signal", "restart", "hosts", "on_partial"], required: ["service"])),
-        ("pause-process", MappingShape(["hosts", "on_partial"], required: ["service"])),
+        ("kill-process", MappingShape(["signal", "restart", "hosts", "pods", "on_partial"], required: ["service"])),
+        ("pause-process", MappingShape(["hosts", "pods", "on_partial"], required: ["service"])),
         ("block-port", MappingShape(["direction", "protocol", "ports", "peer", "backend"])),
         (
             "latency",
@@ -111,13 +111,18 @@ enum TargetFormat {
     static let token = MappingShape(["env", "file"])
     static let routing = MappingShape(["key", "modulo", "ranges", "overrides"], required: ["ranges"])
     static let range = MappingShape(["from", "to", "unit"], required: ["from", "to", "unit"])
-    static let unit = MappingShape(["services", "netns", "proxy", "ssh"])
+    static let unit = MappingShape(["services", "netns", "proxy", "ssh", "kubernetes"])
+    /// `kubernetes:` of a unit: how its pods are reached.
+    static let kubernetes = MappingShape(
+        ["namespace", "context", "kubeconfig", "kubectl", "tools_image", "debug_image"], required: ["namespace"])
+    /// `pods:` of a service.
+    static let pods = MappingShape(["selector", "container"], required: ["selector", "container"])
     /// `ssh:` of a unit: how its hosts are reached.
     static let ssh = MappingShape(
         ["user", "port", "identity_file", "known_hosts", "host_key_checking", "connect_timeout"])
     /// `proxy:` of a unit: its fault proxy's admin API.
     static let proxy = MappingShape(["url"], required: ["url"])
-    static let service = MappingShape(["process", "restart", "health", "port", "hosts"])
+    static let service = MappingShape(["process", "restart", "health", "port", "hosts", "pods"])
     /// Exactly one of them is given.
     static let process = MappingShape(["pid_file", "name", "cmdline", "port"])
 }

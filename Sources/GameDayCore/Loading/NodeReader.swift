@@ -21,6 +21,8 @@ final class NodeReader {
 
     func error(_ message: String, at node: Node) { diagnostics.append(Diagnostic(location(of: node), message)) }
 
+    func error(_ message: String, at location: SourceLocation) { diagnostics.append(Diagnostic(location, message)) }
+
     /// Every diagnostic, by position; ties keep the order they were found in.
     var sortedDiagnostics: [Diagnostic] { diagnostics.sortedByPosition() }
 

@@ -81,6 +81,8 @@ struct TargetReader {
             var target = UnitTarget(
                 name: name, services: services, netns: netns, proxyURL: proxy, location: r.location(of: keyNode))
             target.ssh = unit["ssh"].flatMap { ssh($0, path: unit.path("ssh")) }
+            target.kubernetes = unit["kubernetes"].flatMap { kubernetes($0, path: unit.path("kubernetes")) }
+            checkPlacement(of: services, in: unit, name: name)
             return target
         }
         return (units, fields.keys.map(\.0))
@@ -100,6 +102,7 @@ struct TargetReader {
         let port = fields["port"].flatMap { r.integer($0, in: 1...65535, what: "a TCP port") }
         var service = ServiceTarget(
             name: name, process: process, restart: restart, health: health, port: port, location: r.location(of: key))
+        service.pods = fields["pods"].flatMap { pods($0, path: fields.path("pods")) }
         if let hostsNode = fields["hosts"] {
             service.hosts = hosts(hostsNode, path: fields.path("hosts"))
             // A pid file on the hosts is a path there, not one relative to this file.
@@ -144,6 +147,81 @@ struct TargetReader {
         }
         if let timeout = fields["connect_timeout"].flatMap({ r.duration($0) }) { ssh.connectTimeout = timeout }
         return ssh
+    }
+
+    // MARK: - Kubernetes
+
+    /// `kubernetes: { namespace: shop-beijing, context: prod-bj, kubeconfig: ./kubeconfig, ... }`
+    private func kubernetes(_ node: Node, path: String) -> KubernetesTarget? {
+        let r = reader
+        guard let fields = r.mapping(node, path: path, shape: TargetFormat.kubernetes),
+            let namespace = fields["namespace"].flatMap({ r.text($0) })
+        else { return nil }
+        var kubernetes = KubernetesTarget(namespace: namespace)
+        kubernetes.context = fields["context"].flatMap { r.text($0) }
+        kubernetes.kubeconfig = fields["kubeconfig"].flatMap { r.text($0) }.map(resolve)
+        if let kubectl = fields["kubectl"].flatMap({ r.text($0) }) {
+            // A bare name is looked up on PATH; a path is relative to this file.
+            kubernetes.kubectl = kubectl.contains("/") ? resolve(kubectl) : kubectl
+        }
+        kubernetes.toolsImage = fields["tools_image"].flatMap { r.text($0) }
+        kubernetes.debugImage = fields["debug_image"].flatMap { r.text($0) }
+        for (key, keyNode) in fields.keys { kubernetes.locations[key] = r.location(of: fields[key] ?? keyNode) }
+        return kubernetes
+    }
+
+    /// `pods: { selector: app=product, container: product }`
+    private func pods(_ node: Node, path: String) -> PodsTarget? {
+        let r = reader
+        guard let fields = r.mapping(node, path: path, shape: TargetFormat.pods),
+            let selector = fields["selector"].flatMap({ r.text($0) }),
+            let container = fields["container"].flatMap({ r.text($0) })
+        else { return nil }
+        var pods = PodsTarget(selector: selector, container: container)
+        for (key, keyNode) in fields.keys { pods.locations[key] = r.location(of: fields[key] ?? keyNode) }
+        return pods
+    }
+
+    /// A service runs in one place: on this host, on SSH `hosts`, or in `pods` of the unit's
+    /// `kubernetes:` namespace, found by process name and restarted by its kubelet.
+    private func checkPlacement(of services: [ServiceTarget], in unit: MappingFields, name: String) {
+        let r = reader
+        for service in services {
+            guard let pods = service.pods, let location = service.location else { continue }
+            let path = "\(unit.path("services")).\(service.name)"
+            /// At the service's key `key` when there is one, else at the service.
+            func error(_ message: String, key: String? = nil) {
+                if let key, case .mapping(let services)? = unit["services"],
+                    case .mapping(let fields)? = services[service.name], let node = fields[key]
+                {
+                    r.error(message, at: node)
+                } else {
+                    r.error(message, at: location)
+                }
+            }
+            if !service.hosts.isEmpty {
+                error(
+                    "service '\(path)' names both 'hosts' and 'pods'; a service runs on SSH hosts or in pods, not both",
+                    key: "pods")
+            }
+            if unit["kubernetes"] == nil {
+                error(
+                    "service '\(path)' runs in pods (selector \(pods.selector)) but unit '\(name)' has no 'kubernetes:' "
+                        + "saying which namespace and cluster; add kubernetes: { namespace: ... } to the unit")
+            }
+            if service.restart != nil {
+                error(
+                    "'\(path).restart' does not apply to a service in pods: its kubelet restarts the container",
+                    key: "restart")
+            }
+            switch service.process {
+            case nil, .name?: break
+            case .some:
+                error(
+                    "'\(path).process' of a service in pods takes only 'name' (the process name pidof finds in the container)",
+                    key: "process")
+            }
+        }
     }
 
     /// `hosts: [10.0.1.11, "10.0.1.12:2222", "[fd00::7]:22", db-3.example]`, each once.

@@ -193,7 +193,7 @@ public enum FaultAction: Sendable, Hashable {
 ///     service: product
 ///     signal: KILL
 /// ```
-/// Which of a service's SSH hosts a fault hits (`hosts:` of a process fault).
+/// Which of a service's SSH hosts (`hosts:`) or pods (`pods:`) a process fault hits.
 public enum HostShare: Sendable, Hashable, CustomStringConvertible {
     case all
     /// Exactly this many.
@@ -225,8 +225,10 @@ public struct FaultSpec: Sendable, Hashable {
     /// The service hit; empty for network faults that name an interface instead.
     public var service: String
     public var action: FaultAction
-    /// For a service on SSH hosts: which of them.
+    /// For a service on SSH hosts or in pods: which of them.
     public var hosts: HostShare = .all
+    /// The drill's word for `hosts`: `hosts` (SSH hosts) or `pods`.
+    public var shareKey = "hosts"
     public var onPartial: PartialInjection = .abort
     public var location: SourceLocation?
 

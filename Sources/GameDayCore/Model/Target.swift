@@ -65,11 +65,65 @@ public struct SSHTarget: Sendable, Hashable {
     }
 }
 
+/// How the runner reaches a unit's pods through `kubectl`: `kubernetes:` of a unit.
+///
+/// The values are checked where they become kubectl arguments (GameDayRuntime's Kubernetes
+/// names and label selector); `locations` says where each was written, for those diagnostics.
+public struct KubernetesTarget: Sendable, Hashable {
+    /// `namespace: shop-beijing` — the namespace the unit's pods live in.
+    public var namespace: String
+    /// `context: prod-bj` — the kubeconfig context; kubectl's current one when absent.
+    public var context: String?
+    /// `kubeconfig: ./kubeconfig` — kubectl's default (`KUBECONFIG`, `~/.kube/config`) when absent.
+    public var kubeconfig: String?
+    /// `kubectl: /usr/local/bin/kubectl` — the kubectl binary.
+    public var kubectl: String
+    /// `tools_image: busybox:1.36` — an image with `pidof`, `kill`, `cat` and `sleep`, run as an
+    /// ephemeral container beside the app (for images without them), which also holds a paused
+    /// process's dead-man's switch.
+    public var toolsImage: String?
+    /// `debug_image: nicolaka/netshoot:v0.13` — an image with `nft` and `tc`: network faults in pods
+    /// run in an ephemeral container with NET_ADMIN from it; without it they are refused.
+    public var debugImage: String?
+    /// Where each key's value was written (`namespace`, `context`...).
+    public var locations: [String: SourceLocation] = [:]
+
+    public init(
+        namespace: String, context: String? = nil, kubeconfig: String? = nil, kubectl: String = "kubectl",
+        toolsImage: String? = nil, debugImage: String? = nil
+    ) {
+        self.namespace = namespace
+        self.context = context
+        self.kubeconfig = kubeconfig
+        self.kubectl = kubectl
+        self.toolsImage = toolsImage
+        self.debugImage = debugImage
+    }
+}
+
+/// `pods:` of a service: the pods of the unit's namespace that run it, and its container.
+public struct PodsTarget: Sendable, Hashable {
+    /// `selector: app=product` — a label selector (never empty: that would be every pod).
+    public var selector: String
+    /// `container: product` — the app's container in those pods.
+    public var container: String
+    /// Where each key's value was written.
+    public var locations: [String: SourceLocation] = [:]
+
+    public init(selector: String, container: String) {
+        self.selector = selector
+        self.container = container
+    }
+}
+
 /// One service of a unit: how to find its process and how to start it again.
 public struct ServiceTarget: Sendable, Hashable {
     public var name: String
     /// `hosts: [10.0.1.11, 10.0.1.12]` — where the service runs, reached over SSH; empty: this host.
     public var hosts: [HostTarget] = []
+    /// `pods: { selector: app=product, container: product }` — the service runs in Kubernetes pods
+    /// of the unit's `kubernetes:` namespace.
+    public var pods: PodsTarget?
     /// `process:` one of `pid_file`, `name`, `cmdline`, `port`.
     public var process: ProcessLocator?
     /// `restart: [argv...]` — run to bring the service back when a fault killed it.
@@ -103,6 +157,8 @@ public struct UnitTarget: Sendable, Hashable {
     public var proxyURL: String?
     /// `ssh:` — how its services' `hosts` are reached.
     public var ssh: SSHTarget?
+    /// `kubernetes:` — how its services' `pods` are reached.
+    public var kubernetes: KubernetesTarget?
     public var location: SourceLocation?
 
     public init(

@@ -18,6 +18,13 @@ public struct RevertRecipe: Sendable, Hashable, Codable {
         case http(method: String, url: String, body: String?, okStatuses: [Int])
         /// `steps` on another host, reached over SSH (one host of a fault on many).
         indirect case onHost(RecipeHost, steps: [Step])
+        /// A kubectl command line run on this host (a pod fault's revert): done when it exits 0,
+        /// when the command in the pod says one of `alreadyDone`, or when kubectl fails for one of
+        /// `doneWhen` (`KubectlFailure` names such as `podNotFound`: the fault went with the pod).
+        case kubectl(argv: [String], alreadyDone: [String], doneWhen: [String])
+        /// Poll `argv` (`kubectl get pods --selector=… -o json`) until `count` pods serve, none of
+        /// them one of `excludingUIDs` (deleted pods), for at most `timeoutSeconds`.
+        case awaitPods(argv: [String], count: Int, excludingUIDs: [String], timeoutSeconds: Int)
     }
 
     /// Where the steps run: `local`, `netns:NAME`, or `ssh:HOST` with `host` set.

@@ -120,7 +120,7 @@ public struct RecipeRunner: Sendable {
             let sent = output.stdout.split(whereSeparator: \.isNewline).map(String.init)
             guard !sent.isEmpty else { return "no process left to send SIG\(name) on \(executor.name)" }
             return "SIG\(name) sent to \(sent.joined(separator: ", ")) on \(executor.name)"
-        case .command, .cutback, .http, .onHost:
+        case .command, .cutback, .http, .onHost, .kubectl, .awaitPods:
             return nil
         }
     }
@@ -158,6 +158,14 @@ public struct RecipeRunner: Sendable {
             var done: [String] = []
             for step in steps { done.append(try await run(step, executor: remote, remote: true)) }
             return done.isEmpty ? "nothing to undo on \(remote.name)" : done.joined(separator: "; ")
+        case .kubectl(let argv, let alreadyDone, let doneWhen):
+            return try await PodRecipe(base: LocalExecutor()).run(
+                .command(
+                    argv, alreadyDone: alreadyDone, doneWhen: Set(doneWhen.compactMap(KubectlFailure.init(rawValue:)))))
+        case .awaitPods(let argv, let count, let excludingUIDs, let timeoutSeconds):
+            return try await PodRecipe(base: LocalExecutor()).run(
+                .awaitServing(argv, count: count, excludingUIDs: Set(excludingUIDs)),
+                timeout: .seconds(timeoutSeconds))
         case .http(let method, let url, let body, let okStatuses):
             let request = HTTPRequest(
                 method: method, url: url, headers: body == nil ? [] : [("Content-Type", "application/json")],

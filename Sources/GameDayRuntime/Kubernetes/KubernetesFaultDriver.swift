@@ -1,0 +1,253 @@
+import GameDayCore
+import Synchronization
+
+/// Process faults (kill, pause) on a service that runs in Kubernetes pods, through `kubectl`.
+///
+/// A kill or a pause signals the service's process (`process: { name: … }`) in its container of
+/// each chosen pod, found with `pidof` (PID 1 refused: the kernel would drop the signal); the
+/// kubelet restarts a killed container, and the revert waits until the pod is Ready again. A
+/// service without a process name is killed by deleting its pods (the kubelet stops them from
+/// outside), and the revert waits until as many pods serve again, none of them a deleted one.
+///
+/// With the unit's `tools_image`, each pod gets an ephemeral tools container (`PodToolsContainer`)
+/// that runs the tools and is the pod's dead-man's switch: a paused process resumes by itself
+/// `switchLifetime` after the fault even when nobody is left to revert it. Without it, the ledger's
+/// kubectl steps (the local watchdog, `gameday recover`) are the only way back.
+///
+/// `pods:` chooses all the serving pods, a number or a share (the same ones for the same run id);
+/// a pod that cannot be hit makes the injection partial, settled by `on_partial` as for SSH hosts.
+public final class KubernetesFaultDriver: FaultDriver, Sendable {
+    public let runId: String
+    /// How long a tools container's switch waits before it resumes a paused process by itself:
+    /// longer than the drill can last.
+    public let switchLifetime: Duration
+    /// How long a revert waits for killed containers or deleted pods to serve again.
+    public let readyTimeout: Duration
+    /// How long a signal or a deletion may take to show.
+    public let effectTimeout: Duration
+    public let concurrency: Int
+    /// Where kubectl runs.
+    public let base: any CommandExecutor
+    /// What `recipe` found, for `apply` to use; then what `apply` hit, for `revert`: by fault name.
+    private let preparations = Mutex<[String: PodPreparation]>([:])
+
+    public init(
+        runId: String, switchLifetime: Duration = .seconds(3600), readyTimeout: Duration = .seconds(120),
+        effectTimeout: Duration = .seconds(20), concurrency: Int = 16, base: any CommandExecutor = LocalExecutor()
+    ) {
+        self.runId = runId
+        self.switchLifetime = switchLifetime
+        self.readyTimeout = readyTimeout
+        self.effectTimeout = effectTimeout
+        self.concurrency = max(1, concurrency)
+        self.base = base
+    }
+
+    // MARK: - FaultDriver
+
+    public func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan {
+        let kind = fault.action.kind
+        let service: PodService
+        do {
+            service = try PodService(unit: fault.unit, service: fault.service, in: target)
+        } catch {
+            return FaultPlan(
+                name: fault.name, kind: kind, unit: fault.unit, service: fault.service, executor: "k8s",
+                locate: "cannot be planned: \(error.message)", apply: [], revert: [], proof: "")
+        }
+        let p = service.plan
+        let choice =
+            fault.hosts == .all
+            ? "all serving pods" : "\(PodShare.describe(fault.hosts)) of the serving pods, chosen by the run id"
+        let executor =
+            "k8s: \(p.connection.contextName)/\(p.namespace), pods \(service.selector) (container \(service.container)), "
+            + choice + (fault.onPartial == .continue ? "; goes on with the pods hit" : "; stops if a pod cannot be hit")
+        let pod = "<pod>"
+        let exec = p.prefix + ["exec", pod]
+        guard let process = service.process else {
+            return FaultPlan(
+                name: fault.name, kind: kind, unit: fault.unit, service: fault.service, executor: executor,
+                locate: "the serving pods of \(service.selector) (no process name: the pods are deleted)",
+                apply: [p.prefix + ["delete", "pod", pod, "--grace-period=1", "--wait=false"]],
+                revert: [p.listPods(service.selector, runningOnly: false)],
+                proof: "every deleted pod is gone, terminating or replaced; the revert waits until as many pods serve")
+        }
+        let tools = service.toolsImage == nil ? service.container.value : "gameday-tools-\(runId)"
+        let signal = Self.podSignal(fault) ?? .kill
+        var locate = "pidof \(process) in container \(service.container) of each pod (PID 1 refused)"
+        if let image = service.toolsImage {
+            locate +=
+                ", from a tools container \(tools) (\(image)) that resumes the process by itself "
+                + "\(DurationText.format(switchLifetime)) after the fault"
+        } else {
+            locate += "; no switch in the pod (set kubernetes.tools_image for one): the watchdog reverts"
+        }
+        let stop = signal == .stop
+        return FaultPlan(
+            name: fault.name, kind: kind, unit: fault.unit, service: fault.service, executor: executor, locate: locate,
+            apply: [exec + ["--container=\(tools)", "--", "kill", "-s", signal.rawValue, "<pid>"]],
+            revert: [
+                stop
+                    ? exec + ["--container=\(tools)", "--", "kill", "-s", "CONT", "<pid>"]
+                    : p.prefix + [
+                        "wait", "pod/\(pod)", "--for=condition=Ready",
+                        "--timeout=\(KubectlPlan.seconds(readyTimeout))s",
+                    ]
+            ],
+            proof: stop
+                ? "every process \(process) is stopped (state T)"
+                : "container \(service.container) restarted, or its process is gone")
+    }
+
+    public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String {
+        let service = try PodService(unit: fault.unit, service: fault.service, in: target)
+        try refuseUnsupported(fault, service)
+        let serving = try await servingPods(service)
+        let chosen = try choose(fault, among: serving, service)
+        var found = "\(chosen.count) of \(serving.count) serving pod(s) of \(service.selector)"
+        // Without a tools image the app container's own pidof can be asked now, changing nothing;
+        // a tools container is only started when the fault is applied.
+        if let process = service.process, service.toolsImage == nil {
+            let outcomes = await FanOut.map(chosen, concurrency: concurrency) { [self] pod in
+                await Self.inPod(pod.name) { () async throws(FaultError) -> [Int32] in
+                    try await locate(process, in: try PodName(checked: pod.name), tools: service.container, service)
+                }
+            }
+            let failures = outcomes.compactMap { if case .failure(let e) = $0 { e.message } else { nil } }
+            guard failures.isEmpty else {
+                throw FaultError(
+                    "\(service.place): \(failures.count) of \(chosen.count) pod(s) not ready: "
+                        + failures.joined(separator: "; "))
+            }
+            found +=
+                ": "
+                + zip(chosen, outcomes).map { pod, outcome in
+                    "\(pod.name) \((try? outcome.get())?.map(String.init).joined(separator: ", ") ?? "")"
+                }.joined(separator: "; ")
+        }
+        return "found \(found)"
+    }
+
+    public func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
+        let preparation = try await prepare(fault, target)
+        return RevertRecipe(executor: "k8s", steps: preparation.revertSteps.map(\.recipeStep))
+    }
+
+    public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
+        let remembered = preparations.withLock { $0[fault.name] }
+        let preparation: PodPreparation
+        if let remembered { preparation = remembered } else { preparation = try await prepare(fault, target) }
+        let service = preparation.service
+        let outcomes: [Result<HostFault, FaultError>]
+        if let deletion = preparation.deletion {
+            outcomes = await FanOut.map(deletion.victims, concurrency: concurrency) { [self] victim in
+                await Self.inPod(victim.name) { () async throws(FaultError) -> HostFault in
+                    try await delete(victim, deletion)
+                }
+            }
+        } else {
+            outcomes = await FanOut.map(preparation.hits, concurrency: concurrency) { [self] hit in
+                await Self.inPod(hit.pod.value) { () async throws(FaultError) -> HostFault in
+                    try await signal(hit, fault, service)
+                }
+            }
+        }
+        let hit = outcomes.compactMap { try? $0.get() }
+        let failures =
+            preparation.failures
+            + outcomes.compactMap { if case .failure(let error) = $0 { error.message } else { nil } }
+        let total = preparation.total
+        var applied = AppliedFault(
+            spec: fault, plan: plan(fault, in: target), pids: hit.flatMap(\.pids),
+            commands: preparation.applyCommands(hit: Set(hit.map(\.host))),
+            effect: "\(fault.action.kind) on \(hit.count) of \(total) pod(s)")
+        applied.hosts = hit
+        remember(fault.name, preparation.keeping(hit: Set(hit.map(\.host))))
+        if failures.isEmpty { return applied }
+        if fault.onPartial == .continue, !hit.isEmpty {
+            applied.effect += "; PARTIAL, not hit: \(failures.joined(separator: "; "))"
+            return applied
+        }
+        let undone: String
+        do {
+            undone = hit.isEmpty ? "nothing was applied" : try await revert(applied, in: target)
+        } catch {
+            undone = "the revert failed too (\(error.message)); run 'gameday recover'"
+        }
+        throw FaultError(
+            "fault \(fault.name) applied on \(hit.count) of \(total) pod(s) only: "
+                + "\(failures.joined(separator: "; ")); \(undone)")
+    }
+
+    public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
+        let fault = applied.spec
+        guard let preparation = preparations.withLock({ $0.removeValue(forKey: fault.name) }) else {
+            // Not prepared by this driver (a restarted runner): the ledger's recipe.
+            let recipe = try await self.recipe(for: fault, in: target)
+            preparations.withLock { _ = $0.removeValue(forKey: fault.name) }
+            return try await run(recipe.steps)
+        }
+        let hit = Set(applied.hosts.map(\.host))
+        let kept = preparation.keeping(hit: hit)
+        let recipe = PodRecipe(base: base)
+        let outcomes = await FanOut.map(kept.revertSteps, concurrency: concurrency) { [self] step in
+            do throws(RecipeError) {
+                return Result<String, RecipeError>.success(try await recipe.run(step, timeout: readyTimeout))
+            } catch {
+                return .failure(error)
+            }
+        }
+        // The runner reverted it: the switches must not resume anything later.
+        for hit in kept.hits {
+            if let tools = hit.switchContainer { _ = try? await base.run(tools.disarm, timeout: .seconds(30)) }
+        }
+        let failures = outcomes.compactMap { if case .failure(let error) = $0 { error.message } else { nil } }
+        guard failures.isEmpty else {
+            throw FaultError("\(failures.count) pod(s) not reverted: \(failures.joined(separator: "; "))")
+        }
+        return outcomes.compactMap { try? $0.get() }.joined(separator: "; ")
+    }
+
+    // MARK: - Steps
+
+    func remember(_ fault: String, _ preparation: PodPreparation) {
+        preparations.withLock { $0[fault] = preparation }
+    }
+
+    private func run(_ steps: [RevertRecipe.Step]) async throws(FaultError) -> String {
+        do {
+            return try await RecipeRunner().run(RevertRecipe(executor: "k8s", steps: steps))
+        } catch {
+            throw FaultError("\(error)")
+        }
+    }
+
+    /// The signal a process fault sends in a pod: KILL, TERM or STOP (`nil` for any other).
+    static func podSignal(_ fault: FaultSpec) -> PodSignal? {
+        guard case .killProcess(let signal, _) = fault.action else { return nil }
+        return PodSignal(rawValue: signal.name).flatMap { $0 == .cont ? nil : $0 }
+    }
+
+    private func refuseUnsupported(_ fault: FaultSpec, _ service: PodService) throws(FaultError) {
+        guard case .killProcess(let signal, _) = fault.action else {
+            throw FaultError("fault \(fault.name): \(fault.action.kind) faults are not supported in pods yet")
+        }
+        guard let podSignal = Self.podSignal(fault) else {
+            throw FaultError("fault \(fault.name): a process in a pod takes SIGKILL, SIGTERM or SIGSTOP, not \(signal)")
+        }
+        if service.process == nil, podSignal == .stop {
+            throw FaultError(
+                "fault \(fault.name): pausing \(service.place) needs 'process: { name: … }' to find in container "
+                    + "\(service.container)")
+        }
+    }
+
+    /// One pod's step, its errors named after the pod.
+    static func inPod<T>(_ pod: String, _ body: () async throws(FaultError) -> T) async -> Result<T, FaultError> {
+        do {
+            return .success(try await body())
+        } catch {
+            return .failure(FaultError("pod \(pod): \(error.message)"))
+        }
+    }
+}
