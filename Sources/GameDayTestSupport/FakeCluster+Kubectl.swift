@@ -50,8 +50,18 @@ extension FakeCluster {
 
 
         def load_pods(namespace):
-            with open(os.path.join(ROOT, "state.json")) as state:
-                return [pod for pod in json.load(state)["pods"] if pod["metadata"]["namespace"] == namespace]
+            try:
+                with open(os.path.join(ROOT, "state.json")) as state:
+                    pods = json.load(state)["pods"]
+            except FileNotFoundError:
+                raise unreachable()
+            return [pod for pod in pods if pod["metadata"]["namespace"] == namespace]
+
+
+        def unreachable():
+            """What kubectl says when no API server answers: the cluster has been torn down."""
+            return Failure("The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or "
+                           "port?")
 
 
         def find_pod(namespace, name):
@@ -234,8 +244,7 @@ extension FakeCluster {
                 try:
                     connection.connect(os.path.join(ROOT, "kubelet.sock"))
                 except OSError:
-                    raise Failure("The connection to the server 127.0.0.1:6443 was refused - did you specify the right "
-                                  "host or port?")
+                    raise unreachable()
                 connection.sendall(json.dumps(request).encode() + b"\n")
                 data = b""
                 while not data.endswith(b"\n"):
