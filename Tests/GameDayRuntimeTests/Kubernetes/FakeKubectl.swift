@@ -1,4 +1,5 @@
 import Foundation
+import GameDayTestSupport
 
 /// A stand-in `kubectl` for logic tests (no cluster can be reached here): a shell script in a
 /// temporary directory that appends its argv to `calls.log` (arguments separated by 0x1F, one
@@ -11,32 +12,12 @@ struct FakeKubectl {
         directory = NSTemporaryDirectory() + "gameday-kubectl-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try KubectlFixtures.podList.write(toFile: directory + "/pods.json", atomically: true, encoding: .utf8)
-        try Self.writeExecutable(Self.script, to: program)
+        try ExecutableFile.write(Self.script, to: program)
     }
 
-    /// Writes the script through a close-on-exec descriptor, then runs it until it starts: a
-    /// process spawned by a parallel test between open and close may still hold the file open
-    /// for writing, and exec then fails with ETXTBSY ("Text file busy") for a moment.
+    /// The test-support writer (close-on-exec, probe-run until it starts), for the scripts of other tests.
     static func writeExecutable(_ text: String, to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
-        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        guard written == bytes.count else { throw CocoaError(.fileWriteUnknown) }
-        for _ in 0..<100 {
-            let probe = Process()
-            probe.executableURL = URL(fileURLWithPath: path)
-            probe.arguments = ["--fake-probe"]
-            do {
-                try probe.run()
-                probe.waitUntilExit()
-                return
-            } catch {
-                usleep(20_000)
-            }
-        }
-        throw CocoaError(.executableNotLoadable)
+        try ExecutableFile.write(text, to: path)
     }
 
     /// Every call so far, as argv without the program.
