@@ -119,6 +119,7 @@ extension FakeCluster {
                 self.probe = None
                 self.probe_started = 0.0
                 self.probe_ok = False
+                self.probe_failures = 0
                 self.next_probe = 0.0
 
             @property
@@ -140,6 +141,7 @@ extension FakeCluster {
                 self.started_at = time.time()
                 self.stop_probe()
                 self.probe_ok = False
+                self.probe_failures = 0
                 self.next_probe = 0.0
 
             def step(self, pod, now):
@@ -177,13 +179,19 @@ extension FakeCluster {
                     return
                 _, writable, _ = select.select([], [self.probe], [], 0)
                 if writable:
-                    self.probe_ok = self.probe.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
+                    succeeded = self.probe.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
                 elif now - self.probe_started > 1.0:
-                    self.probe_ok = False
+                    succeeded = False
                 else:
                     return
+                # As a kubelet's defaults: Ready after one success, unready after three failures in a row.
+                self.probe_failures = 0 if succeeded else self.probe_failures + 1
+                if succeeded:
+                    self.probe_ok = True
+                elif self.probe_failures >= 3:
+                    self.probe_ok = False
                 self.stop_probe()
-                self.next_probe = now + (1.0 if self.probe_ok else 0.2)
+                self.next_probe = now + (1.0 if self.probe_ok and succeeded else 0.2)
 
             def stop_probe(self):
                 if self.probe is not None:

@@ -128,12 +128,14 @@ import Testing
               - { name: a, kind: kill-process, unit: beijing, service: product, hosts: 2 }
               - { name: b, kind: pause-process, unit: beijing, service: cart }
               - { name: c, kind: block-port, unit: beijing, service: product, ports: [8080] }
+              - { name: d, kind: latency, unit: beijing, service: product, interface: eth0, delay: 50ms }
             """
         let drill = try DrillLoader.parseDrill(yaml: yaml, file: "d.yaml")
         #expect(
             DrillValidator.check(drill, against: target).map(\.description) == [
                 "d.yaml:5:5: error: fault 'a' chooses 'hosts', but 'beijing/product' of target 'shop' runs in pods: use 'pods:'",
                 "d.yaml:6:5: error: fault 'b' pauses service 'cart' of 'beijing' in pods, but target 'shop' gives no 'process: { name: ... }' to find in the container",
+                "d.yaml:8:5: error: fault 'd' shapes traffic of service 'product' of 'beijing', which runs in pods: latency in pods is not supported (a qdisc left in a pod would have no dead-man's switch); use a proxy fault or block-port",
             ])
     }
 

@@ -112,7 +112,14 @@ public enum DrillValidator {
                         at: fault.location)
                 }
             case .latency, .bandwidth:
-                break  // an interface of the unit's host or namespace: only the host can tell
+                // An interface of the unit's host or namespace: only the host can tell. Not in pods.
+                if let service, service.pods != nil {
+                    report(
+                        "fault '\(fault.name)' shapes traffic of service '\(service.name)' of '\(unit.name)', which runs "
+                            + "in pods: \(fault.action.kind) in pods is not supported (a qdisc left in a pod would have "
+                            + "no dead-man's switch); use a proxy fault or block-port",
+                        at: fault.location)
+                }
             }
         }
 

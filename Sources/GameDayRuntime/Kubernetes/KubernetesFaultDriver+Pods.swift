@@ -19,17 +19,24 @@ struct PodPreparation: Sendable {
     /// Pods deleted instead, when the service names no process.
     var deletion: PodDeletionFault?
     var deletionSteps: PodFaultSteps?
+    /// Pods a port block goes into (empty for process faults), and the block's revert in each.
+    var blockPods: [PodSummary] = []
+    var blockSteps: [PodName: PodRevertStep] = [:]
     /// Chosen pods that could not be prepared, each with why.
     var failures: [String]
     /// How many pods were chosen.
     var total: Int
 
-    var revertSteps: [PodRevertStep] { (deletionSteps?.revert ?? []) + hits.flatMap(\.steps.revert) }
+    var revertSteps: [PodRevertStep] {
+        (deletionSteps?.revert ?? []) + hits.flatMap(\.steps.revert)
+            + blockPods.compactMap { pod in (try? PodName(pod.name)).flatMap { blockSteps[$0] } }
+    }
 
     /// Only the pods that were hit (`HostFault.host` is `pod/NAME`).
     func keeping(hit: Set<String>) -> PodPreparation {
         var kept = self
         kept.hits = hits.filter { hit.contains("pod/\($0.pod)") }
+        kept.blockPods = blockPods.filter { hit.contains("pod/\($0.name)") }
         if let deletion {
             let victims = deletion.victims.filter { hit.contains("pod/\($0.name)") }
             kept.deletion = PodDeletionFault(
@@ -71,14 +78,20 @@ extension KubernetesFaultDriver {
     /// for `apply`.
     func prepare(_ fault: FaultSpec, _ target: Target) async throws(FaultError) -> PodPreparation {
         let service = try PodService(unit: fault.unit, service: fault.service, in: target)
-        guard let signal = Self.podSignal(fault) else {
-            throw FaultError("fault \(fault.name): a process in a pod takes SIGKILL, SIGTERM or SIGSTOP")
-        }
+        try refuseUnsupported(fault, service)
+        let signal = Self.podSignal(fault) ?? .kill
         let serving = try await servingPods(service)
         let chosen = try choose(fault, among: serving, service)
         var preparation = PodPreparation(
             service: service, hits: [], deletion: nil, deletionSteps: nil, failures: [], total: chosen.count)
-        if let process = service.process {
+        if case .blockPort = fault.action {
+            let block = try podBlock(fault)
+            for pod in chosen {
+                let name = try PodName(checked: pod.name)
+                preparation.blockSteps[name] = try blockRecipe(name, block, target, service)
+            }
+            preparation.blockPods = chosen
+        } else if let process = service.process {
             let outcomes = await FanOut.map(chosen, concurrency: concurrency) { [self] pod in
                 await Self.inPod(pod.name) { () async throws(FaultError) -> PodPreparation.Hit in
                     try await prepareHit(pod, process: process, signal: signal, service)
@@ -92,7 +105,7 @@ extension KubernetesFaultDriver {
             preparation.deletion = deletion
             do { preparation.deletionSteps = try deletion.steps() } catch { throw FaultError(error.description) }
         }
-        if preparation.hits.isEmpty, preparation.deletion == nil {
+        if preparation.hits.isEmpty, preparation.deletion == nil, preparation.blockPods.isEmpty {
             throw FaultError(
                 "\(service.place): no pod can be hit: \(preparation.failures.joined(separator: "; "))")
         }
@@ -114,7 +127,9 @@ extension KubernetesFaultDriver {
             } catch {
                 throw FaultError(error.description)
             }
-            try await start(container, image: image, process: process)
+            try await startEphemeral(
+                container.start(image: image, lifetime: switchLifetime, process: process), named: container.name,
+                in: pod, service)
             tools = container.name
             switchContainer = container
         }
@@ -202,29 +217,30 @@ extension KubernetesFaultDriver {
         }
     }
 
-    /// Adds the tools container and waits until it runs.
-    private func start(_ tools: PodToolsContainer, image: ContainerImage, process: PodProcessName)
+    /// Adds an ephemeral container with `start` (`kubectl debug …`) and waits until it runs.
+    func startEphemeral(_ start: [String], named name: ContainerName, in pod: PodName, _ service: PodService)
         async throws(FaultError)
     {
-        let started = try await kubectl(tools.start(image: image, lifetime: switchLifetime, process: process))
+        let started = try await kubectl(start)
         if started.exitCode != 0 {
             let failure = KubectlFailure.classify(exitCode: started.exitCode, stderr: started.stderr) ?? .other
             throw FaultError(
-                KubernetesError.kubectl(failure, subject: "tools container \(tools.name)", detail: started.lastLine)
+                KubernetesError.kubectl(failure, subject: "ephemeral container \(name)", detail: started.lastLine)
                     .description)
         }
         let deadline = ContinuousClock.now + effectTimeout
         while ContinuousClock.now < deadline {
-            let output = try await kubectl(tools.plan.getPod(tools.pod))
-            if output.exitCode == 0, let report = try? PodStatusReport.parse(output.stdout), tools.isRunning(in: report)
+            let output = try await kubectl(service.plan.getPod(pod))
+            if output.exitCode == 0, let report = try? PodStatusReport.parse(output.stdout),
+                PodNetworkFault.isRunning(name, in: report)
             {
                 return
             }
             try? await Task.sleep(for: .milliseconds(200))
         }
         throw FaultError(
-            "tools container \(tools.name) is not running \(DurationText.format(effectTimeout)) after it was added; "
-                + "check that the cluster allows ephemeral containers and can pull the tools image")
+            "ephemeral container \(name) is not running in pod \(pod) \(DurationText.format(effectTimeout)) after it "
+                + "was added; check that the cluster allows ephemeral containers and can pull the image")
     }
 
     // MARK: - Applying
@@ -239,7 +255,9 @@ extension KubernetesFaultDriver {
                 throw FaultError(
                     KubernetesError.kubectl(failure, subject: "\(hit.pod)", detail: output.lastLine).description)
             }
-            guard output.exitCode == 0 else {
+            // A kill may end `kill` itself: the app's death can end the container's PID 1, and the
+            // kernel then kills all that is left in the namespace (exit 137). The proof decides.
+            guard output.exitCode == 0 || Self.podSignal(fault) != .stop else {
                 throw FaultError("kill exited \(output.exitCode): \(KubectlFailure.commandStderr(output.stderr))")
             }
         }

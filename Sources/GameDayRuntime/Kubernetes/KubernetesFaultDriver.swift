@@ -30,6 +30,8 @@ public final class KubernetesFaultDriver: FaultDriver, Sendable {
     public let base: any CommandExecutor
     /// What `recipe` found, for `apply` to use; then what `apply` hit, for `revert`: by fault name.
     private let preparations = Mutex<[String: PodPreparation]>([:])
+    /// The network driver of each pod a port block went into (it numbers the run's tables).
+    let networkDrivers = Mutex<[String: NetworkFaultDriver]>([:])
 
     public init(
         runId: String, switchLifetime: Duration = .seconds(3600), readyTimeout: Duration = .seconds(120),
@@ -64,6 +66,23 @@ public final class KubernetesFaultDriver: FaultDriver, Sendable {
             + choice + (fault.onPartial == .continue ? "; goes on with the pods hit" : "; stops if a pod cannot be hit")
         let pod = "<pod>"
         let exec = p.prefix + ["exec", pod]
+        if case .blockPort = fault.action {
+            guard let block = try? podBlock(fault), let image = service.debugImage else {
+                return FaultPlan(
+                    name: fault.name, kind: kind, unit: fault.unit, service: fault.service, executor: executor,
+                    locate: "refused: port blocks in pods need kubernetes.debug_image and nftables", apply: [],
+                    revert: [], proof: "")
+            }
+            var network = NetworkFaultDriver(runId: runId).plan(block, in: target)
+            let debug = "gameday-net-\(runId == "plan" ? "RUN" : runId)"
+            network.executor = executor
+            network.locate =
+                "a debug container \(debug) (\(image), profile netadmin) in each pod's network namespace; it deletes "
+                + "the table by itself \(DurationText.format(switchLifetime)) after the fault"
+            network.apply = network.apply.map { exec + ["--container=\(debug)", "--"] + $0 }
+            network.revert = network.revert.map { exec + ["--container=\(debug)", "--"] + $0 }
+            return network
+        }
         guard let process = service.process else {
             return FaultPlan(
                 name: fault.name, kind: kind, unit: fault.unit, service: fault.service, executor: executor,
@@ -72,7 +91,8 @@ public final class KubernetesFaultDriver: FaultDriver, Sendable {
                 revert: [p.listPods(service.selector, runningOnly: false)],
                 proof: "every deleted pod is gone, terminating or replaced; the revert waits until as many pods serve")
         }
-        let tools = service.toolsImage == nil ? service.container.value : "gameday-tools-\(runId)"
+        let tools =
+            service.toolsImage == nil ? service.container.value : "gameday-tools-\(runId == "plan" ? "RUN" : runId)"
         let signal = Self.podSignal(fault) ?? .kill
         var locate = "pidof \(process) in container \(service.container) of each pod (PID 1 refused)"
         if let image = service.toolsImage {
@@ -107,7 +127,7 @@ public final class KubernetesFaultDriver: FaultDriver, Sendable {
         var found = "\(chosen.count) of \(serving.count) serving pod(s) of \(service.selector)"
         // Without a tools image the app container's own pidof can be asked now, changing nothing;
         // a tools container is only started when the fault is applied.
-        if let process = service.process, service.toolsImage == nil {
+        if case .killProcess = fault.action, let process = service.process, service.toolsImage == nil {
             let outcomes = await FanOut.map(chosen, concurrency: concurrency) { [self] pod in
                 await Self.inPod(pod.name) { () async throws(FaultError) -> [Int32] in
                     try await locate(process, in: try PodName(checked: pod.name), tools: service.container, service)
@@ -139,7 +159,15 @@ public final class KubernetesFaultDriver: FaultDriver, Sendable {
         if let remembered { preparation = remembered } else { preparation = try await prepare(fault, target) }
         let service = preparation.service
         let outcomes: [Result<HostFault, FaultError>]
-        if let deletion = preparation.deletion {
+        if !preparation.blockPods.isEmpty {
+            let block = try podBlock(fault)
+            outcomes = await FanOut.map(preparation.blockPods, concurrency: concurrency) { [self] pod in
+                await Self.inPod(pod.name) { () async throws(FaultError) -> HostFault in
+                    let done = try await self.block(pod, block, target, service)
+                    return HostFault(host: "pod/\(pod.name)", pids: [], effect: done.applied?.effect ?? "blocked")
+                }
+            }
+        } else if let deletion = preparation.deletion {
             outcomes = await FanOut.map(deletion.victims, concurrency: concurrency) { [self] victim in
                 await Self.inPod(victim.name) { () async throws(FaultError) -> HostFault in
                     try await delete(victim, deletion)
@@ -228,12 +256,26 @@ public final class KubernetesFaultDriver: FaultDriver, Sendable {
         return PodSignal(rawValue: signal.name).flatMap { $0 == .cont ? nil : $0 }
     }
 
-    private func refuseUnsupported(_ fault: FaultSpec, _ service: PodService) throws(FaultError) {
+    func refuseUnsupported(_ fault: FaultSpec, _ service: PodService) throws(FaultError) {
         guard case .killProcess(let signal, _) = fault.action else {
-            throw FaultError("fault \(fault.name): \(fault.action.kind) faults are not supported in pods yet")
+            _ = try podBlock(fault)
+            if service.debugImage == nil {
+                throw FaultError(
+                    "fault \(fault.name): a port block in pods of \(service.place) needs kubernetes.debug_image "
+                        + "(an image with nft, run as an ephemeral container with NET_ADMIN)")
+            }
+            return
         }
         guard let podSignal = Self.podSignal(fault) else {
             throw FaultError("fault \(fault.name): a process in a pod takes SIGKILL, SIGTERM or SIGSTOP, not \(signal)")
+        }
+        // The tools container shares the app's processes: its own shell and sleep would be found too.
+        if service.toolsImage != nil, let process = service.process, PodToolsContainer.ownNames.contains(process.value)
+        {
+            throw FaultError(
+                "fault \(fault.name): with kubernetes.tools_image, the process of \(service.place) cannot be named "
+                    + "\(process): the tools container's own \(PodToolsContainer.ownNames.joined(separator: " and ")) "
+                    + "share the pod's processes and would be signalled too; leave tools_image out")
         }
         if service.process == nil, podSignal == .stop {
             throw FaultError(

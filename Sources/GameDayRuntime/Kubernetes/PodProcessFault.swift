@@ -82,7 +82,11 @@ public struct PodProcessFault: Sendable, Hashable {
     // MARK: - Plans
 
     /// SIGSTOP; proof: every pid is in state `T`; revert (and recover): SIGCONT, done when the
-    /// process or the pod is gone already (it cannot stay stopped then).
+    /// process or the pod is gone already (it cannot stay stopped then). The tools container
+    /// being gone counts too: the revert only runs after `kill -s STOP` ran there, so it existed;
+    /// it ended either by its switch (which sent SIGCONT) or with the app's PID namespace (the
+    /// process is gone). A real kubelet answers an exec into an ended or restarting container with
+    /// "container not found", hence `containerNotFound` beside `containerNotRunning`.
     public func pause(pids: [Int32]) -> PodFaultSteps {
         PodFaultSteps(
             apply: [signal(.stop, pids: pids)],
@@ -91,7 +95,7 @@ public struct PodProcessFault: Sendable, Hashable {
             revert: [
                 .command(
                     signal(.cont, pids: pids), alreadyDone: ["No such process"],
-                    doneWhen: [.podNotFound, .containerNotRunning])
+                    doneWhen: [.podNotFound, .containerNotRunning, .containerNotFound])
             ])
     }
 

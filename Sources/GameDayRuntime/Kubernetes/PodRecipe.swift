@@ -24,7 +24,9 @@ public struct PodRecipe: Sendable {
                 throw RecipeError("\(Self.shown(argv)) could not run: \(error)")
             }
             switch step.outcome(of: output) {
-            case .reverted?: return Self.shown(argv)
+            case .reverted?:
+                let said = output.stdout.split(whereSeparator: \.isNewline).last.map { " (\($0))" } ?? ""
+                return Self.shown(argv) + said
             case .nothingLeft(let failure)?:
                 return "nothing left to revert" + (failure.map { " (\($0.explanation.prefix { $0 != ";" }))" } ?? "")
                     + ": \(Self.shown(argv))"

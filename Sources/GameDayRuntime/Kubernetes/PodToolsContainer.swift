@@ -41,8 +41,8 @@ public struct PodToolsContainer: Sendable, Hashable {
     static let switchScript =
         #"trap 'kill "$s" 2>/dev/null; exit 0' TERM; sleep "$1" & s=$!; wait "$s"; kill -s CONT $(pidof "$2") 2>/dev/null; exit 0"#
 
-    /// Whether the container runs, from `get pod POD -o json`.
-    public func isRunning(in report: PodStatusReport) -> Bool { PodNetworkFault.isRunning(name, in: report) }
+    /// The names of the container's own processes, which `pidof` in the pod also finds.
+    public static let ownNames = ["sh", "sleep"]
 }
 
 extension PodRevertStep {

@@ -20,7 +20,8 @@ public struct RecipeRunner: Sendable {
 
     /// The executors this host offers, by the name a recipe records.
     public static func executor(named name: String) throws -> any CommandExecutor {
-        if name == "local" { return LocalExecutor() }
+        // `k8s`: kubectl steps, which run kubectl on this host.
+        if name == "local" || name == "k8s" { return LocalExecutor() }
         if name.hasPrefix("netns:"), let executor = try? NetnsExecutor(namespace: String(name.dropFirst(6))) {
             return executor
         }

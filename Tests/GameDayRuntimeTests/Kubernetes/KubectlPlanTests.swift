@@ -79,7 +79,7 @@ import Testing
             steps.revert == [
                 .command(
                     exec + ["kill", "-s", "CONT", "7", "12"], alreadyDone: ["No such process"],
-                    doneWhen: [.podNotFound, .containerNotRunning])
+                    doneWhen: [.podNotFound, .containerNotRunning, .containerNotFound])
             ])
     }
 
