@@ -148,4 +148,45 @@ struct KubernetesDrillTests {
             }
         }
     }
+
+    /// Ctrl-C while the pause is in place: the runner resumes every process itself, disarms the
+    /// tools containers' switches and exits 4.
+    @Test func anInterruptedRunResumesThePodsItself() async throws {
+        try await TestLab.withLab { lab in
+            try await FakeCluster.with { cluster in
+                try await cluster.deploy("product", labels: Self.labels, replicas: 2, containers: [Self.app])
+                let directory = cluster.root
+                let (pid, run) = try await SSHDrillTests.start(
+                    [
+                        "run", try Self.drill(cluster, fault: "kind: pause-process", observe: "60s"), "--target",
+                        try Self.target(lab: lab, cluster: cluster), "--output", "\(directory)/results",
+                        "--state-dir", "\(directory)/state", "--watchdog-timeout", "5m",
+                    ], binary: lab.binary, output: "\(directory)/results")
+                let apps = {
+                    cluster.pods(labels: Self.labels).flatMap { pod in
+                        cluster.hostPIDs(pod: pod.name, container: "app").filter {
+                            (try? String(contentsOfFile: "/proc/\($0)/cmdline", encoding: .utf8))
+                                == "tail\u{0}-f\u{0}/dev/null\u{0}"
+                        }
+                    }
+                }
+                let paused = await cluster.poll(timeout: .seconds(60)) {
+                    let pids = apps()
+                    return pids.count == 2 && pids.allSatisfy { SSHDrillTests.state($0) == "T" }
+                }
+                #expect(paused, "the pause never took effect")
+                kill(pid, SIGINT)
+                let output = try await run.value
+                #expect(output.exitCode == 4, "\(output.transcript)")
+                #expect(apps().count == 2 && apps().allSatisfy { SSHDrillTests.state($0) != "T" })
+                let disarmed = await cluster.poll {
+                    cluster.pods(labels: Self.labels).allSatisfy { pod in
+                        pod.ephemeralContainers.allSatisfy { !$0.isRunning }
+                    }
+                }
+                #expect(disarmed, "a tools container still runs: its switch was not disarmed")
+                #expect(LedgerStore(stateDirectory: "\(directory)/state").pending(target: "k8s-lab").isEmpty)
+            }
+        }
+    }
 }

@@ -24,7 +24,9 @@ struct SSHDrillTests {
         return try fleet.targetFile(port: port, gateway: labTarget.gatewayURL, controlPlane: labTarget.controlPlane.url)
     }
 
-    static func drill(directory: String, observe: String, faultKeys: String = "") throws -> String {
+    static func drill(
+        directory: String, observe: String, kind: String = "kill-process", faultKeys: String = ""
+    ) throws -> String {
         let yaml = """
             drill: fleet-product-down
             probe:
@@ -35,7 +37,7 @@ struct SSHDrillTests {
               - { id: 6000, home: beijing, impact: none }
             steady_state: { duration: 500ms }
             faults:
-              - { name: product-down, kind: kill-process, unit: beijing, service: product\(faultKeys) }
+              - { name: product-down, kind: \(kind), unit: beijing, service: product\(faultKeys) }
             observe: { duration: \(observe) }
             """
         let path = "\(directory)/drill.yaml"
@@ -167,6 +169,140 @@ struct SSHDrillTests {
                     [lab.binary, "recover", "--state-dir", "\(directory)/state", "--target", target],
                     timeout: .seconds(60))
                 #expect(recover.exitCode == 0, "\(recover.transcript)")
+                #expect(LedgerStore(stateDirectory: "\(directory)/state").pending(target: "fleet-lab").isEmpty)
+            }
+        }
+    }
+
+    /// The runner started in the background, and its pid once it runs.
+    static func start(_ arguments: [String], binary: String, output: String) async throws -> (
+        Int32, Task<ChildProcess.Output, any Error>
+    ) {
+        let run = Task { try await ChildProcess.run([binary] + arguments, timeout: .seconds(180)) }
+        var pid: Int32?
+        for _ in 0..<200 where pid == nil {
+            try await Task.sleep(for: .milliseconds(50))
+            pid = try? ProcessTable().find(.commandLine("--output \(output)")).first
+        }
+        return (try #require(pid), run)
+    }
+
+    static func state(_ pid: Int32) -> Character? {
+        (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)).flatMap(PodProcessFault.state(fromStat:))
+    }
+
+    /// A pause on every host: each listener is stopped during the observation and runs again after.
+    @Test func aPauseStopsTheServiceOnEveryHostAndResumesIt() async throws {
+        try await TestLab.withLab { lab in
+            try await SSHFleet.with(units: 5, hostsPerUnit: 1) { fleet in
+                try await Self.startServices(fleet)
+                let pids = Array(await Self.listeners(fleet).values)
+                let directory = fleet.root
+                let (_, run) = try await Self.start(
+                    [
+                        "run", try Self.drill(directory: directory, observe: "3s", kind: "pause-process"),
+                        "--target", try Self.target(lab: lab, fleet: fleet, directory: directory),
+                        "--output", "\(directory)/results", "--state-dir", "\(directory)/state",
+                    ], binary: lab.binary, output: "\(directory)/results")
+                var stopped = false
+                for _ in 0..<300 where !stopped {
+                    try await Task.sleep(for: .milliseconds(50))
+                    stopped = pids.count == 5 && pids.allSatisfy { Self.state($0) == "T" }
+                }
+                #expect(stopped, "the listeners were never all stopped")
+                let output = try await run.value
+                #expect(output.exitCode == 0, "\(output.transcript)")
+                #expect(
+                    pids.allSatisfy { Self.state($0) != nil && Self.state($0) != "T" }, "a listener is still stopped")
+                #expect(await Self.listeners(fleet).count == 5)
+            }
+        }
+    }
+
+    /// A port block on every host through the runner: the port stops answering from here during the
+    /// observation and answers again after; SSH stays open throughout (the run could not end otherwise).
+    @Test func aPortBlockOnEveryHostIsAppliedAndReverted() async throws {
+        try await TestLab.withLab { lab in
+            try await SSHFleet.with(units: 5, hostsPerUnit: 1) { fleet in
+                try await Self.startServices(fleet)
+                let directory = fleet.root
+                func answering() async -> Int {
+                    var count = 0
+                    for host in fleet.hosts {
+                        let connect = try? await LocalExecutor().run(
+                            [
+                                "python3", "-c",
+                                "import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 1)",
+                                host.address, String(Self.port),
+                            ], timeout: .seconds(5))
+                        if connect?.exitCode == 0 { count += 1 }
+                    }
+                    return count
+                }
+                #expect(await answering() == 5)
+                let (_, run) = try await Self.start(
+                    [
+                        "run",
+                        try Self.drill(
+                            directory: directory, observe: "12s", kind: "block-port",
+                            faultKeys: ", ports: [\(Self.port)]"),
+                        "--target", try Self.target(lab: lab, fleet: fleet, directory: directory),
+                        "--output", "\(directory)/results", "--state-dir", "\(directory)/state",
+                    ], binary: lab.binary, output: "\(directory)/results")
+                var blocked = false
+                for _ in 0..<100 where !blocked {
+                    try await Task.sleep(for: .milliseconds(100))
+                    blocked = await answering() == 0
+                }
+                #expect(blocked, "the port never stopped answering on every host")
+                let output = try await run.value
+                #expect(output.exitCode == 0, "\(output.transcript)")
+                #expect(await answering() == 5, "the port does not answer on every host after the run")
+            }
+        }
+    }
+
+    /// Ctrl-C while the service is down on every host: the runner reverts every host itself, disarms
+    /// every switch and exits 4.
+    @Test func anInterruptedRunRevertsEveryHostItself() async throws {
+        try await TestLab.withLab { lab in
+            try await SSHFleet.with(units: 5, hostsPerUnit: 1) { fleet in
+                try await Self.startServices(fleet)
+                let before = await Self.listeners(fleet)
+                let directory = fleet.root
+                let (pid, run) = try await Self.start(
+                    [
+                        "run", try Self.drill(directory: directory, observe: "60s"), "--target",
+                        try Self.target(lab: lab, fleet: fleet, directory: directory), "--output",
+                        "\(directory)/results", "--state-dir", "\(directory)/state", "--watchdog-timeout", "5m",
+                    ], binary: lab.binary, output: "\(directory)/results")
+                var gone = false
+                for _ in 0..<300 where !gone {
+                    try await Task.sleep(for: .milliseconds(50))
+                    gone = await Self.listeners(fleet).isEmpty
+                }
+                #expect(gone, "the fault never took effect")
+                kill(pid, SIGINT)
+                let output = try await run.value
+                #expect(output.exitCode == 4, "\(output.transcript)")
+                let after = await Self.listeners(fleet)
+                #expect(after.count == 5, "hosts without their service after Ctrl-C: \(after)")
+                for (address, pid) in before { #expect(after[address] != pid) }
+                // Disarmed, not fired: every switch of the run ends within its next second, leaving no file.
+                let path = try #require(
+                    FileManager.default.subpathsOfDirectory(atPath: "\(directory)/results").first {
+                        $0.hasSuffix("result.json")
+                    })
+                let result = try RunResult.read(Data(contentsOf: URL(fileURLWithPath: "\(directory)/results/\(path)")))
+                var left: [String] = ["?"]
+                for _ in 0..<100 where !left.isEmpty {
+                    try await Task.sleep(for: .milliseconds(100))
+                    left = try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter {
+                        $0.hasPrefix("gameday-switch-\(result.runId)-")
+                    }
+                }
+                #expect(left.isEmpty, "switch files left (a switch fired or was not disarmed): \(left)")
+                #expect(TestNamespaces.output(["pgrep", "-f", "gameday-switch-\(result.runId)-"]).isEmpty)
                 #expect(LedgerStore(stateDirectory: "\(directory)/state").pending(target: "fleet-lab").isEmpty)
             }
         }

@@ -8,17 +8,17 @@ import Testing
 /// The order database on a real SQLite file, and the rules the order service and the control plane
 /// apply to it; no lab processes.
 @Suite("Order database")
-struct OrderDatabaseTests {
+final class OrderDatabaseTests {
     let directory: String
 
     init() throws {
         directory = try TestLab.makeTemporaryDirectory(prefix: "gameday-orders")
     }
 
-    func cleanUp() { try? FileManager.default.removeItem(atPath: directory) }
+    // Each test has an instance of its own: every test's directory goes, whether it used it or not.
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
 
     @Test func aWriteAndItsOutboxRowCommitTogetherAndReplicateOnceInOrder() throws {
-        defer { cleanUp() }
         let beijing = try OrderDatabase.open(path: directory + "/beijing/orders.db")
         let hangzhou = try OrderDatabase.open(path: directory + "/hangzhou/orders.db")
         // A tag with quotes and a semicolon is a bound value, never SQL.
@@ -49,7 +49,6 @@ struct OrderDatabaseTests {
     }
 
     @Test func theDestinationPullsWhatItLacksFromTheSourceFile() async throws {
-        defer { cleanUp() }
         do {
             let beijing = try OrderDatabase.open(path: directory + "/beijing/orders.db")
             for seq in 1...5 {
