@@ -222,7 +222,8 @@ extension KubernetesFaultDriver {
         async throws(FaultError)
     {
         let started = try await kubectl(start)
-        if started.exitCode != 0 {
+        if started.exitCode != 0, try await !isRunning(name, in: pod, service) {
+            // (Running already: another fault of this run on the same pod started it; it is shared.)
             let failure = KubectlFailure.classify(exitCode: started.exitCode, stderr: started.stderr) ?? .other
             throw FaultError(
                 KubernetesError.kubectl(failure, subject: "ephemeral container \(name)", detail: started.lastLine)
@@ -230,17 +231,19 @@ extension KubernetesFaultDriver {
         }
         let deadline = ContinuousClock.now + effectTimeout
         while ContinuousClock.now < deadline {
-            let output = try await kubectl(service.plan.getPod(pod))
-            if output.exitCode == 0, let report = try? PodStatusReport.parse(output.stdout),
-                PodNetworkFault.isRunning(name, in: report)
-            {
-                return
-            }
+            if try await isRunning(name, in: pod, service) { return }
             try? await Task.sleep(for: .milliseconds(200))
         }
         throw FaultError(
             "ephemeral container \(name) is not running in pod \(pod) \(DurationText.format(effectTimeout)) after it "
                 + "was added; check that the cluster allows ephemeral containers and can pull the image")
+    }
+
+    /// Whether the ephemeral container `name` runs in `pod` now.
+    func isRunning(_ name: ContainerName, in pod: PodName, _ service: PodService) async throws(FaultError) -> Bool {
+        let output = try await kubectl(service.plan.getPod(pod))
+        guard output.exitCode == 0, let report = try? PodStatusReport.parse(output.stdout) else { return false }
+        return PodNetworkFault.isRunning(name, in: report)
     }
 
     // MARK: - Applying

@@ -15,9 +15,11 @@ public struct SSHControlDirectory: Sendable, Hashable {
     /// The most a directory path may take: 107 − "/" − 40 (`%C`) − 17 (ssh's temporary suffix).
     static let maximumPathLength = 107 - 1 - 40 - 17
 
-    /// Creates a fresh directory `/tmp/gdssh-XXXXXX` (or under `parent`), mode 0700.
+    /// Creates a fresh directory `/tmp/gdssh-PID-XXXXXX` (or under `parent`), mode 0700, after
+    /// removing those of runners that are gone (a runner killed with SIGKILL cannot remove its own).
     public static func create(under parent: String = "/tmp") throws(SSHError) -> SSHControlDirectory {
-        var template = Array("\(parent)/gdssh-XXXXXX".utf8CString)
+        removeLeftovers(under: parent)
+        var template = Array("\(parent)/gdssh-\(getpid())-XXXXXX".utf8CString)
         guard template.count - 1 <= maximumPathLength else {
             throw .controlDirectory(
                 "'\(parent)' is too long for control sockets (a directory of at most \(maximumPathLength) bytes is needed)"
@@ -31,6 +33,19 @@ public struct SSHControlDirectory: Sendable, Hashable {
         // mkdtemp already makes 0700; say so anyway, whatever the umask.
         chmod(path, 0o700)
         return SSHControlDirectory(path: path)
+    }
+
+    /// Removes `gdssh-PID-*` directories under `parent` whose runner (PID) no longer exists. Their
+    /// masters, if any still run, exit by themselves when their ControlPersist time is up.
+    static func removeLeftovers(under parent: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for name in names where name.hasPrefix("gdssh-") {
+            let parts = name.dropFirst("gdssh-".count).split(separator: "-")
+            guard parts.count == 2, let pid = Int32(parts[0]), pid > 0, kill(pid, 0) != 0, errno == ESRCH else {
+                continue
+            }
+            try? FileManager.default.removeItem(atPath: "\(parent)/\(name)")
+        }
     }
 
     /// The `ControlPath` value: one socket per user, host and port.

@@ -126,6 +126,30 @@ struct KubernetesFaultDriverTests {
         }
     }
 
+    /// Two faults of one run on the same pods share the run's tools container.
+    @Test func twoFaultsOfARunShareTheToolsContainer() async throws {
+        try await FakeCluster.with { cluster in
+            try await cluster.deploy("product", labels: Self.labels, replicas: 1, containers: [Self.app])
+            let target = try Self.target(cluster)
+            let driver = KubernetesFaultDriver(runId: "s1")
+            var first = try Self.fault("kind: pause-process")
+            first.name = "first"
+            var second = first
+            second.name = "second"
+            _ = try await driver.recipe(for: first, in: target)
+            let one = try await driver.apply(first, in: target)
+            _ = try await driver.recipe(for: second, in: target)
+            let two = try await driver.apply(second, in: target)
+            let pod = try #require(cluster.pods(labels: Self.labels).first)
+            #expect(pod.ephemeralContainers.map(\.name) == ["gameday-tools-s1"])
+            let paused = Self.apps(cluster, pod.name)
+            #expect(!paused.isEmpty && paused.allSatisfy { Self.state($0) == "T" })
+            _ = try await driver.revert(two, in: target)
+            _ = try await driver.revert(one, in: target)
+            #expect(paused.allSatisfy { Self.state($0) != "T" })
+        }
+    }
+
     /// Nobody reverts: the tools container's switch resumes the process when its lifetime ends.
     @Test func aPausedProcessResumesByItselfWhenNobodyRevertsIt() async throws {
         try await FakeCluster.with { cluster in

@@ -52,6 +52,30 @@ import Testing
         }
     }
 
+    /// A runner killed with SIGKILL leaves its directory; the next one removes it, and only it.
+    @Test func theDirectoriesOfRunnersThatAreGoneAreRemoved() throws {
+        let parent = "/tmp/gdt-\(UUID().uuidString.prefix(8))"  // short: control socket paths are limited
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        // A pid that exists no more: a child that has exited and been reaped.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let gone = "\(parent)/gdssh-\(child.processIdentifier)-AbC123"
+        let alive = "\(parent)/gdssh-1-XyZ789"  // init: never gone
+        let unrelated = "\(parent)/gdssh-notapid"
+        for path in [gone, alive, unrelated] {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        try "".write(toFile: "\(gone)/left-socket", atomically: true, encoding: .utf8)
+        let fresh = try SSHControlDirectory.create(under: parent)
+        defer { fresh.remove() }
+        #expect(fresh.path.hasPrefix("\(parent)/gdssh-\(getpid())-"))
+        #expect(!FileManager.default.fileExists(atPath: gone))
+        #expect(FileManager.default.fileExists(atPath: alive))
+        #expect(FileManager.default.fileExists(atPath: unrelated))
+    }
+
     @Test(arguments: ["-oProxyCommand=evil", "", "host name", "a;b", "$(id)", "[::1]"])
     func refusesHostsThatAreNotHosts(host: String) {
         #expect(throws: SSHError.self) { try SSHDestination(host: host) }
