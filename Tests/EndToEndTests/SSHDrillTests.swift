@@ -141,6 +141,13 @@ struct SSHDrillTests {
                 #expect(gone, "the fault never took effect")
                 kill(runner.processIdentifier, SIGKILL)
                 runner.waitUntilExit()
+                // Its SSH control directory stays until the next runner's sweep: remove it here.
+                defer {
+                    for name in (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []
+                    where name.hasPrefix("gdssh-\(runner.processIdentifier)-") {
+                        try? FileManager.default.removeItem(atPath: "/tmp/\(name)")
+                    }
+                }
 
                 var back: [String: Int32] = [:]
                 for _ in 0..<150 where back.count < 5 {
