@@ -44,7 +44,13 @@ public struct ProcessFaultDriver: FaultDriver {
     /// the gateway its probes go through (when they run on this host), or the SSH daemon.
     func refuseIfRunnerChannel(_ pids: [Int32], fault: FaultSpec, target: Target) throws(FaultError) {
         var channels: [(String, [Int32])] = [
-            ("the SSH daemon", processes.pids().filter { processes.name(of: $0) == "sshd" })
+            // OpenSSH 9.8 moved sessions into `sshd-session` (and 10.0 authentication into `sshd-auth`).
+            (
+                "the SSH daemon",
+                processes.pids().filter { pid in
+                    processes.name(of: pid).map { ["sshd", "sshd-session", "sshd-auth"].contains($0) } ?? false
+                }
+            )
         ]
         for (label, url) in [
             ("the control plane", target.controlPlane.url), ("the gateway (the probe path)", target.gatewayURL),

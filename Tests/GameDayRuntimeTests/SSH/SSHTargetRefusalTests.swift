@@ -1,5 +1,6 @@
 import GameDayCore
 import GameDayRuntime
+import GameDayTestSupport
 import Testing
 
 /// A fault on SSH hosts goes to the SSH driver or stops in preflight: the local drivers would
@@ -57,5 +58,45 @@ import Testing
             action: .killProcess(signal: SignalName("KILL")!, restart: true))
         #expect(CompositeFaultDriver.sshHosts(of: cart, in: Self.target) == nil)
         #expect(Self.driver.plan(cart, in: Self.target).executor == "local")
+    }
+
+    /// A fault in pods goes to the Kubernetes driver; a runner without one refuses it in preflight.
+    @Test func aFaultInPodsWithoutAKubernetesDriverIsRefused() async throws {
+        var target = Self.target
+        target.units[0].kubernetes = KubernetesTarget(namespace: "shop")
+        target.units[0].services[1].pods = PodsTarget(selector: "app=cart", container: "cart")
+        let fault = FaultSpec(
+            name: "cart-down", unit: "beijing", service: "cart",
+            action: .killProcess(signal: SignalName("KILL")!, restart: true))
+        #expect(CompositeFaultDriver.inPods(fault, target))
+        await #expect(
+            throws: FaultError(
+                "fault cart-down: beijing/cart runs in pods, and this runner has no Kubernetes driver; nothing was applied"
+            )
+        ) { try await Self.driver.check(fault, in: target) }
+    }
+
+    /// A local process fault never hits this host's sshd (here: a real one, a fleet host's).
+    @Test(.enabled(if: SSHFleet.unavailableReason() == nil, Comment(rawValue: SSHFleet.unavailableReason() ?? "")))
+    func aLocalFaultOnTheSSHDaemonIsRefused() async throws {
+        try await SSHFleet.with(units: 1, hostsPerUnit: 1) { fleet in
+            let host = try #require(fleet.hosts.first)
+            let target = Target(
+                name: "here", gatewayURL: "http://127.0.0.1:1",
+                controlPlane: ControlPlaneTarget(url: "http://127.0.0.1:2"),
+                routing: RoutingRule(ranges: [RouteRange(from: 0, to: 9999, unit: "beijing")]),
+                units: [
+                    UnitTarget(
+                        name: "beijing",
+                        services: [ServiceTarget(name: "sshd", process: .pidFile("\(host.directory)/sshd.pid"))])
+                ])
+            let fault = FaultSpec(
+                name: "sshd-down", unit: "beijing", service: "sshd",
+                action: .killProcess(signal: SignalName("KILL")!, restart: false))
+            let error = await #expect(throws: FaultError.self) {
+                try await ProcessFaultDriver().check(fault, in: target)
+            }
+            #expect(error?.message.contains("which is the SSH daemon: the runner would cut itself off") == true)
+        }
     }
 }
