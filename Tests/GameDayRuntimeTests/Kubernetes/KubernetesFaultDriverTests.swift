@@ -284,6 +284,23 @@ struct KubernetesFaultDriverTests {
         }
     }
 
+    /// kubectl's own failure stops the preflight with what to do, before anything is applied.
+    @Test func aContextTheKubeconfigDoesNotHaveStopsThePreflight() async throws {
+        try await FakeCluster.with { cluster in
+            try await cluster.deploy("product", labels: Self.labels, replicas: 1, containers: [Self.app])
+            var target = try Self.target(cluster, tools: false)
+            target.units[0].kubernetes?.context = "prod-bj"
+            let error = await #expect(throws: FaultError.self) {
+                try await KubernetesFaultDriver(runId: "c1").check(Self.fault("kind: kill-process"), in: target)
+            }
+            #expect(
+                error?.message.hasPrefix(
+                    "pods of beijing/product: kubectl's configuration is broken; check the kubeconfig path and the context name"
+                ) == true, "\(String(describing: error))")
+            #expect(error?.message.contains("prod-bj") == true)
+        }
+    }
+
     @Test func latencyInPodsIsRefusedAndSaysWhy() async throws {
         let target = try DrillLoader.parseTarget(
             yaml: """
