@@ -31,9 +31,10 @@ extension FakeCluster {
             "debug": {"image", "target", "container", "profile", "quiet"},
         }
         PROFILES = {"legacy", "general", "baseline", "restricted", "netadmin", "sysadmin"}
-        STOPPED = ("error: Internal error occurred: error executing command in container: failed to exec in container: "
-                   'failed to start exec "{}": OCI runtime exec failed: exec failed: '
-                   "cannot exec in a stopped container: unknown")
+        # What the kubelet answers for a container of the spec that is not running (restarting, or an
+        # ended ephemeral container): it looks among running containers only. (containerd's "cannot
+        # exec in a stopped container" is the rarer race of one stopping during the exec.)
+        STOPPED = 'error: unable to upgrade connection: container not found ("{}")'
 
 
         class Failure(Exception):
@@ -207,7 +208,7 @@ extension FakeCluster {
                         return pid
                 except (OSError, ValueError):
                     pass
-            raise Failure(STOPPED.format(os.urandom(32).hex()))
+            raise Failure(STOPPED.format(name))
 
 
         def exec_(namespace, positional, flags, argv):

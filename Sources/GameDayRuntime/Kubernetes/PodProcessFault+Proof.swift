@@ -42,7 +42,9 @@ extension PodProcessFault {
             return true
         }
         switch KubectlFailure.classify(exitCode: pidofOutput.exitCode, stderr: pidofOutput.stderr) {
-        case .containerNotRunning?: return true
+        // Not running (a real kubelet says "container not found" for one that is restarting; the
+        // name itself was good, pidof ran there before the kill).
+        case .containerNotRunning?, .containerNotFound?: return true
         case .some: return false
         case nil: break
         }

@@ -28,7 +28,7 @@ public struct PodRecipe: Sendable {
                 let said = output.stdout.split(whereSeparator: \.isNewline).last.map { " (\($0))" } ?? ""
                 return Self.shown(argv) + said
             case .nothingLeft(let failure)?:
-                return "nothing left to revert" + (failure.map { " (\($0.explanation.prefix { $0 != ";" }))" } ?? "")
+                return "nothing left to revert" + (failure.map { " (\(Self.gone($0)))" } ?? "")
                     + ": \(Self.shown(argv))"
             case .failed(let why)?: throw RecipeError("\(Self.shown(argv)) failed: \(why)")
             case nil: throw RecipeError("not a command step")
@@ -54,6 +54,15 @@ public struct PodRecipe: Sendable {
             throw RecipeError(
                 "fewer than \(count) pod(s) serve \(DurationText.format(timeout)) after the fault (\(last)); "
                     + "check the workload: \(Self.shown(argv))")
+        }
+    }
+
+    /// Why a kubectl failure means the fault went: what is gone.
+    static func gone(_ failure: KubectlFailure) -> String {
+        switch failure {
+        case .podNotFound: "the pod is gone"
+        case .containerNotFound, .containerNotRunning: "the container no longer runs"
+        default: failure.explanation
         }
     }
 

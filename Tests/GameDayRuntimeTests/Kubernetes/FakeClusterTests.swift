@@ -246,7 +246,8 @@ struct FakeClusterTests {
                 _ = try await debug.executor.execute(["true"], timeout: .seconds(20))
                 Issue.record("exec in an ended debug container ran")
             } catch {
-                #expect(error.failure == .containerNotRunning)
+                // The kubelet's words for a container that is not running: "container not found".
+                #expect(error.failure == .containerNotFound)
             }
             let again = try await run(debug.start)
             #expect(again.exitCode == 1 && again.stderr.contains("Duplicate value: \"\(name)\""))

@@ -129,6 +129,10 @@ import Testing
         #expect(!fault.killTookEffect(pids: [7], restartsBefore: 2, pod: pod, pidof: samePid))
         #expect(fault.killTookEffect(pids: [7], restartsBefore: 2, pod: pod, pidof: noPid))
         #expect(fault.killTookEffect(pids: [7], restartsBefore: 2, pod: unreachable, pidof: restarting))
+        // A kubelet's words for a container between two runs.
+        let notFound = CommandOutput(
+            exitCode: 1, stderr: "error: unable to upgrade connection: container not found (\"app\")\n")
+        #expect(fault.killTookEffect(pids: [7], restartsBefore: 2, pod: unreachable, pidof: notFound))
         #expect(!fault.killTookEffect(pids: [7], restartsBefore: 2, pod: unreachable, pidof: unreachable))
         #expect(
             fault.killTookEffect(
