@@ -88,6 +88,9 @@ struct KubernetesDrillTests {
                 #expect(fault.plan.executor.hasPrefix("k8s: fake/shop, pods app=product (container app), 2 of"))
                 let hit = Set((fault.hosts ?? []).map { String($0.host.dropFirst("pod/".count)) })
                 #expect(hit.count == 2, "\(String(describing: fault.hosts))")
+                #expect(
+                    run.transcript.contains("      hit: " + (fault.hosts ?? []).map(\.host).joined(separator: ", ")),
+                    "\(run.transcript)")
                 try await DrillRun.validate(path)
                 let after = cluster.pods(labels: Self.labels)
                 #expect(after.count == 3 && after.allSatisfy(\.isReady))

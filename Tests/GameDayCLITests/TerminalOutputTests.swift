@@ -60,4 +60,11 @@ import Testing
                 "  archive: results/d/20261121T093417Z-0b34c4de/ (result.json, junit.xml, report.html)"))
         #expect(text.hasSuffix("  result: results/d/20261121T093417Z-0b34c4de/result.json"))
     }
+
+    @Test func theSummaryNamesTheHostsOrPodsAFaultHitTheFirstFewOnly() {
+        #expect(Summary.hit(["pod/a", "pod/b"]) == "pod/a, pod/b")
+        #expect(
+            Summary.hit((1...7).map { "10.0.1.\($0)" })
+                == "10.0.1.1, 10.0.1.2, 10.0.1.3, 10.0.1.4, 10.0.1.5 and 2 more (result.json lists each)")
+    }
 }

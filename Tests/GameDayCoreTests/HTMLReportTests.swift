@@ -103,6 +103,20 @@ import Testing
                 "<tr><td>6000</td><td class=\"num\">12</td><td class=\"num\">+1.11s</td><td>beijing</td></tr>"))
     }
 
+    /// Each host or pod a fault hit, folded under its effect, escaped.
+    @Test func theHostsAndPodsAFaultHitAreListedUnderItsEffect() throws {
+        var result = try Self.result("storefront-strong-dependency")
+        result.faults[0].hosts = [
+            HostFault(host: "pod/product-x2x4z", pids: [7], effect: "7 stopped"),
+            HostFault(host: "10.0.1.12:2222", pids: [41], effect: "SIGKILL sent to 41; <gone>"),
+        ]
+        let html = HTMLReport.render(result)
+        #expect(
+            html.contains(
+                "<details><summary>2 hit</summary><ul><li><code>pod/product-x2x4z</code> 7 stopped</li>"
+                    + "<li><code>10.0.1.12:2222</code> SIGKILL sent to 41; &lt;gone&gt;</li></ul></details>"))
+    }
+
     @Test func faultsUsersAndCutoverStatesAreListed() throws {
         let result = try Self.result("storefront-strong-dependency")
         let html = HTMLReport.render(result)

@@ -28,6 +28,7 @@ struct Summary {
             lines.append(
                 "    \(fault.plan.name) (\(fault.plan.kind) \(fault.plan.place)): \(fault.effect ?? "not applied") → \(state)\(fault.revert.map { ": \($0)" } ?? "")"
             )
+            if let hosts = fault.hosts, !hosts.isEmpty { lines.append("      hit: " + Self.hit(hosts.map(\.host))) }
         }
         if let cutback = result.cutback {
             lines.append(
@@ -111,4 +112,10 @@ struct Summary {
     }
 
     static func ms(_ value: Double) -> String { DurationText.format(.milliseconds(value.rounded())) }
+
+    /// The hosts or pods a fault hit, the first few by name.
+    static func hit(_ names: [String], shown: Int = 5) -> String {
+        names.prefix(shown).joined(separator: ", ")
+            + (names.count > shown ? " and \(names.count - shown) more (result.json lists each)" : "")
+    }
 }

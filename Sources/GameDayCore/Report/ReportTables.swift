@@ -31,7 +31,7 @@ enum ReportTables {
             [
                 "<b>\(ReportText.escape(fault.plan.name))</b><br/><span class=\"muted\">"
                     + "\(ReportText.escape(fault.plan.kind)) on \(ReportText.escape(fault.plan.place))</span>",
-                ReportText.escape(fault.effect ?? "not applied"),
+                ReportText.escape(fault.effect ?? "not applied") + hosts(fault.hosts ?? []),
                 time(fault.appliedMs),
                 time(fault.revertedMs),
                 "<span class=\"\(fault.state == "reverted" ? "good" : "bad")\">\(ReportText.escape(fault.state))</span>"
@@ -39,6 +39,13 @@ enum ReportTables {
             ]
         }
         return table(["fault", "effect", "applied", "reverted", "revert"], rows)
+    }
+
+    /// What a fault on SSH hosts or pods did on each, folded away (`<details>` needs no script).
+    static func hosts(_ hosts: [HostFault]) -> String {
+        guard !hosts.isEmpty else { return "" }
+        let items = hosts.map { "<li><code>\(ReportText.escape($0.host))</code> \(ReportText.escape($0.effect))</li>" }
+        return "<details><summary>\(hosts.count) hit</summary><ul>\(items.joined())</ul></details>"
     }
 
     static func users(_ result: RunResult) -> String {

@@ -143,7 +143,7 @@ public struct FaultRecord: Sendable, Hashable, Codable {
     /// `reverted`, `failed`, `not-applied`.
     public var state: String
     public var revert: String?
-    /// Per host, for a fault on SSH hosts.
+    /// Per host or pod (`pod/NAME`), for a fault on SSH hosts or in pods.
     public var hosts: [HostFault]?
 
     enum CodingKeys: String, CodingKey {
