@@ -314,4 +314,39 @@ struct SSHDrillTests {
             }
         }
     }
+
+    /// `host_key_checking: accept-new` with an empty known_hosts: the drill runs, and the hosts it
+    /// reached have their keys recorded (a changed key would still be refused).
+    @Test func acceptNewRecordsTheKeysOfTheHostsADrillReaches() async throws {
+        try await TestLab.withLab { lab in
+            try await SSHFleet.with(units: 2, hostsPerUnit: 1) { fleet in
+                try await Self.startServices(fleet)
+                let directory = fleet.root
+                let strict = try String(
+                    contentsOfFile: try Self.target(lab: lab, fleet: fleet, directory: directory), encoding: .utf8)
+                let knownHosts = "\(directory)/known_hosts.accept-new"
+                try "".write(toFile: knownHosts, atomically: true, encoding: .utf8)
+                let known = try #require(strict.firstMatch(of: /known_hosts: ([^,]+),/)).1
+                let target = "\(directory)/target-accept-new.yaml"
+                try strict.replacingOccurrences(of: "known_hosts: \(known),", with: "known_hosts: \(knownHosts),")
+                    .replacingOccurrences(
+                        of: "connect_timeout: 3s", with: "connect_timeout: 3s, host_key_checking: accept-new"
+                    )
+                    .write(toFile: target, atomically: true, encoding: .utf8)
+                let run = try await ChildProcess.run(
+                    [
+                        lab.binary, "run", try Self.drill(directory: directory, observe: "500ms"), "--target", target,
+                        "--output", "\(directory)/results", "--state-dir", "\(directory)/state",
+                    ], timeout: .seconds(120))
+                #expect(run.exitCode == 0, "\(run.transcript)")
+                // Names may be hashed (HashKnownHosts): ask ssh-keygen, as ssh would look them up.
+                for host in fleet.hosts {
+                    let found = try await ChildProcess.run([SSHFleet.keygen, "-F", host.address, "-f", knownHosts])
+                    #expect(
+                        found.exitCode == 0 && found.stdout.contains("ssh-ed25519"),
+                        "\(host.address): \(found.transcript)")
+                }
+            }
+        }
+    }
 }
