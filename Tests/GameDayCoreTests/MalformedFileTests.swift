@@ -56,7 +56,7 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
             "malformed/fault-hosts.yaml:7:76: error: expected a share of the hosts between 0 and 100, found '150%'",
             "malformed/fault-hosts.yaml:8:77: error: 'hosts' takes all, a number of hosts (3) or a share of them ('40%'), found 'some'",
             "malformed/fault-hosts.yaml:8:95: error: unknown on_partial 'later'; expected one of: abort, continue",
-            "malformed/fault-hosts.yaml:9:67: error: 'hosts' belongs to kill-process and pause-process faults, not block-port"
+            "malformed/fault-hosts.yaml:9:92: error: 'hosts' belongs to kill-process, pause-process, block-port, latency and bandwidth faults, not proxy"
         ),
         MalformedFile(
             "fault-pods.yaml",

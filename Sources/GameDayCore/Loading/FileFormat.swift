@@ -61,14 +61,22 @@ enum DrillFormat {
     static let faultKindShapes: [(kind: String, shape: MappingShape)] = [
         ("kill-process", MappingShape(["signal", "restart", "hosts", "pods", "on_partial"], required: ["service"])),
         ("pause-process", MappingShape(["hosts", "pods", "on_partial"], required: ["service"])),
-        ("block-port", MappingShape(["direction", "protocol", "ports", "peer", "backend"])),
+        // `hosts`, `pods` and `on_partial` choose among a unit's SSH hosts or a service's pods.
+        (
+            "block-port",
+            MappingShape(["direction", "protocol", "ports", "peer", "backend", "hosts", "pods", "on_partial"])
+        ),
         (
             "latency",
-            MappingShape(["interface", "delay", "jitter", "loss", "match", "replace_root"], required: ["interface"])
+            MappingShape(
+                ["interface", "delay", "jitter", "loss", "match", "replace_root", "hosts", "on_partial"],
+                required: ["interface"])
         ),
         (
             "bandwidth",
-            MappingShape(["interface", "rate", "burst", "latency", "replace_root"], required: ["interface", "rate"])
+            MappingShape(
+                ["interface", "rate", "burst", "latency", "replace_root", "hosts", "on_partial"],
+                required: ["interface", "rate"])
         ),
         (
             "proxy",

@@ -27,6 +27,16 @@ struct SSHNetworkFaultDriverTests {
         return TestNamespaces.output(["python3", "-c", script, address, String(port)]).hasPrefix("yes")
     }
 
+    /// The switch loops of run `runId` still running after up to three seconds.
+    static func switchLoops(_ runId: String) async throws -> String {
+        var left = "?"
+        for _ in 0..<30 where !left.isEmpty {
+            left = TestNamespaces.output(["pgrep", "-f", "gameday-switch-\(runId)"])
+            if !left.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        return left
+    }
+
     @Test func aBlockOnEveryHostStopsItsTrafficKeepsSSHAndIsUndone() async throws {
         try await SSHFleet.with(units: 3, hostsPerUnit: 1) { fleet in
             try await fleet.startListeners(port: Self.port)
@@ -61,11 +71,34 @@ struct SSHNetworkFaultDriverTests {
                 try await driver.check(Self.block(ports: [PortRange(20, 30)]), in: target)
             }
             await session.close()
-            var left = "?"
-            for _ in 0..<30 where !left.isEmpty {
-                left = TestNamespaces.output(["pgrep", "-f", "gameday-switch-netblk01"])
-                if !left.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+            let left = try await Self.switchLoops("netblk01")
+            #expect(left.isEmpty, "switch loops left: \(left)")
+        }
+    }
+
+    /// `hosts: 2` blocks two of the three hosts, the ones the run id chooses; the third keeps serving.
+    @Test func aShareOfTheHostsIsBlockedAndOnlyThat() async throws {
+        try await SSHFleet.with(units: 3, hostsPerUnit: 1) { fleet in
+            try await fleet.startListeners(port: Self.port)
+            let target = try DrillLoader.loadTarget(path: try fleet.targetFile(port: Self.port))
+            let session = SSHHostSession(runId: "netshr01", switchTimeout: .seconds(5))
+            let driver = SSHNetworkFaultDriver(session: session)
+            var fault = Self.block(ports: [PortRange(Self.port)])
+            fault.hosts = .count(2)
+            let chosen = try session.chosen(fault, among: fleet.hosts.map { HostTarget(host: $0.address) })
+            #expect(driver.plan(fault, in: target).executor.hasPrefix("ssh: 2 of 3 host(s) ("))
+            _ = try await driver.recipe(for: fault, in: target)
+            let applied = try await driver.apply(fault, in: target)
+            #expect(Set(applied.hosts.map(\.host)) == Set(chosen.map(\.host)))
+            for host in fleet.hosts {
+                let hit = chosen.contains { $0.host == host.address }
+                #expect(Self.connects(host.address, Self.port) != hit, "\(host.address), chosen: \(hit)")
             }
+            _ = try await driver.revert(applied, in: target)
+            #expect(fleet.hosts.allSatisfy { Self.connects($0.address, Self.port) })
+            await session.close()
+            // Disarmed switches end within their next second, removing their files, before the fleet goes.
+            let left = try await Self.switchLoops("netshr01")
             #expect(left.isEmpty, "switch loops left: \(left)")
         }
     }
