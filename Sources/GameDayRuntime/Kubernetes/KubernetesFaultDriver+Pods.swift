@@ -117,14 +117,8 @@ extension KubernetesFaultDriver {
     func choose(_ fault: FaultSpec, among serving: [PodSummary], _ service: PodService) throws(FaultError)
         -> [PodSummary]
     {
-        let selection: HostSelection =
-            switch fault.hosts {
-            case .all: .all
-            case .count(let count): .count(count)
-            case .percent(let percent): .percent(percent)
-            }
         do {
-            return try selection.choose(from: serving, runID: runId, name: \.name)
+            return try HostSelection(fault.hosts).choose(from: serving, runID: runId, name: \.name)
         } catch {
             throw FaultError(
                 "fault \(fault.name), pods: \(error.description.replacingOccurrences(of: "hosts", with: "pods")) "

@@ -34,7 +34,9 @@ public enum PodRevertStep: Sendable, Hashable, Codable {
         guard case .command(_, let alreadyDone, let doneWhen) = self else { return nil }
         if output.timedOut { return .failed("timed out") }
         if let failure = KubectlFailure.classify(exitCode: output.exitCode, stderr: output.stderr) {
-            return doneWhen.contains(failure) ? .nothingLeft(failure) : .failed(failure.explanation)
+            guard !doneWhen.contains(failure) else { return .nothingLeft(failure) }
+            // kubectl's own words too: "timed out waiting for the condition" says more than `.other`.
+            return .failed(failure.explanation + (output.lastLine.isEmpty ? "" : " (kubectl: \(output.lastLine))"))
         }
         if output.exitCode == 0 { return .reverted }
         let said = KubectlFailure.commandStderr(output.stderr)

@@ -19,7 +19,8 @@ public struct PodRecipe: Sendable {
         case .command(let argv, _, _):
             let output: CommandOutput
             do {
-                output = try await base.run(argv, timeout: timeout)
+                // A margin over `timeout`: a `kubectl wait --timeout` bounded by it then says so itself.
+                output = try await base.run(argv, timeout: timeout + .seconds(15))
             } catch {
                 throw RecipeError("\(Self.shown(argv)) could not run: \(error)")
             }

@@ -1,3 +1,5 @@
+import GameDayCore
+
 /// Which of a unit's hosts a fault hits: all of them, a number, or a share.
 ///
 /// The choice is deterministic for a run id: the hosts are ordered by a stable hash of the run id
@@ -21,6 +23,15 @@ public enum HostSelection: Sendable, Hashable, CustomStringConvertible {
         case .percent(let percent):
             let text = percent == percent.rounded() && abs(percent) < 1e9 ? String(Int(percent)) : String(percent)
             return "\(text)% of hosts"
+        }
+    }
+
+    /// A drill's `hosts:` or `pods:`.
+    public init(_ share: HostShare) {
+        switch share {
+        case .all: self = .all
+        case .count(let count): self = .count(count)
+        case .percent(let percent): self = .percent(percent)
         }
     }
 

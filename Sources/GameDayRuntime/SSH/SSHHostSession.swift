@@ -50,14 +50,8 @@ public final class SSHHostSession: Sendable {
 
     /// The hosts the fault's `hosts:` chooses among `hosts` (the same ones for the same run id).
     public func chosen(_ fault: FaultSpec, among hosts: [HostTarget]) throws(FaultError) -> [HostTarget] {
-        let selection: HostSelection =
-            switch fault.hosts {
-            case .all: .all
-            case .count(let count): .count(count)
-            case .percent(let percent): .percent(percent)
-            }
         do {
-            return try selection.choose(from: hosts, runID: runId, name: \.description)
+            return try HostSelection(fault.hosts).choose(from: hosts, runID: runId, name: \.description)
         } catch {
             throw FaultError("fault \(fault.name), hosts: \(error.description) of \(fault.unit)/\(fault.service)")
         }

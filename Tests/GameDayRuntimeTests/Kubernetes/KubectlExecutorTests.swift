@@ -146,6 +146,8 @@ import Testing
             alreadyDone: ["No such process"], doneWhen: [.podNotFound])
         guard case .command(let lockedArgv, _, _) = locked else { return }
         let refused = try await LocalExecutor().run(lockedArgv, timeout: .seconds(10))
-        #expect(locked.outcome(of: refused) == .failed(KubectlFailure.forbidden.explanation))
+        #expect(
+            locked.outcome(of: refused)
+                == .failed(KubectlFailure.forbidden.explanation + " (kubectl: \(refused.lastLine))"))
     }
 }

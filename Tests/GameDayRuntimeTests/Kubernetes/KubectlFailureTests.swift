@@ -75,7 +75,9 @@ import Testing
                 == .failed("the command exited 1: kill: can't kill pid 7: Operation not permitted"))
         #expect(
             step.outcome(of: CommandOutput(exitCode: 1, stderr: KubectlFixtures.refusedStderr))
-                == .failed(KubectlFailure.apiServerUnreachable.explanation))
+                == .failed(
+                    KubectlFailure.apiServerUnreachable.explanation + " (kubectl: "
+                        + CommandOutput(exitCode: 1, stderr: KubectlFixtures.refusedStderr).lastLine + ")"))
         #expect(step.outcome(of: CommandOutput(exitCode: -1, timedOut: true)) == .failed("timed out"))
         #expect(
             PodRevertStep.awaitServing([], count: 1, excludingUIDs: []).outcome(of: CommandOutput(exitCode: 0)) == nil)

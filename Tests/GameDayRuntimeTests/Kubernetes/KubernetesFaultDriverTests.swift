@@ -284,6 +284,38 @@ struct KubernetesFaultDriverTests {
         }
     }
 
+    /// A killed container that comes back but never Ready again: the revert waits its time, then
+    /// fails naming the pod, and the ledger's recipe (for `recover`) fails the same way.
+    @Test func aKillWhosePodNeverBecomesReadyAgainFailsItsRevert() async throws {
+        try await FakeCluster.with { cluster in
+            // Listens on 9000 the first time; restarted, it only sleeps (the readiness probe fails).
+            let flag = "\(cluster.root)/started-once"
+            let listener =
+                "import socket\ns=socket.socket(); s.bind(('0.0.0.0', 9000)); s.listen()\n"
+                + "while True: s.accept()[0].close()"
+            let flaky = FakeCluster.Container(
+                name: "app",
+                command: [
+                    "sh", "-c",
+                    "if [ -e \"$0\" ]; then exec sleep 600; fi; touch \"$0\"; python3 -c \"$1\" & wait", flag,
+                    listener,
+                ], readinessPort: 9000)
+            try await cluster.deploy("product", labels: Self.labels, replicas: 1, containers: [flaky])
+            let target = try Self.target(cluster, process: "python3", tools: false)
+            let fault = try Self.fault("kind: kill-process")
+            let driver = KubernetesFaultDriver(runId: "n1", readyTimeout: .seconds(3))
+            let recipe = try await driver.recipe(for: fault, in: target)
+            let applied = try await driver.apply(fault, in: target)
+            let pod = try #require(applied.hosts.first?.host.dropFirst("pod/".count))
+            let error = await #expect(throws: FaultError.self) { try await driver.revert(applied, in: target) }
+            #expect(error?.message.hasPrefix("1 pod(s) not reverted: ") == true, "\(String(describing: error))")
+            #expect(error?.message.contains("wait pod/\(pod)") == true)
+            #expect(
+                error?.message.contains("timed out waiting for the condition") == true, "\(String(describing: error))")
+            await #expect(throws: (any Error).self) { try await RecipeRunner().run(recipe) }
+        }
+    }
+
     /// kubectl's own failure stops the preflight with what to do, before anything is applied.
     @Test func aContextTheKubeconfigDoesNotHaveStopsThePreflight() async throws {
         try await FakeCluster.with { cluster in
