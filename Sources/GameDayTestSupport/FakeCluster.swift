@@ -51,9 +51,9 @@ public final class FakeCluster: Sendable {
         self.kubeletPID = kubeletPID
     }
 
-    /// Clusters running at once in this test process: each is a kubelet polling at 20 Hz plus its
-    /// pods' processes, and two cores are shared with every other test.
-    static let slots = LabSlots(width: 2)
+    /// Clusters running at once in this test process: one. Each is a kubelet polling at 20 Hz plus
+    /// its pods' processes, and two cores are shared with labs and fleets whose tests measure time.
+    static let slots = LabSlots(width: 1)
 
     // MARK: - Availability
 

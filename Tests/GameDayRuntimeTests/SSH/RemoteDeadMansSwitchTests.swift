@@ -55,13 +55,15 @@ import Testing
     @Test func heartbeatsHoldItAndADisarmEndsItWithoutReverting() async throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let dms = try RemoteDeadMansSwitch(directory: directory, id: "local-hold", timeout: .seconds(2))
+        // A timeout well above the heartbeat interval: on a loaded machine a heartbeat can come a
+        // second or more late (a CI run once saw the 2 s switch fire between two of them).
+        let dms = try RemoteDeadMansSwitch(directory: directory, id: "local-hold", timeout: .seconds(4))
         let marker = "\(directory)/reverted"
         let local = LocalExecutor()
         let armed = try await local.run(try dms.armCommand(revert: ["touch", marker]), timeout: .seconds(5))
         let pid = try #require(Int32(armed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
-        // Four seconds of heartbeats, twice the timeout: it must hold.
-        for _ in 0..<8 {
+        // Eight seconds of heartbeats, twice the timeout: it must hold.
+        for _ in 0..<16 {
             _ = try await local.run(dms.heartbeatCommand, timeout: .seconds(5))
             try await Task.sleep(for: .milliseconds(500))
         }
@@ -69,7 +71,7 @@ import Testing
         #expect(try await local.run(dms.stateCommand, timeout: .seconds(5)).stdout == "armed\n")
         _ = try await local.run(dms.disarmCommand, timeout: .seconds(5))
         #expect(await Self.eventually(seconds: 5) { kill(pid, 0) != 0 }, "the loop ended")
-        try await Task.sleep(for: .seconds(3))
+        try await Task.sleep(for: .seconds(5))
         #expect(!FileManager.default.fileExists(atPath: marker), "a disarmed switch never reverts")
         #expect(try await local.run(dms.stateCommand, timeout: .seconds(5)).stdout == "")
         #expect(
