@@ -9,9 +9,13 @@ public struct ProcessTable: Sendable {
 
     /// The state letter of `pid` (`R`, `S`, `T` stopped, `Z` zombie), or nil when it does not exist.
     public func state(of pid: Int32) -> Character? {
-        guard let stat = Self.read("\(root)/\(pid)/stat"),
-            let close = stat.lastIndex(of: ")")
-        else { return nil }
+        Self.read("\(root)/\(pid)/stat").flatMap(Self.state(fromStat:))
+    }
+
+    /// The state letter of a `/proc/PID/stat` line (`R`, `S`, `T` stopped...): the first field
+    /// after the command name, which is in parentheses and may itself hold spaces and parentheses.
+    public static func state(fromStat stat: String) -> Character? {
+        guard let close = stat.lastIndex(of: ")") else { return nil }
         return stat[stat.index(after: close)...].first { !$0.isWhitespace }
     }
 

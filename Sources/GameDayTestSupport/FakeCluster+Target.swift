@@ -11,3 +11,19 @@ extension FakeCluster {
             ] + images).joined(separator: ", ") + " }"
     }
 }
+
+extension FakeCluster {
+    /// The host pids of the processes of `container` in `pod` whose command line is exactly `argv`
+    /// (an app under a shell, without the shell).
+    public func hostPIDs(pod: String, container: String, argv: [String]) -> [Int32] {
+        let commandLine = argv.map { $0 + "\u{0}" }.joined()
+        return hostPIDs(pod: pod, container: container).filter {
+            (try? String(contentsOfFile: "/proc/\($0)/cmdline", encoding: .utf8)) == commandLine
+        }
+    }
+
+    /// The same, in every pod with `labels`.
+    public func hostPIDs(labels: [String: String], container: String, argv: [String]) -> [Int32] {
+        pods(labels: labels).flatMap { hostPIDs(pod: $0.name, container: container, argv: argv) }
+    }
+}

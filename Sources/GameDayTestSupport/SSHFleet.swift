@@ -168,24 +168,16 @@ public struct SSHFleet: Sendable {
         let addresses = hosts.map { "\"\($0.address)\"" }.joined(separator: ", ")
         let restart = Self.listenerCommand(port: port).map { "'\($0.replacingOccurrences(of: "'", with: "''"))'" }
             .joined(separator: ", ")
-        let yaml = """
-            target: fleet-lab
-            gateway: { url: "\(gateway)" }
-            control_plane: { url: "\(controlPlane)" }
-            routing:
-              ranges:
-                - { from: 0, to: 4999, unit: hangzhou }
-                - { from: 5000, to: 9999, unit: beijing }
-            units:
-              hangzhou: {}
-              beijing:
-                ssh: { user: root, identity_file: \(clientKey), known_hosts: \(knownHosts), connect_timeout: 3s }
-                services:
-                  product:
-                    hosts: [\(addresses)]
-                    process: { port: \(port) }
-                    restart: [\(restart)]
-            """
+        let yaml =
+            TargetText.twoUnits(name: "fleet-lab", gateway: gateway, controlPlane: controlPlane) + """
+                  beijing:
+                    ssh: { user: root, identity_file: \(clientKey), known_hosts: \(knownHosts), connect_timeout: 3s }
+                    services:
+                      product:
+                        hosts: [\(addresses)]
+                        process: { port: \(port) }
+                        restart: [\(restart)]
+                """
         let path = "\(root)/target.yaml"
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
         return path

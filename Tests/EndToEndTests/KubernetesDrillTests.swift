@@ -17,45 +17,23 @@ struct KubernetesDrillTests {
 
     static func target(lab: TestLab, cluster: FakeCluster) throws -> String {
         let labTarget = try DrillLoader.loadTarget(path: lab.targetPath)
-        let yaml = """
-            target: k8s-lab
-            gateway: { url: "\(labTarget.gatewayURL)" }
-            control_plane: { url: "\(labTarget.controlPlane.url)" }
-            routing:
-              ranges:
-                - { from: 0, to: 4999, unit: hangzhou }
-                - { from: 5000, to: 9999, unit: beijing }
-            units:
-              hangzhou: {}
-              beijing:
-                kubernetes: \(cluster.kubernetesSettings(toolsImage: "busybox:1.36"))
-                services:
-                  product:
-                    pods: { selector: app=product, container: app }
-                    process: { name: tail }
-            """
+        let yaml =
+            TargetText.twoUnits(
+                name: "k8s-lab", gateway: labTarget.gatewayURL, controlPlane: labTarget.controlPlane.url) + """
+                  beijing:
+                    kubernetes: \(cluster.kubernetesSettings(toolsImage: "busybox:1.36"))
+                    services:
+                      product:
+                        pods: { selector: app=product, container: app }
+                        process: { name: tail }
+                """
         let path = "\(cluster.root)/target.yaml"
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
     static func drill(_ cluster: FakeCluster, fault: String, observe: String) throws -> String {
-        let yaml = """
-            drill: pods-product-down
-            probe:
-              interval: 100ms
-              unit_header: X-Unit
-              request: { url: "{{gateway.url}}/storefront?userId={{user.id}}" }
-            users:
-              - { id: 6000, home: beijing, impact: none }
-            steady_state: { duration: 500ms }
-            faults:
-              - { name: product-down, unit: beijing, service: product, \(fault) }
-            observe: { duration: \(observe) }
-            """
-        let path = "\(cluster.root)/drill.yaml"
-        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        try RemoteDrill.write(name: "pods-product-down", fault: fault, observe: observe, in: cluster.root)
     }
 
     static func result(in directory: String) throws -> (RunResult, String) {
@@ -105,49 +83,81 @@ struct KubernetesDrillTests {
         }
     }
 
+    /// The host pids of the app's process in the product pods, and whether all `count` are stopped.
+    static func apps(_ cluster: FakeCluster) -> [Int32] {
+        cluster.hostPIDs(labels: labels, container: "app", argv: ["tail", "-f", "/dev/null"])
+    }
+
+    static func allStopped(_ cluster: FakeCluster, count: Int) -> Bool {
+        let pids = apps(cluster)
+        return pids.count == count && pids.allSatisfy { ProcessTable().state(of: $0) == "T" }
+    }
+
+    static func noneStopped(_ cluster: FakeCluster) -> Bool {
+        apps(cluster).allSatisfy { ProcessTable().state(of: $0) != "T" }
+    }
+
+    /// Starts a 60 s pause drill with `watchdog` as `--watchdog-timeout`, waits until both pods'
+    /// processes are stopped, and kills the runner with SIGKILL.
+    static func killedWhilePaused(lab: TestLab, cluster: FakeCluster, watchdog: String) async throws -> String {
+        try await cluster.deploy("product", labels: labels, replicas: 2, containers: [app])
+        let directory = cluster.root
+        let target = try Self.target(lab: lab, cluster: cluster)
+        let (pid, run) = try await RemoteDrill.start(
+            [
+                "run", try drill(cluster, fault: "kind: pause-process", observe: "60s"), "--target", target,
+                "--output", "\(directory)/results", "--state-dir", "\(directory)/state", "--watchdog-timeout",
+                watchdog, "--quiet",
+            ], binary: lab.binary, output: "\(directory)/results")
+        let paused = await cluster.poll(timeout: .seconds(60)) { allStopped(cluster, count: 2) }
+        #expect(paused, "the pause never took effect")
+        kill(pid, SIGKILL)
+        _ = try? await run.value
+        return target
+    }
+
     /// SIGKILL while the pause is in place: nobody reverts for the runner, so the local watchdog
     /// runs the ledger's kubectl steps and the processes resume; `recover` then finds nothing left.
     @Test func withTheRunnerKilledAPausedPodResumes() async throws {
         try await TestLab.withLab { lab in
             try await FakeCluster.with { cluster in
-                try await cluster.deploy("product", labels: Self.labels, replicas: 2, containers: [Self.app])
-                let directory = cluster.root
-                let target = try Self.target(lab: lab, cluster: cluster)
-                let runner = Process()
-                runner.executableURL = URL(fileURLWithPath: lab.binary)
-                runner.arguments = [
-                    "run", try Self.drill(cluster, fault: "kind: pause-process", observe: "60s"), "--target", target,
-                    "--output", "\(directory)/results", "--state-dir", "\(directory)/state", "--watchdog-timeout",
-                    "3s", "--quiet",
-                ]
-                try runner.run()
-                func apps() -> [Int32] {
-                    cluster.pods(labels: Self.labels).flatMap { pod in
-                        cluster.hostPIDs(pod: pod.name, container: "app").filter {
-                            (try? String(contentsOfFile: "/proc/\($0)/cmdline", encoding: .utf8))
-                                == "tail\u{0}-f\u{0}/dev/null\u{0}"
-                        }
-                    }
-                }
-                func stopped(_ pid: Int32) -> Bool {
-                    (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)).flatMap(
-                        PodProcessFault.state(fromStat:)) == "T"
-                }
-                let paused = await cluster.poll(timeout: .seconds(60)) {
-                    let pids = apps()
-                    return pids.count == 2 && pids.allSatisfy(stopped)
-                }
-                #expect(paused, "the pause never took effect")
-                kill(runner.processIdentifier, SIGKILL)
-                runner.waitUntilExit()
-
-                let resumed = await cluster.poll(timeout: .seconds(30)) { !apps().contains(where: stopped) }
+                let target = try await Self.killedWhilePaused(lab: lab, cluster: cluster, watchdog: "3s")
+                let state = "\(cluster.root)/state"
+                let resumed = await cluster.poll(timeout: .seconds(30)) { Self.noneStopped(cluster) }
                 #expect(resumed, "a process is still stopped 30s after the runner died")
+                // The watchdog did it, through kubectl (the tools containers' switches wait minutes).
+                let entries = LedgerStore(stateDirectory: state).all()
+                #expect(
+                    !entries.isEmpty
+                        && entries.allSatisfy { $0.state == .reverted && $0.note?.hasPrefix("the watchdog") == true },
+                    "\(entries.map(\.summary))")
                 let recover = try await ChildProcess.run(
-                    [lab.binary, "recover", "--state-dir", "\(directory)/state", "--target", target],
-                    timeout: .seconds(60))
+                    [lab.binary, "recover", "--state-dir", state, "--target", target], timeout: .seconds(60))
                 #expect(recover.exitCode == 0, "\(recover.transcript)")
-                #expect(LedgerStore(stateDirectory: "\(directory)/state").pending(target: "k8s-lab").isEmpty)
+                #expect(LedgerStore(stateDirectory: state).pending(target: "k8s-lab").isEmpty)
+            }
+        }
+    }
+
+    /// SIGKILL with a watchdog that would wait five minutes: `gameday recover`, a fresh process with
+    /// only the ledger, resumes the processes through kubectl; the watchdog then has nothing to do.
+    @Test func recoverResumesAPausedPodAfterTheRunnerIsKilled() async throws {
+        try await TestLab.withLab { lab in
+            try await FakeCluster.with { cluster in
+                let target = try await Self.killedWhilePaused(lab: lab, cluster: cluster, watchdog: "5m")
+                let state = "\(cluster.root)/state"
+                try await Task.sleep(for: .seconds(1))
+                #expect(Self.allStopped(cluster, count: 2), "nothing should have resumed them yet")
+                let recover = try await ChildProcess.run(
+                    [lab.binary, "recover", "--state-dir", state, "--target", target], timeout: .seconds(60))
+                #expect(recover.exitCode == 0, "\(recover.transcript)")
+                #expect(recover.stdout.contains("kill -s CONT"), "\(recover.transcript)")
+                #expect(Self.noneStopped(cluster) && Self.apps(cluster).count == 2)
+                #expect(LedgerStore(stateDirectory: state).pending(target: "k8s-lab").isEmpty)
+                let watchdogGone = await cluster.poll(timeout: .seconds(15)) {
+                    (try? ProcessTable().find(.commandLine("watchdog --state-dir \(state)"))) == nil
+                }
+                #expect(watchdogGone, "the watchdog still runs with its entry reverted")
             }
         }
     }
@@ -159,29 +169,23 @@ struct KubernetesDrillTests {
             try await FakeCluster.with { cluster in
                 try await cluster.deploy("product", labels: Self.labels, replicas: 2, containers: [Self.app])
                 let directory = cluster.root
-                let (pid, run) = try await SSHDrillTests.start(
+                let (pid, run) = try await RemoteDrill.start(
                     [
                         "run", try Self.drill(cluster, fault: "kind: pause-process", observe: "60s"), "--target",
                         try Self.target(lab: lab, cluster: cluster), "--output", "\(directory)/results",
                         "--state-dir", "\(directory)/state", "--watchdog-timeout", "5m",
                     ], binary: lab.binary, output: "\(directory)/results")
-                let apps = {
-                    cluster.pods(labels: Self.labels).flatMap { pod in
-                        cluster.hostPIDs(pod: pod.name, container: "app").filter {
-                            (try? String(contentsOfFile: "/proc/\($0)/cmdline", encoding: .utf8))
-                                == "tail\u{0}-f\u{0}/dev/null\u{0}"
-                        }
-                    }
-                }
-                let paused = await cluster.poll(timeout: .seconds(60)) {
-                    let pids = apps()
-                    return pids.count == 2 && pids.allSatisfy { SSHDrillTests.state($0) == "T" }
-                }
+                let paused = await cluster.poll(timeout: .seconds(60)) { Self.allStopped(cluster, count: 2) }
                 #expect(paused, "the pause never took effect")
                 kill(pid, SIGINT)
                 let output = try await run.value
                 #expect(output.exitCode == 4, "\(output.transcript)")
-                #expect(apps().count == 2 && apps().allSatisfy { SSHDrillTests.state($0) != "T" })
+                #expect(Self.apps(cluster).count == 2 && Self.noneStopped(cluster))
+                // The runner did it, not the watchdog.
+                let entries = LedgerStore(stateDirectory: "\(directory)/state").all()
+                #expect(
+                    entries.allSatisfy { $0.state == .reverted && $0.note?.hasPrefix("the watchdog") != true },
+                    "\(entries.map(\.summary))")
                 let disarmed = await cluster.poll {
                     cluster.pods(labels: Self.labels).allSatisfy { pod in
                         pod.ephemeralContainers.allSatisfy { !$0.isRunning }

@@ -27,22 +27,8 @@ struct SSHDrillTests {
     static func drill(
         directory: String, observe: String, kind: String = "kill-process", faultKeys: String = ""
     ) throws -> String {
-        let yaml = """
-            drill: fleet-product-down
-            probe:
-              interval: 100ms
-              unit_header: X-Unit
-              request: { url: "{{gateway.url}}/storefront?userId={{user.id}}" }
-            users:
-              - { id: 6000, home: beijing, impact: none }
-            steady_state: { duration: 500ms }
-            faults:
-              - { name: product-down, kind: \(kind), unit: beijing, service: product\(faultKeys) }
-            observe: { duration: \(observe) }
-            """
-        let path = "\(directory)/drill.yaml"
-        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        try RemoteDrill.write(
+            name: "fleet-product-down", fault: "kind: \(kind)\(faultKeys)", observe: observe, in: directory)
     }
 
     @Test func aFaultIsAppliedOnEveryHostAndRevertedOnEveryHost() async throws {
@@ -181,23 +167,6 @@ struct SSHDrillTests {
         }
     }
 
-    /// The runner started in the background, and its pid once it runs.
-    static func start(_ arguments: [String], binary: String, output: String) async throws -> (
-        Int32, Task<ChildProcess.Output, any Error>
-    ) {
-        let run = Task { try await ChildProcess.run([binary] + arguments, timeout: .seconds(180)) }
-        var pid: Int32?
-        for _ in 0..<200 where pid == nil {
-            try await Task.sleep(for: .milliseconds(50))
-            pid = try? ProcessTable().find(.commandLine("--output \(output)")).first
-        }
-        return (try #require(pid), run)
-    }
-
-    static func state(_ pid: Int32) -> Character? {
-        (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)).flatMap(PodProcessFault.state(fromStat:))
-    }
-
     /// A pause on every host: each listener is stopped during the observation and runs again after.
     @Test func aPauseStopsTheServiceOnEveryHostAndResumesIt() async throws {
         try await TestLab.withLab { lab in
@@ -205,7 +174,7 @@ struct SSHDrillTests {
                 try await Self.startServices(fleet)
                 let pids = Array(await Self.listeners(fleet).values)
                 let directory = fleet.root
-                let (_, run) = try await Self.start(
+                let (_, run) = try await RemoteDrill.start(
                     [
                         "run", try Self.drill(directory: directory, observe: "3s", kind: "pause-process"),
                         "--target", try Self.target(lab: lab, fleet: fleet, directory: directory),
@@ -214,13 +183,14 @@ struct SSHDrillTests {
                 var stopped = false
                 for _ in 0..<300 where !stopped {
                     try await Task.sleep(for: .milliseconds(50))
-                    stopped = pids.count == 5 && pids.allSatisfy { Self.state($0) == "T" }
+                    stopped = pids.count == 5 && pids.allSatisfy { ProcessTable().state(of: $0) == "T" }
                 }
                 #expect(stopped, "the listeners were never all stopped")
                 let output = try await run.value
                 #expect(output.exitCode == 0, "\(output.transcript)")
                 #expect(
-                    pids.allSatisfy { Self.state($0) != nil && Self.state($0) != "T" }, "a listener is still stopped")
+                    pids.allSatisfy { ProcessTable().state(of: $0) != nil && ProcessTable().state(of: $0) != "T" },
+                    "a listener is still stopped")
                 #expect(await Self.listeners(fleet).count == 5)
             }
         }
@@ -247,7 +217,7 @@ struct SSHDrillTests {
                     return count
                 }
                 #expect(await answering() == 5)
-                let (_, run) = try await Self.start(
+                let (_, run) = try await RemoteDrill.start(
                     [
                         "run",
                         try Self.drill(
@@ -277,7 +247,7 @@ struct SSHDrillTests {
                 try await Self.startServices(fleet)
                 let before = await Self.listeners(fleet)
                 let directory = fleet.root
-                let (pid, run) = try await Self.start(
+                let (pid, run) = try await RemoteDrill.start(
                     [
                         "run", try Self.drill(directory: directory, observe: "60s"), "--target",
                         try Self.target(lab: lab, fleet: fleet, directory: directory), "--output",

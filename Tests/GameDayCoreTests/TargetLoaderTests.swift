@@ -114,7 +114,7 @@ import Testing
         let drillFile = "valid/k8s-drill.yaml"
         let drill = try DrillLoader.parseDrill(yaml: Fixture.text(drillFile), file: drillFile)
         #expect(drill.faults.map(\.hosts) == [.count(2), .percent(50)])
-        #expect(drill.faults.map(\.shareKey) == ["pods", "pods"])
+        #expect(drill.faults.map(\.shareKey) == [.pods, .pods])
         #expect(DrillValidator.check(drill, against: target).isEmpty)
     }
 

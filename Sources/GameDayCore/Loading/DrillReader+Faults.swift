@@ -44,7 +44,7 @@ extension DrillReader {
             case (let node?, nil):
                 if let share = share(node, of: "hosts") { fault.hosts = share }
             case (nil, let node?):
-                if let share = share(node, of: "pods") { (fault.hosts, fault.shareKey) = (share, "pods") }
+                if let share = share(node, of: "pods") { (fault.hosts, fault.shareKey) = (share, .pods) }
             case (.some, let node?):
                 r.error(
                     "fault '\(name)' takes 'hosts' (a service on SSH hosts) or 'pods' (a service in pods), not both",

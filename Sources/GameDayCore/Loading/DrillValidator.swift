@@ -53,13 +53,13 @@ public enum DrillValidator {
         private mutating func checkShare(_ fault: FaultSpec, on unit: UnitTarget, service: ServiceTarget?) {
             let inPods = service?.pods != nil
             let place = "'\(unit.name)\(service.map { "/\($0.name)" } ?? "")'"
-            if fault.shareKey == "pods", !inPods {
+            if fault.shareKey == .pods, !inPods {
                 report(
                     "fault '\(fault.name)' chooses 'pods', but \(place) of \(targetName) does not run in pods "
                         + (service?.hosts.isEmpty == false
                             ? "(it runs on SSH hosts: use 'hosts:')" : "('pods:' of the service)"),
                     at: fault.location)
-            } else if fault.shareKey == "hosts", fault.hosts != .all, inPods {
+            } else if fault.shareKey == .hosts, fault.hosts != .all, inPods {
                 report(
                     "fault '\(fault.name)' chooses 'hosts', but \(place) of \(targetName) runs in pods: use 'pods:'",
                     at: fault.location)

@@ -211,6 +211,11 @@ public enum HostShare: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// The key a fault chose its share with: SSH `hosts:` or Kubernetes `pods:`.
+public enum ShareKey: String, Sendable, Hashable {
+    case hosts, pods
+}
+
 /// What a fault does when some of its hosts could not be hit (`on_partial:`).
 public enum PartialInjection: String, Sendable, Hashable {
     /// Revert the hosts that were hit and stop the run: the drill described did not happen.
@@ -228,7 +233,7 @@ public struct FaultSpec: Sendable, Hashable {
     /// For a service on SSH hosts or in pods: which of them.
     public var hosts: HostShare = .all
     /// The drill's word for `hosts`: `hosts` (SSH hosts) or `pods`.
-    public var shareKey = "hosts"
+    public var shareKey: ShareKey = .hosts
     public var onPartial: PartialInjection = .abort
     public var location: SourceLocation?
 

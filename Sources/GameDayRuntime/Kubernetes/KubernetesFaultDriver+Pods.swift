@@ -118,11 +118,9 @@ extension KubernetesFaultDriver {
         -> [PodSummary]
     {
         do {
-            return try HostSelection(fault.hosts).choose(from: serving, runID: runId, name: \.name)
+            return try HostSelection(fault.hosts).choose(from: serving, runID: runId, noun: "pods", name: \.name)
         } catch {
-            throw FaultError(
-                "fault \(fault.name), pods: \(error.description.replacingOccurrences(of: "hosts", with: "pods")) "
-                    + "serving of \(service.place)")
+            throw FaultError("fault \(fault.name), pods: \(error.description) (the serving pods of \(service.place))")
         }
     }
 

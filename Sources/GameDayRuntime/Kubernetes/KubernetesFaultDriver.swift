@@ -209,11 +209,9 @@ public final class KubernetesFaultDriver: FaultDriver, Sendable {
 
     public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
         let fault = applied.spec
+        // As the network driver: only what this driver applied (the ledger's recipe covers the rest).
         guard let preparation = preparations.withLock({ $0.removeValue(forKey: fault.name) }) else {
-            // Not prepared by this driver (a restarted runner): the ledger's recipe.
-            let recipe = try await self.recipe(for: fault, in: target)
-            preparations.withLock { _ = $0.removeValue(forKey: fault.name) }
-            return try await run(recipe.steps)
+            throw FaultError("fault \(fault.name) was not applied by this run; run 'gameday recover'")
         }
         let hit = Set(applied.hosts.map(\.host))
         let kept = preparation.keeping(hit: hit)
@@ -240,14 +238,6 @@ public final class KubernetesFaultDriver: FaultDriver, Sendable {
 
     func remember(_ fault: String, _ preparation: PodPreparation) {
         preparations.withLock { $0[fault] = preparation }
-    }
-
-    private func run(_ steps: [RevertRecipe.Step]) async throws(FaultError) -> String {
-        do {
-            return try await RecipeRunner().run(RevertRecipe(executor: "k8s", steps: steps))
-        } catch {
-            throw FaultError("\(error)")
-        }
     }
 
     /// The signal a process fault sends in a pod: KILL, TERM or STOP (`nil` for any other).

@@ -27,7 +27,7 @@ extension PodProcessFault {
 
     /// Whether a pause took: the `readState` output of a pid shows state `T` (stopped).
     public static func isStopped(stat output: CommandOutput) -> Bool {
-        output.exitCode == 0 && state(fromStat: output.stdout) == "T"
+        output.exitCode == 0 && ProcessTable.state(fromStat: output.stdout) == "T"
     }
 
     /// Whether a kill took, from the `kill` plan's proof outputs: `get pod` (the container's
@@ -53,10 +53,4 @@ extension PodProcessFault {
         return left.isDisjoint(with: pids)
     }
 
-    /// The state letter of `/proc/PID/stat` (`R`, `S`, `T` stopped...): the first field after the
-    /// command name, which is in parentheses and may itself hold spaces and parentheses.
-    public static func state(fromStat stat: String) -> Character? {
-        guard let close = stat.lastIndex(of: ")") else { return nil }
-        return stat[stat.index(after: close)...].first { !$0.isWhitespace }
-    }
 }

@@ -35,14 +35,14 @@ public enum HostSelection: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// How many of `total` hosts this selection takes.
-    public func size(of total: Int) throws(SSHError) -> Int {
+    /// How many of `total` hosts (or `noun`: pods) this selection takes.
+    public func size(of total: Int, noun: String = "hosts") throws(SSHError) -> Int {
         switch self {
         case .all:
             return total
         case .count(let count):
             guard count >= 1, count <= total else {
-                throw .invalidSelection("count \(count) must be between 1 and the \(total) hosts available")
+                throw .invalidSelection("count \(count) must be between 1 and the \(total) \(noun) available")
             }
             return count
         case .percent(let percent):
@@ -55,8 +55,10 @@ public enum HostSelection: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The chosen hosts, in their original order; `name` gives each host's stable identity.
-    public func choose<Host>(from hosts: [Host], runID: String, name: (Host) -> String) throws(SSHError) -> [Host] {
-        let size = try size(of: hosts.count)
+    public func choose<Host>(
+        from hosts: [Host], runID: String, noun: String = "hosts", name: (Host) -> String
+    ) throws(SSHError) -> [Host] {
+        let size = try size(of: hosts.count, noun: noun)
         guard size < hosts.count else { return hosts }
         let ranked = hosts.indices.sorted { left, right in
             let (a, b) = (Self.rank(runID, name(hosts[left])), Self.rank(runID, name(hosts[right])))

@@ -145,9 +145,9 @@ import Testing
         #expect(PodProcessFault.isStopped(stat: CommandOutput(exitCode: 0, stdout: "7 (orders) T 1 7 7 0 -1\n")))
         #expect(!PodProcessFault.isStopped(stat: CommandOutput(exitCode: 0, stdout: "7 (orders) S 1 7 7 0 -1\n")))
         #expect(!PodProcessFault.isStopped(stat: CommandOutput(exitCode: 1, stderr: "cat: can't open '/proc/7/stat'")))
-        #expect(PodProcessFault.state(fromStat: "7 (orders) T 1 7 7 0 -1 4194560 620") == "T")
-        #expect(PodProcessFault.state(fromStat: "9 (my (odd) app) S 1 9 9") == "S")
-        #expect(PodProcessFault.state(fromStat: "garbage") == nil)
+        #expect(ProcessTable.state(fromStat: "7 (orders) T 1 7 7 0 -1 4194560 620") == "T")
+        #expect(ProcessTable.state(fromStat: "9 (my (odd) app) S 1 9 9") == "S")
+        #expect(ProcessTable.state(fromStat: "garbage") == nil)
     }
 
     @Test func aDeletedPodIsGoneWhenNotFoundTerminatingOrReplaced() throws {

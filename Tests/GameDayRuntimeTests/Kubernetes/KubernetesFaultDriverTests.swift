@@ -46,16 +46,9 @@ struct KubernetesFaultDriverTests {
         return try #require(try DrillLoader.parseDrill(yaml: yaml, file: "d.yaml").faults.first)
     }
 
-    /// The state letter of a host pid (`T` when stopped).
-    static func state(_ pid: Int32) -> Character? {
-        (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)).flatMap(PodProcessFault.state(fromStat:))
-    }
-
     /// The host pids of the app's process (`tail`) in `pod`.
     static func apps(_ cluster: FakeCluster, _ pod: String) -> [Int32] {
-        cluster.hostPIDs(pod: pod, container: "app").filter {
-            (try? String(contentsOfFile: "/proc/\($0)/cmdline", encoding: .utf8)) == "tail\u{0}-f\u{0}/dev/null\u{0}"
-        }
+        cluster.hostPIDs(pod: pod, container: "app", argv: ["tail", "-f", "/dev/null"])
     }
 
     @Test func aKillHitsTheChosenPodsAndTheRevertWaitsForTheirRestart() async throws {
@@ -71,6 +64,11 @@ struct KubernetesFaultDriverTests {
 
             let found = try await driver.check(fault, in: target)
             #expect(found.hasPrefix("found 2 of 3 serving pod(s) of app=product: "), "\(found)")
+            await #expect(
+                throws: FaultError(
+                    "fault f, pods: count 4 must be between 1 and the 3 pods available (the serving pods of beijing/product)"
+                )
+            ) { try await driver.check(Self.fault("kind: kill-process, pods: 4"), in: target) }
             let recipe = try await driver.recipe(for: fault, in: target)
             #expect(recipe.steps.count == 2)
             for step in recipe.steps {
@@ -111,13 +109,13 @@ struct KubernetesFaultDriverTests {
             #expect(applied.hosts.count == 2)
             let pods = cluster.pods(labels: Self.labels)
             let paused = pods.flatMap { Self.apps(cluster, $0.name) }
-            #expect(paused.count == 2 && paused.allSatisfy { Self.state($0) == "T" }, "\(paused)")
+            #expect(paused.count == 2 && paused.allSatisfy { ProcessTable().state(of: $0) == "T" }, "\(paused)")
             // Each pod got a tools container (the switch), running while the fault is in place.
             for pod in pods { #expect(pod.container("gameday-tools-p1")?.isRunning == true, "\(pod)") }
 
             let said = try await driver.revert(applied, in: target)
             #expect(said.contains("kill -s CONT"), "\(said)")
-            #expect(paused.allSatisfy { Self.state($0) != "T" })
+            #expect(paused.allSatisfy { ProcessTable().state(of: $0) != "T" })
             // Disarmed: the switch ended without waiting for its lifetime.
             let ended = await cluster.poll {
                 cluster.pods(labels: Self.labels).allSatisfy { $0.container("gameday-tools-p1")?.isRunning == false }
@@ -143,10 +141,10 @@ struct KubernetesFaultDriverTests {
             let pod = try #require(cluster.pods(labels: Self.labels).first)
             #expect(pod.ephemeralContainers.map(\.name) == ["gameday-tools-s1"])
             let paused = Self.apps(cluster, pod.name)
-            #expect(!paused.isEmpty && paused.allSatisfy { Self.state($0) == "T" })
+            #expect(!paused.isEmpty && paused.allSatisfy { ProcessTable().state(of: $0) == "T" })
             _ = try await driver.revert(two, in: target)
             _ = try await driver.revert(one, in: target)
-            #expect(paused.allSatisfy { Self.state($0) != "T" })
+            #expect(paused.allSatisfy { ProcessTable().state(of: $0) != "T" })
         }
     }
 
@@ -161,8 +159,10 @@ struct KubernetesFaultDriverTests {
             _ = try await driver.apply(fault, in: target)
             let pod = try #require(cluster.pods(labels: Self.labels).first)
             let paused = Self.apps(cluster, pod.name)
-            #expect(!paused.isEmpty && paused.allSatisfy { Self.state($0) == "T" })
-            let resumed = await cluster.poll(timeout: .seconds(15)) { paused.allSatisfy { Self.state($0) != "T" } }
+            #expect(!paused.isEmpty && paused.allSatisfy { ProcessTable().state(of: $0) == "T" })
+            let resumed = await cluster.poll(timeout: .seconds(15)) {
+                paused.allSatisfy { ProcessTable().state(of: $0) != "T" }
+            }
             #expect(resumed, "the switch did not resume the process")
             // The ledger's recipe, run afterwards (a watchdog or `recover`), finds nothing left to do.
             let done = try await RecipeRunner().run(recipe)
@@ -226,16 +226,16 @@ struct KubernetesFaultDriverTests {
             }
             #expect(error?.message.contains("applied on 1 of 2 pod(s) only") == true, "\(String(describing: error))")
             #expect(error?.message.contains("no process named tail") == true)
-            #expect(apps.allSatisfy { Self.state($0) != "T" }, "the pod that was hit was not put back")
+            #expect(apps.allSatisfy { ProcessTable().state(of: $0) != "T" }, "the pod that was hit was not put back")
 
             let driver = KubernetesFaultDriver(runId: "a2")
             let fault = try Self.fault("kind: pause-process, on_partial: continue")
             let applied = try await driver.apply(fault, in: target)
             #expect(applied.hosts.map(\.host) == ["pod/\(pod.name)"])
             #expect(applied.effect.contains("PARTIAL"), "\(applied.effect)")
-            #expect(apps.allSatisfy { Self.state($0) == "T" })
+            #expect(apps.allSatisfy { ProcessTable().state(of: $0) == "T" })
             _ = try await driver.revert(applied, in: target)
-            #expect(apps.allSatisfy { Self.state($0) != "T" })
+            #expect(apps.allSatisfy { ProcessTable().state(of: $0) != "T" })
         }
     }
 

@@ -21,6 +21,16 @@ import Testing
         #expect(throws: SSHError.self) { try selection.choose(from: hosts, runID: "r1", name: { $0 }) }
     }
 
+    /// The refusal names what is chosen among: hosts, or pods.
+    @Test func aRefusalSaysWhatItChoseAmong() {
+        #expect(throws: SSHError.invalidSelection("count 11 must be between 1 and the 10 hosts available")) {
+            try HostSelection.count(11).choose(from: hosts, runID: "r1", name: { $0 })
+        }
+        #expect(throws: SSHError.invalidSelection("count 11 must be between 1 and the 10 pods available")) {
+            try HostSelection.count(11).choose(from: hosts, runID: "r1", noun: "pods", name: { $0 })
+        }
+    }
+
     @Test func theSameRunChoosesTheSameHostsInTheirOrder() throws {
         let first = try HostSelection.count(4).choose(from: hosts, runID: "8f3a", name: { $0 })
         let again = try HostSelection.count(4).choose(from: hosts.reversed(), runID: "8f3a", name: { $0 })
