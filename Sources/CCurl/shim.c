@@ -5,6 +5,8 @@
 #include <time.h>
 #endif
 
+#include <stdlib.h>
+
 #include "CCurl.h"
 
 CURLcode ccurl_setopt_long(CURL *handle, CURLoption option, long value) {
@@ -47,6 +49,36 @@ CURLcode ccurl_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value) {
 
 CURLMcode ccurl_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
     return curl_multi_setopt(multi, option, value);
+}
+
+struct ccurl_abort_flag {
+    int raised;
+};
+
+ccurl_abort_flag *ccurl_abort_flag_create(void) {
+    return calloc(1, sizeof(ccurl_abort_flag));
+}
+
+void ccurl_abort_flag_raise(ccurl_abort_flag *flag) {
+    __atomic_store_n(&flag->raised, 1, __ATOMIC_RELEASE);
+}
+
+void ccurl_abort_flag_destroy(ccurl_abort_flag *flag) {
+    free(flag);
+}
+
+static int ccurl_abort_if_raised(void *context, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+    curl_off_t ulnow) {
+    (void)dltotal; (void)dlnow; (void)ultotal; (void)ulnow;
+    return __atomic_load_n(&((ccurl_abort_flag *)context)->raised, __ATOMIC_ACQUIRE);
+}
+
+CURLcode ccurl_setopt_abort_flag(CURL *handle, ccurl_abort_flag *flag) {
+    CURLcode code = curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, ccurl_abort_if_raised);
+    if (code != CURLE_OK) return code;
+    code = curl_easy_setopt(handle, CURLOPT_XFERINFODATA, flag);
+    if (code != CURLE_OK) return code;
+    return curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
 }
 
 #ifdef __linux__

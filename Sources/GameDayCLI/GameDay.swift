@@ -13,6 +13,14 @@ public struct GameDay: AsyncParsableCommand {
     )
 
     public init() {}
+
+    /// The program's entry: `gameday run …` catches Ctrl-C and SIGTERM before anything else runs
+    /// (even before its arguments are read), so that an interrupt at any instant is the run's to
+    /// handle: it reverts what it did and exits 4. Every other command keeps the default actions.
+    public static func start(arguments: [String] = CommandLine.arguments) async {
+        if arguments.dropFirst().first == "run" { InterruptSignals.shared.install() }
+        await main()
+    }
 }
 
 /// The version this build reports.

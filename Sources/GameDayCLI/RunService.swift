@@ -1,6 +1,7 @@
 import Foundation
 import GameDayCore
 import GameDayRuntime
+import Synchronization
 
 /// Runs a loaded drill with the real runtime: takes the target's lock, refuses to start over
 /// faults an earlier run left applied, keeps the ledger and its watchdogs, handles Ctrl-C,
@@ -39,6 +40,30 @@ struct RunService {
     /// Runs the drill; returns the exit code.
     func execute() async -> Int32 {
         let runId = WallClock.newRunID()
+        // Interrupts are counted from the process's start (`GameDay.start`); from here on they stop
+        // the run: before the runner starts, nothing is done; after, it reverts what it did.
+        let clock = ContinuousRunClock()
+        let interruption = RunInterruption()
+        let running = RunningTask()
+        let signals = InterruptSignals.shared
+        signals.install()
+        signals.handle { signal, count in
+            let name = signal == SIGINT ? "interrupt" : "SIGTERM"
+            interruption.interrupt(at: clock.now())
+            if count == 1 {
+                Terminal.err("gameday: \(name): stopping the drill and reverting every fault…")
+                running.cancel()
+            } else {
+                Terminal.err("gameday: \(name) again: still reverting faults; the run exits as soon as they are undone")
+            }
+        }
+        if presentation.verbosity != .quiet {
+            Terminal.err("gameday: run \(runId): drill \(drill.name) against target \(target.name)")
+        }
+        guard interruption.count == 0 else {
+            Terminal.err("gameday: interrupted before the run started; nothing was done")
+            return RunOutcome.aborted.exitCode
+        }
         let lock: TargetLock
         do {
             lock = try TargetLock(stateDirectory: stateDirectory, target: target.name, runId: runId)
@@ -92,7 +117,6 @@ struct RunService {
 
         // Faults on SSH hosts leave a dead-man's switch on each host with the watchdog's timeout.
         let hosts = SSHHostSession(runId: runId, switchTimeout: watchdogTimeout)
-        let clock = ContinuousRunClock()
         let wall = WallClock(clock: clock)
         let environment = RunEnvironment(
             transport: CurlHTTPClient(),
@@ -104,31 +128,29 @@ struct RunService {
                 kubernetes: KubernetesFaultDriver(
                     runId: runId, switchLifetime: drill.maximumDuration + watchdogTimeout)),
             clock: clock,
-            wallClock: { wall.iso8601($0) },
+            wallClock: { wall.unixMilliseconds($0) },
             environment: { ProcessInfo.processInfo.environment[$0] },
             readFile: { try String(contentsOfFile: $0, encoding: .utf8) },
             reporter: EventPrinter(
                 clock: clock, verbosity: presentation.verbosity, style: presentation.progressStyle,
                 live: Terminal.isTerminal(2)),
             runId: runId, ledger: ledger,
-            probes: CurlMultiProbeLauncher(), rawSamples: raw)
+            probes: CurlMultiProbeLauncher(), rawSamples: raw, interruption: interruption)
         let runner = DrillRunner(drill: drill, target: target, environment: environment)
-        if presentation.verbosity != .quiet {
-            Terminal.err("gameday: run \(runId): drill \(drill.name) against target \(target.name)")
-        }
 
         let task = Task { await runner.run() }
-        let signals = SignalWatcher { signal, count in
-            let name = signal == SIGINT ? "interrupt" : "SIGTERM"
-            if count == 1 {
-                Terminal.err("gameday: \(name): stopping the drill and reverting every fault…")
-                task.cancel()
-            } else {
-                Terminal.err("gameday: still reverting faults; the run exits as soon as they are undone")
-            }
-        }
+        running.set(task)
+        // An interrupt between the check above and here: the handler found no task to cancel.
+        if interruption.count > 0 { task.cancel() }
         var result = await task.value
-        signals.cancel()
+        if let late = interruption.first, result.outcome != .aborted {
+            // Between the runner's last look and here: the drill ran to its end, but this run was interrupted.
+            result.outcome = .aborted
+            result.exitCode = RunOutcome.aborted.exitCode
+            result.interruptedMs = late.milliseconds
+            result.reason =
+                (result.reason.map { "\($0); " } ?? "") + "interrupted after the drill ended, while archiving"
+        }
         await hosts.close()
         Terminal.endStatus()
 
@@ -187,4 +209,13 @@ struct RunService {
     }
 
     static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+}
+
+/// The run's task, once it exists, for the interrupt handler to cancel.
+private final class RunningTask: Sendable {
+    private let task = Mutex<Task<RunResult, Never>?>(nil)
+
+    func set(_ task: Task<RunResult, Never>) { self.task.withLock { $0 = task } }
+
+    func cancel() { task.withLock { $0?.cancel() } }
 }

@@ -91,6 +91,8 @@ public struct HTTPTransportError: Error, Sendable, Equatable, CustomStringConver
         case connectionRefused = "connection_refused"
         case timeout
         case couldNotResolve = "could_not_resolve"
+        /// The request was abandoned because the run was interrupted.
+        case cancelled
         case other
     }
 

@@ -118,8 +118,10 @@ public struct CompositeFaultDriver: FaultDriver {
         try await driver(for: fault, in: target).recipe(for: fault, in: target)
     }
 
-    public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
-        try await driver(for: fault, in: target).apply(fault, in: target)
+    public func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError)
+        -> AppliedFault
+    {
+        try await driver(for: fault, in: target).apply(fault, in: target, moment: moment)
     }
 
     public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {

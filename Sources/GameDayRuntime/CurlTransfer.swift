@@ -51,6 +51,11 @@ final class CurlTransfer {
             switch code {
             case CURLE_COULDNT_CONNECT: kind = .connectionRefused
             case CURLE_OPERATION_TIMEDOUT: kind = .timeout
+            case CURLE_ABORTED_BY_CALLBACK:
+                return .failure(
+                    HTTPTransportError(
+                        kind: .cancelled, message: "abandoned: the run was interrupted (\(request.url))",
+                        timings: timings))
             case CURLE_COULDNT_RESOLVE_HOST: kind = .couldNotResolve
             default: kind = .other
             }

@@ -105,19 +105,22 @@ public final class NetworkFaultDriver: FaultDriver {
             executor: executor.name, steps: commands.map { .command(argv: $0.argv, okExitCodes: $0.okExitCodes) })
     }
 
-    public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
+    public func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError)
+        -> AppliedFault
+    {
         let executor = try executor(fault, target)
         let plan = plan(fault, in: target)
         do {
             switch try translate(fault, target) {
             case .block(let block, let scope, let choice):
                 let blocker = PortBlocker(executor: executor, protected: try protected(target))
-                let result = try await blocker.apply(block, scope: scope, backend: choice)
+                let result = try await blocker.apply(block, scope: scope, backend: choice, moment: moment)
                 applied.withLock { $0[fault.name] = .block(result) }
                 return AppliedFault(spec: fault, plan: plan, pids: [], commands: result.commands, effect: result.effect)
             case .shape(let shape):
                 let expected = snapshots.withLock { $0[fault.name] }
-                let result = try await TrafficShaper(executor: executor).apply(shape, expecting: expected)
+                let result = try await TrafficShaper(executor: executor).apply(
+                    shape, expecting: expected, moment: moment)
                 applied.withLock { $0[fault.name] = .shape(result) }
                 return AppliedFault(spec: fault, plan: plan, pids: [], commands: result.commands, effect: result.effect)
             }

@@ -85,14 +85,19 @@ public struct ProcessFaultDriver: FaultDriver {
             executor: executor.name, steps: [.restartUnlessRunning(argv: command, locator: locator)])
     }
 
-    public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
+    public func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError)
+        -> AppliedFault
+    {
         guard case .killProcess(let signal, _) = fault.action else { throw Self.notMine(fault) }
         let pids = try processes.find(try locator(fault, target))
         try refuseIfRunnerChannel(pids, fault: fault, target: target)
         let command = Self.killCommand(signal: signal, pids: pids.map(String.init))
         let output: CommandOutput
         do {
-            output = try await executor.run(command, timeout: .seconds(10))
+            // The effecting action: everything above is preparation, outside the fault's moment.
+            output = try await moment.effect { () async throws(CommandError) in
+                try await executor.run(command, timeout: .seconds(10))
+            }
         } catch {
             throw FaultError("\(command.joined(separator: " ")) could not run: \(error.message)")
         }

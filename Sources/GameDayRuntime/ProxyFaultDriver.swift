@@ -75,19 +75,26 @@ public struct ProxyFaultDriver: FaultDriver {
         return RevertRecipe(executor: "local", steps: [step])
     }
 
-    public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
+    public func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError)
+        -> AppliedFault
+    {
         let (client, spec) = try resolve(fault, target)
         let plan = plan(fault, in: target)
         do {
             switch spec.toxic {
             case .down:
-                let proxy = try await client.setEnabled(false, proxy: spec.proxy)
+                let proxy = try await moment.effect { () async throws(ToxiproxyError) in
+                    try await client.setEnabled(false, proxy: spec.proxy)
+                }
                 guard !proxy.enabled else { throw FaultError("proxy \(spec.proxy) still reads back enabled") }
                 return AppliedFault(
                     spec: fault, plan: plan, pids: [], commands: plan.apply,
                     effect: "proxy \(spec.proxy) disabled: connections to \(proxy.listen) are refused")
             default:
-                let added = try await client.addToxic(toxic(spec, name: toxicName(fault)), to: spec.proxy)
+                let toxic = toxic(spec, name: toxicName(fault))
+                let added = try await moment.effect { () async throws(ToxiproxyError) in
+                    try await client.addToxic(toxic, to: spec.proxy)
+                }
                 let proxy = try await client.proxy(named: spec.proxy)
                 guard proxy.toxics.contains(where: { $0.name == added.name }) else {
                     throw FaultError("the toxic \(added.name) does not read back on proxy \(spec.proxy)")

@@ -100,17 +100,16 @@ public struct WallClock: Sendable {
         anchor = Date()
     }
 
-    public func iso8601(_ offset: Duration) -> String {
-        let date = anchor.addingTimeInterval((offset - anchorOffset).milliseconds / 1000)
-        return Self.format(date)
+    /// The offset's wall-clock time as Unix milliseconds, to the microsecond.
+    public func unixMilliseconds(_ offset: Duration) -> Double {
+        WallTime.rounded(anchor.timeIntervalSince1970 * 1000 + (offset - anchorOffset).milliseconds)
     }
 
-    public static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
+    public func iso8601(_ offset: Duration) -> String {
+        WallTime.iso8601(unixMilliseconds: unixMilliseconds(offset))
     }
+
+    public static func format(_ date: Date) -> String { WallTime.iso8601(date) }
 
     /// A short random run id: 8 hex digits.
     public static func newRunID() -> String {

@@ -3,6 +3,6 @@ import GameDayCLI
 @main
 struct Entrypoint {
     static func main() async {
-        await GameDay.main()
+        await GameDay.start()
     }
 }

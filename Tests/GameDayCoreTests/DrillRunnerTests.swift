@@ -50,14 +50,14 @@ import Testing
 
     static func run(
         _ drill: Drill, storefront: FakeStorefront = FakeStorefront(), faults: (any FaultDriver)? = nil,
-        token: String? = "s3cret"
+        token: String? = "s3cret", log: EventLog = EventLog(), raw: (any ProbeSink)? = nil,
+        clock: ContinuousRunClock = ContinuousRunClock(), interruption: RunInterruption = RunInterruption()
     ) async -> (RunResult, any FaultDriver, EventLog) {
         let driver = faults ?? FakeFaultDriver(storefront: storefront)
-        let log = EventLog()
-        let clock = ContinuousRunClock()
         let env = RunEnvironment(
-            transport: storefront, faults: driver, clock: clock, wallClock: { "t+\($0.milliseconds)" },
-            environment: { $0 == "FAKE_TOKEN" ? token : nil }, readFile: { _ in "" }, reporter: log, runId: "test")
+            transport: storefront, faults: driver, clock: clock, wallClock: { 1_800_000_000_000 + $0.milliseconds },
+            environment: { $0 == "FAKE_TOKEN" ? token : nil }, readFile: { _ in "" }, reporter: log, runId: "test",
+            rawSamples: raw, interruption: interruption)
         let result = await DrillRunner(drill: drill, target: target, environment: env).run()
         return (result, driver, log)
     }
@@ -286,8 +286,8 @@ struct BreakEverythingDriver: FaultDriver {
     func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
         try await inner.recipe(for: fault, in: target)
     }
-    func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
-        let applied = try await inner.apply(fault, in: target)
+    func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError) -> AppliedFault {
+        let applied = try await inner.apply(fault, in: target, moment: moment)
         _ = storefront.state.withLock { $0.brokenUnits.insert("hangzhou") }
         return applied
     }
@@ -308,8 +308,9 @@ struct NoOpDriver: FaultDriver {
     func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
         RevertRecipe(steps: [])
     }
-    func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
-        AppliedFault(spec: fault, plan: plan(fault, in: target), pids: [], commands: [], effect: "nothing")
+    func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError) -> AppliedFault {
+        await moment.effect {}
+        return AppliedFault(spec: fault, plan: plan(fault, in: target), pids: [], commands: [], effect: "nothing")
     }
     func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String { "nothing" }
 }

@@ -29,10 +29,25 @@ import Testing
 
     @Test func versionTwoRoundTrips() throws {
         let result = try Self.read("results/v2-order-unit-failure.json")
-        #expect(result.schemaVersion == RunResult.schemaVersion)
+        #expect(result.schemaVersion == 2)
         #expect(result.archive?.junit == "junit.xml")
+        #expect(result.inject == nil && result.rollbackCheck == nil && result.timeline.fault?.unixMs == nil)
         let again = try RunResult.read(try JSONEncoder().encode(result))
         #expect(again == result)
+    }
+
+    /// Versions 1 and 2 counted `first_failure_since_fault_ms` from the run's start; read, it counts
+    /// from the fault (at 1171.224 ms in this file) as version 3 writes it.
+    @Test func anOlderFirstFailureSinceTheFaultIsReadFromTheFault() throws {
+        var json = try Fixture.text("results/v2-order-unit-failure.json")
+        let bystander = #""samples_during_fault" : 27,"#
+        #expect(json.contains(bystander))
+        json = json.replacingOccurrences(
+            of: bystander,
+            with: bystander + #" "failures_since_fault" : 1, "first_failure_since_fault_ms" : 1290.5,"#)
+        let result = try RunResult.read(Data(json.utf8))
+        let user = try #require(result.users.first { $0.id == 50 })
+        #expect(user.firstFailureSinceFaultMs.map { ($0 * 1000).rounded() / 1000 } == 119.276)
     }
 
     @Test func aNewerVersionIsRefusedWithWhatThisBuildReads() throws {
@@ -41,7 +56,7 @@ import Testing
         #expect(throws: ArchiveProblem.newerVersion(7)) { try RunResult.read(Data(json.utf8)) }
         #expect(
             ArchiveProblem.newerVersion(7).description
-                == "schema_version 7 is newer than this gameday reads (1–2): upgrade gameday")
+                == "schema_version 7 is newer than this gameday reads (1–3): upgrade gameday")
     }
 
     /// The same words as `gameday history` (its tests cover every kind of bad file).

@@ -21,6 +21,15 @@ CURLcode ccurl_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value);
 
 CURLMcode ccurl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
 
+// A flag another thread raises to abandon a transfer in progress (the run was interrupted):
+// curl's progress callback, called at least once a second even while it waits, reads it and
+// aborts the transfer with CURLE_ABORTED_BY_CALLBACK.
+typedef struct ccurl_abort_flag ccurl_abort_flag;
+ccurl_abort_flag *ccurl_abort_flag_create(void);
+void ccurl_abort_flag_raise(ccurl_abort_flag *flag);
+void ccurl_abort_flag_destroy(ccurl_abort_flag *flag);
+CURLcode ccurl_setopt_abort_flag(CURL *handle, ccurl_abort_flag *flag);
+
 // What the probe engine's thread needs beside curl and Swift's Glibc module leaves out
 // (sys/timerfd.h, and pthread_setname_np behind _GNU_SOURCE). Linux only.
 #ifdef __linux__

@@ -56,12 +56,20 @@ struct EventPrinter: RunReporter {
                 if let held { Terminal.err("\(stamp)    \(held)") }
                 guard print else { return }
             }
-            let state = sample.ok ? style.green("ok") : style.red("FAILING (\(sample.failure ?? "failed"))")
-            Terminal.err("\(stamp)    user \(user.id) \(state), served by \(sample.unit ?? "-")")
+            Terminal.err("\(stamp)    \(Self.userLine(user, sample, style: style))")
         case .status(let status):
             guard live, !quiet else { return }
             Terminal.status(Self.statusLine(status, width: Terminal.width, style: style))
         }
+    }
+
+    /// `user 6000 FAILING (status 503) from the probe sent at +2.302s, served by -`: the line is
+    /// printed when the answer came, and names the probe's send time, which is what the timeline's
+    /// moments (`detect`, `recovered`) and the summary use.
+    static func userLine(_ user: TestUser, _ sample: ProbeSample, style: TerminalStyle) -> String {
+        let state = sample.ok ? style.green("ok") : style.red("FAILING (\(sample.failure ?? "failed"))")
+        return
+            "user \(user.id) \(state) from the probe sent at \(stamp(sample.sentAt)), served by \(sample.unit ?? "-")"
     }
 
     /// `[+3.200s] observe │ beijing-user 0% beijing │ hangzhou-user 100% hangzhou`, cut to `width`

@@ -37,6 +37,16 @@ struct Summary {
                         ? "cut back (\(cutback.id ?? "cut-back") done)"
                         : style.red("NOT cut back: \(cutback.error ?? "the cut-back did not complete")")))
         }
+        if let check = result.rollbackCheck {
+            switch check.outcome {
+            case .healthy:
+                lines.append("    steady state: back, every user healthy on its home unit")
+            case .unhealthy:
+                lines.append("    steady state: " + style.red("NOT back: \(check.problem ?? "")"))
+            case .notChecked:
+                lines.append("    steady state: not checked (\(check.problem ?? ""))")
+            }
+        }
         if let archive {
             let files = [
                 result.archive?.result, result.archive?.junit, result.archive?.report, result.archive?.rawSamples,
@@ -65,6 +75,12 @@ struct Summary {
             } else {
                 lines.append("  RTO: not measured (goal \(Self.ms(rto.goalMs)))")
             }
+        }
+        if let inject = result.inject {
+            var text = "  inject: \(Self.ms(inject.prepareMs)) of preparation before the fault took effect"
+            if let effect = inject.effectMs { text += " (its effecting action took \(Self.ms(effect)))" }
+            if let prove = inject.proveMs { text += ", proven \(Self.ms(prove)) after" }
+            lines.append(text)
         }
         if let rpo = result.rpo {
             let observed = rpo.observedMs.map { Self.ms($0) } ?? "not measured"
@@ -103,6 +119,9 @@ struct Summary {
                 text +=
                     "no failure while the faults were applied, but " + style.red("failed \(later) time(s) after\(from)")
                     + " (\(user.samples) probes)"
+            } else if result.timeline.fault != nil {
+                text +=
+                    "never failed while the faults were applied (\(user.samplesDuringFault) probes), nor after (\(user.samples) in all)"
             } else {
                 text += "never failed (\(user.samples) probes)"
             }

@@ -49,22 +49,28 @@ public enum HistoryTable {
         let result = run.result
         let failed = result.failedVerdicts
         // A goal is missed when it was measured and not met, or its verdict failed (recovery that
-        // never came); a run that stopped before the fault measured nothing and missed nothing.
-        let rtoMissed = result.rto?.met == false && (result.rto?.measuredMs != nil || failed.contains("recovery"))
-        let rpoMissed = result.rpo?.met == false && (result.rpo?.observedMs != nil || failed.contains("rpo"))
+        // never came); a run that stopped before the fault measured nothing and missed nothing, and
+        // an interrupted run is marked aborted, never missed (archives before schema version 3 may
+        // hold a failed recovery verdict the interrupt caused).
+        let aborted = result.outcome == RunOutcome.aborted.rawValue
+        let rtoMissed =
+            !aborted && result.rto?.met == false && (result.rto?.measuredMs != nil || failed.contains("recovery"))
+        let rpoMissed =
+            !aborted && result.rpo?.met == false && (result.rpo?.observedMs != nil || failed.contains("rpo"))
         return [
             when(run.started), result.drill.name, result.outcome.uppercased(),
-            measure(result.rto?.measuredMs, goal: result.rto?.goalMs, missed: rtoMissed),
-            measure(result.rpo?.observedMs, goal: result.rpo?.goalMs, missed: rpoMissed),
+            measure(result.rto?.measuredMs, goal: result.rto?.goalMs, missed: rtoMissed, aborted: aborted),
+            measure(result.rpo?.observedMs, goal: result.rpo?.goalMs, missed: rpoMissed, aborted: aborted),
             millis(result.rto?.detectMs), millis(result.cutoverMs), result.runId,
-            failed.isEmpty && result.outcome != "pass" ? (result.reason ?? "") : failed.joined(separator: ", "),
+            (failed.isEmpty || aborted) && result.outcome != "pass"
+                ? (result.reason ?? "") : failed.joined(separator: ", "),
         ]
     }
 
-    /// `1.2s / 5s`, `6.1s / 5s missed`, `- / 5s`; `-` when the run has no goal.
-    static func measure(_ value: Double?, goal: Double?, missed: Bool) -> String {
+    /// `1.2s / 5s`, `6.1s / 5s missed`, `- / 5s`, `- / 5s aborted`; `-` when the run has no goal.
+    static func measure(_ value: Double?, goal: Double?, missed: Bool, aborted: Bool = false) -> String {
         guard let goal else { return "-" }
-        return "\(millis(value)) / \(millis(goal))" + (missed ? " missed" : "")
+        return "\(millis(value)) / \(millis(goal))" + (missed ? " missed" : aborted ? " aborted" : "")
     }
 
     /// `worse: +820ms against the median of the 3 before`, `steady: +12ms against the run before`.

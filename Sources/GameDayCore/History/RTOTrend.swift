@@ -4,7 +4,8 @@
 /// when it is higher by more than `relativeTolerance` of that median *and* by more than one probe
 /// interval (the RTO is measured to one interval, so a smaller change is noise), `better` when it is
 /// lower by as much, else `steady`. Runs that never measured an RTO (stopped before recovery) count
-/// as runs but carry no number.
+/// as runs but carry no number. Interrupted runs (outcome `aborted`) are left out: an RTO cut short
+/// by Ctrl-C says nothing about the system.
 public struct RTOTrend: Sendable, Hashable {
     public enum Direction: String, Sendable, Hashable, Codable { case better, worse, steady }
 
@@ -29,7 +30,8 @@ public struct RTOTrend: Sendable, Hashable {
     public var direction: Direction?
 
     /// The trend of `runs`, which are all of one drill, oldest first.
-    public init(drill: String, oldestFirst runs: [PastRun]) {
+    public init(drill: String, oldestFirst all: [PastRun]) {
+        let runs = all.filter { $0.result.outcome != RunOutcome.aborted.rawValue }
         self.drill = drill
         self.runs = runs.count
         series = runs.map { $0.result.rto?.measuredMs }

@@ -49,7 +49,7 @@ struct DrillReader {
     private func probe(_ node: Node, path: String) -> ProbeSpec? {
         let r = reader
         guard let fields = r.mapping(node, path: path, shape: DrillFormat.probe) else { return nil }
-        let interval = fields["interval"].flatMap { r.duration($0) }
+        let interval = fields["interval"].flatMap { r.interval($0) }
         let timeout = fields["timeout"].flatMap { r.duration($0) }
         let unitHeader = fields["unit_header"].flatMap { r.text($0) }
         let maxInFlight = fields["max_in_flight"].flatMap {
@@ -142,7 +142,7 @@ struct DrillReader {
         let r = reader
         guard let fields = r.mapping(node, path: "rpo", shape: DrillFormat.rpo) else { return nil }
         let goal = fields["goal"].flatMap { r.duration($0, allowZero: true) }
-        let interval = fields["interval"].flatMap { r.duration($0) }
+        let interval = fields["interval"].flatMap { r.interval($0) }
         let grace = fields["grace"].flatMap { r.duration($0) }
         let users = fields["users"].flatMap { node in
             r.list(node, path: fields.path("users"), nonEmpty: true).map { items in

@@ -83,7 +83,7 @@ extension NodeReader {
         let field = fields["field"].flatMap { text($0) }
         let done = fields["done"].flatMap { texts($0, path: fields.path("done")) }
         let failed = fields["failed"].flatMap { texts($0, path: fields.path("failed")) }
-        let interval = fields["interval"].flatMap { duration($0) }
+        let interval = fields["interval"].flatMap { self.interval($0) }
         let timeout = fields["timeout"].flatMap { duration($0) }
         guard let request = fields["request"].flatMap({ self.request($0, path: fields.path("request")) }) else {
             return nil

@@ -79,6 +79,26 @@ extension NodeReader {
         return value
     }
 
+    /// A duration no shorter than `minimum`; `why` says why in the error.
+    func duration(_ node: Node, atLeast minimum: Duration, because why: String) -> Duration? {
+        guard let value = duration(node) else { return nil }
+        guard value >= minimum else {
+            error(
+                "expected a duration of at least \(DurationText.format(minimum)), found \(describe(node)): \(why)",
+                at: node)
+            return nil
+        }
+        return value
+    }
+
+    /// An interval between requests the runner repeats (probes, canaries, polls): at least
+    /// `ProbeSpec.minimumInterval`.
+    func interval(_ node: Node) -> Duration? {
+        duration(
+            node, atLeast: ProbeSpec.minimumInterval,
+            because: "gameday cannot send requests at a shorter interval and keep its schedule")
+    }
+
     /// A string with `{{values}}` and `${ENV}`; a malformed one is reported at the scalar.
     func template(_ node: Node) -> Template? {
         guard let source = text(node) else { return nil }

@@ -48,6 +48,11 @@ public struct SuccessCriteria: Sendable, Hashable {
 
 /// How every test user is probed (`probe:` in a drill).
 public struct ProbeSpec: Sendable, Hashable {
+    /// The shortest interval a drill may give its probes (and canaries and polls): below it the
+    /// engine spends its time on the schedule instead of the requests (1 ms is already 1,000
+    /// probes a second per user).
+    public static let minimumInterval: Duration = .milliseconds(1)
+
     /// `interval: 100ms` — one probe per user per interval, whatever the previous one does.
     public var interval: Duration
     /// `timeout: 1s` — a probe with no answer by then is a failure.

@@ -18,6 +18,8 @@ public struct CutoverRecord: Sendable, Hashable {
     public var succeeded = false
     /// Why it did not succeed, in words an SRE can act on.
     public var error: String?
+    /// The run was interrupted (Ctrl-C, SIGTERM) before the control plane's last word.
+    public var interrupted = false
 
     public init() {}
 }
@@ -56,7 +58,13 @@ public struct CutoverClient: Sendable {
         do {
             response = try await transport.send(rendered.request)
         } catch {
-            record.error = "the control plane could not be reached at \(rendered.display.url): \(redact(error.message))"
+            if error.kind == .cancelled {
+                record.interrupted = true
+                record.error = "interrupted before the control plane answered at \(rendered.display.url)"
+            } else {
+                record.error =
+                    "the control plane could not be reached at \(rendered.display.url): \(redact(error.message))"
+            }
             return record
         }
         record.status = response.status
@@ -94,7 +102,8 @@ public struct CutoverClient: Sendable {
         var lastProblem: String?
         while clock.now() < deadline {
             if Task.isCancelled {
-                record.error = "cancelled while waiting for the cut-over"
+                record.interrupted = true
+                record.error = "interrupted while waiting for the control plane to report it done"
                 return
             }
             do {

@@ -17,7 +17,7 @@ public struct DrillRunner: Sendable {
     /// Runs the drill and returns its result; never throws.
     public func run() async -> RunResult {
         let journal = RunJournal()
-        let startedAt = env.wallClock(env.clock.now())
+        let startedAt = WallTime.iso8601(unixMilliseconds: env.wallClock(env.clock.now()))
         let store = SampleStore(
             users: drill.users, home: { [target] user in target.routing.unit(for: user.id) },
             recovery: drill.recovery?.window ?? .consecutive(5), guardrail: drill.guardrail,
@@ -49,18 +49,21 @@ public struct DrillRunner: Sendable {
             }
             try await phases(journal, store, canaries: canaries, context: ctx)
         } catch is CancellationError {
-            await journal.stop(.aborted, reason: "interrupted: every fault was reverted before exiting")
+            // Interrupted: noted below, with the moment the interrupt arrived.
         } catch let stop as RunStop {
             await journal.stop(stop.outcome, reason: stop.reason)
         } catch {
             await journal.stop(.error, reason: "\(error)")
         }
+        await noteInterruption(journal)
 
         // The rollback must finish even when the run was cancelled.
         let rollback = Task.detached { [self, engine, context] in
             await self.rollback(journal, store, probing: engine != nil, context: context)
         }
         await rollback.value
+        // An interrupt during the rollback makes the run aborted too (its reverts still finished).
+        await noteInterruption(journal)
         await canaries?.stop()
         await engine?.stop()
         status?.cancel()
@@ -93,6 +96,7 @@ public struct DrillRunner: Sendable {
         // Every test user must be routed where the routing rule says.
         let prober = Prober(spec: drill.probe, transport: env.transport, context: context)
         for user in drill.users {
+            try Task.checkCancellation()
             let sample = await prober.probe(user, clock: env.clock)
             guard sample.status != nil else {
                 throw RunStop(
@@ -164,41 +168,7 @@ public struct DrillRunner: Sendable {
                 "steady_state", .pass,
                 "every user healthy on its home unit for \(DurationText.format(drill.steadyState.duration))"))
 
-        // Inject.
-        await begin("inject", journal, store)
-        for fault in drill.faults {
-            try Task.checkCancellation()
-            // The ledger learns how to undo the fault before it is applied, so that a runner killed
-            // at any moment leaves a record that `gameday recover` and the watchdog can act on.
-            let ticket: LedgerTicket
-            do {
-                let recipe = try await env.faults.recipe(for: fault, in: target)
-                ticket = try await env.ledger.intend(fault.name, unit: fault.unit, recipe: recipe)
-            } catch {
-                throw RunStop(
-                    .error, "fault \(fault.name) could not be recorded in the ledger: \(error); nothing was applied")
-            }
-            let before = store.markFault(env.clock)
-            await journal.markFault(before)
-            do {
-                var applied = try await env.faults.apply(fault, in: target)
-                applied.ticket = ticket
-                await env.ledger.applied(ticket)
-                await journal.applied(applied, at: before)
-                for command in applied.commands {
-                    env.reporter.report(.detail("fault \(fault.name) ran: \(command.joined(separator: " "))"))
-                }
-                env.reporter.report(.note("fault \(fault.name) applied: \(applied.effect)"))
-            } catch {
-                // It may have half-happened (a signal sent, no proof): the rollback undoes it from the recipe.
-                await journal.halfApplied(fault.name, ticket: ticket)
-                await journal.verdict(
-                    Verdict("faults_applied", .fail, "fault \(fault.name) did not take effect: \(error.message)"))
-                throw RunStop(.error, "fault \(fault.name) did not take effect: \(error.message)")
-            }
-        }
-        await journal.verdict(
-            Verdict("faults_applied", .pass, "\(drill.faults.count) fault(s) applied and proven in effect"))
+        try await inject(journal, store)
         guard let faultAt = await journal.marks.fault else { return }
 
         // Observe the impact, watching the blast radius.
@@ -269,6 +239,80 @@ public struct DrillRunner: Sendable {
         }
     }
 
+    // MARK: - Inject
+
+    /// Applies every fault in order. Each is prepared first (its recipe written to the ledger, whose
+    /// watchdog starts; the driver's lookups and guards), and its moment is the effecting action
+    /// itself, stamped by the driver through `FaultMoment`: the sample store's fault mark (impact,
+    /// blast radius, the RTO) starts there, not at the preparation.
+    private func inject(_ journal: RunJournal, _ store: SampleStore) async throws {
+        await begin("inject", journal, store)
+        for fault in drill.faults {
+            try Task.checkCancellation()
+            let preparing = env.clock.now()
+            // The ledger learns how to undo the fault before it is applied, so that a runner killed
+            // at any moment leaves a record that `gameday recover` and the watchdog can act on.
+            let ticket: LedgerTicket
+            do {
+                let recipe = try await env.faults.recipe(for: fault, in: target)
+                ticket = try await env.ledger.intend(fault.name, unit: fault.unit, recipe: recipe)
+            } catch {
+                throw RunStop(
+                    .error, "fault \(fault.name) could not be recorded in the ledger: \(error); nothing was applied")
+            }
+            let moment = FaultMoment(clock: env.clock, stamp: { [env] in store.markFault(env.clock) })
+            do {
+                var applied = try await env.faults.apply(fault, in: target, moment: moment)
+                let proven = env.clock.now()
+                applied.ticket = ticket
+                await env.ledger.applied(ticket)
+                let stamp = moment.stamp ?? unstamped(fault, store)
+                await journal.markFault(stamp.at)
+                await journal.applied(
+                    applied, timing: FaultTiming(preparedFrom: preparing, stamp: stamp, proven: proven))
+                for command in applied.commands {
+                    env.reporter.report(.detail("fault \(fault.name) ran: \(command.joined(separator: " "))"))
+                }
+                env.reporter.report(
+                    .note(
+                        "fault \(fault.name) applied at \(Self.ms(stamp.at)) after \(DurationText.format(stamp.at - preparing)) of preparation: \(applied.effect)"
+                    ))
+            } catch {
+                // It may have half-happened (a signal sent, no proof): the rollback undoes it from the recipe.
+                let stamp = moment.stamp
+                if let stamp { await journal.markFault(stamp.at) }
+                await journal.halfApplied(
+                    fault.name, ticket: ticket, timing: FaultTiming(preparedFrom: preparing, stamp: stamp, proven: nil))
+                await journal.verdict(
+                    Verdict("faults_applied", .fail, "fault \(fault.name) did not take effect: \(error.message)"))
+                throw RunStop(.error, "fault \(fault.name) did not take effect: \(error.message)")
+            }
+        }
+        await journal.verdict(
+            Verdict("faults_applied", .pass, "\(drill.faults.count) fault(s) applied and proven in effect"))
+    }
+
+    /// A driver that proved its fault without saying when it took effect: the moment is when its
+    /// apply returned (late by the proof), and the run says so rather than guessing earlier.
+    private func unstamped(_ fault: FaultSpec, _ store: SampleStore) -> FaultMoment.Stamp {
+        env.reporter.report(
+            .problem(
+                "fault \(fault.name): its driver did not stamp the effecting action; the fault's moment is when its apply returned"
+            ))
+        let at = store.markFault(env.clock)
+        return FaultMoment.Stamp(at: at, returned: at)
+    }
+
+    /// Notes an interrupt (Ctrl-C, SIGTERM) that arrived, or a cancellation without one (a caller
+    /// cancelled the run's task): the run's outcome is then aborted.
+    private func noteInterruption(_ journal: RunJournal) async {
+        if let first = env.interruption.first {
+            await journal.interrupted(at: first)
+        } else if Task.isCancelled {
+            await journal.interrupted(at: env.clock.now())
+        }
+    }
+
     // MARK: - Rollback
 
     private func rollback(_ journal: RunJournal, _ store: SampleStore, probing: Bool, context: TemplateContext?) async {
@@ -312,22 +356,47 @@ public struct DrillRunner: Sendable {
             if let error = record.error { env.reporter.report(.problem("cut-back: \(error)")) }
         }
 
-        // Check the steady state came back, unless the run was interrupted, never probed,
-        // or a fault is still in place (then it cannot come back, and the verdict says why).
-        guard probing, allReverted, await journal.outcomeOverride != .aborted, await journal.marks.fault != nil
-        else { return }
-        await begin("verify-rollback", journal, store)
-        let start = env.clock.now()
+        await checkSteadyStateBack(journal, store, probing: probing, allReverted: allReverted)
+    }
+
+    /// Checks that the steady state came back (every user healthy on its home unit for the
+    /// rollback's window), after a pass, a failed verdict or an interrupt alike. Not checked when
+    /// nothing was applied or cut over, when probes never ran, or when a fault is still in place
+    /// (it cannot come back then, and the rollback verdict says why); a second interrupt ends it.
+    private func checkSteadyStateBack(
+        _ journal: RunJournal, _ store: SampleStore, probing: Bool, allReverted: Bool
+    ) async {
+        let faulted = await journal.marks.fault != nil
+        let cutOver = await journal.cutover?.startedAt != nil
+        guard faulted || cutOver else { return }
+        guard probing, allReverted else {
+            let why = probing ? "a fault is still applied" : "no probe ran"
+            await journal.recordRollbackCheck(RollbackCheckRecord(outcome: .notChecked, problem: why))
+            return
+        }
+        let start = await begin("verify-rollback", journal, store)
         let deadline = start + drill.rollback.steadyState + .seconds(15)
         var problem: String? = "not checked"
+        var outcome = RollbackCheckRecord.Outcome.unhealthy
         while env.clock.now() < deadline {
-            try? await env.clock.sleep(for: drill.probe.interval)
+            if env.interruption.count >= 2 {
+                outcome = .notChecked
+                problem = "interrupted again before the steady state was seen back"
+                break
+            }
+            try? await env.clock.sleep(for: min(drill.probe.interval, .milliseconds(100)))
             let now = env.clock.now()
             guard now - start >= drill.rollback.steadyState else { continue }
             problem = store.steadyProblem(since: now - drill.rollback.steadyState)
-            if problem == nil { break }
+            if problem == nil {
+                outcome = .healthy
+                break
+            }
         }
-        await journal.verdictRollbackSteady(problem)
+        await journal.recordRollbackCheck(
+            RollbackCheckRecord(
+                outcome: outcome, problem: problem, startedMs: start.milliseconds,
+                endedMs: env.clock.now().milliseconds))
     }
 
     // MARK: - Checks on the samples

@@ -75,10 +75,18 @@ public protocol FaultDriver: Sendable {
     func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String
     /// How to undo the fault without this process: written to the ledger before the fault is applied.
     func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe
-    /// Applies the fault and proves it took effect.
-    func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault
+    /// Applies the fault and proves it took effect. Everything that prepares the fault (lookups,
+    /// guards) happens first; the action that makes it take effect runs through `moment.effect`.
+    func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError) -> AppliedFault
     /// Reverts an applied fault and proves the revert; returns what was done.
     func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String
+}
+
+extension FaultDriver {
+    /// Applies the fault with a moment nobody reads: for a driver used outside a run.
+    public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
+        try await apply(fault, in: target, moment: FaultMoment())
+    }
 }
 
 extension FaultPlan {

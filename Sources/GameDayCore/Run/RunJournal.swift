@@ -16,8 +16,10 @@ public actor RunJournal {
     public private(set) var halfApplied: [(name: String, ticket: LedgerTicket)] = []
     /// The ledger entry of the cut-over, done once the cut-back succeeds.
     public private(set) var cutbackTicket: LedgerTicket?
-    /// The check of the steady state after the rollback: nil when not made, "" when healthy.
-    public private(set) var rollbackSteadyProblem: String?
+    /// The check after the rollback that the steady state came back.
+    public private(set) var rollbackCheck: RollbackCheckRecord?
+    /// When the run was interrupted (Ctrl-C, SIGTERM), and in which phase.
+    public private(set) var interruption: (at: Duration, phase: String)?
     /// The RPO measured by canaries, once read back.
     public private(set) var rpo: RPORecord?
 
@@ -45,7 +47,18 @@ public actor RunJournal {
         if outcomeOverride == nil || outcome == .aborted { outcomeOverride = outcome }
     }
 
-    public func markFault(_ time: Duration) { if marks.fault == nil { marks.fault = time } }
+    public func markFault(_ time: Duration) { marks.fault = min(marks.fault ?? time, time) }
+
+    /// The run was interrupted at `time`: its outcome is aborted whatever it was, and the reason
+    /// says so (after the reason it had already stopped for, if any).
+    public func interrupted(at time: Duration) {
+        guard interruption == nil else { return }
+        let phase = phases.last { $0.startedMs <= time.milliseconds }?.name ?? "start"
+        interruption = (time, phase)
+        let words = "interrupted at \(DrillRunner.ms(time)) (\(phase)); every fault was reverted before exiting"
+        reason = reason.map { "\($0); then \(words)" } ?? words
+        outcomeOverride = .aborted
+    }
     public func markReverted(_ time: Duration) { marks.reverted = time }
     public func markRollback(_ time: Duration) { rollbackStart = time }
     public func steadyState(from: Duration, to: Duration) { steadyStateWindow = (from, to) }
@@ -54,14 +67,23 @@ public actor RunJournal {
         faultRecords[plan.name] = FaultRecord(plan: plan, pids: [], commands: [], state: "not-applied")
     }
 
-    public func applied(_ fault: AppliedFault, at time: Duration) {
+    public func applied(_ fault: AppliedFault, timing: FaultTiming) {
         applied.append(fault)
         faultRecords[fault.plan.name]?.pids = fault.pids
         faultRecords[fault.plan.name]?.commands = fault.commands
         faultRecords[fault.plan.name]?.effect = fault.effect
-        faultRecords[fault.plan.name]?.appliedMs = time.milliseconds
         faultRecords[fault.plan.name]?.state = "applied"
         faultRecords[fault.plan.name]?.hosts = fault.hosts.isEmpty ? nil : fault.hosts
+        timed(fault.plan.name, timing)
+    }
+
+    /// When a fault took effect, how long it was prepared before, and when it was proven.
+    private func timed(_ name: String, _ timing: FaultTiming) {
+        guard let stamp = timing.stamp else { return }
+        faultRecords[name]?.appliedMs = stamp.at.milliseconds
+        faultRecords[name]?.prepareMs = (stamp.at - timing.preparedFrom).milliseconds
+        faultRecords[name]?.effectMs = stamp.duration?.milliseconds
+        faultRecords[name]?.provenMs = timing.proven?.milliseconds
     }
 
     /// Takes the applied faults out, last applied first, so each is reverted exactly once.
@@ -90,9 +112,13 @@ public actor RunJournal {
         marks.cutoverDone = record.succeeded ? record.doneAt : nil
     }
 
-    public func verdictRollbackSteady(_ problem: String?) { rollbackSteadyProblem = problem ?? "" }
+    public func recordRollbackCheck(_ check: RollbackCheckRecord) { rollbackCheck = check }
 
-    public func halfApplied(_ name: String, ticket: LedgerTicket) { halfApplied.append((name, ticket)) }
+    /// A fault whose apply failed part-way; `timing` says when its effecting action ran, if it did.
+    public func halfApplied(_ name: String, ticket: LedgerTicket, timing: FaultTiming) {
+        halfApplied.append((name, ticket))
+        timed(name, timing)
+    }
 
     public func takeHalfApplied() -> [(name: String, ticket: LedgerTicket)] {
         defer { halfApplied.removeAll() }
@@ -102,4 +128,20 @@ public actor RunJournal {
     public func cutbackTicket(_ ticket: LedgerTicket) { cutbackTicket = ticket }
 
     public func recordCutback(_ record: CutoverRecord) { cutback = record }
+}
+
+/// When a fault was prepared, took effect and was proven, on the run's clock.
+public struct FaultTiming: Sendable, Hashable {
+    /// When its preparation began (before the ledger, the lookups, the guards).
+    public var preparedFrom: Duration
+    /// Its effecting action, if one ran.
+    public var stamp: FaultMoment.Stamp?
+    /// When its apply returned with the proof.
+    public var proven: Duration?
+
+    public init(preparedFrom: Duration, stamp: FaultMoment.Stamp?, proven: Duration?) {
+        self.preparedFrom = preparedFrom
+        self.stamp = stamp
+        self.proven = proven
+    }
 }

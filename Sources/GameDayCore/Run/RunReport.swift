@@ -19,19 +19,21 @@ struct RunReport {
         let moments = RecoveryMoments(drill.users, impacts: impacts)
         var timeline = TimelineRecord()
         timeline.fault = moment(marks.fault)
-        timeline.detect = moment(moments.detect)
+        timeline.detect = moment(moments.detect, observed: moments.detectObserved)
         timeline.cutoverStart = moment(marks.cutoverStart)
         timeline.cutoverDone = moment(marks.cutoverDone)
         timeline.firstOk = moment(moments.firstOk)
-        timeline.recovered = moment(moments.recovered)
+        timeline.recovered = moment(moments.recovered, observed: moments.recoveredObserved)
         timeline.confirmed = moment(moments.confirmed)
         timeline.reverted = moment(marks.reverted)
         let rto = rtoRecord(moments, marks: marks)
 
         let reached = marks.fault != nil
+        let interruption = await journal.interruption
         if reached {
             verdicts += await outcomeVerdicts(
-                journal: journal, impacts: impacts, samples: samples, rto: rto, marks: marks)
+                journal: journal, impacts: impacts, samples: samples, rto: rto, marks: marks,
+                interrupted: interruption?.at)
         }
 
         let users = drill.users.map { user in
@@ -47,26 +49,45 @@ struct RunReport {
             reason = verdicts.filter { $0.status == .fail }.map { "\($0.name): \($0.message)" }.joined(separator: "; ")
         }
 
+        let faults = (await journal.faultRecords).values.sorted {
+            ($0.appliedMs ?? .infinity, $0.plan.name) < ($1.appliedMs ?? .infinity, $1.plan.name)
+        }
         return RunResult(
             runId: env.runId, drill: .init(name: drill.name, file: drill.file),
             target: .init(name: target.name, file: target.file),
-            startedAt: startedAt, endedAt: env.wallClock(end), durationMs: end.milliseconds, outcome: outcome,
-            exitCode: outcome.exitCode, reason: reason, verdicts: verdicts, phases: await journal.phases,
-            timeline: timeline, rto: rto, users: users,
-            faults: (await journal.faultRecords).values.sorted {
-                ($0.appliedMs ?? .infinity, $0.plan.name) < ($1.appliedMs ?? .infinity, $1.plan.name)
-            },
-            cutover: (await journal.cutover).map(CutoverArchive.init),
+            startedAt: startedAt, endedAt: WallTime.iso8601(unixMilliseconds: env.wallClock(end)),
+            durationMs: end.milliseconds, outcome: outcome, exitCode: outcome.exitCode, reason: reason,
+            verdicts: verdicts, phases: await journal.phases, timeline: timeline, rto: rto, users: users,
+            faults: faults, cutover: (await journal.cutover).map(CutoverArchive.init),
             cutback: (await journal.cutback).map(CutoverArchive.init),
-            probeIntervalMs: drill.probe.interval.milliseconds, groups: groups, rpo: await journal.rpo)
+            probeIntervalMs: drill.probe.interval.milliseconds, groups: groups, rpo: await journal.rpo,
+            inject: Self.inject(faults, phases: await journal.phases), rollbackCheck: await journal.rollbackCheck,
+            interruptedMs: interruption?.at.milliseconds)
     }
 
+    /// The preparation before the first fault took effect, its effecting action, and the proofs.
+    static func inject(_ faults: [FaultRecord], phases: [PhaseRecord]) -> InjectRecord? {
+        guard let first = faults.first, let at = first.appliedMs,
+            let start = phases.first(where: { $0.name == "inject" })?.startedMs
+        else { return nil }
+        let proven = faults.compactMap(\.provenMs).max()
+        return InjectRecord(prepareMs: at - start, effectMs: first.effectMs, proveMs: proven.map { $0 - at })
+    }
+
+    /// The verdicts on what the faults did. In an interrupted run, a verdict whose evidence was
+    /// still to come when the interrupt arrived is not reached, never failed: a failure must have
+    /// happened (a bystander failed, the goal passed unmet) before the run stopped.
     private func outcomeVerdicts(
         journal: RunJournal, impacts: [Int: UserImpact], samples: SampleSnapshot, rto: RTORecord?,
-        marks: TimelineMarks
+        marks: TimelineMarks, interrupted: Duration?
     ) async -> [Verdict] {
         var verdicts: [Verdict] = []
         let stoppedEarly = await journal.reason
+        let observeEnded = await journal.phases.first { $0.name == "observe" }?.endedMs
+        /// A verdict whose evidence the interrupt cut short, in the words every such verdict uses.
+        func notReached(_ name: String, _ what: String) -> Verdict {
+            Verdict(name, .skipped, "not reached (interrupted at \(DrillRunner.ms(interrupted ?? .zero))): \(what)")
+        }
 
         // Impact as expected.
         let expectedFailing = drill.users.filter { $0.impact == .fail }
@@ -75,13 +96,18 @@ struct RunReport {
                 impacts[user.id]?.firstFailure.map { "user \(user.id) failed from \(DrillRunner.ms($0))" }
             }
             let missing = expectedFailing.filter { impacts[$0.id]?.firstFailure == nil }.map { "user \($0.id)" }
-            verdicts.append(
-                missing.isEmpty
-                    ? Verdict("impact", .pass, seen.joined(separator: ", "))
-                    : Verdict(
+            if missing.isEmpty {
+                verdicts.append(Verdict("impact", .pass, seen.joined(separator: ", ")))
+            } else if let interrupted, (observeEnded ?? .infinity) > interrupted.milliseconds {
+                verdicts.append(
+                    notReached("impact", "\(missing.joined(separator: ", ")) had not failed yet when the run stopped"))
+            } else {
+                verdicts.append(
+                    Verdict(
                         "impact", .fail,
                         "expected to fail but never did: \(missing.joined(separator: ", ")) "
                             + "(the fault did not hit what the drill thinks it hits)"))
+            }
         }
 
         // Blast radius: users expected unaffected never fail, from the first fault to the end of the run.
@@ -94,17 +120,20 @@ struct RunReport {
                     "user \(user.id) failed \(track.failuresSinceFault) time(s) from \(DrillRunner.ms(first.sentAt)) (\(first.failure ?? "failed")\(first.unit.map { ", served by \($0)" } ?? ""))"
                 )
             }
+            let upTo = interrupted.map { " (up to the interrupt at \(DrillRunner.ms($0)))" } ?? ""
             verdicts.append(
                 hurt.isEmpty
                     ? Verdict(
                         "blast_radius", .pass,
-                        "\(unaffected.map { "user \($0.id)" }.joined(separator: ", ")) never failed")
+                        "\(unaffected.map { "user \($0.id)" }.joined(separator: ", ")) never failed\(upTo)")
                     : Verdict("blast_radius", .fail, hurt.joined(separator: "; ")))
         }
 
         // Cut-over.
         if drill.cutover != nil {
-            if let record = await journal.cutover {
+            if let record = await journal.cutover, record.interrupted, !record.succeeded {
+                verdicts.append(notReached("cutover", "the control plane had not reported it done"))
+            } else if let record = await journal.cutover {
                 verdicts.append(
                     record.succeeded
                         ? Verdict(
@@ -112,6 +141,8 @@ struct RunReport {
                             "cut-over \(record.id ?? "") done in \(DurationText.format((record.doneAt ?? .zero) - (record.startedAt ?? .zero)))"
                         )
                         : Verdict("cutover", .fail, record.error ?? "the cut-over did not complete"))
+            } else if interrupted != nil {
+                verdicts.append(notReached("cutover", "the cut-over was not sent"))
             } else {
                 verdicts.append(
                     Verdict("cutover", .skipped, "not reached: \(stoppedEarly ?? "the run stopped earlier")"))
@@ -134,7 +165,15 @@ struct RunReport {
                     )
                 }
             }
-            if !moving.isEmpty {
+            // Interrupted before the recovery's time was up: the probes might yet have seen it.
+            let cutShort =
+                interrupted.map { stop in
+                    guard let fault = marks.fault, let timeout = drill.recovery?.timeout else { return true }
+                    return stop - fault < timeout
+                } ?? false
+            if !moving.isEmpty, !unseen.isEmpty, cutShort {
+                verdicts.append(notReached("cutover_seen", unseen.joined(separator: "; ")))
+            } else if !moving.isEmpty {
                 verdicts.append(
                     unseen.isEmpty
                         ? Verdict("cutover_seen", .pass, "the probes saw every moved user served by its new unit")
@@ -154,6 +193,18 @@ struct RunReport {
                         ? Verdict("recovery", .pass, text)
                         : Verdict(
                             "recovery", .fail, "\(text): the goal was missed by \(Self.format(measured - rto.goalMs))"))
+            } else if let interrupted, let fault = marks.fault, interrupted - fault < recovery.rto {
+                verdicts.append(
+                    notReached(
+                        "recovery",
+                        "\(DurationText.format(interrupted - fault)) after the fault, within the goal of \(DurationText.format(recovery.rto))"
+                    ))
+            } else if let interrupted, let fault = marks.fault {
+                verdicts.append(
+                    Verdict(
+                        "recovery", .fail,
+                        "not recovered \(DurationText.format(interrupted - fault)) after the fault, when the run was interrupted: "
+                            + "the goal of \(DurationText.format(recovery.rto)) was missed"))
             } else if await journal.cutover == nil {
                 verdicts.append(Verdict("recovery", .skipped, "not reached: \(stoppedEarly ?? "no cut-over")"))
             } else if await journal.cutover?.succeeded == false {
@@ -173,9 +224,11 @@ struct RunReport {
 
         // RPO by canaries.
         if drill.rpo != nil {
-            verdicts.append(
-                await journal.rpo?.verdict
-                    ?? Verdict("rpo", .skipped, "not measured: \(stoppedEarly ?? "the cut-over did not complete")"))
+            let missing =
+                interrupted != nil
+                ? notReached("rpo", "the canaries were not read back")
+                : Verdict("rpo", .skipped, "not measured: \(stoppedEarly ?? "the cut-over did not complete")")
+            verdicts.append(await journal.rpo?.verdict ?? missing)
         }
 
         // Rollback: every fault reverted, routing cut back, steady state back.
@@ -187,15 +240,21 @@ struct RunReport {
         if let cutback = await journal.cutback, !cutback.succeeded {
             problems.append("cut-back failed: \(cutback.error ?? "")")
         }
-        let steady = await journal.rollbackSteadyProblem
-        if let steady, !steady.isEmpty { problems.append("steady state not back: \(steady)") }
+        let check = await journal.rollbackCheck
+        if check?.outcome == .unhealthy { problems.append("steady state not back: \(check?.problem ?? "")") }
         let reverted = (await journal.faultRecords).values.filter { $0.state == "reverted" }.count
+        let checked =
+            switch check?.outcome {
+            case .healthy: ", steady state back"
+            case .notChecked: ", steady state not checked (\(check?.problem ?? ""))"
+            case .unhealthy, nil: ""
+            }
         verdicts.append(
             problems.isEmpty
                 ? Verdict(
                     "rollback", .pass,
                     "\(reverted) fault(s) reverted" + (await journal.cutback != nil ? ", routing cut back" : "")
-                        + (steady == "" ? ", steady state back" : ""))
+                        + checked)
                 : Verdict("rollback", .fail, problems.joined(separator: "; ")))
         return verdicts
     }
@@ -221,7 +280,9 @@ struct RunReport {
             timeline: segments,
             timelineTruncatedSamples: (samples?.truncatedSamples ?? 0) > 0 ? samples?.truncatedSamples : nil,
             failuresSinceFault: user.impact == .none && marks.fault != nil ? samples?.failuresSinceFault ?? 0 : nil,
-            firstFailureSinceFaultMs: samples?.firstFailureSinceFault?.sentAt.milliseconds)
+            firstFailureSinceFaultMs: marks.fault.flatMap { fault in
+                samples?.firstFailureSinceFault.map { ($0.sentAt - fault).milliseconds }
+            })
     }
 
     /// The RTO goal, and the measurement with its breakdown when the users recovered.
@@ -267,8 +328,16 @@ struct RunReport {
         }
     }
 
-    private func moment(_ offset: Duration?) -> TimelineMoment? {
-        offset.map { TimelineMoment(ms: $0.milliseconds, at: env.wallClock($0)) }
+    /// A moment of the timeline with its wall-clock time, and when a probe marks it (detect,
+    /// recovered: when it was sent) the time its answer was observed.
+    private func moment(_ offset: Duration?, observed: Duration? = nil) -> TimelineMoment? {
+        offset.map { offset in
+            let unix = env.wallClock(offset)
+            return TimelineMoment(
+                ms: offset.milliseconds, at: WallTime.iso8601(unixMilliseconds: unix), unixMs: unix,
+                observedMs: observed?.milliseconds,
+                observedAt: observed.map { WallTime.iso8601(unixMilliseconds: env.wallClock($0)) })
+        }
     }
 
     static func format(_ ms: Double) -> String { DurationText.format(.milliseconds(ms)) }
@@ -278,17 +347,25 @@ struct RunReport {
 /// failure of any of them; first success, recovery and confirmation are when the last one got there.
 struct RecoveryMoments {
     var detect: Duration?
+    /// When the probe that marks `detect` was answered (or failed).
+    var detectObserved: Duration?
     var firstOk: Duration?
     var recovered: Duration?
+    /// When the probe that marks `recovered` was answered.
+    var recoveredObserved: Duration?
     var confirmed: Duration?
 
     init(_ users: [TestUser], impacts: [Int: UserImpact]) {
         let recovering = users.filter { $0.impact == .fail || $0.recoversOn != nil }
         let impacted = recovering.compactMap { user in impacts[user.id].flatMap { $0.firstFailure == nil ? nil : $0 } }
-        detect = impacted.compactMap(\.firstFailure).min()
+        let first = impacted.min { ($0.firstFailure ?? .zero) < ($1.firstFailure ?? .zero) }
+        detect = first?.firstFailure
+        detectObserved = first?.firstFailureObserved
         if impacted.allSatisfy({ $0.firstOk != nil }) { firstOk = impacted.compactMap(\.firstOk).max() }
         guard !impacted.isEmpty, impacted.allSatisfy({ $0.recovered != nil }) else { return }
-        recovered = impacted.compactMap(\.recovered).max()
+        let last = impacted.max { ($0.recovered ?? .zero) < ($1.recovered ?? .zero) }
+        recovered = last?.recovered
+        recoveredObserved = last?.recoveredObserved
         confirmed = impacted.compactMap(\.confirmed).max()
     }
 }

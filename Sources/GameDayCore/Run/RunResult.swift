@@ -52,12 +52,28 @@ public struct PhaseRecord: Sendable, Hashable, Codable {
 
 /// A moment on the timeline: offset from the run's start, and the wall-clock time.
 public struct TimelineMoment: Sendable, Hashable, Codable {
+    /// Milliseconds from the run's start (the runner's monotonic clock).
     public var ms: Double
+    /// Wall-clock time, ISO 8601 UTC with milliseconds.
     public var at: String
+    /// Wall-clock time as Unix milliseconds to the microsecond, for comparison with other clocks'
+    /// records (a system's logs, the lab's ground truth); absent before schema version 3.
+    public var unixMs: Double?
+    /// For a moment a probe marks (`detect`, `recovered` are when that probe was *sent*): when its
+    /// answer or failure was *observed*, in milliseconds from the run's start and as wall-clock time.
+    public var observedMs: Double?
+    public var observedAt: String?
 
-    public init(ms: Double, at: String) {
+    public init(ms: Double, at: String, unixMs: Double? = nil, observedMs: Double? = nil, observedAt: String? = nil) {
         self.ms = ms
         self.at = at
+        self.unixMs = unixMs
+        self.observedMs = observedMs
+        self.observedAt = observedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ms, at, unixMs = "unix_ms", observedMs = "observed_ms", observedAt = "observed_at"
     }
 }
 
@@ -120,6 +136,7 @@ public struct UserRecord: Sendable, Hashable, Codable {
     /// For a user expected unaffected: failures from the first fault to the end of the run (the blast
     /// radius counts these, also after the revert), and the first of them.
     public var failuresSinceFault: Int?
+    /// Milliseconds from the fault (`timeline.fault`) to the send time of that first failure.
     public var firstFailureSinceFaultMs: Double?
 
     enum CodingKeys: String, CodingKey {
@@ -138,7 +155,15 @@ public struct FaultRecord: Sendable, Hashable, Codable {
     public var pids: [Int32]
     public var commands: [[String]]
     public var effect: String?
+    /// When it took effect: the start of its effecting action (the signal sent, the rule committed).
     public var appliedMs: Double?
+    /// Its preparation before that (lookups, guards, the ledger, the watchdog), in milliseconds.
+    public var prepareMs: Double?
+    /// How long the effecting action itself took: the true effect lies within `applied_ms` and
+    /// `applied_ms + effect_ms`.
+    public var effectMs: Double?
+    /// When its proof was complete (the process gone, the rule read back), from the run's start.
+    public var provenMs: Double?
     public var revertedMs: Double?
     /// `reverted`, `failed`, `not-applied`.
     public var state: String
@@ -147,8 +172,56 @@ public struct FaultRecord: Sendable, Hashable, Codable {
     public var hosts: [HostFault]?
 
     enum CodingKeys: String, CodingKey {
-        case plan, pids, commands, effect, appliedMs = "applied_ms", revertedMs = "reverted_ms", state, revert, hosts
+        case plan, pids, commands, effect, appliedMs = "applied_ms", prepareMs = "prepare_ms", effectMs = "effect_ms",
+            provenMs = "proven_ms", revertedMs = "reverted_ms", state, revert, hosts
     }
+}
+
+/// How the faults went in: the preparation before the first effecting action, that action, the proofs.
+public struct InjectRecord: Sendable, Hashable, Codable {
+    /// From the start of the inject phase to the first fault's effecting action (process lookups,
+    /// guards, the ledger write, the watchdog): time that is not part of the RTO.
+    public var prepareMs: Double
+    /// How long the first fault's effecting action took (a `kill` spawned, a rule committed): the
+    /// uncertainty of `timeline.fault`.
+    public var effectMs: Double?
+    /// From the first fault's effecting action until every fault was proven in effect.
+    public var proveMs: Double?
+
+    public init(prepareMs: Double, effectMs: Double?, proveMs: Double?) {
+        self.prepareMs = prepareMs
+        self.effectMs = effectMs
+        self.proveMs = proveMs
+    }
+
+    enum CodingKeys: String, CodingKey { case prepareMs = "prepare_ms", effectMs = "effect_ms", proveMs = "prove_ms" }
+}
+
+/// The check after the rollback that the steady state came back: every user healthy on its home unit.
+public struct RollbackCheckRecord: Sendable, Hashable, Codable {
+    public enum Outcome: String, Sendable, Hashable, Codable {
+        /// Every user healthy on its home unit for the rollback's steady-state window.
+        case healthy
+        /// Not back within the check's time; `problem` says who and how.
+        case unhealthy
+        /// Not checked; `problem` says why (nothing was applied, a fault is still applied, a second interrupt).
+        case notChecked = "not-checked"
+    }
+
+    public var outcome: Outcome
+    public var problem: String?
+    /// When the check started and ended, from the run's start.
+    public var startedMs: Double?
+    public var endedMs: Double?
+
+    public init(outcome: Outcome, problem: String? = nil, startedMs: Double? = nil, endedMs: Double? = nil) {
+        self.outcome = outcome
+        self.problem = problem
+        self.startedMs = startedMs
+        self.endedMs = endedMs
+    }
+
+    enum CodingKeys: String, CodingKey { case outcome, problem, startedMs = "started_ms", endedMs = "ended_ms" }
 }
 
 /// A cut-over or cut-back as archived.
@@ -207,12 +280,17 @@ public struct ArchiveFiles: Sendable, Hashable, Codable {
 /// - 1: the first archives; later version-1 files added `groups`, `rpo`, `raw_samples` and users'
 ///   `skipped`, so a version-1 file may lack them.
 /// - 2: `archive` lists the run's files (`raw_samples` moved into it).
+/// - 3: `timeline.fault` is the effecting action itself and `inject` reports the preparation
+///   before it; moments carry `unix_ms` and, for those a probe marks, `observed_ms`/`observed_at`;
+///   faults carry `prepare_ms`, `effect_ms` and `proven_ms`; `rollback_check` and `interrupted_ms`
+///   are new; users' `first_failure_since_fault_ms` counts from the fault (it counted from the
+///   run's start before, and is converted when an older file is read).
 ///
-/// `read` takes both; a newer version is refused with `ArchiveProblem.newerVersion`.
+/// `read` takes every one; a newer version is refused with `ArchiveProblem.newerVersion`.
 public struct RunResult: Sendable, Hashable, Codable {
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
     /// The versions this build reads.
-    public static let readableVersions = 1...2
+    public static let readableVersions = 1...3
 
     public struct FileRef: Sendable, Hashable, Codable {
         public var name: String
@@ -242,6 +320,12 @@ public struct RunResult: Sendable, Hashable, Codable {
     public var groups: [GroupRecord] = []
     /// The RPO measured by canary writes, when the drill has `rpo:`.
     public var rpo: RPORecord?
+    /// How the faults went in, when one took effect.
+    public var inject: InjectRecord?
+    /// The check after the rollback that the steady state came back.
+    public var rollbackCheck: RollbackCheckRecord?
+    /// When the first Ctrl-C or SIGTERM arrived, from the run's start; nil when none did.
+    public var interruptedMs: Double?
     /// The run's files; nil until the run is archived.
     public var archive: ArchiveFiles?
 
@@ -249,7 +333,7 @@ public struct RunResult: Sendable, Hashable, Codable {
         case schemaVersion = "schema_version", runId = "run_id", drill, target, startedAt = "started_at",
             endedAt = "ended_at", durationMs = "duration_ms", outcome, exitCode = "exit_code", reason, verdicts,
             phases, timeline, rto, users, faults, cutover, cutback, probeIntervalMs = "probe_interval_ms", groups, rpo,
-            archive
+            inject, rollbackCheck = "rollback_check", interruptedMs = "interrupted_ms", archive
     }
 }
 
@@ -285,6 +369,13 @@ extension RunResult {
         probeIntervalMs = try c.decode(Double.self, forKey: .probeIntervalMs)
         groups = try c.decodeIfPresent([GroupRecord].self, forKey: .groups) ?? []
         rpo = try c.decodeIfPresent(RPORecord.self, forKey: .rpo)
+        inject = try c.decodeIfPresent(InjectRecord.self, forKey: .inject)
+        rollbackCheck = try c.decodeIfPresent(RollbackCheckRecord.self, forKey: .rollbackCheck)
+        interruptedMs = try c.decodeIfPresent(Double.self, forKey: .interruptedMs)
+        if schemaVersion < 3, let fault = timeline.fault?.ms {
+            // Versions 1 and 2 counted it from the run's start.
+            for index in users.indices { users[index].firstFailureSinceFaultMs? -= fault }
+        }
         if schemaVersion >= 2 {
             archive = try c.decodeIfPresent(ArchiveFiles.self, forKey: .archive)
         } else {

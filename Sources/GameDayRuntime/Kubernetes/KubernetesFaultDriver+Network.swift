@@ -65,9 +65,9 @@ extension KubernetesFaultDriver {
     }
 
     /// Starts the debug container (the switch, holding the table's name) and blocks in one pod.
-    func block(_ summary: PodSummary, _ fault: FaultSpec, _ target: Target, _ service: PodService)
-        async throws(FaultError) -> PodBlock
-    {
+    func block(
+        _ summary: PodSummary, _ fault: FaultSpec, _ target: Target, _ service: PodService, _ moment: FaultMoment
+    ) async throws(FaultError) -> PodBlock {
         let pod = try PodName(checked: summary.name)
         let (network, debug, driver) = try blockParts(pod, service)
         let table = try Self.table(of: fault, target, driver)
@@ -78,7 +78,8 @@ extension KubernetesFaultDriver {
             throw FaultError(error.description)
         }
         try await startEphemeral(start, named: debug.container, in: pod, service)
-        return PodBlock(pod: pod, driver: driver, debug: debug, applied: try await driver.apply(fault, in: target))
+        return PodBlock(
+            pod: pod, driver: driver, debug: debug, applied: try await driver.apply(fault, in: target, moment: moment))
     }
 
     /// The ledger's steps for a block in `pod`: `nft delete table` through the debug container,

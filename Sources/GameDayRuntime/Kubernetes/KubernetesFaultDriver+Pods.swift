@@ -169,12 +169,12 @@ extension KubernetesFaultDriver {
 
     // MARK: - Applying
 
-    /// Sends the signal in one pod and proves it took.
-    func signal(_ hit: PodPreparation.Hit, _ fault: FaultSpec, _ service: PodService) async throws(FaultError)
-        -> HostFault
+    /// Sends the signal in one pod (the effecting action: `kubectl exec … kill`) and proves it took.
+    func signal(_ hit: PodPreparation.Hit, _ fault: FaultSpec, _ service: PodService, _ moment: FaultMoment)
+        async throws(FaultError) -> HostFault
     {
         for argv in hit.steps.apply {
-            let output = try await kubectl(argv)
+            let output = try await moment.effect { () async throws(FaultError) in try await kubectl(argv) }
             if let failure = KubectlFailure.classify(exitCode: output.exitCode, stderr: output.stderr) {
                 throw FaultError(
                     KubernetesError.kubectl(failure, subject: "\(hit.pod)", detail: output.lastLine).description)
@@ -211,10 +211,14 @@ extension KubernetesFaultDriver {
             "\(hit.steps.proofDescription): not so \(DurationText.format(effectTimeout)) after the signal")
     }
 
-    /// Deletes one pod and proves it is going.
-    func delete(_ victim: PodSummary, _ deletion: PodDeletionFault) async throws(FaultError) -> HostFault {
+    /// Deletes one pod (the effecting action) and proves it is going.
+    func delete(_ victim: PodSummary, _ deletion: PodDeletionFault, _ moment: FaultMoment) async throws(FaultError)
+        -> HostFault
+    {
         let pod = try PodName(checked: victim.name)
-        let output = try await kubectl(deletion.plan.deletePod(pod))
+        let output = try await moment.effect { () async throws(FaultError) in
+            try await kubectl(deletion.plan.deletePod(pod))
+        }
         if output.exitCode != 0 {
             let failure = KubectlFailure.classify(exitCode: output.exitCode, stderr: output.stderr) ?? .other
             throw FaultError(KubernetesError.kubectl(failure, subject: "\(pod)", detail: output.lastLine).description)

@@ -153,7 +153,9 @@ public final class KubernetesFaultDriver: FaultDriver, Sendable {
         return RevertRecipe(executor: "k8s", steps: preparation.revertSteps.map(\.recipeStep))
     }
 
-    public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
+    public func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError)
+        -> AppliedFault
+    {
         let remembered = preparations.withLock { $0[fault.name] }
         let preparation: PodPreparation
         if let remembered { preparation = remembered } else { preparation = try await prepare(fault, target) }
@@ -163,20 +165,20 @@ public final class KubernetesFaultDriver: FaultDriver, Sendable {
             let block = try podBlock(fault)
             outcomes = await FanOut.map(preparation.blockPods, concurrency: concurrency) { [self] pod in
                 await Self.inPod(pod.name) { () async throws(FaultError) -> HostFault in
-                    let done = try await self.block(pod, block, target, service)
+                    let done = try await self.block(pod, block, target, service, moment)
                     return HostFault(host: "pod/\(pod.name)", pids: [], effect: done.applied?.effect ?? "blocked")
                 }
             }
         } else if let deletion = preparation.deletion {
             outcomes = await FanOut.map(deletion.victims, concurrency: concurrency) { [self] victim in
                 await Self.inPod(victim.name) { () async throws(FaultError) -> HostFault in
-                    try await delete(victim, deletion)
+                    try await delete(victim, deletion, moment)
                 }
             }
         } else {
             outcomes = await FanOut.map(preparation.hits, concurrency: concurrency) { [self] hit in
                 await Self.inPod(hit.pod.value) { () async throws(FaultError) -> HostFault in
-                    try await signal(hit, fault, service)
+                    try await signal(hit, fault, service, moment)
                 }
             }
         }

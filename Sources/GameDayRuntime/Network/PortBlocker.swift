@@ -79,8 +79,12 @@ public struct PortBlocker: Sendable {
     // MARK: - Apply, counters, revert
 
     /// Applies `block`, then proves its rules are in place. On any failure what was applied is removed again.
+    ///
+    /// The command that makes the block bite (nftables' rule, iptables' jump) runs through
+    /// `moment.effect`; the table and chain before it change nothing yet.
     public func apply(
-        _ block: PortBlock, scope: FirewallScope, backend choice: FirewallEngineChoice = .auto
+        _ block: PortBlock, scope: FirewallScope, backend choice: FirewallEngineChoice = .auto,
+        moment: FaultMoment = FaultMoment()
     ) async throws(NetworkFaultError) -> AppliedPortBlock {
         try refuseIfProtected(block)
         let backend = try await backend(for: choice)
@@ -91,13 +95,28 @@ public struct PortBlocker: Sendable {
             )
         }
         let commands = Self.plan(block, scope: scope, backend: backend).apply
+        let effecting = Self.effectingCommand(commands, backend: backend)
         do throws(NetworkFaultError) {
-            for command in commands { _ = try await executor.mustRun(command, timeout: commandTimeout) }
+            for (index, command) in commands.enumerated() {
+                let run = { () async throws(NetworkFaultError) in
+                    _ = try await executor.mustRun(command, timeout: commandTimeout)
+                }
+                if index == effecting { try await moment.effect(run) } else { try await run() }
+            }
             let effect = try await firewall.prove(block, scope: scope, backend: backend)
             return AppliedPortBlock(block: block, scope: scope, backend: backend, commands: commands, effect: effect)
         } catch {
             _ = try? await firewall.remove(block, scope: scope, backend: backend)
             throw error
+        }
+    }
+
+    /// The index of the first command after which traffic is blocked: nftables' `add rule` (the
+    /// chain before it accepts everything), iptables' first jump to the filled chain.
+    static func effectingCommand(_ commands: [[String]], backend: FirewallEngine) -> Int {
+        switch backend {
+        case .nftables: commands.count - 1
+        case .iptables: commands.firstIndex { $0.contains("-I") } ?? commands.count - 1
         }
     }
 

@@ -50,6 +50,13 @@ public enum TrafficShape: Sendable, Hashable, Codable {
         }
     }
 
+    /// The index in `applyCommands` of the command after which traffic feels the shape: the root
+    /// qdisc itself, or with a match the first filter that steers traffic to netem's band (the prio
+    /// root and the band before it pass everything on unchanged).
+    public var effectingCommand: Int {
+        if case .netem(let netem) = self, netem.match != nil { 2 } else { 0 }
+    }
+
     /// One u32 filter per IP family the match covers (a bare port covers both, at prio 1 and 2:
     /// filters of different protocols cannot share a priority). u32's `ip dport` assumes an IPv4
     /// header without options, `ip6 dport` one without extension headers: true of ordinary traffic.

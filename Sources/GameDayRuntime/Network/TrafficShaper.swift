@@ -64,9 +64,11 @@ public struct TrafficShaper: Sendable {
     ///
     /// `expecting`: the snapshot `check` returned when the ledger recipe was written; the apply
     /// is refused if the interface changed since, as the recipe would then restore the wrong thing.
-    public func apply(_ shape: TrafficShape, expecting: QdiscSnapshot? = nil) async throws(NetworkFaultError)
-        -> AppliedTrafficShape
-    {
+    /// The command that makes traffic feel the shape runs through `moment.effect` (see
+    /// `TrafficShape.effectingCommand`).
+    public func apply(
+        _ shape: TrafficShape, expecting: QdiscSnapshot? = nil, moment: FaultMoment = FaultMoment()
+    ) async throws(NetworkFaultError) -> AppliedTrafficShape {
         let original = try await check(shape)
         if let expecting, !original.matches(expecting) {
             throw .notRestorable(
@@ -75,9 +77,12 @@ public struct TrafficShaper: Sendable {
         }
         let commands = shape.applyCommands(replacing: original.owner == .foreign)
         do throws(NetworkFaultError) {
-            for command in commands {
-                let output = try await executor.attempt(command, timeout: commandTimeout)
-                guard output.exitCode == 0, !output.timedOut else { throw await failure(command, output) }
+            for (index, command) in commands.enumerated() {
+                let run = { () async throws(NetworkFaultError) in
+                    let output = try await executor.attempt(command, timeout: commandTimeout)
+                    guard output.exitCode == 0, !output.timedOut else { throw await failure(command, output) }
+                }
+                if index == shape.effectingCommand { try await moment.effect(run) } else { try await run() }
             }
             let effect = try Self.prove(shape, try await snapshot(shape.interface))
             return AppliedTrafficShape(shape: shape, original: original, commands: commands, effect: effect)

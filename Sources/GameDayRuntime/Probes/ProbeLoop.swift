@@ -81,10 +81,15 @@ final class ProbeLoop {
         var now = clock.now()
         // Slots skipped after a stall are not reported: no probe was due to be skipped for being in flight.
         _ = schedule.skipStall(now: now)
-        while schedule.upcoming.due <= now {
+        // At most one slot per user each pass: a schedule that falls due faster than the loop can
+        // send (an interval shorter than a send) must not keep the loop here, away from curl and
+        // from a stop request; the next pass skips what this one could not reach.
+        var budget = users.count
+        while budget > 0, schedule.upcoming.due <= now {
             let (user, due) = schedule.upcoming
             schedule.advance()
             send(user, scheduled: due, multi)
+            budget -= 1
             now = clock.now()
         }
     }

@@ -55,7 +55,9 @@ public final class SSHNetworkFaultDriver: FaultDriver, Sendable {
         return RevertRecipe(executor: "ssh", steps: steps)
     }
 
-    public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
+    public func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError)
+        -> AppliedFault
+    {
         let (hosts, ssh) = try chosenHosts(fault, target)
         // Heartbeats from the first switch armed: a slow host must not let an early one fire.
         session.startHeartbeats(fault, hosts, ssh)
@@ -70,7 +72,7 @@ public final class SSHNetworkFaultDriver: FaultDriver, Sendable {
                 }
                 let done = try await session.armed(
                     fault, on: host, via: executor, revert: ["sh", "-c", commands.joined(separator: "; ")]
-                ) { try await driver.apply(fault, in: target) }
+                ) { try await driver.apply(fault, in: target, moment: moment) }
                 self.applied.withLock { $0[fault.name, default: [:]][host.description] = done }
                 return HostFault(host: host.description, pids: [], effect: done.effect)
             }

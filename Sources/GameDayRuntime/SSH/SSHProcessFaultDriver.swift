@@ -79,7 +79,9 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
         return RevertRecipe(executor: "ssh", steps: steps)
     }
 
-    public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
+    public func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError)
+        -> AppliedFault
+    {
         guard case .killProcess(let signal, let restart) = fault.action else { throw ProcessFaultDriver.notMine(fault) }
         let service = try requireService(fault, target)
         let locator = try requireLocator(fault, service)
@@ -97,9 +99,13 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
                     ? ProcessFaultDriver.killCommand(signal: SignalName("CONT")!, pids: pids.map(String.init))
                     : (restart ? service.restart ?? ["true"] : ["true"])
                 try await session.armed(fault, on: host, via: executor, revert: revert) {
-                    let kill = try await executor.run(
-                        ProcessFaultDriver.killCommand(signal: signal, pids: pids.map(String.init)),
-                        timeout: .seconds(20))
+                    // The effecting action, one SSH round trip on a multiplexed connection; the
+                    // lookup, the guard and the switch above are preparation.
+                    let kill = try await moment.effect { () async throws(CommandError) in
+                        try await executor.run(
+                            ProcessFaultDriver.killCommand(signal: signal, pids: pids.map(String.init)),
+                            timeout: .seconds(20))
+                    }
                     guard kill.exitCode == 0 else {
                         throw FaultError("kill failed (exit \(kill.exitCode)): \(kill.lastLine)")
                     }

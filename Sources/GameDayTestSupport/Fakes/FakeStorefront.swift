@@ -89,12 +89,17 @@ public final class FakeFaultDriver: FaultDriver {
     public let storefront: FakeStorefront
     public let failApply: Bool
     public let failRevert: Bool
+    /// How long the apply prepares (looks things up) before the effecting action.
+    public let preparation: Duration
     public let log = Mutex<[String]>([])
 
-    public init(storefront: FakeStorefront, failApply: Bool = false, failRevert: Bool = false) {
+    public init(
+        storefront: FakeStorefront, failApply: Bool = false, failRevert: Bool = false, preparation: Duration = .zero
+    ) {
         self.storefront = storefront
         self.failApply = failApply
         self.failRevert = failRevert
+        self.preparation = preparation
     }
 
     public func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan {
@@ -109,10 +114,13 @@ public final class FakeFaultDriver: FaultDriver {
         RevertRecipe(executor: "fake", steps: [.command(argv: ["mend", fault.unit], okExitCodes: [])])
     }
 
-    public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
+    public func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError)
+        -> AppliedFault
+    {
         log.withLock { $0.append("apply \(fault.name)") }
         if failApply { throw FaultError("the fake fault would not apply") }
-        _ = storefront.state.withLock { $0.brokenUnits.insert(fault.unit) }
+        if preparation > .zero { try? await Task.sleep(for: preparation) }
+        await moment.effect { _ = storefront.state.withLock { $0.brokenUnits.insert(fault.unit) } }
         return AppliedFault(
             spec: fault, plan: plan(fault, in: target), pids: [42], commands: [["break", fault.unit]], effect: "broken")
     }

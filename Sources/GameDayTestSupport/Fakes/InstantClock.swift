@@ -22,8 +22,11 @@ public final class InstantClock: RunClock {
 /// Collects run events for assertions.
 public final class EventLog: RunReporter {
     private let events = Mutex<[String]>([])
+    /// Told each event's line as it is reported, on the reporting thread: a test drives what
+    /// happens next by the run's own progress (interrupt when the recovery phase starts).
+    private let onLine: (@Sendable (String) -> Void)?
 
-    public init() {}
+    public init(onLine: (@Sendable (String) -> Void)? = nil) { self.onLine = onLine }
 
     public func report(_ event: RunEvent) {
         let line: String
@@ -37,6 +40,7 @@ public final class EventLog: RunReporter {
         case .status(let status): line = "status \(status.phase)"
         }
         events.withLock { $0.append(line) }
+        onLine?(line)
     }
 
     public var lines: [String] { events.withLock { $0 } }

@@ -1,15 +1,20 @@
 /// What one user went through after the faults were applied.
 public struct UserImpact: Sendable, Hashable {
-    /// The first failed probe after the first fault.
+    /// The first failed probe after the first fault: when it was sent.
     public var firstFailure: Duration?
+    /// When that probe's failure came back (its answer, or curl giving up).
+    public var firstFailureObserved: Duration?
     /// Failed probes between the first fault and the revert.
     public var failures: Int = 0
     /// Probes between the first fault and the revert.
     public var samples: Int = 0
     /// The first success, on the expected unit, after the first failure.
     public var firstOk: Duration?
-    /// The start of the first sustained-success window after the first failure.
+    /// The start of the first sustained-success window after the first failure: when its first
+    /// probe was sent.
     public var recovered: Duration?
+    /// When that probe's answer came.
+    public var recoveredObserved: Duration?
     /// The end of that window (its last answer received).
     public var confirmed: Duration?
 
@@ -61,6 +66,7 @@ public struct ImpactTracker: Sendable {
                 impact.failures += 1
                 if impact.firstFailure == nil {
                     impact.firstFailure = sample.sentAt
+                    impact.firstFailureObserved = sample.sentAt + sample.latency
                     return
                 }
             }
@@ -84,6 +90,7 @@ public struct ImpactTracker: Sendable {
         let oldest = window[windowStart]
         if oldest.good, goodInWindow >= k {
             impact.recovered = oldest.sent
+            impact.recoveredObserved = oldest.end
             impact.confirmed = window[(windowStart + n - 1) % n].end
             window = []
         }
