@@ -10,7 +10,7 @@ swift test --skip-build
 python3 scripts/check-schemas.py
 swift format lint --strict -r Sources Tests bench/Sources Package.swift
 
-left=$(pgrep -af 'gameday lab serve' | grep -v pgrep || true)
+left=$(pgrep -af 'gameday lab (serve|supervise)' | grep -v pgrep || true)
 if [ -n "$left" ]; then
     echo "test: lab processes left behind after the tests:" >&2
     echo "$left" >&2

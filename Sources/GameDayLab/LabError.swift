@@ -13,6 +13,9 @@ public enum LabError: Error, LocalizedError, Equatable {
     case missingOption(role: LabRole, option: String)
     case networkSetupFailed(argv: [String], message: String)
     case subnetInUse(subnet: String, holder: String)
+    case supervisorExited(service: String, logFile: String, logTail: String)
+    case supervisorTimedOut(service: String, timeout: Duration, pidFile: String, logFile: String, logTail: String)
+    case eventLogUnwritable(path: String, errno: Int32)
 
     public var errorDescription: String? {
         switch self {
@@ -40,6 +43,13 @@ public enum LabError: Error, LocalizedError, Equatable {
         case .subnetInUse(let subnet, let holder):
             "\(subnet) is already in use on this host (\(holder.trimmingCharacters(in: .whitespacesAndNewlines))); "
                 + "take down the lab that holds it ('gameday lab down --run-dir ...') or use another run directory"
+        case .supervisorExited(let service, let log, let tail):
+            "the supervisor of \(service) exited before it had started the server; last lines of \(log):\n\(tail)"
+        case .supervisorTimedOut(let service, let timeout, let pidFile, let log, let tail):
+            "the supervisor of \(service) did not write \(pidFile) within \(timeout) (is the machine overloaded?); "
+                + "last lines of \(log):\n\(tail)"
+        case .eventLogUnwritable(let path, let code):
+            "cannot append to \(path): \(String(cString: strerror(code))); check the run directory's permissions"
         }
     }
 }

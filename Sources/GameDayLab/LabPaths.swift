@@ -3,7 +3,7 @@ import Foundation
 /// Where a lab keeps its files inside its run directory.
 ///
 /// ```
-/// D/lab.json  D/target.yaml  D/token  D/control-plane.jsonl
+/// D/lab.json  D/target.yaml  D/token  D/control-plane.jsonl  D/services.jsonl
 /// D/<service>.pid  D/logs/<service>.log  D/<unit>/orders.db
 /// ```
 public struct LabPaths: Sendable, Hashable {
@@ -23,6 +23,8 @@ public struct LabPaths: Sendable, Hashable {
     public var target: String { root + "/target.yaml" }
     public var token: String { root + "/token" }
     public var groundTruthLog: String { root + "/control-plane.jsonl" }
+    /// Every service's starts, stops and exits, as their supervisors saw them (`ServiceEventLog`).
+    public var serviceEventLog: String { root + "/services.jsonl" }
     public var logs: String { root + "/logs" }
 
     public func pidFile(_ service: String) -> String { root + "/\(service).pid" }

@@ -64,6 +64,7 @@ extension TestLab {
             var tokenFile: String
             var targetFile: String
             var groundTruthLog: String
+            var serviceEventLog: String?
             var gatewayURL: String
             var controlPlaneURL: String
             var services: [Service]
@@ -75,6 +76,7 @@ extension TestLab {
                 case tokenFile = "token_file"
                 case targetFile = "target_file"
                 case groundTruthLog = "ground_truth_log"
+                case serviceEventLog = "service_event_log"
                 case gatewayURL = "gateway_url"
                 case controlPlaneURL = "control_plane_url"
                 case services
@@ -92,7 +94,9 @@ extension TestLab {
         return TestLab(
             runDirectory: runDirectory, targetPath: manifest.targetFile, tokenPath: manifest.tokenFile, token: token,
             gatewayURL: manifest.gatewayURL, controlPlaneURL: manifest.controlPlaneURL,
-            groundTruthPath: manifest.groundTruthLog, services: manifest.services, binary: binary,
+            groundTruthPath: manifest.groundTruthLog,
+            serviceEventsPath: manifest.serviceEventLog ?? runDirectory + "/services.jsonl",
+            services: manifest.services, binary: binary,
             isolation: manifest.isolation.flatMap(Isolation.init(rawValue:)) ?? .loopback,
             namespaces: manifest.namespaces ?? [])
     }

@@ -60,6 +60,8 @@ public struct TestLab: Sendable {
     public let gatewayURL: String
     public let controlPlaneURL: String
     public let groundTruthPath: String
+    /// `D/services.jsonl`, read with `serviceEvents()`.
+    public let serviceEventsPath: String
     public let services: [Service]
     /// The `gameday` executable the lab runs.
     public let binary: String

@@ -13,7 +13,9 @@ extension LabIntegration {
         func eachUnitLivesInItsOwnNamespaceAndDownRemovesEverything() async throws {
             var namespaces: [TestLab.Namespace] = []
             var services: [TestLab.Service] = []
+            var runDirectory = ""
             try await TestLab.withLab(isolation: .netns) { lab in
+                runDirectory = lab.runDirectory
                 #expect(lab.isolation == .netns)
                 namespaces = lab.namespaces
                 services = lab.services
@@ -42,13 +44,22 @@ extension LabIntegration {
                 #expect(target.contains("netns: \(beijingNamespace.name)"))
                 #expect(target.contains("http://\(beijingNamespace.namespaceAddress):"))
 
-                // A killed unit service comes back in its own namespace, not on the host.
+                // Its supervisor runs in the namespace too (`ip netns exec` wraps the supervisor).
+                let supervisor = try #require(parentPid(of: product))
+                #expect(LabProcessTable.isLabSupervisor(supervisor, runDirectory: lab.runDirectory))
+                #expect(networkNamespace(ofProcess: supervisor) == networkNamespace(named: beijingNamespace.name))
+
+                // A killed unit service is logged by its supervisor, and comes back in its own
+                // namespace, not on the host.
                 kill(product, SIGKILL)
+                let exited = try await lab.serviceEvent { $0.pid == product && $0.event == .exited }
+                #expect(exited?.signal == "KILL", "\(String(describing: exited))")
                 let restart = try await lab.lab(["restart-service", "--service", "beijing-product"])
                 #expect(restart.exitCode == 0, "\(restart.transcript)")
                 let restarted = try #require(try lab.pid(of: "beijing-product"))
                 #expect(restarted != product)
                 #expect(networkNamespace(ofProcess: restarted) == networkNamespace(named: beijingNamespace.name))
+                #expect(try lab.serviceEvents().contains { $0.pid == restarted && $0.event == .started })
                 let again = try await lab.gateway("/storefront?userId=6000")
                 #expect(again.status == 200, "\(again.bodyText)")
 
@@ -66,6 +77,7 @@ extension LabIntegration {
                 #expect(!FileManager.default.fileExists(atPath: service.pidFile))
                 #expect(!LabProcessTable.isAlive(service.pid), "\(service.name) (pid \(service.pid)) still runs")
             }
+            #expect(processes(mentioning: runDirectory).isEmpty, "no server and no supervisor is left")
         }
 
         @Test(.enabled(if: canMakeNamespaces, "needs root and iproute2 to create network namespaces"))

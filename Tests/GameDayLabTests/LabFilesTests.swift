@@ -85,6 +85,17 @@ struct LabFilesTests {
         #expect(first?["pid_file"] as? String == "/run/lab/control-plane.pid")
     }
 
+    @Test func aManifestFromBeforeServiceEventsStillLoads() throws {
+        var current = manifest()
+        current.serviceEventLog = "/run/lab/services.jsonl"
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(current)) as? [String: Any])
+        #expect(object["service_event_log"] as? String == "/run/lab/services.jsonl")
+        object["service_event_log"] = nil
+        let old = try JSONDecoder().decode(LabManifest.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(old.serviceEventLog == nil)
+    }
+
     @Test func targetFileIsTheDocumentedYAML() throws {
         let yaml = LabTargetFile(manifest: manifest()).yaml
         let root = try #require(try Yams.load(yaml: yaml) as? [String: Any])

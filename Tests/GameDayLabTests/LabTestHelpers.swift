@@ -44,3 +44,25 @@ func killService(_ name: String, in lab: TestLab) async throws -> Int32 {
     #expect(await eventually { !LabProcessTable.isAlive(pid) }, "\(name) (pid \(pid)) survived SIGKILL")
     return pid
 }
+
+/// The parent of `pid` (field 4 of `/proc/PID/stat`): a lab server's supervisor.
+func parentPid(of pid: Int32) -> Int32? {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+    else { return nil }
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    return fields.count > 1 ? Int32(fields[1]) : nil
+}
+
+/// Every live process whose command line mentions `text`, as `pgrep -f` would list them (a zombie
+/// has no command line).
+func processes(mentioning text: String) -> [Int32] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap { Int32($0) }.filter { pid in
+        pid != getpid() && LabProcessTable.isAlive(pid)
+            && (LabProcessTable.arguments(of: pid)?.joined(separator: " ").contains(text) ?? false)
+    }
+}
+
+/// Milliseconds with three decimals, for printed measurements.
+func milliseconds(_ value: Double) -> String { String(format: "%.3f ms", value) }

@@ -7,11 +7,12 @@ extension GameDay {
             commandName: "lab",
             abstract: "Start, stop and inspect the reference two-unit lab (gateway, control plane, beijing, hangzhou).",
             discussion: """
-                Every service is its own process on 127.0.0.1, detached so it outlives the command; with \
+                Every service is its own process on 127.0.0.1, started by a supervisor of its own that logs \
+                when it stops (D/services.jsonl), both detached so they outlive the command; with \
                 'lab up --isolation netns' (root) each unit's services run in the unit's own network namespace.
                 'lab up' writes D/target.yaml, a target file that drills can run against.
                 """,
-            subcommands: [Up.self, Down.self, Status.self, RestartService.self, Serve.self]
+            subcommands: [Up.self, Down.self, Status.self, RestartService.self, Serve.self, Supervise.self]
         )
     }
 }

@@ -50,6 +50,9 @@ public struct LabManifest: Sendable, Hashable, Codable {
     public var tokenSource: String
     public var targetFile: String
     public var groundTruthLog: String
+    /// `D/services.jsonl`, where each service's supervisor logs when it started, stopped and exited;
+    /// nil in a lab.json written before services had supervisors.
+    public var serviceEventLog: String?
     public var gatewayURL: String
     public var controlPlaneURL: String
     public var ports: [String: Int]
@@ -79,6 +82,7 @@ public struct LabManifest: Sendable, Hashable, Codable {
         case tokenSource = "token_source"
         case targetFile = "target_file"
         case groundTruthLog = "ground_truth_log"
+        case serviceEventLog = "service_event_log"
         case gatewayURL = "gateway_url"
         case controlPlaneURL = "control_plane_url"
         case ports

@@ -2,7 +2,8 @@ import Foundation
 
 /// Looks processes up in `/proc`. A pid alone proves nothing (pids are reused, and killed
 /// processes may linger as zombies when nobody reaps them), so the lab only ever signals a pid whose
-/// command line is `... lab serve ... --run-dir D` for its own D.
+/// command line is `... lab serve ... --run-dir D` (a server) or `... lab supervise ... --run-dir D`
+/// (its supervisor) for its own D.
 public enum LabProcessTable {
     /// Whether `pid` exists and is not a zombie.
     public static func isAlive(_ pid: pid_t) -> Bool {
@@ -26,16 +27,40 @@ public enum LabProcessTable {
     }
 
     static func isLabServe(argv: [String], runDirectory: String) -> Bool {
-        let servesLab = zip(argv, argv.dropFirst()).contains { $0 == "lab" && $1 == "serve" }
-        let ownRunDirectory = zip(argv, argv.dropFirst()).contains { $0 == "--run-dir" && $1 == runDirectory }
-        return servesLab && ownRunDirectory
+        isLab("serve", argv: argv, runDirectory: runDirectory)
+    }
+
+    /// Whether `pid` is a live `gameday lab supervise` process of the lab in `runDirectory`.
+    public static func isLabSupervisor(_ pid: pid_t, runDirectory: String) -> Bool {
+        guard isAlive(pid), let argv = arguments(of: pid) else { return false }
+        return isLabSupervisor(argv: argv, runDirectory: runDirectory)
+    }
+
+    static func isLabSupervisor(argv: [String], runDirectory: String) -> Bool {
+        isLab("supervise", argv: argv, runDirectory: runDirectory)
+    }
+
+    /// `lab SUBCOMMAND ... --run-dir D` for this D.
+    private static func isLab(_ subcommand: String, argv: [String], runDirectory: String) -> Bool {
+        let pairs = zip(argv, argv.dropFirst())
+        return pairs.contains { $0 == "lab" && $1 == subcommand }
+            && pairs.contains { $0 == "--run-dir" && $1 == runDirectory }
     }
 
     /// Every live `lab serve` process of the lab in `runDirectory`, whether or not a pid file names it.
     public static func labServeProcesses(runDirectory: String) -> [pid_t] {
+        processes { isLabServe($0, runDirectory: runDirectory) }
+    }
+
+    /// Every live `lab supervise` process of the lab in `runDirectory`.
+    public static func labSupervisorProcesses(runDirectory: String) -> [pid_t] {
+        processes { isLabSupervisor($0, runDirectory: runDirectory) }
+    }
+
+    /// The pids in `/proc` other than this process that `matches`, in order.
+    private static func processes(where matches: (pid_t) -> Bool) -> [pid_t] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { pid_t($0) }.filter { $0 != getpid() && isLabServe($0, runDirectory: runDirectory) }
-            .sorted()
+        return entries.compactMap { pid_t($0) }.filter { $0 != getpid() && matches($0) }.sorted()
     }
 
     /// The pid written in a pid file.

@@ -16,10 +16,11 @@ public struct LabDownReport: Sendable, Hashable {
 }
 
 extension LabSupervisor {
-    /// Stops every service of this lab: SIGTERM, up to 3 s of grace, then SIGKILL; removes the pid
-    /// files; then removes the lab's veth pairs and network namespaces, also those a crashed lab of
-    /// this run directory left. Succeeds when nothing runs. `lab.json` stays, so `status` can still
-    /// name the services.
+    /// Stops every service of this lab: SIGTERM, up to 3 s of grace, then SIGKILL; then, the same
+    /// way, any supervisor still there (each normally logs its server's exit and exits by itself);
+    /// removes the pid files; then removes the lab's veth pairs and network namespaces, also those a
+    /// crashed lab of this run directory left. Succeeds when nothing runs. `lab.json` stays, so
+    /// `status` can still name the services.
     public func down(grace: Duration = .seconds(3)) async -> LabDownReport {
         var targets: [pid_t: String] = [:]
         for name in knownServiceNames() {
@@ -34,6 +35,11 @@ extension LabSupervisor {
             targets[pid] = LabProcessTable.arguments(of: pid).map(Self.serviceName(fromServeArguments:)) ?? "unknown"
         }
         let killed = await terminate(Array(targets.keys), grace: grace)
+        // After the servers, so that each supervisor sees its server's exit and logs it. A SIGTERM
+        // to one whose server is exiting does no harm (it is passed on, and the supervisor goes on
+        // waiting); one whose server was already gone gets it too, and so does one hanging.
+        let supervisors = LabProcessTable.labSupervisorProcesses(runDirectory: paths.root)
+        _ = await terminate(supervisors, grace: grace) { LabProcessTable.isLabSupervisor($0, runDirectory: paths.root) }
         for name in knownServiceNames() {
             unlink(paths.pidFile(name))
         }
@@ -50,8 +56,10 @@ extension LabSupervisor {
             }, removedNetwork: removedNetwork)
     }
 
-    /// SIGTERM, wait up to `grace`, then SIGKILL. Returns the pids that had to be killed.
-    func terminate(_ pids: [pid_t], grace: Duration) async -> Set<pid_t> {
+    /// SIGTERM, wait up to `grace`, then SIGKILL those that `isOurs` still (lab servers by default).
+    /// Returns the pids that had to be killed.
+    func terminate(_ pids: [pid_t], grace: Duration, isOurs: ((pid_t) -> Bool)? = nil) async -> Set<pid_t> {
+        let isOurs = isOurs ?? { LabProcessTable.isLabServe($0, runDirectory: paths.root) }
         guard !pids.isEmpty else { return [] }
         for pid in pids { kill(pid, SIGTERM) }
         let clock = ContinuousClock()
@@ -62,7 +70,7 @@ extension LabSupervisor {
             remaining = remaining.filter(LabProcessTable.isAlive)
         }
         // Only processes still proven to be ours get the SIGKILL: the pid may have been reused meanwhile.
-        let stubborn = remaining.filter { LabProcessTable.isLabServe($0, runDirectory: paths.root) }
+        let stubborn = remaining.filter(isOurs)
         for pid in stubborn { kill(pid, SIGKILL) }
         let killDeadline = clock.now + .seconds(2)
         while stubborn.contains(where: LabProcessTable.isAlive), clock.now < killDeadline {

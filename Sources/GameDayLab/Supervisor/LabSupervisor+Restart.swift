@@ -39,10 +39,10 @@ extension LabSupervisor {
             _ = await terminate([pid], grace: .seconds(3))
         }
         // In its namespace again, when it had one: a unit service restarted on the host's
-        // loopback would be out of the gateway's reach and out of its unit's faults.
-        let pid = try spawn(
-            executable: manifest.executable, arguments: old.arguments, namespace: old.namespace, logFile: old.logFile)
-        try "\(pid)\n".write(toFile: old.pidFile, atomically: true, encoding: .utf8)
+        // loopback would be out of the gateway's reach and out of its unit's faults. Under a
+        // supervisor of its own, which logs the new pid's `started` to services.jsonl.
+        let pid = try await launch(
+            service: name, executable: manifest.executable, serveArguments: old.arguments, namespace: old.namespace)
         var started = old
         started.pid = pid
         do {

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Starts, stops, inspects and repairs the lab in one run directory. Every service is its own
-/// process: this same executable re-run as `lab serve`, detached so it outlives the command.
+/// process: this same executable re-run as `lab serve`, the child of its own supervisor (`lab
+/// supervise`, which logs when it stops), detached so both outlive the command.
 public struct LabSupervisor: Sendable {
     public let paths: LabPaths
     /// The `gameday` executable the services are started from.
@@ -39,8 +40,10 @@ public struct LabSupervisor: Sendable {
             }
         }
         try LabToken.write(options.environmentToken ?? LabToken.generate(), to: paths.token)
-        // Cut-over ids start again at c-1 in a new control plane; so does its ground truth.
+        // Cut-over ids start again at c-1 in a new control plane; so does its ground truth, and so
+        // does the services' (after the `down` above, whose supervisors logged into the old one).
         try? fileManager.removeItem(atPath: paths.groundTruthLog)
+        try? fileManager.removeItem(atPath: paths.serviceEventLog)
         // And its units' databases start empty: order ids and replication positions start again too.
         for unit in LabLayout.units {
             try? fileManager.removeItem(atPath: (paths.orderDatabase(unit: unit) as NSString).deletingLastPathComponent)
@@ -57,6 +60,7 @@ public struct LabSupervisor: Sendable {
             replicationLagMilliseconds: options.replicationLag.milliseconds,
             switchDelayMilliseconds: options.switchDelay.milliseconds,
             tiedTo: options.tiedTo, startedAt: LabTimestamp.now().rfc3339, services: [])
+        manifest.serviceEventLog = paths.serviceEventLog
         manifest.isolation = namespaces.isEmpty ? .loopback : .netns
         manifest.namespaces = namespaces.isEmpty ? nil : namespaces
         manifest.isolationFallback = fallback
@@ -65,9 +69,8 @@ public struct LabSupervisor: Sendable {
         do {
             for serve in serves {
                 _ = fileManager.createFile(atPath: paths.logFile(serve.serviceName), contents: nil)
-                let namespace = namespaces.first { $0.unit == serve.unit }
-                manifest.services.append(try start(serve, in: namespace))
             }
+            manifest.services = try await start(serves, namespaces: namespaces)
             try manifest.save(to: paths)
             try LabTargetFile(manifest: manifest).yaml.write(toFile: paths.target, atomically: true, encoding: .utf8)
             try await waitUntilHealthy(manifest.services, timeout: options.healthTimeout)
@@ -156,13 +159,29 @@ public struct LabSupervisor: Sendable {
 
     // MARK: - Shared
 
-    /// Spawns one service, in `namespace` when given, and writes its pid file.
-    func start(_ serve: LabServeOptions, in namespace: LabNamespace? = nil) throws -> LabManifest.Service {
+    /// Starts every service at once, each under its supervisor; returns them in `serves`' order once
+    /// every supervisor has written its server's pid file.
+    ///
+    /// At once rather than one after the other: each supervisor is a process to start before its
+    /// server, and twelve of them in a row would add their start-up times to every `lab up`.
+    func start(_ serves: [LabServeOptions], namespaces: [LabNamespace]) async throws -> [LabManifest.Service] {
+        try await withThrowingTaskGroup(of: (Int, LabManifest.Service).self) { group in
+            for (index, serve) in serves.enumerated() {
+                let namespace = namespaces.first { $0.unit == serve.unit }
+                group.addTask { (index, try await start(serve, in: namespace)) }
+            }
+            var started: [LabManifest.Service?] = Array(repeating: nil, count: serves.count)
+            for try await (index, service) in group { started[index] = service }
+            return started.compactMap { $0 }
+        }
+    }
+
+    /// Starts one service under its supervisor, in `namespace` when given; returns once the
+    /// supervisor has written the server's pid file.
+    func start(_ serve: LabServeOptions, in namespace: LabNamespace? = nil) async throws -> LabManifest.Service {
         let name = serve.serviceName
-        let pid = try spawn(
-            executable: executable, arguments: serve.arguments, namespace: namespace?.name,
-            logFile: paths.logFile(name))
-        try "\(pid)\n".write(toFile: paths.pidFile(name), atomically: true, encoding: .utf8)
+        let pid = try await launch(
+            service: name, executable: executable, serveArguments: serve.arguments, namespace: namespace?.name)
         return LabManifest.Service(
             name: name, role: serve.role, unit: serve.unit, port: serve.port, pid: pid, pidFile: paths.pidFile(name),
             logFile: paths.logFile(name), healthURL: url(serve.port, host: namespace?.namespaceAddress) + "/health",
@@ -171,8 +190,7 @@ public struct LabSupervisor: Sendable {
 
     /// Spawns `executable arguments`, or `ip netns exec NAMESPACE executable arguments`. `ip netns
     /// exec` enters the namespace and then execs the command in the same process, so the pid
-    /// returned (and written to the pid file) is the server's own pid: signals, `/proc/PID` and the
-    /// kill-process faults all reach the real server, not a wrapper.
+    /// returned is the supervisor's own, and the server it starts is in the namespace too.
     func spawn(executable: String, arguments: [String], namespace: String?, logFile: String) throws -> pid_t {
         guard let namespace else {
             return try DetachedProcess.spawn(executable: executable, arguments: arguments, logFile: logFile)
