@@ -2,9 +2,11 @@
 """Validates the repository's drill, target and result files against schemas/*.schema.json.
 
 Checks drills/*.yaml and examples/drills/*.yaml with the drill schema, examples/**/*target*.yaml with the target
-schema, and the valid fixtures of the Swift tests (a name containing "target" is a
-target). Prints one line per file and exits non-zero when a file does not validate, or
-when a document known to be wrong is accepted (so the check never passes vacuously).
+schema, the valid fixtures of the Swift tests (a name containing "target" is a
+target), and the version-2 and version-3 result fixtures with the result schema. Prints one
+line per file and exits non-zero when a file does not validate, when a document known to be
+wrong is accepted (so the check never passes vacuously), or when a property anywhere in
+schemas/result.schema.json has no description (each is named by its JSON pointer).
 
 Needs PyYAML and jsonschema (4.x): pip install pyyaml jsonschema
 """
@@ -20,17 +22,18 @@ import yaml
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "Tests" / "GameDayCoreTests" / "Fixtures" / "valid"
 MALFORMED = ROOT / "Tests" / "GameDayCoreTests" / "Fixtures" / "malformed"
-# Real results; the version-2 ones must follow schemas/result.schema.json (the end-to-end tests check
-# every result they produce with scripts/validate-result.py as well).
+# Real results; the version-2 and version-3 ones must follow schemas/result.schema.json (the end-to-end
+# tests check every result they produce with scripts/validate-result.py as well).
 RESULTS = ROOT / "Tests" / "GameDayCoreTests" / "Fixtures" / "results"
+RESULT_VERSIONS = ("v2-*.json", "v3-*.json")
 
 # Files of the loader's malformed corpus whose only problems a JSON Schema cannot express
-# (duplicates, cross-references, k <= n, durations above zero, template syntax, a port
+# (duplicates, cross-references, k <= n, durations above zero or a minimum, template syntax, a port
 # range's from <= to). Every other file of the corpus must be refused by the schema too.
 SEMANTIC_ONLY = {
     "bad-template.yaml", "block-port-range-reversed.yaml", "duplicate-fault-name.yaml", "duplicate-key.yaml",
     "duplicate-user-id.yaml", "recovers-on-without-cutover.yaml", "window-k-greater-than-n.yaml",
-    "zero-interval.yaml",
+    "zero-interval.yaml", "interval-below-engine.yaml",
 }
 
 # Documents each schema must refuse: (schema, why, YAML text).
@@ -53,15 +56,59 @@ KNOWN_BAD = [
     ("target", "negative range start", "target: t\ngateway: {url: 'http://g'}\ncontrol_plane: {url: 'http://c'}\nrouting: {ranges: [{from: -1, to: 9, unit: a}]}\nunits: {a: {}}\n"),
 ]
 
-# Changes that make a real version-2 result wrong: (why, change).
+# Changes that make a real result wrong: (fixture, why, change).
+V2 = "v2-order-unit-failure.json"
+V3 = "v3-storefront-strong-dependency.json"
 KNOWN_BAD_RESULTS = [
-    ("an older schema version", lambda d: d.update(schema_version=1)),
-    ("an unknown top-level key", lambda d: d.update(raw_samples="samples.ndjson")),
-    ("an unknown outcome", lambda d: d.update(outcome="passed")),
-    ("a verdict without a status", lambda d: d["verdicts"][0].pop("status")),
-    ("an RTO without its goal", lambda d: d["rto"].pop("goal_ms")),
-    ("a bucket count below zero", lambda d: d["groups"][0]["buckets"][0].update(ok=-1)),
+    (V2, "an older schema version", lambda d: d.update(schema_version=1)),
+    (V2, "an unknown top-level key", lambda d: d.update(raw_samples="samples.ndjson")),
+    (V2, "an unknown outcome", lambda d: d.update(outcome="passed")),
+    (V2, "a verdict without a status", lambda d: d["verdicts"][0].pop("status")),
+    (V2, "an RTO without its goal", lambda d: d["rto"].pop("goal_ms")),
+    (V2, "a bucket count below zero", lambda d: d["groups"][0]["buckets"][0].update(ok=-1)),
+    (V3, "a newer schema version", lambda d: d.update(schema_version=4)),
+    (V3, "an unknown rollback check outcome", lambda d: d["rollback_check"].update(outcome="maybe")),
+    (V3, "a rollback check without an outcome", lambda d: d["rollback_check"].pop("outcome")),
+    (V3, "inject with an unknown member", lambda d: d["inject"].update(apply_ms=1.0)),
+    (V3, "inject without prepare_ms", lambda d: d["inject"].pop("prepare_ms")),
+    (V3, "a fault's effect_ms as text", lambda d: d["faults"][0].update(effect_ms="3.884")),
+    (V3, "interrupted_ms as text", lambda d: d.update(interrupted_ms="+2302ms")),
+    (V3, "observed_ms on a moment no probe marks", lambda d: d["timeline"]["fault"].update(observed_ms=1.0)),
+    (V3, "observed_ms without observed_at", lambda d: d["timeline"]["detect"].pop("observed_at")),
+    (V3, "an unknown verdict status", lambda d: d["verdicts"][0].update(status="not-reached")),
 ]
+
+
+def undescribed(schema, pointer=""):
+    """JSON pointers of every property (a member of a `properties` object, at any depth, `$defs`
+    included) whose schema has no non-empty `description`."""
+    missing = []
+    if isinstance(schema, list):
+        for index, item in enumerate(schema):
+            missing += undescribed(item, f"{pointer}/{index}")
+        return missing
+    if not isinstance(schema, dict):
+        return missing
+    for key, value in schema.items():
+        here = f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
+        if key in ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas"):
+            # Maps of names to schemas: every entry is a schema; under `properties` (and
+            # `patternProperties`) it must say what it is.
+            if not isinstance(value, dict):
+                continue
+            for name, member in value.items():
+                where = f"{here}/{name.replace('~', '~0').replace('/', '~1')}"
+                described = isinstance(member, dict) and isinstance(member.get("description"), str)
+                if key in ("properties", "patternProperties") and not (
+                    described and member["description"].strip()
+                ):
+                    missing.append(where)
+                missing += undescribed(member, where)
+        elif key in ("enum", "const", "required", "examples", "default", "dependentRequired"):
+            continue  # values, not schemas
+        elif isinstance(value, (dict, list)):
+            missing += undescribed(value, here)
+    return missing
 
 
 def jsonable(value):
@@ -94,7 +141,12 @@ def main():
     files += [("target" if "target" in path.name else "drill", path) for path in sorted(FIXTURES.glob("*.yaml"))]
 
     failed = 0
-    files += [("result", path) for path in sorted(RESULTS.glob("v2-*.json"))]
+    results = [("result", path) for pattern in RESULT_VERSIONS for path in sorted(RESULTS.glob(pattern))]
+    for pattern in RESULT_VERSIONS:
+        if not list(RESULTS.glob(pattern)):
+            failed += 1
+            print(f"FAIL no result fixture {pattern} under {RESULTS.relative_to(ROOT)}")
+    files += results
     for kind, path in files:
         relative = path.relative_to(ROOT)
         try:
@@ -117,14 +169,23 @@ def main():
             failed += 1
             print(f"FAIL known-bad {kind} ({why}) is accepted: the schema is too loose")
 
-    for why, change in KNOWN_BAD_RESULTS:
-        document = json.loads((RESULTS / "v2-order-unit-failure.json").read_text())
+    for fixture, why, change in KNOWN_BAD_RESULTS:
+        document = json.loads((RESULTS / fixture).read_text())
         change(document)
         if problems(validators["result"], document):
-            print(f"ok   known-bad result ({why}) is rejected")
+            print(f"ok   known-bad result ({why}, from {fixture}) is rejected")
         else:
             failed += 1
-            print(f"FAIL known-bad result ({why}) is accepted: the schema is too loose")
+            print(f"FAIL known-bad result ({why}, from {fixture}) is accepted: the schema is too loose")
+
+    # Every property of the result schema says what it is, its unit and, for a time, its origin.
+    result_schema = json.loads((ROOT / "schemas" / "result.schema.json").read_text())
+    missing = undescribed(result_schema)
+    for pointer in missing:
+        failed += 1
+        print(f"FAIL schemas/result.schema.json#{pointer}: the property has no description")
+    if not missing:
+        print("ok   every property of schemas/result.schema.json has a description")
 
     malformed = sorted(MALFORMED.glob("*.yaml"))
     for path in malformed:

@@ -36,6 +36,19 @@ import Testing
         #expect(again == result)
     }
 
+    @Test func versionThreeRoundTripsWithTheEffectingMomentAndTheRollbackCheck() throws {
+        let result = try Self.read("results/v3-storefront-strong-dependency.json")
+        #expect(result.schemaVersion == 3)
+        let fault = try #require(result.timeline.fault)
+        #expect(result.faults.first?.appliedMs == fault.ms)
+        #expect(try #require(result.inject?.prepareMs) > 0)
+        #expect(fault.unixMs != nil)
+        #expect(result.timeline.detect?.observedMs != nil && result.timeline.recovered?.observedMs != nil)
+        #expect(result.rollbackCheck?.outcome == .healthy)
+        let again = try RunResult.read(try JSONEncoder().encode(result))
+        #expect(again == result)
+    }
+
     /// Versions 1 and 2 counted `first_failure_since_fault_ms` from the run's start; read, it counts
     /// from the fault (at 1171.224 ms in this file) as version 3 writes it.
     @Test func anOlderFirstFailureSinceTheFaultIsReadFromTheFault() throws {

@@ -165,7 +165,7 @@ public struct FaultRecord: Sendable, Hashable, Codable {
     /// When its proof was complete (the process gone, the rule read back), from the run's start.
     public var provenMs: Double?
     public var revertedMs: Double?
-    /// `reverted`, `failed`, `not-applied`.
+    /// `not-applied`, `applied` (still), `reverted`, `revert-failed`.
     public var state: String
     public var revert: String?
     /// Per host or pod (`pod/NAME`), for a fault on SSH hosts or in pods.
@@ -204,7 +204,8 @@ public struct RollbackCheckRecord: Sendable, Hashable, Codable {
         case healthy
         /// Not back within the check's time; `problem` says who and how.
         case unhealthy
-        /// Not checked; `problem` says why (nothing was applied, a fault is still applied, a second interrupt).
+        /// Not checked; `problem` says why (a fault is still applied, no probe ran, a second
+        /// interrupt). A run that applied nothing and cut nothing over has no check at all.
         case notChecked = "not-checked"
     }
 
