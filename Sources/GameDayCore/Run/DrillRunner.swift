@@ -17,7 +17,8 @@ public struct DrillRunner: Sendable {
     /// Runs the drill and returns its result; never throws.
     public func run() async -> RunResult {
         let journal = RunJournal()
-        let startedAt = WallTime.iso8601(unixMilliseconds: env.wallClock(env.clock.now()))
+        // The wall-clock time of the clock's origin: every offset of the result counts from it.
+        let startedAt = WallTime.iso8601(unixMilliseconds: env.wallClock(.zero))
         let store = SampleStore(
             users: drill.users, home: { [target] user in target.routing.unit(for: user.id) },
             recovery: drill.recovery?.window ?? .consecutive(5), guardrail: drill.guardrail,
@@ -90,6 +91,7 @@ public struct DrillRunner: Sendable {
         do {
             _ = try await env.transport.send(HTTPRequest(url: target.controlPlane.url, timeout: .seconds(3)))
         } catch {
+            if error.kind == .cancelled { throw CancellationError() }
             throw RunStop(.error, "the control plane is unreachable at \(target.controlPlane.url): \(error.message)")
         }
 
@@ -98,6 +100,7 @@ public struct DrillRunner: Sendable {
         for user in drill.users {
             try Task.checkCancellation()
             let sample = await prober.probe(user, clock: env.clock)
+            try Task.checkCancellation()
             guard sample.status != nil else {
                 throw RunStop(
                     .error,
@@ -299,8 +302,7 @@ public struct DrillRunner: Sendable {
             .problem(
                 "fault \(fault.name): its driver did not stamp the effecting action; the fault's moment is when its apply returned"
             ))
-        let at = store.markFault(env.clock)
-        return FaultMoment.Stamp(at: at, returned: at)
+        return FaultMoment.Stamp(at: store.markFault(env.clock), returned: nil)
     }
 
     /// Notes an interrupt (Ctrl-C, SIGTERM) that arrived, or a cancellation without one (a caller

@@ -71,7 +71,10 @@ struct RunReport {
             let start = phases.first(where: { $0.name == "inject" })?.startedMs
         else { return nil }
         let proven = faults.compactMap(\.provenMs).max()
-        return InjectRecord(prepareMs: at - start, effectMs: first.effectMs, proveMs: proven.map { $0 - at })
+        // Differences of millisecond values kept to the microsecond, as every duration in the result.
+        func micro(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+        return InjectRecord(
+            prepareMs: micro(at - start), effectMs: first.effectMs, proveMs: proven.map { micro($0 - at) })
     }
 
     /// The verdicts on what the faults did. In an interrupted run, a verdict whose evidence was
@@ -280,9 +283,10 @@ struct RunReport {
             timeline: segments,
             timelineTruncatedSamples: (samples?.truncatedSamples ?? 0) > 0 ? samples?.truncatedSamples : nil,
             failuresSinceFault: user.impact == .none && marks.fault != nil ? samples?.failuresSinceFault ?? 0 : nil,
-            firstFailureSinceFaultMs: marks.fault.flatMap { fault in
-                samples?.firstFailureSinceFault.map { ($0.sentAt - fault).milliseconds }
-            })
+            firstFailureSinceFaultMs: user.impact == .none
+                ? marks.fault.flatMap { fault in
+                    samples?.firstFailureSinceFault.map { ($0.sentAt - fault).milliseconds }
+                } : nil)
     }
 
     /// The RTO goal, and the measurement with its breakdown when the users recovered.
