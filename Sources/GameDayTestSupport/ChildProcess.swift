@@ -30,15 +30,24 @@ public enum ChildProcess {
     /// Runs `argv` in its own process group; after `timeout` the whole group gets SIGKILL so nothing
     /// it started in that group outlives the call. Runs on a thread of its own (`OwnThread`), so it
     /// completes even when the calling task is cancelled (cleanup relies on that).
+    ///
+    /// `onStderrLine` is told each line of stderr as it arrives, with the program's pid: a test can
+    /// act on the program's own progress (signal it when a phase starts) instead of sleeping.
     public static func run(
-        _ argv: [String], environment: [String: String]? = nil, timeout: Duration = .seconds(60)
+        _ argv: [String], environment: [String: String]? = nil, timeout: Duration = .seconds(60),
+        onStderrLine: (@Sendable (_ line: String, _ pid: pid_t) -> Void)? = nil
     ) async throws -> Output {
-        try await OwnThread.run { Result { try runBlocking(argv, environment: environment, timeout: timeout) } }.get()
+        try await OwnThread.run {
+            Result {
+                try runBlocking(argv, environment: environment, timeout: timeout, onStderrLine: onStderrLine)
+            }
+        }.get()
     }
 
-    private static func runBlocking(_ argv: [String], environment: [String: String]?, timeout: Duration) throws
-        -> Output
-    {
+    private static func runBlocking(
+        _ argv: [String], environment: [String: String]?, timeout: Duration,
+        onStderrLine: (@Sendable (String, pid_t) -> Void)?
+    ) throws -> Output {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
@@ -87,7 +96,9 @@ public enum ChildProcess {
         }
 
         let deadline = ContinuousClock.now + timeout
-        let (stdout, stderr, drainTimedOut) = drain(outPipe[0], errPipe[0], processGroup: pid, deadline: deadline)
+        let lines = onStderrLine.map { told in LineSplitter { told($0, pid) } }
+        let (stdout, stderr, drainTimedOut) = drain(
+            outPipe[0], errPipe[0], processGroup: pid, deadline: deadline, onStderr: lines)
         var timedOut = drainTimedOut
         // The pipes can close before the process ends (it may close them itself): wait, still bounded.
         var status: Int32 = 0
@@ -109,7 +120,7 @@ public enum ChildProcess {
 
     /// Reads both pipes until they close; kills the process group when the deadline passes.
     private static func drain(
-        _ out: Int32, _ err: Int32, processGroup: pid_t, deadline: ContinuousClock.Instant
+        _ out: Int32, _ err: Int32, processGroup: pid_t, deadline: ContinuousClock.Instant, onStderr: LineSplitter?
     ) -> ([UInt8], [UInt8], Bool) {
         defer {
             close(out)
@@ -137,12 +148,29 @@ public enum ChildProcess {
                 let count = chunk.withUnsafeMutableBytes { read(entry.fd, $0.baseAddress, $0.count) }
                 if count > 0 {
                     buffers[entry.fd]! += chunk[0..<count]
+                    if entry.fd == err { onStderr?.feed(chunk[0..<count]) }
                 } else if count == 0 || errno != EINTR {
                     open.remove(entry.fd)
                 }
             }
         }
         return (buffers[out]!, buffers[err]!, timedOut)
+    }
+}
+
+/// Cuts a byte stream into lines and hands each complete one on.
+private final class LineSplitter {
+    private var pending: [UInt8] = []
+    private let line: (String) -> Void
+
+    init(_ line: @escaping (String) -> Void) { self.line = line }
+
+    func feed(_ bytes: ArraySlice<UInt8>) {
+        pending += bytes
+        while let end = pending.firstIndex(of: 0x0a) {
+            line(String(decoding: pending[..<end], as: UTF8.self))
+            pending.removeSubrange(...end)
+        }
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import GameDayCore
 import GameDayRuntime
 import GameDayTestSupport
+import Synchronization
 import Testing
 
 /// Runners killed at random moments: whatever the moment, every fault comes undone —
@@ -98,25 +99,82 @@ import Testing
         }
     }
 
-    @Test func twentyRunsInterruptedWithSIGINTRevertEverythingThemselves() async throws {
+    /// The phases a run prints (`[+1.234s] == observe`), in order.
+    static let phaseLines = [
+        "preflight", "steady-state", "inject", "observe", "cutover", "recovery", "rollback", "verify-rollback",
+    ]
+
+    /// Twenty runs, each interrupted by SIGINT or SIGTERM when a phase starts (every phase in turn,
+    /// a random moment into it), driven by the run's own progress lines rather than by sleeps.
+    /// Whatever the phase: exit 4, an aborted result whose cut-short verdicts are not reached (never
+    /// FAIL), and everything reverted by the runner itself.
+    @Test func twentyRunsInterruptedInEveryPhaseAreAbortedAndRevertEverythingThemselves() async throws {
         try await TestLab.withLab { lab in
             let scratch = try TestLab.makeTemporaryDirectory(prefix: "gameday-interrupted")
             defer { try? FileManager.default.removeItem(atPath: scratch) }
             let state = "\(scratch)/state"
-            for round in 1...20 {
-                let delay = Int.random(in: 100...3_500)
-                let context = "round \(round) (SIGINT after \(delay)ms)"
+            for round in 0..<20 {
+                let phase = Self.phaseLines[round % Self.phaseLines.count]
+                let signal = round % 2 == 0 ? SIGINT : SIGTERM
+                let delay = Int.random(in: 0...150)
+                let context = "round \(round + 1) (\(signal == SIGINT ? "SIGINT" : "SIGTERM") \(delay)ms into \(phase))"
+                let sent = Mutex(false)
                 // A long watchdog timeout: whatever is reverted here, the runner did it.
-                let (pid, run) = try await Self.start(lab: lab, state: state, output: scratch, watchdogTimeout: "5m")
-                try await Task.sleep(for: .milliseconds(delay))
-                kill(pid, SIGINT)
-                let output = try await run.value
-                #expect([0, 4].contains(output.exitCode), "\(context): \(output.transcript)")
+                let output = try await ChildProcess.run(
+                    [
+                        lab.binary, "run", DrillRun.shipped("storefront-strong-dependency"), "--target",
+                        lab.targetPath, "--state-dir", state, "--output", scratch, "--watchdog-timeout", "5m",
+                    ], timeout: .seconds(120)
+                ) { line, pid in
+                    guard line.hasSuffix("] == \(phase)"), !sent.withLock({ $0 }) else { return }
+                    sent.withLock { $0 = true }
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) { kill(pid, signal) }
+                }
+                #expect(sent.withLock { $0 }, "\(context): the phase never started: \(output.transcript)")
+                #expect(output.exitCode == 4, "\(context): \(output.transcript)")
+                #expect(output.stderr.contains(": stopping the drill and reverting every fault…"), "\(context)")
+                let path = try #require(
+                    output.stdout.split(separator: "\n").first { $0.contains("result: ") }?.split(separator: " ").last,
+                    "\(context): no result: \(output.transcript)")
+                let result = try RunResult.read(Data(contentsOf: URL(fileURLWithPath: String(path))))
+                #expect(result.outcome == .aborted && result.exitCode == 4, "\(context): \(result.reason ?? "")")
+                #expect(result.interruptedMs != nil, "\(context)")
+                // Only a failure that happened may fail a verdict; these wait for evidence an interrupt cuts short.
+                for verdict in result.verdicts
+                where ["impact", "cutover", "cutover_seen", "recovery"].contains(verdict.name) {
+                    #expect(verdict.status != .fail, "\(context): \(verdict)")
+                }
+                try await DrillRun.validate(String(path))
                 let entries = LedgerStore(stateDirectory: state).all()
                 #expect(
                     entries.allSatisfy { $0.state == .reverted && $0.note?.hasPrefix("the watchdog") != true },
                     "\(context): \(entries.map(\.summary))")
                 try await Self.expectPristine(lab, state: state, context)
+            }
+        }
+    }
+
+    /// Once a run has printed its first line, an interrupt is the run's to handle: exit 4, whether
+    /// it arrives before the runner started or while it prepares, and nothing is left.
+    @Test func anInterruptAsSoonAsTheFirstLineIsPrintedExitsFour() async throws {
+        try await TestLab.withLab { lab in
+            let scratch = try TestLab.makeTemporaryDirectory(prefix: "gameday-first-line")
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            let state = "\(scratch)/state"
+            for signal in [SIGINT, SIGTERM] {
+                let sent = Mutex(false)
+                let output = try await ChildProcess.run(
+                    [
+                        lab.binary, "run", DrillRun.shipped("storefront-strong-dependency"), "--target",
+                        lab.targetPath, "--state-dir", state, "--output", scratch, "--watchdog-timeout", "5m",
+                    ], timeout: .seconds(120)
+                ) { line, pid in
+                    guard !sent.withLock({ $0 }) else { return }
+                    sent.withLock { $0 = true }
+                    kill(pid, signal)
+                }
+                #expect(output.exitCode == 4, "signal \(signal): \(output.transcript)")
+                try await Self.expectPristine(lab, state: state, "signal \(signal)")
             }
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import GameDayCore
 import GameDayRuntime
 import GameDayTestSupport
+import Synchronization
 import Testing
 
 /// How a run ends when something outside the drill goes wrong: bad input, an unreachable
@@ -102,6 +103,43 @@ import Testing
                 let restarted = try #require(try lab.pid(of: "beijing-product"))
                 #expect(restarted != killed)
                 #expect(table.isAlive(restarted))
+            }
+        }
+    }
+
+    /// Probes at the shortest interval a drill may ask for (1 ms): the run still answers an
+    /// interrupt at once, by the run's own clock. (At 1 µs, before that interval was refused, a run
+    /// spun before injecting and ignored SIGINT.) Only the steady state: so many probes can overload
+    /// the lab's debug build, which may then fail the steady state before any later phase.
+    @Test func aRunProbingEveryMillisecondAnswersAnInterruptWithinASecond() async throws {
+        for phase in ["preflight", "steady-state"] {
+            try await TestLab.withLab { lab in
+                let output = try TestLab.makeTemporaryDirectory(prefix: "gameday-results")
+                defer { try? FileManager.default.removeItem(atPath: output) }
+                let drill = try DrillRun.variant(
+                    of: "storefront-strong-dependency", in: output,
+                    replacing: [("  interval: 100ms\n  timeout: 1s", "  interval: 1ms\n  timeout: 1s")])
+                let sent = Mutex(false)
+                let run = try await ChildProcess.run(
+                    [
+                        lab.binary, "run", drill, "--target", lab.targetPath, "--output", output, "--state-dir",
+                        "\(output)/state",
+                    ], timeout: .seconds(120)
+                ) { line, pid in
+                    guard line.hasSuffix("] == \(phase)"), !sent.withLock({ $0 }) else { return }
+                    sent.withLock { $0 = true }
+                    kill(pid, SIGINT)
+                }
+                #expect(sent.withLock { $0 }, "\(phase) never started: \(run.transcript)")
+                #expect(run.exitCode == 4, "\(phase): \(run.transcript)")
+                let path = try #require(
+                    run.stdout.split(separator: "\n").first { $0.contains("result: ") }?.split(separator: " ").last)
+                let result = try RunResult.read(Data(contentsOf: URL(fileURLWithPath: String(path))))
+                let interrupted = try #require(result.interruptedMs)
+                let rollback = try #require(result.phases.first { $0.name == "rollback" }?.startedMs)
+                #expect(
+                    rollback - interrupted < 1000, "\(phase): the rollback began \(rollback - interrupted) ms after")
+                #expect(try lab.pid(of: "beijing-product").map(ProcessTable().isAlive) == true)
             }
         }
     }

@@ -97,6 +97,25 @@ import Testing
             #expect(parts.count == 4)
             #expect(abs(parts.reduce(0, +) - rto) < 0.01)
 
+            // The fault's moment against the lab's own record of product's death (services.jsonl).
+            let died = try #require(
+                try await lab.serviceEvent {
+                    $0.service == "beijing-product" && $0.pid == productBefore && $0.event == .exited
+                },
+                "the lab never logged product's exit")
+            let moment = try FaultMomentCheck(result: result, truth: died.unixMilliseconds)
+            moment.expectAgreement()
+            // The detect moment: the first probe sent after the death failed, so detect − fault is at
+            // most the death's delay, one interval, and that probe's own lateness against its slot.
+            let detect = try #require(result.timeline.detect?.ms)
+            let lag = try #require(
+                probes.first { ($0["user"] as? Int) == 6000 && ($0["sent_ms"] as? Double) == detect }?["lag_ms"]
+                    as? Double)
+            let detected = detect - (try #require(timeline.fault?.ms))
+            print("detect − fault: \(detected) ms (interval \(result.probeIntervalMs) ms, that probe \(lag) ms late)")
+            #expect(detected >= 0)
+            #expect(detected <= (moment.truth - moment.fault) + result.probeIntervalMs + lag + 1)
+
             // The rollback cut the routing back: 6000 is beijing's again.
             #expect(result.cutback?.succeeded == true)
             let after = try await lab.gateway("/storefront?userId=6000")
@@ -167,6 +186,11 @@ import Testing
             #expect(result.faults.first?.effect == "SIGSTOP sent to \(cart); stopped")
             #expect(result.faults.first?.revert == "SIGCONT sent to \(cart)")
             #expect(run.user(6000)?.failures == 0)
+            // The fault's moment against the lab's own record of the cart stopping (services.jsonl).
+            let stopped = try #require(
+                try await lab.serviceEvent { $0.service == "beijing-cart" && $0.pid == cart && $0.event == .stopped },
+                "the lab never logged the cart stopping")
+            try FaultMomentCheck(result: result, truth: stopped.unixMilliseconds).expectAgreement()
             // The same process, running again: a pause is undone, not replaced.
             #expect(try lab.pid(of: "beijing-cart") == cart)
             #expect(ProcessTable().state(of: cart) != "T")
@@ -190,5 +214,34 @@ import Testing
             #expect(hangzhou.allSatisfy { $0.failures == 0 })
             #expect(Set(result.users.map(\.id)).count == 20)
         }
+    }
+}
+
+/// The fault's moment (`timeline.fault`: stamped immediately before the effecting action) against
+/// the instant the lab's supervisor logged the effect (a death, a stop), both this machine's wall clock.
+struct FaultMomentCheck {
+    /// The moment, as Unix milliseconds.
+    var fault: Double
+    /// How long the effecting action took (the `kill` spawned and run).
+    var effect: Double
+    /// When the lab logged the effect, as Unix milliseconds.
+    var truth: Double
+
+    init(result: RunResult, truth: Double) throws {
+        fault = try #require(result.timeline.fault?.unixMs, "the result has no fault moment")
+        effect = try #require(result.faults.first?.effectMs, "the fault has no effect_ms")
+        self.truth = truth
+    }
+
+    /// What is guaranteed: the moment comes before the effect, which the lab logs once the signal
+    /// (sent within `effect_ms` of the moment) is delivered and its supervisor woken — a few
+    /// milliseconds; 25 ms allows for a loaded machine. Stamped before the preparation (lookups,
+    /// guards, the ledger, the watchdog), as it once was, it came 100–500 ms early.
+    func expectAgreement(sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        print(String(format: "fault moment → the lab's record: %.3f ms (its kill took %.3f ms)", truth - fault, effect))
+        #expect(truth >= fault - 0.002, "the lab logged the effect before the moment", sourceLocation: sourceLocation)
+        #expect(
+            truth - fault <= effect + 25, "the moment is \(truth - fault) ms before the effect",
+            sourceLocation: sourceLocation)
     }
 }
