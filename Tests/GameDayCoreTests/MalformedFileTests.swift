@@ -375,6 +375,11 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
             "malformed/wrong-types.yaml:13:5: error: expected a mapping for 'faults[1]', found 'not a mapping'"
         ),
         MalformedFile(
+            "interval-below-engine.yaml",
+            "malformed/interval-below-engine.yaml:3:13: error: expected a duration of at least 1ms, found '1us': gameday cannot send requests at a shorter interval and keep its schedule",
+            "malformed/interval-below-engine.yaml:11:15: error: expected a duration of at least 1ms, found '1ns': gameday cannot send requests at a shorter interval and keep its schedule"
+        ),
+        MalformedFile(
             "zero-interval.yaml",
             "malformed/zero-interval.yaml:3:13: error: expected a duration greater than zero, found '0ms'"
         ),

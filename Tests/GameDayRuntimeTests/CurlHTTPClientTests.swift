@@ -48,6 +48,29 @@ import Testing
         }
     }
 
+    /// An interrupted run does not wait out a hung control plane: cancelling the task abandons the
+    /// transfer (within about a second, curl's progress callback) long before its own timeout.
+    @Test func cancellingTheTaskAbandonsATransferToAServerThatNeverAnswers() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let (_, port) = try await scratch.listen(
+            setup: "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()", serve: "c = s.accept(); time.sleep(120)"
+        )
+        let started = ContinuousClock.now
+        let transfer = Task {
+            try await CurlHTTPClient().send(HTTPRequest(url: "http://127.0.0.1:\(port)/", timeout: .seconds(60)))
+        }
+        transfer.cancel()
+        do {
+            _ = try await transfer.value
+            Issue.record("expected the transfer to be abandoned")
+        } catch let error as HTTPTransportError {
+            #expect(error.kind == .cancelled)
+            #expect(error.message.hasPrefix("abandoned: the run was interrupted"))
+        }
+        #expect(ContinuousClock.now - started < .seconds(30), "it waited for the request's own timeout")
+    }
+
     @Test func sendsMethodHeadersAndBody() async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }

@@ -91,6 +91,38 @@ import Testing
         #expect(sink.skipped.isEmpty)
     }
 
+    /// A schedule that falls due faster than the engine can send (1 µs, below what a drill may ask)
+    /// must not keep the engine thread in its sending loop: each pass takes at most one slot per
+    /// user, so a stop request is still heard. (Before, the loop never left and `stop()` never returned.)
+    @Test func aScheduleFasterThanTheEngineStillStops() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let (_, port) = try await scratch.listen(setup: Self.silentServer, serve: Self.holdConnections)
+        let sink = RecordingSink()
+        let probes = CurlMultiProbeLauncher().start(
+            users: [TestUser(id: 50), TestUser(id: 6000)],
+            prober: Self.prober(port: port, interval: .microseconds(1), timeout: .seconds(1), maxInFlight: 1),
+            clock: ContinuousRunClock(), sink: sink)
+        // Wait until slots are being skipped: the path that spun.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while sink.skipped.count < 100, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(sink.skipped.count >= 100)
+        let stopped = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await probes.stop()
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(20))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        #expect(stopped, "the engine did not stop")
+    }
+
     @Test func connectionsStayOpenAcrossProbes() async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }

@@ -62,10 +62,23 @@ import Testing
         let local = LocalExecutor()
         let armed = try await local.run(try dms.armCommand(revert: ["touch", marker]), timeout: .seconds(5))
         let pid = try #require(Int32(armed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
-        // Eight seconds of heartbeats, twice the timeout: it must hold.
+        // Eight seconds of heartbeats, twice the timeout: it must hold — as long as they really came
+        // in time. On a starved machine a heartbeat can be seconds late, and then the switch may
+        // rightly fire; the guarantee is only for gaps a second below the timeout (it counts whole
+        // seconds), so that is what is asserted.
+        var last = ContinuousClock.now
+        var widest = Duration.zero
         for _ in 0..<16 {
             _ = try await local.run(dms.heartbeatCommand, timeout: .seconds(5))
+            widest = max(widest, ContinuousClock.now - last)
+            last = ContinuousClock.now
             try await Task.sleep(for: .milliseconds(500))
+        }
+        guard widest < .seconds(3) else {
+            print("heartbeats came \(widest) apart on this loaded machine: the switch may fire; not asserted")
+            _ = try await local.run(dms.disarmCommand, timeout: .seconds(5))
+            _ = await Self.eventually(seconds: 5) { kill(pid, 0) != 0 }
+            return
         }
         #expect(!FileManager.default.fileExists(atPath: marker), "it fired while the heartbeats came")
         #expect(try await local.run(dms.stateCommand, timeout: .seconds(5)).stdout == "armed\n")
