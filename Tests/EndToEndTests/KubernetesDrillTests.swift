@@ -125,7 +125,10 @@ struct KubernetesDrillTests {
                 let state = "\(cluster.root)/state"
                 let resumed = await cluster.poll(timeout: .seconds(30)) { Self.noneStopped(cluster) }
                 #expect(resumed, "a process is still stopped 30s after the runner died")
-                // The watchdog did it, through kubectl (the tools containers' switches wait minutes).
+                // The watchdog did it, through kubectl (the tools containers' switches wait minutes). It
+                // notes the entry reverted once its kubectl steps have returned, a moment after the
+                // processes resumed: wait for that.
+                _ = await cluster.poll(timeout: .seconds(30)) { LedgerStore(stateDirectory: state).pending().isEmpty }
                 let entries = LedgerStore(stateDirectory: state).all()
                 #expect(
                     !entries.isEmpty
