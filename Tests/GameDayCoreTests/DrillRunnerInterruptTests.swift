@@ -119,6 +119,32 @@ import Testing
         #expect(result.rollbackCheck?.problem == "interrupted again before the steady state was seen back")
     }
 
+    /// Interrupted while a fault is being prepared (its ledger entry just written): the fault is
+    /// never applied, and its entry is closed.
+    @Test func anInterruptWhileAFaultIsPreparedAppliesNothing() async {
+        let clock = ContinuousRunClock()
+        let interruption = RunInterruption()
+        let task = CancellableTask()
+        let ledger = InterruptingLedger {
+            interruption.interrupt(at: clock.now())
+            task.cancel()
+        }
+        let storefront = FakeStorefront()
+        let driver = FakeFaultDriver(storefront: storefront)
+        let running = Task {
+            await DrillRunnerTests.run(
+                DrillRunnerTests.drill(), storefront: storefront, faults: driver, clock: clock,
+                interruption: interruption, ledger: ledger)
+        }
+        task.set(running)
+        let (result, _, _) = await running.value
+        #expect(result.outcome == .aborted)
+        #expect(driver.calls.isEmpty)
+        #expect(ledger.events == ["intend product-down", "reverted product-down"])
+        #expect(result.timeline.fault == nil)
+        #expect(storefront.state.withLock { $0.brokenUnits.isEmpty })
+    }
+
     @Test func aFailedVerdictIsStillFollowedByTheRollbackCheck() async {
         let (result, _, _) = await DrillRunnerTests.run(DrillRunnerTests.drill(rto: .milliseconds(1)))
         #expect(result.outcome == .fail)
@@ -147,5 +173,28 @@ final class CancellableTask: Sendable {
             return state.task
         }
         task?.cancel()
+    }
+}
+
+/// A ledger that interrupts the run as it records the first intent, and remembers what it was told.
+final class InterruptingLedger: FaultLedger {
+    private let onIntend: @Sendable () -> Void
+    private let log = Mutex<[String]>([])
+
+    init(onIntend: @escaping @Sendable () -> Void) { self.onIntend = onIntend }
+
+    var events: [String] { log.withLock { $0 } }
+
+    func intend(_ what: String, unit: String, recipe: RevertRecipe) async throws -> LedgerTicket {
+        log.withLock { $0.append("intend \(what)") }
+        onIntend()
+        return LedgerTicket(id: what)
+    }
+
+    func applied(_ ticket: LedgerTicket) async { log.withLock { $0.append("applied \(ticket.id)") } }
+    func reverted(_ ticket: LedgerTicket) async { log.withLock { $0.append("reverted \(ticket.id)") } }
+    func undo(_ ticket: LedgerTicket) async throws -> String {
+        log.withLock { $0.append("undo \(ticket.id)") }
+        return "undone"
     }
 }

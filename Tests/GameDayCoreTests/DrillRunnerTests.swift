@@ -51,13 +51,14 @@ import Testing
     static func run(
         _ drill: Drill, storefront: FakeStorefront = FakeStorefront(), faults: (any FaultDriver)? = nil,
         token: String? = "s3cret", log: EventLog = EventLog(), raw: (any ProbeSink)? = nil,
-        clock: ContinuousRunClock = ContinuousRunClock(), interruption: RunInterruption = RunInterruption()
+        clock: ContinuousRunClock = ContinuousRunClock(), interruption: RunInterruption = RunInterruption(),
+        ledger: any FaultLedger = NoLedger()
     ) async -> (RunResult, any FaultDriver, EventLog) {
         let driver = faults ?? FakeFaultDriver(storefront: storefront)
         let env = RunEnvironment(
             transport: storefront, faults: driver, clock: clock, wallClock: { 1_800_000_000_000 + $0.milliseconds },
             environment: { $0 == "FAKE_TOKEN" ? token : nil }, readFile: { _ in "" }, reporter: log, runId: "test",
-            rawSamples: raw, interruption: interruption)
+            ledger: ledger, rawSamples: raw, interruption: interruption)
         let result = await DrillRunner(drill: drill, target: target, environment: env).run()
         return (result, driver, log)
     }

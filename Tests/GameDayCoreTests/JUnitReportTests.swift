@@ -51,6 +51,16 @@ import Testing
         #expect(xml.contains("<property name=\"rpo_lost_writes\" value=\"0\"/>"))
     }
 
+    /// The bystander's case counts the probes its sentence speaks of: those sent while the faults
+    /// were applied (27 in this run), not every probe of the run (48).
+    @Test func anUnaffectedGroupsCaseCountsTheProbesWhileTheFaultsWereApplied() throws {
+        let result = try Self.passing()
+        let bystander = try #require(result.users.first { $0.id == 50 })
+        #expect((bystander.samplesDuringFault, bystander.samples) == (27, 48))
+        let xml = JUnitReport.render(result)
+        #expect(xml.contains("user 50 never failed while the faults were applied (27 probes)"), "\(xml)")
+    }
+
     @Test func failuresCarryTheVerdictsMessageEscaped() throws {
         let xml = JUnitReport.render(try Self.failing())
         #expect(xml.contains("failures=\"3\""), "recovery, blast radius, and hangzhou's group")

@@ -135,8 +135,10 @@ public enum JUnitReport {
                     ))
             }
             let who = group.users.count == 1 ? "user \(group.users[0]) never failed" : "none of \(count) failed"
+            // The probes the sentence speaks of: those sent while the faults were applied, not the run's.
+            let during = group.users.reduce(0) { $0 + (users[$1]?.samplesDuringFault ?? 0) }
             return TestCase(
-                name: name, outcome: .pass, output: "\(who) while the faults were applied (\(group.samples) probes)")
+                name: name, outcome: .pass, output: "\(who) while the faults were applied (\(during) probes)")
         }
     }
 

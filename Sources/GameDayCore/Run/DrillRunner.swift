@@ -263,6 +263,11 @@ public struct DrillRunner: Sendable {
                 throw RunStop(
                     .error, "fault \(fault.name) could not be recorded in the ledger: \(error); nothing was applied")
             }
+            // Interrupted while preparing: nothing was done to the unit, and nothing will be.
+            if Task.isCancelled {
+                await env.ledger.reverted(ticket)
+                throw CancellationError()
+            }
             let moment = FaultMoment(clock: env.clock, stamp: { [env] in store.markFault(env.clock) })
             do {
                 var applied = try await env.faults.apply(fault, in: target, moment: moment)
