@@ -1,6 +1,7 @@
 import Foundation
 import GameDayCore
 import GameDayTestSupport
+import Synchronization
 import Testing
 
 /// Runs the built `gameday` binary on a drill against a real lab and reads what it left.
@@ -27,10 +28,11 @@ struct DrillRun {
         return path
     }
 
-    /// `gameday run DRILL --target T --output DIR`; reads result.json when one was written.
+    /// `gameday run DRILL --target T --output DIR --state-dir DIR/state`; reads result.json when one
+    /// was written. `onStderrLine` sees each progress line as it comes, with the runner's pid.
     static func run(
         _ drill: String, lab: TestLab, output directory: String, environment: [String: String]? = nil,
-        extra: [String] = []
+        extra: [String] = [], onStderrLine: (@Sendable (String, pid_t) -> Void)? = nil
     ) async throws -> DrillRun {
         let output = try await ChildProcess.run(
             [
@@ -38,7 +40,7 @@ struct DrillRun {
                 "\(directory)/state",
             ]
                 + extra,
-            environment: environment, timeout: .seconds(120))
+            environment: environment, timeout: .seconds(120), onStderrLine: onStderrLine)
         let path = output.stdout.split(separator: "\n").first { $0.contains("result: ") }
             .map { String($0.split(separator: " ").last!) }
         var result: RunResult?
@@ -66,6 +68,34 @@ struct DrillRun {
     func verdict(_ name: String) -> Verdict? { result?.verdicts.first { $0.name == name } }
 
     func user(_ id: Int) -> UserRecord? { result?.users.first { $0.id == id } }
+
+    /// Sends `signal` to the runner `delay` after it prints the line of `phase` (`[+1.234s] == observe`;
+    /// `*` for its first line), once: for `onStderrLine`. `sent` says whether it was sent.
+    static func signal(
+        _ signal: Int32, when phase: String, after delay: Duration = .zero, sent: SentOnce
+    ) -> @Sendable (String, pid_t) -> Void {
+        { line, pid in
+            guard phase == "*" || line.hasSuffix("] == \(phase)"), sent.take() else { return }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(delay.milliseconds))) {
+                kill(pid, signal)
+            }
+        }
+    }
+}
+
+/// Something a test does once, and whether it did.
+final class SentOnce: Sendable {
+    private let done = Mutex(false)
+
+    /// True the first time only.
+    func take() -> Bool {
+        done.withLock { done in
+            defer { done = true }
+            return !done
+        }
+    }
+
+    var happened: Bool { done.withLock { $0 } }
 }
 
 /// Wall-clock ISO 8601 (with milliseconds) to Unix milliseconds.

@@ -118,25 +118,17 @@ import Testing
                 let signal = round % 2 == 0 ? SIGINT : SIGTERM
                 let delay = Int.random(in: 0...150)
                 let context = "round \(round + 1) (\(signal == SIGINT ? "SIGINT" : "SIGTERM") \(delay)ms into \(phase))"
-                let sent = Mutex(false)
+                let sent = SentOnce()
                 // A long watchdog timeout: whatever is reverted here, the runner did it.
-                let output = try await ChildProcess.run(
-                    [
-                        lab.binary, "run", DrillRun.shipped("storefront-strong-dependency"), "--target",
-                        lab.targetPath, "--state-dir", state, "--output", scratch, "--watchdog-timeout", "5m",
-                    ], timeout: .seconds(120)
-                ) { line, pid in
-                    guard line.hasSuffix("] == \(phase)"), !sent.withLock({ $0 }) else { return }
-                    sent.withLock { $0 = true }
-                    DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) { kill(pid, signal) }
-                }
-                #expect(sent.withLock { $0 }, "\(context): the phase never started: \(output.transcript)")
+                let run = try await DrillRun.run(
+                    DrillRun.shipped("storefront-strong-dependency"), lab: lab, output: scratch,
+                    extra: ["--watchdog-timeout", "5m"],
+                    onStderrLine: DrillRun.signal(signal, when: phase, after: .milliseconds(delay), sent: sent))
+                let output = run.output
+                #expect(sent.happened, "\(context): the phase never started: \(output.transcript)")
                 #expect(output.exitCode == 4, "\(context): \(output.transcript)")
                 #expect(output.stderr.contains(": stopping the drill and reverting every fault…"), "\(context)")
-                let path = try #require(
-                    output.stdout.split(separator: "\n").first { $0.contains("result: ") }?.split(separator: " ").last,
-                    "\(context): no result: \(output.transcript)")
-                let result = try RunResult.read(Data(contentsOf: URL(fileURLWithPath: String(path))))
+                let result = try #require(run.result, "\(context): no result: \(output.transcript)")
                 #expect(result.outcome == .aborted && result.exitCode == 4, "\(context): \(result.reason ?? "")")
                 #expect(result.interruptedMs != nil, "\(context)")
                 // Only a failure that happened may fail a verdict; these wait for evidence an interrupt cuts short.
@@ -144,7 +136,6 @@ import Testing
                 where ["impact", "cutover", "cutover_seen", "recovery"].contains(verdict.name) {
                     #expect(verdict.status != .fail, "\(context): \(verdict)")
                 }
-                try await DrillRun.validate(String(path))
                 let entries = LedgerStore(stateDirectory: state).all()
                 #expect(
                     entries.allSatisfy { $0.state == .reverted && $0.note?.hasPrefix("the watchdog") != true },
@@ -162,17 +153,11 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: scratch) }
             let state = "\(scratch)/state"
             for signal in [SIGINT, SIGTERM] {
-                let sent = Mutex(false)
-                let output = try await ChildProcess.run(
-                    [
-                        lab.binary, "run", DrillRun.shipped("storefront-strong-dependency"), "--target",
-                        lab.targetPath, "--state-dir", state, "--output", scratch, "--watchdog-timeout", "5m",
-                    ], timeout: .seconds(120)
-                ) { line, pid in
-                    guard !sent.withLock({ $0 }) else { return }
-                    sent.withLock { $0 = true }
-                    kill(pid, signal)
-                }
+                let output = try await DrillRun.run(
+                    DrillRun.shipped("storefront-strong-dependency"), lab: lab, output: scratch,
+                    extra: ["--watchdog-timeout", "5m"],
+                    onStderrLine: DrillRun.signal(signal, when: "*", sent: SentOnce())
+                ).output
                 #expect(output.exitCode == 4, "signal \(signal): \(output.transcript)")
                 try await Self.expectPristine(lab, state: state, "signal \(signal)")
             }

@@ -119,22 +119,13 @@ import Testing
                 let drill = try DrillRun.variant(
                     of: "storefront-strong-dependency", in: output,
                     replacing: [("  interval: 100ms\n  timeout: 1s", "  interval: 1ms\n  timeout: 1s")])
-                let sent = Mutex(false)
-                let run = try await ChildProcess.run(
-                    [
-                        lab.binary, "run", drill, "--target", lab.targetPath, "--output", output, "--state-dir",
-                        "\(output)/state",
-                    ], timeout: .seconds(120)
-                ) { line, pid in
-                    guard line.hasSuffix("] == \(phase)"), !sent.withLock({ $0 }) else { return }
-                    sent.withLock { $0 = true }
-                    kill(pid, SIGINT)
-                }
-                #expect(sent.withLock { $0 }, "\(phase) never started: \(run.transcript)")
+                let sent = SentOnce()
+                let finished = try await DrillRun.run(
+                    drill, lab: lab, output: output, onStderrLine: DrillRun.signal(SIGINT, when: phase, sent: sent))
+                let run = finished.output
+                #expect(sent.happened, "\(phase) never started: \(run.transcript)")
                 #expect(run.exitCode == 4, "\(phase): \(run.transcript)")
-                let path = try #require(
-                    run.stdout.split(separator: "\n").first { $0.contains("result: ") }?.split(separator: " ").last)
-                let result = try RunResult.read(Data(contentsOf: URL(fileURLWithPath: String(path))))
+                let result = try #require(finished.result, "\(phase): no result: \(run.transcript)")
                 let interrupted = try #require(result.interruptedMs)
                 let rollback = try #require(result.phases.first { $0.name == "rollback" }?.startedMs)
                 #expect(

@@ -242,170 +242,6 @@ public struct DrillRunner: Sendable {
         }
     }
 
-    // MARK: - Inject
-
-    /// Applies every fault in order. Each is prepared first (its recipe written to the ledger, whose
-    /// watchdog starts; the driver's lookups and guards), and its moment is the effecting action
-    /// itself, stamped by the driver through `FaultMoment`: the sample store's fault mark (impact,
-    /// blast radius, the RTO) starts there, not at the preparation.
-    private func inject(_ journal: RunJournal, _ store: SampleStore) async throws {
-        await begin("inject", journal, store)
-        for fault in drill.faults {
-            try Task.checkCancellation()
-            let preparing = env.clock.now()
-            // The ledger learns how to undo the fault before it is applied, so that a runner killed
-            // at any moment leaves a record that `gameday recover` and the watchdog can act on.
-            let ticket: LedgerTicket
-            do {
-                let recipe = try await env.faults.recipe(for: fault, in: target)
-                ticket = try await env.ledger.intend(fault.name, unit: fault.unit, recipe: recipe)
-            } catch {
-                throw RunStop(
-                    .error, "fault \(fault.name) could not be recorded in the ledger: \(error); nothing was applied")
-            }
-            // Interrupted while preparing: nothing was done to the unit, and nothing will be.
-            if Task.isCancelled {
-                await env.ledger.reverted(ticket)
-                throw CancellationError()
-            }
-            let moment = FaultMoment(clock: env.clock, stamp: { [env] in store.markFault(env.clock) })
-            do {
-                var applied = try await env.faults.apply(fault, in: target, moment: moment)
-                let proven = env.clock.now()
-                applied.ticket = ticket
-                await env.ledger.applied(ticket)
-                let stamp = moment.stamp ?? unstamped(fault, store)
-                await journal.markFault(stamp.at)
-                await journal.applied(
-                    applied, timing: FaultTiming(preparedFrom: preparing, stamp: stamp, proven: proven))
-                for command in applied.commands {
-                    env.reporter.report(.detail("fault \(fault.name) ran: \(command.joined(separator: " "))"))
-                }
-                env.reporter.report(
-                    .note(
-                        "fault \(fault.name) applied at \(Self.ms(stamp.at)) after \(DurationText.format(stamp.at - preparing)) of preparation: \(applied.effect)"
-                    ))
-            } catch {
-                // It may have half-happened (a signal sent, no proof): the rollback undoes it from the recipe.
-                let stamp = moment.stamp
-                if let stamp { await journal.markFault(stamp.at) }
-                await journal.halfApplied(
-                    fault.name, ticket: ticket, timing: FaultTiming(preparedFrom: preparing, stamp: stamp, proven: nil))
-                await journal.verdict(
-                    Verdict("faults_applied", .fail, "fault \(fault.name) did not take effect: \(error.message)"))
-                throw RunStop(.error, "fault \(fault.name) did not take effect: \(error.message)")
-            }
-        }
-        await journal.verdict(
-            Verdict("faults_applied", .pass, "\(drill.faults.count) fault(s) applied and proven in effect"))
-    }
-
-    /// A driver that proved its fault without saying when it took effect: the moment is when its
-    /// apply returned (late by the proof), and the run says so rather than guessing earlier.
-    private func unstamped(_ fault: FaultSpec, _ store: SampleStore) -> FaultMoment.Stamp {
-        env.reporter.report(
-            .problem(
-                "fault \(fault.name): its driver did not stamp the effecting action; the fault's moment is when its apply returned"
-            ))
-        return FaultMoment.Stamp(at: store.markFault(env.clock), returned: nil)
-    }
-
-    /// Notes an interrupt (Ctrl-C, SIGTERM) that arrived, or a cancellation without one (a caller
-    /// cancelled the run's task): the run's outcome is then aborted.
-    private func noteInterruption(_ journal: RunJournal) async {
-        if let first = env.interruption.first {
-            await journal.interrupted(at: first)
-        } else if Task.isCancelled {
-            await journal.interrupted(at: env.clock.now())
-        }
-    }
-
-    // MARK: - Rollback
-
-    private func rollback(_ journal: RunJournal, _ store: SampleStore, probing: Bool, context: TemplateContext?) async {
-        await begin("rollback", journal, store)
-        await journal.markRollback(env.clock.now())
-        var allReverted = true
-        for fault in await journal.takeAppliedForRevert() {
-            let outcome: Result<String, FaultError>
-            do {
-                outcome = .success(try await env.faults.revert(fault, in: target))
-            } catch {
-                outcome = .failure(error)
-                allReverted = false
-                env.reporter.report(.problem("fault \(fault.spec.name) NOT reverted: \(error.message)"))
-            }
-            await journal.reverted(fault.spec.name, at: env.clock.now(), outcome: outcome)
-            if case .success(let what) = outcome {
-                if let ticket = fault.ticket { await env.ledger.reverted(ticket) }
-                env.reporter.report(.note("fault \(fault.spec.name) reverted: \(what)"))
-            }
-        }
-        for (name, ticket) in await journal.takeHalfApplied() {
-            do {
-                let what = try await env.ledger.undo(ticket)
-                await journal.reverted(name, at: env.clock.now(), outcome: .success(what))
-            } catch {
-                allReverted = false
-                await journal.reverted(name, at: env.clock.now(), outcome: .failure(FaultError("\(error)")))
-                env.reporter.report(.problem("fault \(name) NOT undone: \(error)"))
-            }
-        }
-        await journal.markReverted(store.markReverted(env.clock))
-
-        if let cutback = drill.rollback.cutback, let context, await journal.cutover != nil {
-            let client = CutoverClient(
-                transport: env.transport, clock: env.clock, redact: redactor(context),
-                observe: { [env] state in env.reporter.report(.detail("cut-back state: \(state)")) })
-            let record = await client.execute(cutback, context: context)
-            await journal.recordCutback(record)
-            if record.succeeded, let ticket = await journal.cutbackTicket { await env.ledger.reverted(ticket) }
-            if let error = record.error { env.reporter.report(.problem("cut-back: \(error)")) }
-        }
-
-        await checkSteadyStateBack(journal, store, probing: probing, allReverted: allReverted)
-    }
-
-    /// Checks that the steady state came back (every user healthy on its home unit for the
-    /// rollback's window), after a pass, a failed verdict or an interrupt alike. Not checked when
-    /// nothing was applied or cut over, when probes never ran, or when a fault is still in place
-    /// (it cannot come back then, and the rollback verdict says why); a second interrupt ends it.
-    private func checkSteadyStateBack(
-        _ journal: RunJournal, _ store: SampleStore, probing: Bool, allReverted: Bool
-    ) async {
-        let faulted = await journal.marks.fault != nil
-        let cutOver = await journal.cutover?.startedAt != nil
-        guard faulted || cutOver else { return }
-        guard probing, allReverted else {
-            let why = probing ? "a fault is still applied" : "no probe ran"
-            await journal.recordRollbackCheck(RollbackCheckRecord(outcome: .notChecked, problem: why))
-            return
-        }
-        let start = await begin("verify-rollback", journal, store)
-        let deadline = start + drill.rollback.steadyState + .seconds(15)
-        var problem: String? = "not checked"
-        var outcome = RollbackCheckRecord.Outcome.unhealthy
-        while env.clock.now() < deadline {
-            if env.interruption.count >= 2 {
-                outcome = .notChecked
-                problem = "interrupted again before the steady state was seen back"
-                break
-            }
-            try? await env.clock.sleep(for: min(drill.probe.interval, .milliseconds(100)))
-            let now = env.clock.now()
-            guard now - start >= drill.rollback.steadyState else { continue }
-            problem = store.steadyProblem(since: now - drill.rollback.steadyState)
-            if problem == nil {
-                outcome = .healthy
-                break
-            }
-        }
-        await journal.recordRollbackCheck(
-            RollbackCheckRecord(
-                outcome: outcome, problem: problem, startedMs: start.milliseconds,
-                endedMs: env.clock.now().milliseconds))
-    }
-
     // MARK: - Checks on the samples
 
     private func guardBlastRadius(_ store: SampleStore) throws {
@@ -418,14 +254,24 @@ public struct DrillRunner: Sendable {
 
     /// Starts a phase in the journal and in the sample store (timings are kept per phase).
     @discardableResult
-    private func begin(_ phase: String, _ journal: RunJournal, _ store: SampleStore) async -> Duration {
+    func begin(_ phase: String, _ journal: RunJournal, _ store: SampleStore) async -> Duration {
         let at = store.beginPhase(phase, env.clock)
         await journal.begin(phase, at: at)
         env.reporter.report(.phaseStarted(phase))
         return at
     }
 
-    private func redactor(_ context: TemplateContext) -> @Sendable (String) -> String {
+    /// Notes an interrupt (Ctrl-C, SIGTERM) that arrived, or a cancellation without one (a caller
+    /// cancelled the run's task): the run's outcome is then aborted.
+    private func noteInterruption(_ journal: RunJournal) async {
+        if let first = env.interruption.first {
+            await journal.interrupted(at: first)
+        } else if Task.isCancelled {
+            await journal.interrupted(at: env.clock.now())
+        }
+    }
+
+    func redactor(_ context: TemplateContext) -> @Sendable (String) -> String {
         { context.redact($0) }
     }
 

@@ -14,6 +14,11 @@ public final class FaultMoment: Sendable {
         /// Nil when no effecting action returned successfully.
         public var returned: Duration?
 
+        public init(at: Duration, returned: Duration?) {
+            self.at = at
+            self.returned = returned
+        }
+
         /// How long the effecting action itself took: the uncertainty of `at` against the true effect.
         public var duration: Duration? { returned.map { $0 - at } }
     }

@@ -177,54 +177,6 @@ public struct FaultRecord: Sendable, Hashable, Codable {
     }
 }
 
-/// How the faults went in: the preparation before the first effecting action, that action, the proofs.
-public struct InjectRecord: Sendable, Hashable, Codable {
-    /// From the start of the inject phase to the first fault's effecting action (process lookups,
-    /// guards, the ledger write, the watchdog): time that is not part of the RTO.
-    public var prepareMs: Double
-    /// How long the first fault's effecting action took (a `kill` spawned, a rule committed): the
-    /// uncertainty of `timeline.fault`.
-    public var effectMs: Double?
-    /// From the first fault's effecting action until every fault was proven in effect.
-    public var proveMs: Double?
-
-    public init(prepareMs: Double, effectMs: Double?, proveMs: Double?) {
-        self.prepareMs = prepareMs
-        self.effectMs = effectMs
-        self.proveMs = proveMs
-    }
-
-    enum CodingKeys: String, CodingKey { case prepareMs = "prepare_ms", effectMs = "effect_ms", proveMs = "prove_ms" }
-}
-
-/// The check after the rollback that the steady state came back: every user healthy on its home unit.
-public struct RollbackCheckRecord: Sendable, Hashable, Codable {
-    public enum Outcome: String, Sendable, Hashable, Codable {
-        /// Every user healthy on its home unit for the rollback's steady-state window.
-        case healthy
-        /// Not back within the check's time; `problem` says who and how.
-        case unhealthy
-        /// Not checked; `problem` says why (a fault is still applied, no probe ran, a second
-        /// interrupt). A run that applied nothing and cut nothing over has no check at all.
-        case notChecked = "not-checked"
-    }
-
-    public var outcome: Outcome
-    public var problem: String?
-    /// When the check started and ended, from the run's start.
-    public var startedMs: Double?
-    public var endedMs: Double?
-
-    public init(outcome: Outcome, problem: String? = nil, startedMs: Double? = nil, endedMs: Double? = nil) {
-        self.outcome = outcome
-        self.problem = problem
-        self.startedMs = startedMs
-        self.endedMs = endedMs
-    }
-
-    enum CodingKeys: String, CodingKey { case outcome, problem, startedMs = "started_ms", endedMs = "ended_ms" }
-}
-
 /// A cut-over or cut-back as archived.
 public struct CutoverArchive: Sendable, Hashable, Codable {
     public struct State: Sendable, Hashable, Codable {

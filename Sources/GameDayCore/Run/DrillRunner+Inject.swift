@@ -1,0 +1,67 @@
+extension DrillRunner {
+    /// Applies every fault in order. Each is prepared first (its recipe written to the ledger, whose
+    /// watchdog starts; the driver's lookups and guards), and its moment is the effecting action
+    /// itself, stamped by the driver through `FaultMoment`: the sample store's fault mark (impact,
+    /// blast radius, the RTO) starts there, not at the preparation.
+    func inject(_ journal: RunJournal, _ store: SampleStore) async throws {
+        await begin("inject", journal, store)
+        for fault in drill.faults {
+            try Task.checkCancellation()
+            let preparing = env.clock.now()
+            // The ledger learns how to undo the fault before it is applied, so that a runner killed
+            // at any moment leaves a record that `gameday recover` and the watchdog can act on.
+            let ticket: LedgerTicket
+            do {
+                let recipe = try await env.faults.recipe(for: fault, in: target)
+                ticket = try await env.ledger.intend(fault.name, unit: fault.unit, recipe: recipe)
+            } catch {
+                throw RunStop(
+                    .error, "fault \(fault.name) could not be recorded in the ledger: \(error); nothing was applied")
+            }
+            // Interrupted while preparing: nothing was done to the unit, and nothing will be.
+            if Task.isCancelled {
+                await env.ledger.reverted(ticket)
+                throw CancellationError()
+            }
+            let moment = FaultMoment(clock: env.clock, stamp: { [env] in store.markFault(env.clock) })
+            do {
+                var applied = try await env.faults.apply(fault, in: target, moment: moment)
+                let proven = env.clock.now()
+                applied.ticket = ticket
+                await env.ledger.applied(ticket)
+                let stamp = moment.stamp ?? unstamped(fault, store)
+                await journal.markFault(stamp.at)
+                await journal.applied(
+                    applied, timing: FaultTiming(preparedFrom: preparing, stamp: stamp, proven: proven))
+                for command in applied.commands {
+                    env.reporter.report(.detail("fault \(fault.name) ran: \(command.joined(separator: " "))"))
+                }
+                env.reporter.report(
+                    .note(
+                        "fault \(fault.name) applied at \(Self.ms(stamp.at)) after \(DurationText.format(stamp.at - preparing)) of preparation: \(applied.effect)"
+                    ))
+            } catch {
+                // It may have half-happened (a signal sent, no proof): the rollback undoes it from the recipe.
+                let stamp = moment.stamp
+                if let stamp { await journal.markFault(stamp.at) }
+                await journal.halfApplied(
+                    fault.name, ticket: ticket, timing: FaultTiming(preparedFrom: preparing, stamp: stamp, proven: nil))
+                await journal.verdict(
+                    Verdict("faults_applied", .fail, "fault \(fault.name) did not take effect: \(error.message)"))
+                throw RunStop(.error, "fault \(fault.name) did not take effect: \(error.message)")
+            }
+        }
+        await journal.verdict(
+            Verdict("faults_applied", .pass, "\(drill.faults.count) fault(s) applied and proven in effect"))
+    }
+
+    /// A driver that proved its fault without saying when it took effect: the moment is when its
+    /// apply returned (late by the proof), and the run says so rather than guessing earlier.
+    private func unstamped(_ fault: FaultSpec, _ store: SampleStore) -> FaultMoment.Stamp {
+        env.reporter.report(
+            .problem(
+                "fault \(fault.name): its driver did not stamp the effecting action; the fault's moment is when its apply returned"
+            ))
+        return FaultMoment.Stamp(at: store.markFault(env.clock), returned: nil)
+    }
+}
