@@ -89,6 +89,21 @@ import Testing
         #expect(HistoryTable.runRow(PastRun(path: "p", started: .now, result: run))[3] == "- / 5s missed")
     }
 
+    /// An interrupted run is aborted, never `missed`: the goal was not given its chance (archives
+    /// before version 3 may even carry a failed recovery verdict the interrupt caused).
+    @Test func anInterruptedRunIsAbortedNeverMissed() {
+        var run = ArchivedRun.sample(rto: nil)
+        run.rto = ArchivedRun.RTO(goalMs: 5000, measuredMs: nil, met: false)
+        run.outcome = "aborted"
+        run.exitCode = 4
+        run.reason = "interrupted at +2440ms (recovery); every fault was reverted before exiting"
+        run.verdicts = [.init(name: "recovery", status: "fail")]
+        let row = HistoryTable.runRow(PastRun(path: "p", started: .now, result: run))
+        #expect(row[2] == "ABORTED")
+        #expect(row[3] == "- / 5s aborted")
+        #expect(row[8] == run.reason)
+    }
+
     // MARK: - Trends
 
     @Test func eachDrillHasItsTrendAcrossGameDays() throws {

@@ -52,6 +52,19 @@ import Testing
         #expect(trend.sparkline == "▆·█·")
     }
 
+    /// An RTO cut short by Ctrl-C says nothing about the system: interrupted runs are left out.
+    @Test func interruptedRunsAreLeftOutOfTheTrend() {
+        let runs = [1000.0, 1100, 9000].enumerated().map { day, rto in
+            var result = ArchivedRun.sample(runId: "r\(day)", rto: rto)
+            if day == 2 { result.outcome = "aborted" }
+            return PastRun(path: "r\(day)", started: Date(timeIntervalSince1970: Double(day) * 86_400), result: result)
+        }
+        let trend = RTOTrend(drill: "d", oldestFirst: runs)
+        #expect(trend.runs == 2)
+        #expect(trend.series == [1000, 1100])
+        #expect(trend.last == 1100)
+    }
+
     @Test func fewerThanTwoRTOsHaveNoDirection() {
         #expect(Self.trend([nil, nil]).direction == nil)
         #expect(HistoryTable.direction(Self.trend([nil, nil])) == "no RTO measured")
