@@ -193,6 +193,9 @@ final class InterruptingLedger: FaultLedger {
 
     func applied(_ ticket: LedgerTicket) async { log.withLock { $0.append("applied \(ticket.id)") } }
     func reverted(_ ticket: LedgerTicket) async { log.withLock { $0.append("reverted \(ticket.id)") } }
+    func withhold(_ ticket: LedgerTicket, reason: String) async {
+        log.withLock { $0.append("withheld \(ticket.id)") }
+    }
     func undo(_ ticket: LedgerTicket) async throws -> String {
         log.withLock { $0.append("undo \(ticket.id)") }
         return "undone"

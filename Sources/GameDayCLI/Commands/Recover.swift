@@ -19,12 +19,23 @@ extension GameDay {
             }
             let recovery = LedgerRecovery(store: store)
             var failed = 0
-            for entry in pending {
+            // Faults first, then cut-backs; a run whose fault could not be reverted keeps its users
+            // where they are served: its cut-back waits for a later recover, once the unit is mended.
+            var unhealthy: Set<String> = []
+            for entry in pending.sorted(by: { ($0.what == "cutover" ? 1 : 0) < ($1.what == "cutover" ? 1 : 0) }) {
+                if entry.what == "cutover", unhealthy.contains(entry.runId) {
+                    failed += 1
+                    Terminal.err(
+                        "NOT cut back \(entry.summary): \(entry.unit) is not healthy again (a fault above was not reverted); "
+                            + "its users stay where they are served until it is")
+                    continue
+                }
                 do {
                     let what = try await recovery.revert(entry.id)
                     Terminal.out("reverted \(entry.summary): \(what)")
                 } catch {
                     failed += 1
+                    unhealthy.insert(entry.runId)
                     Terminal.err("NOT reverted \(entry.summary): \(error)")
                 }
             }

@@ -15,7 +15,7 @@ struct Summary {
             "\(style.bold(result.drill.name)) against \(result.target.name): \(style.outcome(result.outcome)) (exit \(result.exitCode))"
                 + style.dim("  run \(result.runId)\(duration)"))
         if let reason = result.reason, result.outcome != .pass { lines.append("  why: \(reason)") }
-        lines.append("  verdicts:")
+        if !result.verdicts.isEmpty { lines.append("  verdicts:") }
         let width = result.verdicts.map(\.name.count).max() ?? 0
         for verdict in result.verdicts {
             lines.append("    \(style.verdict(verdict.status))  \(verdict.name.rightPad(width))  \(verdict.message)")
@@ -31,11 +31,15 @@ struct Summary {
             if let hosts = fault.hosts, !hosts.isEmpty { lines.append("      hit: " + Self.hit(hosts.map(\.host))) }
         }
         if let cutback = result.cutback {
-            lines.append(
-                "    routing: "
-                    + (cutback.succeeded
-                        ? "cut back (\(cutback.id ?? "cut-back") done)"
-                        : style.red("NOT cut back: \(cutback.error ?? "the cut-back did not complete")")))
+            let routing =
+                if let withheld = cutback.withheld {
+                    style.red("NOT cut back (withheld): \(withheld)")
+                } else if cutback.succeeded {
+                    "cut back (\(cutback.id ?? "cut-back") done)"
+                } else {
+                    style.red("NOT cut back: \(cutback.error ?? "the cut-back did not complete")")
+                }
+            lines.append("    routing: " + routing)
         }
         if let check = result.rollbackCheck {
             switch check.outcome {
@@ -122,6 +126,8 @@ struct Summary {
             } else if result.timeline.fault != nil {
                 text +=
                     "never failed while the faults were applied (\(user.samplesDuringFault) probes), nor after (\(user.samples) in all)"
+            } else if user.samples == 0 {
+                text += "no probe recorded (the run stopped before the steady state)"
             } else {
                 text += "never failed (\(user.samples) probes)"
             }

@@ -20,8 +20,21 @@ public struct CutoverRecord: Sendable, Hashable {
     public var error: String?
     /// The run was interrupted (Ctrl-C, SIGTERM) before the control plane's last word.
     public var interrupted = false
+    /// The control plane's task reached a final state (done or failed), or there was no task to follow.
+    public var finished = false
+    /// Why it was not sent although the drill asked for it (a cut-back withheld from an unhealthy unit).
+    public var withheld: String?
 
     public init() {}
+
+    /// Whether anything may have moved: the control plane accepted the request (whatever its task
+    /// did later), or the request went out and no answer said otherwise (a timeout, no connection
+    /// after sending, an interrupt). A refusal (401, 500, a status not accepted) moved nothing.
+    public func mayHaveMoved(accepting accept: [Int]) -> Bool {
+        guard startedAt != nil else { return false }
+        guard let status else { return true }
+        return accept.contains(status)
+    }
 }
 
 /// Sends a templated cut-over request and follows it until it is done, failed or timed out.
@@ -88,17 +101,40 @@ public struct CutoverClient: Sendable {
         }
         guard let poll = spec.poll else {
             record.succeeded = true
+            record.finished = true
             record.doneAt = clock.now()
             return record
         }
-        await follow(poll, context: context.adding(["cutover.id": record.id ?? ""]), into: &record)
+        await follow(
+            poll, context: context.adding([TemplateVariables.cutoverID: record.id ?? ""]), into: &record,
+            for: poll.timeout)
         return record
     }
 
-    /// Polls the status URL until the field reaches a done or failed value, or the timeout passes.
-    private func follow(_ poll: PollSpec, context: TemplateContext, into record: inout CutoverRecord) async {
+    /// Follows a task the control plane accepted but that has not reached a final state (the run was
+    /// interrupted while following it, or it outlived the poll's timeout) until it does, or until
+    /// `deadline`: so that no second task (a cut-back) is sent while it still runs. Returns whether it
+    /// finished.
+    public func finish(
+        _ record: inout CutoverRecord, _ spec: CutoverSpec, context: TemplateContext, until deadline: Duration
+    ) async -> Bool {
+        guard !record.finished, record.mayHaveMoved(accepting: spec.accept) else { return true }
+        // No task to follow: an answer never came, or the control plane named no task.
+        guard let poll = spec.poll, let id = record.id else { return false }
+        let before = (record.error, record.interrupted)
+        await follow(
+            poll, context: context.adding([TemplateVariables.cutoverID: id]), into: &record,
+            for: max(.zero, deadline - clock.now()))
+        if !record.finished { (record.error, record.interrupted) = before }
+        return record.finished
+    }
+
+    /// Polls the status URL until the field reaches a done or failed value, or `time` has passed.
+    private func follow(
+        _ poll: PollSpec, context: TemplateContext, into record: inout CutoverRecord, for time: Duration
+    ) async {
         let start = clock.now()
-        let deadline = start + poll.timeout
+        let deadline = start + time
         var lastProblem: String?
         while clock.now() < deadline {
             if Task.isCancelled {
@@ -119,10 +155,13 @@ public struct CutoverClient: Sendable {
                         }
                         if poll.done.contains(state) {
                             record.succeeded = true
+                            record.finished = true
+                            record.error = nil
                             record.doneAt = now
                             return
                         }
                         if poll.failed.contains(state) {
+                            record.finished = true
                             record.error = "the control plane reports the cut-over \(state)"
                             return
                         }
@@ -152,7 +191,7 @@ public struct CutoverClient: Sendable {
         }
         let last = record.states.last.map { "last state '\($0.state)'" } ?? "no state seen"
         record.error =
-            "the cut-over was not done after \(DurationText.format(poll.timeout)) (\(last)"
+            "the cut-over was not done after \(DurationText.format(time)) (\(last)"
             + (lastProblem.map { "; \($0)" } ?? "") + ")"
     }
 

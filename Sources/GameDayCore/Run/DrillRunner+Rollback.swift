@@ -33,17 +33,57 @@ extension DrillRunner {
         }
         await journal.markReverted(store.markReverted(env.clock))
 
-        if let cutback = drill.rollback.cutback, let context, await journal.cutover != nil {
+        if let context { await cutBack(journal, context: context, allReverted: allReverted) }
+        await checkSteadyStateBack(journal, store, probing: probing, allReverted: allReverted)
+    }
+
+    /// Cuts the routing back, if the cut-over may have moved anyone (it was accepted, or no answer
+    /// said otherwise; a refused one moved nobody), and only when that makes nobody worse off:
+    /// never while the cut-over's own task still runs (two tasks for the same users), and never
+    /// to a unit whose fault could not be reverted (its users stay where they are served). A
+    /// withheld cut-back stays in the ledger for `gameday recover` to finish.
+    private func cutBack(_ journal: RunJournal, context: TemplateContext, allReverted: Bool) async {
+        guard let cutback = drill.rollback.cutback, let spec = drill.cutover, var cutover = await journal.cutover,
+            cutover.mayHaveMoved(accepting: spec.accept)
+        else { return }
+        var withheld: String?
+        if !cutover.finished {
+            let id = cutover.id.map { "cut-over \($0)" } ?? "the cut-over"
+            env.reporter.report(.note("waiting for \(id) to finish before cutting back"))
             let client = CutoverClient(
                 transport: env.transport, clock: env.clock, redact: redactor(context),
-                observe: { [env] state in env.reporter.report(.detail("cut-back state: \(state)")) })
-            let record = await client.execute(cutback, context: context)
-            await journal.recordCutback(record)
-            if record.succeeded, let ticket = await journal.cutbackTicket { await env.ledger.reverted(ticket) }
-            if let error = record.error { env.reporter.report(.problem("cut-back: \(error)")) }
+                observe: { [env] state in env.reporter.report(.detail("cut-over state: \(state)")) })
+            let deadline = (cutover.startedAt ?? env.clock.now()) + (spec.poll?.timeout ?? .zero)
+            if await client.finish(&cutover, spec, context: context, until: deadline) {
+                await journal.recordCutover(cutover)
+            } else {
+                let last = cutover.states.last.map { " (last state '\($0.state)')" } ?? ""
+                withheld =
+                    "\(id) has not finished\(last): a cut-back now would run beside it; run 'gameday recover --target \(target.file)' once it has"
+            }
         }
-
-        await checkSteadyStateBack(journal, store, probing: probing, allReverted: allReverted)
+        if withheld == nil, !allReverted {
+            let unit = drill.faultedUnit ?? "the faulted unit"
+            withheld =
+                "\(unit) is not healthy again (a fault could not be reverted), so its users stay where they are served; "
+                + "run 'gameday recover --target \(target.file)' once \(unit) is mended"
+        }
+        if let withheld {
+            var record = CutoverRecord()
+            record.withheld = withheld
+            await journal.recordCutback(record)
+            // The ledger keeps it for `gameday recover`; the cut-over's watchdog must not cut back either.
+            if let ticket = await journal.cutbackTicket { await env.ledger.withhold(ticket, reason: withheld) }
+            env.reporter.report(.problem("cut-back withheld: \(withheld)"))
+            return
+        }
+        let client = CutoverClient(
+            transport: env.transport, clock: env.clock, redact: redactor(context),
+            observe: { [env] state in env.reporter.report(.detail("cut-back state: \(state)")) })
+        let record = await client.execute(cutback, context: context)
+        await journal.recordCutback(record)
+        if record.succeeded, let ticket = await journal.cutbackTicket { await env.ledger.reverted(ticket) }
+        if let error = record.error { env.reporter.report(.problem("cut-back: \(error)")) }
     }
 
     /// Checks that the steady state came back (every user healthy on its home unit for the

@@ -76,78 +76,6 @@ public struct DrillRunner: Sendable {
 
     // MARK: - Phases
 
-    private func preflight(_ journal: RunJournal, _ store: SampleStore) async throws -> TemplateContext {
-        await begin("preflight", journal, store)
-        var token: String?
-        do {
-            token = try target.controlPlane.token?.read(environment: env.environment, readFile: env.readFile)
-        } catch {
-            throw RunStop(.error, error.message)
-        }
-        let context = TemplateContext.run(
-            drill: drill, target: target, runId: env.runId, token: token, environment: env.environment)
-
-        // The control plane must answer at all (any HTTP status will do here).
-        do {
-            _ = try await env.transport.send(HTTPRequest(url: target.controlPlane.url, timeout: .seconds(3)))
-        } catch {
-            if error.kind == .cancelled { throw CancellationError() }
-            throw RunStop(.error, "the control plane is unreachable at \(target.controlPlane.url): \(error.message)")
-        }
-
-        // Every test user must be routed where the routing rule says.
-        let prober = Prober(spec: drill.probe, transport: env.transport, context: context)
-        for user in drill.users {
-            try Task.checkCancellation()
-            let sample = await prober.probe(user, clock: env.clock)
-            try Task.checkCancellation()
-            guard sample.status != nil else {
-                throw RunStop(
-                    .error,
-                    "the gateway did not answer the probe of user \(user.id): \(sample.failure ?? "no answer") (\(target.gatewayURL))"
-                )
-            }
-            let expected = target.routing.unit(for: user.id)
-            guard sample.unit == expected else {
-                throw RunStop(
-                    .error,
-                    "user \(user.id) is served by \(sample.unit ?? "no unit (no \(drill.probe.unitHeader) header)"), but the routing rule sends it to \(expected ?? "no unit"): "
-                        + "a cut-over from an earlier drill may still be in place (cut back first), or the target's routing is not the live one"
-                )
-            }
-        }
-
-        // The canary requests must render (a `${ENV}` they name may be unset) before anything is done.
-        if let rpo = drill.rpo {
-            for user in drill.canaryUsers {
-                let context = context.adding(user: user)
-                do {
-                    _ = try RenderedRequest(
-                        rpo.write, context: context.adding([TemplateVariables.canarySeq: "1"]),
-                        timeout: drill.probe.timeout)
-                    _ = try RenderedRequest(rpo.read, context: context, timeout: drill.probe.timeout)
-                } catch {
-                    throw RunStop(.error, "the canary requests of user \(user.id) cannot be rendered: \(error)")
-                }
-            }
-        }
-
-        for fault in drill.faults {
-            await journal.planned(env.faults.plan(fault, in: target))
-            do {
-                let found = try await env.faults.check(fault, in: target)
-                env.reporter.report(.note("fault \(fault.name): \(found)"))
-            } catch {
-                throw RunStop(.error, "fault \(fault.name) cannot be applied: \(error.message)")
-            }
-        }
-        await journal.verdict(
-            Verdict(
-                "preflight", .pass,
-                "files valid, control plane and gateway reachable, users routed as the rule says, fault targets found"))
-        return context
-    }
-
     private func phases(
         _ journal: RunJournal, _ store: SampleStore, canaries: CanaryWriter?, context: TemplateContext
     ) async throws {
@@ -201,8 +129,7 @@ public struct DrillRunner: Sendable {
                 observe: { [env] state in env.reporter.report(.detail("cut-over state: \(state)")) })
             let record = await client.execute(cutover, context: context)
             await journal.recordCutover(record)
-            let refused = record.status.map { !cutover.accept.contains($0) } ?? (record.startedAt == nil)
-            if refused, let ticket = await journal.cutbackTicket {
+            if !record.mayHaveMoved(accepting: cutover.accept), let ticket = await journal.cutbackTicket {
                 // The control plane refused the request (or it was never sent): there is nothing to cut back.
                 await env.ledger.reverted(ticket)
             }

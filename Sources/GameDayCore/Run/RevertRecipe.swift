@@ -7,8 +7,9 @@ public struct RevertRecipe: Sendable, Hashable, Codable {
         /// Run `argv`; an exit code in `okExitCodes` (besides 0) also counts as done
         /// (e.g. "no such table" when deleting a table that is already gone).
         case command(argv: [String], okExitCodes: [Int32])
-        /// Run `argv` unless a process matching `locator` already runs (a restart).
-        case restartUnlessRunning(argv: [String], locator: ProcessLocator)
+        /// Run `argv` unless a process matching `locator` already runs (a restart); then, with
+        /// `health`, wait until the service answers its health check.
+        case restartUnlessRunning(argv: [String], locator: ProcessLocator, health: HealthWait? = nil)
         /// Send `signal` to those of `pids` still alive (SIGCONT after a pause).
         case signal(name: String, pids: [Int32])
         /// Send the drill's cut-back request again, with the token read afresh.
@@ -39,6 +40,25 @@ public struct RevertRecipe: Sendable, Hashable, Codable {
         self.steps = steps
         self.host = host
     }
+}
+
+/// A service's health check, waited for after a restart: its URL must answer 2xx within the timeout.
+public struct HealthWait: Sendable, Hashable, Codable {
+    public var url: String
+    public var timeoutSeconds: Double
+
+    public init(url: String, timeout: Duration) {
+        self.url = url
+        self.timeoutSeconds = timeout.milliseconds / 1000
+    }
+
+    /// The health check of `service`, if it names one.
+    public init?(_ service: ServiceTarget?) {
+        guard let service, let url = service.health else { return nil }
+        self.init(url: url, timeout: service.healthTimeout)
+    }
+
+    public var timeout: Duration { .secondsDouble(timeoutSeconds) }
 }
 
 /// The host a recipe's steps run on over SSH.
@@ -97,6 +117,8 @@ public protocol FaultLedger: Sendable {
     func applied(_ ticket: LedgerTicket) async
     /// It was reverted: the entry is done.
     func reverted(_ ticket: LedgerTicket) async
+    /// It is left for `gameday recover`, on purpose, for `reason`: no watchdog may undo it.
+    func withhold(_ ticket: LedgerTicket, reason: String) async
     /// Runs the entry's recipe (for something whose apply failed half-way) and marks it done.
     func undo(_ ticket: LedgerTicket) async throws -> String
 }
@@ -109,5 +131,6 @@ public struct NoLedger: FaultLedger {
     }
     public func applied(_ ticket: LedgerTicket) async {}
     public func reverted(_ ticket: LedgerTicket) async {}
+    public func withhold(_ ticket: LedgerTicket, reason: String) async {}
     public func undo(_ ticket: LedgerTicket) async throws -> String { "nothing recorded" }
 }

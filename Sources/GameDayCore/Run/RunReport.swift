@@ -240,7 +240,9 @@ struct RunReport {
         where record.state == "revert-failed" || record.state == "applied" {
             problems.append("fault \(record.plan.name) not reverted: \(record.revert ?? "no revert ran")")
         }
-        if let cutback = await journal.cutback, !cutback.succeeded {
+        if let cutback = await journal.cutback, let withheld = cutback.withheld {
+            problems.append("cut-back withheld: \(withheld)")
+        } else if let cutback = await journal.cutback, !cutback.succeeded {
             problems.append("cut-back failed: \(cutback.error ?? "")")
         }
         let check = await journal.rollbackCheck

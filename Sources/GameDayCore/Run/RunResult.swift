@@ -192,9 +192,11 @@ public struct CutoverArchive: Sendable, Hashable, Codable {
     public var states: [State]
     public var succeeded: Bool
     public var error: String?
+    /// A cut-back that was not sent, and why (its unit not healthy again, the cut-over's task still running).
+    public var withheld: String?
 
     enum CodingKeys: String, CodingKey {
-        case request, status, id, startedMs = "started_ms", doneMs = "done_ms", states, succeeded, error
+        case request, status, id, startedMs = "started_ms", doneMs = "done_ms", states, succeeded, error, withheld
     }
 
     public init(_ record: CutoverRecord) {
@@ -206,6 +208,7 @@ public struct CutoverArchive: Sendable, Hashable, Codable {
         states = record.states.map { State(ms: $0.at.milliseconds, state: $0.state) }
         succeeded = record.succeeded
         error = record.error
+        withheld = record.withheld
     }
 }
 

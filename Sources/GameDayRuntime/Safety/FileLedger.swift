@@ -61,6 +61,10 @@ public final class FileLedger: FaultLedger {
 
     public func reverted(_ ticket: LedgerTicket) async { update(ticket, state: .reverted, note: "the run") }
 
+    public func withhold(_ ticket: LedgerTicket, reason: String) async {
+        update(ticket, state: .withheld, note: "withheld by the run: \(reason)")
+    }
+
     public func undo(_ ticket: LedgerTicket) async throws -> String {
         try await store.withLock(ticket.id) {
             let entry = try store.read(ticket.id)

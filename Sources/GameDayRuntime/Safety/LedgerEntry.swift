@@ -10,6 +10,10 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
         case applied
         /// Undone: nothing left to do.
         case reverted
+        /// Left for `gameday recover` on purpose: the runner would not undo it yet (a cut-back to a
+        /// unit that is not healthy again, or beside a cut-over task still running). Its watchdog
+        /// leaves it alone; `status` lists it, and a new run refuses to start over it.
+        case withheld
     }
 
     public var id: String

@@ -33,6 +33,8 @@ public struct Watchdog: Sendable {
         while true {
             guard let current = try? store.read(entry) else { return "the entry \(entry) is gone" }
             guard current.isPending else { return "already reverted (\(current.note ?? "by someone else"))" }
+            // The runner chose not to undo it yet (a cut-back that would make things worse): not ours to undo.
+            guard current.state != .withheld else { return "left for gameday recover (\(current.note ?? "withheld"))" }
             if let reason = trigger() {
                 attempts += 1
                 do {
@@ -67,6 +69,7 @@ public struct Watchdog: Sendable {
         try await store.withLock(entry) {
             var current = try store.read(entry)
             guard current.isPending else { return "already reverted (\(current.note ?? "by someone else"))" }
+            guard current.state != .withheld else { return "left for gameday recover (\(current.note ?? "withheld"))" }
             log("\(reason): reverting \(current.summary)")
             let what = try await recipes.run(current.recipe)
             current.state = .reverted

@@ -15,6 +15,9 @@ public final class FakeStorefront: HTTPTransport {
         public var cutoverBody: String?
         /// The state the status URL reports; "done" when nil.
         public var pollState: String?
+        /// With `pollState`: after this many more polls the task is done (and 6000 moved), as a
+        /// control plane's task that finishes in its own time.
+        public var pollsUntilDone: Int?
         /// The control plane reports cut-overs done without moving anyone.
         public var ignoreCutovers = false
         /// Users whose probes fail every other time (a flapping blast radius).
@@ -76,6 +79,14 @@ public final class FakeStorefront: HTTPTransport {
                 state.overrides = [:]
                 return HTTPResponse(status: 202, body: Array("{\"id\":\"c-back\"}".utf8))
             case ("GET", let p) where p.hasPrefix("/v1/cutovers/"):
+                if let left = state.pollsUntilDone {
+                    state.pollsUntilDone = left - 1
+                    if left <= 1 {
+                        state.pollState = nil
+                        state.pollsUntilDone = nil
+                        if !state.ignoreCutovers { state.overrides[6000] = "hangzhou" }
+                    }
+                }
                 return HTTPResponse(status: 200, body: Array("{\"state\":\"\(state.pollState ?? "done")\"}".utf8))
             default:
                 return HTTPResponse(status: 200, body: Array("{}".utf8))
