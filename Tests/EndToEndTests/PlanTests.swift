@@ -29,6 +29,18 @@ import Testing
             #expect(text.contains("Authorization: Bearer ***"))
             #expect(text.contains("{\"from\":\"beijing\",\"to\":\"hangzhou\",\"users\":[6000]}"))
             #expect(!text.contains(lab.token))
+            // The lab's target names a check of the credentials; the plan shows it, redacted.
+            #expect(
+                text.contains(
+                    "which must answer 2xx: GET \(lab.controlPlaneURL)/v1/rules | Authorization: Bearer ***"), "\(text)"
+            )
+            // A port block finds no process.
+            let blocked = try await ChildProcess.run(
+                [lab.binary, "plan", DrillRun.shipped("storefront-product-blocked"), "--target", lab.targetPath])
+            #expect(
+                blocked.stdout.contains(
+                    "   check that product-port-blocked (block-port on beijing/product) can be applied"))
+            #expect(!blocked.stdout.contains(" by -"), "\(blocked.stdout)")
             // A drill with canaries shows who writes them, how, and how they are read back.
             let orders = try await ChildProcess.run(
                 [lab.binary, "plan", DrillRun.shipped("order-unit-failure"), "--target", lab.targetPath])

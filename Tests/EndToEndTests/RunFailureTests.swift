@@ -8,18 +8,69 @@ import Testing
 /// How a run ends when something outside the drill goes wrong: bad input, an unreachable
 /// target, a control plane that refuses or never finishes, Ctrl-C. Faults are reverted in each.
 @Suite(.serialized) struct RunFailureTests {
-    @Test func aControlPlaneAnswering401FailsTheCutOverRevertsAndNeverPrintsTheToken() async throws {
+    /// A copy of the lab's target whose token comes from `GAMEDAY_TEST_TOKEN`, with or without
+    /// the lab's `control_plane.check`.
+    static func targetWithTokenFromTheEnvironment(_ lab: TestLab, in output: String, check: Bool) throws -> String {
+        var target = try String(contentsOfFile: lab.targetPath, encoding: .utf8)
+        let fileLine = try #require(target.split(separator: "\n").first { $0.contains("token:") })
+        target = target.replacingOccurrences(of: String(fileLine), with: "  token: { env: GAMEDAY_TEST_TOKEN }")
+        if !check {
+            let checkLine = try #require(target.split(separator: "\n").first { $0.contains("check:") })
+            target = target.replacingOccurrences(of: String(checkLine) + "\n", with: "")
+        }
+        let path = "\(output)/target.yaml"
+        try target.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// The token (wrong or right) appears in no output and no archived file.
+    static func expectNoSecret(_ secrets: [String], in run: ChildProcess.Output, output: String) throws {
+        for secret in secrets {
+            #expect(!run.stdout.contains(secret))
+            #expect(!run.stderr.contains(secret))
+            for file in FileManager.default.enumerator(atPath: output)?.compactMap({ $0 as? String }) ?? []
+            where file.hasSuffix(".json") {
+                #expect(!(try String(contentsOfFile: "\(output)/\(file)", encoding: .utf8)).contains(secret))
+            }
+        }
+    }
+
+    /// The lab's target names a check that needs the token: a wrong one stops the preflight, exit 3,
+    /// before any fault.
+    @Test func aWrongTokenIsRefusedInThePreflightBeforeAnyHarm() async throws {
         try await TestLab.withLab { lab in
             let output = try TestLab.makeTemporaryDirectory(prefix: "gameday-results")
             defer { try? FileManager.default.removeItem(atPath: output) }
-            // The same target, but its token comes from an environment variable holding a wrong token.
             let wrong = "wrong-\(UUID().uuidString)"
-            var target = try String(contentsOfFile: lab.targetPath, encoding: .utf8)
-            let fileLine = try #require(target.split(separator: "\n").first { $0.contains("token:") })
-            target = target.replacingOccurrences(of: String(fileLine), with: "  token: { env: GAMEDAY_TEST_TOKEN }")
-            let targetPath = "\(output)/target.yaml"
-            try target.write(toFile: targetPath, atomically: true, encoding: .utf8)
+            let targetPath = try Self.targetWithTokenFromTheEnvironment(lab, in: output, check: true)
+            let product = try lab.pid(of: "beijing-product")
+            let run = try await ChildProcess.run(
+                [
+                    lab.binary, "run", DrillRun.shipped("storefront-strong-dependency"), "--target", targetPath,
+                    "--output", output, "--state-dir", "\(output)/state",
+                ],
+                environment: ProcessInfo.processInfo.environment.merging(["GAMEDAY_TEST_TOKEN": wrong]) { $1 },
+                timeout: .seconds(120))
+            #expect(run.exitCode == 3, "\(run.transcript)")
+            #expect(
+                run.stdout.contains(
+                    "why: the control plane refused the credentials (401 to GET \(lab.controlPlaneURL)/v1/rules): "
+                        + "check the token given by the target's control_plane.token; nothing was applied"),
+                "\(run.stdout)")
+            #expect(try lab.pid(of: "beijing-product") == product, "a fault was applied")
+            #expect(try lab.groundTruth().isEmpty, "a cut-over was sent")
+            try Self.expectNoSecret([wrong, lab.token], in: run, output: output)
+        }
+    }
 
+    /// Without a check, a wrong token shows only when the cut-over is sent: the fault is reverted,
+    /// and the refused cut-over moved nobody, so no cut-back is sent.
+    @Test func withoutACheckA401AtTheCutOverFailsItRevertsAndSendsNoCutBack() async throws {
+        try await TestLab.withLab { lab in
+            let output = try TestLab.makeTemporaryDirectory(prefix: "gameday-results")
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            let wrong = "wrong-\(UUID().uuidString)"
+            let targetPath = try Self.targetWithTokenFromTheEnvironment(lab, in: output, check: false)
             let run = try await ChildProcess.run(
                 [
                     lab.binary, "run", DrillRun.shipped("storefront-strong-dependency"), "--target", targetPath,
@@ -28,24 +79,16 @@ import Testing
                 environment: ProcessInfo.processInfo.environment.merging(["GAMEDAY_TEST_TOKEN": wrong]) { $1 },
                 timeout: .seconds(120))
             #expect(run.exitCode == 1, "\(run.transcript)")
+            #expect(run.stdout.contains("control plane reachable (credentials not verified)"))
             #expect(run.stdout.contains("FAIL  cutover"))
             #expect(run.stdout.contains("refused the request with 401"))
             #expect(run.stdout.contains("check the token given by the target's control_plane.token"))
-            // The fault was reverted all the same; the cut-back met the same 401 and says so.
-            #expect(
-                run.stdout.contains(
-                    "FAIL  rollback        cut-back failed: the control plane refused the request with 401"))
+            #expect(run.stdout.contains("PASS  rollback        1 fault(s) reverted"), "\(run.stdout)")
+            #expect(!run.stdout.contains("routing:"), "a cut-back was sent for a refused cut-over")
             #expect(run.stdout.contains("→ reverted: restarted as process"))
             #expect(try lab.pid(of: "beijing-product").map(ProcessTable().isAlive) == true)
-            // The token (wrong or right) appears in no output and no archived file.
-            for secret in [wrong, lab.token] {
-                #expect(!run.stdout.contains(secret))
-                #expect(!run.stderr.contains(secret))
-                for file in FileManager.default.enumerator(atPath: output)?.compactMap({ $0 as? String }) ?? []
-                where file.hasSuffix(".json") {
-                    #expect(!(try String(contentsOfFile: "\(output)/\(file)", encoding: .utf8)).contains(secret))
-                }
-            }
+            #expect(try lab.groundTruth().isEmpty)
+            try Self.expectNoSecret([wrong, lab.token], in: run, output: output)
         }
     }
 
@@ -64,6 +107,25 @@ import Testing
             #expect(cutover.message.hasPrefix("the cut-over was not done after 1s (last state 'switch'"))
             #expect(run.verdict("recovery")?.status == .fail)
             #expect(try lab.pid(of: "beijing-product").map(ProcessTable().isAlive) == true)
+            // Its task still runs: no cut-back beside it. The ledger keeps the cut-over for recover,
+            // which cuts back once the task has finished.
+            let rollback = try #require(run.verdict("rollback"))
+            #expect(
+                rollback.message.contains("cut-back withheld: cut-over c-1 has not finished (last state 'switch')"),
+                "\(rollback.message)")
+            #expect(!(try lab.groundTruth().contains { $0.cutover == "c-2" }), "a cut-back was sent")
+            var done = false
+            for _ in 0..<200 where !done {
+                done = (try? lab.groundTruth().contains { $0.cutover == "c-1" && $0.phase == "done" }) == true
+                if !done { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(done, "the cut-over never finished")
+            let recover = try await ChildProcess.run([
+                lab.binary, "recover", "--state-dir", "\(output)/state", "--target", lab.targetPath,
+            ])
+            #expect(recover.exitCode == 0, "\(recover.transcript)")
+            let after = try await lab.gateway("/storefront?userId=6000")
+            #expect(after.header("X-Unit") == "beijing")
         }
     }
 
@@ -143,7 +205,7 @@ import Testing
         let target = """
             target: nowhere
             gateway: { url: "http://127.0.0.1:\(port)" }
-            control_plane: { url: "http://127.0.0.1:\(port)" }
+            control_plane: { url: "http://127.0.0.1:\(port)", token: { env: HOME } }
             routing:
               ranges: [{ from: 0, to: 4999, unit: hangzhou }, { from: 5000, to: 9999, unit: beijing }]
             units:

@@ -126,7 +126,7 @@ import Testing
         let (result, driver, _) = await Self.run(drill)
         #expect(result.outcome == .error)
         #expect(
-            result.reason?.contains("the canary requests of user 6000 cannot be rendered") == true,
+            result.reason?.contains("the canary write of user 6000 cannot be rendered") == true,
             "\(result.reason ?? "")")
         #expect(result.reason?.contains("CANARY_KEY") == true, "\(result.reason ?? "")")
         #expect((driver as? FakeFaultDriver)?.calls == [])

@@ -162,6 +162,64 @@ import Testing
             ])
     }
 
+    /// The users and units a cut-over moves, for its body: `{{cutover.users}}` is a JSON array.
+    @Test func aCutOverNamesWhatItMovesAndTheValuesRender() throws {
+        let moving = "[{ id: 6000, home: beijing, impact: fail, recovers_on: hangzhou }]"
+        let drill = try drill(
+            users: moving,
+            extra: """
+                cutover:
+                  request:
+                    method: POST
+                    url: "{{control_plane.url}}/v1/cutovers"
+                    body: { from: "{{cutover.from}}", to: "{{cutover.to}}", users: "{{cutover.users}}" }
+                recovery: { rto: 5s }
+                """)
+        #expect(check(drill) == [])
+        let context = TemplateContext.run(drill: drill, target: target, runId: "r", token: nil) { _ in nil }
+        let rendered = try RenderedRequest(try #require(drill.cutover?.request), context: context, timeout: .seconds(1))
+        #expect(rendered.display.body == #"{"from":"beijing","to":"hangzhou","users":"[6000]"}"#)
+        // In a probe it means nothing.
+        var probing = drill
+        probing.probe.request.url = "{{gateway.url}}/?moves={{cutover.users}}"
+        #expect(
+            check(probing).contains {
+                $0.hasSuffix("'{{cutover.users}}' is only available in a cut-over request, not in 'probe.request'")
+            })
+    }
+
+    @Test func cutoverToNeedsOneDestination() throws {
+        var drill = try drill(
+            users: "[{ id: 6000, home: beijing, impact: fail, recovers_on: hangzhou }]",
+            extra: """
+                cutover:
+                  request: { method: POST, url: "{{control_plane.url}}/v1/cutovers/{{cutover.to}}" }
+                recovery: { rto: 5s }
+                """)
+        #expect(check(drill) == [])
+        drill.users.append(TestUser(id: 7000, home: "beijing", impact: .fail, recoversOn: "mars"))
+        #expect(
+            check(drill).contains {
+                $0.hasSuffix(
+                    "'{{cutover.to}}' needs every moving user to recover on one unit, but users recover on hangzhou and mars; name the unit in the request instead"
+                )
+            }, "\(check(drill))")
+    }
+
+    @Test func theTokenMustBeGivenByTheTargetWhenARequestUsesIt() throws {
+        var target = self.target
+        target.controlPlane.token = nil
+        let drill = try drill(
+            extra: """
+                cutover:
+                  request: { method: POST, url: "{{control_plane.url}}/v1/cutovers", headers: { Authorization: "Bearer {{control_plane.token}}" } }
+                """)
+        #expect(
+            DrillValidator.check(drill, against: target).map(\.description) == [
+                "drill.yaml:7:12: error: '{{control_plane.token}}' is used, but target 'lab' gives no 'control_plane.token' (add 'token: { env: NAME }' or 'token: { file: PATH }' to its control_plane)"
+            ])
+    }
+
     @Test func templateValuesMustBeKnownWhereTheyAreUsed() throws {
         let drill = try drill(
             extra: """
@@ -176,7 +234,7 @@ import Testing
                 "drill.yaml:7:12: error: '{{user.id}}' is only available in 'probe.request', not in a cut-over request",
                 "drill.yaml:7:12: error: '{{fault.unt}}' names no value (did you mean 'fault.unit'?)",
                 "drill.yaml:10:23: error: '{{cutover.id}}' is only available in a 'poll.request', not in a cut-over request",
-                "drill.yaml:10:23: error: '{{secret}}' names no value; known values are: gateway.url, control_plane.url, control_plane.token, drill.name, run.id, fault.unit",
+                "drill.yaml:10:23: error: '{{secret}}' names no value; known values are: gateway.url, control_plane.url, control_plane.token, drill.name, run.id, fault.unit, cutover.users, cutover.from, cutover.to",
             ])
     }
 

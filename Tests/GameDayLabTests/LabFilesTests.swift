@@ -103,6 +103,10 @@ struct LabFilesTests {
         #expect((root["gateway"] as? [String: Any])?["url"] as? String == "http://127.0.0.1:9300")
         let controlPlane = try #require(root["control_plane"] as? [String: Any])
         #expect((controlPlane["token"] as? [String: Any])?["file"] as? String == "/run/lab/token")
+        // The preflight checks the token with a request that needs it and changes nothing.
+        let check = try #require(controlPlane["check"] as? [String: Any])
+        #expect(check["url"] as? String == "{{control_plane.url}}/v1/rules")
+        #expect((check["headers"] as? [String: Any])?["Authorization"] as? String == "Bearer {{control_plane.token}}")
         let routing = try #require(root["routing"] as? [String: Any])
         #expect(routing["modulo"] as? Int == 10000)
         #expect((routing["ranges"] as? [[String: Any]])?.count == 2)

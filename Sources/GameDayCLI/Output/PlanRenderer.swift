@@ -21,12 +21,24 @@ struct PlanRenderer {
         let interval = DurationText.format(drill.probe.interval)
         let homes = drill.users.map { "\($0.id) → \(target.routing.unit(for: $0.id) ?? "no unit")" }
 
-        lines.append("1. preflight")
-        lines.append("   reach the control plane at \(target.controlPlane.url)\(tokenNote)")
+        lines.append("1. preflight (nothing is changed; any problem stops the run with exit 3)")
+        lines.append("   render every request below; an unset ${ENV} or unknown value stops the run here")
+        if let check = target.controlPlane.check {
+            lines.append(
+                "   check the credentials\(tokenNote), which must answer 2xx: "
+                    + request(check, extra: [:], timeout: .seconds(10)).split(separator: "\n").joined(separator: " | "))
+        } else {
+            lines.append(
+                "   reach the control plane at \(target.controlPlane.url)\(tokenNote); its credentials are not verified "
+                    + "(the target names no control_plane.check)")
+        }
         lines.append("   probe each user once and check the unit that serves it: \(homes.joined(separator: ", "))")
         for fault in drill.faults {
+            let plan = faults.plan(fault, in: target)
             lines.append(
-                "   find the process of \(fault.unit)/\(fault.service) by \(faults.plan(fault, in: target).locate)")
+                plan.locate == "-"
+                    ? "   check that \(plan.name) (\(plan.kind) on \(plan.place)) can be applied"
+                    : "   find the process of \(plan.place) by \(plan.locate)")
         }
 
         lines.append(
@@ -138,10 +150,11 @@ struct PlanRenderer {
         return lines
     }
 
-    private func request(_ template: RequestTemplate, extra: [String: String]) -> String {
+    private func request(_ template: RequestTemplate, extra: [String: String], timeout: Duration? = nil) -> String {
         do {
-            return try RenderedRequest(template, context: context.adding(extra), timeout: drill.probe.timeout).display
-                .summary
+            return try RenderedRequest(
+                template, context: context.adding(extra), timeout: timeout ?? drill.probe.timeout
+            ).display.summary
         } catch {
             return "\(template.method) \(template.url) (cannot render: \(error))"
         }

@@ -7,6 +7,7 @@ public enum DrillValidator {
         check.faults()
         check.users()
         check.templates()
+        check.cutoverDestination()
         return check.diagnostics.sortedByPosition()
     }
 
@@ -176,6 +177,16 @@ public enum DrillValidator {
                 requests.append((rpo.write, .canaryWrite))
                 requests.append((rpo.read, .canaryRead))
             }
+            if let check = target.controlPlane.check { requests.append((check, .check)) }
+            if target.controlPlane.token == nil {
+                for (request, _) in requests
+                where Self.variables(of: request).contains(TemplateVariables.controlPlaneToken) {
+                    report(
+                        "'{{control_plane.token}}' is used, but \(targetName) gives no 'control_plane.token' "
+                            + "(add 'token: { env: NAME }' or 'token: { file: PATH }' to its control_plane)",
+                        at: request.location)
+                }
+            }
             for (request, scope) in requests {
                 let known = TemplateVariables.known(in: scope)
                 for name in Self.variables(of: request) where !known.contains(name) {
@@ -186,6 +197,22 @@ public enum DrillValidator {
                         report("'{{\(name)}}' names no value\(hint)", at: request.location)
                     }
                 }
+            }
+        }
+
+        /// `{{cutover.to}}` stands for one unit: every moving user must recover on the same one.
+        mutating func cutoverDestination() {
+            let destinations = Set(drill.users.compactMap(\.recoversOn)).sorted()
+            guard destinations.count != 1 else { return }
+            let requests = [drill.cutover, drill.rollback.cutback].compactMap { $0 }
+                .flatMap { [$0.request] + ($0.poll.map { [$0.request] } ?? []) }
+            for request in requests where Self.variables(of: request).contains(TemplateVariables.cutoverTo) {
+                let found =
+                    destinations.isEmpty
+                    ? "no user has 'recovers_on'" : "users recover on \(destinations.joined(separator: " and "))"
+                report(
+                    "'{{cutover.to}}' needs every moving user to recover on one unit, but \(found); "
+                        + "name the unit in the request instead", at: request.location)
             }
         }
 

@@ -114,7 +114,7 @@ enum TargetFormat {
         ["target", "gateway", "control_plane", "routing", "units"],
         required: ["target", "gateway", "control_plane", "routing", "units"])
     static let gateway = MappingShape(["url"], required: ["url"])
-    static let controlPlane = MappingShape(["url", "token"], required: ["url"])
+    static let controlPlane = MappingShape(["url", "token", "check"], required: ["url"])
     /// Exactly one of them is given.
     static let token = MappingShape(["env", "file"])
     static let routing = MappingShape(["key", "modulo", "ranges", "overrides"], required: ["ranges"])
@@ -130,7 +130,7 @@ enum TargetFormat {
         ["user", "port", "identity_file", "known_hosts", "host_key_checking", "connect_timeout"])
     /// `proxy:` of a unit: its fault proxy's admin API.
     static let proxy = MappingShape(["url"], required: ["url"])
-    static let service = MappingShape(["process", "restart", "health", "port", "hosts", "pods"])
+    static let service = MappingShape(["process", "restart", "health", "health_timeout", "port", "hosts", "pods"])
     /// Exactly one of them is given.
     static let process = MappingShape(["pid_file", "name", "cmdline", "port"])
 }

@@ -13,6 +13,8 @@ extension TemplateVariables {
         case canaryWrite
         /// `rpo.read.request`, rendered once per canary user.
         case canaryRead
+        /// The target's `control_plane.check`, sent by the preflight.
+        case check
 
         public var description: String {
             switch self {
@@ -21,6 +23,7 @@ extension TemplateVariables {
             case .poll: "a 'poll.request'"
             case .canaryWrite: "'rpo.write.request'"
             case .canaryRead: "'rpo.read.request'"
+            case .check: "'control_plane.check'"
             }
         }
     }
@@ -32,18 +35,23 @@ extension TemplateVariables {
     public static func known(in scope: Scope) -> [String] {
         switch scope {
         case .probe: everywhere + [userID, userName]
-        case .cutover: everywhere
-        case .poll: everywhere + [cutoverID]
+        case .cutover: everywhere + moves
+        case .poll: everywhere + moves + [cutoverID]
         case .canaryWrite: everywhere + [userID, userName, canarySeq]
         case .canaryRead: everywhere + [userID, userName]
+        case .check: everywhere
         }
     }
+
+    /// What a cut-over moves: in cut-over and cut-back requests and their polls.
+    public static let moves = [cutoverUsers, cutoverFrom, cutoverTo]
 
     /// The one scope a name is limited to, or nil when it is available everywhere (or unknown).
     public static func onlyScope(of name: String) -> Scope? {
         switch name {
         case userID, userName: .probe
         case cutoverID: .poll
+        case cutoverUsers, cutoverFrom, cutoverTo: .cutover
         case canarySeq: .canaryWrite
         default: nil
         }

@@ -128,8 +128,11 @@ public struct ServiceTarget: Sendable, Hashable {
     public var process: ProcessLocator?
     /// `restart: [argv...]` — run to bring the service back when a fault killed it.
     public var restart: [String]?
-    /// `health: http://...` — answers 200 when the service is up.
+    /// `health: http://...` — answers 2xx when the service is up: after a restart, a revert is done
+    /// only once it does.
     public var health: String?
+    /// `health_timeout: 30s` — how long a restarted service may take to answer its health check.
+    public var healthTimeout: Duration = .seconds(30)
     /// `port: 9311` — the TCP port it serves on (the default port of a block-port fault).
     public var port: Int?
     public var location: SourceLocation?
@@ -181,10 +184,15 @@ public struct ControlPlaneTarget: Sendable, Hashable {
     public var url: String
     /// `token: { env: NAME }` or `token: { file: PATH }` — drills use it as `{{control_plane.token}}`.
     public var token: SecretSource?
+    /// `check: { url: "{{control_plane.url}}/api/v1/routes", headers: { X-Api-Key: … } }` — a request
+    /// that needs the credentials and changes nothing: the preflight sends it and wants a 2xx, so a
+    /// wrong or expired token stops the run before any fault.
+    public var check: RequestTemplate?
 
-    public init(url: String, token: SecretSource? = nil) {
+    public init(url: String, token: SecretSource? = nil, check: RequestTemplate? = nil) {
         self.url = url
         self.token = token
+        self.check = check
     }
 }
 

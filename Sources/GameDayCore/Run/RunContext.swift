@@ -37,12 +37,18 @@ extension TemplateContext {
         drill: Drill, target: Target, runId: String, token: String?,
         environment: @escaping @Sendable (String) -> String?
     ) -> TemplateContext {
-        TemplateContext(
+        let moving = drill.users.filter { $0.recoversOn != nil }
+        let destinations = Set(moving.compactMap(\.recoversOn))
+        return TemplateContext(
             values: [
                 TemplateVariables.gatewayURL: target.gatewayURL,
                 TemplateVariables.controlPlaneURL: target.controlPlane.url,
                 TemplateVariables.drillName: drill.name, TemplateVariables.runID: runId,
                 TemplateVariables.faultUnit: drill.faultedUnit ?? "",
+                TemplateVariables.cutoverUsers: "[" + moving.map { String($0.id) }.joined(separator: ",") + "]",
+                TemplateVariables.cutoverFrom: drill.faultedUnit ?? "",
+                // The validator refuses `{{cutover.to}}` when the moving users do not share one unit.
+                TemplateVariables.cutoverTo: destinations.count == 1 ? destinations.first! : "",
             ],
             secrets: token.map { [TemplateVariables.controlPlaneToken: $0] } ?? [:], environment: environment)
     }

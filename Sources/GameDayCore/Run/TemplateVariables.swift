@@ -10,8 +10,15 @@ public enum TemplateVariables {
     /// Only in `probe.request`.
     public static let userID = "user.id"
     public static let userName = "user.name"
-    /// Only in a `poll.request`.
+    /// Only in a `poll.request`: the task id the cut-over's (or, in the cut-back's poll, the
+    /// cut-back's own) answer named.
     public static let cutoverID = "cutover.id"
+    /// In cut-over and cut-back requests and their polls: the users the cut-over moves (every user
+    /// with `recovers_on`), as a JSON array of ids (`[6000,6001]`), the unit they leave (the faulted
+    /// unit) and the unit they move to (their `recovers_on`, when they share one).
+    public static let cutoverUsers = "cutover.users"
+    public static let cutoverFrom = "cutover.from"
+    public static let cutoverTo = "cutover.to"
     /// Only in `rpo.write.request`: the canary's number, 1, 2, 3... per user.
     public static let canarySeq = "canary.seq"
 }

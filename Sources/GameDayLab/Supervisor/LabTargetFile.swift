@@ -16,6 +16,8 @@ public struct LabTargetFile: Sendable {
             manifest.tokenSource == "env"
                 ? "  token: { env: \(LabToken.environmentVariable) }"
                 : "  token: { file: \(scalar(manifest.tokenFile)) }",
+            // A request that needs the token and changes nothing: a wrong token stops the preflight.
+            #"  check: { url: "{{control_plane.url}}/v1/rules", headers: { Authorization: "Bearer {{control_plane.token}}" } }"#,
             "routing:",
             "  key: userId",
             "  modulo: 10000",
