@@ -83,6 +83,18 @@ struct RunService {
             return RunOutcome.error.exitCode
         }
 
+        // Every place the run will write to is proven writable before anything is done: a run that
+        // harmed a unit and could not archive it would have nothing to show for it.
+        let wall = WallClock(clock: clock)
+        do {
+            let startedAt = WallTime.iso8601(unixMilliseconds: wall.unixMilliseconds(.zero))
+            _ = try ResultArchive(root: output).prepare(drill: drill.name, startedAt: startedAt, runId: runId)
+            if let junitPath { try ResultArchive.prepareFile(junitPath) }
+        } catch {
+            Terminal.err("gameday: \(error); choose a place it can write (--output, --junit); nothing was done")
+            return RunOutcome.error.exitCode
+        }
+
         let heartbeat: Heartbeat
         do {
             heartbeat = try Heartbeat(path: "\(stateDirectory)/runs/\(runId).heartbeat")
@@ -117,7 +129,6 @@ struct RunService {
 
         // Faults on SSH hosts leave a dead-man's switch on each host with the watchdog's timeout.
         let hosts = SSHHostSession(runId: runId, switchTimeout: watchdogTimeout)
-        let wall = WallClock(clock: clock)
         let environment = RunEnvironment(
             transport: CurlHTTPClient(),
             faults: CompositeFaultDriver(
@@ -170,9 +181,12 @@ struct RunService {
             directory = written.directory
             for problem in written.problems { Terminal.err("gameday: \(problem)") }
         } catch {
-            Terminal.err("gameday: could not write the result under \(output): \(error.localizedDescription)")
+            Terminal.err("gameday: could not write the result under \(output): \(ResultArchive.words(error))")
+            Self.notAPass(&result, "its result could not be written under \(output)")
         }
-        if let junitPath { Self.copyJUnit(result, to: junitPath) }
+        if let junitPath, !Self.copyJUnit(result, to: junitPath) {
+            Self.notAPass(&result, "its JUnit file could not be written to \(junitPath)")
+        }
 
         let summary = Summary(result: result, archive: directory, style: presentation.summaryStyle).render()
         if presentation.json {
@@ -186,21 +200,31 @@ struct RunService {
         let left = store.pending(target: target.name).filter { $0.runId == runId }
         if !left.isEmpty {
             Terminal.err(
-                "gameday: \(left.count) fault(s) of this run are still applied: run 'gameday recover --target \(target.file)'"
+                "gameday: \(left.count) fault(s) or cut-over(s) of this run are not undone yet: run 'gameday recover --target \(target.file)'"
             )
         }
         return result.exitCode
     }
 
-    /// `--junit PATH`: the archive's JUnit file, also where CI looks for it.
-    private static func copyJUnit(_ result: RunResult, to path: String) {
+    /// `--junit PATH`: the archive's JUnit file, also where CI looks for it. False when it could not be written.
+    private static func copyJUnit(_ result: RunResult, to path: String) -> Bool {
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try Data(JUnitReport.render(result).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            return true
         } catch {
-            Terminal.err("gameday: could not write the JUnit file to \(path): \(error.localizedDescription)")
+            Terminal.err("gameday: could not write the JUnit file to \(path): \(ResultArchive.words(error))")
+            return false
         }
+    }
+
+    /// A run whose results could not be written where asked is not a pass (CI would see nothing of it).
+    private static func notAPass(_ result: inout RunResult, _ why: String) {
+        guard result.outcome == .pass else { return }
+        result.outcome = .error
+        result.exitCode = RunOutcome.error.exitCode
+        result.reason = "the drill passed, but \(why)"
     }
 
     /// This program, for the watchdogs it leaves behind.

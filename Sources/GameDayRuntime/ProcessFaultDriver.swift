@@ -11,9 +11,16 @@ public struct ProcessFaultDriver: FaultDriver {
     /// How long a restart command may run.
     public var restartTimeout: Duration = .seconds(60)
 
-    public init(executor: any CommandExecutor = LocalExecutor(), processes: ProcessTable = ProcessTable()) {
+    /// For the health checks of restarted services.
+    public let transport: any HTTPTransport
+
+    public init(
+        executor: any CommandExecutor = LocalExecutor(), processes: ProcessTable = ProcessTable(),
+        transport: any HTTPTransport = CurlHTTPClient()
+    ) {
         self.executor = executor
         self.processes = processes
+        self.transport = transport
     }
 
     public func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan {
@@ -37,7 +44,31 @@ public struct ProcessFaultDriver: FaultDriver {
     public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String {
         let pids = try processes.find(try locator(fault, target))
         try refuseIfRunnerChannel(pids, fault: fault, target: target)
+        if case .killProcess(let signal, true) = fault.action, signal.number != SIGSTOP,
+            let command = target.unit(named: fault.unit)?.service(named: fault.service)?.restart
+        {
+            try Self.refuseUnlessExecutable(command, fault: fault)
+        }
         return "found process \(pids.map(String.init).joined(separator: ", ")) for \(fault.unit)/\(fault.service)"
+    }
+
+    /// A restart command that cannot run would leave the service dead after the drill: found out
+    /// here, before the kill. argv[0] with a slash is a file (the target's paths are already
+    /// absolute); a bare name is looked up in PATH as the executor will.
+    public static func refuseUnlessExecutable(
+        _ command: [String], fault: FaultSpec, path: String? = ProcessInfo.processInfo.environment["PATH"]
+    ) throws(FaultError) {
+        guard let program = command.first else { return }
+        let candidates =
+            program.contains("/")
+            ? [program] : (path ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/\(program)" }
+        guard !candidates.contains(where: Self.isExecutableFile) else { return }
+        let where_ =
+            program.contains("/")
+            ? "\(program) is not an executable file" : "no executable '\(program)' is in PATH"
+        throw FaultError(
+            "its restart command cannot run (\(where_)), so \(fault.unit)/\(fault.service) would stay down after the drill; "
+                + "fix 'restart:' in the target (a relative path is read from the target file's folder)")
     }
 
     /// A process fault must not take down what the runner itself talks through: the control plane,
@@ -67,6 +98,13 @@ public struct ProcessFaultDriver: FaultDriver {
         }
     }
 
+    /// A regular file with an execute bit this process may use (for root too: FileManager says yes
+    /// to root for any file).
+    static func isExecutableFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
+    }
+
     static func isThisHost(_ host: String) -> Bool {
         host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
     }
@@ -81,8 +119,10 @@ public struct ProcessFaultDriver: FaultDriver {
         guard restart, let command = target.unit(named: fault.unit)?.service(named: fault.service)?.restart else {
             return RevertRecipe(executor: executor.name, steps: [])
         }
+        let service = target.unit(named: fault.unit)?.service(named: fault.service)
         return RevertRecipe(
-            executor: executor.name, steps: [.restartUnlessRunning(argv: command, locator: locator)])
+            executor: executor.name,
+            steps: [.restartUnlessRunning(argv: command, locator: locator, health: HealthWait(service))])
     }
 
     public func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError)
@@ -155,7 +195,16 @@ public struct ProcessFaultDriver: FaultDriver {
             )
         }
         let pids = try processes.find(try locator(applied.spec, target))
-        return "restarted as process \(pids.map(String.init).joined(separator: ", "))"
+        let restarted = "restarted as process \(pids.map(String.init).joined(separator: ", "))"
+        guard let health = HealthWait(target.unit(named: applied.spec.unit)?.service(named: applied.spec.service))
+        else {
+            return restarted
+        }
+        do {
+            return "\(restarted), \(try await ServiceHealth.wait(health, transport: transport))"
+        } catch {
+            throw FaultError("\(restarted), but \(error.message)")
+        }
     }
 
     private func locator(_ fault: FaultSpec, _ target: Target) throws(FaultError) -> ProcessLocator {

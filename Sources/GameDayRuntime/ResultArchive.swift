@@ -29,7 +29,66 @@ public struct ResultArchive: Sendable {
 
     /// The directory for one run.
     public func directory(for result: RunResult) -> String {
-        "\(root)/\(result.drill.name)/\(Self.compactTime(result.startedAt))-\(result.runId)"
+        directory(drill: result.drill.name, startedAt: result.startedAt, runId: result.runId)
+    }
+
+    /// The directory for the run `runId` of `drill` that started at `startedAt` (ISO 8601).
+    public func directory(drill: String, startedAt: String, runId: String) -> String {
+        "\(root)/\(drill)/\(Self.compactTime(startedAt))-\(runId)"
+    }
+
+    /// Creates the run's directory before anything is done, and proves a file can be written
+    /// there: a run whose archive cannot be written is refused before it harms anything.
+    public func prepare(drill: String, startedAt: String, runId: String) throws(ArchiveError) -> String {
+        let directory = directory(drill: drill, startedAt: startedAt, runId: runId)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ArchiveError(place: directory, reason: Self.words(error))
+        }
+        try Self.proveWritable(directory)
+        return directory
+    }
+
+    /// Creates the folder of a file the run will write elsewhere (`--junit PATH`) and proves a
+    /// file can be written there.
+    public static func prepareFile(_ path: String) throws(ArchiveError) {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw ArchiveError(place: folder, reason: words(error))
+        }
+        try proveWritable(folder)
+    }
+
+    /// Writes and removes a small file in `directory`.
+    public static func proveWritable(_ directory: String) throws(ArchiveError) {
+        let probe = "\(directory)/.gameday-write-check-\(getpid())"
+        guard FileManager.default.createFile(atPath: probe, contents: Data("ok\n".utf8)) else {
+            throw ArchiveError(
+                place: directory, reason: access(directory, W_OK) == 0 ? "the disk may be full" : "permission denied")
+        }
+        unlink(probe)
+    }
+
+    /// A Foundation error in words: what went wrong with the file, not an error domain and code.
+    public static func words(_ error: any Error) -> String {
+        let code = (error as NSError).code
+        switch code {
+        case NSFileWriteNoPermissionError, NSFileReadNoPermissionError: return "permission denied"
+        case NSFileWriteOutOfSpaceError: return "the disk is full"
+        case NSFileWriteVolumeReadOnlyError: return "the file system is read-only"
+        case NSFileWriteFileExistsError: return "a file of that name is in the way"
+        default:
+            // The system's own words for the cause (ENOTDIR, ENOSPC...), when Foundation kept it.
+            if let underlying = (error as? CocoaError)?.underlying.map({ $0 as NSError }),
+                underlying.domain == NSPOSIXErrorDomain
+            {
+                return String(cString: strerror(Int32(underlying.code)))
+            }
+            return error.localizedDescription
+        }
     }
 
     /// Writes the archive, `result.json` last with the list of the files that were written; returns
@@ -45,7 +104,7 @@ public struct ResultArchive: Sendable {
                 try FileManager.default.moveItem(atPath: raw, toPath: "\(directory)/\(Self.rawSamplesFile)")
                 files.rawSamples = Self.rawSamplesFile
             } catch {
-                problems.append("the raw samples could not be archived: \(error.localizedDescription)")
+                problems.append("the raw samples could not be archived: \(Self.words(error))")
             }
         }
         // The JUnit file and the report are written from the result as it will be archived.
@@ -58,7 +117,7 @@ public struct ResultArchive: Sendable {
                 to: URL(fileURLWithPath: "\(directory)/\(Self.junitFile)"), options: .atomic)
             files.junit = Self.junitFile
         } catch {
-            problems.append("junit.xml could not be written: \(error.localizedDescription)")
+            problems.append("junit.xml could not be written: \(Self.words(error))")
         }
         if let report = contents.report {
             do {
@@ -66,10 +125,16 @@ public struct ResultArchive: Sendable {
                     to: URL(fileURLWithPath: "\(directory)/\(Self.reportFile)"), options: .atomic)
                 files.report = Self.reportFile
             } catch {
-                problems.append("report.html could not be written: \(error.localizedDescription)")
+                problems.append("report.html could not be written: \(Self.words(error))")
             }
         }
         result.archive = files
+        // A run whose archive is incomplete is not a pass: CI would read a PASS it cannot show.
+        if !problems.isEmpty, result.outcome == .pass {
+            result.outcome = .error
+            result.exitCode = RunOutcome.error.exitCode
+            result.reason = "the drill passed, but its archive is incomplete: " + problems.joined(separator: "; ")
+        }
         try Self.encode(result).write(
             to: URL(fileURLWithPath: "\(directory)/\(Self.resultFile)"), options: .atomic)
         return (directory, problems)
@@ -88,6 +153,19 @@ public struct ResultArchive: Sendable {
         let digits = iso.prefix(19).filter { $0.isNumber || $0 == "T" }
         return digits + "Z"
     }
+}
+
+/// Why a run's results cannot be written where it was asked to write them.
+public struct ArchiveError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var place: String
+    public var reason: String
+
+    public init(place: String, reason: String) {
+        self.place = place
+        self.reason = reason
+    }
+
+    public var description: String { "cannot write under \(place): \(reason)" }
 }
 
 /// Wall-clock times for offsets on the run's monotonic clock, anchored once at the start.

@@ -83,7 +83,7 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
             "malformed/target-ssh-hosts.yaml:12:41: error: host 'bad host' must be a host name or an IP address, with an optional port (such as 10.0.1.11, 10.0.1.12:2222, [fd00::7]:22 or db-3.example)",
             "malformed/target-ssh-hosts.yaml:12:53: error: host '10.0.1.12:99999' must be a host name or an IP address, with an optional port (such as 10.0.1.11, 10.0.1.12:2222, [fd00::7]:22 or db-3.example)",
             "malformed/target-ssh-hosts.yaml:12:72: error: host '-oProxyCommand=x' must be a host name or an IP address, with an optional port (such as 10.0.1.11, 10.0.1.12:2222, [fd00::7]:22 or db-3.example)",
-            "malformed/target-ssh-hosts.yaml:13:18: error: 'units.beijing.services.product.process.pid_file' of a service on SSH hosts must be an absolute path on the hosts, not 'run/product.pid' (it would be read as malformed/run/product.pid)",
+            "malformed/target-ssh-hosts.yaml:13:18: error: 'units.beijing.services.product.process.pid_file' of a service on SSH hosts must be an absolute path on the hosts, not 'run/product.pid' (a relative path is read from this file's folder, here)",
             "malformed/target-ssh-hosts.yaml:15:16: error: 'units.beijing.services.cart.hosts' must not be empty"
         ),
         MalformedFile(

@@ -1,9 +1,14 @@
+import Foundation
 import Testing
 
 @testable import GameDayCore
 
 /// Valid target files read into exactly the model values they describe.
 @Suite struct TargetLoaderTests {
+    /// A path of a target file as the loader makes it: relative to the file's folder, absolute
+    /// (here, against this process's working directory, as the file's own path is relative to it).
+    static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+
     @Test func readsEveryKeyOfAFullTarget() throws {
         let file = "valid/target.yaml"
         func at(_ line: Int, _ column: Int) -> SourceLocation { SourceLocation(file: file, line: line, column: column) }
@@ -21,7 +26,7 @@ import Testing
             name: "beijing",
             services: [
                 ServiceTarget(
-                    name: "product", process: .pidFile("valid/run/beijing-product.pid"),
+                    name: "product", process: .pidFile(Self.absolute("valid/run/beijing-product.pid")),
                     restart: [
                         "/usr/local/bin/gameday", "lab", "restart-service", "--unit", "beijing", "--service", "product",
                     ],
@@ -33,7 +38,8 @@ import Testing
             ], netns: "gameday-beijing", proxyURL: "http://127.0.0.1:9313", location: at(20, 3))
         let expected = Target(
             name: "lab", gatewayURL: "http://127.0.0.1:9300",
-            controlPlane: ControlPlaneTarget(url: "http://127.0.0.1:9301", token: .file("valid/secrets/token")),
+            controlPlane: ControlPlaneTarget(
+                url: "http://127.0.0.1:9301", token: .file(Self.absolute("valid/secrets/token"))),
             routing: RoutingRule(
                 key: "userId", modulo: 10000,
                 ranges: [
@@ -53,8 +59,9 @@ import Testing
         #expect(
             beijing.ssh
                 == SSHTarget(
-                    user: "gameday", port: 2200, identityFile: "valid/keys/gameday_ed25519",
-                    knownHosts: "valid/keys/known_hosts", hostKeyChecking: .acceptNew, connectTimeout: .seconds(3)))
+                    user: "gameday", port: 2200, identityFile: Self.absolute("valid/keys/gameday_ed25519"),
+                    knownHosts: Self.absolute("valid/keys/known_hosts"), hostKeyChecking: .acceptNew,
+                    connectTimeout: .seconds(3)))
         let product = try #require(beijing.service(named: "product"))
         #expect(
             product.hosts == [
@@ -98,7 +105,8 @@ import Testing
         let target = try DrillLoader.parseTarget(yaml: Fixture.text(file), file: file)
         let beijing = try #require(target.unit(named: "beijing"))
         var expected = KubernetesTarget(
-            namespace: "shop-beijing", context: "prod-bj", kubeconfig: "valid/kube/config", kubectl: "kubectl",
+            namespace: "shop-beijing", context: "prod-bj", kubeconfig: Self.absolute("valid/kube/config"),
+            kubectl: "kubectl",
             toolsImage: "busybox:1.36", debugImage: "nicolaka/netshoot:v0.13")
         expected.locations = beijing.kubernetes?.locations ?? [:]
         #expect(beijing.kubernetes == expected)
@@ -162,6 +170,47 @@ import Testing
                 == .pidFile(directory + "run/beijing-product.pid"))
     }
 
+    /// One rule for every path: a restart command's argv[0] with a slash in it is a path of the
+    /// target's folder too (it ran from the working directory before); a bare name is left to PATH.
+    @Test func aRestartCommandWithASlashIsReadFromTheTargetsFolder() throws {
+        func restart(_ command: String) throws -> [String]? {
+            try DrillLoader.parseTarget(
+                yaml: """
+                    target: lab
+                    gateway: { url: "http://127.0.0.1:9300" }
+                    control_plane: { url: "http://127.0.0.1:9301" }
+                    routing: { ranges: [{ from: 0, to: 9999, unit: beijing }] }
+                    units: { beijing: { services: { product: { process: { name: p }, restart: [\(command), --now] } } } }
+                    """, file: "/etc/gameday/lab.yaml"
+            ).units.first?.services.first?.restart
+        }
+        #expect(try restart("bin/restart") == ["/etc/gameday/bin/restart", "--now"])
+        #expect(try restart("./restart.sh") == ["/etc/gameday/restart.sh", "--now"])
+        #expect(try restart("../tools/up") == ["/etc/tools/up", "--now"])
+        #expect(try restart("systemctl") == ["systemctl", "--now"])
+        #expect(try restart("/usr/bin/up") == ["/usr/bin/up", "--now"])
+    }
+
+    @Test func aRelativeRestartCommandOnSSHHostsIsRefused() throws {
+        let error = #expect(throws: DiagnosticsError.self) {
+            try DrillLoader.parseTarget(
+                yaml: """
+                    target: lab
+                    gateway: { url: "http://127.0.0.1:9300" }
+                    control_plane: { url: "http://127.0.0.1:9301" }
+                    routing: { ranges: [{ from: 0, to: 9999, unit: beijing }] }
+                    units:
+                      beijing:
+                        services:
+                          product: { hosts: [10.0.0.1], process: { name: p }, restart: [bin/up] }
+                    """, file: "t.yaml")
+        }
+        #expect(
+            error?.description
+                == "t.yaml:8:68: error: 'units.beijing.services.product.restart' of a service on SSH hosts runs on the hosts: "
+                + "its command must be a name looked up in PATH there or an absolute path, not 'bin/up'")
+    }
+
     @Test(arguments: [
         ("target.yaml", "run/p.pid", "run/p.pid"),
         ("lab/target.yaml", "run/p.pid", "lab/run/p.pid"),
@@ -177,7 +226,7 @@ import Testing
                 routing: { ranges: [{ from: 0, to: 9999, unit: beijing }] }
                 units: { beijing: { services: { product: { process: { pid_file: \(written) } } } } }
                 """, file: file)
-        #expect(target.controlPlane.token == .file(resolved))
-        #expect(target.units.first?.services.first?.process == .pidFile(resolved))
+        #expect(target.controlPlane.token == .file(Self.absolute(resolved)))
+        #expect(target.units.first?.services.first?.process == .pidFile(Self.absolute(resolved)))
     }
 }

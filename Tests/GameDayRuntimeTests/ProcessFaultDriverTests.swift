@@ -83,6 +83,33 @@ import Testing
         }
     }
 
+    /// A restart command that cannot run is found before the kill: a bare name is looked up in
+    /// PATH as the executor will, a path must be an executable file.
+    @Test func aRestartCommandThatCannotRunIsRefusedByTheCheck() throws {
+        let fault = FaultSpec(
+            name: "down", unit: "beijing", service: "product",
+            action: .killProcess(signal: SignalName("KILL")!, restart: true))
+        try ProcessFaultDriver.refuseUnlessExecutable(["sh", "-c", "true"], fault: fault, path: "/usr/bin:/bin")
+        try ProcessFaultDriver.refuseUnlessExecutable(["/bin/sh"], fault: fault)
+        let missing = #expect(throws: FaultError.self) {
+            try ProcessFaultDriver.refuseUnlessExecutable(["start-product"], fault: fault, path: "/usr/bin:/bin")
+        }
+        #expect(
+            missing?.message.hasPrefix("its restart command cannot run (no executable 'start-product' is in PATH)")
+                == true)
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let plain = scratch.path("start-product")
+        try "#!/bin/sh\n".write(toFile: plain, atomically: true, encoding: .utf8)
+        chmod(plain, 0o644)
+        let notExecutable = #expect(throws: FaultError.self) {
+            try ProcessFaultDriver.refuseUnlessExecutable([plain], fault: fault)
+        }
+        #expect(
+            notExecutable?.message.hasPrefix("its restart command cannot run (\(plain) is not an executable file)")
+                == true)
+    }
+
     @Test func aMissingProcessFailsTheCheckBeforeAnythingIsDone() async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// Reads the tree of a target file into a `Target`, reporting every problem to its `NodeReader`.
@@ -34,8 +35,9 @@ struct TargetReader {
             return nil
         }
         let token = fields["token"].flatMap { self.token($0) }
+        let check = fields["check"].flatMap { r.request($0, path: fields.path("check")) }
         guard let url = fields["url"].flatMap({ r.url($0) }) else { return nil }
-        return ControlPlaneTarget(url: url, token: token)
+        return ControlPlaneTarget(url: url, token: token, check: check)
     }
 
     /// `{ env: NAME }` or `{ file: PATH }`, exactly one.
@@ -101,18 +103,28 @@ struct TargetReader {
         let health = fields["health"].flatMap { r.url($0) }
         let port = fields["port"].flatMap { r.integer($0, in: 1...65535, what: "a TCP port") }
         var service = ServiceTarget(
-            name: name, process: process, restart: restart, health: health, port: port, location: r.location(of: key))
+            name: name, process: process, restart: fields["hosts"] == nil ? restart.map(command) : restart,
+            health: health, port: port, location: r.location(of: key))
         service.pods = fields["pods"].flatMap { pods($0, path: fields.path("pods")) }
+        if let timeout = fields["health_timeout"].flatMap({ r.duration($0) }) { service.healthTimeout = timeout }
         if let hostsNode = fields["hosts"] {
             service.hosts = hosts(hostsNode, path: fields.path("hosts"))
+            // A restart command on the hosts runs there: a path in it is one there, never relative to this file.
+            if let first = restart?.first, first.contains("/"), !first.hasPrefix("/"),
+                let restartNode = fields["restart"]
+            {
+                r.error(
+                    "'\(fields.path("restart"))' of a service on SSH hosts runs on the hosts: its command must be a name "
+                        + "looked up in PATH there or an absolute path, not '\(first)'", at: restartNode)
+            }
             // A pid file on the hosts is a path there, not one relative to this file.
-            if case .pidFile(let path)? = process, let locatorNode = fields["process"],
+            if case .pidFile? = process, let locatorNode = fields["process"],
                 case .mapping(let mapping) = locatorNode, let raw = mapping["pid_file"].flatMap({ r.text($0) }),
                 !raw.hasPrefix("/")
             {
                 r.error(
                     "'\(fields.path("process.pid_file"))' of a service on SSH hosts must be an absolute path on the hosts, "
-                        + "not '\(raw)' (it would be read as \(path))", at: locatorNode)
+                        + "not '\(raw)' (a relative path is read from this file's folder, here)", at: locatorNode)
             }
         }
         return service
@@ -287,8 +299,20 @@ struct TargetReader {
     }
 
     /// A path relative to the target file's directory; an absolute one stays as it is.
+    /// One rule for every path a target names (pid files, token files, keys, known_hosts,
+    /// kubeconfigs, and a command's argv[0] with a slash in it): relative to the target file's
+    /// folder, made absolute, so that it means the same from any working directory, and to the
+    /// watchdog and `gameday recover` that read it again from elsewhere.
     private func resolve(_ path: String) -> String {
-        guard !path.hasPrefix("/"), let slash = reader.file.lastIndex(of: "/") else { return path }
-        return String(reader.file[...slash]) + path
+        guard !path.hasPrefix("/") else { return path }
+        let folder = URL(fileURLWithPath: reader.file).deletingLastPathComponent()
+        return URL(fileURLWithPath: path, relativeTo: folder).standardizedFileURL.path
+    }
+
+    /// A command's argv[0] is a path, resolved as every path of the target, when it has a slash
+    /// (`./bin/restart`, `scripts/start.sh`); a bare name (`systemctl`) is looked up in PATH.
+    private func command(_ argv: [String]) -> [String] {
+        guard let first = argv.first, first.contains("/") else { return argv }
+        return [resolve(first)] + argv.dropFirst()
     }
 }

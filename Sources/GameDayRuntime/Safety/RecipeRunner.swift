@@ -98,7 +98,7 @@ public struct RecipeRunner: Sendable {
     /// The steps that look at processes, done on the remote host; nil for the others (the same there).
     private func runRemote(_ step: RevertRecipe.Step, executor: any CommandExecutor) async throws -> String? {
         switch step {
-        case .restartUnlessRunning(let argv, let locator):
+        case .restartUnlessRunning(let argv, let locator, _):
             let finder = RemoteProcessFinder(executor: executor)
             if let running = try? await finder.find(locator) {
                 return
@@ -134,18 +134,26 @@ public struct RecipeRunner: Sendable {
                 throw RecipeError("\(argv.joined(separator: " ")) failed (exit \(output.exitCode)): \(output.lastLine)")
             }
             return argv.joined(separator: " ")
-        case .restartUnlessRunning(let argv, let locator):
+        case .restartUnlessRunning(let argv, let locator, let health):
+            let done: String
             if let running = try? processes.find(locator) {
-                return "already running as process \(running.map(String.init).joined(separator: ", "))"
+                done = "already running as process \(running.map(String.init).joined(separator: ", "))"
+            } else {
+                let output = try await executor.run(argv, timeout: .seconds(60))
+                guard output.exitCode == 0, !output.timedOut else {
+                    throw RecipeError(
+                        "the restart command failed (exit \(output.exitCode)): \(output.lastLine); run it by hand: \(argv.joined(separator: " "))"
+                    )
+                }
+                let pids = try processes.find(locator)
+                done = "restarted as process \(pids.map(String.init).joined(separator: ", "))"
             }
-            let output = try await executor.run(argv, timeout: .seconds(60))
-            guard output.exitCode == 0, !output.timedOut else {
-                throw RecipeError(
-                    "the restart command failed (exit \(output.exitCode)): \(output.lastLine); run it by hand: \(argv.joined(separator: " "))"
-                )
+            guard let health else { return done }
+            do {
+                return "\(done), \(try await ServiceHealth.wait(health))"
+            } catch {
+                throw RecipeError("\(done), but \(error.message)")
             }
-            let pids = try processes.find(locator)
-            return "restarted as process \(pids.map(String.init).joined(separator: ", "))"
         case .signal(let name, let pids):
             let alive = pids.filter(processes.isAlive)
             guard !alive.isEmpty else { return "no process left to send SIG\(name)" }
