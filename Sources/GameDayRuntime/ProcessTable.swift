@@ -19,6 +19,30 @@ public struct ProcessTable: Sendable {
         return stat[stat.index(after: close)...].first { !$0.isWhitespace }
     }
 
+    /// How much later than its pid file's last change a process may seem to have started and still
+    /// be the one it names: the boot time behind a process's start time is kept in whole seconds.
+    static let startTimeSlack = 2.0
+
+    /// When `pid` started, as Unix seconds (`/proc/PID/stat`'s start time after boot, and the boot
+    /// time in `/proc/stat`); nil when either cannot be read.
+    public func startTime(of pid: Int32) -> Double? {
+        guard let stat = Self.read("\(root)/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
+        // After the name, the state is field 3 of the line; the start time in clock ticks is field 22.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 19, let ticks = Double(fields[19]),
+            let boot = Self.read("\(root)/stat")?.split(separator: "\n").first(where: { $0.hasPrefix("btime ") }),
+            let bootSeconds = Double(boot.dropFirst("btime ".count).trimmingCharacters(in: .whitespaces))
+        else { return nil }
+        return bootSeconds + ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// A file's last change, as Unix seconds.
+    static func modificationTime(_ path: String) -> Double? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+    }
+
     /// Whether `pid` is a live process (a zombie is not).
     public func isAlive(_ pid: Int32) -> Bool {
         guard let state = state(of: pid) else { return false }
@@ -53,6 +77,15 @@ public struct ProcessTable: Sendable {
             }
             found = isAlive(pid) ? [pid] : []
             if found.isEmpty { throw FaultError("the pid file \(path) names process \(pid), which is not running") }
+            // A dead service's pid can be handed to another process (pids wrap at pid_max): one
+            // that started after the file was written is not the process it names.
+            if let started = startTime(of: pid), let written = Self.modificationTime(path),
+                started > written + Self.startTimeSlack
+            {
+                throw FaultError(
+                    "the pid file \(path) names process \(pid), which started after the file was written: "
+                        + "that pid now belongs to another process, and the service is not running")
+            }
         case .name(let name):
             found = pids().filter { self.name(of: $0) == name && isAlive($0) }
         case .commandLine(let fragment):

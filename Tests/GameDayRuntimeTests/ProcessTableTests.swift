@@ -38,6 +38,31 @@ import Testing
         #expect(throws: FaultError("no running process matches a listener on TCP port 1")) { try table.find(.port(1)) }
     }
 
+    /// Pids wrap at pid_max: a dead service's pid file can name a process that took its pid later.
+    /// One that started after the file was last written is not the service (a watchdog once took
+    /// such a stranger for the restarted service and left the service down).
+    @Test func aPidFileNamingAProcessStartedAfterItWasWrittenIsStale() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let before = Date().timeIntervalSince1970
+        let (server, _) = try await scratch.listen(setup: "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()")
+        let after = Date().timeIntervalSince1970
+        let pid = server.processIdentifier
+        let started = try #require(table.startTime(of: pid))
+        #expect(started >= before - 1.1 && started <= after + 1.1, "start \(started), spawned in [\(before), \(after)]")
+        let file = scratch.path("reused.pid")
+        try "\(pid)\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try table.find(.pidFile(file)) == [pid])
+        // The same pid file, as if written a minute before this process existed.
+        var times = [timeval(tv_sec: Int(before) - 60, tv_usec: 0), timeval(tv_sec: Int(before) - 60, tv_usec: 0)]
+        #expect(utimes(file, &times) == 0)
+        #expect(
+            throws: FaultError(
+                "the pid file \(file) names process \(pid), which started after the file was written: "
+                    + "that pid now belongs to another process, and the service is not running")
+        ) { try table.find(.pidFile(file)) }
+    }
+
     @Test func neverOffersTheRunnerItselfAsATarget() throws {
         // This test process's own command line contains the fragment; it must not be found.
         let me = table.commandLine(of: getpid()) ?? ""
