@@ -51,6 +51,10 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
 
     static let corpus: [MalformedFile] = [
         MalformedFile(
+            "alias-expansion.yaml",
+            "malformed/alias-expansion.yaml:14:51: error: aliases expand this file to more than 100000 values here ('*l3' repeats the 11111 values of '&l3' at line 13); a drill or target needs far fewer: write the values out, or reuse fewer of them"
+        ),
+        MalformedFile(
             "huge-duration.yaml",
             "malformed/huge-duration.yaml:4:12: error: expected a duration of at most 24h, found '9999999999999999999999999999999999999999...'",
             "malformed/huge-duration.yaml:8:21: error: expected a duration of at most 24h, found '9300000000s'",

@@ -1,5 +1,5 @@
 /// The ranges of the numbers and durations a drill or target file may hold, beyond what their
-/// types say.
+/// types say, and how far its aliases may expand.
 ///
 /// Each bound keeps a value where the runner and the tools it drives work (a 9300000000s timeout
 /// overflowed `Duration` and crashed the process). README's "Drill and target files" lists the same
@@ -20,4 +20,7 @@ enum InputLimits {
     static let fastestTCRate = "100gbit"
     /// A bandwidth fault's `burst`, as tc spells it: 100 MiB.
     static let largestTCBurst = "100mb"
+    /// The values (scalars, mappings and lists) a document may hold once its aliases are expanded;
+    /// the largest shipped drill holds about 300.
+    static let expandedNodes = 100_000
 }
