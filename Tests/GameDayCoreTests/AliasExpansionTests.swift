@@ -91,6 +91,16 @@ import Yams
         #expect(error?.diagnostics.first?.message.hasPrefix("aliases expand this file to more than 100000") == true)
     }
 
+    @Test func anUndefinedAliasIsNamed() {
+        let error = #expect(throws: DiagnosticsError.self) {
+            try DrillLoader.parseDrill(yaml: "drill: x\nprobe: *probe\n", file: "u.yaml")
+        }
+        #expect(
+            error?.description
+                == "u.yaml:2:8: error: invalid YAML: alias '*probe' names no anchor defined before it; "
+                + "put '&probe' on an earlier value, or write the value out")
+    }
+
     @Test func aBadValueRepeatedByAliasesIsReportedOnce() {
         let yaml = """
             drill: x

@@ -55,6 +55,14 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
             "malformed/alias-expansion.yaml:14:51: error: aliases expand this file to more than 100000 values here ('*l3' repeats the 11111 values of '&l3' at line 13); a drill or target needs far fewer: write the values out, or reuse fewer of them"
         ),
         MalformedFile(
+            "colon-in-value.yaml",
+            "malformed/colon-in-value.yaml:2:21: error: invalid YAML: ': ' cannot appear in this value; put the value in quotes, or fix the indentation if a new key starts here"
+        ),
+        MalformedFile(
+            "deep-nesting.yaml",
+            "malformed/deep-nesting.yaml:5:12: error: invalid YAML: mappings and lists nest more than 1000 levels deep here; a drill or target needs a few levels, so flatten them"
+        ),
+        MalformedFile(
             "huge-duration.yaml",
             "malformed/huge-duration.yaml:4:12: error: expected a duration of at most 24h, found '9999999999999999999999999999999999999999...'",
             "malformed/huge-duration.yaml:8:21: error: expected a duration of at most 24h, found '9300000000s'",
@@ -75,6 +83,14 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
             "malformed/numbers-out-of-range.yaml:12:27: error: expected a count of probes between 1 and 10000, found 0"
         ),
         MalformedFile(
+            "reserved-character.yaml",
+            "malformed/reserved-character.yaml:2:14: error: invalid YAML: '@' cannot start a value; put the value in quotes"
+        ),
+        MalformedFile(
+            "tab-indentation.yaml",
+            "malformed/tab-indentation.yaml:4:1: error: invalid YAML: a tab indents this line; YAML indents with spaces only, so replace the tab with spaces"
+        ),
+        MalformedFile(
             "target-numbers-out-of-range.yaml",
             "malformed/target-numbers-out-of-range.yaml:5:11: error: expected a modulo between 1 and 1000000000, found 1000000001",
             "malformed/target-numbers-out-of-range.yaml:7:22: error: expected a routing slot between 0 and 999999999, found 1000000000",
@@ -82,6 +98,10 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
             "malformed/target-numbers-out-of-range.yaml:12:18: error: expected an SSH port between 1 and 65535, found 70000",
             "malformed/target-numbers-out-of-range.yaml:12:42: error: expected a duration of at most 24h, found '48h'",
             "malformed/target-numbers-out-of-range.yaml:14:24: error: expected a TCP port between 1 and 65535, found 65536"
+        ),
+        MalformedFile(
+            "undefined-alias.yaml",
+            "malformed/undefined-alias.yaml:3:48: error: invalid YAML: alias '*headers' names no anchor defined before it; put '&headers' on an earlier value, or write the value out"
         ),
         MalformedFile(
             "fault-hosts.yaml",
@@ -303,7 +323,7 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
         ),
         MalformedFile(
             "syntax-error.yaml",
-            "malformed/syntax-error.yaml:7:1: error: invalid YAML: found unexpected end of stream (while scanning a quoted scalar at line 4, column 10)"
+            "malformed/syntax-error.yaml:7:1: error: invalid YAML: the quoted string that starts at line 4, column 10 is never closed; end it with the quote it starts with"
         ),
         MalformedFile(
             "target-bad-netns.yaml",

@@ -51,7 +51,11 @@ struct YAMLDocument {
                 shifts.append(ColumnShift(line: mark.line, column: mark.column, delta: delta))
                 continue
             } catch let error as YamlError {
-                throw DiagnosticsError([YAMLSyntaxError.diagnostic(for: error, text: text, file: file)])
+                var diagnostic = YAMLSyntaxError.diagnostic(for: error, text: current, file: file)
+                let position = Self.originalPosition(
+                    line: diagnostic.location.line, column: diagnostic.location.column, shifts: shifts)
+                (diagnostic.location.line, diagnostic.location.column) = (position.line, position.column)
+                throw DiagnosticsError([diagnostic])
             } catch {
                 let start = SourceLocation(file: file, line: 1, column: 1)
                 throw DiagnosticsError([Diagnostic(start, "invalid YAML: \(error)")])
