@@ -46,7 +46,7 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
 
     @Test func aMissingFileIsOneDiagnostic() {
         let error = #expect(throws: DiagnosticsError.self) { try DrillLoader.loadTarget(path: "/nonexistent/lab.yaml") }
-        #expect(error?.description == "/nonexistent/lab.yaml:1:1: error: the file does not exist")
+        #expect(error?.description == "/nonexistent/lab.yaml:1:1: error: the file does not exist; check the path")
     }
 
     static let corpus: [MalformedFile] = [
