@@ -121,8 +121,15 @@ extension Duration {
         return (Double(seconds) * 1_000_000 + (Double(attoseconds) / 1e12).rounded()) / 1000
     }
 
-    /// A duration from fractional seconds.
+    /// A duration from fractional seconds, to the nanosecond. Never traps: past the ±292 years
+    /// that whole nanoseconds in an `Int64` hold (infinity included), it saturates; NaN is zero.
     public static func secondsDouble(_ value: Double) -> Duration {
-        .nanoseconds(Int64((value * 1e9).rounded()))
+        let nanoseconds = (value * 1e9).rounded()
+        // 2^63 is the first Double past Int64.max; converting it or anything above would trap.
+        let limit = 9_223_372_036_854_775_808.0
+        if nanoseconds.isNaN { return .zero }
+        if nanoseconds >= limit { return .nanoseconds(Int64.max) }
+        if nanoseconds < -limit { return .nanoseconds(Int64.min) }
+        return .nanoseconds(Int64(nanoseconds))
     }
 }

@@ -53,6 +53,20 @@ import Testing
             error?.description.hasPrefix("/nonexistent/result.json: error: no such file; pass the result.json") == true)
     }
 
+    @Test func aDirectoryNamedLikeTheResultIsSaidInWords() throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = directory.appendingPathComponent("result-folder.json")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let error = #expect(throws: ResultReportError.self) {
+            try ResultReport(resultPath: folder.path, outputPath: nil).read()
+        }
+        #expect(error == .unreadable(path: folder.path, reason: "is a directory"))
+        #expect(
+            error?.description.hasPrefix("\(folder.path): error: the file is a directory; pass the result.json") == true
+        )
+    }
+
     @Test func textThatIsNotJSONIsReportedWithItsLineAndColumn() throws {
         let directory = try Self.directory(with: "{\n  \"run_id\": \"a\",\n  \"drill\": ?\n}")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -22,6 +22,34 @@ import Testing
         #expect(DurationText.parse(text) == nil)
     }
 
+    /// Numbers too large for a Double, durations too long for `Duration`'s nanoseconds, and many
+    /// parts all read as `saturated`, for the reader's range check to refuse by name; none traps.
+    @Test(arguments: [
+        "9300000000s", String(repeating: "9", count: 400) + "s", String(repeating: "100000000h", count: 200),
+        "9223372036854775808ns", "2562048h",
+    ])
+    func aDurationTooLongToHoldSaturates(text: String) {
+        #expect(DurationText.parse(text) == DurationText.saturated)
+    }
+
+    @Test func aLongDurationBelowTheLimitIsExact() {
+        #expect(DurationText.parse("9200000000s") == .seconds(9_200_000_000))
+        #expect(DurationText.parse(String(repeating: "1h", count: 1000)) == .seconds(3_600_000))
+    }
+
+    @Test(arguments: [
+        (Double.infinity, Duration.nanoseconds(Int64.max)), (-.infinity, .nanoseconds(Int64.min)), (.nan, .zero),
+        (9.3e9, .nanoseconds(Int64.max)), (-9.3e9, .nanoseconds(Int64.min)), (1.5, .milliseconds(1500)),
+    ])
+    func secondsDoubleNeverTraps(seconds: Double, duration: Duration) {
+        #expect(Duration.secondsDouble(seconds) == duration)
+    }
+
+    @Test func formatsAnyDurationWithoutTrapping() {
+        #expect(DurationText.format(DurationText.saturated) == "9223372036.855s")
+        #expect(DurationText.format(.seconds(Int64.max)) == "9.223372036854776e+18s")
+    }
+
     @Test(arguments: [
         (Duration.milliseconds(250), "250ms"),
         (.seconds(5), "5s"),

@@ -46,10 +46,63 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
 
     @Test func aMissingFileIsOneDiagnostic() {
         let error = #expect(throws: DiagnosticsError.self) { try DrillLoader.loadTarget(path: "/nonexistent/lab.yaml") }
-        #expect(error?.description == "/nonexistent/lab.yaml:1:1: error: the file does not exist")
+        #expect(error?.description == "/nonexistent/lab.yaml:1:1: error: the file does not exist; check the path")
     }
 
     static let corpus: [MalformedFile] = [
+        MalformedFile(
+            "alias-expansion.yaml",
+            "malformed/alias-expansion.yaml:14:51: error: aliases expand this file to more than 100000 values here ('*l3' repeats the 11111 values of '&l3' at line 13); a drill or target needs far fewer: write the values out, or reuse fewer of them"
+        ),
+        MalformedFile(
+            "colon-in-value.yaml",
+            "malformed/colon-in-value.yaml:2:21: error: invalid YAML: ': ' cannot appear in this value; put the value in quotes, or fix the indentation if a new key starts here"
+        ),
+        MalformedFile(
+            "deep-nesting.yaml",
+            "malformed/deep-nesting.yaml:5:12: error: invalid YAML: mappings and lists nest more than 1000 levels deep here; a drill or target needs a few levels, so flatten them"
+        ),
+        MalformedFile(
+            "huge-duration.yaml",
+            "malformed/huge-duration.yaml:4:12: error: expected a duration of at most 24h, found '9999999999999999999999999999999999999999...'",
+            "malformed/huge-duration.yaml:8:21: error: expected a duration of at most 24h, found '9300000000s'",
+            "malformed/huge-duration.yaml:9:18: error: expected a duration of at most 24h, found '25h'",
+            "malformed/huge-duration.yaml:9:32: error: expected a duration of at most 24h, found '1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h1h...'",
+            "malformed/huge-duration.yaml:11:9: error: expected a duration of at most 24h, found '24h0.001s'"
+        ),
+        MalformedFile(
+            "numbers-out-of-range.yaml",
+            "malformed/numbers-out-of-range.yaml:5:11: error: expected a user id between 0 and 9007199254740991, found 9007199254740992",
+            "malformed/numbers-out-of-range.yaml:6:11: error: expected a user id between 0 and 9007199254740991, found '99999999999999999999'",
+            "malformed/numbers-out-of-range.yaml:7:11: error: expected a user id between 0 and 9007199254740991, found -1",
+            "malformed/numbers-out-of-range.yaml:9:74: error: expected a rate of at most 100gbit, found '101gbit'",
+            "malformed/numbers-out-of-range.yaml:9:90: error: expected a burst of at most 100mb, found '101mb'",
+            "malformed/numbers-out-of-range.yaml:10:88: error: expected a rate in KB/s between 1 and 10000000, found 10000001",
+            "malformed/numbers-out-of-range.yaml:11:35: error: expected a count of probes between 1 and 10000, found 10001",
+            "malformed/numbers-out-of-range.yaml:11:45: error: expected a count of probes between 1 and 10000, found 20000",
+            "malformed/numbers-out-of-range.yaml:12:27: error: expected a count of probes between 1 and 10000, found 0"
+        ),
+        MalformedFile(
+            "reserved-character.yaml",
+            "malformed/reserved-character.yaml:2:14: error: invalid YAML: '@' cannot start a value; put the value in quotes"
+        ),
+        MalformedFile(
+            "tab-indentation.yaml",
+            "malformed/tab-indentation.yaml:4:1: error: invalid YAML: a tab indents this line; YAML indents with spaces only, so replace the tab with spaces"
+        ),
+        MalformedFile(
+            "target-numbers-out-of-range.yaml",
+            "malformed/target-numbers-out-of-range.yaml:5:11: error: expected a modulo between 1 and 1000000000, found 1000000001",
+            "malformed/target-numbers-out-of-range.yaml:7:22: error: expected a routing slot between 0 and 999999999, found 1000000000",
+            "malformed/target-numbers-out-of-range.yaml:9:5: error: expected a user id between 0 and 9007199254740991, found '9007199254740992'",
+            "malformed/target-numbers-out-of-range.yaml:12:18: error: expected an SSH port between 1 and 65535, found 70000",
+            "malformed/target-numbers-out-of-range.yaml:12:42: error: expected a duration of at most 24h, found '48h'",
+            "malformed/target-numbers-out-of-range.yaml:14:24: error: expected a TCP port between 1 and 65535, found 65536"
+        ),
+        MalformedFile(
+            "undefined-alias.yaml",
+            "malformed/undefined-alias.yaml:3:48: error: invalid YAML: alias '*headers' names no anchor defined before it; put '&headers' on an earlier value, or write the value out"
+        ),
         MalformedFile(
             "fault-hosts.yaml",
             "malformed/fault-hosts.yaml:6:76: error: expected a number of hosts between 1 and 100000, found 0",
@@ -191,7 +244,7 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
         ),
         MalformedFile(
             "faults-on-two-units.yaml",
-            "malformed/faults-on-two-units.yaml:4:15: error: expected a user id of 0 or more, found -1",
+            "malformed/faults-on-two-units.yaml:4:15: error: expected a user id between 0 and 9007199254740991, found -1",
             "malformed/faults-on-two-units.yaml:7:50: error: all faults of a drill hit one unit: fault 'down' hits 'beijing', this one hits 'hangzhou'"
         ),
         MalformedFile(
@@ -270,7 +323,7 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
         ),
         MalformedFile(
             "syntax-error.yaml",
-            "malformed/syntax-error.yaml:7:1: error: invalid YAML: found unexpected end of stream (while scanning a quoted scalar at line 4, column 10)"
+            "malformed/syntax-error.yaml:7:1: error: invalid YAML: the quoted string that starts at line 4, column 10 is never closed; end it with the quote it starts with"
         ),
         MalformedFile(
             "target-bad-netns.yaml",
@@ -281,7 +334,7 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
             "target-bad-range.yaml",
             "malformed/target-bad-range.yaml:7:25: error: 'to' (10000) must be less than the modulo (10000)",
             "malformed/target-bad-range.yaml:8:15: error: 'from' (3000) must not be greater than 'to' (2000)",
-            "malformed/target-bad-range.yaml:9:15: error: expected a routing slot of 0 or more, found -1"
+            "malformed/target-bad-range.yaml:9:15: error: expected a routing slot between 0 and 999999999, found -1"
         ),
         MalformedFile(
             "target-missing-sections.yaml",
@@ -292,9 +345,9 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
         ),
         MalformedFile(
             "target-modulo-zero.yaml",
-            "malformed/target-modulo-zero.yaml:5:11: error: expected a modulo of 1 or more, found 0",
+            "malformed/target-modulo-zero.yaml:5:11: error: expected a modulo between 1 and 1000000000, found 0",
             "malformed/target-modulo-zero.yaml:6:11: error: 'routing.ranges' must not be empty",
-            "malformed/target-modulo-zero.yaml:7:16: error: expected a user id of 0 or more, found 'abc'"
+            "malformed/target-modulo-zero.yaml:7:16: error: expected a user id between 0 and 9007199254740991, found 'abc'"
         ),
         MalformedFile(
             "target-proxy-url-without-scheme.yaml",
@@ -357,7 +410,7 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
         MalformedFile(
             "window-incomplete.yaml",
             "malformed/window-incomplete.yaml:8:11: error: missing required key 'n' in 'recovery.window'",
-            "malformed/window-incomplete.yaml:8:16: error: expected a count of 1 or more, found 0"
+            "malformed/window-incomplete.yaml:8:16: error: expected a count of probes between 1 and 10000, found 0"
         ),
         MalformedFile(
             "window-k-greater-than-n.yaml",

@@ -173,6 +173,30 @@ import Testing
         }
     }
 
+    /// The integers the loader bounds (`InputLimits`), each with the schema path that says the same.
+    static let integerBounds: [(schema: String, path: String, range: ClosedRange<Int>)] = [
+        ("drill", "properties/users/items/properties/id", InputLimits.userIds),
+        ("drill", "properties/rpo/properties/users/items", InputLimits.userIds),
+        ("drill", "properties/recovery/properties/window/properties/consecutive", InputLimits.windowCounts),
+        ("drill", "properties/recovery/properties/window/properties/k", InputLimits.windowCounts),
+        ("drill", "properties/recovery/properties/window/properties/n", InputLimits.windowCounts),
+        ("drill", "properties/guardrail/properties/consecutive", InputLimits.windowCounts),
+        ("drill", "properties/guardrail/properties/k", InputLimits.windowCounts),
+        ("drill", "properties/guardrail/properties/n", InputLimits.windowCounts),
+        ("target", "properties/routing/properties/modulo", InputLimits.modulo),
+        ("target", "properties/routing/properties/ranges/items/properties/from", 0...InputLimits.modulo.upperBound - 1),
+        ("target", "properties/routing/properties/ranges/items/properties/to", 0...InputLimits.modulo.upperBound - 1),
+    ]
+
+    @Test func integerBoundsAreTheLoaders() throws {
+        let schemas = ["drill": try Schema("drill"), "target": try Schema("target")]
+        for (name, path, range) in Self.integerBounds {
+            let node = try #require(try schemas[name]?.at(path))
+            #expect(node["minimum"] as? Int == range.lowerBound, "\(name) \(path)")
+            #expect(node["maximum"] as? Int == range.upperBound, "\(name) \(path)")
+        }
+    }
+
     @Test(arguments: ["drill", "target"])
     func everyPropertyHasADescription(name: String) throws {
         var missing: [String] = []

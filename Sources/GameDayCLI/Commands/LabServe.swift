@@ -47,6 +47,9 @@ extension GameDay.Lab {
             for entry in order where !entry.contains("=") {
                 throw ValidationError("--order takes unit=url, not '\(entry)'")
             }
+            try syncTimeout.check("--sync-timeout")
+            try replicationLag.check("--replication-lag")
+            try switchDelay.check("--switch-delay")
             for entry in proxy where FaultProxySpec(argument: entry) == nil {
                 throw ValidationError(
                     "--proxy takes name=listen,upstream such as product=127.0.0.1:9314,127.0.0.1:9311, not '\(entry)'")

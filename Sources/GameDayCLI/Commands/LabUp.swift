@@ -30,13 +30,13 @@ extension GameDay.Lab {
                     + "replicated are lost."))
         var syncWait: Bool = true
 
-        @Option(help: "How long a sync wait may take before the cut-over fails (and lifts its block).")
+        @Option(help: "How long a sync wait may take before the cut-over fails (and lifts its block); 0 to 1h.")
         var syncTimeout: LabDuration = LabDuration(.seconds(5))
 
-        @Option(help: "How old a unit's order must be before it is replicated to the other unit.")
+        @Option(help: "How old a unit's order must be before it is replicated to the other unit; 0 to 1h.")
         var replicationLag: LabDuration = LabDuration(.milliseconds(100))
 
-        @Option(help: "Extra pause before each cut-over's switch, to make slow cut-overs.")
+        @Option(help: "Extra pause before each cut-over's switch, to make slow cut-overs; 0 to 1h.")
         var switchDelay: LabDuration = LabDuration(.zero)
 
         @Option(help: ArgumentHelp("Every service exits by itself once this process is gone.", valueName: "pid"))
@@ -54,6 +54,9 @@ extension GameDay.Lab {
                 throw ValidationError("--base-port must be 0 (free ports) or between 1024 and 65500, not \(basePort)")
             }
             if let tiedTo, tiedTo <= 0 { throw ValidationError("--tied-to must be a process id, not \(tiedTo)") }
+            try syncTimeout.check("--sync-timeout")
+            try replicationLag.check("--replication-lag")
+            try switchDelay.check("--switch-delay")
         }
 
         func run() async throws {

@@ -70,7 +70,7 @@ struct ResultReport {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: resultPath))
         } catch {
-            throw .unreadable(path: resultPath, reason: error.localizedDescription)
+            throw .unreadable(path: resultPath, reason: FileProblem(path: resultPath, error: error).description)
         }
         do {
             return try RunResult.read(data)
@@ -102,7 +102,7 @@ enum ResultReportError: Error, CustomStringConvertible, Equatable {
         case .missing(let path):
             return "\(path): error: no such file; \(hint)"
         case .unreadable(let path, let reason):
-            return "\(path): error: cannot read it: \(reason)"
+            return "\(path): error: the file \(reason); \(hint)"
         case .notAResult(let path, let problem):
             return "\(path): error: \(problem); \(hint)"
         case .unwritable(let path, let reason):

@@ -38,14 +38,17 @@ extension GameDay {
 
         @Option(
             name: .customLong("watchdog-timeout"),
-            help: "Revert a fault when the runner has shown no sign of life for this long (its dead-man's switch).",
+            help: ArgumentHelp(
+                "Revert a fault when the runner has shown no sign of life for this long (its dead-man's switch), "
+                    + "from 1s (the runner's heartbeat) to 1h.",
+                valueName: "duration"),
             transform: { text in
-                guard let duration = DurationText.parse(text), duration > .zero else {
-                    throw ValidationError("--watchdog-timeout takes a duration such as 10s, not '\(text)'")
-                }
-                return duration
+                try DurationArgument.parse(text, for: "--watchdog-timeout", in: Run.watchdogTimeouts, example: "10s")
             })
         var watchdogTimeout: Duration = .seconds(10)
+
+        /// The runner beats every second: a shorter timeout would revert the faults of a live run.
+        static let watchdogTimeouts: ClosedRange<Duration> = .seconds(1) ... .seconds(3600)
 
         @Flag(help: "Print only problems and the summary.")
         var quiet = false

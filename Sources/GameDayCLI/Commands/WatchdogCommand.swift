@@ -13,8 +13,7 @@ extension GameDay {
         @Option var entry: String
         @Option var heartbeat: String
         @Option(transform: { text in
-            guard let duration = DurationText.parse(text) else { throw ValidationError("bad duration '\(text)'") }
-            return duration
+            try DurationArgument.parse(text, for: "--timeout", in: Run.watchdogTimeouts, example: "10s")
         })
         var timeout: Duration
         @Option var deadline: Double

@@ -28,12 +28,22 @@ public enum DrillLoader {
 
     private static func read(_ path: String) throws(DiagnosticsError) -> String {
         let start = SourceLocation(file: path, line: 1, column: 1)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
-            throw DiagnosticsError([Diagnostic(start, "the file \(reason)")])
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let problem = FileProblem(path: path, error: error)
+            let message =
+                switch problem {
+                case .missing: "the file \(problem); check the path"
+                case .permissionDenied: "the file \(problem); run gameday as a user who may read it, or change its mode"
+                case .directory: "this \(problem); name a drill or target file"
+                case .notUTF8, .other: "the file \(problem); check that it is a drill or target file"
+                }
+            throw DiagnosticsError([Diagnostic(start, message)])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw DiagnosticsError([Diagnostic(start, "the file is not UTF-8 text")])
+            throw DiagnosticsError([Diagnostic(start, "the file is not UTF-8 text; save it as UTF-8")])
         }
         return text
     }

@@ -12,7 +12,7 @@ extension DrillReader {
         for (index, item) in items.enumerated() {
             let path = "users[\(index)]"
             guard let fields = r.mapping(item, path: path, shape: DrillFormat.user) else { continue }
-            let id = fields["id"].flatMap { r.integer($0, in: 0...Int.max, what: "a user id") }
+            let id = fields["id"].flatMap { r.integer($0, in: InputLimits.userIds, what: "a user id") }
             let name = fields["name"].flatMap { r.text($0) }
             let home = fields["home"].flatMap { r.text($0) }
             let impact = fields["impact"].flatMap { node in

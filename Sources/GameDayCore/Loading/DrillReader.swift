@@ -109,10 +109,10 @@ struct DrillReader {
     private func window(_ node: Node, path: String) -> SuccessWindow? {
         let r = reader
         guard let fields = r.mapping(node, path: path, shape: DrillFormat.window) else { return nil }
-        let positive = 1...Int.max
-        let consecutive = fields["consecutive"].flatMap { r.integer($0, in: positive, what: "a count") }
-        let k = fields["k"].flatMap { r.integer($0, in: positive, what: "a count") }
-        let n = fields["n"].flatMap { r.integer($0, in: positive, what: "a count") }
+        let counts = InputLimits.windowCounts
+        let consecutive = fields["consecutive"].flatMap { r.integer($0, in: counts, what: "a count of probes") }
+        let k = fields["k"].flatMap { r.integer($0, in: counts, what: "a count of probes") }
+        let n = fields["n"].flatMap { r.integer($0, in: counts, what: "a count of probes") }
         let hasConsecutive = fields["consecutive"] != nil
         let hasKOfN = fields["k"] != nil || fields["n"] != nil
         switch (hasConsecutive, hasKOfN) {
@@ -146,7 +146,7 @@ struct DrillReader {
         let grace = fields["grace"].flatMap { r.duration($0) }
         let users = fields["users"].flatMap { node in
             r.list(node, path: fields.path("users"), nonEmpty: true).map { items in
-                items.compactMap { r.integer($0, in: 0...Int.max, what: "a user id") }
+                items.compactMap { r.integer($0, in: InputLimits.userIds, what: "a user id") }
             }
         }
         var write: (RequestTemplate, [Int]?, [Int]?)?

@@ -49,7 +49,7 @@ extension FaultActionReader {
         case "timeout":
             return fields["timeout"].flatMap { r.duration($0, allowZero: true) }.map { .timeout($0) }
         case "bandwidth":
-            return fields["rate"].flatMap { r.integer($0, in: 1...Int.max, what: "a rate in KB/s") }
+            return fields["rate"].flatMap { r.integer($0, in: InputLimits.proxyRate, what: "a rate in KB/s") }
                 .map { .bandwidth(kilobytesPerSecond: $0) }
         case "reset_peer":
             let timeout: Duration? =

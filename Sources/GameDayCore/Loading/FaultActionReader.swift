@@ -109,10 +109,14 @@ struct FaultActionReader {
     private func bandwidth() -> BandwidthSpec? {
         let r = reader
         let rate = fields["rate"].flatMap {
-            r.tcQuantity($0, what: "rate", units: DrillFormat.rateUnits, example: "1mbit")
+            r.tcQuantity(
+                $0, what: "rate", units: DrillFormat.rateUnits, scale: DrillFormat.bitsPerSecond,
+                largest: InputLimits.fastestTCRate, example: "1mbit")
         }
         let burst = fields["burst"].flatMap {
-            r.tcQuantity($0, what: "burst", units: DrillFormat.sizeUnits, example: "32kbit")
+            r.tcQuantity(
+                $0, what: "burst", units: DrillFormat.sizeUnits, scale: DrillFormat.bytes,
+                largest: InputLimits.largestTCBurst, example: "32kbit")
         }
         let latency = fields["latency"].flatMap { r.duration($0) }
         let replaceRoot = fields["replace_root"].flatMap { r.bool($0) }

@@ -106,6 +106,16 @@ enum DrillFormat {
     static let rateUnits = ["bit", "kbit", "mbit", "gbit", "tbit", "bps", "kbps", "mbps", "gbps", "tbps"]
     /// Units of `burst:` in a bandwidth fault, as `tc` spells them (`b`, `kb`, `mb` are bytes).
     static let sizeUnits = ["b", "kb", "k", "mb", "m", "kbit", "mbit", "gbit", "bit"]
+    /// Bits per second in one of each `rateUnits`: tc's rates count in thousands.
+    static let bitsPerSecond: [String: Double] = [
+        "bit": 1, "kbit": 1e3, "mbit": 1e6, "gbit": 1e9, "tbit": 1e12,
+        "bps": 8, "kbps": 8e3, "mbps": 8e6, "gbps": 8e9, "tbps": 8e12,
+    ]
+    /// Bytes in one of each `sizeUnits`: tc's sizes count in 1024s.
+    static let bytes: [String: Double] = [
+        "b": 1, "kb": 1024, "k": 1024, "mb": 1024 * 1024, "m": 1024 * 1024,
+        "kbit": 1024 / 8, "mbit": 1024 * 1024 / 8, "gbit": 1024 * 1024 * 1024 / 8, "bit": 1.0 / 8,
+    ]
 }
 
 /// Every mapping of the target format. `schemas/target.schema.json` says the same.

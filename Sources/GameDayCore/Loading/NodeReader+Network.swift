@@ -99,8 +99,11 @@ extension NodeReader {
         return PortRange(from, to)
     }
 
-    /// A `tc` quantity: a number greater than zero and one of `units` (`1mbit`, `32kbit`).
-    func tcQuantity(_ node: Node, what: String, units: [String], example: String) -> String? {
+    /// A `tc` quantity: a number greater than zero and one of `units` (`1mbit`, `32kbit`), at most
+    /// `largest` (`"100gbit"`) once each unit is turned into `scale`'s common measure.
+    func tcQuantity(
+        _ node: Node, what: String, units: [String], scale: [String: Double], largest: String, example: String
+    ) -> String? {
         guard case .scalar(let scalar) = node, !isNull(node) else {
             error("expected a \(what) such as '\(example)', found \(describe(node))", at: node)
             return nil
@@ -124,6 +127,17 @@ extension NodeReader {
             error("expected a \(what) greater than zero, found \(describe(node))", at: node)
             return nil
         }
+        if let most = Self.measure(largest, scale: scale), let size = Self.measure(text, scale: scale), size > most {
+            error("expected a \(what) of at most \(largest), found \(describe(node))", at: node)
+            return nil
+        }
         return text
+    }
+
+    /// `2mbit` in `scale`'s measure (2e6 bits per second); infinite when the digits overflow a Double.
+    private static func measure(_ text: String, scale: [String: Double]) -> Double? {
+        let digits = text.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+        guard let value = Double(digits), let factor = scale[String(text.dropFirst(digits.count))] else { return nil }
+        return value * factor
     }
 }

@@ -34,15 +34,24 @@ extension NodeReader {
 
     /// An integer within `range`, with `what` naming it in the message.
     func integer(_ node: Node, in range: ClosedRange<Int>, what: String) -> Int? {
+        let bounds = "between \(range.lowerBound) and \(range.upperBound)"
+        // Digits too many for an Int are a number out of range, not something else than a number.
+        if isPlain(node), case .scalar(let scalar) = node, Int(scalar.string) == nil, Self.isDecimal(scalar.string) {
+            error("expected \(what) \(bounds), found \(describe(node))", at: node)
+            return nil
+        }
         guard let value = integer(node) else { return nil }
         guard range.contains(value) else {
-            let bounds =
-                range.upperBound == .max
-                ? "of \(range.lowerBound) or more" : "between \(range.lowerBound) and \(range.upperBound)"
             error("expected \(what) \(bounds), found \(value)", at: node)
             return nil
         }
         return value
+    }
+
+    /// `123`, `-45`, `+6`: an optional sign and ASCII digits.
+    static func isDecimal(_ text: String) -> Bool {
+        let digits = text.first == "-" || text.first == "+" ? text.dropFirst() : Substring(text)
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     /// HTTP statuses: `200` or `[200, 204]`.
@@ -65,8 +74,9 @@ extension NodeReader {
         return nil
     }
 
-    /// A duration with units, greater than zero: `250ms`, `5s`, `2m`, `1m30s`;
-    /// `allowZero` also takes `0ms` where zero means something (a proxy timeout that never ends).
+    /// A duration with units, greater than zero and at most `InputLimits.longestDuration`: `250ms`,
+    /// `5s`, `2m`, `1m30s`; `allowZero` also takes `0ms` where zero means something (a proxy timeout
+    /// that never ends).
     func duration(_ node: Node, allowZero: Bool = false) -> Duration? {
         guard case .scalar(let scalar) = node, !isNull(node), let value = DurationText.parse(scalar.string) else {
             error("expected a duration such as '250ms', '5s' or '2m', found \(describe(node))", at: node)
@@ -74,6 +84,11 @@ extension NodeReader {
         }
         guard value > .zero || (allowZero && value == .zero) else {
             error("expected a duration greater than zero, found \(describe(node))", at: node)
+            return nil
+        }
+        guard value <= InputLimits.longestDuration else {
+            let longest = DurationText.format(InputLimits.longestDuration)
+            error("expected a duration of at most \(longest), found \(describe(node))", at: node)
             return nil
         }
         return value

@@ -23,8 +23,12 @@ final class NodeReader {
 
     func error(_ message: String, at location: SourceLocation) { diagnostics.append(Diagnostic(location, message)) }
 
-    /// Every diagnostic, by position; ties keep the order they were found in.
-    var sortedDiagnostics: [Diagnostic] { diagnostics.sortedByPosition() }
+    /// Every diagnostic, by position, once: an alias repeating a bad value would report it again at
+    /// the anchor's place. Ties keep the order they were found in.
+    var sortedDiagnostics: [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return diagnostics.filter { seen.insert($0).inserted }.sortedByPosition()
+    }
 
     /// `'probe.request'`, or `the drill file` for the top level.
     func describe(path: String) -> String { path.isEmpty ? "the \(kind) file" : "'\(path)'" }
@@ -52,20 +56,22 @@ final class NodeReader {
         }
         var keys: [(String, Node)] = []
         var values: [String: Node] = [:]
+        var firstKeys: [String: Node] = [:]
         for (key, value) in mapping {
             guard case .scalar(let scalar) = key, !isNull(key) else {
                 error("expected a key name in \(describe(path: path)), found \(describe(key))", at: key)
                 continue
             }
             let name = document.keyName(of: scalar.string)
-            if let first = keys.first(where: { $0.0 == name }) {
+            if let first = firstKeys[name] {
                 error(
-                    "duplicate key '\(name)' in \(describe(path: path)); first given at line \(location(of: first.1).line)",
+                    "duplicate key '\(name)' in \(describe(path: path)); first given at line \(location(of: first).line)",
                     at: key)
                 continue
             }
             keys.append((name, key))
             values[name] = value
+            firstKeys[name] = key
         }
         return MappingFields(path: path, keys: keys, values: values)
     }

@@ -9,7 +9,7 @@ struct RoutingReader {
         let r = reader
         guard let fields = r.mapping(node, path: "routing", shape: TargetFormat.routing) else { return nil }
         let key = fields["key"].flatMap { r.text($0) }
-        let moduloValue = fields["modulo"].flatMap { r.integer($0, in: 1...Int.max, what: "a modulo") }
+        let moduloValue = fields["modulo"].flatMap { r.integer($0, in: InputLimits.modulo, what: "a modulo") }
         let modulo = moduloValue ?? (fields["modulo"] == nil ? 10000 : nil)
         var unitNodes: [(String, Node)] = []
         var ranges: [RouteRange] = []
@@ -24,8 +24,11 @@ struct RoutingReader {
         if let overridesNode = fields["overrides"], let entries = r.anyMapping(overridesNode, path: "routing.overrides")
         {
             for (text, keyNode) in entries.keys {
-                guard let id = Int(text), id >= 0 else {
-                    r.error("expected a user id of 0 or more, found '\(text)'", at: keyNode)
+                let ids = InputLimits.userIds
+                guard let id = Int(text), ids.contains(id) else {
+                    r.error(
+                        "expected a user id between \(ids.lowerBound) and \(ids.upperBound), found '\(text)'",
+                        at: keyNode)
                     continue
                 }
                 guard let unitNode = entries[text], let unit = r.text(unitNode) else { continue }
@@ -41,8 +44,9 @@ struct RoutingReader {
     private func range(_ node: Node, path: String, modulo: Int?) -> (range: RouteRange, unitNode: Node)? {
         let r = reader
         guard let fields = r.mapping(node, path: path, shape: TargetFormat.range) else { return nil }
-        let from = fields["from"].flatMap { r.integer($0, in: 0...Int.max, what: "a routing slot") }
-        let to = fields["to"].flatMap { r.integer($0, in: 0...Int.max, what: "a routing slot") }
+        let slots = 0...(InputLimits.modulo.upperBound - 1)
+        let from = fields["from"].flatMap { r.integer($0, in: slots, what: "a routing slot") }
+        let to = fields["to"].flatMap { r.integer($0, in: slots, what: "a routing slot") }
         let unit = fields["unit"].flatMap { r.text($0) }
         if let to, let modulo, to >= modulo, let toNode = fields["to"] {
             r.error("'to' (\(to)) must be less than the modulo (\(modulo))", at: toNode)

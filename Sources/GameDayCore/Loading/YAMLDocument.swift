@@ -25,21 +25,22 @@ struct YAMLDocument {
     private static let sentinelPrefix = "\u{2063}gameday-renamed-key-"
     private static let maxRenames = 200
 
-    /// Composes `text`, or throws the one diagnostic that says why it is not YAML.
+    /// Composes `text`, or throws the one diagnostic that says why it is not YAML, or why its
+    /// aliases expand too far (`AliasExpansion`).
     static func compose(_ text: String, file: String) throws(DiagnosticsError) -> YAMLDocument {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
         var renamed: [String: String] = [:]
         var shifts: [ColumnShift] = []
         while true {
             let current = lines.map { String(String.UnicodeScalarView($0)) }.joined(separator: "\n")
+            let attempt: Attempt
             do {
-                let root = try Yams.compose(yaml: current)
-                return YAMLDocument(file: file, root: root, renamedKeys: renamed, shifts: shifts)
+                attempt = try composeBounded(current)
             } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
                 let mark = context.mark
                 let original = Self.originalPosition(line: mark.line, column: mark.column, shifts: shifts)
                 let location = SourceLocation(file: file, line: original.line, column: original.column)
-                let name = duplicates.first.map { renamed[$0] ?? $0 } ?? "?"
+                let name = duplicates.first.map { renamed[$0] ?? Self.undoingPlaceholders($0) } ?? "?"
                 let sentinel = "\(sentinelPrefix)\(renamed.count)"
                 guard renamed.count < maxRenames,
                     let delta = rename(at: mark, in: &lines, to: "\"\\u2063gameday-renamed-key-\(renamed.count)\"")
@@ -48,13 +49,55 @@ struct YAMLDocument {
                 }
                 renamed[sentinel] = name
                 shifts.append(ColumnShift(line: mark.line, column: mark.column, delta: delta))
+                continue
             } catch let error as YamlError {
-                throw DiagnosticsError([YAMLSyntaxError.diagnostic(for: error, text: text, file: file)])
+                var diagnostic = YAMLSyntaxError.diagnostic(for: error, text: current, file: file)
+                let position = Self.originalPosition(
+                    line: diagnostic.location.line, column: diagnostic.location.column, shifts: shifts)
+                (diagnostic.location.line, diagnostic.location.column) = (position.line, position.column)
+                throw DiagnosticsError([diagnostic])
             } catch {
                 let start = SourceLocation(file: file, line: 1, column: 1)
                 throw DiagnosticsError([Diagnostic(start, "invalid YAML: \(error)")])
             }
+            switch attempt {
+            case .composed(let root):
+                return YAMLDocument(file: file, root: root, renamedKeys: renamed, shifts: shifts)
+            case .overrun(let overrun):
+                let position = Self.originalPosition(line: overrun.line, column: overrun.column, shifts: shifts)
+                let location = SourceLocation(file: file, line: position.line, column: position.column)
+                throw DiagnosticsError([Diagnostic(location, Self.message(for: overrun))])
+            }
         }
+    }
+
+    private enum Attempt {
+        case composed(Node?)
+        case overrun(AliasExpansion.Overrun)
+    }
+
+    /// Composes `text` once its aliases are known to expand within `InputLimits.expandedNodes`.
+    private static func composeBounded(_ text: String) throws -> Attempt {
+        if let defanged = AliasExpansion.defanged(text),
+            let overrun = AliasExpansion.overrun(in: try Yams.compose(yaml: defanged), defanged: defanged)
+        {
+            return .overrun(overrun)
+        }
+        return .composed(try Yams.compose(yaml: text))
+    }
+
+    private static func message(for overrun: AliasExpansion.Overrun) -> String {
+        let budget = InputLimits.expandedNodes
+        let held = overrun.anchorValues > budget ? "more than \(budget)" : "\(overrun.anchorValues)"
+        return
+            "aliases expand this file to more than \(budget) values here ('*\(overrun.alias)' repeats the \(held) "
+            + "values of '&\(overrun.alias)' at line \(overrun.anchorLine)); a drill or target needs far fewer: "
+            + "write the values out, or reuse fewer of them"
+    }
+
+    /// A key name from the alias check's text, with its `*`s back.
+    private static func undoingPlaceholders(_ name: String) -> String {
+        String(String.UnicodeScalarView(name.unicodeScalars.map { $0 == AliasExpansion.placeholder ? "*" : $0 }))
     }
 
     /// The position of `node` in the original text.

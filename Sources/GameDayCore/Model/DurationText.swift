@@ -1,6 +1,13 @@
 /// Reads and writes durations as drill files spell them: `250ms`, `5s`, `2m`, `1h`, `1m30s`, `1.5s`.
 public enum DurationText {
+    /// What `parse` gives for a duration too long to hold (about 292 years, the most whole nanoseconds
+    /// an `Int64` counts). Every reader's range ends far below it, so its error names the text as written.
+    public static let saturated: Duration = .nanoseconds(Int64.max)
+
     /// Parses `text`, or returns nil when it is not a duration with units.
+    ///
+    /// Never traps, whatever the text: a number too large for a `Double` or a duration too long to
+    /// hold, in one part or summed over many, reads as `saturated`.
     public static func parse(_ text: String) -> Duration? {
         var rest = Substring(text.trimmingWhitespace())
         guard !rest.isEmpty else { return nil }
@@ -21,7 +28,9 @@ public enum DurationText {
             case "h": scale = 3600
             default: return nil
             }
+            // Each part is at most `saturated`, so stopping there keeps the sum from ever overflowing.
             total += .secondsDouble(value * scale)
+            if total >= saturated { total = saturated }
         }
         return total
     }
@@ -40,9 +49,9 @@ public enum DurationText {
         return trimmed(seconds) + "s"
     }
 
-    /// `5.0` → `5`, `1.500` → `1.5`.
+    /// `5.0` → `5`, `1.500` → `1.5`; a value too large for an `Int` keeps Double's spelling.
     private static func trimmed(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }
 

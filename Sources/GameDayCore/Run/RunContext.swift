@@ -20,12 +20,23 @@ extension SecretSource {
             return value
         case .file(let path):
             let value: String
+            let file = "the control plane token file \(path)"
+            let key = "'control_plane.token.file' in the target"
             do {
                 value = try readFile(path).trimmingWhitespace()
             } catch {
-                throw SecretError(message: "the control plane token file \(path) cannot be read: \(error)")
+                let problem = FileProblem(path: path, error: error)
+                let remedy =
+                    switch problem {
+                    case .missing: "write the token to it, or point \(key) at the file that holds it"
+                    case .permissionDenied: "run gameday as a user who may read it, or change its mode"
+                    case .directory: "point \(key) at the file in it that holds the token"
+                    case .notUTF8: "it must hold the token as text"
+                    case .other: "check the file, or point \(key) at another"
+                    }
+                throw SecretError(message: "\(file) \(problem): \(remedy)")
             }
-            guard !value.isEmpty else { throw SecretError(message: "the control plane token file \(path) is empty") }
+            guard !value.isEmpty else { throw SecretError(message: "\(file) is empty: write the token to it") }
             return value
         }
     }

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Why a file a person named could not be read, in words (`does not exist`, `cannot be read:
+/// permission denied`), never Foundation's `NSCocoaErrorDomain Code=260`.
+public enum FileProblem: Sendable, Equatable, CustomStringConvertible {
+    case missing
+    case permissionDenied
+    case directory
+    case notUTF8
+    /// Anything else, in the system's words.
+    case other(String)
+
+    /// Looks at the file system to tell why reading `path` failed; `error` is what the read threw, if
+    /// anything, and decides only what the file system cannot tell (its encoding, an I/O error).
+    public init(path: String, error: (any Error)? = nil) {
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            self = .missing
+        } else if isDirectory.boolValue {
+            self = .directory
+        } else if !FileManager.default.isReadableFile(atPath: path) {
+            self = .permissionDenied
+        } else if let error = error as? CocoaError, error.code == .fileReadInapplicableStringEncoding {
+            self = .notUTF8
+        } else {
+            self = .other(error.map(Self.words) ?? "it cannot be opened")
+        }
+    }
+
+    /// The end of a sentence that starts with the file: `the file … does not exist`.
+    public var description: String {
+        switch self {
+        case .missing: "does not exist"
+        case .permissionDenied: "cannot be read: permission denied"
+        case .directory: "is a directory"
+        case .notUTF8: "is not UTF-8 text"
+        case .other(let reason): "cannot be read: \(reason)"
+        }
+    }
+
+    /// The POSIX reason under a Foundation error when there is one (`Input/output error`).
+    private static func words(_ error: any Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        if let posix = underlying, posix.domain == NSPOSIXErrorDomain,
+            let code = POSIXErrorCode(rawValue: Int32(posix.code))
+        {
+            return String(cString: strerror(code.rawValue))
+        }
+        return error.localizedDescription
+    }
+}
