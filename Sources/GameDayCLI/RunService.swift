@@ -99,7 +99,7 @@ struct RunService {
         do {
             heartbeat = try Heartbeat(path: "\(stateDirectory)/runs/\(runId).heartbeat")
         } catch {
-            Terminal.err("gameday: cannot write the heartbeat under \(stateDirectory): \(error.localizedDescription)")
+            Terminal.err("gameday: cannot write the heartbeat under \(stateDirectory): \(FileProblem.words(error))")
             return RunOutcome.error.exitCode
         }
         defer { heartbeat.stop() }
@@ -122,7 +122,7 @@ struct RunService {
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
                 raw = try NDJSONSampleWriter(path: "\(output)/.samples-\(runId).ndjson")
             } catch {
-                Terminal.err("gameday: cannot write raw samples under \(output): \(error.localizedDescription)")
+                Terminal.err("gameday: cannot write raw samples under \(output): \(FileProblem.words(error))")
                 return RunOutcome.error.exitCode
             }
         }
@@ -172,7 +172,7 @@ struct RunService {
                 try raw.close()
                 contents.rawSamples = raw.path
             } catch {
-                Terminal.err("gameday: the raw samples could not be archived: \(error.localizedDescription)")
+                Terminal.err("gameday: the raw samples could not be archived: \(FileProblem.words(error))")
             }
         }
         var directory: String?
@@ -181,7 +181,7 @@ struct RunService {
             directory = written.directory
             for problem in written.problems { Terminal.err("gameday: \(problem)") }
         } catch {
-            Terminal.err("gameday: could not write the result under \(output): \(ResultArchive.words(error))")
+            Terminal.err("gameday: could not write the result under \(output): \(FileProblem.words(error))")
             Self.notAPass(&result, "its result could not be written under \(output)")
         }
         if let junitPath, !Self.copyJUnit(result, to: junitPath) {
@@ -214,7 +214,7 @@ struct RunService {
             try Data(JUnitReport.render(result).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
             return true
         } catch {
-            Terminal.err("gameday: could not write the JUnit file to \(path): \(ResultArchive.words(error))")
+            Terminal.err("gameday: could not write the JUnit file to \(path): \(FileProblem.words(error))")
             return false
         }
     }

@@ -44,7 +44,7 @@ public struct ResultArchive: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw ArchiveError(place: directory, reason: Self.words(error))
+            throw ArchiveError(place: directory, reason: FileProblem.words(error))
         }
         try Self.proveWritable(directory)
         return directory
@@ -57,7 +57,7 @@ public struct ResultArchive: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
-            throw ArchiveError(place: folder, reason: words(error))
+            throw ArchiveError(place: folder, reason: FileProblem.words(error))
         }
         try proveWritable(folder)
     }
@@ -70,25 +70,6 @@ public struct ResultArchive: Sendable {
                 place: directory, reason: access(directory, W_OK) == 0 ? "the disk may be full" : "permission denied")
         }
         unlink(probe)
-    }
-
-    /// A Foundation error in words: what went wrong with the file, not an error domain and code.
-    public static func words(_ error: any Error) -> String {
-        let code = (error as NSError).code
-        switch code {
-        case NSFileWriteNoPermissionError, NSFileReadNoPermissionError: return "permission denied"
-        case NSFileWriteOutOfSpaceError: return "the disk is full"
-        case NSFileWriteVolumeReadOnlyError: return "the file system is read-only"
-        case NSFileWriteFileExistsError: return "a file of that name is in the way"
-        default:
-            // The system's own words for the cause (ENOTDIR, ENOSPC...), when Foundation kept it.
-            if let underlying = (error as? CocoaError)?.underlying.map({ $0 as NSError }),
-                underlying.domain == NSPOSIXErrorDomain
-            {
-                return String(cString: strerror(Int32(underlying.code)))
-            }
-            return error.localizedDescription
-        }
     }
 
     /// Writes the archive, `result.json` last with the list of the files that were written; returns
@@ -104,7 +85,7 @@ public struct ResultArchive: Sendable {
                 try FileManager.default.moveItem(atPath: raw, toPath: "\(directory)/\(Self.rawSamplesFile)")
                 files.rawSamples = Self.rawSamplesFile
             } catch {
-                problems.append("the raw samples could not be archived: \(Self.words(error))")
+                problems.append("the raw samples could not be archived: \(FileProblem.words(error))")
             }
         }
         // The JUnit file and the report are written from the result as it will be archived.
@@ -117,7 +98,7 @@ public struct ResultArchive: Sendable {
                 to: URL(fileURLWithPath: "\(directory)/\(Self.junitFile)"), options: .atomic)
             files.junit = Self.junitFile
         } catch {
-            problems.append("junit.xml could not be written: \(Self.words(error))")
+            problems.append("junit.xml could not be written: \(FileProblem.words(error))")
         }
         if let report = contents.report {
             do {
@@ -125,7 +106,7 @@ public struct ResultArchive: Sendable {
                     to: URL(fileURLWithPath: "\(directory)/\(Self.reportFile)"), options: .atomic)
                 files.report = Self.reportFile
             } catch {
-                problems.append("report.html could not be written: \(Self.words(error))")
+                problems.append("report.html could not be written: \(FileProblem.words(error))")
             }
         }
         result.archive = files

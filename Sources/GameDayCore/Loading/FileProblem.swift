@@ -38,13 +38,19 @@ public enum FileProblem: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The POSIX reason under a Foundation error when there is one (`Input/output error`).
-    private static func words(_ error: any Error) -> String {
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-        if let posix = underlying, posix.domain == NSPOSIXErrorDomain,
-            let code = POSIXErrorCode(rawValue: Int32(posix.code))
-        {
-            return String(cString: strerror(code.rawValue))
+    /// A Foundation file error in words: the system's own reason under it when Foundation kept one
+    /// (`Not a directory`, `Input/output error`), never `NSCocoaErrorDomain Code=512`.
+    public static func words(_ error: any Error) -> String {
+        if let cocoa = error as? CocoaError {
+            switch cocoa.code {
+            case .fileWriteNoPermission, .fileReadNoPermission: return "permission denied"
+            case .fileWriteOutOfSpace: return "the disk is full"
+            case .fileWriteVolumeReadOnly: return "the file system is read-only"
+            default: break
+            }
+            if let underlying = cocoa.underlying.map({ $0 as NSError }), underlying.domain == NSPOSIXErrorDomain {
+                return String(cString: strerror(Int32(underlying.code)))
+            }
         }
         return error.localizedDescription
     }
