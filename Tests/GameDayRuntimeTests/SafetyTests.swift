@@ -152,9 +152,9 @@ import Testing
                 "gameday recover failed: sh -c echo 'table busy' >&2; exit 3 failed (exit 3): table busy") == true,
             "\(entry.note ?? "")")
         // Once the cause is gone, recover succeeds and the entry is done.
-        var fixed = entry
-        fixed.recipe = RevertRecipe(steps: [.command(argv: ["true"], okExitCodes: [])])
-        try store.write(fixed)
+        try await store.modify(ticket.id) {
+            $0.recipe = RevertRecipe(steps: [.command(argv: ["true"], okExitCodes: [])])
+        }
         #expect(try await recovery.revert(ticket.id) == "true")
         #expect(try store.read(ticket.id).state == .reverted)
         #expect(try await recovery.revert(ticket.id).hasPrefix("gameday recover: true"))

@@ -32,6 +32,15 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
 
     public var isPending: Bool { state != .reverted }
 
+    /// Moves to `state`, never back from reverted: whoever reverted it (a watchdog, `recover`) was
+    /// right, and a late word from the runner must not make it pending again.
+    public mutating func mark(_ state: State, note: String? = nil) {
+        guard self.state != .reverted else { return }
+        self.state = state
+        self.note = note ?? self.note
+        updatedAt = WallClock.nowISO()
+    }
+
     /// `fault product-down (beijing) of run 8f3a1c2d, applied`
     public var summary: String { "\(what) (\(unit)) of run \(runId), \(state.rawValue)" }
 }
