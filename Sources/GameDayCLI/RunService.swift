@@ -64,9 +64,14 @@ struct RunService {
             Terminal.err("gameday: interrupted before the run started; nothing was done")
             return RunOutcome.aborted.exitCode
         }
+        // One run per target on this machine, whatever the state directory: see TargetIdentity.
         let lock: TargetLock
         do {
-            lock = try TargetLock(stateDirectory: stateDirectory, target: target.name, runId: runId)
+            let locks = try LockDirectory.current()
+            if let note = locks.note, presentation.verbosity != .quiet { Terminal.err("gameday: note: \(note)") }
+            lock = try await TargetLock.take(
+                TargetLockRecord(runId: runId, drill: drill.name, stateDirectory: stateDirectory, target: target),
+                in: locks.path)
         } catch {
             Terminal.err("gameday: \(error.localizedDescription)")
             return RunOutcome.error.exitCode

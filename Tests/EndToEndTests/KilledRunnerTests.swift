@@ -180,7 +180,7 @@ import Testing
                     "--state-dir", state, "--output", scratch,
                 ])
             #expect(second.exitCode == 3, "\(second.transcript)")
-            #expect(second.stderr.contains("another drill is running against target lab (run "))
+            #expect(second.stderr.contains("another drill is running against target lab: run "), "\(second.stderr)")
             kill(pid, SIGKILL)
             _ = try await run.value
 

@@ -4,7 +4,7 @@ import Testing
 
 @testable import GameDayRuntime
 
-/// The ledger, its recipes, the target lock and the watchdog, against real files and processes.
+/// The ledger, its recipes and the watchdog, against real files and processes.
 @Suite struct SafetyTests {
     static func sleeper(_ scratch: Scratch) -> (argv: [String], locator: ProcessLocator) {
         let pidFile = scratch.path("sleeper.pid")
@@ -70,21 +70,6 @@ import Testing
         let what = try await RecipeRunner().run(RevertRecipe(steps: [.signal(name: "CONT", pids: [pid, 999_999])]))
         #expect(what == "SIGCONT sent to \(pid)")
         #expect(await Scratch.eventually { ProcessTable().state(of: pid) != "T" })
-    }
-
-    @Test func oneRunPerTargetAtATime() throws {
-        let scratch = try Scratch()
-        defer { scratch.cleanUp() }
-        let first = try TargetLock(stateDirectory: scratch.directory, target: "lab", runId: "aaaa")
-        #expect(TargetLock.holder(stateDirectory: scratch.directory, target: "lab") == "run aaaa (pid \(getpid()))")
-        #expect(throws: TargetLockError.held(target: "lab", by: "run aaaa (pid \(getpid()))")) {
-            try TargetLock(stateDirectory: scratch.directory, target: "lab", runId: "bbbb")
-        }
-        let other = try TargetLock(stateDirectory: scratch.directory, target: "staging", runId: "cccc")
-        other.release()
-        first.release()
-        #expect(TargetLock.holder(stateDirectory: scratch.directory, target: "lab") == nil)
-        try TargetLock(stateDirectory: scratch.directory, target: "lab", runId: "dddd").release()
     }
 
     @Test func theWatchdogRevertsWhenTheHeartbeatFallsSilent() async throws {
