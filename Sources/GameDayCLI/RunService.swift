@@ -82,8 +82,9 @@ struct RunService {
         let leftovers = store.pending(target: target.name)
         guard leftovers.isEmpty else {
             Terminal.err(
-                "gameday: \(leftovers.count) fault(s) of earlier runs are still applied on target \(target.name):")
-            for entry in leftovers { Terminal.err("  \(entry.summary)") }
+                "gameday: earlier runs on target \(target.name) left \(leftovers.count) fault(s) or cut-over(s) not reverted:"
+            )
+            for entry in leftovers { Terminal.err("  \(entry.pendingDescription)") }
             Terminal.err("run 'gameday recover --target \(target.file)' to revert them, then run the drill again")
             return RunOutcome.error.exitCode
         }

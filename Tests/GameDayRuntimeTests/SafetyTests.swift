@@ -36,6 +36,34 @@ import Testing
         #expect(mode == 0o600)
     }
 
+    /// `status` and a refused run say no more than the ledger knows: an intended entry was written
+    /// before its apply, which may not have happened; an intended cut-over may not have been sent.
+    @Test func aPendingEntryIsDescribedByWhatIsKnownOfIt() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let store = LedgerStore(stateDirectory: scratch.directory)
+        let ledger = FileLedger(store: store, runId: "run4", target: "lab", watchdog: nil)
+        let fault = try await ledger.intend(
+            "product-down", unit: "beijing", recipe: RevertRecipe(steps: [.command(argv: ["true"], okExitCodes: [])]))
+        let cutover = try await ledger.intend(
+            "cutover", unit: "beijing", recipe: RevertRecipe(steps: [.cutback(drill: "d.yaml", target: "t.yaml")]))
+        let intended = try store.read(fault.id)
+        #expect(
+            intended.pendingDescription
+                == "fault product-down (beijing) of run run4, which may have been applied (intended at \(intended.createdAt))"
+        )
+        await ledger.applied(fault)
+        #expect(
+            try store.read(fault.id).pendingDescription
+                == "fault product-down (beijing) of run run4, applied since \(intended.createdAt)")
+        let cut = try store.read(cutover.id)
+        #expect(cut.isCutover && !intended.isCutover)
+        #expect(
+            cut.pendingDescription
+                == "a cut-over (beijing) of run run4 that may have been sent at \(cut.createdAt); recover will cut back"
+        )
+    }
+
     @Test func aRestartRecipeRestartsOnlyWhatIsNotRunning() async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }

@@ -30,10 +30,10 @@ extension GameDay {
                     Terminal.out("no fault is applied" + (name.map { " on target \($0)" } ?? ""))
                 } else {
                     Terminal.out(
-                        "\(pending.count) still applied (revert with 'gameday recover\(name.map { " --target \($0)" } ?? "")'):"
+                        "\(pending.count) not reverted (revert with 'gameday recover\(name.map { " --target \($0)" } ?? "")'):"
                     )
                     for entry in pending {
-                        Terminal.out("  \(entry.target): \(entry.summary) since \(entry.createdAt)")
+                        Terminal.out("  \(entry.target): \(entry.pendingDescription)")
                     }
                 }
             }
