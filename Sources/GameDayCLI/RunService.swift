@@ -89,6 +89,8 @@ struct RunService {
             return RunOutcome.error.exitCode
         }
 
+        // Runners killed with SIGKILL leave their heartbeats; those with nothing left to revert go.
+        StaleHeartbeats(stateDirectory: stateDirectory).remove()
         let heartbeat: Heartbeat
         do {
             heartbeat = try Heartbeat(path: "\(stateDirectory)/runs/\(runId).heartbeat")
