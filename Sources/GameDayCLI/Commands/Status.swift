@@ -6,7 +6,7 @@ import GameDayRuntime
 extension GameDay {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List faults still applied (from the ledger) and the drills running on this machine.",
+            abstract: "List what the ledger has not reverted and the drills running on this machine.",
             discussion: "Exit 0 when nothing is applied, 1 when something still is (revert it with 'gameday recover').")
 
         @OptionGroup var ledger: LedgerOptions
