@@ -64,9 +64,14 @@ struct RunService {
             Terminal.err("gameday: interrupted before the run started; nothing was done")
             return RunOutcome.aborted.exitCode
         }
+        // One run per target on this machine, whatever the state directory: see TargetIdentity.
         let lock: TargetLock
         do {
-            lock = try TargetLock(stateDirectory: stateDirectory, target: target.name, runId: runId)
+            let locks = try LockDirectory.current()
+            if let note = locks.note, presentation.verbosity != .quiet { Terminal.err("gameday: note: \(note)") }
+            lock = try await TargetLock.take(
+                TargetLockRecord(runId: runId, drill: drill.name, stateDirectory: stateDirectory, target: target),
+                in: locks.path)
         } catch {
             Terminal.err("gameday: \(error.localizedDescription)")
             return RunOutcome.error.exitCode
@@ -77,11 +82,15 @@ struct RunService {
         let leftovers = store.pending(target: target.name)
         guard leftovers.isEmpty else {
             Terminal.err(
-                "gameday: \(leftovers.count) fault(s) of earlier runs are still applied on target \(target.name):")
-            for entry in leftovers { Terminal.err("  \(entry.summary)") }
+                "gameday: earlier runs on target \(target.name) left \(leftovers.count) fault(s) or cut-over(s) not reverted:"
+            )
+            for entry in leftovers { Terminal.err("  \(entry.pendingDescription)") }
             Terminal.err("run 'gameday recover --target \(target.file)' to revert them, then run the drill again")
             return RunOutcome.error.exitCode
         }
+
+        // Runners killed with SIGKILL leave their heartbeats; those with nothing left to revert go.
+        StaleHeartbeats(stateDirectory: stateDirectory).remove()
 
         // Every place the run will write to is proven writable before anything is done: a run that
         // harmed a unit and could not archive it would have nothing to show for it.

@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import GameDayCore
 
-/// Where gameday keeps its ledger, locks and heartbeats.
+/// Where gameday keeps its ledger and heartbeats (target locks are machine-wide: `LockDirectory`).
 struct StateOptions: ParsableArguments {
     @Option(
         name: .customLong("state-dir"),
-        help: "The ledger, locks and heartbeats (default: $GAMEDAY_STATE_DIR, else .gameday/state).")
+        help: "The ledger and heartbeats (default: $GAMEDAY_STATE_DIR, else .gameday/state).")
     var stateDirectory: String?
 
     var path: String {

@@ -53,6 +53,23 @@ import Testing
         }.joined(separator: "\n")
     }
 
+    /// A runner killed with SIGKILL leaves its lock file in the machine's lock directory (the
+    /// kernel drops the lock, not the file): `gameday status` removes it as it looks.
+    static func expectNoLockLeft(_ lab: TestLab, state: String) async throws {
+        let status = try await ChildProcess.run([lab.binary, "status", "--state-dir", state])
+        #expect(!status.stdout.contains("a drill is running"), "\(status.stdout)")
+        let identity = TargetIdentity(try DrillLoader.loadTarget(path: lab.targetPath))
+        let lockFile = "\(try LockDirectory.current().path)/\(identity.lockFileName)"
+        #expect(!FileManager.default.fileExists(atPath: lockFile), "\(lockFile) is left")
+    }
+
+    /// The heartbeat files under `state/runs/`.
+    static func heartbeats(_ state: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "\(state)/runs")) ?? []).filter {
+            $0.hasSuffix(".heartbeat")
+        }
+    }
+
     static func waitUntilNothingPending(_ state: String, timeout: Duration) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -92,7 +109,14 @@ import Testing
                 try await Self.expectPristine(lab, state: state, context)
                 let status = try await ChildProcess.run([lab.binary, "status", "--state-dir", state])
                 #expect(status.exitCode == 0, "\(context): \(status.transcript)")
+                // Each run removed the heartbeats of the killed runs before it: only this one's is left.
+                #expect(Self.heartbeats(state).count <= 1, "\(context): \(Self.heartbeats(state))")
             }
+            // And recover removes the last.
+            let recover = try await ChildProcess.run([lab.binary, "recover", "--state-dir", state])
+            #expect(recover.exitCode == 0, "\(recover.transcript)")
+            #expect(Self.heartbeats(state).isEmpty, "\(Self.heartbeats(state))")
+            try await Self.expectNoLockLeft(lab, state: state)
             // Every watchdog has exited once its entry was reverted.
             try await Task.sleep(for: .seconds(1))
             #expect((try? ProcessTable().find(.commandLine("watchdog --state-dir \(state)"))) == nil)
@@ -180,7 +204,7 @@ import Testing
                     "--state-dir", state, "--output", scratch,
                 ])
             #expect(second.exitCode == 3, "\(second.transcript)")
-            #expect(second.stderr.contains("another drill is running against target lab (run "))
+            #expect(second.stderr.contains("another drill is running against target lab: run "), "\(second.stderr)")
             kill(pid, SIGKILL)
             _ = try await run.value
 
@@ -190,7 +214,8 @@ import Testing
                     "--state-dir", state, "--output", scratch,
                 ])
             #expect(refused.exitCode == 3, "\(refused.transcript)")
-            #expect(refused.stderr.contains("fault(s) of earlier runs are still applied on target lab"))
+            #expect(refused.stderr.contains("earlier runs on target lab left "), "\(refused.stderr)")
+            #expect(refused.stderr.contains("  fault product-down (beijing) of run "), "\(refused.stderr)")
             #expect(refused.stderr.contains("run 'gameday recover --target \(lab.targetPath)' to revert them"))
             let status = try await ChildProcess.run([
                 lab.binary, "status", "--state-dir", state, "--target", lab.targetPath,
@@ -244,6 +269,7 @@ import Testing
                 #expect(proxies.values.allSatisfy { $0.toxics.isEmpty && $0.enabled }, "\(context): \(proxies)")
                 try await Self.expectPristine(lab, state: state, context)
             }
+            try await Self.expectNoLockLeft(lab, state: state)
         }
     }
 }

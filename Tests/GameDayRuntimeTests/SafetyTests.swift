@@ -4,7 +4,7 @@ import Testing
 
 @testable import GameDayRuntime
 
-/// The ledger, its recipes, the target lock and the watchdog, against real files and processes.
+/// The ledger, its recipes and the watchdog, against real files and processes.
 @Suite struct SafetyTests {
     static func sleeper(_ scratch: Scratch) -> (argv: [String], locator: ProcessLocator) {
         let pidFile = scratch.path("sleeper.pid")
@@ -34,6 +34,34 @@ import Testing
         let mode =
             try FileManager.default.attributesOfItem(atPath: store.path(of: ticket.id))[.posixPermissions] as? Int
         #expect(mode == 0o600)
+    }
+
+    /// `status` and a refused run say no more than the ledger knows: an intended entry was written
+    /// before its apply, which may not have happened; an intended cut-over may not have been sent.
+    @Test func aPendingEntryIsDescribedByWhatIsKnownOfIt() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let store = LedgerStore(stateDirectory: scratch.directory)
+        let ledger = FileLedger(store: store, runId: "run4", target: "lab", watchdog: nil)
+        let fault = try await ledger.intend(
+            "product-down", unit: "beijing", recipe: RevertRecipe(steps: [.command(argv: ["true"], okExitCodes: [])]))
+        let cutover = try await ledger.intend(
+            "cutover", unit: "beijing", recipe: RevertRecipe(steps: [.cutback(drill: "d.yaml", target: "t.yaml")]))
+        let intended = try store.read(fault.id)
+        #expect(
+            intended.pendingDescription
+                == "fault product-down (beijing) of run run4, which may have been applied (intended at \(intended.createdAt))"
+        )
+        await ledger.applied(fault)
+        #expect(
+            try store.read(fault.id).pendingDescription
+                == "fault product-down (beijing) of run run4, applied since \(intended.createdAt)")
+        let cut = try store.read(cutover.id)
+        #expect(cut.isCutover && !intended.isCutover)
+        #expect(
+            cut.pendingDescription
+                == "a cut-over (beijing) of run run4 that may have been sent at \(cut.createdAt); recover will cut back"
+        )
     }
 
     @Test func aRestartRecipeRestartsOnlyWhatIsNotRunning() async throws {
@@ -70,21 +98,6 @@ import Testing
         let what = try await RecipeRunner().run(RevertRecipe(steps: [.signal(name: "CONT", pids: [pid, 999_999])]))
         #expect(what == "SIGCONT sent to \(pid)")
         #expect(await Scratch.eventually { ProcessTable().state(of: pid) != "T" })
-    }
-
-    @Test func oneRunPerTargetAtATime() throws {
-        let scratch = try Scratch()
-        defer { scratch.cleanUp() }
-        let first = try TargetLock(stateDirectory: scratch.directory, target: "lab", runId: "aaaa")
-        #expect(TargetLock.holder(stateDirectory: scratch.directory, target: "lab") == "run aaaa (pid \(getpid()))")
-        #expect(throws: TargetLockError.held(target: "lab", by: "run aaaa (pid \(getpid()))")) {
-            try TargetLock(stateDirectory: scratch.directory, target: "lab", runId: "bbbb")
-        }
-        let other = try TargetLock(stateDirectory: scratch.directory, target: "staging", runId: "cccc")
-        other.release()
-        first.release()
-        #expect(TargetLock.holder(stateDirectory: scratch.directory, target: "lab") == nil)
-        try TargetLock(stateDirectory: scratch.directory, target: "lab", runId: "dddd").release()
     }
 
     @Test func theWatchdogRevertsWhenTheHeartbeatFallsSilent() async throws {
@@ -152,9 +165,9 @@ import Testing
                 "gameday recover failed: sh -c echo 'table busy' >&2; exit 3 failed (exit 3): table busy") == true,
             "\(entry.note ?? "")")
         // Once the cause is gone, recover succeeds and the entry is done.
-        var fixed = entry
-        fixed.recipe = RevertRecipe(steps: [.command(argv: ["true"], okExitCodes: [])])
-        try store.write(fixed)
+        try await store.modify(ticket.id) {
+            $0.recipe = RevertRecipe(steps: [.command(argv: ["true"], okExitCodes: [])])
+        }
         #expect(try await recovery.revert(ticket.id) == "true")
         #expect(try store.read(ticket.id).state == .reverted)
         #expect(try await recovery.revert(ticket.id).hasPrefix("gameday recover: true"))

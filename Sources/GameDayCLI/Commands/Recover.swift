@@ -13,6 +13,8 @@ extension GameDay {
         func run() async throws {
             let store = LedgerStore(stateDirectory: ledger.state.path)
             let pending = store.pending(target: ledger.targetName)
+            // Whatever happens below: heartbeats of killed runs with nothing left to revert go.
+            defer { StaleHeartbeats(stateDirectory: ledger.state.path).remove() }
             guard !pending.isEmpty else {
                 Terminal.out("nothing to recover")
                 return

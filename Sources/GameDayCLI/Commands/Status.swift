@@ -6,7 +6,7 @@ import GameDayRuntime
 extension GameDay {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List faults still applied (from the ledger) and drills running now.",
+            abstract: "List what the ledger has not reverted and the drills running on this machine.",
             discussion: "Exit 0 when nothing is applied, 1 when something still is (revert it with 'gameday recover').")
 
         @OptionGroup var ledger: LedgerOptions
@@ -23,24 +23,37 @@ extension GameDay {
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 Terminal.out(String(decoding: try encoder.encode(pending), as: UTF8.self))
             } else {
-                let targets = Set(store.all().map(\.target)).union(name.map { [$0] } ?? [])
-                for target in targets.sorted() {
-                    if let holder = TargetLock.holder(stateDirectory: ledger.state.path, target: target) {
-                        Terminal.out("target \(target): a drill is running (\(holder))")
-                    }
+                for run in running() {
+                    Terminal.out("target \(run.target): a drill is running: \(run.description)")
                 }
                 if pending.isEmpty {
                     Terminal.out("no fault is applied" + (name.map { " on target \($0)" } ?? ""))
                 } else {
                     Terminal.out(
-                        "\(pending.count) still applied (revert with 'gameday recover\(name.map { " --target \($0)" } ?? "")'):"
+                        "\(pending.count) not reverted (revert with 'gameday recover\(name.map { " --target \($0)" } ?? "")'):"
                     )
                     for entry in pending {
-                        Terminal.out("  \(entry.target): \(entry.summary) since \(entry.createdAt)")
+                        Terminal.out("  \(entry.target): \(entry.pendingDescription)")
                     }
                 }
             }
             if !pending.isEmpty { throw ExitCode(1) }
+        }
+
+        /// The drills running on this machine (on `--target` only, when given), whatever their state
+        /// directory: every run locks its target in the machine's lock directory.
+        private func running() -> [TargetLockRecord] {
+            let locks: LockDirectory
+            do {
+                locks = try LockDirectory.current()
+            } catch {
+                Terminal.err("gameday: cannot tell which drills are running: \(error.localizedDescription)")
+                return []
+            }
+            return TargetLock.running(in: locks.path).filter { run in
+                if let identity = ledger.targetIdentity { return run.identity == identity }
+                return ledger.targetName.map { run.target == $0 } ?? true
+            }
         }
     }
 }

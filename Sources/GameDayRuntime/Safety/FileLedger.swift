@@ -47,7 +47,7 @@ public final class FileLedger: FaultLedger {
         }
         let id = "\(runId)/\(String(format: "%02d", number))-\(Self.slug(what))"
         let now = WallClock.nowISO()
-        try store.write(
+        try await store.create(
             LedgerEntry(
                 id: id, runId: runId, target: target, what: what, unit: unit, recipe: recipe, state: .intended,
                 runnerPid: getpid(), createdAt: now, updatedAt: now))
@@ -57,32 +57,27 @@ public final class FileLedger: FaultLedger {
         return LedgerTicket(id: id)
     }
 
-    public func applied(_ ticket: LedgerTicket) async { update(ticket, state: .applied, note: nil) }
+    public func applied(_ ticket: LedgerTicket) async { await update(ticket, state: .applied, note: nil) }
 
-    public func reverted(_ ticket: LedgerTicket) async { update(ticket, state: .reverted, note: "the run") }
+    public func reverted(_ ticket: LedgerTicket) async { await update(ticket, state: .reverted, note: "the run") }
 
     public func withhold(_ ticket: LedgerTicket, reason: String) async {
-        update(ticket, state: .withheld, note: "withheld by the run: \(reason)")
+        await update(ticket, state: .withheld, note: "withheld by the run: \(reason)")
     }
 
     public func undo(_ ticket: LedgerTicket) async throws -> String {
-        try await store.withLock(ticket.id) {
-            let entry = try store.read(ticket.id)
+        try await store.modify(ticket.id) { entry in
             guard entry.isPending else { return entry.note ?? "already reverted" }
             let what = try await recipes.run(entry.recipe)
-            update(ticket, state: .reverted, note: what)
+            entry.mark(.reverted, note: what)
             return what
         }
     }
 
-    private func update(_ ticket: LedgerTicket, state: LedgerEntry.State, note: String?) {
-        guard var entry = try? store.read(ticket.id) else { return }
-        // A watchdog may have reverted it meanwhile: never move an entry back from reverted.
-        if entry.state == .reverted { return }
-        entry.state = state
-        entry.note = note ?? entry.note
-        entry.updatedAt = WallClock.nowISO()
-        try? store.write(entry)
+    /// Under the entry's lock: a watchdog reverting it meanwhile finishes first, and its
+    /// `reverted` is what this reads (and keeps).
+    private func update(_ ticket: LedgerTicket, state: LedgerEntry.State, note: String?) async {
+        _ = try? await store.modify(ticket.id) { $0.mark(state, note: note) }
     }
 
     private func startWatchdog(_ watchdog: Watchdog, entry id: String) throws {

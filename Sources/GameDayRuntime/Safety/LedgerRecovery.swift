@@ -8,24 +8,21 @@ public struct LedgerRecovery: Sendable {
 
     public init(store: LedgerStore) { self.store = store }
 
-    /// Reverts one entry (nothing when it is already reverted); returns what was done.
+    /// Reverts one entry (nothing when it is already reverted); returns what was done. When the
+    /// recipe fails, the entry stays pending with the reason in its note.
     public func revert(_ id: String) async throws -> String {
-        try await store.withLock(id) {
-            var entry = try store.read(id)
-            guard entry.isPending else { return entry.note ?? "already reverted" }
+        let outcome = try await store.modify(id) { entry -> Result<String, any Error> in
+            guard entry.isPending else { return .success(entry.note ?? "already reverted") }
             do {
                 let what = try await recipes.run(entry.recipe)
-                entry.state = .reverted
-                entry.note = "gameday recover: \(what)"
-                entry.updatedAt = WallClock.nowISO()
-                try store.write(entry)
-                return what
+                entry.mark(.reverted, note: "gameday recover: \(what)")
+                return .success(what)
             } catch {
                 entry.note = "gameday recover failed: \(error)"
                 entry.updatedAt = WallClock.nowISO()
-                try? store.write(entry)
-                throw error
+                return .failure(error)
             }
         }
+        return try outcome.get()
     }
 }

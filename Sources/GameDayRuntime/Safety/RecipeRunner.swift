@@ -199,8 +199,25 @@ public struct RecipeRunner: Sendable {
             drill: drill, target: target, runId: "recover", token: token, environment: environment)
         let client = CutoverClient(transport: transport, clock: ContinuousRunClock(), redact: { context.redact($0) })
         let record = await client.execute(spec, context: context)
-        guard record.succeeded else { throw RecipeError("the cut-back failed: \(record.error ?? "unknown")") }
+        guard record.succeeded else {
+            throw RecipeError("could not cut back: \(Self.cutbackWording(record.error ?? "no reason given"))")
+        }
         return "routing cut back" + (record.id.map { " (\($0))" } ?? "")
+    }
+
+    /// `CutoverClient` words its errors for the cut-over it usually sends; here it sent the cut-back,
+    /// and the watchdog's log and `recover` must not say the cut-over failed. Only the client's own
+    /// phrases are reworded, never what the control plane answered.
+    static func cutbackWording(_ error: String) -> String {
+        let phrases = [
+            ("the control plane reports the cut-over ", "the control plane reports the cut-back "),
+            ("the cut-over was not done after ", "the cut-back was not done after "),
+            ("could not build the cut-over request", "could not build the cut-back request"),
+        ]
+        for (cutover, cutback) in phrases where error.hasPrefix(cutover) {
+            return cutback + error.dropFirst(cutover.count)
+        }
+        return error
     }
 }
 

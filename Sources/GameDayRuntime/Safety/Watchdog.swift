@@ -14,6 +14,8 @@ public struct Watchdog: Sendable {
     public var runnerPid: Int32
     public var recipes = RecipeRunner()
     public var poll: Duration = .milliseconds(250)
+    /// Where its log lines go: stderr, which `gameday run` points at the entry's `.watchdog.log`.
+    public var writeLog: @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
 
     public init(
         store: LedgerStore, entry: String, heartbeat: String, timeout: Duration, deadline: Double, runnerPid: Int32
@@ -66,22 +68,22 @@ public struct Watchdog: Sendable {
     }
 
     private func revert(because reason: String) async throws -> String {
-        try await store.withLock(entry) {
-            var current = try store.read(entry)
-            guard current.isPending else { return "already reverted (\(current.note ?? "by someone else"))" }
-            guard current.state != .withheld else { return "left for gameday recover (\(current.note ?? "withheld"))" }
+        let outcome = try await store.modify(entry) { current -> (what: String, reverted: Bool) in
+            guard current.isPending else { return ("already reverted (\(current.note ?? "by someone else"))", false) }
+            // The runner chose not to undo it yet (a cut-back that would make things worse): not ours to undo.
+            guard current.state != .withheld else {
+                return ("left for gameday recover (\(current.note ?? "withheld"))", false)
+            }
             log("\(reason): reverting \(current.summary)")
             let what = try await recipes.run(current.recipe)
-            current.state = .reverted
-            current.note = "the watchdog (\(reason)): \(what)"
-            current.updatedAt = WallClock.nowISO()
-            try store.write(current)
-            log("reverted: \(what)")
-            return what
+            current.mark(.reverted, note: "the watchdog (\(reason)): \(what)")
+            return (what, true)
         }
+        if outcome.reverted { log("reverted: \(outcome.what)") }
+        return outcome.what
     }
 
     private func log(_ line: String) {
-        FileHandle.standardError.write(Data("\(WallClock.nowISO()) watchdog \(entry): \(line)\n".utf8))
+        writeLog("\(WallClock.nowISO()) watchdog \(entry): \(line)\n")
     }
 }
