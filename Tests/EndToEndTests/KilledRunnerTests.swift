@@ -56,7 +56,10 @@ import Testing
     /// A runner killed with SIGKILL leaves its lock file in the machine's lock directory (the
     /// kernel drops the lock, not the file): `gameday status` removes it as it looks.
     static func expectNoLockLeft(_ lab: TestLab, state: String) async throws {
-        let status = try await ChildProcess.run([lab.binary, "status", "--state-dir", state])
+        // Only this lab's target: other tests may be drilling theirs on this machine meanwhile.
+        let status = try await ChildProcess.run([
+            lab.binary, "status", "--state-dir", state, "--target", lab.targetPath,
+        ])
         #expect(!status.stdout.contains("a drill is running"), "\(status.stdout)")
         let identity = TargetIdentity(try DrillLoader.loadTarget(path: lab.targetPath))
         let lockFile = "\(try LockDirectory.current().path)/\(identity.lockFileName)"

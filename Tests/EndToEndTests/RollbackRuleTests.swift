@@ -72,6 +72,31 @@ import Testing
         }
     }
 
+    /// Ctrl-C while the control plane's cut-over task runs (it holds each switch for 2 s): the
+    /// rollback follows that task to its end before it sends the cut-back, never two at once.
+    @Test func anInterruptDuringACutOverWaitsForItsTaskBeforeCuttingBack() async throws {
+        try await TestLab.withLab(switchDelay: .seconds(2)) { lab in
+            let output = try TestLab.makeTemporaryDirectory(prefix: "gameday-results")
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            let sent = SentOnce()
+            let run = try await DrillRun.run(
+                DrillRun.shipped("storefront-strong-dependency"), lab: lab, output: output,
+                onStderrLine: DrillRun.signal(SIGINT, when: "cutover", after: .milliseconds(300), sent: sent))
+            #expect(sent.happened)
+            #expect(run.output.exitCode == 4, "\(run.output.transcript)")
+            #expect(run.output.stderr.contains("waiting for cut-over c-1 to finish before cutting back"))
+            let truth = try lab.groundTruth()
+            let done = try #require(truth.first { $0.cutover == "c-1" && $0.phase == "done" }?.unixMilliseconds)
+            let cutback = try #require(
+                truth.first { $0.cutover == "c-2" && $0.phase == "accepted" }?.unixMilliseconds,
+                "no cut-back: \(truth)")
+            #expect(done <= cutback, "the cut-back was accepted while the cut-over's task still ran")
+            #expect(run.result?.cutback?.succeeded == true)
+            #expect(try await lab.gateway("/storefront?userId=6000").header("X-Unit") == "beijing")
+            #expect(LedgerStore(stateDirectory: "\(output)/state").pending().isEmpty)
+        }
+    }
+
     @Test func aRestartCommandThatCannotRunIsFoundBeforeTheKill() async throws {
         try await TestLab.withLab { lab in
             let output = try TestLab.makeTemporaryDirectory(prefix: "gameday-results")

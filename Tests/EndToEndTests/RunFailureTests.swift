@@ -23,6 +23,17 @@ import Testing
         return path
     }
 
+    /// The strong-dependency drill against `target`, its token in `GAMEDAY_TEST_TOKEN`.
+    static func run(_ lab: TestLab, target: String, token: String, output: String) async throws -> ChildProcess.Output {
+        try await ChildProcess.run(
+            [
+                lab.binary, "run", DrillRun.shipped("storefront-strong-dependency"), "--target", target, "--output",
+                output, "--state-dir", "\(output)/state",
+            ],
+            environment: ProcessInfo.processInfo.environment.merging(["GAMEDAY_TEST_TOKEN": token]) { $1 },
+            timeout: .seconds(120))
+    }
+
     /// The token (wrong or right) appears in no output and no archived file.
     static func expectNoSecret(_ secrets: [String], in run: ChildProcess.Output, output: String) throws {
         for secret in secrets {
@@ -44,13 +55,7 @@ import Testing
             let wrong = "wrong-\(UUID().uuidString)"
             let targetPath = try Self.targetWithTokenFromTheEnvironment(lab, in: output, check: true)
             let product = try lab.pid(of: "beijing-product")
-            let run = try await ChildProcess.run(
-                [
-                    lab.binary, "run", DrillRun.shipped("storefront-strong-dependency"), "--target", targetPath,
-                    "--output", output, "--state-dir", "\(output)/state",
-                ],
-                environment: ProcessInfo.processInfo.environment.merging(["GAMEDAY_TEST_TOKEN": wrong]) { $1 },
-                timeout: .seconds(120))
+            let run = try await Self.run(lab, target: targetPath, token: wrong, output: output)
             #expect(run.exitCode == 3, "\(run.transcript)")
             #expect(
                 run.stdout.contains(
@@ -71,13 +76,7 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: output) }
             let wrong = "wrong-\(UUID().uuidString)"
             let targetPath = try Self.targetWithTokenFromTheEnvironment(lab, in: output, check: false)
-            let run = try await ChildProcess.run(
-                [
-                    lab.binary, "run", DrillRun.shipped("storefront-strong-dependency"), "--target", targetPath,
-                    "--output", output, "--state-dir", "\(output)/state",
-                ],
-                environment: ProcessInfo.processInfo.environment.merging(["GAMEDAY_TEST_TOKEN": wrong]) { $1 },
-                timeout: .seconds(120))
+            let run = try await Self.run(lab, target: targetPath, token: wrong, output: output)
             #expect(run.exitCode == 1, "\(run.transcript)")
             #expect(run.stdout.contains("control plane reachable (credentials not verified)"))
             #expect(run.stdout.contains("FAIL  cutover"))

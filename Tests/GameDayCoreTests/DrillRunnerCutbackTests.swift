@@ -31,6 +31,19 @@ import Testing
         #expect(record.mayHaveMoved(accepting: [202]), "accepted, whatever its task did next")
     }
 
+    /// A cut-over whose answer never came may have moved someone, and has no task to follow: it is
+    /// cut back.
+    @Test func aCutOverWhoseAnswerWasLostIsCutBack() async throws {
+        let storefront = FakeStorefront()
+        storefront.state.withLock { $0.cutoverAnswerLost = true }
+        let (result, _, log) = await DrillRunnerTests.run(DrillRunnerTests.drill(), storefront: storefront)
+        #expect(DrillRunnerTests.verdict(result, "cutover") == .fail)
+        #expect(Self.cutbacks(storefront).count == 1)
+        #expect(
+            log.lines.contains("note no task of the cut-over to follow: cutting back, as it may have moved someone"))
+        #expect(storefront.state.withLock { $0.overrides.isEmpty })
+    }
+
     @Test func aUnitWhoseFaultWasNotRevertedKeepsItsUsersWhereTheyAreServed() async throws {
         let storefront = FakeStorefront()
         let driver = FakeFaultDriver(storefront: storefront, failRevert: true)

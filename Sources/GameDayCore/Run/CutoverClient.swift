@@ -68,8 +68,19 @@ public struct CutoverClient: Sendable {
         record.request = rendered.display
         record.startedAt = clock.now()
         let response: HTTPResponse
+        // Once sent, the request is not abandoned on an interrupt: only its answer says whether the
+        // control plane took it (and which task to follow), so whether the rollback must cut back.
+        // Its own timeout bounds the wait.
+        let (transport, request) = (self.transport, rendered.request)
+        let answer = await Task.detached { () -> Result<HTTPResponse, HTTPTransportError> in
+            do throws(HTTPTransportError) {
+                return .success(try await transport.send(request))
+            } catch {
+                return .failure(error)
+            }
+        }.value
         do {
-            response = try await transport.send(rendered.request)
+            response = try answer.get()
         } catch {
             if error.kind == .cancelled {
                 record.interrupted = true
@@ -111,22 +122,30 @@ public struct CutoverClient: Sendable {
         return record
     }
 
+    /// How following a cut-over's task to its end went.
+    public enum Ending: Sendable, Hashable {
+        /// It reached a final state (or had nothing to follow and was done).
+        case finished
+        /// There is no task to follow: no answer came, or the control plane named no task.
+        case unknown
+        /// It still runs at the deadline.
+        case running
+    }
+
     /// Follows a task the control plane accepted but that has not reached a final state (the run was
     /// interrupted while following it, or it outlived the poll's timeout) until it does, or until
-    /// `deadline`: so that no second task (a cut-back) is sent while it still runs. Returns whether it
-    /// finished.
+    /// `deadline`: so that no second task (a cut-back) is sent while it still runs.
     public func finish(
         _ record: inout CutoverRecord, _ spec: CutoverSpec, context: TemplateContext, until deadline: Duration
-    ) async -> Bool {
-        guard !record.finished, record.mayHaveMoved(accepting: spec.accept) else { return true }
-        // No task to follow: an answer never came, or the control plane named no task.
-        guard let poll = spec.poll, let id = record.id else { return false }
+    ) async -> Ending {
+        guard !record.finished, record.mayHaveMoved(accepting: spec.accept) else { return .finished }
+        guard let poll = spec.poll, let id = record.id else { return .unknown }
         let before = (record.error, record.interrupted)
         await follow(
             poll, context: context.adding([TemplateVariables.cutoverID: id]), into: &record,
             for: max(.zero, deadline - clock.now()))
         if !record.finished { (record.error, record.interrupted) = before }
-        return record.finished
+        return record.finished ? .finished : .running
     }
 
     /// Polls the status URL until the field reaches a done or failed value, or `time` has passed.

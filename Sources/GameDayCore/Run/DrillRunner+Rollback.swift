@@ -54,9 +54,14 @@ extension DrillRunner {
                 transport: env.transport, clock: env.clock, redact: redactor(context),
                 observe: { [env] state in env.reporter.report(.detail("cut-over state: \(state)")) })
             let deadline = (cutover.startedAt ?? env.clock.now()) + (spec.poll?.timeout ?? .zero)
-            if await client.finish(&cutover, spec, context: context, until: deadline) {
+            switch await client.finish(&cutover, spec, context: context, until: deadline) {
+            case .finished:
                 await journal.recordCutover(cutover)
-            } else {
+            case .unknown:
+                // No answer said whether it was taken (a timed-out request): it may have moved
+                // someone, and there is no task to wait for, so cut back.
+                env.reporter.report(.note("no task of \(id) to follow: cutting back, as it may have moved someone"))
+            case .running:
                 let last = cutover.states.last.map { " (last state '\($0.state)')" } ?? ""
                 withheld =
                     "\(id) has not finished\(last): a cut-back now would run beside it; run 'gameday recover --target \(target.file)' once it has"

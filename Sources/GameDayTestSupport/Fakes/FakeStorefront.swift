@@ -20,6 +20,8 @@ public final class FakeStorefront: HTTPTransport {
         public var pollsUntilDone: Int?
         /// The control plane reports cut-overs done without moving anyone.
         public var ignoreCutovers = false
+        /// The control plane takes a cut-over (6000 moves) but its answer never comes: a timeout.
+        public var cutoverAnswerLost = false
         /// Users whose probes fail every other time (a flapping blast radius).
         public var flapping: Set<Int> = []
         public var flapCount = 0
@@ -37,6 +39,10 @@ public final class FakeStorefront: HTTPTransport {
 
     public func send(_ request: HTTPRequest) async throws(HTTPTransportError) -> HTTPResponse {
         state.withLock { $0.requests.append("\(request.method) \(request.url)") }
+        if request.method == "POST", request.url.hasSuffix("/v1/cutovers"), state.withLock({ $0.cutoverAnswerLost }) {
+            _ = control(request)
+            throw HTTPTransportError(kind: .timeout, message: "operation timed out (\(request.url))")
+        }
         if request.url.hasPrefix(Self.gateway) { return probe(request) }
         if request.url.hasPrefix(Self.controlPlane) { return control(request) }
         throw HTTPTransportError(kind: .connectionRefused, message: "connection refused (\(request.url))")
