@@ -121,6 +121,13 @@ public struct ResultArchive: Sendable {
         return (directory, problems)
     }
 
+    /// `--junit PATH`: the run's JUnit file, also where CI looks for it.
+    public static func writeJUnit(_ result: RunResult, to path: String) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try Data(JUnitReport.render(result).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
     public static func encode(_ result: RunResult) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -16,11 +16,10 @@ extension GameDay {
             Terminal.out(
                 PlanRenderer(
                     drill: loaded.drill, target: loaded.target,
-                    faults: CompositeFaultDriver(
-                        process: ProcessFaultDriver(), network: NetworkFaultDriver(runId: "plan"),
-                        proxy: ProxyFaultDriver(runId: "plan"), ssh: SSHProcessFaultDriver(runId: "plan"),
-                        sshNetwork: SSHNetworkFaultDriver(session: SSHHostSession(runId: "plan")),
-                        kubernetes: KubernetesFaultDriver(runId: "plan", switchLifetime: loaded.drill.maximumDuration))
+                    // The very drivers a run uses: a plan cannot show other commands than the run sends.
+                    faults: DrillSession.faults(
+                        runId: "plan", drill: loaded.drill, watchdogTimeout: .seconds(10),
+                        hosts: SSHHostSession(runId: "plan"))
                 ).render())
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GameDayCore
+import GameDayRuntime
 
 extension GameDay {
     struct Run: AsyncParsableCommand {
@@ -67,12 +68,15 @@ extension GameDay {
 
         func run() async throws {
             let loaded = try LoadedDrill.load(files)
+            var settings = DrillSession.Settings(
+                output: output, stateDirectory: state.path, watchdogTimeout: watchdogTimeout)
+            settings.rawSamples = rawSamples
+            settings.junitPath = junit
+            settings.html = !noHTML
             let service = RunService(
-                drill: loaded.drill, target: loaded.target, output: output, stateDirectory: state.path,
-                watchdogTimeout: watchdogTimeout,
+                session: DrillSession(drill: loaded.drill, target: loaded.target, settings: settings),
                 presentation: RunService.Presentation(
-                    verbosity: quiet ? .quiet : verbose ? .verbose : .normal, json: json),
-                rawSamples: rawSamples, junitPath: junit, html: !noHTML)
+                    verbosity: quiet ? .quiet : verbose ? .verbose : .normal, json: json))
             let code = await service.execute()
             throw ExitCode(code)
         }
