@@ -197,7 +197,7 @@ import Testing
         #expect(result.reason == "fault product-down did not take effect: the fake fault would not apply")
         #expect(driver.calls == ["apply product-down"])
         // Whatever half-happened was undone from the ledger's recipe.
-        #expect(result.faults.first?.state == "reverted")
+        #expect(result.faults.first?.state == .reverted)
         #expect(result.faults.first?.revert == "nothing recorded")
     }
 
@@ -207,7 +207,7 @@ import Testing
         let (result, _, log) = await Self.run(Self.drill(), storefront: storefront, faults: driver)
         #expect(result.outcome == .fail)
         #expect(Self.verdict(result, "rollback") == .fail)
-        #expect(result.faults.first?.state == "revert-failed")
+        #expect(result.faults.first?.state == .revertFailed)
         #expect(log.lines.contains("problem fault product-down NOT reverted: the fake fault would not revert"))
     }
 
@@ -273,7 +273,7 @@ import Testing
         #expect(result.exitCode == 4)
         #expect(driver.calls == ["apply product-down", "revert product-down"])
         #expect(storefront.state.withLock { $0.brokenUnits.isEmpty })
-        #expect(result.faults.first?.state == "reverted")
+        #expect(result.faults.first?.state == .reverted)
     }
 }
 

@@ -1,6 +1,8 @@
 /// What the runner tells the person watching, as it happens.
 public enum RunEvent: Sendable {
-    case phaseStarted(String)
+    case phaseStarted(RunPhase)
+    /// The run is over and its result is being written.
+    case archiving
     case note(String)
     case problem(String)
     /// A user's probes changed: now failing, recovered, or served by another unit.

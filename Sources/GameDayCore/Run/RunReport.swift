@@ -68,7 +68,7 @@ struct RunReport {
     /// The preparation before the first fault took effect, its effecting action, and the proofs.
     static func inject(_ faults: [FaultRecord], phases: [PhaseRecord]) -> InjectRecord? {
         guard let first = faults.first, let at = first.appliedMs,
-            let start = phases.first(where: { $0.name == "inject" })?.startedMs
+            let start = phases.first(where: { $0.name == .inject })?.startedMs
         else { return nil }
         let proven = faults.compactMap(\.provenMs).max()
         // Differences of millisecond values kept to the microsecond, as every duration in the result.
@@ -86,7 +86,7 @@ struct RunReport {
     ) async -> [Verdict] {
         var verdicts: [Verdict] = []
         let stoppedEarly = await journal.reason
-        let observeEnded = await journal.phases.first { $0.name == "observe" }?.endedMs
+        let observeEnded = await journal.phases.first { $0.name == .observe }?.endedMs
         /// A verdict whose evidence the interrupt cut short, in the words every such verdict uses.
         func notReached(_ name: String, _ what: String) -> Verdict {
             Verdict(name, .skipped, "not reached (interrupted at \(DrillRunner.ms(interrupted ?? .zero))): \(what)")
@@ -237,7 +237,7 @@ struct RunReport {
         // Rollback: every fault reverted, routing cut back, steady state back.
         var problems: [String] = []
         for record in (await journal.faultRecords).values
-        where record.state == "revert-failed" || record.state == "applied" {
+        where record.state.isLeftApplied {
             problems.append("fault \(record.plan.name) not reverted: \(record.revert ?? "no revert ran")")
         }
         if let cutback = await journal.cutback, let withheld = cutback.withheld {
@@ -247,7 +247,7 @@ struct RunReport {
         }
         let check = await journal.rollbackCheck
         if check?.outcome == .unhealthy { problems.append("steady state not back: \(check?.problem ?? "")") }
-        let reverted = (await journal.faultRecords).values.filter { $0.state == "reverted" }.count
+        let reverted = (await journal.faultRecords).values.filter { $0.state == .reverted }.count
         let checked =
             switch check?.outcome {
             case .healthy: ", steady state back"

@@ -32,12 +32,13 @@ public final class EventLog: RunReporter {
         let line: String
         switch event {
         case .phaseStarted(let phase): line = "phase \(phase)"
+        case .archiving: line = "phase archive"
         case .note(let text): line = "note \(text)"
         case .problem(let text): line = "problem \(text)"
         case .userChanged(let user, let sample):
             line = "user \(user.id) \(sample.ok ? "ok" : "failing") \(sample.unit ?? "-")"
         case .detail(let text): line = "detail \(text)"
-        case .status(let status): line = "status \(status.phase)"
+        case .status(let status): line = "status \(status.phase?.rawValue ?? "")"
         }
         events.withLock { $0.append(line) }
         onLine?(line)

@@ -89,10 +89,10 @@ public final class SampleStore: ProbeSink {
     }
 
     /// Starts a phase now (timings are aggregated per phase) and returns the time.
-    public func beginPhase(_ name: String, _ clock: any RunClock) -> Duration {
+    public func beginPhase(_ phase: RunPhase, _ clock: any RunClock) -> Duration {
         state.withLock { state in
             let at = clock.now()
-            state.phases.append((name, at))
+            state.phases.append((phase, at))
             return at
         }
     }
@@ -179,7 +179,7 @@ public final class SampleStore: ProbeSink {
                 }
                 return live
             }
-            return LiveStatus(phase: state.phases.last?.name ?? "", elapsed: now, groups: groups)
+            return LiveStatus(phase: state.phases.last?.phase, elapsed: now, groups: groups)
         }
     }
 
@@ -196,13 +196,13 @@ public final class SampleStore: ProbeSink {
                     failuresSinceFault: track.guardWindow?.failures ?? 0,
                     firstFailureSinceFault: track.guardWindow?.first)
             }
-            let phases = state.phases.map(\.name)
+            let phases = state.phases.map(\.phase)
             let groups = zip(self.groups, state.groups).map { name, group in
                 SampleSnapshot.Group(
                     name: name,
                     timings: group.aggregates.keys.sorted().map { phase in
                         PhaseTimings(
-                            phase: phase < 0 ? "before-start" : phases[phase],
+                            phase: phase < 0 ? nil : phases[phase],
                             timings: group.aggregates[phase]!.summary)
                     },
                     buckets: group.buckets.enumerated().compactMap { index, bucket in
@@ -241,11 +241,12 @@ public struct LiveStatus: Sendable, Hashable {
         public var unit: String? { units.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key }
     }
 
-    public var phase: String
+    /// Nil before the first phase began.
+    public var phase: RunPhase?
     public var elapsed: Duration
     public var groups: [Group]
 
-    public init(phase: String, elapsed: Duration, groups: [Group]) {
+    public init(phase: RunPhase?, elapsed: Duration, groups: [Group]) {
         self.phase = phase
         self.elapsed = elapsed
         self.groups = groups
@@ -278,8 +279,39 @@ public struct SampleSnapshot: Sendable {
 
 /// The timings of one group's probes sent during one phase.
 public struct PhaseTimings: Sendable, Hashable, Codable {
-    public var phase: String
+    /// Nil for probes sent before the first phase began (`before-start` in the result).
+    public var phase: RunPhase?
     public var timings: TimingSummary
+
+    enum CodingKeys: String, CodingKey { case phase, timings }
+
+    /// The result's name for the time before the first phase.
+    static let beforeStart = "before-start"
+
+    init(phase: RunPhase?, timings: TimingSummary) {
+        self.phase = phase
+        self.timings = timings
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let name = try c.decode(String.self, forKey: .phase)
+        if name == Self.beforeStart {
+            phase = nil
+        } else if let phase = RunPhase(rawValue: name) {
+            self.phase = phase
+        } else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .phase, in: c, debugDescription: "'\(name)' is no phase of a run, nor \(Self.beforeStart)")
+        }
+        timings = try c.decode(TimingSummary.self, forKey: .timings)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(phase?.rawValue ?? Self.beforeStart, forKey: .phase)
+        try c.encode(timings, forKey: .timings)
+    }
 }
 
 // MARK: - State under the lock
@@ -326,7 +358,7 @@ private struct State {
     let recovery: SuccessWindow
     let guardrail: SuccessWindow
     var groups: [GroupState]
-    var phases: [(name: String, at: Duration)] = []
+    var phases: [(phase: RunPhase, at: Duration)] = []
     var unitNames: [String] = []
     var unitIndex: [String: Int] = [:]
     var fault: Duration?
