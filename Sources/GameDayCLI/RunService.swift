@@ -150,7 +150,7 @@ struct RunService {
             clock: clock,
             wallClock: { wall.unixMilliseconds($0) },
             environment: { ProcessInfo.processInfo.environment[$0] },
-            readFile: { try String(contentsOfFile: $0, encoding: .utf8) },
+            files: LocalFileSystem(),
             reporter: EventPrinter(
                 clock: clock, verbosity: presentation.verbosity, style: presentation.progressStyle,
                 live: Terminal.isTerminal(2)),

@@ -57,7 +57,7 @@ import Testing
         let driver = faults ?? FakeFaultDriver(storefront: storefront)
         let env = RunEnvironment(
             transport: storefront, faults: driver, clock: clock, wallClock: { 1_800_000_000_000 + $0.milliseconds },
-            environment: { $0 == "FAKE_TOKEN" ? token : nil }, readFile: { _ in "" }, reporter: log, runId: "test",
+            environment: { $0 == "FAKE_TOKEN" ? token : nil }, files: MemoryFileSystem(), reporter: log, runId: "test",
             ledger: ledger, rawSamples: raw, interruption: interruption)
         let result = await DrillRunner(drill: drill, target: target, environment: env).run()
         return (result, driver, log)

@@ -7,7 +7,7 @@ extension DrillRunner {
         await begin(.preflight, journal, store)
         var token: String?
         do {
-            token = try target.controlPlane.token?.read(environment: env.environment, readFile: env.readFile)
+            token = try target.controlPlane.token?.read(environment: env.environment, files: env.files)
         } catch {
             throw RunStop(.error, error.message)
         }

@@ -6,8 +6,8 @@ public struct RunEnvironment: Sendable {
     /// Wall-clock time of an offset on `clock`, as Unix milliseconds (sub-millisecond precision).
     public var wallClock: @Sendable (Duration) -> Double
     public var environment: @Sendable (String) -> String?
-    /// Reads a secret file (the control plane's token).
-    public var readFile: @Sendable (String) throws -> String
+    /// Where a secret file (the control plane's token) is read.
+    public var files: any FileSystem
     public var reporter: any RunReporter
     public var runId: String
     /// Where every fault is recorded before it is applied.
@@ -22,7 +22,7 @@ public struct RunEnvironment: Sendable {
     public init(
         transport: any HTTPTransport, faults: any FaultDriver, clock: any RunClock,
         wallClock: @escaping @Sendable (Duration) -> Double, environment: @escaping @Sendable (String) -> String?,
-        readFile: @escaping @Sendable (String) throws -> String, reporter: any RunReporter, runId: String,
+        files: any FileSystem, reporter: any RunReporter, runId: String,
         ledger: any FaultLedger = NoLedger(), probes: any ProbeLauncher = TaskProbeLauncher(),
         rawSamples: (any ProbeSink)? = nil, interruption: RunInterruption = RunInterruption()
     ) {
@@ -35,7 +35,7 @@ public struct RunEnvironment: Sendable {
         self.clock = clock
         self.wallClock = wallClock
         self.environment = environment
-        self.readFile = readFile
+        self.files = files
         self.reporter = reporter
         self.runId = runId
     }

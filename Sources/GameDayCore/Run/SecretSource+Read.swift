@@ -1,8 +1,9 @@
+import Foundation
+
 extension SecretSource {
-    /// Reads the secret's value; the message of a failure says what to do.
-    public func read(
-        environment: (String) -> String?, readFile: (String) throws -> String
-    ) throws(SecretError) -> String {
+    /// Reads the secret's value from the environment or from `files`; the message of a failure
+    /// says what to do.
+    public func read(environment: (String) -> String?, files: any FileSystem) throws(SecretError) -> String {
         switch self {
         case .environment(let name):
             guard let value = environment(name), !value.isEmpty else {
@@ -16,10 +17,12 @@ extension SecretSource {
             let value: String
             let file = "the control plane token file \(path)"
             let key = "'control_plane.token.file' in the target"
-            do {
-                value = try readFile(path).trimmingWhitespace()
-            } catch {
-                let problem = FileProblem(path: path, error: error)
+            do throws(FileProblem) {
+                guard let text = String(data: try files.contents(of: path), encoding: .utf8) else {
+                    throw FileProblem.notUTF8
+                }
+                value = text.trimmingWhitespace()
+            } catch let problem {
                 let remedy =
                     switch problem {
                     case .missing: "write the token to it, or point \(key) at the file that holds it"
