@@ -51,7 +51,7 @@ import Testing
     static func run(
         _ drill: Drill, storefront: FakeStorefront = FakeStorefront(), faults: (any FaultDriver)? = nil,
         token: String? = "s3cret", log: EventLog = EventLog(), raw: (any ProbeSink)? = nil,
-        clock: ContinuousRunClock = ContinuousRunClock(), interruption: RunInterruption = RunInterruption(),
+        clock: any RunClock = ContinuousRunClock(), interruption: RunInterruption = RunInterruption(),
         ledger: any FaultLedger = NoLedger()
     ) async -> (RunResult, any FaultDriver, EventLog) {
         let driver = faults ?? FakeFaultDriver(storefront: storefront)

@@ -26,10 +26,11 @@ public struct DrillRunner: Sendable {
         var engine: (any RunningProbes)?
         var canaries: CanaryWriter?
         var context: TemplateContext?
+        // On the run's clock, as every wait of the run: the clock a test hands in paces it too.
         let status = env.reporter.statusInterval.map { interval in
             Task { [env] in
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: interval)
+                    do { try await env.clock.sleep(for: interval) } catch { break }
                     env.reporter.report(.status(store.live(now: env.clock.now(), span: .seconds(1))))
                 }
             }
