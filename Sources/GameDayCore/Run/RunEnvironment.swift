@@ -10,7 +10,8 @@ public struct RunEnvironment: Sendable {
     public var files: any FileSystem
     public var reporter: any RunReporter
     public var runId: String
-    /// Where every fault is recorded before it is applied.
+    /// Where every fault is recorded before it is applied. No default: a run without one would
+    /// leave nothing for the watchdog or `gameday recover` (tests say `NoLedger()` outright).
     public var ledger: any FaultLedger
     /// Starts the probe engine.
     public var probes: any ProbeLauncher
@@ -23,7 +24,7 @@ public struct RunEnvironment: Sendable {
         transport: any HTTPTransport, faults: any FaultDriver, clock: any RunClock,
         wallClock: @escaping @Sendable (Duration) -> Double, environment: @escaping @Sendable (String) -> String?,
         files: any FileSystem, reporter: any RunReporter, runId: String,
-        ledger: any FaultLedger = NoLedger(), probes: any ProbeLauncher = TaskProbeLauncher(),
+        ledger: any FaultLedger, probes: any ProbeLauncher = TaskProbeLauncher(),
         rawSamples: (any ProbeSink)? = nil, interruption: RunInterruption = RunInterruption()
     ) {
         self.interruption = interruption
