@@ -62,7 +62,9 @@ let package = Package(
         ),
         .testTarget(
             name: "GameDayCoreTests",
-            dependencies: ["GameDayCore", "GameDayTestSupport", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "GameDayCore", "GameDayRuntime", "GameDayTestSupport", .product(name: "Yams", package: "Yams"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "GameDayRuntimeTests", dependencies: ["GameDayRuntime", "GameDayTestSupport"]),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GameDayCore
+import GameDayRuntime
 
 /// Where gameday keeps its ledger and heartbeats (target locks are machine-wide: `LockDirectory`).
 struct StateOptions: ParsableArguments {

@@ -46,7 +46,7 @@ import Testing
             for verdict in result.verdicts { #expect(verdict.status == .pass, "\(verdict.name): \(verdict.message)") }
             let fault = try #require(result.faults.first)
             #expect(fault.plan.executor == "netns:\(beijing.name)")
-            #expect(fault.state == "reverted")
+            #expect(fault.state == .reverted)
             #expect(run.user(50)?.failures == 0)
 
             let ours = "gameday_\(result.runId)"

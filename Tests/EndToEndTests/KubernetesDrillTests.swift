@@ -62,7 +62,7 @@ struct KubernetesDrillTests {
 
                 let (result, path) = try Self.result(in: "\(directory)/results")
                 let fault = try #require(result.faults.first)
-                #expect(fault.state == "reverted")
+                #expect(fault.state == .reverted)
                 #expect(fault.plan.executor.hasPrefix("k8s: fake/shop, pods app=product (container app), 2 of"))
                 let hit = Set((fault.hosts ?? []).map { String($0.host.dropFirst("pod/".count)) })
                 #expect(hit.count == 2, "\(String(describing: fault.hosts))")

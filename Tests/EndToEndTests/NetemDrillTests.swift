@@ -42,7 +42,7 @@ struct NetemDrillTests {
                 #expect(run.output.exitCode == 3, "\(run.output.transcript)")
                 #expect(run.result?.reason?.contains("fault product-netem cannot be applied") == true)
                 #expect(run.result?.reason?.contains("lacks sch_netem") == true, "\(run.result?.reason ?? "")")
-                #expect(run.result?.faults.first?.state == "not-applied")
+                #expect(run.result?.faults.first?.state == .notApplied)
                 #expect(run.verdict("faults_applied") == nil, "no fault was applied")
             }
             let after = try await ChildProcess.run(["/usr/sbin/tc", "qdisc", "show", "dev", "lo"]).stdout

@@ -21,7 +21,7 @@ import Testing
             let result = try #require(run.result)
             for verdict in result.verdicts { #expect(verdict.status == .pass, "\(verdict.name): \(verdict.message)") }
             let fault = try #require(result.faults.first)
-            #expect(fault.state == "reverted")
+            #expect(fault.state == .reverted)
             // The rule matched real traffic: its counters moved before it was removed.
             let revert = try #require(fault.revert)
             let dropped = revert.firstMatch(of: /it dropped (\d+) packets/).flatMap { Int($0.1) } ?? 0
@@ -45,7 +45,7 @@ import Testing
             for verdict in result.verdicts { #expect(verdict.status == .pass, "\(verdict.name): \(verdict.message)") }
             let fault = try #require(result.faults.first)
             #expect(fault.effect?.hasPrefix("latency toxic on proxy product") == true)
-            #expect(fault.state == "reverted")
+            #expect(fault.state == .reverted)
             // Slow, not refused: beijing's failures were the storefront giving up on product (503).
             #expect(run.user(6000)?.timeline.contains { $0.status == 503 } == true)
             let target = try DrillLoader.loadTarget(path: lab.targetPath)

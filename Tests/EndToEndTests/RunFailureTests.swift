@@ -159,7 +159,7 @@ import Testing
                 #expect(finished.output.exitCode == 4, "\(finished.output.transcript)")
                 let result = try #require(finished.result)
                 #expect(result.outcome == .aborted)
-                #expect(result.faults.first?.state == "reverted")
+                #expect(result.faults.first?.state == .reverted)
                 #expect(finished.output.stderr.contains("stopping the drill and reverting every fault"))
                 let restarted = try #require(try lab.pid(of: "beijing-product"))
                 #expect(restarted != killed)
@@ -188,7 +188,7 @@ import Testing
                 #expect(run.exitCode == 4, "\(phase): \(run.transcript)")
                 let result = try #require(finished.result, "\(phase): no result: \(run.transcript)")
                 let interrupted = try #require(result.interruptedMs)
-                let rollback = try #require(result.phases.first { $0.name == "rollback" }?.startedMs)
+                let rollback = try #require(result.phases.first { $0.name == .rollback }?.startedMs)
                 #expect(
                     rollback - interrupted < 1000, "\(phase): the rollback began \(rollback - interrupted) ms after")
                 #expect(try lab.pid(of: "beijing-product").map(ProcessTable().isAlive) == true)

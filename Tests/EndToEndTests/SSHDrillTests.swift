@@ -56,7 +56,7 @@ struct SSHDrillTests {
                     })
                 let result = try RunResult.read(Data(contentsOf: URL(fileURLWithPath: "\(directory)/results/\(path)")))
                 let fault = try #require(result.faults.first)
-                #expect(fault.state == "reverted")
+                #expect(fault.state == .reverted)
                 #expect(fault.hosts?.count == 5)
                 #expect(Set(fault.hosts?.map(\.host) ?? []) == Set(fleet.hosts.map(\.address)))
                 #expect(fault.plan.executor.hasPrefix("ssh: 5 host(s)"))

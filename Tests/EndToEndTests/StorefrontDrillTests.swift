@@ -33,7 +33,7 @@ import Testing
             #expect(result.groups.map(\.name).sorted() == ["beijing-user", "hangzhou-user"])
             let hurt = try #require(result.groups.first { $0.name == "beijing-user" })
             #expect(hurt.rto?.measuredMs == result.rto?.measuredMs)
-            #expect(hurt.timings.contains { $0.phase == "observe" && $0.timings.failed > 0 })
+            #expect(hurt.timings.contains { $0.phase == .observe && $0.timings.failed > 0 })
             #expect(hurt.buckets.contains { $0.units["hangzhou"] != nil })
             #expect(
                 result.verdicts.map(\.name) == [
@@ -59,7 +59,7 @@ import Testing
             // The product process was really killed and really restarted.
             let fault = try #require(result.faults.first)
             #expect(fault.pids == [productBefore])
-            #expect(fault.state == "reverted")
+            #expect(fault.state == .reverted)
             let productAfter = try #require(try lab.pid(of: "beijing-product"))
             #expect(productAfter != productBefore)
             #expect(ProcessTable().isAlive(productAfter))

@@ -20,7 +20,7 @@ import Testing
 
     @Test func theStatusLineShowsPhaseRateAndUnitAndCountsWhatDoesNotFit() {
         let status = LiveStatus(
-            phase: "observe", elapsed: .milliseconds(3_250),
+            phase: .observe, elapsed: .milliseconds(3_250),
             groups: [
                 .init(name: "beijing-users", ok: 2, failed: 8, units: ["beijing": 10]),
                 .init(name: "hangzhou-users", ok: 10, failed: 0, units: ["hangzhou": 10]),
@@ -34,7 +34,7 @@ import Testing
         #expect(narrow == "[+3.250s] observe │ beijing-users 20% beijing │ +2 more")
         #expect(narrow.count <= 60)
         let none = EventPrinter.statusLine(
-            LiveStatus(phase: "steady-state", elapsed: .zero, groups: [.init(name: "g")]), width: 80, style: .plain)
+            LiveStatus(phase: .steadyState, elapsed: .zero, groups: [.init(name: "g")]), width: 80, style: .plain)
         #expect(none == "[+0.000s] steady-state │ g - -")
     }
 

@@ -149,7 +149,7 @@ import Testing
         let (result, _, _) = await DrillRunnerTests.run(DrillRunnerTests.drill(rto: .milliseconds(1)))
         #expect(result.outcome == .fail)
         #expect(result.rollbackCheck?.outcome == .healthy)
-        #expect(result.phases.map(\.name).contains("verify-rollback"))
+        #expect(result.phases.map(\.name).contains(.verifyRollback))
     }
 }
 

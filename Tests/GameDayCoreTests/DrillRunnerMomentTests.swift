@@ -17,7 +17,7 @@ import Testing
             DrillRunnerTests.drill(), storefront: storefront, faults: driver, raw: raw)
         #expect(result.outcome == .pass, "\(result.reason ?? "")")
         let fault = try #require(result.timeline.fault?.ms)
-        let inject = try #require(result.phases.first { $0.name == "inject" }?.startedMs)
+        let inject = try #require(result.phases.first { $0.name == .inject }?.startedMs)
         let record = try #require(result.faults.first)
         #expect(record.appliedMs == fault)
         // The preparation took at least the driver's 300 ms, and none of it is inside the RTO.

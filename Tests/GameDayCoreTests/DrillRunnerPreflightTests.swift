@@ -22,7 +22,8 @@ import Testing
         let env = RunEnvironment(
             transport: storefront, faults: driver, clock: ContinuousRunClock(),
             wallClock: { 1_800_000_000_000 + $0.milliseconds }, environment: { $0 == "FAKE_TOKEN" ? token : nil },
-            readFile: { _ in "" }, reporter: log, runId: "test")
+            files: MemoryFileSystem(), reporter: log, runId: "test",
+            ledger: NoLedger())
         return (await DrillRunner(drill: drill, target: target, environment: env).run(), driver, log)
     }
 

@@ -16,13 +16,13 @@ import Testing
     static func run(
         _ drill: Drill, storefront: FakeStorefront = FakeStorefront(), faults: (any FaultDriver)? = nil,
         token: String? = "s3cret", log: EventLog = EventLog(), raw: (any ProbeSink)? = nil,
-        clock: ContinuousRunClock = ContinuousRunClock(), interruption: RunInterruption = RunInterruption(),
+        clock: any RunClock = ContinuousRunClock(), interruption: RunInterruption = RunInterruption(),
         ledger: any FaultLedger = NoLedger()
     ) async -> (RunResult, any FaultDriver, EventLog) {
         let driver = faults ?? FakeFaultDriver(storefront: storefront)
         let env = RunEnvironment(
             transport: storefront, faults: driver, clock: clock, wallClock: { 1_800_000_000_000 + $0.milliseconds },
-            environment: { $0 == "FAKE_TOKEN" ? token : nil }, readFile: { _ in "" }, reporter: log, runId: "test",
+            environment: { $0 == "FAKE_TOKEN" ? token : nil }, files: MemoryFileSystem(), reporter: log, runId: "test",
             ledger: ledger, rawSamples: raw, interruption: interruption)
         let result = await DrillRunner(drill: drill, target: target, environment: env).run()
         return (result, driver, log)
@@ -162,7 +162,7 @@ import Testing
         #expect(result.reason == "fault product-down did not take effect: the fake fault would not apply")
         #expect(driver.calls == ["apply product-down"])
         // Whatever half-happened was undone from the ledger's recipe.
-        #expect(result.faults.first?.state == "reverted")
+        #expect(result.faults.first?.state == .reverted)
         #expect(result.faults.first?.revert == "nothing recorded")
     }
 
@@ -172,7 +172,7 @@ import Testing
         let (result, _, log) = await Self.run(Self.drill(), storefront: storefront, faults: driver)
         #expect(result.outcome == .fail)
         #expect(Self.verdict(result, "rollback") == .fail)
-        #expect(result.faults.first?.state == "revert-failed")
+        #expect(result.faults.first?.state == .revertFailed)
         #expect(log.lines.contains("problem fault product-down NOT reverted: the fake fault would not revert"))
     }
 
@@ -238,7 +238,7 @@ import Testing
         #expect(result.exitCode == 4)
         #expect(driver.calls == ["apply product-down", "revert product-down"])
         #expect(storefront.state.withLock { $0.brokenUnits.isEmpty })
-        #expect(result.faults.first?.state == "reverted")
+        #expect(result.faults.first?.state == .reverted)
     }
 }
 

@@ -1,4 +1,6 @@
 import Foundation
+import GameDayRuntime
+import GameDayTestSupport
 import Testing
 
 @testable import GameDayCore
@@ -16,7 +18,7 @@ import Testing
     /// Reads the token as the runner does.
     static func token(at path: String) throws(SecretError) -> String {
         try SecretSource.file(path).read(
-            environment: { _ in nil }, readFile: { try String(contentsOfFile: $0, encoding: .utf8) })
+            environment: { _ in nil }, files: LocalFileSystem())
     }
 
     @Test func aMissingTokenFileSaysSoAndWhatToDo() {
@@ -49,6 +51,24 @@ import Testing
         #expect(
             error?.message
                 == "the control plane token file \(path) cannot be read: permission denied: "
+                + "run gameday as a user who may read it, or change its mode")
+    }
+
+    /// The words of a file that may not be read, whoever runs the tests (root reads every file on disk).
+    @Test func aFileThatMayNotBeReadSaysPermissionDeniedAndWhatToDo() throws {
+        let path = "/etc/gameday/secret"
+        let files = MemoryFileSystem([path: "s3cret"], unreadable: [path])
+        let token = #expect(throws: SecretError.self) {
+            try SecretSource.file(path).read(environment: { _ in nil }, files: files)
+        }
+        #expect(
+            token?.message
+                == "the control plane token file \(path) cannot be read: permission denied: "
+                + "run gameday as a user who may read it, or change its mode")
+        let drill = #expect(throws: DiagnosticsError.self) { try DrillLoader.loadDrill(path: path, from: files) }
+        #expect(
+            drill?.description
+                == "\(path):1:1: error: the file cannot be read: permission denied; "
                 + "run gameday as a user who may read it, or change its mode")
     }
 

@@ -20,7 +20,6 @@ import Testing
         result.reason = hostile
         result.verdicts[0].name = hostile
         result.verdicts[0].message = hostile
-        result.phases[0].name = hostile
         result.users[0].name = hostile
         result.users[0].home = hostile
         // A failure as a server may word it, terminal colours and all: XML allows no control characters.

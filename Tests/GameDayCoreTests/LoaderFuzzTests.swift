@@ -1,4 +1,5 @@
 import Foundation
+import GameDayRuntime
 import Testing
 
 @testable import GameDayCore

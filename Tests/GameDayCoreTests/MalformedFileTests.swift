@@ -1,3 +1,4 @@
+import GameDayRuntime
 import Testing
 
 @testable import GameDayCore

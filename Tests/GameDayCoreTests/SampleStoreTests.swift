@@ -119,10 +119,10 @@ import Testing
         let clock = InstantClock()
         let users = (0..<3).map { TestUser(id: 5000 + $0, home: "beijing", group: "bj") } + [Self.hangzhou]
         let store = Self.store(users)
-        _ = store.beginPhase("steady-state", clock)
+        _ = store.beginPhase(.steadyState, clock)
         for id in 5000..<5003 { store.deliver(Self.sample(0, latency: 4), user: id, sequence: 0) }
         clock.advance(by: .milliseconds(100))
-        _ = store.beginPhase("observe", clock)
+        _ = store.beginPhase(.observe, clock)
         for id in 5000..<5003 { store.deliver(Self.sample(150, ok: id != 5000), user: id, sequence: 1) }
         store.skipped(user: 5001, scheduled: .milliseconds(250))
         let snapshot = store.snapshot()
@@ -132,7 +132,7 @@ import Testing
         #expect(group.buckets.map(\.ok) == [3, 2])
         #expect(group.buckets.map(\.failed) == [0, 1])
         #expect(group.buckets[0].units == ["beijing": 3])
-        #expect(group.timings.map(\.phase) == ["steady-state", "observe"])
+        #expect(group.timings.map(\.phase) == [.steadyState, .observe])
         let steady = group.timings[0].timings
         #expect(steady.samples == 3)
         #expect(abs(steady.totalMs.p50 - 4) < 0.05)

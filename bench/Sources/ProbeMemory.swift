@@ -56,7 +56,7 @@ struct ProbeMemory: Sendable {
         let store = SampleStore(
             users: users, home: { _ in nil }, recovery: .consecutive(5), guardrail: .consecutive(3),
             bucket: max(interval, .milliseconds(100)), reporter: SilentReporter())
-        _ = store.beginPhase("observe", clock)
+        _ = store.beginPhase(.observe, clock)
         let prober = ProbeBench.prober(url: options.url, interval: interval, maxInFlight: nil)
         let probes = CurlMultiProbeLauncher().start(
             users: users, prober: prober, clock: clock, sink: TeeProbeSink([store, counter]))

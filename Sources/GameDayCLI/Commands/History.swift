@@ -1,5 +1,6 @@
 import ArgumentParser
 import GameDayCore
+import GameDayRuntime
 
 extension GameDay {
     struct History: AsyncParsableCommand {

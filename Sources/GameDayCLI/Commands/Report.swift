@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GameDayCore
+import GameDayRuntime
 
 extension GameDay {
     struct Report: AsyncParsableCommand {

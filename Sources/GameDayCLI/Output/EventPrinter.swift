@@ -39,10 +39,10 @@ struct EventPrinter: RunReporter {
         let quiet = verbosity == .quiet
         switch event {
         case .phaseStarted(let phase):
-            if phase == "archive" { Terminal.status(nil) }
-            guard !quiet else { return }
-            if let held = userLines.flush() { Terminal.err("\(stamp)    \(held)") }
-            Terminal.err("\(stamp) \(style.bold("== \(phase)"))")
+            if !quiet { printPhase(phase.rawValue, stamp: stamp) }
+        case .archiving:
+            Terminal.status(nil)
+            if !quiet { printPhase("archive", stamp: stamp) }
         case .note(let text):
             if !quiet { Terminal.err("\(stamp)    \(text)") }
         case .detail(let text):
@@ -63,6 +63,12 @@ struct EventPrinter: RunReporter {
         }
     }
 
+    /// `== observe`, after the user changes held back so far.
+    private func printPhase(_ name: String, stamp: String) {
+        if let held = userLines.flush() { Terminal.err("\(stamp)    \(held)") }
+        Terminal.err("\(stamp) \(style.bold("== \(name)"))")
+    }
+
     /// `user 6000 FAILING (status 503) from the probe sent at +2.302s, served by -`: the line is
     /// printed when the answer came, and names the probe's send time, which is what the timeline's
     /// moments (`detect`, `recovered`) and the summary use.
@@ -75,7 +81,7 @@ struct EventPrinter: RunReporter {
     /// `[+3.200s] observe │ beijing-user 0% beijing │ hangzhou-user 100% hangzhou`, cut to `width`
     /// columns (groups that do not fit are counted).
     static func statusLine(_ status: LiveStatus, width: Int, style: TerminalStyle) -> String {
-        let head = "[\(stamp(status.elapsed))] \(status.phase)"
+        let head = "[\(stamp(status.elapsed))] \(status.phase?.rawValue ?? "")"
         var plainLength = head.count
         var line = style.bold(head)
         for (index, group) in status.groups.enumerated() {

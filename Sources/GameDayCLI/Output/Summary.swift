@@ -24,7 +24,7 @@ struct Summary {
         lines += impact()
         if !result.faults.isEmpty { lines.append("  faults:") }
         for fault in result.faults {
-            let state = fault.state == "reverted" ? style.green(fault.state) : style.red(fault.state)
+            let state = fault.state == .reverted ? style.green(fault.state.rawValue) : style.red(fault.state.rawValue)
             lines.append(
                 "    \(fault.plan.name) (\(fault.plan.kind) \(fault.plan.place)): \(fault.effect ?? "not applied") → \(state)\(fault.revert.map { ": \($0)" } ?? "")"
             )

@@ -5,6 +5,8 @@ import Foundation
 /// A path may be a `result.json` file, a run directory (holding `result.json`), a drill's directory
 /// of run directories, or a results directory (`<dir>/<drill>/<run>/result.json`, as `gameday run
 /// --output` writes). Below a directory the search goes two levels deep and no further.
+///
+/// It looks through a `FileSystem`: the disk in the runtime, a tree in memory in tests.
 public enum ArchiveScan {
     /// A place that should hold a run's result.
     public struct Place: Sendable, Hashable {
@@ -24,12 +26,12 @@ public enum ArchiveScan {
 
     public static let resultFile = "result.json"
 
-    /// Every place under `paths`, in path order, each once; throws when a path does not exist.
-    public static func places(under paths: [String]) throws(HistoryError) -> [Place] {
-        let missing = paths.filter { !FileManager.default.fileExists(atPath: $0) }
+    /// Every place under `paths` in `files`, in path order, each once; throws when a path does not exist.
+    public static func places(under paths: [String], in files: any FileSystem) throws(HistoryError) -> [Place] {
+        let missing = paths.filter { files.kind(of: $0) == nil }
         guard missing.isEmpty else { throw .noSuchPath(missing) }
         var seen = Set<String>()
-        return paths.flatMap { places(under: $0, depth: 0) }.filter {
+        return paths.flatMap { places(under: $0, depth: 0, in: files) }.filter {
             seen.insert(URL(fileURLWithPath: $0.path).standardizedFileURL.path).inserted
         }
     }
@@ -43,27 +45,24 @@ public enum ArchiveScan {
             && (time[0..<8] + time[9..<15]).allSatisfy(\.isASCIIDigit)
     }
 
-    private static func places(under path: String, depth: Int) -> [Place] {
-        guard isDirectory(path) else { return depth == 0 ? [Place(path: path, lacksResult: false)] : [] }
+    private static func places(under path: String, depth: Int, in files: any FileSystem) -> [Place] {
+        guard files.kind(of: path) == .directory else {
+            return depth == 0 ? [Place(path: path, lacksResult: false)] : []
+        }
         let result = join(path, resultFile)
-        if FileManager.default.fileExists(atPath: result) { return [Place(path: result, lacksResult: false)] }
+        if files.kind(of: result) != nil { return [Place(path: result, lacksResult: false)] }
         let name = URL(fileURLWithPath: path).lastPathComponent
         if isRunDirectoryName(name) { return [Place(path: path, lacksResult: true)] }
         guard depth < 2 else { return [] }
-        let children = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let children = (try? files.names(in: path)) ?? []
         return children.sorted().filter { !$0.hasPrefix(".") }.flatMap { child in
             let childPath = join(path, child)
-            return isDirectory(childPath) ? places(under: childPath, depth: depth + 1) : []
+            return files.kind(of: childPath) == .directory ? places(under: childPath, depth: depth + 1, in: files) : []
         }
     }
 
     private static func join(_ directory: String, _ name: String) -> String {
         directory.hasSuffix("/") ? directory + name : "\(directory)/\(name)"
-    }
-
-    private static func isDirectory(_ path: String) -> Bool {
-        var directory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 }
 

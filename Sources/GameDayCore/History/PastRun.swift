@@ -23,9 +23,9 @@ public struct PastRun: Sendable, Hashable {
         self.init(path: path, started: started, result: result)
     }
 
-    /// Reads the file at `path`.
-    public init(readingFile path: String) throws(ArchiveProblem) {
-        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadableFile }
+    /// Reads the file at `path` in `files`.
+    public init(readingFile path: String, from files: any FileSystem) throws(ArchiveProblem) {
+        guard let data = try? files.contents(of: path) else { throw .unreadableFile }
         try self.init(path: path, json: data)
     }
 

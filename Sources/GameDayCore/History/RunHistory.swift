@@ -13,17 +13,17 @@ public struct RunHistory: Sendable {
     /// Every drill read before `drill` filtered them: for "did you mean".
     public var drillsRead: [String]
 
-    /// Reads every archive under `paths` (see `ArchiveScan`), keeps `drill`'s runs when given, and
-    /// the `limit` newest runs of each drill; throws only when a path does not exist.
-    public static func read(_ paths: [String], drill: String? = nil, limit: Int? = nil) throws(HistoryError)
-        -> RunHistory
-    {
+    /// Reads every archive under `paths` in `files` (see `ArchiveScan`), keeps `drill`'s runs when
+    /// given, and the `limit` newest runs of each drill; throws only when a path does not exist.
+    public static func read(
+        _ paths: [String], from files: any FileSystem, drill: String? = nil, limit: Int? = nil
+    ) throws(HistoryError) -> RunHistory {
         var runs: [PastRun] = []
         var unreadable: [(place: ArchiveScan.Place, problem: ArchiveProblem)] = []
-        for place in try ArchiveScan.places(under: paths) {
+        for place in try ArchiveScan.places(under: paths, in: files) {
             do throws(ArchiveProblem) {
                 guard !place.lacksResult else { throw .missingResult }
-                runs.append(try PastRun(readingFile: place.path))
+                runs.append(try PastRun(readingFile: place.path, from: files))
             } catch {
                 unreadable.append((place, error))
             }

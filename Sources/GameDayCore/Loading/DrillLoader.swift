@@ -3,10 +3,13 @@ import Yams
 
 /// Loads drill and target files strictly: unknown keys, wrong types and missing values are all
 /// reported at once, each with the file, line and column it was found at.
+///
+/// Parsing is pure; reading goes through a `FileSystem` (the runtime adds `loadDrill(path:)` and
+/// `loadTarget(path:)` that read the disk).
 public enum DrillLoader {
-    /// Reads and parses the drill file at `path`.
-    public static func loadDrill(path: String) throws(DiagnosticsError) -> Drill {
-        try parseDrill(yaml: read(path), file: path)
+    /// Reads the drill file at `path` from `files` and parses it.
+    public static func loadDrill(path: String, from files: any FileSystem) throws(DiagnosticsError) -> Drill {
+        try parseDrill(yaml: read(path, from: files), file: path)
     }
 
     /// Parses a drill from YAML text; `file` names it in diagnostics.
@@ -14,9 +17,10 @@ public enum DrillLoader {
         try parse(yaml, file: file, kind: "drill") { DrillReader(reader: $0).drill($1) }
     }
 
-    /// Reads and parses the target file at `path`; relative paths in it are resolved against its directory.
-    public static func loadTarget(path: String) throws(DiagnosticsError) -> Target {
-        try parseTarget(yaml: read(path), file: path)
+    /// Reads the target file at `path` from `files` and parses it; relative paths in it are
+    /// resolved against its directory.
+    public static func loadTarget(path: String, from files: any FileSystem) throws(DiagnosticsError) -> Target {
+        try parseTarget(yaml: read(path, from: files), file: path)
     }
 
     /// Parses a target from YAML text; `file` names it in diagnostics and anchors its relative paths.
@@ -26,13 +30,12 @@ public enum DrillLoader {
 
     // MARK: - Private
 
-    private static func read(_ path: String) throws(DiagnosticsError) -> String {
+    private static func read(_ path: String, from files: any FileSystem) throws(DiagnosticsError) -> String {
         let start = SourceLocation(file: path, line: 1, column: 1)
         let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            let problem = FileProblem(path: path, error: error)
+        do throws(FileProblem) {
+            data = try files.contents(of: path)
+        } catch let problem {
             let message =
                 switch problem {
                 case .missing: "the file \(problem); check the path"

@@ -41,18 +41,17 @@ struct ReportPalette: Sendable, Hashable {
     }
 
     /// The band colour of a phase of the run.
-    static func phase(_ name: String) -> String {
-        switch name {
-        case "preflight": "#eaeef2"
-        case "steady-state": "#dbe9f6"
-        case "inject": "#ffd8d3"
-        case "observe": "#fff1c2"
-        case "cutover": "#d8e8ff"
-        case "recovery": "#d2f4d3"
-        case "rpo": "#fbe3c8"
-        case "rollback": "#eadcff"
-        case "verify-rollback": "#f2ebff"
-        default: "#eaeef2"
+    static func phase(_ phase: RunPhase) -> String {
+        switch phase {
+        case .preflight: "#eaeef2"
+        case .steadyState: "#dbe9f6"
+        case .inject: "#ffd8d3"
+        case .observe: "#fff1c2"
+        case .cutover: "#d8e8ff"
+        case .recovery: "#d2f4d3"
+        case .rpo: "#fbe3c8"
+        case .rollback: "#eadcff"
+        case .verifyRollback: "#f2ebff"
         }
     }
 

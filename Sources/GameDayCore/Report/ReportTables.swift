@@ -34,7 +34,7 @@ enum ReportTables {
                 ReportText.escape(fault.effect ?? "not applied") + hosts(fault.hosts ?? []),
                 time(fault.appliedMs),
                 time(fault.revertedMs),
-                "<span class=\"\(fault.state == "reverted" ? "good" : "bad")\">\(ReportText.escape(fault.state))</span>"
+                "<span class=\"\(fault.state == .reverted ? "good" : "bad")\">\(ReportText.escape(fault.state.rawValue))</span>"
                     + (fault.revert.map { "<br/><span class=\"muted\">\(ReportText.escape($0))</span>" } ?? ""),
             ]
         }

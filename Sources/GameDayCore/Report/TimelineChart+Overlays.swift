@@ -3,7 +3,7 @@ extension TimelineChart {
     /// Where the phases fall, and the rows of labels too wide for their band.
     struct PhaseLayout {
         struct Entry {
-            var name: String
+            var name: RunPhase
             var label: String
             var x0: Double
             var x1: Double
@@ -17,7 +17,7 @@ extension TimelineChart {
 
     func phaseLayout() -> PhaseLayout {
         var entries = result.phases.map { phase in
-            let label = phase.outcome == "done" ? phase.name : "\(phase.name) (\(phase.outcome))"
+            let label = phase.outcome == "done" ? phase.name.rawValue : "\(phase.name) (\(phase.outcome))"
             return PhaseLayout.Entry(
                 name: phase.name, label: label, x0: scale.x(phase.startedMs),
                 x1: scale.x(phase.endedMs ?? scale.endMs), row: nil)

@@ -4,10 +4,10 @@ extension DrillRunner {
     /// credentials (its `check` request), every user is routed as the rule says, and every fault's
     /// target is found. Nothing is changed here.
     func preflight(_ journal: RunJournal, _ store: SampleStore) async throws -> TemplateContext {
-        await begin("preflight", journal, store)
+        await begin(.preflight, journal, store)
         var token: String?
         do {
-            token = try target.controlPlane.token?.read(environment: env.environment, readFile: env.readFile)
+            token = try target.controlPlane.token?.read(environment: env.environment, files: env.files)
         } catch {
             throw RunStop(.error, error.message)
         }

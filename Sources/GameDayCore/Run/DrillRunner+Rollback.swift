@@ -3,7 +3,7 @@ extension DrillRunner {
     /// recipes, cuts the routing back, then checks the steady state came back. Runs to its end
     /// whatever happened before: a pass, a failed verdict, an error or an interrupt.
     func rollback(_ journal: RunJournal, _ store: SampleStore, probing: Bool, context: TemplateContext?) async {
-        await begin("rollback", journal, store)
+        await begin(.rollback, journal, store)
         await journal.markRollback(env.clock.now())
         var allReverted = true
         for fault in await journal.takeAppliedForRevert() {
@@ -106,7 +106,7 @@ extension DrillRunner {
             await journal.recordRollbackCheck(RollbackCheckRecord(outcome: .notChecked, problem: why))
             return
         }
-        let start = await begin("verify-rollback", journal, store)
+        let start = await begin(.verifyRollback, journal, store)
         let deadline = start + drill.rollback.steadyState + .seconds(15)
         var problem: String? = "not checked"
         var outcome = RollbackCheckRecord.Outcome.unhealthy

@@ -26,10 +26,11 @@ public struct DrillRunner: Sendable {
         var engine: (any RunningProbes)?
         var canaries: CanaryWriter?
         var context: TemplateContext?
+        // On the run's clock, as every wait of the run: the clock a test hands in paces it too.
         let status = env.reporter.statusInterval.map { interval in
             Task { [env] in
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: interval)
+                    do { try await env.clock.sleep(for: interval) } catch { break }
                     env.reporter.report(.status(store.live(now: env.clock.now(), span: .seconds(1))))
                 }
             }
@@ -69,7 +70,7 @@ public struct DrillRunner: Sendable {
         await engine?.stop()
         status?.cancel()
         await status?.value
-        env.reporter.report(.phaseStarted("archive"))
+        env.reporter.report(.archiving)
         return await RunReport(drill: drill, target: target, env: env).build(
             journal: journal, samples: store.snapshot(), startedAt: startedAt)
     }
@@ -80,7 +81,7 @@ public struct DrillRunner: Sendable {
         _ journal: RunJournal, _ store: SampleStore, canaries: CanaryWriter?, context: TemplateContext
     ) async throws {
         // Steady state: every user healthy, on its home unit, for the whole window.
-        let steadyFrom = await begin("steady-state", journal, store)
+        let steadyFrom = await begin(.steadyState, journal, store)
         try await env.clock.sleep(for: drill.steadyState.duration)
         // A late answer is not a failure: on a starved machine, wait (bounded) until every user
         // has had at least one probe of the window answered.
@@ -103,7 +104,7 @@ public struct DrillRunner: Sendable {
         guard let faultAt = await journal.marks.fault else { return }
 
         // Observe the impact, watching the blast radius.
-        await begin("observe", journal, store)
+        await begin(.observe, journal, store)
         while true {
             try await env.clock.sleep(for: drill.probe.interval)
             try guardBlastRadius(store)
@@ -114,7 +115,7 @@ public struct DrillRunner: Sendable {
 
         // Cut over.
         if let cutover = drill.cutover {
-            await begin("cutover", journal, store)
+            await begin(.cutover, journal, store)
             if drill.rollback.cutback != nil {
                 do {
                     let recipe = RevertRecipe(steps: [.cutback(drill: drill.file, target: target.file)])
@@ -143,7 +144,7 @@ public struct DrillRunner: Sendable {
 
         // Verify recovery.
         if let recovery = drill.recovery, await journal.cutover?.succeeded ?? (drill.cutover == nil) {
-            await begin("recovery", journal, store)
+            await begin(.recovery, journal, store)
             let deadline = faultAt + recovery.timeout
             while env.clock.now() < deadline {
                 try await env.clock.sleep(for: drill.probe.interval)
@@ -154,7 +155,7 @@ public struct DrillRunner: Sendable {
 
         // RPO: read the canaries back from the unit serving their users now.
         if let rpo = drill.rpo, let canaries, await journal.cutover?.succeeded ?? true {
-            await begin("rpo", journal, store)
+            await begin(.rpo, journal, store)
             let writes = await canaries.stop()
             let lastAck = writes.values.joined().filter(\.acked).map(\.answeredAt).max() ?? env.clock.now()
             try await env.clock.sleep(until: max(env.clock.now(), lastAck + rpo.grace))
@@ -181,7 +182,7 @@ public struct DrillRunner: Sendable {
 
     /// Starts a phase in the journal and in the sample store (timings are kept per phase).
     @discardableResult
-    func begin(_ phase: String, _ journal: RunJournal, _ store: SampleStore) async -> Duration {
+    func begin(_ phase: RunPhase, _ journal: RunJournal, _ store: SampleStore) async -> Duration {
         let at = store.beginPhase(phase, env.clock)
         await journal.begin(phase, at: at)
         env.reporter.report(.phaseStarted(phase))

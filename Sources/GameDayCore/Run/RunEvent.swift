@@ -1,6 +1,8 @@
 /// What the runner tells the person watching, as it happens.
 public enum RunEvent: Sendable {
-    case phaseStarted(String)
+    case phaseStarted(RunPhase)
+    /// The run is over and its result is being written.
+    case archiving
     case note(String)
     case problem(String)
     /// A user's probes changed: now failing, recovered, or served by another unit.
@@ -10,58 +12,4 @@ public enum RunEvent: Sendable {
     /// The run as it is now, every `RunReporter.statusInterval` while probes run, when the reporter
     /// asks for it.
     case status(LiveStatus)
-}
-
-/// Receives run events (the terminal in the CLI; a list in tests).
-public protocol RunReporter: Sendable {
-    func report(_ event: RunEvent)
-    /// How often the reporter wants `.status`; nil (the default) for never.
-    var statusInterval: Duration? { get }
-}
-
-extension RunReporter {
-    public var statusInterval: Duration? { nil }
-}
-
-/// Everything the runner needs from the outside world, behind protocols.
-public struct RunEnvironment: Sendable {
-    public var transport: any HTTPTransport
-    public var faults: any FaultDriver
-    public var clock: any RunClock
-    /// Wall-clock time of an offset on `clock`, as Unix milliseconds (sub-millisecond precision).
-    public var wallClock: @Sendable (Duration) -> Double
-    public var environment: @Sendable (String) -> String?
-    /// Reads a secret file (the control plane's token).
-    public var readFile: @Sendable (String) throws -> String
-    public var reporter: any RunReporter
-    public var runId: String
-    /// Where every fault is recorded before it is applied.
-    public var ledger: any FaultLedger
-    /// Starts the probe engine.
-    public var probes: any ProbeLauncher
-    /// Where raw samples go when asked (`--raw-samples`): every sample as it arrives.
-    public var rawSamples: (any ProbeSink)?
-    /// Ctrl-C and SIGTERM: the CLI notes each one here and cancels the run's task.
-    public var interruption: RunInterruption
-
-    public init(
-        transport: any HTTPTransport, faults: any FaultDriver, clock: any RunClock,
-        wallClock: @escaping @Sendable (Duration) -> Double, environment: @escaping @Sendable (String) -> String?,
-        readFile: @escaping @Sendable (String) throws -> String, reporter: any RunReporter, runId: String,
-        ledger: any FaultLedger = NoLedger(), probes: any ProbeLauncher = TaskProbeLauncher(),
-        rawSamples: (any ProbeSink)? = nil, interruption: RunInterruption = RunInterruption()
-    ) {
-        self.interruption = interruption
-        self.ledger = ledger
-        self.probes = probes
-        self.rawSamples = rawSamples
-        self.transport = transport
-        self.faults = faults
-        self.clock = clock
-        self.wallClock = wallClock
-        self.environment = environment
-        self.readFile = readFile
-        self.reporter = reporter
-        self.runId = runId
-    }
 }

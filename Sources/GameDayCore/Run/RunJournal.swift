@@ -19,13 +19,13 @@ public actor RunJournal {
     /// The check after the rollback that the steady state came back.
     public private(set) var rollbackCheck: RollbackCheckRecord?
     /// When the run was interrupted (Ctrl-C, SIGTERM), and in which phase.
-    public private(set) var interruption: (at: Duration, phase: String)?
+    public private(set) var interruption: (at: Duration, phase: RunPhase?)?
     /// The RPO measured by canaries, once read back.
     public private(set) var rpo: RPORecord?
 
     public init() {}
 
-    public func begin(_ phase: String, at time: Duration) {
+    public func begin(_ phase: RunPhase, at time: Duration) {
         if let last = phases.indices.last, phases[last].endedMs == nil {
             phases[last].endedMs = time.milliseconds
             if phases[last].outcome == "running" { phases[last].outcome = "done" }
@@ -53,9 +53,10 @@ public actor RunJournal {
     /// says so (after the reason it had already stopped for, if any).
     public func interrupted(at time: Duration) {
         guard interruption == nil else { return }
-        let phase = phases.last { $0.startedMs <= time.milliseconds }?.name ?? "start"
+        let phase = phases.last { $0.startedMs <= time.milliseconds }?.name
         interruption = (time, phase)
-        let words = "interrupted at \(DrillRunner.ms(time)) (\(phase)); every fault was reverted before exiting"
+        let words =
+            "interrupted at \(DrillRunner.ms(time)) (\(phase?.rawValue ?? "start")); every fault was reverted before exiting"
         reason = reason.map { "\($0); then \(words)" } ?? words
         outcomeOverride = .aborted
     }
@@ -64,7 +65,7 @@ public actor RunJournal {
     public func steadyState(from: Duration, to: Duration) { steadyStateWindow = (from, to) }
 
     public func planned(_ plan: FaultPlan) {
-        faultRecords[plan.name] = FaultRecord(plan: plan, pids: [], commands: [], state: "not-applied")
+        faultRecords[plan.name] = FaultRecord(plan: plan, pids: [], commands: [], state: .notApplied)
     }
 
     public func applied(_ fault: AppliedFault, timing: FaultTiming) {
@@ -72,7 +73,7 @@ public actor RunJournal {
         faultRecords[fault.plan.name]?.pids = fault.pids
         faultRecords[fault.plan.name]?.commands = fault.commands
         faultRecords[fault.plan.name]?.effect = fault.effect
-        faultRecords[fault.plan.name]?.state = "applied"
+        faultRecords[fault.plan.name]?.state = .applied
         faultRecords[fault.plan.name]?.hosts = fault.hosts.isEmpty ? nil : fault.hosts
         timed(fault.plan.name, timing)
     }
@@ -96,10 +97,10 @@ public actor RunJournal {
         faultRecords[name]?.revertedMs = time.milliseconds
         switch outcome {
         case .success(let what):
-            faultRecords[name]?.state = "reverted"
+            faultRecords[name]?.state = .reverted
             faultRecords[name]?.revert = what
         case .failure(let error):
-            faultRecords[name]?.state = "revert-failed"
+            faultRecords[name]?.state = .revertFailed
             faultRecords[name]?.revert = error.message
         }
     }

@@ -28,12 +28,15 @@ struct RunReport {
         timeline.reverted = moment(marks.reverted)
         let rto = rtoRecord(moments, marks: marks)
 
+        let faults = (await journal.faultRecords).values.sorted {
+            ($0.appliedMs ?? .infinity, $0.plan.name) < ($1.appliedMs ?? .infinity, $1.plan.name)
+        }
         let reached = marks.fault != nil
-        let interruption = await journal.interruption
         if reached {
-            verdicts += await outcomeVerdicts(
-                journal: journal, impacts: impacts, samples: samples, rto: rto, marks: marks,
-                interrupted: interruption?.at)
+            verdicts += await OutcomeVerdicts(
+                drill: drill, journal: journal, impacts: impacts, samples: samples, rto: rto, marks: marks,
+                faults: faults
+            ).all
         }
 
         let users = drill.users.map { user in
@@ -49,9 +52,7 @@ struct RunReport {
             reason = verdicts.filter { $0.status == .fail }.map { "\($0.name): \($0.message)" }.joined(separator: "; ")
         }
 
-        let faults = (await journal.faultRecords).values.sorted {
-            ($0.appliedMs ?? .infinity, $0.plan.name) < ($1.appliedMs ?? .infinity, $1.plan.name)
-        }
+        let interruption = await journal.interruption
         return RunResult(
             runId: env.runId, drill: .init(name: drill.name, file: drill.file),
             target: .init(name: target.name, file: target.file),
@@ -68,200 +69,13 @@ struct RunReport {
     /// The preparation before the first fault took effect, its effecting action, and the proofs.
     static func inject(_ faults: [FaultRecord], phases: [PhaseRecord]) -> InjectRecord? {
         guard let first = faults.first, let at = first.appliedMs,
-            let start = phases.first(where: { $0.name == "inject" })?.startedMs
+            let start = phases.first(where: { $0.name == .inject })?.startedMs
         else { return nil }
         let proven = faults.compactMap(\.provenMs).max()
         // Differences of millisecond values kept to the microsecond, as every duration in the result.
         func micro(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
         return InjectRecord(
             prepareMs: micro(at - start), effectMs: first.effectMs, proveMs: proven.map { micro($0 - at) })
-    }
-
-    /// The verdicts on what the faults did. In an interrupted run, a verdict whose evidence was
-    /// still to come when the interrupt arrived is not reached, never failed: a failure must have
-    /// happened (a bystander failed, the goal passed unmet) before the run stopped.
-    private func outcomeVerdicts(
-        journal: RunJournal, impacts: [Int: UserImpact], samples: SampleSnapshot, rto: RTORecord?,
-        marks: TimelineMarks, interrupted: Duration?
-    ) async -> [Verdict] {
-        var verdicts: [Verdict] = []
-        let stoppedEarly = await journal.reason
-        let observeEnded = await journal.phases.first { $0.name == "observe" }?.endedMs
-        /// A verdict whose evidence the interrupt cut short, in the words every such verdict uses.
-        func notReached(_ name: String, _ what: String) -> Verdict {
-            Verdict(name, .skipped, "not reached (interrupted at \(DrillRunner.ms(interrupted ?? .zero))): \(what)")
-        }
-
-        // Impact as expected.
-        let expectedFailing = drill.users.filter { $0.impact == .fail }
-        if !expectedFailing.isEmpty {
-            let seen = expectedFailing.compactMap { user in
-                impacts[user.id]?.firstFailure.map { "user \(user.id) failed from \(DrillRunner.ms($0))" }
-            }
-            let missing = expectedFailing.filter { impacts[$0.id]?.firstFailure == nil }.map { "user \($0.id)" }
-            if missing.isEmpty {
-                verdicts.append(Verdict("impact", .pass, seen.joined(separator: ", ")))
-            } else if let interrupted, (observeEnded ?? .infinity) > interrupted.milliseconds {
-                verdicts.append(
-                    notReached("impact", "\(missing.joined(separator: ", ")) had not failed yet when the run stopped"))
-            } else {
-                verdicts.append(
-                    Verdict(
-                        "impact", .fail,
-                        "expected to fail but never did: \(missing.joined(separator: ", ")) "
-                            + "(the fault did not hit what the drill thinks it hits)"))
-            }
-        }
-
-        // Blast radius: users expected unaffected never fail, from the first fault to the end of the run.
-        let unaffected = drill.users.filter { $0.impact == .none }
-        if !unaffected.isEmpty, marks.fault != nil {
-            var hurt: [String] = []
-            for user in unaffected {
-                guard let track = samples.users[user.id], let first = track.firstFailureSinceFault else { continue }
-                hurt.append(
-                    "user \(user.id) failed \(track.failuresSinceFault) time(s) from \(DrillRunner.ms(first.sentAt)) (\(first.failure ?? "failed")\(first.unit.map { ", served by \($0)" } ?? ""))"
-                )
-            }
-            let upTo = interrupted.map { " (up to the interrupt at \(DrillRunner.ms($0)))" } ?? ""
-            verdicts.append(
-                hurt.isEmpty
-                    ? Verdict(
-                        "blast_radius", .pass,
-                        "\(unaffected.map { "user \($0.id)" }.joined(separator: ", ")) never failed\(upTo)")
-                    : Verdict("blast_radius", .fail, hurt.joined(separator: "; ")))
-        }
-
-        // Cut-over.
-        if drill.cutover != nil {
-            if let record = await journal.cutover, record.interrupted, !record.succeeded {
-                verdicts.append(notReached("cutover", "the control plane had not reported it done"))
-            } else if let record = await journal.cutover {
-                verdicts.append(
-                    record.succeeded
-                        ? Verdict(
-                            "cutover", .pass,
-                            "cut-over \(record.id ?? "") done in \(DurationText.format((record.doneAt ?? .zero) - (record.startedAt ?? .zero)))"
-                        )
-                        : Verdict("cutover", .fail, record.error ?? "the cut-over did not complete"))
-            } else if interrupted != nil {
-                verdicts.append(notReached("cutover", "the cut-over was not sent"))
-            } else {
-                verdicts.append(
-                    Verdict("cutover", .skipped, "not reached: \(stoppedEarly ?? "the run stopped earlier")"))
-            }
-        }
-
-        // A cut-over the probes never see take effect is a failure of its own, whatever the control plane says.
-        if let record = await journal.cutover, record.succeeded, let done = record.doneAt {
-            let moving = drill.users.filter { $0.recoversOn != nil }
-            var unseen: [String] = []
-            for user in moving {
-                // The stretches of the user's timeline with probes sent between done and the revert.
-                let after = (samples.users[user.id]?.segments ?? []).filter { segment in
-                    segment.lastSent >= done && (marks.reverted.map { segment.from < $0 } ?? true)
-                }
-                if !after.contains(where: { $0.unit == user.recoversOn }) {
-                    let last = after.last?.unit ?? "nobody"
-                    unseen.append(
-                        "user \(user.id) was never served by \(user.recoversOn ?? "-") (still \(last), \(after.reduce(0) { $0 + $1.samples }) probes)"
-                    )
-                }
-            }
-            // Interrupted before the recovery's time was up: the probes might yet have seen it.
-            let cutShort =
-                interrupted.map { stop in
-                    guard let fault = marks.fault, let timeout = drill.recovery?.timeout else { return true }
-                    return stop - fault < timeout
-                } ?? false
-            if !moving.isEmpty, !unseen.isEmpty, cutShort {
-                verdicts.append(notReached("cutover_seen", unseen.joined(separator: "; ")))
-            } else if !moving.isEmpty {
-                verdicts.append(
-                    unseen.isEmpty
-                        ? Verdict("cutover_seen", .pass, "the probes saw every moved user served by its new unit")
-                        : Verdict(
-                            "cutover_seen", .fail,
-                            "the control plane reported the cut-over done at \(DrillRunner.ms(done)), but "
-                                + unseen.joined(separator: "; ")))
-            }
-        }
-
-        // Recovery within the RTO.
-        if let recovery = drill.recovery, let rto {
-            if let measured = rto.measuredMs {
-                let text = "RTO \(Self.format(measured)) against a goal of \(DurationText.format(recovery.rto))"
-                verdicts.append(
-                    rto.met
-                        ? Verdict("recovery", .pass, text)
-                        : Verdict(
-                            "recovery", .fail, "\(text): the goal was missed by \(Self.format(measured - rto.goalMs))"))
-            } else if let interrupted, let fault = marks.fault, interrupted - fault < recovery.rto {
-                verdicts.append(
-                    notReached(
-                        "recovery",
-                        "\(DurationText.format(interrupted - fault)) after the fault, within the goal of \(DurationText.format(recovery.rto))"
-                    ))
-            } else if let interrupted, let fault = marks.fault {
-                verdicts.append(
-                    Verdict(
-                        "recovery", .fail,
-                        "not recovered \(DurationText.format(interrupted - fault)) after the fault, when the run was interrupted: "
-                            + "the goal of \(DurationText.format(recovery.rto)) was missed"))
-            } else if await journal.cutover == nil {
-                verdicts.append(Verdict("recovery", .skipped, "not reached: \(stoppedEarly ?? "no cut-over")"))
-            } else if await journal.cutover?.succeeded == false {
-                verdicts.append(Verdict("recovery", .fail, "not recovered: the cut-over did not complete"))
-            } else {
-                let waiting = drill.users.filter {
-                    ($0.impact == .fail || $0.recoversOn != nil) && impacts[$0.id]?.recovered == nil
-                }
-                .map { user in "user \(user.id)" + (user.recoversOn.map { " on \($0)" } ?? "") }
-                verdicts.append(
-                    Verdict(
-                        "recovery", .fail,
-                        "not recovered (\(recovery.window)) within \(DurationText.format(recovery.timeout)): \(waiting.joined(separator: ", "))"
-                    ))
-            }
-        }
-
-        // RPO by canaries.
-        if drill.rpo != nil {
-            let missing =
-                interrupted != nil
-                ? notReached("rpo", "the canaries were not read back")
-                : Verdict("rpo", .skipped, "not measured: \(stoppedEarly ?? "the cut-over did not complete")")
-            verdicts.append(await journal.rpo?.verdict ?? missing)
-        }
-
-        // Rollback: every fault reverted, routing cut back, steady state back.
-        var problems: [String] = []
-        for record in (await journal.faultRecords).values
-        where record.state == "revert-failed" || record.state == "applied" {
-            problems.append("fault \(record.plan.name) not reverted: \(record.revert ?? "no revert ran")")
-        }
-        if let cutback = await journal.cutback, let withheld = cutback.withheld {
-            problems.append("cut-back withheld: \(withheld)")
-        } else if let cutback = await journal.cutback, !cutback.succeeded {
-            problems.append("cut-back failed: \(cutback.error ?? "")")
-        }
-        let check = await journal.rollbackCheck
-        if check?.outcome == .unhealthy { problems.append("steady state not back: \(check?.problem ?? "")") }
-        let reverted = (await journal.faultRecords).values.filter { $0.state == "reverted" }.count
-        let checked =
-            switch check?.outcome {
-            case .healthy: ", steady state back"
-            case .notChecked: ", steady state not checked (\(check?.problem ?? ""))"
-            case .unhealthy, nil: ""
-            }
-        verdicts.append(
-            problems.isEmpty
-                ? Verdict(
-                    "rollback", .pass,
-                    "\(reverted) fault(s) reverted" + (await journal.cutback != nil ? ", routing cut back" : "")
-                        + checked)
-                : Verdict("rollback", .fail, problems.joined(separator: "; ")))
-        return verdicts
     }
 
     private func userRecord(_ user: TestUser, samples: SampleSnapshot.User?, impact: UserImpact?, marks: TimelineMarks)

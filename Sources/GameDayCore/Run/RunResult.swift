@@ -42,7 +42,7 @@ public struct Verdict: Sendable, Hashable, Codable {
 
 /// A phase of the run, with when it started and ended.
 public struct PhaseRecord: Sendable, Hashable, Codable {
-    public var name: String
+    public var name: RunPhase
     public var startedMs: Double
     public var endedMs: Double?
     public var outcome: String
@@ -165,8 +165,7 @@ public struct FaultRecord: Sendable, Hashable, Codable {
     /// When its proof was complete (the process gone, the rule read back), from the run's start.
     public var provenMs: Double?
     public var revertedMs: Double?
-    /// `not-applied`, `applied` (still), `reverted`, `revert-failed`.
-    public var state: String
+    public var state: FaultState
     public var revert: String?
     /// Per host or pod (`pod/NAME`), for a fault on SSH hosts or in pods.
     public var hosts: [HostFault]?

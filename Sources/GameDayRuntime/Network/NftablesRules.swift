@@ -1,3 +1,5 @@
+import GameDayCore
+
 /// The nftables commands of a port block, as argv, and the reading of their counters.
 ///
 /// Separate `nft add ...` commands rather than `nft -f FILE`: an executor may run on another
@@ -72,7 +74,7 @@ public enum NftablesRules {
 
     /// Reads `chain` out of `nft -j list table` output; `nil` when the chain is not there.
     public static func chainState(_ json: String, chain: String) -> ChainState? {
-        guard let items = CommandJSON(parsing: json)?["nftables"]?.array else { return nil }
+        guard let items = JSONValue(parsing: json)?["nftables"]?.array else { return nil }
         guard let found = items.compactMap({ $0["chain"] }).first(where: { $0["name"]?.string == chain }) else {
             return nil
         }
@@ -89,7 +91,7 @@ public enum NftablesRules {
 
     /// The inet tables named in `nft -j list tables` output.
     public static func inetTables(_ json: String) -> [String] {
-        let items = CommandJSON(parsing: json)?["nftables"]?.array ?? []
+        let items = JSONValue(parsing: json)?["nftables"]?.array ?? []
         return items.compactMap { $0["table"] }.filter { $0["family"]?.string == "inet" }.compactMap {
             $0["name"]?.string
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GameDayCore
 
 /// One queueing discipline as `tc -j qdisc show` reports it.
 public struct Qdisc: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -9,10 +10,9 @@ public struct Qdisc: Sendable, Hashable, Codable, CustomStringConvertible {
     public var parent: String?
     public var isRoot: Bool
     /// The kind's options exactly as reported (`{"rate":12500,"burst":16384,"lat":50000}` for tbf).
-    public var options: [String: CommandJSON]
+    public var options: [String: JSONValue]
 
-    public init(kind: String, handle: String, parent: String? = nil, isRoot: Bool, options: [String: CommandJSON] = [:])
-    {
+    public init(kind: String, handle: String, parent: String? = nil, isRoot: Bool, options: [String: JSONValue] = [:]) {
         self.kind = kind
         self.handle = handle
         self.parent = parent
@@ -21,7 +21,7 @@ public struct Qdisc: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// Reads one entry of `tc -j qdisc show`; `nil` when it lacks a kind or handle.
-    init?(json: CommandJSON) {
+    init?(json: JSONValue) {
         guard let kind = json["kind"]?.string, let handle = json["handle"]?.string else { return nil }
         self.init(
             kind: kind, handle: handle, parent: json["parent"]?.string, isRoot: json["root"]?.bool ?? false,
@@ -32,7 +32,7 @@ public struct Qdisc: Sendable, Hashable, Codable, CustomStringConvertible {
     public static func parseList(_ json: String) -> [Qdisc]? {
         // tc prints nothing at all (not `[]`) for a device with no qdiscs in some versions.
         if json.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return [] }
-        return CommandJSON(parsing: json)?.array?.compactMap(Qdisc.init(json:))
+        return JSONValue(parsing: json)?.array?.compactMap(Qdisc.init(json:))
     }
 
     /// Whether the kernel attached it by itself: only defaults carry handle `0:`.
@@ -50,7 +50,7 @@ public struct Qdisc: Sendable, Hashable, Codable, CustomStringConvertible {
     public var description: String {
         let placement = isRoot ? "root" : "parent \(parent ?? "?")"
         let settings = options.filter { !QdiscRecipe.statistics.contains($0.key) }
-        let options = settings.isEmpty ? "" : " \(CommandJSON.object(settings))"
+        let options = settings.isEmpty ? "" : " \(JSONValue.object(settings))"
         return "\(kind) \(handle) \(placement)\(options)"
     }
 }

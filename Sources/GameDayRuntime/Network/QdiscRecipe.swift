@@ -60,12 +60,11 @@ enum QdiscRecipe {
         guard a.kind == b.kind, a.handle == b.handle, a.parent == b.parent, a.isRoot == b.isRoot else { return false }
         let keys = Set(a.options.keys).union(b.options.keys).subtracting(statistics)
         return keys.allSatisfy { key in
-            switch (a.options[key], b.options[key]) {
-            case (.number(let x)?, .number(let y)?):
+            // Integer or not: tc writes whole numbers, but a number is a number.
+            if let x = a.options[key]?.number, let y = b.options[key]?.number {
                 return abs(x - y) <= max(2, max(abs(x), abs(y)) * 0.01)
-            case (let x, let y):
-                return x == y
             }
+            return a.options[key] == b.options[key]
         }
     }
 }

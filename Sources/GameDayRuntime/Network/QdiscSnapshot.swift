@@ -1,3 +1,5 @@
+import GameDayCore
+
 /// The egress qdiscs of one interface as they were before a fault: restored exactly on revert.
 ///
 /// Taken with `tc -j qdisc show`, `tc class show` and `tc -j filter show`. The ingress and
@@ -48,7 +50,7 @@ public struct QdiscSnapshot: Sendable, Hashable, Codable {
             let words = line.split(separator: " ")
             return words.count >= 2 && words[0] == "class" && !implicit.contains(String(words[1]))
         }.count
-        let filterCount = CommandJSON(parsing: filters)?.array?.count ?? 0
+        let filterCount = JSONValue(parsing: filters)?.array?.count ?? 0
         return QdiscSnapshot(interface: interface, qdiscs: list, userClasses: userClasses, filters: filterCount)
     }
 

@@ -194,7 +194,7 @@ public struct RecipeRunner: Sendable {
         guard let spec = drill.rollback.cutback else { return "the drill has no cut-back" }
         let environment: @Sendable (String) -> String? = { ProcessInfo.processInfo.environment[$0] }
         let token = try target.controlPlane.token?.read(
-            environment: environment, readFile: { try String(contentsOfFile: $0, encoding: .utf8) })
+            environment: environment, files: LocalFileSystem())
         let context = TemplateContext.run(
             drill: drill, target: target, runId: "recover", token: token, environment: environment)
         let client = CutoverClient(transport: transport, clock: ContinuousRunClock(), redact: { context.redact($0) })

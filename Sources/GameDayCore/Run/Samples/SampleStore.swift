@@ -13,9 +13,6 @@ public final class SampleStore: ProbeSink {
     /// The most timeline segments kept per user; beyond that a flapping user's timeline is cut short
     /// (counted in `truncatedSamples`; the raw samples file has everything).
     public static let segmentLimit = 5_000
-    /// Samples a user may have waiting for an earlier one before the store stops waiting for it.
-    static let reorderLimit = 4_096
-
     public let groups: [String]
     /// The width of a group timeline bucket.
     public let bucket: Duration
@@ -52,7 +49,7 @@ public final class SampleStore: ProbeSink {
         state = Mutex(
             State(
                 tracks: tracks, index: index, recovery: recovery, guardrail: guardrail,
-                groups: Array(repeating: GroupState(), count: groups.count)))
+                groups: Array(repeating: GroupTrack(), count: groups.count)))
     }
 
     // MARK: - ProbeSink
@@ -89,10 +86,10 @@ public final class SampleStore: ProbeSink {
     }
 
     /// Starts a phase now (timings are aggregated per phase) and returns the time.
-    public func beginPhase(_ name: String, _ clock: any RunClock) -> Duration {
+    public func beginPhase(_ phase: RunPhase, _ clock: any RunClock) -> Duration {
         state.withLock { state in
             let at = clock.now()
-            state.phases.append((name, at))
+            state.phases.append((phase, at))
             return at
         }
     }
@@ -165,21 +162,13 @@ public final class SampleStore: ProbeSink {
     /// that answered. For the terminal's live status; reads only the last few buckets.
     public func live(now: Duration, span: Duration) -> LiveStatus {
         state.withLock { state in
-            let last = max(0, Int(now / bucket))
-            let first = max(0, Int((now - span) / bucket))
+            let slots = GroupBuckets.slot(now - span, width: bucket)...GroupBuckets.slot(now, width: bucket)
             let groups = zip(self.groups, state.groups).map { name, group in
                 var live = LiveStatus.Group(name: name)
-                for slot in first...last where slot < group.buckets.count {
-                    let bucket = group.buckets[slot]
-                    live.ok += bucket.ok
-                    live.failed += bucket.failed
-                    for (unit, count) in bucket.units.enumerated() where count > 0 {
-                        live.units[state.unitNames[unit], default: 0] += count
-                    }
-                }
+                group.buckets.count(slots, into: &live, unitNames: state.unitNames)
                 return live
             }
-            return LiveStatus(phase: state.phases.last?.name ?? "", elapsed: now, groups: groups)
+            return LiveStatus(phase: state.phases.last?.phase, elapsed: now, groups: groups)
         }
     }
 
@@ -196,268 +185,18 @@ public final class SampleStore: ProbeSink {
                     failuresSinceFault: track.guardWindow?.failures ?? 0,
                     firstFailureSinceFault: track.guardWindow?.first)
             }
-            let phases = state.phases.map(\.name)
+            let phases = state.phases.map(\.phase)
             let groups = zip(self.groups, state.groups).map { name, group in
                 SampleSnapshot.Group(
                     name: name,
                     timings: group.aggregates.keys.sorted().map { phase in
                         PhaseTimings(
-                            phase: phase < 0 ? "before-start" : phases[phase],
+                            phase: phase < 0 ? nil : phases[phase],
                             timings: group.aggregates[phase]!.summary)
                     },
-                    buckets: group.buckets.enumerated().compactMap { index, bucket in
-                        bucket.ok + bucket.failed == 0
-                            ? nil
-                            : GroupBucket(
-                                fromMs: (self.bucket * index).milliseconds, ok: bucket.ok, failed: bucket.failed,
-                                units: Dictionary(
-                                    uniqueKeysWithValues: bucket.units.enumerated().filter { $0.element > 0 }.map {
-                                        (state.unitNames[$0.offset], $0.element)
-                                    }))
-                    })
+                    buckets: group.buckets.records(width: bucket, unitNames: state.unitNames))
             }
             return SampleSnapshot(users: users, groups: groups, bucketMs: bucket.milliseconds)
         }
-    }
-}
-
-/// The run as it is now, for a live status line.
-public struct LiveStatus: Sendable, Hashable {
-    public struct Group: Sendable, Hashable {
-        public var name: String
-        public var ok = 0
-        public var failed = 0
-        /// Answers by serving unit.
-        public var units: [String: Int] = [:]
-
-        public init(name: String, ok: Int = 0, failed: Int = 0, units: [String: Int] = [:]) {
-            self.name = name
-            self.ok = ok
-            self.failed = failed
-            self.units = units
-        }
-
-        /// The unit that answered most, if any answered.
-        public var unit: String? { units.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key }
-    }
-
-    public var phase: String
-    public var elapsed: Duration
-    public var groups: [Group]
-
-    public init(phase: String, elapsed: Duration, groups: [Group]) {
-        self.phase = phase
-        self.elapsed = elapsed
-        self.groups = groups
-    }
-}
-
-/// What the store knew at the end of the run.
-public struct SampleSnapshot: Sendable {
-    public struct User: Sendable {
-        public var samples: Int
-        public var skipped: Int
-        public var segments: [TimelineSegment]
-        public var truncatedSamples: Int
-        /// From the first fault; nil when no fault was applied.
-        public var impact: UserImpact?
-        public var failuresSinceFault: Int
-        public var firstFailureSinceFault: ProbeSample?
-    }
-
-    public struct Group: Sendable {
-        public var name: String
-        public var timings: [PhaseTimings]
-        public var buckets: [GroupBucket]
-    }
-
-    public var users: [Int: User]
-    public var groups: [Group]
-    public var bucketMs: Double
-}
-
-/// The timings of one group's probes sent during one phase.
-public struct PhaseTimings: Sendable, Hashable, Codable {
-    public var phase: String
-    public var timings: TimingSummary
-}
-
-// MARK: - State under the lock
-
-private struct UserTrack {
-    let user: TestUser
-    let home: String?
-    let group: Int
-    var next = 0
-    var pending: [Int: ProbeSample] = [:]
-    var count = 0
-    var skipped = 0
-    var lastSent: Duration?
-    var lastFailed: ProbeSample?
-    var lastStray: ProbeSample?
-    var last: (ok: Bool, unit: String?)?
-    var segments: [TimelineSegment] = []
-    var truncated = 0
-    var impact: ImpactTracker?
-    var guardWindow: GuardWindow?
-
-    init(user: TestUser, home: String?, group: Int) {
-        self.user = user
-        self.home = home
-        self.group = group
-    }
-}
-
-private struct GroupState {
-    struct Bucket {
-        var ok = 0
-        var failed = 0
-        var units: [Int] = []
-    }
-
-    /// By phase index (-1: before the first phase began).
-    var aggregates: [Int: ProbeAggregate] = [:]
-    var buckets: [Bucket] = []
-}
-
-private struct State {
-    var tracks: [UserTrack]
-    let index: [Int: Int]
-    let recovery: SuccessWindow
-    let guardrail: SuccessWindow
-    var groups: [GroupState]
-    var phases: [(name: String, at: Duration)] = []
-    var unitNames: [String] = []
-    var unitIndex: [String: Int] = [:]
-    var fault: Duration?
-    var reverted: Duration?
-
-    init(
-        tracks: [UserTrack], index: [Int: Int], recovery: SuccessWindow, guardrail: SuccessWindow,
-        groups: [GroupState]
-    ) {
-        self.tracks = tracks
-        self.index = index
-        self.recovery = recovery
-        self.guardrail = guardrail
-        self.groups = groups
-    }
-
-    /// Puts the sample in its place and folds every sample now in order; returns the users whose
-    /// outcome or serving unit changed, with the sample that changed it.
-    ///
-    /// Everything is mutated in place: a copy of a track or group would copy its arrays per sample.
-    mutating func deliver(_ sample: ProbeSample, user: Int, sequence: Int, bucket: Duration) -> [(
-        TestUser, ProbeSample
-    )] {
-        guard let position = index[user] else { return [] }
-        var changed: [(TestUser, ProbeSample)] = []
-        if sequence == tracks[position].next {
-            fold(sample, position: position, bucket: bucket, changed: &changed)
-        } else if sequence > tracks[position].next {
-            tracks[position].pending[sequence] = sample
-            // An engine that lost a probe must not make the store wait for ever.
-            if tracks[position].pending.count > SampleStore.reorderLimit,
-                let first = tracks[position].pending.keys.min()
-            {
-                tracks[position].next = first
-            }
-        }
-        while let waiting = tracks[position].pending.removeValue(forKey: tracks[position].next) {
-            fold(waiting, position: position, bucket: bucket, changed: &changed)
-        }
-        return changed
-    }
-
-    private mutating func fold(
-        _ sample: ProbeSample, position: Int, bucket: Duration, changed: inout [(TestUser, ProbeSample)]
-    ) {
-        let phase = phase(at: sample.sentAt)
-        let unit = sample.unit.map { unitNumber($0) }
-        let group = tracks[position].group
-        Self.fold(sample, into: &tracks[position], fault: fault, changed: &changed)
-        Self.fold(sample, into: &groups[group], phase: phase, unit: unit, bucket: bucket)
-    }
-
-    private static func fold(
-        _ sample: ProbeSample, into track: inout UserTrack, fault: Duration?, changed: inout [(TestUser, ProbeSample)]
-    ) {
-        track.next += 1
-        track.count += 1
-        track.lastSent = max(track.lastSent ?? sample.sentAt, sample.sentAt)
-        if !sample.ok {
-            track.lastFailed = sample
-        } else if sample.unit != track.home {
-            track.lastStray = sample
-        }
-        if track.last.map({ $0.ok != sample.ok || $0.unit != sample.unit }) ?? true {
-            changed.append((track.user, sample))
-        }
-        track.last = (sample.ok, sample.unit)
-        if track.segments.count < SampleStore.segmentLimit || TimelineSegment.extends(track.segments, with: sample) {
-            TimelineSegment.append(sample, to: &track.segments)
-        } else {
-            track.truncated += 1
-        }
-        track.impact?.feed(sample)
-        if let fault, sample.sentAt >= fault { track.guardWindow?.feed(sample) }
-    }
-
-    /// The group's aggregates for the phase, and its timeline bucket.
-    private static func fold(
-        _ sample: ProbeSample, into group: inout GroupState, phase: Int, unit: Int?, bucket: Duration
-    ) {
-        group.aggregates[phase, default: ProbeAggregate()].add(sample)
-        let slot = max(0, Int(sample.sentAt / bucket))
-        guard slot < 1_000_000 else { return }
-        if group.buckets.count <= slot {
-            group.buckets.append(contentsOf: repeatElement(GroupState.Bucket(), count: slot - group.buckets.count + 1))
-        }
-        if sample.ok { group.buckets[slot].ok += 1 } else { group.buckets[slot].failed += 1 }
-        if let unit {
-            if group.buckets[slot].units.count <= unit {
-                group.buckets[slot].units.append(
-                    contentsOf: repeatElement(0, count: unit - group.buckets[slot].units.count + 1))
-            }
-            group.buckets[slot].units[unit] += 1
-        }
-    }
-
-    mutating func skip(user: Int, at scheduled: Duration) {
-        guard let position = index[user] else { return }
-        tracks[position].skipped += 1
-        groups[tracks[position].group].aggregates[phase(at: scheduled), default: ProbeAggregate()].skipped += 1
-    }
-
-    mutating func markFault(_ at: Duration) {
-        guard fault == nil else { return }
-        fault = at
-        for position in tracks.indices {
-            tracks[position].impact = ImpactTracker(
-                from: at, window: recovery, recoveryUnit: tracks[position].user.recoversOn)
-            tracks[position].guardWindow = GuardWindow(guardrail)
-        }
-    }
-
-    mutating func markReverted(_ at: Duration) {
-        reverted = at
-        for position in tracks.indices { tracks[position].impact?.until = at }
-    }
-
-    /// The index of the phase in force at `time` (-1 before the first).
-    private func phase(at time: Duration) -> Int {
-        var index = phases.count - 1
-        while index >= 0, phases[index].at > time { index -= 1 }
-        return index
-    }
-
-    private mutating func unitNumber(_ unit: String) -> Int {
-        if let number = unitIndex[unit] { return number }
-        // Units are few; a misbehaving server naming a new one per answer must not grow this for ever.
-        let name = unitNames.count < 63 ? unit : "other"
-        if let number = unitIndex[name] { return number }
-        unitNames.append(name)
-        unitIndex[name] = unitNames.count - 1
-        return unitNames.count - 1
     }
 }

@@ -2,30 +2,16 @@ import Foundation
 
 /// Why a file a person named could not be read, in words (`does not exist`, `cannot be read:
 /// permission denied`), never Foundation's `NSCocoaErrorDomain Code=260`.
-public enum FileProblem: Sendable, Equatable, CustomStringConvertible {
+///
+/// A `FileSystem` finds which it is (the runtime's looks at the disk after a failed read); Core
+/// only puts it in words.
+public enum FileProblem: Error, Sendable, Equatable, CustomStringConvertible {
     case missing
     case permissionDenied
     case directory
     case notUTF8
     /// Anything else, in the system's words.
     case other(String)
-
-    /// Looks at the file system to tell why reading `path` failed; `error` is what the read threw, if
-    /// anything, and decides only what the file system cannot tell (its encoding, an I/O error).
-    public init(path: String, error: (any Error)? = nil) {
-        var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            self = .missing
-        } else if isDirectory.boolValue {
-            self = .directory
-        } else if !FileManager.default.isReadableFile(atPath: path) {
-            self = .permissionDenied
-        } else if let error = error as? CocoaError, error.code == .fileReadInapplicableStringEncoding {
-            self = .notUTF8
-        } else {
-            self = .other(error.map(Self.words) ?? "it cannot be opened")
-        }
-    }
 
     /// The end of a sentence that starts with the file: `the file … does not exist`.
     public var description: String {

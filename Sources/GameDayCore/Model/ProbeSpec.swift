@@ -1,0 +1,57 @@
+/// What makes a probe sample a success.
+public struct SuccessCriteria: Sendable, Hashable {
+    /// `status: 200` or `status: [200, 204]`
+    public var status: [Int]
+    /// `headers: { X-Unit: hangzhou }` — exact values, names compared without case.
+    public var headers: [String: String]
+    /// `body_contains: '"ok":true'` or a list.
+    public var bodyContains: [String]
+
+    public init(status: [Int] = [200], headers: [String: String] = [:], bodyContains: [String] = []) {
+        self.status = status
+        self.headers = headers
+        self.bodyContains = bodyContains
+    }
+}
+
+/// How every test user is probed (`probe:` in a drill).
+public struct ProbeSpec: Sendable, Hashable {
+    /// The shortest interval a drill may give its probes (and canaries and polls): below it the
+    /// engine spends its time on the schedule instead of the requests (1 ms is already 1,000
+    /// probes a second per user).
+    public static let minimumInterval: Duration = .milliseconds(1)
+
+    /// `interval: 100ms` — one probe per user per interval, whatever the previous one does.
+    public var interval: Duration
+    /// `timeout: 1s` — a probe with no answer by then is a failure.
+    public var timeout: Duration
+    /// `request:` — `{{user.id}}` and `{{gateway.url}}` are available.
+    public var request: RequestTemplate
+    /// `success:` — what a healthy answer looks like.
+    public var success: SuccessCriteria
+    /// `unit_header: X-Unit` — the response header naming the unit that served the probe.
+    public var unitHeader: String
+    /// `max_in_flight: 10` — probes of one user in flight at once; a slot beyond that is skipped.
+    /// Nil: enough for every slot of one timeout (`timeout / interval`, rounded up), so no slot is
+    /// skipped unless answers take longer than the timeout.
+    public var maxInFlight: Int?
+
+    public init(
+        interval: Duration = .milliseconds(100), timeout: Duration = .seconds(1), request: RequestTemplate,
+        success: SuccessCriteria = SuccessCriteria(), unitHeader: String = "X-Unit", maxInFlight: Int? = nil
+    ) {
+        self.interval = interval
+        self.timeout = timeout
+        self.request = request
+        self.success = success
+        self.unitHeader = unitHeader
+        self.maxInFlight = maxInFlight
+    }
+
+    /// The in-flight bound in force: `maxInFlight`, or one timeout's worth of slots.
+    public var inFlightLimit: Int {
+        if let maxInFlight { return max(1, maxInFlight) }
+        let slots = (timeout / interval).rounded(.up)
+        return max(1, Int(min(slots, 1000)))
+    }
+}

@@ -1,0 +1,43 @@
+/// Everything the runner needs from the outside world, behind protocols.
+public struct RunEnvironment: Sendable {
+    public var transport: any HTTPTransport
+    public var faults: any FaultDriver
+    public var clock: any RunClock
+    /// Wall-clock time of an offset on `clock`, as Unix milliseconds (sub-millisecond precision).
+    public var wallClock: @Sendable (Duration) -> Double
+    public var environment: @Sendable (String) -> String?
+    /// Where a secret file (the control plane's token) is read.
+    public var files: any FileSystem
+    public var reporter: any RunReporter
+    public var runId: String
+    /// Where every fault is recorded before it is applied. No default: a run without one would
+    /// leave nothing for the watchdog or `gameday recover` (tests say `NoLedger()` outright).
+    public var ledger: any FaultLedger
+    /// Starts the probe engine.
+    public var probes: any ProbeLauncher
+    /// Where raw samples go when asked (`--raw-samples`): every sample as it arrives.
+    public var rawSamples: (any ProbeSink)?
+    /// Ctrl-C and SIGTERM: the CLI notes each one here and cancels the run's task.
+    public var interruption: RunInterruption
+
+    public init(
+        transport: any HTTPTransport, faults: any FaultDriver, clock: any RunClock,
+        wallClock: @escaping @Sendable (Duration) -> Double, environment: @escaping @Sendable (String) -> String?,
+        files: any FileSystem, reporter: any RunReporter, runId: String,
+        ledger: any FaultLedger, probes: any ProbeLauncher = TaskProbeLauncher(),
+        rawSamples: (any ProbeSink)? = nil, interruption: RunInterruption = RunInterruption()
+    ) {
+        self.interruption = interruption
+        self.ledger = ledger
+        self.probes = probes
+        self.rawSamples = rawSamples
+        self.transport = transport
+        self.faults = faults
+        self.clock = clock
+        self.wallClock = wallClock
+        self.environment = environment
+        self.files = files
+        self.reporter = reporter
+        self.runId = runId
+    }
+}

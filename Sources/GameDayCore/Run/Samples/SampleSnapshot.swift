@@ -1,0 +1,23 @@
+/// What the store knew at the end of the run.
+public struct SampleSnapshot: Sendable {
+    public struct User: Sendable {
+        public var samples: Int
+        public var skipped: Int
+        public var segments: [TimelineSegment]
+        public var truncatedSamples: Int
+        /// From the first fault; nil when no fault was applied.
+        public var impact: UserImpact?
+        public var failuresSinceFault: Int
+        public var firstFailureSinceFault: ProbeSample?
+    }
+
+    public struct Group: Sendable {
+        public var name: String
+        public var timings: [PhaseTimings]
+        public var buckets: [GroupBucket]
+    }
+
+    public var users: [Int: User]
+    public var groups: [Group]
+    public var bucketMs: Double
+}
