@@ -1,6 +1,7 @@
 import GameDayCore
 
-/// Sends each fault to the driver of its kind: process faults, network faults, proxy faults.
+/// Sends each fault to the driver of its kind and place: process, network and proxy faults, on
+/// this host, over SSH or in Kubernetes pods.
 public struct CompositeFaultDriver: FaultDriver {
     public var process: any FaultDriver
     public var network: (any FaultDriver)?
@@ -114,17 +115,7 @@ public struct CompositeFaultDriver: FaultDriver {
         return hosts.isEmpty ? nil : hosts
     }
 
-    public func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
-        try await driver(for: fault, in: target).recipe(for: fault, in: target)
-    }
-
-    public func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError)
-        -> AppliedFault
-    {
-        try await driver(for: fault, in: target).apply(fault, in: target, moment: moment)
-    }
-
-    public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
-        try await driver(for: applied.spec, in: target).revert(applied, in: target)
+    public func prepare(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> any PreparedFault {
+        try await driver(for: fault, in: target).prepare(fault, in: target)
     }
 }

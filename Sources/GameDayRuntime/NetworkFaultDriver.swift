@@ -2,18 +2,11 @@ import Foundation
 import GameDayCore
 import Synchronization
 
-/// Applies a drill's network faults — block-port (nftables, else iptables), latency (tc netem)
+/// Prepares a drill's network faults — block-port (nftables, else iptables), latency (tc netem)
 /// and bandwidth (tc tbf) — in the unit's network namespace when the target names one, and
 /// never on the runner's own control channel (the control plane, the gateway, SSH).
 public final class NetworkFaultDriver: FaultDriver {
     public let runId: String
-    private let applied = Mutex<[String: Applied]>([:])
-    private let snapshots = Mutex<[String: QdiscSnapshot]>([:])
-
-    private enum Applied: Sendable {
-        case block(AppliedPortBlock)
-        case shape(AppliedTrafficShape)
-    }
 
     /// Where the commands run instead of this host or the unit's namespace (one SSH host of a unit).
     private let fixedExecutor: (any CommandExecutor)?
@@ -56,97 +49,62 @@ public final class NetworkFaultDriver: FaultDriver {
     }
 
     public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String {
-        let executor = try executor(fault, target)
-        switch try translate(fault, target) {
-        case .block(let block, _, let choice):
-            let blocker = PortBlocker(executor: executor, protected: try protected(target))
-            do {
-                try blocker.refuseIfProtected(block)
-                let engine = try await blocker.backend(for: choice)
-                return "will block \(block) with \(engine.rawValue) (\(executor.name))"
-            } catch {
-                throw FaultError(error.description)
-            }
-        case .shape(let shape):
-            // What the kernel can do is a property of the host, not of a namespace: probe from the host.
-            let support = await TrafficControlSupport.detect(using: (executor as? NetnsExecutor)?.base ?? executor)
-            if let problem = support.problem(for: shape) { throw FaultError(problem) }
-            do {
-                let snapshot = try await TrafficShaper(executor: executor).check(shape)
-                snapshots.withLock { $0[fault.name] = snapshot }
-                return "\(shape.interface) now has \(snapshot.summary)"
-            } catch {
-                throw FaultError(error.description)
-            }
-        }
+        try await ready(fault, in: target).found
     }
 
-    public func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
-        let executor = try executor(fault, target)
-        let commands: [IdempotentCommand]
-        switch try translate(fault, target) {
-        case .block(let block, let scope, let choice):
-            do {
-                let engine = try await PortBlocker(executor: executor).backend(for: choice)
-                commands = PortBlocker.revertRecipe(block, scope: scope, backend: engine)
-            } catch {
-                throw FaultError(error.description)
-            }
-        case .shape(let shape):
-            do {
-                let snapshot = try await TrafficShaper(executor: executor).snapshot(shape.interface)
-                snapshots.withLock { $0[fault.name] = snapshot }
-                commands = snapshot.revertRecipe
-            } catch {
-                throw FaultError(error.description)
-            }
-        }
-        return RevertRecipe(
-            executor: executor.name, steps: commands.map { .command(argv: $0.argv, okExitCodes: $0.okExitCodes) })
+    public func prepare(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> any PreparedFault {
+        try await ready(fault, in: target)
     }
 
-    public func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError)
-        -> AppliedFault
-    {
+    /// Chooses the executor and the firewall's backend, refuses a block of the runner's own
+    /// channels, or snapshots the interface's qdiscs (what the revert restores).
+    func ready(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> ReadyFault {
         let executor = try executor(fault, target)
         let plan = plan(fault, in: target)
         do {
             switch try translate(fault, target) {
             case .block(let block, let scope, let choice):
                 let blocker = PortBlocker(executor: executor, protected: try protected(target))
-                let result = try await blocker.apply(block, scope: scope, backend: choice, moment: moment)
-                applied.withLock { $0[fault.name] = .block(result) }
-                return AppliedFault(spec: fault, plan: plan, pids: [], commands: result.commands, effect: result.effect)
+                try blocker.refuseIfProtected(block)
+                let engine = try await blocker.backend(for: choice)
+                return ReadyFault(
+                    spec: fault, plan: plan, found: "will block \(block) with \(engine.rawValue) (\(executor.name))",
+                    recipe: RevertRecipe(
+                        executor: executor.name, steps: [.removePortBlock(block: block, scope: scope, backend: engine)])
+                ) { moment async throws(FaultError) in
+                    do {
+                        let result = try await blocker.apply(block, scope: scope, backend: FirewallEngineChoice(engine), moment: moment)
+                        return AppliedFault(
+                            spec: fault, plan: plan, pids: [], commands: result.commands, effect: result.effect)
+                    } catch {
+                        throw FaultError((error as? NetworkFaultError)?.description ?? "\(error)")
+                    }
+                }
             case .shape(let shape):
-                let expected = snapshots.withLock { $0[fault.name] }
-                let result = try await TrafficShaper(executor: executor).apply(
-                    shape, expecting: expected, moment: moment)
-                applied.withLock { $0[fault.name] = .shape(result) }
-                return AppliedFault(spec: fault, plan: plan, pids: [], commands: result.commands, effect: result.effect)
+                // What the kernel can do is a property of the host, not of a namespace: probe from the host.
+                let support = await TrafficControlSupport.detect(using: (executor as? NetnsExecutor)?.base ?? executor)
+                if let problem = support.problem(for: shape) { throw FaultError(problem) }
+                let shaper = TrafficShaper(executor: executor)
+                let snapshot = try await shaper.check(shape)
+                return ReadyFault(
+                    spec: fault, plan: plan, found: "\(shape.interface) now has \(snapshot.summary)",
+                    recipe: RevertRecipe(executor: executor.name, steps: [.restoreQdiscs(original: snapshot)])
+                ) { moment async throws(FaultError) in
+                    do {
+                        let result = try await shaper.apply(shape, expecting: snapshot, moment: moment)
+                        return AppliedFault(
+                            spec: fault, plan: plan, pids: [], commands: result.commands, effect: result.effect)
+                    } catch {
+                        throw FaultError((error as? NetworkFaultError)?.description ?? "\(error)")
+                    }
+                }
             }
+        } catch let error as FaultError {
+            throw error
         } catch let error as NetworkFaultError {
             throw FaultError(error.description)
         } catch {
             throw FaultError("\(error)")
-        }
-    }
-
-    public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
-        let executor = try executor(applied.spec, target)
-        guard let record = self.applied.withLock({ $0[applied.spec.name] }) else {
-            throw FaultError("fault \(applied.spec.name) was not applied by this run")
-        }
-        do {
-            switch record {
-            case .block(let block):
-                let blocker = PortBlocker(executor: executor)
-                let counters = (try? await blocker.counters(block)).map { " (it dropped \($0))" } ?? ""
-                return try await blocker.revert(block) + counters
-            case .shape(let shape):
-                return try await TrafficShaper(executor: executor).revert(shape)
-            }
-        } catch {
-            throw FaultError(error.description)
         }
     }
 
@@ -244,13 +202,10 @@ public final class NetworkFaultDriver: FaultDriver {
     /// The runner's own channels: a block that would cut one of them is refused.
     private func protected(_ target: Target) throws(FaultError) -> [ProtectedEndpoint] {
         var endpoints: [ProtectedEndpoint] = [.ssh()] + alsoProtected
-        for (label, url) in [
-            ("the control plane", target.controlPlane.url), ("the gateway (probe path)", target.gatewayURL),
-        ] {
-            guard let parsed = URL(string: url), let host = parsed.host else { continue }
-            let port = UInt16(parsed.port ?? (parsed.scheme == "https" ? 443 : 80))
+        for channel in RunnerChannel.of(target) {
             do {
-                endpoints += try ProtectedEndpoint.resolving(label: label, host: host, port: port)
+                endpoints += try ProtectedEndpoint.resolving(
+                    label: channel.label, host: channel.host, port: UInt16(clamping: channel.port))
             } catch {
                 throw FaultError(error.description)
             }

@@ -1,26 +1,18 @@
 import Foundation
 import GameDayCore
 
-/// Applies process faults on this host: finds the service's process, signals it
-/// with `kill`, proves the signal took effect, and reverts by the service's restart command.
+/// Prepares process faults on this host: finds the service's process, and applies the fault by
+/// signalling it with `kill` and proving the signal took effect. The revert (the service's restart
+/// command, or SIGCONT after a pause) is the prepared recipe, run through the ledger.
 public struct ProcessFaultDriver: FaultDriver {
     public let executor: any CommandExecutor
     public let processes: ProcessTable
     /// How long a signalled process may take to die (or stop) before the injection counts as failed.
     public var effectTimeout: Duration = .seconds(3)
-    /// How long a restart command may run.
-    public var restartTimeout: Duration = .seconds(60)
 
-    /// For the health checks of restarted services.
-    public let transport: any HTTPTransport
-
-    public init(
-        executor: any CommandExecutor = LocalExecutor(), processes: ProcessTable = ProcessTable(),
-        transport: any HTTPTransport = CurlHTTPClient()
-    ) {
+    public init(executor: any CommandExecutor = LocalExecutor(), processes: ProcessTable = ProcessTable()) {
         self.executor = executor
         self.processes = processes
-        self.transport = transport
     }
 
     public func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan {
@@ -42,14 +34,38 @@ public struct ProcessFaultDriver: FaultDriver {
     }
 
     public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String {
-        let pids = try processes.find(try locator(fault, target))
+        try await ready(fault, in: target).found
+    }
+
+    public func prepare(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> any PreparedFault {
+        try await ready(fault, in: target)
+    }
+
+    /// Finds the processes, checks the guards and the restart command, and writes the revert: a
+    /// SIGCONT to exactly these processes after a pause, the restart command (unless the service
+    /// runs again by then) and its health check after a kill.
+    func ready(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> ReadyFault {
+        guard case .killProcess(let signal, let restart) = fault.action else { throw Self.notMine(fault) }
+        let service = target.unit(named: fault.unit)?.service(named: fault.service)
+        let locator = try locator(fault, target)
+        let pids = try processes.find(locator)
         try refuseIfRunnerChannel(pids, fault: fault, target: target)
-        if case .killProcess(let signal, true) = fault.action, signal.number != SIGSTOP,
-            let command = target.unit(named: fault.unit)?.service(named: fault.service)?.restart
-        {
+        let stop = signal.number == SIGSTOP
+        var steps: [RevertRecipe.Step] = []
+        if stop {
+            steps = [.signal(name: "CONT", pids: pids)]
+        } else if restart, let command = service?.restart {
             try Self.refuseUnlessExecutable(command, fault: fault)
+            steps = [.restartUnlessRunning(argv: command, locator: locator, health: HealthWait(service))]
         }
-        return "found process \(pids.map(String.init).joined(separator: ", ")) for \(fault.unit)/\(fault.service)"
+        let plan = plan(fault, in: target)
+        return ReadyFault(
+            spec: fault, plan: plan,
+            found: "found process \(pids.map(String.init).joined(separator: ", ")) for \(fault.unit)/\(fault.service)",
+            recipe: RevertRecipe(executor: executor.name, steps: steps)
+        ) { [self] moment async throws(FaultError) in
+            try await send(signal, to: pids, moment: moment, fault: fault, plan: plan)
+        }
     }
 
     /// A restart command that cannot run would leave the service dead after the drill: found out
@@ -83,11 +99,8 @@ public struct ProcessFaultDriver: FaultDriver {
                 }
             )
         ]
-        for (label, url) in [
-            ("the control plane", target.controlPlane.url), ("the gateway (the probe path)", target.gatewayURL),
-        ] {
-            guard let parsed = URL(string: url), let host = parsed.host, Self.isThisHost(host) else { continue }
-            channels.append((label, processes.listeners(on: parsed.port ?? (parsed.scheme == "https" ? 443 : 80))))
+        for channel in RunnerChannel.of(target) where channel.isThisHost {
+            channels.append((channel.label, processes.listeners(on: channel.port)))
         }
         for (label, channel) in channels {
             if let hit = pids.first(where: channel.contains) {
@@ -105,36 +118,14 @@ public struct ProcessFaultDriver: FaultDriver {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
     }
 
-    static func isThisHost(_ host: String) -> Bool {
-        host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
-    }
-
-    public func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
-        guard case .killProcess(let signal, let restart) = fault.action else { throw Self.notMine(fault) }
-        let locator = try locator(fault, target)
-        if signal.number == SIGSTOP {
-            return RevertRecipe(
-                executor: executor.name, steps: [.signal(name: "CONT", pids: try processes.find(locator))])
-        }
-        guard restart, let command = target.unit(named: fault.unit)?.service(named: fault.service)?.restart else {
-            return RevertRecipe(executor: executor.name, steps: [])
-        }
-        let service = target.unit(named: fault.unit)?.service(named: fault.service)
-        return RevertRecipe(
-            executor: executor.name,
-            steps: [.restartUnlessRunning(argv: command, locator: locator, health: HealthWait(service))])
-    }
-
-    public func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError)
-        -> AppliedFault
-    {
-        guard case .killProcess(let signal, _) = fault.action else { throw Self.notMine(fault) }
-        let pids = try processes.find(try locator(fault, target))
-        try refuseIfRunnerChannel(pids, fault: fault, target: target)
+    /// Sends `signal` to the prepared processes (the fault's moment) and waits until they are gone
+    /// (or stopped).
+    private func send(
+        _ signal: SignalName, to pids: [Int32], moment: FaultMoment, fault: FaultSpec, plan: FaultPlan
+    ) async throws(FaultError) -> AppliedFault {
         let command = Self.killCommand(signal: signal, pids: pids.map(String.init))
         let output: CommandOutput
         do {
-            // The effecting action: everything above is preparation, outside the fault's moment.
             output = try await moment.effect { () async throws(CommandError) in
                 try await executor.run(command, timeout: .seconds(10))
             }
@@ -146,11 +137,8 @@ public struct ProcessFaultDriver: FaultDriver {
                 "\(command.joined(separator: " ")) failed (exit \(output.exitCode)): \(output.lastLine)")
         }
         let stop = signal.number == SIGSTOP
-        let deadline = ContinuousClock.now + effectTimeout
-        var pending = pids
-        while !pending.isEmpty, ContinuousClock.now < deadline {
-            pending = pending.filter { stop ? processes.state(of: $0) != "T" : processes.isAlive($0) }
-            if !pending.isEmpty { try? await Task.sleep(for: .milliseconds(5)) }
+        let pending = await processes.waitUntil(within: effectTimeout, pids) { pid in
+            stop ? processes.state(of: pid) == "T" : !processes.isAlive(pid)
         }
         guard pending.isEmpty else {
             throw FaultError(
@@ -159,52 +147,7 @@ public struct ProcessFaultDriver: FaultDriver {
         }
         let effect =
             "\(signal) sent to \(pids.map(String.init).joined(separator: ", ")); " + (stop ? "stopped" : "gone")
-        return AppliedFault(
-            spec: fault, plan: plan(fault, in: target), pids: pids, commands: [command], effect: effect)
-    }
-
-    public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
-        guard case .killProcess(let signal, let restart) = applied.spec.action else { throw Self.notMine(applied.spec) }
-        if signal.number == SIGSTOP {
-            let command = Self.killCommand(signal: SignalName("CONT")!, pids: applied.pids.map(String.init))
-            _ = try? await executor.run(command, timeout: .seconds(10))
-            // Proven like the apply: every process that still exists has left the stopped state.
-            let deadline = ContinuousClock.now + effectTimeout
-            var stopped = applied.pids
-            while !stopped.isEmpty, ContinuousClock.now < deadline {
-                stopped = stopped.filter { processes.state(of: $0) == "T" }
-                if !stopped.isEmpty { try? await Task.sleep(for: .milliseconds(5)) }
-            }
-            guard stopped.isEmpty else {
-                throw FaultError(
-                    "process \(stopped.map(String.init).joined(separator: ", ")) is still stopped after SIGCONT")
-            }
-            return "SIGCONT sent to \(applied.pids.map(String.init).joined(separator: ", "))"
-        }
-        guard restart, let command = applied.plan.revert.first else { return "no restart asked for" }
-        let output: CommandOutput
-        do {
-            output = try await executor.run(command, timeout: restartTimeout)
-        } catch {
-            throw FaultError("the restart command could not run: \(error.message)")
-        }
-        guard output.exitCode == 0, !output.timedOut else {
-            throw FaultError(
-                "the restart command \(output.timedOut ? "timed out" : "failed with exit \(output.exitCode)"): \(output.lastLine); "
-                    + "start \(applied.spec.unit)/\(applied.spec.service) by hand with: \(command.joined(separator: " "))"
-            )
-        }
-        let pids = try processes.find(try locator(applied.spec, target))
-        let restarted = "restarted as process \(pids.map(String.init).joined(separator: ", "))"
-        guard let health = HealthWait(target.unit(named: applied.spec.unit)?.service(named: applied.spec.service))
-        else {
-            return restarted
-        }
-        do {
-            return "\(restarted), \(try await ServiceHealth.wait(health, transport: transport))"
-        } catch {
-            throw FaultError("\(restarted), but \(error.message)")
-        }
+        return AppliedFault(spec: fault, plan: plan, pids: pids, commands: [command], effect: effect)
     }
 
     private func locator(_ fault: FaultSpec, _ target: Target) throws(FaultError) -> ProcessLocator {

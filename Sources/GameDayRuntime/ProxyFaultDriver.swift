@@ -1,7 +1,7 @@
 import Foundation
 import GameDayCore
 
-/// Applies proxy faults through the unit's fault proxy (Toxiproxy's HTTP API: the lab's own
+/// Prepares proxy faults for the unit's fault proxy (Toxiproxy's HTTP API: the lab's own
 /// proxy or a real Toxiproxy): a toxic on one proxy, or the proxy disabled.
 public struct ProxyFaultDriver: FaultDriver {
     public let runId: String
@@ -37,16 +37,37 @@ public struct ProxyFaultDriver: FaultDriver {
     }
 
     public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String {
+        try await ready(fault, in: target).found
+    }
+
+    public func prepare(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> any PreparedFault {
+        try await ready(fault, in: target)
+    }
+
+    /// Reads the proxy (refusing one that carries the runner's own traffic); the revert removes
+    /// the run's toxic, or enables the proxy again, and reads the proxy back.
+    func ready(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> ReadyFault {
         let (client, spec) = try resolve(fault, target)
+        let found = try await look(at: client, spec, fault, target)
+        let toxic = spec.toxic == .down ? nil : toxicName(fault)
+        return ReadyFault(
+            spec: fault, plan: plan(fault, in: target), found: found,
+            recipe: RevertRecipe(executor: "local", steps: [.proxy(url: client.url, proxy: spec.proxy, toxic: toxic)])
+        ) { [self] moment async throws(FaultError) in
+            try await apply(fault, client, spec, plan: plan(fault, in: target), moment: moment)
+        }
+    }
+
+    private func look(
+        at client: ToxiproxyClient, _ spec: ProxyFaultSpec, _ fault: FaultSpec, _ target: Target
+    ) async throws(FaultError) -> String {
         do {
             let proxy = try await client.proxy(named: spec.proxy)
-            for (label, url) in [
-                ("the control plane", target.controlPlane.url), ("the gateway (the probe path)", target.gatewayURL),
-            ] {
-                guard let parsed = URL(string: url), let host = parsed.host, let port = parsed.port else { continue }
-                if proxy.upstream == "\(host):\(port)" || proxy.listen == "\(host):\(port)" {
+            for channel in RunnerChannel.of(target) {
+                let address = "\(channel.host):\(channel.port)"
+                if proxy.upstream == address || proxy.listen == address {
                     throw FaultError(
-                        "fault \(fault.name) would slow or cut proxy \(proxy.name), which carries \(label): the runner would cut itself off"
+                        "fault \(fault.name) would slow or cut proxy \(proxy.name), which carries \(channel.label): the runner would cut itself off"
                     )
                 }
             }
@@ -58,28 +79,9 @@ public struct ProxyFaultDriver: FaultDriver {
         }
     }
 
-    public func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
-        let (client, spec) = try resolve(fault, target)
-        let step: RevertRecipe.Step =
-            switch spec.toxic {
-            case .down:
-                .http(
-                    method: "POST", url: "\(client.url)/proxies/\(spec.proxy)", body: #"{"enabled":true}"#,
-                    okStatuses: [200])
-            default:
-                // 404: the toxic is gone already (removed by the run, or the proxy restarted).
-                .http(
-                    method: "DELETE", url: "\(client.url)/proxies/\(spec.proxy)/toxics/\(toxicName(fault))", body: nil,
-                    okStatuses: [200, 204, 404])
-            }
-        return RevertRecipe(executor: "local", steps: [step])
-    }
-
-    public func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError)
-        -> AppliedFault
-    {
-        let (client, spec) = try resolve(fault, target)
-        let plan = plan(fault, in: target)
+    private func apply(
+        _ fault: FaultSpec, _ client: ToxiproxyClient, _ spec: ProxyFaultSpec, plan: FaultPlan, moment: FaultMoment
+    ) async throws(FaultError) -> AppliedFault {
         do {
             switch spec.toxic {
             case .down:
@@ -113,35 +115,37 @@ public struct ProxyFaultDriver: FaultDriver {
         }
     }
 
-    public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
-        let (client, spec) = try resolve(applied.spec, target)
-        if case .down = spec.toxic {
+    /// Removes toxic `toxic` from `proxy`, or enables the proxy again when `toxic` is nil, and reads
+    /// it back: a revert that reports success while the latency stays is the worst kind. A toxic
+    /// already gone is fine. The ledger's `.proxy` step.
+    static func undo(
+        _ client: ToxiproxyClient, proxy name: String, toxic: String?
+    ) async throws(FaultError) -> String {
+        guard let toxic else {
             let proxy: ToxiproxyProxy
             do {
-                proxy = try await client.setEnabled(true, proxy: spec.proxy)
+                proxy = try await client.setEnabled(true, proxy: name)
             } catch {
                 throw FaultError(error.localizedDescription)
             }
-            guard proxy.enabled else { throw FaultError("proxy \(spec.proxy) still reads back disabled") }
-            return "proxy \(spec.proxy) enabled again"
+            guard proxy.enabled else { throw FaultError("proxy \(name) still reads back disabled") }
+            return "proxy \(name) enabled again"
         }
-        let name = toxicName(applied.spec)
-        var note = "toxic \(name) removed from proxy \(spec.proxy)"
+        var note = "toxic \(toxic) removed from proxy \(name)"
         do {
-            try await client.removeToxic(named: name, from: spec.proxy)
+            try await client.removeToxic(named: toxic, from: name)
         } catch {
             guard case .toxicNotFound = error else { throw FaultError(error.localizedDescription) }
             note = "the toxic was gone already"
         }
-        // A revert that reports success while the latency stays is the worst kind: read it back.
         let remaining: [ToxiproxyToxic]
         do {
-            remaining = try await client.proxy(named: spec.proxy).toxics
+            remaining = try await client.proxy(named: name).toxics
         } catch {
             throw FaultError(error.localizedDescription)
         }
-        guard !remaining.contains(where: { $0.name == name }) else {
-            throw FaultError("toxic \(name) still reads back on proxy \(spec.proxy) after its removal")
+        guard !remaining.contains(where: { $0.name == toxic }) else {
+            throw FaultError("toxic \(toxic) still reads back on proxy \(name) after its removal")
         }
         return note
     }

@@ -185,19 +185,26 @@ final class InterruptingLedger: FaultLedger {
 
     var events: [String] { log.withLock { $0 } }
 
-    func intend(_ what: String, unit: String, recipe: RevertRecipe) async throws -> LedgerTicket {
-        log.withLock { $0.append("intend \(what)") }
+    func intend(_ fault: any PreparedFault) async throws -> LedgerTicket {
+        log.withLock { $0.append("intend \(fault.spec.name)") }
         onIntend()
-        return LedgerTicket(id: what)
+        return LedgerTicket(id: fault.spec.name)
     }
 
+    func intendCutover(drill: String, target: String, unit: String) async throws -> LedgerTicket {
+        log.withLock { $0.append("intend cutover") }
+        onIntend()
+        return LedgerTicket(id: "cutover")
+    }
+
+    func narrow(_ ticket: LedgerTicket, to places: [String]) async {}
     func applied(_ ticket: LedgerTicket) async { log.withLock { $0.append("applied \(ticket.id)") } }
     func reverted(_ ticket: LedgerTicket) async { log.withLock { $0.append("reverted \(ticket.id)") } }
     func withhold(_ ticket: LedgerTicket, reason: String) async {
         log.withLock { $0.append("withheld \(ticket.id)") }
     }
-    func undo(_ ticket: LedgerTicket) async throws -> String {
-        log.withLock { $0.append("undo \(ticket.id)") }
+    func revert(_ ticket: LedgerTicket) async throws -> String {
+        log.withLock { $0.append("revert \(ticket.id)") }
         return "undone"
     }
 }

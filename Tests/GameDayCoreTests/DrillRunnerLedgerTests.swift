@@ -1,4 +1,5 @@
 import GameDayCore
+import GameDayRuntime
 import GameDayTestSupport
 import Testing
 
@@ -8,15 +9,15 @@ import Testing
     @Test func aFaultIsWrittenToTheLedgerBeforeItIsApplied() async {
         let log = CallLog()
         let storefront = FakeStorefront()
-        let driver = RecordingFaultDriver(FakeFaultDriver(storefront: storefront), log: log)
+        let driver = RecordingFaultDriver(FakeFaultDriver(storefront: storefront), log: log, transport: storefront)
         let (result, _, _) = await DrillRunnerTests.run(
-            DrillRunnerTests.drill(), storefront: storefront, faults: driver, ledger: RecordingLedger(log: log))
+            DrillRunnerTests.drill(), storefront: storefront, faults: driver, ledger: RecordingLedger(log: log, transport: storefront))
         #expect(result.outcome == .pass, "\(result.reason ?? "")")
         #expect(
             log.entries.filter { $0.hasSuffix(" product-down") } == [
-                "driver plan product-down", "driver check product-down", "driver recipe product-down",
-                "ledger intend product-down", "driver apply product-down", "ledger applied product-down",
-                "driver revert product-down", "ledger reverted product-down",
+                "driver plan product-down", "driver check product-down", "driver prepare product-down",
+                "ledger intend product-down", "apply product-down", "ledger applied product-down",
+                "ledger revert product-down",
             ])
     }
 
@@ -41,10 +42,13 @@ import Testing
 private struct RecordingFaultDriver: FaultDriver {
     let driver: any FaultDriver
     let log: CallLog
+    /// Where the recipes of the faults go (the fake storefront).
+    let transport: any HTTPTransport
 
-    init(_ driver: any FaultDriver, log: CallLog) {
+    init(_ driver: any FaultDriver, log: CallLog, transport: any HTTPTransport) {
         self.driver = driver
         self.log = log
+        self.transport = transport
     }
 
     func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan {
@@ -57,18 +61,32 @@ private struct RecordingFaultDriver: FaultDriver {
         return try await driver.check(fault, in: target)
     }
 
-    func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
-        log.append("driver recipe \(fault.name)")
-        return try await driver.recipe(for: fault, in: target)
+    func prepare(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> any PreparedFault {
+        log.append("driver prepare \(fault.name)")
+        return RecordingFault(fault: try await driver.prepare(fault, in: target), log: log, transport: transport)
+    }
+}
+
+/// A prepared fault that notes its apply on the `CallLog`; the ledger reverts it.
+private struct RecordingFault: InMemoryRevertible {
+    let fault: any PreparedFault
+    let log: CallLog
+    let transport: any HTTPTransport
+
+    var spec: FaultSpec { fault.spec }
+    var plan: FaultPlan { fault.plan }
+
+    func apply(_ moment: FaultMoment) async throws(FaultError) -> AppliedFault {
+        log.append("apply \(spec.name)")
+        return try await fault.apply(moment)
     }
 
-    func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError) -> AppliedFault {
-        log.append("driver apply \(fault.name)")
-        return try await driver.apply(fault, in: target, moment: moment)
-    }
-
-    func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
-        log.append("driver revert \(applied.spec.name)")
-        return try await driver.revert(applied, in: target)
+    func revert() async throws(FaultError) -> String {
+        guard let ready = fault as? ReadyFault else { return "nothing to revert" }
+        do {
+            return try await RecipeRunner(transport: transport).run(ready.recipe)
+        } catch {
+            throw FaultError("\(error)")
+        }
     }
 }

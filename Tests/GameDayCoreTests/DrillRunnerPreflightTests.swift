@@ -23,7 +23,7 @@ import Testing
             transport: storefront, faults: driver, clock: ContinuousRunClock(),
             wallClock: { 1_800_000_000_000 + $0.milliseconds }, environment: { $0 == "FAKE_TOKEN" ? token : nil },
             files: MemoryFileSystem(), reporter: log, runId: "test",
-            ledger: NoLedger())
+            ledger: MemoryLedger(transport: storefront))
         return (await DrillRunner(drill: drill, target: target, environment: env).run(), driver, log)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GameDayCore
+import GameDayRuntime
 import GameDayTestSupport
 import Testing
 
@@ -17,13 +18,13 @@ import Testing
         _ drill: Drill, storefront: FakeStorefront = FakeStorefront(), faults: (any FaultDriver)? = nil,
         token: String? = "s3cret", log: EventLog = EventLog(), raw: (any ProbeSink)? = nil,
         clock: any RunClock = ContinuousRunClock(), interruption: RunInterruption = RunInterruption(),
-        ledger: any FaultLedger = NoLedger()
+        ledger: (any FaultLedger)? = nil
     ) async -> (RunResult, any FaultDriver, EventLog) {
         let driver = faults ?? FakeFaultDriver(storefront: storefront)
         let env = RunEnvironment(
             transport: storefront, faults: driver, clock: clock, wallClock: { 1_800_000_000_000 + $0.milliseconds },
             environment: { $0 == "FAKE_TOKEN" ? token : nil }, files: MemoryFileSystem(), reporter: log, runId: "test",
-            ledger: ledger, rawSamples: raw, interruption: interruption)
+            ledger: ledger ?? MemoryLedger(transport: storefront), rawSamples: raw, interruption: interruption)
         let result = await DrillRunner(drill: drill, target: target, environment: env).run()
         return (result, driver, log)
     }
@@ -160,10 +161,10 @@ import Testing
         #expect(result.outcome == .error)
         #expect(result.exitCode == 3)
         #expect(result.reason == "fault product-down did not take effect: the fake fault would not apply")
-        #expect(driver.calls == ["apply product-down"])
-        // Whatever half-happened was undone from the ledger's recipe.
+        // Whatever half-happened was reverted through the ledger, as every fault is.
+        #expect(driver.calls == ["apply product-down", "revert product-down"])
         #expect(result.faults.first?.state == .reverted)
-        #expect(result.faults.first?.revert == "nothing recorded")
+        #expect(result.faults.first?.revert == "POST \(FakeStorefront.faults)/mend/beijing/product-down → 200")
     }
 
     @Test func aFailedRevertFailsTheRollbackVerdictWithWhatToDo() async {
@@ -173,7 +174,10 @@ import Testing
         #expect(result.outcome == .fail)
         #expect(Self.verdict(result, "rollback") == .fail)
         #expect(result.faults.first?.state == .revertFailed)
-        #expect(log.lines.contains("problem fault product-down NOT reverted: the fake fault would not revert"))
+        #expect(
+            log.lines.contains(
+                "problem fault product-down NOT reverted: POST \(FakeStorefront.faults)/mend/beijing/product-down?fail answered 500: the fake fault would not revert"
+            ))
     }
 
     @Test func anUnhealthySteadyStateAppliesNoFault() async {
@@ -249,17 +253,16 @@ struct BreakEverythingDriver: FaultDriver {
 
     func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan { inner.plan(fault, in: target) }
     func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String { "ok" }
-    func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
-        try await inner.recipe(for: fault, in: target)
-    }
-    func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError) -> AppliedFault {
-        let applied = try await inner.apply(fault, in: target, moment: moment)
-        _ = storefront.state.withLock { $0.brokenUnits.insert("hangzhou") }
-        return applied
-    }
-    func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
-        _ = storefront.state.withLock { $0.brokenUnits.remove("hangzhou") }
-        return try await inner.revert(applied, in: target)
+    func prepare(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> any PreparedFault {
+        let inner = try ReadyFault.of(try await inner.prepare(fault, in: target))
+        let mend = "\(FakeStorefront.faults)/mend/\(fault.unit),hangzhou/\(fault.name)"
+        let recipe = RevertRecipe(steps: [.http(method: "POST", url: mend, body: nil, okStatuses: [200])])
+        return ReadyFault(spec: fault, plan: inner.plan, found: inner.found, recipe: recipe) {
+            [storefront] moment async throws(FaultError) in
+            let applied = try await inner.apply(moment)
+            _ = storefront.state.withLock { $0.brokenUnits.insert("hangzhou") }
+            return applied
+        }
     }
 }
 
@@ -271,12 +274,20 @@ struct NoOpDriver: FaultDriver {
             apply: [], revert: [], proof: "-")
     }
     func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String { "ok" }
-    func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
-        RevertRecipe(steps: [])
+    func prepare(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> any PreparedFault {
+        NoOp(spec: fault, plan: plan(fault, in: target))
     }
-    func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError) -> AppliedFault {
+}
+
+/// The fault of `NoOpDriver`.
+struct NoOp: InMemoryRevertible {
+    var spec: FaultSpec
+    var plan: FaultPlan
+
+    func apply(_ moment: FaultMoment) async throws(FaultError) -> AppliedFault {
         await moment.effect {}
-        return AppliedFault(spec: fault, plan: plan(fault, in: target), pids: [], commands: [], effect: "nothing")
+        return AppliedFault(spec: spec, plan: plan, pids: [], commands: [], effect: "nothing")
     }
-    func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String { "nothing" }
+
+    func revert() async throws(FaultError) -> String { "nothing" }
 }

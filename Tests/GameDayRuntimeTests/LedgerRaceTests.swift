@@ -74,4 +74,46 @@ import Testing
         let left = phantoms.count
         #expect(left == 0, "\(left) of 100 entries left pending: \(phantoms.prefix(5))")
     }
+
+    /// The runner's rollback and a watchdog whose deadline passed revert the same entry at the same
+    /// moment, through the same function: the recipe (which appends a line to a file) runs exactly
+    /// once, and the one who came second reports what the first did.
+    @Test func theRunnerAndAWatchdogRevertOneEntryExactlyOnce() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let store = LedgerStore(stateDirectory: scratch.directory)
+        let ledger = FileLedger(store: store, runId: "once", target: "lab", watchdog: nil)
+        let runs = scratch.path("runs")
+        for round in 0..<50 {
+            let fault = ReadyFault(
+                spec: FaultSpec(name: "down-\(round)", unit: "beijing", service: "product", action: .killProcess(signal: SignalName("KILL")!, restart: false)),
+                plan: FaultPlan(
+                    name: "down-\(round)", kind: "kill-process", unit: "beijing", service: "product", executor: "local",
+                    locate: "-", apply: [], revert: [], proof: "-"),
+                found: "-",
+                recipe: RevertRecipe(steps: [
+                    .command(argv: ["sh", "-c", "echo \(round) >> \"$0\"", runs], okExitCodes: [])
+                ])
+            ) { _ async throws(FaultError) in throw FaultError("not applied in this test") }
+            let ticket = try await ledger.intend(fault)
+            await ledger.applied(ticket)
+            let watchdog = Self.watchdog(of: ticket, store: store, scratch: scratch)
+            let offset = Duration.microseconds(Int.random(in: 0...4_000))
+            let (byRunner, byWatchdog) = await withTaskGroup(of: (Int, String).self) { group in
+                group.addTask {
+                    try? await Task.sleep(for: offset)
+                    return (0, (try? await ledger.revert(ticket)) ?? "failed")
+                }
+                group.addTask { (1, await watchdog.watch()) }
+                var said = ["", ""]
+                for await (who, text) in group { said[who] = text }
+                return (said[0], said[1])
+            }
+            let lines = try String(contentsOfFile: runs, encoding: .utf8).split(separator: "\n")
+            #expect(lines.filter { $0 == "\(round)" }.count == 1, "round \(round): runner '\(byRunner)', watchdog '\(byWatchdog)'")
+            #expect(try store.read(ticket.id).state == .reverted)
+            let second = [byRunner, byWatchdog].filter { $0.contains("already reverted") || $0.hasPrefix("the ") }
+            #expect(second.count == 1, "round \(round): runner '\(byRunner)', watchdog '\(byWatchdog)'")
+        }
+    }
 }

@@ -76,7 +76,7 @@ import Testing
         let applied = try await driver.apply(Self.fault("KILL"), in: broken)
         await #expect(
             throws: FaultError(
-                "the restart command failed with exit 1: cannot bind port; start beijing/worker by hand with: sh -c echo cannot bind port >&2; exit 1"
+                "the restart command failed with exit 1: cannot bind port; start the service by hand with: sh -c echo cannot bind port >&2; exit 1"
             )
         ) {
             try await driver.revert(applied, in: broken)

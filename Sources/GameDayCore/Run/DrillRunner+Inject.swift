@@ -1,6 +1,6 @@
 extension DrillRunner {
-    /// Applies every fault in order. Each is prepared first (its recipe written to the ledger, whose
-    /// watchdog starts; the driver's lookups and guards), and its moment is the effecting action
+    /// Applies every fault in order. Each is prepared first (the driver's lookups and guards, once),
+    /// then recorded in the ledger, whose watchdog starts, then applied; its moment is the effecting action
     /// itself, stamped by the driver through `FaultMoment`: the sample store's fault mark (impact,
     /// blast radius, the RTO) starts there, not at the preparation.
     func inject(_ journal: RunJournal, _ store: SampleStore) async throws {
@@ -10,10 +10,17 @@ extension DrillRunner {
             let preparing = env.clock.now()
             // The ledger learns how to undo the fault before it is applied, so that a runner killed
             // at any moment leaves a record that `gameday recover` and the watchdog can act on.
+            let prepared: any PreparedFault
+            do {
+                prepared = try await env.faults.prepare(fault, in: target)
+            } catch {
+                await journal.verdict(
+                    Verdict("faults_applied", .fail, "fault \(fault.name) could not be prepared: \(error.message)"))
+                throw RunStop(.error, "fault \(fault.name) could not be prepared: \(error.message); nothing was applied")
+            }
             let ticket: LedgerTicket
             do {
-                let recipe = try await env.faults.recipe(for: fault, in: target)
-                ticket = try await env.ledger.intend(fault.name, unit: fault.unit, recipe: recipe)
+                ticket = try await env.ledger.intend(prepared)
             } catch {
                 throw RunStop(
                     .error, "fault \(fault.name) could not be recorded in the ledger: \(error); nothing was applied")
@@ -25,9 +32,10 @@ extension DrillRunner {
             }
             let moment = FaultMoment(clock: env.clock, stamp: { [env] in store.markFault(env.clock) })
             do {
-                var applied = try await env.faults.apply(fault, in: target, moment: moment)
+                var applied = try await prepared.apply(moment)
                 let proven = env.clock.now()
                 applied.ticket = ticket
+                if !applied.hosts.isEmpty { await env.ledger.narrow(ticket, to: applied.hosts.map(\.host)) }
                 await env.ledger.applied(ticket)
                 let stamp = moment.stamp ?? unstamped(fault, store)
                 await journal.markFault(stamp.at)
@@ -41,9 +49,10 @@ extension DrillRunner {
                         "fault \(fault.name) applied at \(Self.ms(stamp.at)) after \(DurationText.format(stamp.at - preparing)) of preparation: \(applied.effect)"
                     ))
             } catch {
-                // It may have half-happened (a signal sent, no proof): the rollback undoes it from the recipe.
+                // It may have half-happened (a signal sent, no proof): the rollback reverts it through the ledger.
                 let stamp = moment.stamp
                 if let stamp { await journal.markFault(stamp.at) }
+                if let places = error.appliedOn { await env.ledger.narrow(ticket, to: places) }
                 await journal.halfApplied(
                     fault.name, ticket: ticket, timing: FaultTiming(preparedFrom: preparing, stamp: stamp, proven: nil))
                 await journal.verdict(

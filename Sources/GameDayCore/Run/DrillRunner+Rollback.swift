@@ -1,34 +1,28 @@
 extension DrillRunner {
-    /// Reverts every applied fault (last first) and undoes half-applied ones from their ledger
-    /// recipes, cuts the routing back, then checks the steady state came back. Runs to its end
+    /// Reverts every applied fault (last first), then the half-applied ones, each through the
+    /// ledger, cuts the routing back, then checks the steady state came back. Runs to its end
     /// whatever happened before: a pass, a failed verdict, an error or an interrupt.
     func rollback(_ journal: RunJournal, _ store: SampleStore, probing: Bool, context: TemplateContext?) async {
         await begin(.rollback, journal, store)
         await journal.markRollback(env.clock.now())
         var allReverted = true
-        for fault in await journal.takeAppliedForRevert() {
+        // Applied faults last first, then those whose apply failed part-way: each through the ledger,
+        // the one way back that a watchdog and `gameday recover` take too.
+        let applied = await journal.takeAppliedForRevert().map { ($0.spec.name, $0.ticket) }
+        for (name, ticket) in applied + (await journal.takeHalfApplied()).map({ ($0.0, Optional($0.1)) }) {
             let outcome: Result<String, FaultError>
             do {
-                outcome = .success(try await env.faults.revert(fault, in: target))
+                guard let ticket else { throw FaultError("fault \(name) has no ledger entry to revert it from") }
+                outcome = .success(try await env.ledger.revert(ticket))
             } catch {
-                outcome = .failure(error)
-                allReverted = false
-                env.reporter.report(.problem("fault \(fault.spec.name) NOT reverted: \(error.message)"))
+                outcome = .failure(error as? FaultError ?? FaultError("\(error)"))
             }
-            await journal.reverted(fault.spec.name, at: env.clock.now(), outcome: outcome)
-            if case .success(let what) = outcome {
-                if let ticket = fault.ticket { await env.ledger.reverted(ticket) }
-                env.reporter.report(.note("fault \(fault.spec.name) reverted: \(what)"))
-            }
-        }
-        for (name, ticket) in await journal.takeHalfApplied() {
-            do {
-                let what = try await env.ledger.undo(ticket)
-                await journal.reverted(name, at: env.clock.now(), outcome: .success(what))
-            } catch {
+            await journal.reverted(name, at: env.clock.now(), outcome: outcome)
+            switch outcome {
+            case .success(let what): env.reporter.report(.note("fault \(name) reverted: \(what)"))
+            case .failure(let error):
                 allReverted = false
-                await journal.reverted(name, at: env.clock.now(), outcome: .failure(FaultError("\(error)")))
-                env.reporter.report(.problem("fault \(name) NOT undone: \(error)"))
+                env.reporter.report(.problem("fault \(name) NOT reverted: \(error.message)"))
             }
         }
         await journal.markReverted(store.markReverted(env.clock))

@@ -118,9 +118,9 @@ public struct DrillRunner: Sendable {
             await begin(.cutover, journal, store)
             if drill.rollback.cutback != nil {
                 do {
-                    let recipe = RevertRecipe(steps: [.cutback(drill: drill.file, target: target.file)])
                     await journal.cutbackTicket(
-                        try await env.ledger.intend("cutover", unit: drill.faultedUnit ?? "", recipe: recipe))
+                        try await env.ledger.intendCutover(
+                            drill: drill.file, target: target.file, unit: drill.faultedUnit ?? ""))
                 } catch {
                     throw RunStop(.error, "the cut-over could not be recorded in the ledger: \(error); it was not sent")
                 }

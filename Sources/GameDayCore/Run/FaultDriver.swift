@@ -61,32 +61,44 @@ public struct AppliedFault: Sendable, Hashable {
 /// Why a fault could not be checked, applied or reverted.
 public struct FaultError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
+    /// For a fault on many hosts or pods that took effect on some only: those (`HostFault.host`),
+    /// so that its revert is for them alone.
+    public var appliedOn: [String]?
 
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String, appliedOn: [String]? = nil) {
+        self.message = message
+        self.appliedOn = appliedOn
+    }
 
     public var description: String { message }
 }
 
-/// Applies and reverts faults. The real one lives in GameDayRuntime; tests use fakes.
-public protocol FaultDriver: Sendable {
-    /// The commands the fault would run, without running anything.
-    func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan
-    /// Checks before the run that the fault can be applied (e.g. its process exists); returns what was found.
-    func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String
-    /// How to undo the fault without this process: written to the ledger before the fault is applied.
-    func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe
-    /// Applies the fault and proves it took effect. Everything that prepares the fault (lookups,
-    /// guards) happens first; the action that makes it take effect runs through `moment.effect`.
-    func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError) -> AppliedFault
-    /// Reverts an applied fault and proves the revert; returns what was done.
-    func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String
+/// A fault made ready by its driver in one call: where it acts, what it hits (processes, hosts,
+/// pods, the interface's qdiscs as they are), the exact apply and revert steps, and the proof. The
+/// ledger records it, with how to revert it, before `apply` runs; every revert of it (the runner's
+/// rollback, a watchdog, `gameday recover`) then runs what the ledger recorded (`FaultLedger.revert`).
+public protocol PreparedFault: Sendable {
+    var spec: FaultSpec { get }
+    /// What it will do, as the journal and the archive record it.
+    var plan: FaultPlan { get }
+    /// Makes the fault take effect and proves it did. Nothing is looked up again: the action that
+    /// makes it take effect runs through `moment.effect`, the rest is the proof.
+    func apply(_ moment: FaultMoment) async throws(FaultError) -> AppliedFault
 }
 
-extension FaultDriver {
-    /// Applies the fault with a moment nobody reads: for a driver used outside a run.
-    public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> AppliedFault {
-        try await apply(fault, in: target, moment: FaultMoment())
-    }
+/// Turns faults into prepared faults. The real ones live in GameDayRuntime; tests use fakes.
+public protocol FaultDriver: Sendable {
+    /// What the fault would do, without looking at anything: `gameday plan`, and the journal's
+    /// record of a fault that could not be prepared.
+    func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan
+    /// Checks before the run, changing nothing, that the fault can be prepared (its process
+    /// exists, its guards pass); returns what was found.
+    func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String
+    /// Looks up everything the fault needs (processes, hosts, pods, the firewall's backend, the
+    /// qdiscs to restore), checks its guards and readies what it must (a pod's tools container), in
+    /// one call just before the fault is recorded and applied: that value is the one the ledger
+    /// records, `apply` executes and every revert runs.
+    func prepare(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> any PreparedFault
 }
 
 extension FaultPlan {

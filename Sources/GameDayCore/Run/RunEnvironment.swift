@@ -11,7 +11,7 @@ public struct RunEnvironment: Sendable {
     public var reporter: any RunReporter
     public var runId: String
     /// Where every fault is recorded before it is applied. No default: a run without one would
-    /// leave nothing for the watchdog or `gameday recover` (tests say `NoLedger()` outright).
+    /// leave nothing for the watchdog or `gameday recover` (tests hand in a `MemoryLedger`).
     public var ledger: any FaultLedger
     /// Starts the probe engine.
     public var probes: any ProbeLauncher

@@ -79,7 +79,7 @@ extension KubernetesFaultDriver {
         }
         try await startEphemeral(start, named: debug.container, in: pod, service)
         return PodBlock(
-            pod: pod, driver: driver, debug: debug, applied: try await driver.apply(fault, in: target, moment: moment))
+            pod: pod, driver: driver, debug: debug, applied: try await driver.ready(fault, in: target).apply(moment))
     }
 
     /// The ledger's steps for a block in `pod`: `nft delete table` through the debug container,

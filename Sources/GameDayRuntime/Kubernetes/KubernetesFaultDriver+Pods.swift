@@ -38,7 +38,6 @@ extension KubernetesFaultDriver {
             throw FaultError(
                 "\(service.place): no pod can be hit: \(preparation.failures.joined(separator: "; "))")
         }
-        remember(fault.name, preparation)
         return preparation
     }
 

@@ -28,8 +28,6 @@ public final class KubernetesFaultDriver: FaultDriver, Sendable {
     public let concurrency: Int
     /// Where kubectl runs.
     public let base: any CommandExecutor
-    /// What `recipe` found, for `apply` to use; then what `apply` hit, for `revert`: by fault name.
-    private let preparations = Mutex<[String: PodPreparation]>([:])
     /// The network driver of each pod a port block went into (it numbers the run's tables).
     let networkDrivers = Mutex<[String: NetworkFaultDriver]>([:])
 
@@ -148,17 +146,23 @@ public final class KubernetesFaultDriver: FaultDriver, Sendable {
         return "found \(found)"
     }
 
-    public func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
+    /// Lists and chooses the pods, starts the tools containers, finds the processes (the internal
+    /// `prepare`), once; the revert is each pod's steps (its tools container disarmed after a
+    /// pause), narrowed by the ledger to the pods the fault hit.
+    public func prepare(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> any PreparedFault {
         let preparation = try await prepare(fault, target)
-        return RevertRecipe(executor: "k8s", steps: preparation.revertSteps.map(\.recipeStep))
+        let plan = plan(fault, in: target)
+        return ReadyFault(
+            spec: fault, plan: plan, found: "prepared \(preparation.total) pod(s) of \(preparation.service.selector)",
+            recipe: RevertRecipe(executor: "k8s", steps: preparation.recipeSteps(timeout: readyTimeout))
+        ) { [self] moment async throws(FaultError) in
+            try await apply(preparation, fault, target, plan: plan, moment: moment)
+        }
     }
 
-    public func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError)
-        -> AppliedFault
-    {
-        let remembered = preparations.withLock { $0[fault.name] }
-        let preparation: PodPreparation
-        if let remembered { preparation = remembered } else { preparation = try await prepare(fault, target) }
+    private func apply(
+        _ preparation: PodPreparation, _ fault: FaultSpec, _ target: Target, plan: FaultPlan, moment: FaultMoment
+    ) async throws(FaultError) -> AppliedFault {
         let service = preparation.service
         let outcomes: [Result<HostFault, FaultError>]
         if !preparation.blockPods.isEmpty {
@@ -182,65 +186,17 @@ public final class KubernetesFaultDriver: FaultDriver, Sendable {
                 }
             }
         }
-        let hit = outcomes.compactMap { try? $0.get() }
-        let failures =
-            preparation.failures
-            + outcomes.compactMap { if case .failure(let error) = $0 { error.message } else { nil } }
-        let total = preparation.total
-        var applied = AppliedFault(
-            spec: fault, plan: plan(fault, in: target), pids: hit.flatMap(\.pids),
-            commands: preparation.applyCommands(hit: Set(hit.map(\.host))),
-            effect: "\(fault.action.kind) on \(hit.count) of \(total) pod(s)")
-        applied.hosts = hit
-        remember(fault.name, preparation.keeping(hit: Set(hit.map(\.host))))
-        if failures.isEmpty { return applied }
-        if fault.onPartial == .continue, !hit.isEmpty {
-            applied.effect += "; PARTIAL, not hit: \(failures.joined(separator: "; "))"
-            return applied
+        return try PartialInjection.settle(
+            fault, outcomes, failures: preparation.failures, of: preparation.total, places: "pod(s)"
+        ) { hit in
+            AppliedFault(
+                spec: fault, plan: plan, pids: hit.flatMap(\.pids),
+                commands: preparation.applyCommands(hit: Set(hit.map(\.host))),
+                effect: "\(fault.action.kind) on \(hit.count) of \(preparation.total) pod(s)")
         }
-        let undone: String
-        do {
-            undone = hit.isEmpty ? "nothing was applied" : try await revert(applied, in: target)
-        } catch {
-            undone = "the revert failed too (\(error.message)); run 'gameday recover'"
-        }
-        throw FaultError(
-            "fault \(fault.name) applied on \(hit.count) of \(total) pod(s) only: "
-                + "\(failures.joined(separator: "; ")); \(undone)")
-    }
-
-    public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
-        let fault = applied.spec
-        // As the network driver: only what this driver applied (the ledger's recipe covers the rest).
-        guard let preparation = preparations.withLock({ $0.removeValue(forKey: fault.name) }) else {
-            throw FaultError("fault \(fault.name) was not applied by this run; run 'gameday recover'")
-        }
-        let hit = Set(applied.hosts.map(\.host))
-        let kept = preparation.keeping(hit: hit)
-        let recipe = PodRecipe(base: base)
-        let outcomes = await FanOut.map(kept.revertSteps, concurrency: concurrency) { [self] step in
-            do throws(RecipeError) {
-                return Result<String, RecipeError>.success(try await recipe.run(step, timeout: readyTimeout))
-            } catch {
-                return .failure(error)
-            }
-        }
-        // The runner reverted it: the switches must not resume anything later.
-        for hit in kept.hits {
-            if let tools = hit.switchContainer { _ = try? await base.run(tools.disarm, timeout: .seconds(30)) }
-        }
-        let failures = outcomes.compactMap { if case .failure(let error) = $0 { error.message } else { nil } }
-        guard failures.isEmpty else {
-            throw FaultError("\(failures.count) pod(s) not reverted: \(failures.joined(separator: "; "))")
-        }
-        return outcomes.compactMap { try? $0.get() }.joined(separator: "; ")
     }
 
     // MARK: - Steps
-
-    func remember(_ fault: String, _ preparation: PodPreparation) {
-        preparations.withLock { $0[fault] = preparation }
-    }
 
     /// The signal a process fault sends in a pod: KILL, TERM or STOP (`nil` for any other).
     static func podSignal(_ fault: FaultSpec) -> PodSignal? {

@@ -27,9 +27,32 @@ struct PodPreparation: Sendable {
     /// How many pods were chosen.
     var total: Int
 
-    var revertSteps: [PodRevertStep] {
-        (deletionSteps?.revert ?? []) + hits.flatMap(\.steps.revert)
-            + blockPods.compactMap { pod in (try? PodName(pod.name)).flatMap { blockSteps[$0] } }
+    /// The revert as the ledger records it: each pod's steps at `pod/NAME` (the ledger keeps those
+    /// of the pods hit): a paused process resumed and the pod's tools container disarmed (it must
+    /// not send a late SIGCONT), a killed container awaited Ready, a block's table deleted, a
+    /// deleted pod's replacement awaited.
+    func recipeSteps(timeout: Duration) -> [RevertRecipe.Step] {
+        let seconds = Int(timeout.milliseconds / 1000)
+        var steps: [RevertRecipe.Step] = []
+        for hit in hits {
+            let disarm = hit.switchContainer.map { [$0.disarmStep] } ?? []
+            steps.append(
+                .at(place: "pod/\(hit.pod)", steps: hit.steps.revert.map { $0.recipeStep(timeout: seconds) } + disarm))
+        }
+        for pod in blockPods {
+            guard let name = try? PodName(pod.name), let step = blockSteps[name] else { continue }
+            steps.append(.at(place: "pod/\(pod.name)", steps: [step.recipeStep(timeout: seconds)]))
+        }
+        if let deletion {
+            for victim in deletion.victims {
+                let one = PodDeletionFault(
+                    plan: deletion.plan, selector: deletion.selector, victims: [victim],
+                    servingBefore: deletion.servingBefore)
+                let revert = (try? one.steps().revert) ?? []
+                steps.append(.at(place: "pod/\(victim.name)", steps: revert.map { $0.recipeStep(timeout: seconds) }))
+            }
+        }
+        return steps
     }
 
     /// Only the pods that were hit (`HostFault.host` is `pod/NAME`).

@@ -46,13 +46,22 @@ public struct PodToolsContainer: Sendable, Hashable {
 }
 
 extension PodRevertStep {
-    /// The step as the ledger records it (`RevertRecipe.Step`), for the watchdog and `recover`.
-    public var recipeStep: RevertRecipe.Step {
+    /// The step as the ledger records it (`RevertRecipe.Step`): waits last at most `timeout` seconds.
+    public func recipeStep(timeout: Int = 150) -> RevertRecipe.Step {
         switch self {
         case .command(let argv, let alreadyDone, let doneWhen):
             return .kubectl(argv: argv, alreadyDone: alreadyDone, doneWhen: doneWhen.map(\.rawValue).sorted())
         case .awaitServing(let argv, let count, let excludingUIDs):
-            return .awaitPods(argv: argv, count: count, excludingUIDs: excludingUIDs.sorted(), timeoutSeconds: 150)
+            return .awaitPods(argv: argv, count: count, excludingUIDs: excludingUIDs.sorted(), timeoutSeconds: timeout)
         }
+    }
+}
+
+extension PodToolsContainer {
+    /// Disarms the switch (it would send a late SIGCONT); done when the container or pod is gone.
+    var disarmStep: RevertRecipe.Step {
+        .kubectl(
+            argv: disarm, alreadyDone: [],
+            doneWhen: [KubectlFailure.podNotFound, .containerNotRunning, .containerNotFound].map(\.rawValue).sorted())
     }
 }

@@ -99,21 +99,28 @@ public struct TrafficShaper: Sendable {
 
     /// Restores the snapshot and proves the interface is back to it; already restored is fine.
     public func revert(_ applied: AppliedTrafficShape) async throws(NetworkFaultError) -> String {
-        let interface = applied.shape.interface
+        try await restore(applied.original)
+    }
+
+    /// Brings the interface's egress qdiscs back to `original` and proves it; already back is fine
+    /// (the revert may be repeated, or the fault never applied). A root that is neither gameday's
+    /// nor the original is someone else's, and left alone.
+    public func restore(_ original: QdiscSnapshot) async throws(NetworkFaultError) -> String {
+        let interface = original.interface
         let now = try await snapshot(interface)
-        if now.matches(applied.original) { return "\(interface) already back to \(applied.original.summary)" }
+        if now.matches(original) { return "\(interface) already back to \(original.summary)" }
         guard now.owner == .gameday else {
             // Someone replaced gameday's qdisc meanwhile: theirs is not ours to remove.
             throw .notRestored(
-                "\(interface) now carries \(now.summary), not gameday's root; restore \(applied.original.summary) by hand if needed"
+                "\(interface) now carries \(now.summary), not gameday's root; restore \(original.summary) by hand if needed"
             )
         }
-        for command in applied.original.restoreCommands {
+        for command in original.restoreCommands {
             _ = try await executor.mustRun(command, timeout: commandTimeout)
         }
         let after = try await snapshot(interface)
-        guard after.matches(applied.original) else {
-            throw .notRestored("\(interface) carries \(after.summary), expected \(applied.original.summary)")
+        guard after.matches(original) else {
+            throw .notRestored("\(interface) carries \(after.summary), expected \(original.summary)")
         }
         return "\(interface) restored to \(after.summary)"
     }

@@ -127,36 +127,15 @@ public final class SSHHostSession: Sendable {
         }
     }
 
-    /// What a fault on many hosts comes to: the hosts hit, and under `on_partial` either the fault
-    /// (`continue`, or nothing failed) or an error after `revert` put the hit hosts back (`abort`).
-    /// Heartbeats start for the hosts hit.
+    /// What a fault on many hosts comes to (`PartialInjection`); heartbeats start for the hosts hit.
     public func settle(
-        _ fault: FaultSpec, _ outcomes: [Result<HostFault, FaultError>], of total: Int, _ ssh: SSHTarget,
-        hosts: [HostTarget], applied make: ([HostFault]) -> AppliedFault,
-        revert: (AppliedFault) async throws(FaultError) -> String
-    ) async throws(FaultError) -> AppliedFault {
-        let hit = outcomes.compactMap { try? $0.get() }
-        let failures = outcomes.compactMap { outcome -> String? in
-            if case .failure(let error) = outcome { error.message } else { nil }
-        }
-        var applied = make(hit)
-        applied.hosts = hit
-        startHeartbeats(fault, hosts.filter { host in hit.contains { $0.host == host.description } }, ssh)
-        if failures.isEmpty { return applied }
-        if fault.onPartial == .continue, !hit.isEmpty {
-            applied.effect += "; PARTIAL, not hit: \(failures.joined(separator: "; "))"
-            return applied
-        }
-        // A partial injection is not the drill described: put the hosts that were hit back first.
-        let undone: String
-        do {
-            undone = try await revert(applied)
-        } catch {
-            undone = "the revert failed too (\(error.message)); run 'gameday recover'"
-        }
-        throw FaultError(
-            "fault \(fault.name) applied on \(hit.count) of \(total) host(s) only: "
-                + "\(failures.joined(separator: "; ")); reverted where applied: \(undone)")
+        _ fault: FaultSpec, _ outcomes: [Result<HostFault, FaultError>], failures: [String] = [], of total: Int,
+        _ ssh: SSHTarget, hosts: [HostTarget], applied make: ([HostFault]) -> AppliedFault
+    ) throws(FaultError) -> AppliedFault {
+        let hit = Set(outcomes.compactMap { try? $0.get().host })
+        startHeartbeats(fault, hosts.filter { hit.contains($0.description) }, ssh)
+        return try PartialInjection.settle(
+            fault, outcomes, failures: failures, of: total, places: "host(s)", applied: make)
     }
 
     /// One host's step of a fault, its errors named after the host.

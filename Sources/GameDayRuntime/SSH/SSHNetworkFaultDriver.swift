@@ -9,10 +9,6 @@ import Synchronization
 /// work as for process faults (`SSHHostSession`).
 public final class SSHNetworkFaultDriver: FaultDriver, Sendable {
     public let session: SSHHostSession
-    /// One network driver per host: each keeps what it applied there.
-    private let drivers = Mutex<[String: NetworkFaultDriver]>([:])
-    /// Per fault, per host: what was applied, for the revert.
-    private let applied = Mutex<[String: [String: AppliedFault]]>([:])
 
     public init(session: SSHHostSession) { self.session = session }
 
@@ -45,69 +41,59 @@ public final class SSHNetworkFaultDriver: FaultDriver, Sendable {
         return outcomes.compactMap { try? $0.get() }.map { "\($0.host): \($0.effect)" }.joined(separator: "; ")
     }
 
-    public func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
+    /// Prepares the fault on every chosen host (as the local network driver does there, over SSH);
+    /// the revert is each host's recipe, then its switch disarmed.
+    public func prepare(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> any PreparedFault {
         let (hosts, ssh) = try chosenHosts(fault, target)
+        var prepared: [(host: HostTarget, fault: ReadyFault)] = []
         var steps: [RevertRecipe.Step] = []
         for host in hosts {
-            let recipe = try await driver(host, ssh).recipe(for: fault, in: target)
-            steps.append(.onHost(RecipeHost(target: target.file, unit: fault.unit, host: host), steps: recipe.steps))
+            let ready = try await driver(host, ssh).ready(fault, in: target)
+            let disarm = try session.deadMansSwitch(fault, host).disarmCommand
+            prepared.append((host, ready))
+            steps.append(
+                .onHost(
+                    RecipeHost(target: target.file, unit: fault.unit, host: host),
+                    steps: ready.recipe.steps + [.command(argv: disarm, okExitCodes: [])]))
         }
-        return RevertRecipe(executor: "ssh", steps: steps)
+        let plan = plan(fault, in: target)
+        let ready = prepared
+        return ReadyFault(
+            spec: fault, plan: plan,
+            found: ready.map { "\($0.host): \($0.fault.found)" }.joined(separator: "; "),
+            recipe: RevertRecipe(executor: "ssh", steps: steps)
+        ) { [self] moment async throws(FaultError) in
+            try await apply(ready, fault, plan: plan, ssh: ssh, moment: moment)
+        }
     }
 
-    public func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError)
-        -> AppliedFault
-    {
-        let (hosts, ssh) = try chosenHosts(fault, target)
+    private func apply(
+        _ prepared: [(host: HostTarget, fault: ReadyFault)], _ fault: FaultSpec, plan: FaultPlan, ssh: SSHTarget,
+        moment: FaultMoment
+    ) async throws(FaultError) -> AppliedFault {
+        let hosts = prepared.map(\.host)
         // Heartbeats from the first switch armed: a slow host must not let an early one fire.
         session.startHeartbeats(fault, hosts, ssh)
+        let byHost = Dictionary(uniqueKeysWithValues: prepared.map { ($0.host.description, $0.fault) })
         let outcomes = await session.eachHost(hosts) { [self] host in
             await SSHHostSession.onHost(host) {
-                let driver = try driver(host, ssh)
+                guard let ready = byHost[host.description] else { throw FaultError("not prepared on \(host)") }
                 let executor = try session.executor(host, ssh)
                 // The switch runs the same idempotent commands the ledger holds, none stopping the others.
-                let recipe = try await driver.recipe(for: fault, in: target)
-                let commands = recipe.steps.compactMap { step -> String? in
-                    if case .command(let argv, _) = step { RemoteShell.commandLine(argv) + " || true" } else { nil }
+                let commands = ready.recipe.steps.flatMap(\.idempotentCommands).map {
+                    RemoteShell.commandLine($0) + " || true"
                 }
                 let done = try await session.armed(
                     fault, on: host, via: executor, revert: ["sh", "-c", commands.joined(separator: "; ")]
-                ) { try await driver.apply(fault, in: target, moment: moment) }
-                self.applied.withLock { $0[fault.name, default: [:]][host.description] = done }
+                ) { try await ready.apply(moment) }
                 return HostFault(host: host.description, pids: [], effect: done.effect)
             }
         }
-        return try await session.settle(
-            fault, outcomes, of: hosts.count, ssh, hosts: hosts,
-            applied: { hit in
-                AppliedFault(
-                    spec: fault, plan: plan(fault, in: target), pids: [], commands: [],
-                    effect: "\(fault.action.kind) on \(hit.count) of \(hosts.count) host(s)")
-            }, revert: { applied throws(FaultError) in try await revert(applied, in: target) })
-    }
-
-    public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
-        let fault = applied.spec
-        session.stopHeartbeats(fault)
-        let (hosts, ssh) = try chosenHosts(fault, target)
-        let done = self.applied.withLock { $0.removeValue(forKey: fault.name) ?? [:] }
-        let hit = hosts.filter { done[$0.description] != nil }
-        let outcomes = await session.eachHost(hit) { [self] host in
-            await SSHHostSession.onHost(host) {
-                let said = try await driver(host, ssh).revert(done[host.description]!, in: target)
-                return HostFault(host: host.description, pids: [], effect: said)
-            }
+        return try session.settle(fault, outcomes, of: hosts.count, ssh, hosts: hosts) { hit in
+            AppliedFault(
+                spec: fault, plan: plan, pids: [], commands: [],
+                effect: "\(fault.action.kind) on \(hit.count) of \(hosts.count) host(s)")
         }
-        await session.disarm(fault, on: hit, ssh)
-        let failures = outcomes.compactMap { outcome -> String? in
-            if case .failure(let error) = outcome { error.message } else { nil }
-        }
-        guard failures.isEmpty else {
-            throw FaultError(
-                "\(failures.count) of \(hit.count) host(s) not reverted: \(failures.joined(separator: "; ")); "
-                    + "run 'gameday recover'")
-        }
-        return outcomes.compactMap { try? $0.get() }.map { "\($0.host): \($0.effect)" }.joined(separator: "; ")
     }
 
     // MARK: - Parts
@@ -121,15 +107,9 @@ public final class SSHNetworkFaultDriver: FaultDriver, Sendable {
 
     /// The host's network driver, running its commands over SSH and protecting the SSH port.
     private func driver(_ host: HostTarget, _ ssh: SSHTarget) throws(FaultError) -> NetworkFaultDriver {
-        let executor = try session.executor(host, ssh)
-        return drivers.withLock { drivers in
-            if let driver = drivers[host.description] { return driver }
-            let port = UInt16(clamping: host.port ?? ssh.port)
-            let driver = NetworkFaultDriver(
-                runId: session.runId, executor: executor,
-                protecting: [ProtectedEndpoint(label: "the SSH connection to \(host)", port: port)])
-            drivers[host.description] = driver
-            return driver
-        }
+        let port = UInt16(clamping: host.port ?? ssh.port)
+        return NetworkFaultDriver(
+            runId: session.runId, executor: try session.executor(host, ssh),
+            protecting: [ProtectedEndpoint(label: "the SSH connection to \(host)", port: port)])
     }
 }

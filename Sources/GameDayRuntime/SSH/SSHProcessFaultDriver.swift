@@ -12,9 +12,9 @@ import Synchronization
 /// (`RevertRecipe.Step.onHost`), so the local watchdog and `gameday recover` reach them too.
 ///
 /// `hosts:` chooses all of the service's hosts, a number or a share (the same ones for the same run
-/// id). A host that fails to apply makes the injection partial: with `on_partial: abort` (the
-/// default) the fault fails and the hosts that were hit are reverted first; with `continue` the run
-/// goes on and the fault's effect names the hosts not hit.
+/// id). A host that fails to apply makes the injection partial (`PartialInjection`): with
+/// `on_partial: abort` (the default) the fault fails and the rollback reverts it on the hosts that
+/// were hit; with `continue` the run goes on and the fault's effect names the hosts not hit.
 public final class SSHProcessFaultDriver: FaultDriver, Sendable {
     public let session: SSHHostSession
     /// How long a signalled process may take to die (or stop).
@@ -53,51 +53,72 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
     }
 
     public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String {
-        let found = try await locateEverywhere(fault, target)
-        return
-            "found \(found.map { "\($0.host): \($0.pids.map(String.init).joined(separator: ", "))" }.joined(separator: "; "))"
-    }
-
-    public func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
-        guard case .killProcess(let signal, let restart) = fault.action else { throw ProcessFaultDriver.notMine(fault) }
         let service = try requireService(fault, target)
-        let locator = try requireLocator(fault, service)
-        var steps: [RevertRecipe.Step] = []
-        if signal.number == SIGSTOP {
-            let found = try await locateEverywhere(fault, target)
-            for (host, hit) in zip(service.hosts, found) {
-                steps.append(.onHost(recipeHost(host, fault, target), steps: [.signal(name: "CONT", pids: hit.pids)]))
-            }
-        } else if restart, let command = service.restart {
-            for host in service.hosts {
-                steps.append(
-                    .onHost(
-                        recipeHost(host, fault, target),
-                        steps: [.restartUnlessRunning(argv: command, locator: locator)]))
-            }
+        let outcomes = try await lookUp(fault, service, target.unit(named: fault.unit)?.ssh ?? SSHTarget())
+        let failures = outcomes.compactMap { outcome -> String? in
+            if case .failure(let error) = outcome { error.message } else { nil }
         }
-        return RevertRecipe(executor: "ssh", steps: steps)
+        guard failures.isEmpty else {
+            throw FaultError(
+                "\(fault.unit)/\(fault.service): \(failures.count) of \(service.hosts.count) host(s) not ready: "
+                    + failures.joined(separator: "; "))
+        }
+        let found = outcomes.compactMap { try? $0.get() }
+        return "found \(found.map { "\($0.host): \($0.pids.map(String.init).joined(separator: ", "))" }.joined(separator: "; "))"
     }
 
-    public func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError)
-        -> AppliedFault
-    {
+    /// Finds the processes on every chosen host and guards them (a host where that fails is not
+    /// hit, settled by `on_partial`); the revert names every host: SIGCONT to exactly the
+    /// processes paused there, or the restart command, then the host's switch disarmed (it must
+    /// not fire once the fault is reverted, whoever reverted it).
+    public func prepare(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> any PreparedFault {
         guard case .killProcess(let signal, let restart) = fault.action else { throw ProcessFaultDriver.notMine(fault) }
         let service = try requireService(fault, target)
         let locator = try requireLocator(fault, service)
         let ssh = target.unit(named: fault.unit)?.ssh ?? SSHTarget()
+        let found = try await lookUp(fault, service, ssh).map { $0.map(\.pids) }
         let stop = signal.number == SIGSTOP
+        var steps: [RevertRecipe.Step] = []
+        for (host, pids) in zip(service.hosts, found) {
+            let revert: [RevertRecipe.Step] =
+                stop
+                ? [.signal(name: "CONT", pids: (try? pids.get()) ?? [])]
+                : (restart ? service.restart.map { [.restartUnlessRunning(argv: $0, locator: locator)] } ?? [] : [])
+            steps.append(.onHost(recipeHost(host, fault, target), steps: revert + [try disarm(fault, host)]))
+        }
+        let plan = plan(fault, in: target)
+        let places = found.map { try? $0.get() }
+        return ReadyFault(
+            spec: fault, plan: plan,
+            found: "found "
+                + zip(service.hosts, found).map { host, pids in
+                    "\(host): " + ((try? pids.get())?.map(String.init).joined(separator: ", ") ?? "not found")
+                }.joined(separator: "; "),
+            recipe: RevertRecipe(executor: "ssh", steps: steps)
+        ) { [self] moment async throws(FaultError) in
+            try await apply(fault, signal: signal, service: service, pids: places, failures: found, ssh: ssh, plan: plan, moment: moment)
+        }
+    }
+
+    /// Arms each host's switch and signals the processes prepared there, in parallel.
+    private func apply(
+        _ fault: FaultSpec, signal: SignalName, service: ServiceTarget, pids found: [[Int32]?],
+        failures lookups: [Result<[Int32], FaultError>], ssh: SSHTarget, plan: FaultPlan, moment: FaultMoment
+    ) async throws(FaultError) -> AppliedFault {
+        let stop = signal.number == SIGSTOP
+        let hosts = zip(service.hosts, found).compactMap { host, pids in pids.map { (host, $0) } }
+        let byHost = Dictionary(uniqueKeysWithValues: hosts.map { ($0.0.description, $0.1) })
+        let failures = lookups.compactMap { if case .failure(let error) = $0 { error.message } else { nil } }
         // Heartbeats from the first switch armed: a slow host must not let an early one fire.
-        session.startHeartbeats(fault, service.hosts, ssh)
-        let outcomes = await session.eachHost(service.hosts) { [self] host in
+        session.startHeartbeats(fault, hosts.map(\.0), ssh)
+        let outcomes = await session.eachHost(hosts.map(\.0)) { [self] host in
             await SSHHostSession.onHost(host) {
                 let executor = try session.executor(host, ssh)
-                let pids = try await RemoteProcessFinder(executor: executor).find(locator)
-                try await SSHChannelGuard.discover(via: executor).refuseSignal(to: pids)
+                let pids = byHost[host.description] ?? []
                 let revert: [String] =
                     stop
                     ? ProcessFaultDriver.killCommand(signal: SignalName("CONT")!, pids: pids.map(String.init))
-                    : (restart ? service.restart ?? ["true"] : ["true"])
+                    : (service.restart ?? ["true"])
                 try await session.armed(fault, on: host, via: executor, revert: revert) {
                     // The effecting action, one SSH round trip on a multiplexed connection; the
                     // lookup, the guard and the switch above are preparation.
@@ -118,53 +139,14 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
                 )
             }
         }
-        return try await session.settle(
-            fault, outcomes, of: service.hosts.count, ssh, hosts: service.hosts,
-            applied: { hit in
-                AppliedFault(
-                    spec: fault, plan: plan(fault, in: target), pids: hit.flatMap(\.pids),
-                    commands: [ProcessFaultDriver.killCommand(signal: signal, pids: ["<pid>"])],
-                    effect: "\(signal) on \(hit.count) of \(service.hosts.count) host(s); "
-                        + (stop ? "stopped" : "gone"))
-            }, revert: { applied throws(FaultError) in try await revert(applied, in: target) })
-    }
-
-    public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
-        let fault = applied.spec
-        session.stopHeartbeats(fault)
-        let service = try requireService(fault, target)
-        let recipe: RevertRecipe
-        if case .killProcess(let signal, _) = fault.action, signal.number == SIGSTOP {
-            let hosts = Dictionary(uniqueKeysWithValues: applied.hosts.map { ($0.host, $0.pids) })
-            recipe = RevertRecipe(
-                executor: "ssh",
-                steps: service.hosts.compactMap { host in
-                    hosts[host.description].map {
-                        .onHost(recipeHost(host, fault, target), steps: [.signal(name: "CONT", pids: $0)])
-                    }
-                })
-        } else {
-            // Only the hosts that were hit: with `on_partial: continue` the others never were.
-            let all = try await self.recipe(for: fault, in: target)
-            let hit = Set(applied.hosts.map(\.host))
-            recipe = RevertRecipe(
-                executor: all.executor,
-                steps: all.steps.filter { step in
-                    if case .onHost(let host, _) = step { hit.contains(host.host.description) } else { true }
-                })
+        return try session.settle(
+            fault, outcomes, failures: failures, of: service.hosts.count, ssh, hosts: service.hosts
+        ) { hit in
+            AppliedFault(
+                spec: fault, plan: plan, pids: hit.flatMap(\.pids),
+                commands: [ProcessFaultDriver.killCommand(signal: signal, pids: ["<pid>"])],
+                effect: "\(signal) on \(hit.count) of \(service.hosts.count) host(s); " + (stop ? "stopped" : "gone"))
         }
-        let done: String
-        do {
-            done = recipe.steps.isEmpty ? "no restart asked for" : try await RecipeRunner().run(recipe)
-        } catch {
-            throw FaultError("\(error)")
-        }
-        // Reverted by the runner: the switches of the hosts it hit must not fire later.
-        let hit = Set(applied.hosts.map(\.host))
-        await session.disarm(
-            fault, on: service.hosts.filter { hit.contains($0.description) },
-            target.unit(named: fault.unit)?.ssh ?? SSHTarget())
-        return done
     }
 
     // MARK: - Parts
@@ -190,31 +172,23 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
                 + "\(DurationText.format(effectTimeout)) after the signal")
     }
 
-    private func locateEverywhere(_ fault: FaultSpec, _ target: Target) async throws(FaultError) -> [HostFault] {
-        let service = try requireService(fault, target)
+    /// On every chosen host: the processes found and guarded there, or why not.
+    private func lookUp(_ fault: FaultSpec, _ service: ServiceTarget, _ ssh: SSHTarget) async throws(FaultError)
+        -> [Result<HostFault, FaultError>]
+    {
         let locator = try requireLocator(fault, service)
-        let ssh = target.unit(named: fault.unit)?.ssh ?? SSHTarget()
-        let outcomes = await session.eachHost(service.hosts) { [self] host -> Result<HostFault, FaultError> in
-            do {
+        return await session.eachHost(service.hosts) { [self] host in
+            await SSHHostSession.onHost(host) {
                 let executor = try session.executor(host, ssh)
                 let pids = try await RemoteProcessFinder(executor: executor).find(locator)
                 try await SSHChannelGuard.discover(via: executor).refuseSignal(to: pids)
-                return .success(HostFault(host: host.description, pids: pids, effect: "found"))
-            } catch let error as FaultError {
-                return .failure(FaultError("\(host): \(error.message)"))
-            } catch {
-                return .failure(FaultError("\(host): \(error)"))
+                return HostFault(host: host.description, pids: pids, effect: "found")
             }
         }
-        let failures = outcomes.compactMap { outcome -> String? in
-            if case .failure(let error) = outcome { error.message } else { nil }
-        }
-        guard failures.isEmpty else {
-            throw FaultError(
-                "\(fault.unit)/\(fault.service): \(failures.count) of \(service.hosts.count) host(s) not ready: "
-                    + failures.joined(separator: "; "))
-        }
-        return outcomes.compactMap { try? $0.get() }
+    }
+
+    private func disarm(_ fault: FaultSpec, _ host: HostTarget) throws(FaultError) -> RevertRecipe.Step {
+        .command(argv: try session.deadMansSwitch(fault, host).disarmCommand, okExitCodes: [])
     }
 
     private func recipeHost(_ host: HostTarget, _ fault: FaultSpec, _ target: Target) -> RecipeHost {

@@ -40,6 +40,16 @@ public final class FileLedger: FaultLedger {
         self.recipes = recipes
     }
 
+    public func intend(_ fault: any PreparedFault) async throws -> LedgerTicket {
+        let ready = try ReadyFault.of(fault)
+        return try await intend(fault.spec.name, unit: fault.spec.unit, recipe: ready.recipe)
+    }
+
+    public func intendCutover(drill: String, target: String, unit: String) async throws -> LedgerTicket {
+        try await intend("cutover", unit: unit, recipe: RevertRecipe(steps: [.cutback(drill: drill, target: target)]))
+    }
+
+    /// Records `recipe` for `what`, durably, and starts the entry's watchdog.
     public func intend(_ what: String, unit: String, recipe: RevertRecipe) async throws -> LedgerTicket {
         let number = sequence.withLock { value in
             value += 1
@@ -59,19 +69,22 @@ public final class FileLedger: FaultLedger {
 
     public func applied(_ ticket: LedgerTicket) async { await update(ticket, state: .applied, note: nil) }
 
+    public func narrow(_ ticket: LedgerTicket, to places: [String]) async {
+        _ = try? await store.modify(ticket.id) { entry in
+            entry.recipe = entry.recipe.narrowed(to: Set(places))
+            entry.updatedAt = WallClock.nowISO()
+        }
+    }
+
     public func reverted(_ ticket: LedgerTicket) async { await update(ticket, state: .reverted, note: "the run") }
 
     public func withhold(_ ticket: LedgerTicket, reason: String) async {
         await update(ticket, state: .withheld, note: "withheld by the run: \(reason)")
     }
 
-    public func undo(_ ticket: LedgerTicket) async throws -> String {
-        try await store.modify(ticket.id) { entry in
-            guard entry.isPending else { return entry.note ?? "already reverted" }
-            let what = try await recipes.run(entry.recipe)
-            entry.mark(.reverted, note: what)
-            return what
-        }
+    /// The run's rollback: the same revert as a watchdog's and `gameday recover`'s.
+    public func revert(_ ticket: LedgerTicket) async throws -> String {
+        try await LedgerRevert(store: store, recipes: recipes).revert(ticket.id, as: "the run").text
     }
 
     /// Under the entry's lock: a watchdog reverting it meanwhile finishes first, and its

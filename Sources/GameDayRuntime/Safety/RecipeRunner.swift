@@ -121,7 +121,7 @@ public struct RecipeRunner: Sendable {
             let sent = output.stdout.split(whereSeparator: \.isNewline).map(String.init)
             guard !sent.isEmpty else { return "no process left to send SIG\(name) on \(executor.name)" }
             return "SIG\(name) sent to \(sent.joined(separator: ", ")) on \(executor.name)"
-        case .command, .cutback, .http, .onHost, .kubectl, .awaitPods:
+        case .command, .cutback, .http, .onHost, .kubectl, .awaitPods, .removePortBlock, .restoreQdiscs, .proxy, .at:
             return nil
         }
     }
@@ -142,8 +142,8 @@ public struct RecipeRunner: Sendable {
                 let output = try await executor.run(argv, timeout: .seconds(60))
                 guard output.exitCode == 0, !output.timedOut else {
                     throw RecipeError(
-                        "the restart command failed (exit \(output.exitCode)): \(output.lastLine); run it by hand: \(argv.joined(separator: " "))"
-                    )
+                        "the restart command \(output.timedOut ? "timed out" : "failed with exit \(output.exitCode)"): \(output.lastLine); "
+                            + "start the service by hand with: \(argv.joined(separator: " "))")
                 }
                 let pids = try processes.find(locator)
                 done = "restarted as process \(pids.map(String.init).joined(separator: ", "))"
@@ -159,7 +159,37 @@ public struct RecipeRunner: Sendable {
             guard !alive.isEmpty else { return "no process left to send SIG\(name)" }
             let argv = ["kill", "-s", name] + alive.map(String.init)
             _ = try await executor.run(argv, timeout: .seconds(10))
+            if name == "CONT" {
+                // Proven like the pause: every process that still exists has left the stopped state.
+                let stopped = await processes.waitUntil(within: .seconds(3), alive) { processes.state(of: $0) != "T" }
+                guard stopped.isEmpty else {
+                    throw RecipeError(
+                        "process \(stopped.map(String.init).joined(separator: ", ")) is still stopped after SIGCONT")
+                }
+            }
             return "SIG\(name) sent to \(alive.map(String.init).joined(separator: ", "))"
+        case .removePortBlock(let block, let scope, let backend):
+            let blocker = PortBlocker(executor: executor)
+            let applied = AppliedPortBlock(block: block, scope: scope, backend: backend, commands: [], effect: "")
+            let counters = (try? await blocker.counters(applied)).map { " (it dropped \($0))" } ?? ""
+            do {
+                return try await blocker.revert(applied) + counters
+            } catch {
+                throw RecipeError(error.description)
+            }
+        case .proxy(let url, let proxy, let toxic):
+            do {
+                return try await ProxyFaultDriver.undo(
+                    ToxiproxyClient(url: url, transport: transport), proxy: proxy, toxic: toxic)
+            } catch {
+                throw RecipeError(error.message)
+            }
+        case .restoreQdiscs(let original):
+            do {
+                return try await TrafficShaper(executor: executor).restore(original)
+            } catch {
+                throw RecipeError(error.description)
+            }
         case .cutback(let drillPath, let targetPath):
             return try await cutback(drillPath: drillPath, targetPath: targetPath)
         case .onHost(let host, let steps):
@@ -167,6 +197,10 @@ public struct RecipeRunner: Sendable {
             var done: [String] = []
             for step in steps { done.append(try await run(step, executor: remote, remote: true)) }
             return done.isEmpty ? "nothing to undo on \(remote.name)" : done.joined(separator: "; ")
+        case .at(let place, let steps):
+            var done: [String] = []
+            for step in steps { done.append(try await run(step, executor: executor)) }
+            return done.isEmpty ? "nothing to undo at \(place)" : done.joined(separator: "; ")
         case .kubectl(let argv, let alreadyDone, let doneWhen):
             return try await PodRecipe(base: LocalExecutor()).run(
                 .command(

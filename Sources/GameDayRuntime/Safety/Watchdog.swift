@@ -68,19 +68,15 @@ public struct Watchdog: Sendable {
     }
 
     private func revert(because reason: String) async throws -> String {
-        let outcome = try await store.modify(entry) { current -> (what: String, reverted: Bool) in
-            guard current.isPending else { return ("already reverted (\(current.note ?? "by someone else"))", false) }
-            // The runner chose not to undo it yet (a cut-back that would make things worse): not ours to undo.
-            guard current.state != .withheld else {
-                return ("left for gameday recover (\(current.note ?? "withheld"))", false)
-            }
-            log("\(reason): reverting \(current.summary)")
-            let what = try await recipes.run(current.recipe)
-            current.mark(.reverted, note: "the watchdog (\(reason)): \(what)")
-            return (what, true)
+        log("\(reason): reverting \((try? store.read(entry))?.summary ?? entry)")
+        let outcome = try await LedgerRevert(store: store, recipes: recipes).revert(
+            entry, as: "the watchdog (\(reason))")
+        switch outcome {
+        case .reverted(let what): log("reverted: \(what)")
+        case .alreadyDone(let note): return "already reverted (\(note))"
+        case .withheld: break
         }
-        if outcome.reverted { log("reverted: \(outcome.what)") }
-        return outcome.what
+        return outcome.text
     }
 
     private func log(_ line: String) {

@@ -65,7 +65,8 @@ extension DrillSession {
             store: store, runId: runId, target: target.name,
             watchdog: FileLedger.Watchdog(
                 executable: settings.executable, heartbeat: heartbeat.path, timeout: settings.watchdogTimeout,
-                deadline: Date().timeIntervalSince1970 + drill.maximumDuration.milliseconds / 1000))
+                deadline: Date().timeIntervalSince1970 + drill.maximumDuration.milliseconds / 1000),
+            recipes: RecipeRunner(transport: parts.transport))
 
         // Raw samples stream to a file beside the archive while the run goes, and move into it after.
         var raw: NDJSONSampleWriter?
@@ -83,7 +84,7 @@ extension DrillSession {
         let environment = RunEnvironment(
             transport: parts.transport, faults: parts.faults(runId, hosts), clock: clock,
             wallClock: { wall.unixMilliseconds($0) }, environment: parts.environment,
-            readFile: { try String(contentsOfFile: $0, encoding: .utf8) }, reporter: reporter, runId: runId,
+            files: LocalFileSystem(), reporter: reporter, runId: runId,
             ledger: ledger, probes: parts.probes, rawSamples: raw, interruption: interruption)
         // Awaited in this task: cancelling it interrupts the runner.
         var result = await DrillRunner(drill: drill, target: target, environment: environment).run()

@@ -1,5 +1,6 @@
 import Foundation
 import GameDayCore
+import GameDayRuntime
 import Synchronization
 
 /// An in-memory two-unit storefront and control plane behind `HTTPTransport`,
@@ -28,10 +29,14 @@ public final class FakeStorefront: HTTPTransport {
         /// Users whose probes fail whatever their unit (to breach the blast radius).
         public var alwaysFailing: Set<Int> = []
         public var requests: [String] = []
+        /// What the fake faults did (`apply product-down`, `revert product-down`), in order.
+        public var faultCalls: [String] = []
     }
 
     public static let gateway = "http://gateway.test"
     public static let controlPlane = "http://control-plane.test"
+    /// Where a fake fault's recipe mends its units: `POST /mend/<unit>[,<unit>…]/<fault>` (`?fail` to fail).
+    public static let faults = "http://faults.test"
     public let state = Mutex(State())
     public let rule: RoutingRule
 
@@ -45,6 +50,7 @@ public final class FakeStorefront: HTTPTransport {
         }
         if request.url.hasPrefix(Self.gateway) { return probe(request) }
         if request.url.hasPrefix(Self.controlPlane) { return control(request) }
+        if request.url.hasPrefix(Self.faults) { return mend(request) }
         throw HTTPTransportError(kind: .connectionRefused, message: "connection refused (\(request.url))")
     }
 
@@ -61,6 +67,19 @@ public final class FakeStorefront: HTTPTransport {
             }
             let status = state.brokenUnits.contains(unit) || state.alwaysFailing.contains(id) || flapped ? 503 : 200
             return HTTPResponse(status: status, headers: [("X-Unit", unit)], body: Array("{\"unit\":\"\(unit)\"}".utf8))
+        }
+    }
+
+    /// A fake fault's revert, as its ledger recipe sends it.
+    private func mend(_ request: HTTPRequest) -> HTTPResponse {
+        let parts = request.url.dropFirst(Self.faults.count).split(separator: "?")
+        let path = parts.first?.split(separator: "/").map(String.init) ?? []
+        guard request.method == "POST", path.count == 3, path[0] == "mend" else { return HTTPResponse(status: 404) }
+        return state.withLock { state in
+            state.faultCalls.append("revert \(path[2])")
+            if parts.count > 1 { return HTTPResponse(status: 500, body: Array("the fake fault would not revert".utf8)) }
+            for unit in path[1].split(separator: ",") { state.brokenUnits.remove(String(unit)) }
+            return HTTPResponse(status: 200)
         }
     }
 
@@ -101,14 +120,14 @@ public final class FakeStorefront: HTTPTransport {
     }
 }
 
-/// Breaks and mends units of a `FakeStorefront`, standing in for real faults.
+/// Breaks units of a `FakeStorefront`, standing in for real faults; a fault's ledger recipe mends
+/// its unit over the storefront's transport (`FakeStorefront.faults`), as a real recipe would.
 public final class FakeFaultDriver: FaultDriver {
     public let storefront: FakeStorefront
     public let failApply: Bool
     public let failRevert: Bool
     /// How long the apply prepares (looks things up) before the effecting action.
     public let preparation: Duration
-    public let log = Mutex<[String]>([])
 
     public init(
         storefront: FakeStorefront, failApply: Bool = false, failRevert: Bool = false, preparation: Duration = .zero
@@ -127,27 +146,21 @@ public final class FakeFaultDriver: FaultDriver {
 
     public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String { "found fake" }
 
-    public func recipe(for fault: FaultSpec, in target: Target) async throws(FaultError) -> RevertRecipe {
-        RevertRecipe(executor: "fake", steps: [.command(argv: ["mend", fault.unit], okExitCodes: [])])
+    public func prepare(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> any PreparedFault {
+        let mend = "\(FakeStorefront.faults)/mend/\(fault.unit)/\(fault.name)" + (failRevert ? "?fail" : "")
+        let plan = plan(fault, in: target)
+        return ReadyFault(
+            spec: fault, plan: plan, found: "found fake",
+            recipe: RevertRecipe(
+                executor: "local", steps: [.http(method: "POST", url: mend, body: nil, okStatuses: [200])])
+        ) { [self] moment async throws(FaultError) in
+            storefront.state.withLock { $0.faultCalls.append("apply \(fault.name)") }
+            if failApply { throw FaultError("the fake fault would not apply") }
+            if preparation > .zero { try? await Task.sleep(for: preparation) }
+            await moment.effect { _ = storefront.state.withLock { $0.brokenUnits.insert(fault.unit) } }
+            return AppliedFault(spec: fault, plan: plan, pids: [42], commands: [["break", fault.unit]], effect: "broken")
+        }
     }
 
-    public func apply(_ fault: FaultSpec, in target: Target, moment: FaultMoment) async throws(FaultError)
-        -> AppliedFault
-    {
-        log.withLock { $0.append("apply \(fault.name)") }
-        if failApply { throw FaultError("the fake fault would not apply") }
-        if preparation > .zero { try? await Task.sleep(for: preparation) }
-        await moment.effect { _ = storefront.state.withLock { $0.brokenUnits.insert(fault.unit) } }
-        return AppliedFault(
-            spec: fault, plan: plan(fault, in: target), pids: [42], commands: [["break", fault.unit]], effect: "broken")
-    }
-
-    public func revert(_ applied: AppliedFault, in target: Target) async throws(FaultError) -> String {
-        log.withLock { $0.append("revert \(applied.spec.name)") }
-        if failRevert { throw FaultError("the fake fault would not revert") }
-        _ = storefront.state.withLock { $0.brokenUnits.remove(applied.spec.unit) }
-        return "mended"
-    }
-
-    public var calls: [String] { log.withLock { $0 } }
+    public var calls: [String] { storefront.state.withLock { $0.faultCalls } }
 }

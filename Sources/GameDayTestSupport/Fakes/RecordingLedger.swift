@@ -1,4 +1,5 @@
 import GameDayCore
+import GameDayRuntime
 import Synchronization
 
 /// A ledger that writes what it is told on a `CallLog`, which a fault driver may share, so a test
@@ -7,10 +8,13 @@ public final class RecordingLedger: FaultLedger {
     public let log: CallLog
     /// Refuse every intent, as a ledger on a full or read-only disk would.
     private let refusing: Bool
+    /// What it reverts with.
+    private let memory: MemoryLedger
 
-    public init(log: CallLog = CallLog(), refusing: Bool = false) {
+    public init(log: CallLog = CallLog(), refusing: Bool = false, transport: any HTTPTransport = CurlHTTPClient()) {
         self.log = log
         self.refusing = refusing
+        self.memory = MemoryLedger(transport: transport)
     }
 
     /// Why a refusing ledger recorded nothing.
@@ -18,19 +22,31 @@ public final class RecordingLedger: FaultLedger {
         public var description: String { "the ledger's disk is full" }
     }
 
-    public func intend(_ what: String, unit: String, recipe: RevertRecipe) async throws -> LedgerTicket {
-        log.append("ledger \(refusing ? "refused" : "intend") \(what)")
+    public func intend(_ fault: any PreparedFault) async throws -> LedgerTicket {
+        log.append("ledger \(refusing ? "refused" : "intend") \(fault.spec.name)")
         if refusing { throw Refusal() }
-        return LedgerTicket(id: what)
+        return try await memory.intend(fault)
+    }
+
+    public func intendCutover(drill: String, target: String, unit: String) async throws -> LedgerTicket {
+        log.append("ledger \(refusing ? "refused" : "intend") cutover")
+        if refusing { throw Refusal() }
+        return try await memory.intendCutover(drill: drill, target: target, unit: unit)
     }
 
     public func applied(_ ticket: LedgerTicket) async { log.append("ledger applied \(ticket.id)") }
-    public func reverted(_ ticket: LedgerTicket) async { log.append("ledger reverted \(ticket.id)") }
+    public func narrow(_ ticket: LedgerTicket, to places: [String]) async {
+        log.append("ledger narrowed \(ticket.id) to \(places.joined(separator: ", "))")
+    }
+    public func reverted(_ ticket: LedgerTicket) async {
+        log.append("ledger reverted \(ticket.id)")
+        await memory.reverted(ticket)
+    }
     public func withhold(_ ticket: LedgerTicket, reason: String) async { log.append("ledger withheld \(ticket.id)") }
 
-    public func undo(_ ticket: LedgerTicket) async throws -> String {
-        log.append("ledger undo \(ticket.id)")
-        return "undone"
+    public func revert(_ ticket: LedgerTicket) async throws -> String {
+        log.append("ledger revert \(ticket.id)")
+        return try await memory.revert(ticket)
     }
 }
 

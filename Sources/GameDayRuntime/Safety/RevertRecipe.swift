@@ -1,3 +1,5 @@
+import GameDayCore
+
 /// How to undo one thing the run did, written to the ledger *before* it is done, so that
 /// `gameday recover` or the watchdog can undo it after the runner is gone.
 ///
@@ -10,13 +12,24 @@ public struct RevertRecipe: Sendable, Hashable, Codable {
         /// Run `argv` unless a process matching `locator` already runs (a restart); then, with
         /// `health`, wait until the service answers its health check.
         case restartUnlessRunning(argv: [String], locator: ProcessLocator, health: HealthWait? = nil)
-        /// Send `signal` to those of `pids` still alive (SIGCONT after a pause).
+        /// Remove a port block (an nftables table, or iptables chains and their jumps) and prove it
+        /// gone, saying how many packets it dropped; a block already gone is fine.
+        case removePortBlock(block: PortBlock, scope: FirewallScope, backend: FirewallEngine)
+        /// Bring an interface's egress qdiscs back to `original` and prove it; already back is fine.
+        case restoreQdiscs(original: QdiscSnapshot)
+        /// Remove the run's toxic `toxic` from a fault proxy's `proxy` (at `url`), or enable the
+        /// proxy again when `toxic` is nil, and read it back; a toxic already gone is fine.
+        case proxy(url: String, proxy: String, toxic: String?)
+        /// Send `signal` to those of `pids` still alive (SIGCONT after a pause: then proven resumed).
         case signal(name: String, pids: [Int32])
         /// Send the drill's cut-back request again, with the token read afresh.
         case cutback(drill: String, target: String)
         /// An HTTP request whose answer is one of `okStatuses` (removing a proxy's toxic: 204, or
         /// 404 when it is gone already). Never for requests that need a secret.
         case http(method: String, url: String, body: String?, okStatuses: [Int])
+        /// `steps` that undo the fault at one place of many (`pod/NAME`), kept by `narrowed(to:)`
+        /// only when the fault hit that place.
+        indirect case at(place: String, steps: [Step])
         /// `steps` on another host, reached over SSH (one host of a fault on many).
         indirect case onHost(RecipeHost, steps: [Step])
         /// A kubectl command line run on this host (a pod fault's revert): done when it exits 0,
@@ -102,35 +115,34 @@ extension ProcessLocator: Codable {
     }
 }
 
-/// A handle on one ledger entry.
-public struct LedgerTicket: Sendable, Hashable {
-    public var id: String
 
-    public init(id: String) { self.id = id }
-}
-
-/// The on-disk record of what is applied and not yet reverted.
-public protocol FaultLedger: Sendable {
-    /// Records (and makes durable) the intent to apply something, with how to revert it.
-    func intend(_ what: String, unit: String, recipe: RevertRecipe) async throws -> LedgerTicket
-    /// It is in place.
-    func applied(_ ticket: LedgerTicket) async
-    /// It was reverted: the entry is done.
-    func reverted(_ ticket: LedgerTicket) async
-    /// It is left for `gameday recover`, on purpose, for `reason`: no watchdog may undo it.
-    func withhold(_ ticket: LedgerTicket, reason: String) async
-    /// Runs the entry's recipe (for something whose apply failed half-way) and marks it done.
-    func undo(_ ticket: LedgerTicket) async throws -> String
-}
-
-/// A ledger that remembers nothing: for unit tests of the runner's logic.
-public struct NoLedger: FaultLedger {
-    public init() {}
-    public func intend(_ what: String, unit: String, recipe: RevertRecipe) async throws -> LedgerTicket {
-        LedgerTicket(id: what)
+extension RevertRecipe.Step {
+    /// The step as plain commands that are safe to run any number of times, before or after the
+    /// fault: what a host's dead-man's switch runs by itself (it has no gameday to run the step).
+    public var idempotentCommands: [[String]] {
+        switch self {
+        case .command(let argv, _): [argv]
+        case .removePortBlock(let block, let scope, let backend):
+            PortBlocker.revertRecipe(block, scope: scope, backend: backend).map(\.argv)
+        case .restoreQdiscs(let original): original.revertRecipe.map(\.argv)
+        case .at(_, let steps): steps.flatMap(\.idempotentCommands)
+        case .restartUnlessRunning, .signal, .cutback, .http, .onHost, .kubectl, .awaitPods, .proxy: []
+        }
     }
-    public func applied(_ ticket: LedgerTicket) async {}
-    public func reverted(_ ticket: LedgerTicket) async {}
-    public func withhold(_ ticket: LedgerTicket, reason: String) async {}
-    public func undo(_ ticket: LedgerTicket) async throws -> String { "nothing recorded" }
+}
+
+extension RevertRecipe {
+    /// The recipe for the hosts or pods in `places` only (`HostFault.host`): a step on another
+    /// host or at a place is kept when it is one of them, every other step is kept.
+    public func narrowed(to places: Set<String>) -> RevertRecipe {
+        var narrowed = self
+        narrowed.steps = steps.filter { step in
+            switch step {
+            case .onHost(let host, _): places.contains(host.host.description)
+            case .at(let place, _): places.contains(place)
+            default: true
+            }
+        }
+        return narrowed
+    }
 }
