@@ -58,7 +58,8 @@ let package = Package(
         ),
         .target(
             name: "GameDayTestSupport",
-            dependencies: ["GameDayCore", "GameDayRuntime"]
+            dependencies: ["GameDayCore", "GameDayRuntime"],
+            resources: [.copy("Resources")]
         ),
         .testTarget(
             name: "GameDayCoreTests",

@@ -72,7 +72,7 @@ public final class FakeCluster: Sendable {
     }
 
     /// The real python interpreter (not a pyenv shim, which costs a shell per kubectl call).
-    static let python: String? = {
+    public static let python: String? = {
         guard executable("python3") != nil else { return nil }
         let path = TestNamespaces.output(["python3", "-c", "import sys; print(sys.executable)"])
             .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -115,9 +115,7 @@ public final class FakeCluster: Sendable {
         let root = "/tmp/gdk-\(pid)-\(id)"
         try FileManager.default.createDirectory(atPath: root + "/deployments", withIntermediateDirectories: true)
         do {
-            try Self.kubeletSource.write(toFile: root + "/kubelet.py", atomically: true, encoding: .utf8)
-            try Self.runtimeSource.write(toFile: root + "/fakeruntime.py", atomically: true, encoding: .utf8)
-            try Self.kubectlSource.write(toFile: root + "/kubectl.py", atomically: true, encoding: .utf8)
+            try writeScripts(to: root)
             try Self.kubeconfigText.write(toFile: root + "/kubeconfig", atomically: true, encoding: .utf8)
             try ExecutableFile.write("#!/bin/sh\nexec \(python) \(root)/kubectl.py \"$@\"\n", to: root + "/kubectl")
             let prefix = "gdk-\(pid)-\(id)-"

@@ -126,11 +126,12 @@ public struct SSHFleet: Sendable {
 
     /// A service that is its host's own even on one machine: a listener on `port` in the host's
     /// network namespace (one host per unit, so one namespace per host), started in the background.
+    /// The python is the same for every port: the port is its argument.
     public static func listenerCommand(port: Int) -> [String] {
         let serve =
-            "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); "
-            + "s.bind(('0.0.0.0', \(port))); s.listen(); time.sleep(600)"
-        return ["sh", "-c", "nohup python3 -c \"\(serve)\" </dev/null >/dev/null 2>&1 &"]
+            "import socket,sys,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); "
+            + "s.bind(('0.0.0.0', int(sys.argv[1]))); s.listen(); time.sleep(600)"
+        return ["sh", "-c", "nohup python3 -c \"\(serve)\" \(port) </dev/null >/dev/null 2>&1 &"]
     }
 
     /// Starts `listenerCommand(port:)` on every host over SSH and waits (up to 5 s) until each listens.

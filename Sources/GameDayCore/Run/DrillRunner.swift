@@ -77,10 +77,32 @@ public struct DrillRunner: Sendable {
 
     // MARK: - Phases
 
+    /// The phases after preflight, in order: steady state, inject, then (once a fault is applied)
+    /// observe, cut over, verify recovery and RPO, each only when the drill has it and what came
+    /// before allows it.
     private func phases(
         _ journal: RunJournal, _ store: SampleStore, canaries: CanaryWriter?, context: TemplateContext
     ) async throws {
-        // Steady state: every user healthy, on its home unit, for the whole window.
+        try await steadyState(journal, store)
+
+        try await inject(journal, store)
+        guard let faultAt = await journal.marks.fault else { return }
+
+        try await observe(journal, store, faultAt: faultAt)
+        if let cutover = drill.cutover {
+            try await cutOver(cutover, journal, store, context: context)
+        }
+        if let recovery = drill.recovery, await journal.cutover?.succeeded ?? (drill.cutover == nil) {
+            try await verifyRecovery(recovery, journal, store, faultAt: faultAt)
+        }
+        if let rpo = drill.rpo, let canaries, await journal.cutover?.succeeded ?? true {
+            try await measureRPO(rpo, canaries, journal, store, faultAt: faultAt, context: context)
+        }
+    }
+
+    /// Steady state: every user healthy, on its home unit, for the whole window; the run stops
+    /// (failed, no fault applied) when one is not.
+    private func steadyState(_ journal: RunJournal, _ store: SampleStore) async throws {
         let steadyFrom = await begin(.steadyState, journal, store)
         try await env.clock.sleep(for: drill.steadyState.duration)
         // A late answer is not a failure: on a starved machine, wait (bounded) until every user
@@ -99,11 +121,11 @@ public struct DrillRunner: Sendable {
             Verdict(
                 "steady_state", .pass,
                 "every user healthy on its home unit for \(DurationText.format(drill.steadyState.duration))"))
+    }
 
-        try await inject(journal, store)
-        guard let faultAt = await journal.marks.fault else { return }
-
-        // Observe the impact, watching the blast radius.
+    /// Observe the impact, watching the blast radius: until the observe timeout, or earlier once its
+    /// duration has passed and every expected failure was seen.
+    private func observe(_ journal: RunJournal, _ store: SampleStore, faultAt: Duration) async throws {
         await begin(.observe, journal, store)
         while true {
             try await env.clock.sleep(for: drill.probe.interval)
@@ -112,62 +134,78 @@ public struct DrillRunner: Sendable {
             if elapsed >= drill.observe.timeout { break }
             if elapsed >= drill.observe.duration, store.allExpectedFailuresSeen() { break }
         }
+    }
 
-        // Cut over.
-        if let cutover = drill.cutover {
-            await begin(.cutover, journal, store)
-            if drill.rollback.cutback != nil {
-                do {
-                    await journal.cutbackTicket(
-                        try await env.ledger.intendCutover(
-                            drill: drill.file, target: target.file, unit: drill.faultedUnit ?? ""))
-                } catch {
-                    throw RunStop(.error, "the cut-over could not be recorded in the ledger: \(error); it was not sent")
-                }
-            }
-            let client = CutoverClient(
-                transport: env.transport, clock: env.clock, redact: redactor(context),
-                observe: { [env] state in env.reporter.report(.detail("cut-over state: \(state)")) })
-            let record = await client.execute(cutover, context: context)
-            await journal.recordCutover(record)
-            if !record.mayHaveMoved(accepting: cutover.accept), let ticket = await journal.cutbackTicket {
-                // The control plane refused the request (or it was never sent): there is nothing to cut back.
-                await env.ledger.reverted(ticket)
-            }
-            try Task.checkCancellation()
-            if let error = record.error {
-                env.reporter.report(.problem("cut-over: \(error)"))
-            } else {
-                env.reporter.report(.note("cut-over \(record.id ?? "") done"))
-            }
+    /// Cut over: the request sent and followed to its end; with a cut-back to undo it, it is in the
+    /// ledger before it is sent, and out of it again when the control plane cannot have moved anything.
+    private func cutOver(
+        _ cutover: CutoverSpec, _ journal: RunJournal, _ store: SampleStore, context: TemplateContext
+    ) async throws {
+        await begin(.cutover, journal, store)
+        if drill.rollback.cutback != nil {
+            try await recordCutbackTicket(journal)
         }
+        let client = CutoverClient(
+            transport: env.transport, clock: env.clock, redact: redactor(context),
+            observe: { [env] state in env.reporter.report(.detail("cut-over state: \(state)")) })
+        let record = await client.execute(cutover, context: context)
+        await journal.recordCutover(record)
+        if !record.mayHaveMoved(accepting: cutover.accept), let ticket = await journal.cutbackTicket {
+            // The control plane refused the request (or it was never sent): there is nothing to cut back.
+            await env.ledger.reverted(ticket)
+        }
+        try Task.checkCancellation()
+        if let error = record.error {
+            env.reporter.report(.problem("cut-over: \(error)"))
+        } else {
+            env.reporter.report(.note("cut-over \(record.id ?? "") done"))
+        }
+    }
 
-        // Verify recovery.
-        if let recovery = drill.recovery, await journal.cutover?.succeeded ?? (drill.cutover == nil) {
-            await begin(.recovery, journal, store)
-            let deadline = faultAt + recovery.timeout
-            while env.clock.now() < deadline {
-                try await env.clock.sleep(for: drill.probe.interval)
-                try guardBlastRadius(store)
-                if store.allRecovered() { break }
-            }
+    /// The cut-over's entry in the ledger, so a watchdog or `gameday recover` can cut back a run that
+    /// dies after sending it; a ledger that refuses it stops the run before the request is sent.
+    private func recordCutbackTicket(_ journal: RunJournal) async throws {
+        do {
+            await journal.cutbackTicket(
+                try await env.ledger.intendCutover(
+                    drill: drill.file, target: target.file, unit: drill.faultedUnit ?? ""))
+        } catch {
+            throw RunStop(.error, "the cut-over could not be recorded in the ledger: \(error); it was not sent")
         }
+    }
 
-        // RPO: read the canaries back from the unit serving their users now.
-        if let rpo = drill.rpo, let canaries, await journal.cutover?.succeeded ?? true {
-            await begin(.rpo, journal, store)
-            let writes = await canaries.stop()
-            let lastAck = writes.values.joined().filter(\.acked).map(\.answeredAt).max() ?? env.clock.now()
-            try await env.clock.sleep(until: max(env.clock.now(), lastAck + rpo.grace))
-            let readAt = env.clock.now()
-            var present: [Int: Result<Set<Int>, CanaryReadError>] = [:]
-            for user in drill.canaryUsers {
-                present[user.id] = await CanaryWriter.readBack(
-                    rpo, user: user, transport: env.transport, context: context, timeout: drill.probe.timeout)
-            }
-            await journal.recordRPO(
-                RPORecord.measure(writes: writes, present: present, fault: faultAt, goal: rpo.goal, readAt: readAt))
+    /// Verify recovery: until every user is recovered or the recovery timeout (counted from the
+    /// fault) has passed, watching the blast radius.
+    private func verifyRecovery(
+        _ recovery: RecoverySpec, _ journal: RunJournal, _ store: SampleStore, faultAt: Duration
+    ) async throws {
+        await begin(.recovery, journal, store)
+        let deadline = faultAt + recovery.timeout
+        while env.clock.now() < deadline {
+            try await env.clock.sleep(for: drill.probe.interval)
+            try guardBlastRadius(store)
+            if store.allRecovered() { break }
         }
+    }
+
+    /// RPO: the canaries stopped, and read back (after the grace period from the last acknowledged
+    /// write) from the unit serving their users now.
+    private func measureRPO(
+        _ rpo: CanarySpec, _ canaries: CanaryWriter, _ journal: RunJournal, _ store: SampleStore,
+        faultAt: Duration, context: TemplateContext
+    ) async throws {
+        await begin(.rpo, journal, store)
+        let writes = await canaries.stop()
+        let lastAck = writes.values.joined().filter(\.acked).map(\.answeredAt).max() ?? env.clock.now()
+        try await env.clock.sleep(until: max(env.clock.now(), lastAck + rpo.grace))
+        let readAt = env.clock.now()
+        var present: [Int: Result<Set<Int>, CanaryReadError>] = [:]
+        for user in drill.canaryUsers {
+            present[user.id] = await CanaryWriter.readBack(
+                rpo, user: user, transport: env.transport, context: context, timeout: drill.probe.timeout)
+        }
+        await journal.recordRPO(
+            RPORecord.measure(writes: writes, present: present, fault: faultAt, goal: rpo.goal, readAt: readAt))
     }
 
     // MARK: - Checks on the samples

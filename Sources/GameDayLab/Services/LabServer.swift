@@ -17,9 +17,9 @@ public enum LabServer {
         let unit = options.unit ?? ""
         switch options.role {
         case .product:
-            try await serve(ProductResponder(unit: unit), options, background)
+            try await serve(UserDataResponder.products(unit: unit), options, background)
         case .cart:
-            try await serve(CartResponder(unit: unit), options, background)
+            try await serve(UserDataResponder.cart(unit: unit), options, background)
         case .storefront:
             let responder = StorefrontResponder(unit: unit, productURL: options.productURL!, cartURL: options.cartURL!)
             try await serve(responder, options, background)
