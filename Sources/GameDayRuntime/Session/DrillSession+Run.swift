@@ -83,7 +83,7 @@ extension DrillSession {
         let environment = RunEnvironment(
             transport: parts.transport, faults: parts.faults(runId, hosts), clock: clock,
             wallClock: { wall.unixMilliseconds($0) }, environment: parts.environment,
-            readFile: { try String(contentsOfFile: $0, encoding: .utf8) }, reporter: reporter, runId: runId,
+            files: LocalFileSystem(), reporter: reporter, runId: runId,
             ledger: ledger, probes: parts.probes, rawSamples: raw, interruption: interruption)
         // Awaited in this task: cancelling it interrupts the runner.
         var result = await DrillRunner(drill: drill, target: target, environment: environment).run()
