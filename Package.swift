@@ -71,7 +71,10 @@ let package = Package(
         .testTarget(name: "GameDayRuntimeTests", dependencies: ["GameDayRuntime", "GameDayTestSupport"]),
         .testTarget(
             name: "GameDayLabTests",
-            dependencies: ["GameDayLab", "GameDayCore", "GameDayTestSupport", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "GameDayLab", "GameDayCore", "GameDayRuntime", "GameDayTestSupport",
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .testTarget(name: "GameDayCLITests", dependencies: ["GameDayCLI", "GameDayTestSupport"]),
         .testTarget(

@@ -45,8 +45,16 @@ public struct ProcessTable: Sendable {
 
     /// Whether `pid` is a live process (a zombie is not).
     public func isAlive(_ pid: Int32) -> Bool {
-        guard let state = state(of: pid) else { return false }
-        return state != "Z" && state != "X"
+        state(of: pid).map(Self.isLive) ?? false
+    }
+
+    /// Whether a state letter is a live process's: not a zombie (`Z`) nor one being torn down (`X`).
+    public static func isLive(_ state: Character) -> Bool { state != "Z" && state != "X" }
+
+    /// The argv of `pid`, or nil when it is gone or a zombie (whose cmdline is empty).
+    public func arguments(of pid: Int32) -> [String]? {
+        guard let text = Self.read("\(root)/\(pid)/cmdline"), !text.isEmpty else { return nil }
+        return text.split(separator: "\0").map(String.init)
     }
 
     public func commandLine(of pid: Int32) -> String? {
@@ -143,9 +151,10 @@ public struct ProcessTable: Sendable {
         }
     }
 
-    /// Reads a whole `/proc` file. They report a size of zero, so this reads until the end rather
-    /// than trusting the size: `/proc/net/tcp` of a busy host spans many pages.
-    static func read(_ path: String) -> String? {
+    /// Reads a whole file (a `/proc` file, a pid file). `/proc` files report a size of zero, so
+    /// this reads until the end rather than trusting the size: `/proc/net/tcp` of a busy host
+    /// spans many pages.
+    public static func read(_ path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

@@ -1,4 +1,5 @@
 import Foundation
+import GameDayRuntime
 
 /// Scripts that tests write and then run: stand-in `kubectl`s, the fake cluster's wrapper.
 public enum ExecutableFile {
@@ -14,16 +15,11 @@ public enum ExecutableFile {
         close(fd)
         guard written == bytes.count else { throw CocoaError(.fileWriteUnknown) }
         for _ in 0..<100 {
-            let probe = Process()
-            probe.executableURL = URL(fileURLWithPath: path)
-            probe.arguments = [probeArgument]
-            do {
-                try probe.run()
-                probe.waitUntilExit()
+            if let probe = try? Spawn([path, probeArgument]).start() {
+                _ = probe.finish()
                 return
-            } catch {
-                usleep(20_000)
             }
+            usleep(20_000)
         }
         throw CocoaError(.executableNotLoadable)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GameDayRuntime
 
 /// The network namespaces tests (and benches) create: named `gameday-test-<pid>-…`, so that the
 /// namespaces of a crashed run can be told from a live run's and removed.
@@ -12,18 +13,11 @@ public enum TestNamespaces {
             || FileManager.default.isExecutableFile(atPath: "/sbin/ip")
     }()
 
-    /// Runs a short command synchronously (setup and teardown must also run on a throwing path); its stdout.
+    /// Runs a short command synchronously (setup and teardown must also run on a throwing path),
+    /// looked up in PATH; its stdout, or "" when it cannot start.
     public static func output(_ argv: [String]) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = argv
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return "" }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let spawn = Spawn(argv, searchesPath: true, standardOutput: .pipe)
+        return (try? spawn.start().finish().stdout) ?? ""
     }
 
     /// Kills every process in the namespace and deletes it.

@@ -1,5 +1,6 @@
 import Foundation
 import GameDayLab
+import GameDayRuntime
 import GameDayTestSupport
 import Testing
 
@@ -49,27 +50,32 @@ extension LabIntegration {
             try await LabSlots.shared.with {
                 let binary = try GameDayBinary.path
                 let runDirectory = try TestLab.makeTemporaryDirectory()
-                let anchor = Process()
-                anchor.executableURL = URL(fileURLWithPath: "/bin/sleep")
-                anchor.arguments = ["120"]
-                try anchor.run()
-                // SIGKILL, not terminate(): Foundation's Process starts children on Linux with almost every
-                // signal blocked (SigBlk fffffffe3bfbea27 seen here), so SIGTERM would not end the sleep.
+                let anchor = try Spawn(["/bin/sleep", "120"]).start()
                 defer {
-                    if anchor.isRunning { kill(anchor.processIdentifier, SIGKILL) }
+                    anchor.cancel()
+                    _ = anchor.finish()
                     try? FileManager.default.removeItem(atPath: runDirectory)
                 }
                 var environment = ProcessInfo.processInfo.environment
                 environment["GAMEDAY_LAB_TOKEN"] = "token-from-the-environment"
-                let up = try await ChildProcess.run(
+                let upProcess = try Spawn(
                     [
                         binary, "lab", "up", "--run-dir", runDirectory, "--base-port", "0", "--tied-to",
-                        String(anchor.processIdentifier),
+                        String(anchor.pid),
                     ],
-                    environment: environment)
+                    environment: environment, standardOutput: .pipe, standardError: .pipe
+                ).start()
+                let up = await OwnThread.run { upProcess.finish(deadline: .now + .seconds(60)) }
                 #expect(up.exitCode == 0, "\(up.transcript)")
                 let pids = LabProcessTable.labServeProcesses(runDirectory: runDirectory)
                 #expect(pids.count == LabLayout.serviceNames.count)
+                // The services were started detached (`Spawn.detached`): `lab up`'s process group,
+                // killed whole as a timeout would, holds none of them, and each leads its own session.
+                if kill(-upProcess.pid, SIGKILL) == 0 { try await Task.sleep(for: .milliseconds(200)) }
+                for pid in pids {
+                    #expect(LabProcessTable.isAlive(pid), "pid \(pid) died with the process group of `lab up`")
+                    #expect(getsid(pid) == pid)
+                }
 
                 let target = try String(contentsOfFile: runDirectory + "/target.yaml", encoding: .utf8)
                 #expect(target.contains("token: { env: GAMEDAY_LAB_TOKEN }"))
@@ -77,8 +83,8 @@ extension LabIntegration {
                     try String(contentsOfFile: runDirectory + "/token", encoding: .utf8).hasPrefix(
                         "token-from-the-environment"))
 
-                kill(anchor.processIdentifier, SIGKILL)
-                anchor.waitUntilExit()
+                anchor.cancel()
+                _ = anchor.finish()
                 let gone = await eventually(timeout: .seconds(8)) { pids.allSatisfy { !LabProcessTable.isAlive($0) } }
                 #expect(gone, "lab services outlived the process they were tied to")
                 let pidFiles = try FileManager.default.contentsOfDirectory(atPath: runDirectory).filter {

@@ -70,4 +70,55 @@ import Testing
         let found = (try? table.find(.commandLine(fragment))) ?? []
         #expect(!found.contains(getpid()))
     }
+
+    @Test func readsAProcessAsTheKernelListsIt() async throws {
+        let child = try Spawn(["/bin/sleep", "60"]).start()
+        #expect(table.arguments(of: child.pid) == ["/bin/sleep", "60"])
+        #expect(table.isAlive(child.pid))
+        #expect(table.state(of: child.pid) != "Z")
+        child.cancel()
+        // Killed but not yet reaped: a zombie, which is not alive and has no arguments.
+        #expect(await Scratch.eventually { table.state(of: child.pid) == "Z" })
+        #expect(!table.isAlive(child.pid))
+        #expect(table.arguments(of: child.pid) == nil)
+        #expect(child.finish().cancelled)
+        #expect(table.state(of: child.pid) == nil)
+    }
+
+    /// A signal handled while `read` waits (a handler without SA_RESTART, as the lab's and the
+    /// CLI's may be) makes it fail with EINTR; the reader goes on and still returns everything.
+    @Test func aReadInterruptedBySignalsReturnsTheWholeFile() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        // A FIFO: its reader waits for the writer, where a /proc file never makes it wait.
+        let fifo = scratch.path("slow")
+        try #require(mkfifo(fifo, 0o600) == 0)
+        var handler = sigaction()
+        handler.__sigaction_handler.sa_handler = { _ in }
+        sigemptyset(&handler.sa_mask)
+        handler.sa_flags = 0
+        var previous = sigaction()
+        sigaction(SIGURG, &handler, &previous)
+        defer { sigaction(SIGURG, &previous, nil) }
+
+        let text = await OwnThread.run { () -> String? in
+            let reader = pthread_self()
+            let writer = Thread {
+                let fd = open(fifo, O_WRONLY)
+                for part in ["first\n", "second\n", "third\n"] {
+                    _ = part.withCString { write(fd, $0, strlen($0)) }
+                    usleep(50_000)
+                    // SIGURG is ignored by default: a late one, after the handler is gone, is harmless.
+                    for _ in 0..<3 {
+                        pthread_kill(reader, SIGURG)
+                        usleep(20_000)
+                    }
+                }
+                close(fd)
+            }
+            writer.start()
+            return ProcessTable.read(fifo)
+        }
+        #expect(text == "first\nsecond\nthird\n")
+    }
 }

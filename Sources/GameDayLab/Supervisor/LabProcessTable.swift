@@ -1,24 +1,22 @@
 import Foundation
+import GameDayRuntime
 
-/// Looks processes up in `/proc`. A pid alone proves nothing (pids are reused, and killed
-/// processes may linger as zombies when nobody reaps them), so the lab only ever signals a pid whose
-/// command line is `... lab serve ... --run-dir D` (a server) or `... lab supervise ... --run-dir D`
-/// (its supervisor) for its own D.
+/// Looks the lab's processes up in `/proc` (through `ProcessTable`). A pid alone proves nothing
+/// (pids are reused, and killed processes may linger as zombies when nobody reaps them), so the
+/// lab only ever signals a pid whose command line is `... lab serve ... --run-dir D` (a server)
+/// or `... lab supervise ... --run-dir D` (its supervisor) for its own D.
 public enum LabProcessTable {
+    private static let table = ProcessTable()
+
     /// Whether `pid` exists and is not a zombie.
     public static func isAlive(_ pid: pid_t) -> Bool {
         guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { return false }
-        guard let stat = read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return true }
-        // Field 3, right after "(comm)", is the state; comm itself may contain spaces and parens.
-        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
-        return state != "Z" && state != "X"
+        // A process that answers but whose /proc entry cannot be read (hidden from us) is alive.
+        return table.state(of: pid).map(ProcessTable.isLive) ?? true
     }
 
     /// The argv of `pid`, or nil when it is gone or a zombie (whose cmdline is empty).
-    public static func arguments(of pid: pid_t) -> [String]? {
-        guard let text = read("/proc/\(pid)/cmdline"), !text.isEmpty else { return nil }
-        return text.split(separator: "\0").map(String.init)
-    }
+    public static func arguments(of pid: pid_t) -> [String]? { table.arguments(of: pid) }
 
     /// Whether `pid` is a live `gameday lab serve` process of the lab in `runDirectory`.
     public static func isLabServe(_ pid: pid_t, runDirectory: String) -> Bool {
@@ -49,38 +47,16 @@ public enum LabProcessTable {
 
     /// Every live `lab serve` process of the lab in `runDirectory`, whether or not a pid file names it.
     public static func labServeProcesses(runDirectory: String) -> [pid_t] {
-        processes { isLabServe($0, runDirectory: runDirectory) }
+        table.pids().filter { $0 != getpid() && isLabServe($0, runDirectory: runDirectory) }
     }
 
     /// Every live `lab supervise` process of the lab in `runDirectory`.
     public static func labSupervisorProcesses(runDirectory: String) -> [pid_t] {
-        processes { isLabSupervisor($0, runDirectory: runDirectory) }
-    }
-
-    /// The pids in `/proc` other than this process that `matches`, in order.
-    private static func processes(where matches: (pid_t) -> Bool) -> [pid_t] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { pid_t($0) }.filter { $0 != getpid() && matches($0) }.sorted()
+        table.pids().filter { $0 != getpid() && isLabSupervisor($0, runDirectory: runDirectory) }
     }
 
     /// The pid written in a pid file.
     public static func pid(inFile path: String) -> pid_t? {
-        read(path).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-    }
-
-    /// Reads a whole file with plain read(2): `/proc` files report a size of 0, which defeats
-    /// readers that trust the size.
-    static func read(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count <= 0 { break }
-            bytes += buffer[0..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        ProcessTable.read(path).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 }

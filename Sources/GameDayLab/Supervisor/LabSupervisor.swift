@@ -1,4 +1,5 @@
 import Foundation
+import GameDayRuntime
 
 /// Starts, stops, inspects and repairs the lab in one run directory. Every service is its own
 /// process: this same executable re-run as `lab serve`, the child of its own supervisor (`lab
@@ -237,7 +238,7 @@ public struct LabSupervisor: Sendable {
 
     /// The last `lines` lines of a log, for error messages.
     func logTail(_ path: String, lines: Int = 15) -> String {
-        let text = LabProcessTable.read(path) ?? ""
+        let text = ProcessTable.read(path) ?? ""
         let tail = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines + 1)
         let joined = tail.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         return joined.isEmpty

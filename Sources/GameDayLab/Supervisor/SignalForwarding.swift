@@ -20,7 +20,7 @@ final class SignalForwarding: @unchecked Sendable {  // `sources` are only set i
     init(_ signals: [Int32] = [SIGTERM, SIGINT]) {
         for number in signals {
             // Ignored, so that only the dispatch source sees it (as `SignalWatcher` in the CLI).
-            // The server does not inherit that: `DetachedSpawn` resets both to their defaults.
+            // The server does not inherit that: `Spawn` resets every signal to its default.
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [weak self] in self?.received(number) }

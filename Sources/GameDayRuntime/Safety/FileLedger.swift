@@ -95,12 +95,13 @@ public final class FileLedger: FaultLedger {
 
     private func startWatchdog(_ watchdog: Watchdog, entry id: String) throws {
         let log = (store.path(of: id) as NSString).deletingPathExtension + ".watchdog.log"
-        _ = try DetachedSpawn.start(
+        _ = try Spawn.detached(
             [
                 watchdog.executable, "watchdog", "--state-dir", (store.root as NSString).deletingLastPathComponent,
                 "--entry", id, "--heartbeat", watchdog.heartbeat, "--timeout", DurationText.format(watchdog.timeout),
                 "--deadline", String(format: "%.3f", watchdog.deadline), "--runner-pid", String(getpid()),
-            ], log: log)
+            ], log: log
+        ).start()
     }
 
     static func slug(_ text: String) -> String {
