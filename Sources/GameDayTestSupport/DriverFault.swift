@@ -14,16 +14,14 @@ public struct DriverFault: Sendable {
 
 extension FaultDriver {
     /// Prepares and applies `fault` with a moment nobody reads.
-    /// When it took effect on some hosts only, it is reverted there from its recipe before the
-    /// error is thrown, as a run's rollback would.
+    /// When its apply fails, its whole recipe is run (every host tried) before the error is thrown,
+    /// as a run's rollback would.
     public func apply(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> DriverFault {
         let ready = try ReadyFault.of(try await prepare(fault, in: target))
         do {
             return DriverFault(ready: ready, applied: try await ready.apply(FaultMoment()))
         } catch {
-            if let places = error.appliedOn, !places.isEmpty {
-                _ = try? await RecipeRunner().run(ready.recipe.narrowed(to: Set(places)))
-            }
+            _ = try? await RecipeRunner().run(ready.recipe)
             throw error
         }
     }

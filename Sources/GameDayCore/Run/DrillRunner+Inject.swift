@@ -49,10 +49,10 @@ extension DrillRunner {
                         "fault \(fault.name) applied at \(Self.ms(stamp.at)) after \(DurationText.format(stamp.at - preparing)) of preparation: \(applied.effect)"
                     ))
             } catch {
-                // It may have half-happened (a signal sent, no proof): the rollback reverts it through the ledger.
+                // It may have half-happened (a signal sent, no proof; a host hit, another not; an
+                // interrupt killed its commands): the rollback reverts all it prepared, through the ledger.
                 let stamp = moment.stamp
                 if let stamp { await journal.markFault(stamp.at) }
-                if let places = error.appliedOn { await env.ledger.narrow(ticket, to: places) }
                 await journal.halfApplied(
                     fault.name, ticket: ticket, timing: FaultTiming(preparedFrom: preparing, stamp: stamp, proven: nil))
                 await journal.verdict(

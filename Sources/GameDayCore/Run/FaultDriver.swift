@@ -61,14 +61,8 @@ public struct AppliedFault: Sendable, Hashable {
 /// Why a fault could not be checked, applied or reverted.
 public struct FaultError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
-    /// For a fault on many hosts or pods that took effect on some only: those (`HostFault.host`),
-    /// so that its revert is for them alone.
-    public var appliedOn: [String]?
 
-    public init(_ message: String, appliedOn: [String]? = nil) {
-        self.message = message
-        self.appliedOn = appliedOn
-    }
+    public init(_ message: String) { self.message = message }
 
     public var description: String { message }
 }

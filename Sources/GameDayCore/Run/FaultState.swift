@@ -4,7 +4,7 @@ public enum FaultState: String, Sendable, Hashable, Codable, CaseIterable, Custo
     case notApplied = "not-applied"
     /// Still applied when the result was written (which should not happen).
     case applied
-    /// Its revert succeeded (or, for a fault whose apply failed part-way, its ledger recipe undid it).
+    /// Its revert through the ledger succeeded (also for a fault whose apply failed part-way).
     case reverted
     /// Its revert failed: `gameday recover` must finish it.
     case revertFailed = "revert-failed"

@@ -12,7 +12,7 @@ public actor RunJournal {
     public private(set) var outcomeOverride: RunOutcome?
     public private(set) var steadyStateWindow: (from: Duration, to: Duration)?
     public private(set) var rollbackStart: Duration?
-    /// Faults whose apply failed part-way, to undo from their ledger recipe.
+    /// Faults whose apply failed part-way, to revert through the ledger like the others.
     public private(set) var halfApplied: [(name: String, ticket: LedgerTicket)] = []
     /// The ledger entry of the cut-over, done once the cut-back succeeds.
     public private(set) var cutbackTicket: LedgerTicket?

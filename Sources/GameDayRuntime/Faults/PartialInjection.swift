@@ -2,8 +2,9 @@ import GameDayCore
 
 /// The one policy for a fault on many hosts or pods of which some could not be hit: under
 /// `on_partial: continue` the drill goes on with those hit (the effect says which were not); under
-/// `abort` (the default) the fault fails, and the rollback reverts it through the ledger wherever
-/// it was applied, as every revert is done.
+/// `abort` (the default) the fault fails, and the rollback reverts it through the ledger on every
+/// host or pod it was prepared for (a place that failed may have been hit part-way), as every
+/// revert is done.
 enum PartialInjection {
     /// The fault as applied on the places `outcomes` hit, or the error that ends the injection.
     /// `failures` adds places that failed before the apply (a pod whose process was not found).
@@ -26,7 +27,6 @@ enum PartialInjection {
         // A partial injection is not the drill described.
         throw FaultError(
             "fault \(fault.name) applied on \(hit.count) of \(total) \(places) only: \(failures.joined(separator: "; ")); "
-                + (hit.isEmpty ? "nothing was applied" : "the rollback reverts it where it was applied"),
-            appliedOn: hit.map(\.host))
+                + (hit.isEmpty ? "nothing was applied" : "the rollback reverts it"))
     }
 }
