@@ -16,12 +16,11 @@ import Testing
 
     @Test func pauseProcessStopsWithoutRestarting() throws {
         let name = "pause-process-drill.yaml"
-        let stop = try #require(SignalName("STOP"))
         #expect(
             try faults(name) == [
                 FaultSpec(
                     name: "product-frozen", unit: "beijing", service: "product",
-                    action: .killProcess(signal: stop, restart: false), location: at(name, 9))
+                    action: .pauseProcess, location: at(name, 9))
             ])
         #expect(try faults(name).first?.action.kind == "pause-process")
     }

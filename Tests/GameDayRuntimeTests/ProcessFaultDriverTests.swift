@@ -23,7 +23,7 @@ import Testing
     static func fault(_ signal: String) -> FaultSpec {
         FaultSpec(
             name: "worker-down", unit: "beijing", service: "worker",
-            action: .killProcess(signal: SignalName(signal)!, restart: true))
+            action: signal == "STOP" ? .pauseProcess : .killProcess(signal: SignalName(signal)!, restart: true))
     }
 
     static func startWorker(_ target: Target) async throws -> Int32 {

@@ -73,7 +73,8 @@ import Testing
 
     @Test func readsAProcessAsTheKernelListsIt() async throws {
         let child = try Spawn(["/bin/sleep", "60"]).start()
-        #expect(table.arguments(of: child.pid) == ["/bin/sleep", "60"])
+        // Until the child has exec'd, /proc shows the parent's copy (or nothing): wait for the exec.
+        #expect(await Scratch.eventually { table.arguments(of: child.pid) == ["/bin/sleep", "60"] })
         #expect(table.isAlive(child.pid))
         #expect(table.state(of: child.pid) != "Z")
         child.cancel()

@@ -70,13 +70,13 @@ public enum DrillValidator {
         /// What the fault's kind needs of its unit and service.
         private mutating func check(_ fault: FaultSpec, on unit: UnitTarget, service: ServiceTarget?) {
             switch fault.action {
-            case .killProcess(let signal, let restart):
-                guard let service else { return }  // the loader requires a service for process faults
-                let verb = signal.name == "STOP" ? "pauses" : "kills"
+            case .killProcess, .pauseProcess:
+                guard let service, case let (_, restart)? = fault.action.signalled else { return }  // the loader requires a service
+                let verb = fault.action == .pauseProcess ? "pauses" : "kills"
                 let what = "fault '\(fault.name)' \(verb) service '\(service.name)' of '\(unit.name)'"
                 if service.pods != nil {
                     // In pods: the kubelet restarts; without a process name a kill deletes the pods.
-                    if signal.name == "STOP", service.process == nil {
+                    if fault.action == .pauseProcess, service.process == nil {
                         report(
                             "\(what) in pods, but \(targetName) gives no 'process: { name: ... }' to find in the container",
                             at: fault.location)

@@ -15,7 +15,7 @@ struct FaultActionReader {
     func action(kind: String) -> FaultAction? {
         switch kind {
         case "kill-process": killProcess()
-        case "pause-process": SignalName("STOP").map { .killProcess(signal: $0, restart: false) }
+        case "pause-process": .pauseProcess
         case "block-port": blockPort().map { .blockPort($0) }
         case "latency": netem().map { .latency($0) }
         case "bandwidth": bandwidth().map { .bandwidth($0) }
@@ -32,7 +32,8 @@ struct FaultActionReader {
     private func killProcess() -> FaultAction? {
         let signal = fields["signal"].map { self.signal($0) } ?? SignalName("KILL")
         let restart = fields["restart"].flatMap { reader.bool($0) }
-        return signal.map { .killProcess(signal: $0, restart: restart ?? true) }
+        // `signal: STOP` stops rather than kills: the same fault as `kind: pause-process`.
+        return signal.map { $0.name == "STOP" ? .pauseProcess : .killProcess(signal: $0, restart: restart ?? true) }
     }
 
     /// `signal: KILL`, `TERM`, `SIGTERM` or `15`.

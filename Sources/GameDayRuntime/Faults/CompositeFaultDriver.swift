@@ -31,7 +31,7 @@ public struct CompositeFaultDriver: FaultDriver {
             return kubernetes
         }
         switch fault.action {
-        case .killProcess:
+        case .killProcess, .pauseProcess:
             if let target, Self.sshHosts(of: fault, in: target) != nil, let ssh { return ssh }
             return process
         case .blockPort, .latency, .bandwidth:
@@ -82,7 +82,7 @@ public struct CompositeFaultDriver: FaultDriver {
     /// The driver that acts on SSH hosts for this kind of fault, if this runner has one.
     private func remoteDriver(for fault: FaultSpec) -> (any FaultDriver)? {
         switch fault.action {
-        case .killProcess: ssh
+        case .killProcess, .pauseProcess: ssh
         case .blockPort, .latency, .bandwidth: sshNetwork
         case .proxy: nil
         }
@@ -103,7 +103,7 @@ public struct CompositeFaultDriver: FaultDriver {
         let hosts: [HostTarget]
         switch fault.action {
         case .proxy: return nil
-        case .killProcess: hosts = unit.service(named: fault.service)?.hosts ?? []
+        case .killProcess, .pauseProcess: hosts = unit.service(named: fault.service)?.hosts ?? []
         case .blockPort, .latency, .bandwidth:
             hosts =
                 fault.service.isEmpty

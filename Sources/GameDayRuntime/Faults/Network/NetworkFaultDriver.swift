@@ -160,7 +160,7 @@ public final class NetworkFaultDriver: FaultDriver {
                         try BandwidthLimit(
                             interface: try InterfaceName(spec.interface), rateBitsPerSecond: rate, burstBytes: burst,
                             latency: spec.latency, replaceRoot: spec.replaceRoot)))
-            case .killProcess, .proxy:
+            case .killProcess, .pauseProcess, .proxy:
                 throw FaultError("fault \(fault.name) is a \(fault.action.kind) fault, not a network fault")
             }
         } catch let error as FaultError {

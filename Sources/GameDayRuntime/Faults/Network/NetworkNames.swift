@@ -1,21 +1,14 @@
 /// A name checked before it reaches a command line: `[A-Za-z0-9][A-Za-z0-9_.-]*`, bounded in length,
 /// so it can never read as an option or a path and needs no quoting for `ip`, `tc` or `nft`.
-public protocol CheckedNetworkName: Sendable, Hashable, Codable, CustomStringConvertible {
+public protocol CheckedNetworkName: CheckedText {
     var name: String { get }
     init(_ name: String) throws(NetworkFaultError)
 }
 
 extension CheckedNetworkName {
-    public var description: String { name }
+    public var text: String { name }
 
-    public init(from decoder: any Decoder) throws {
-        try self.init(try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(name)
-    }
+    public init(checking text: String) throws { try self.init(text) }
 
     /// Checks `name` against the rule, or throws saying what `what` may be.
     static func checked(_ name: String, what: String, maxLength: Int) throws(NetworkFaultError) -> String {

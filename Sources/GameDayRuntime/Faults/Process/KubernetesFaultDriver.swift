@@ -125,7 +125,7 @@ public final class KubernetesFaultDriver: FaultDriver, Sendable {
         var found = "\(chosen.count) of \(serving.count) serving pod(s) of \(service.selector)"
         // Without a tools image the app container's own pidof can be asked now, changing nothing;
         // a tools container is only started when the fault is applied.
-        if case .killProcess = fault.action, let process = service.process, service.toolsImage == nil {
+        if fault.action.signalled != nil, let process = service.process, service.toolsImage == nil {
             let outcomes = await FanOut.map(chosen, concurrency: concurrency) { [self] pod in
                 await Self.inPod(pod.name) { () async throws(FaultError) -> [Int32] in
                     try await locate(process, in: try PodName(checked: pod.name), tools: service.container, service)
@@ -200,12 +200,12 @@ public final class KubernetesFaultDriver: FaultDriver, Sendable {
 
     /// The signal a process fault sends in a pod: KILL, TERM or STOP (`nil` for any other).
     static func podSignal(_ fault: FaultSpec) -> PodSignal? {
-        guard case .killProcess(let signal, _) = fault.action else { return nil }
+        guard case let (signal, _)? = fault.action.signalled else { return nil }
         return PodSignal(rawValue: signal.name).flatMap { $0 == .cont ? nil : $0 }
     }
 
     func refuseUnsupported(_ fault: FaultSpec, _ service: PodService) throws(FaultError) {
-        guard case .killProcess(let signal, _) = fault.action else {
+        guard case let (signal, _)? = fault.action.signalled else {
             _ = try podBlock(fault)
             if service.debugImage == nil {
                 throw FaultError(

@@ -17,7 +17,7 @@ public struct ProcessFaultDriver: FaultDriver {
 
     public func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan {
         let service = target.unit(named: fault.unit)?.service(named: fault.service)
-        guard case .killProcess(let signal, let restart) = fault.action else {
+        guard case let (signal, restart)? = fault.action.signalled else {
             return FaultPlan(
                 name: fault.name, kind: fault.action.kind, unit: fault.unit, service: fault.service,
                 executor: executor.name, locate: "-", apply: [], revert: [], proof: "not a process fault")
@@ -27,10 +27,10 @@ public struct ProcessFaultDriver: FaultDriver {
             executor: executor.name,
             locate: service?.process.map(ProcessTable.describe) ?? "no process locator",
             apply: [Self.killCommand(signal: signal, pids: ["<pid>"])],
-            revert: signal.number == SIGSTOP
+            revert: fault.action == .pauseProcess
                 ? [Self.killCommand(signal: SignalName("CONT")!, pids: ["<pid>"])]
                 : (restart ? service?.restart.map { [$0] } ?? [] : []),
-            proof: signal.number == SIGSTOP ? "the process is stopped (state T)" : "the process is gone")
+            proof: fault.action == .pauseProcess ? "the process is stopped (state T)" : "the process is gone")
     }
 
     public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String {
@@ -45,12 +45,12 @@ public struct ProcessFaultDriver: FaultDriver {
     /// SIGCONT to exactly these processes after a pause, the restart command (unless the service
     /// runs again by then) and its health check after a kill.
     func ready(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> ReadyFault {
-        guard case .killProcess(let signal, let restart) = fault.action else { throw Self.notMine(fault) }
+        guard case let (signal, restart)? = fault.action.signalled else { throw Self.notMine(fault) }
         let service = target.unit(named: fault.unit)?.service(named: fault.service)
         let locator = try locator(fault, target)
         let pids = try processes.find(locator)
         try refuseIfRunnerChannel(pids, fault: fault, target: target)
-        let stop = signal.number == SIGSTOP
+        let stop = fault.action == .pauseProcess
         var steps: [RevertRecipe.Step] = []
         if stop {
             steps = [.signal(name: "CONT", pids: pids)]

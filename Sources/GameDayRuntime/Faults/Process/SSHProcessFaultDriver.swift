@@ -72,12 +72,12 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
     /// processes paused there, or the restart command, then the host's switch disarmed (it must
     /// not fire once the fault is reverted, whoever reverted it).
     public func prepare(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> any PreparedFault {
-        guard case .killProcess(let signal, let restart) = fault.action else { throw ProcessFaultDriver.notMine(fault) }
+        guard case let (signal, restart)? = fault.action.signalled else { throw ProcessFaultDriver.notMine(fault) }
         let service = try requireService(fault, target)
         let locator = try requireLocator(fault, service)
         let ssh = target.unit(named: fault.unit)?.ssh ?? SSHTarget()
         let found = try await lookUp(fault, service, ssh).map { $0.map(\.pids) }
-        let stop = signal.number == SIGSTOP
+        let stop = fault.action == .pauseProcess
         var steps: [RevertRecipe.Step] = []
         for (host, pids) in zip(service.hosts, found) {
             let revert: [RevertRecipe.Step] =

@@ -1,20 +1,13 @@
 /// A value checked before it reaches kubectl's argv, so it can never read as an option or a path.
-public protocol CheckedKubernetesValue: Sendable, Hashable, Codable, CustomStringConvertible {
+public protocol CheckedKubernetesValue: CheckedText {
     var value: String { get }
     init(_ value: String) throws(KubernetesError)
 }
 
 extension CheckedKubernetesValue {
-    public var description: String { value }
+    public var text: String { value }
 
-    public init(from decoder: any Decoder) throws {
-        try self.init(try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
-    }
+    public init(checking text: String) throws { try self.init(text) }
 }
 
 /// A namespace name: a DNS-1123 label.
