@@ -11,7 +11,8 @@ import Testing
         let storefront = FakeStorefront()
         let driver = RecordingFaultDriver(FakeFaultDriver(storefront: storefront), log: log, transport: storefront)
         let (result, _, _) = await DrillRunnerTests.run(
-            DrillRunnerTests.drill(), storefront: storefront, faults: driver, ledger: RecordingLedger(log: log, transport: storefront))
+            DrillRunnerTests.drill(), storefront: storefront, faults: driver,
+            ledger: RecordingLedger(log: log, transport: storefront))
         #expect(result.outcome == .pass, "\(result.reason ?? "")")
         #expect(
             log.entries.filter { $0.hasSuffix(" product-down") } == [

@@ -86,7 +86,9 @@ import Testing
         let runs = scratch.path("runs")
         for round in 0..<50 {
             let fault = ReadyFault(
-                spec: FaultSpec(name: "down-\(round)", unit: "beijing", service: "product", action: .killProcess(signal: SignalName("KILL")!, restart: false)),
+                spec: FaultSpec(
+                    name: "down-\(round)", unit: "beijing", service: "product",
+                    action: .killProcess(signal: SignalName("KILL")!, restart: false)),
                 plan: FaultPlan(
                     name: "down-\(round)", kind: "kill-process", unit: "beijing", service: "product", executor: "local",
                     locate: "-", apply: [], revert: [], proof: "-"),
@@ -110,7 +112,9 @@ import Testing
                 return (said[0], said[1])
             }
             let lines = try String(contentsOfFile: runs, encoding: .utf8).split(separator: "\n")
-            #expect(lines.filter { $0 == "\(round)" }.count == 1, "round \(round): runner '\(byRunner)', watchdog '\(byWatchdog)'")
+            #expect(
+                lines.filter { $0 == "\(round)" }.count == 1,
+                "round \(round): runner '\(byRunner)', watchdog '\(byWatchdog)'")
             #expect(try store.read(ticket.id).state == .reverted)
             let second = [byRunner, byWatchdog].filter { $0.contains("already reverted") || $0.hasPrefix("the ") }
             #expect(second.count == 1, "round \(round): runner '\(byRunner)', watchdog '\(byWatchdog)'")

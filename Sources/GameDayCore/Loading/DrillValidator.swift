@@ -71,7 +71,8 @@ public enum DrillValidator {
         private mutating func check(_ fault: FaultSpec, on unit: UnitTarget, service: ServiceTarget?) {
             switch fault.action {
             case .killProcess, .pauseProcess:
-                guard let service, case let (_, restart)? = fault.action.signalled else { return }  // the loader requires a service
+                // The loader requires a service for process faults.
+                guard let service, case let (_, restart)? = fault.action.signalled else { return }
                 let verb = fault.action == .pauseProcess ? "pauses" : "kills"
                 let what = "fault '\(fault.name)' \(verb) service '\(service.name)' of '\(unit.name)'"
                 if service.pods != nil {

@@ -16,7 +16,8 @@ extension DrillRunner {
             } catch {
                 await journal.verdict(
                     Verdict("faults_applied", .fail, "fault \(fault.name) could not be prepared: \(error.message)"))
-                throw RunStop(.error, "fault \(fault.name) could not be prepared: \(error.message); nothing was applied")
+                throw RunStop(
+                    .error, "fault \(fault.name) could not be prepared: \(error.message); nothing was applied")
             }
             let ticket: LedgerTicket
             do {

@@ -14,7 +14,8 @@ enum PartialInjection {
     ) throws(FaultError) -> AppliedFault {
         let hit = outcomes.compactMap { try? $0.get() }
         let failures =
-            earlier + outcomes.compactMap { outcome -> String? in
+            earlier
+            + outcomes.compactMap { outcome -> String? in
                 if case .failure(let error) = outcome { error.message } else { nil }
             }
         var applied = make(hit)

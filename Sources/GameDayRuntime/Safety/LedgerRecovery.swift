@@ -12,6 +12,7 @@ public struct LedgerRecovery: Sendable {
     /// Reverts one entry (nothing when it is already reverted); returns what was done. When the
     /// recipe fails, the entry stays pending with the reason in its note.
     public func revert(_ id: String) async throws -> String {
-        try await LedgerRevert(store: store, recipes: recipes).revert(id, as: "gameday recover", evenWithheld: true).text
+        try await LedgerRevert(store: store, recipes: recipes).revert(id, as: "gameday recover", evenWithheld: true)
+            .text
     }
 }

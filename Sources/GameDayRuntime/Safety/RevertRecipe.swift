@@ -115,7 +115,6 @@ extension ProcessLocator: Codable {
     }
 }
 
-
 extension RevertRecipe.Step {
     /// The step as plain commands that are safe to run any number of times, before or after the
     /// fault: what a host's dead-man's switch runs by itself (it has no gameday to run the step).

@@ -158,7 +158,8 @@ public final class FakeFaultDriver: FaultDriver {
             if failApply { throw FaultError("the fake fault would not apply") }
             if preparation > .zero { try? await Task.sleep(for: preparation) }
             await moment.effect { _ = storefront.state.withLock { $0.brokenUnits.insert(fault.unit) } }
-            return AppliedFault(spec: fault, plan: plan, pids: [42], commands: [["break", fault.unit]], effect: "broken")
+            return AppliedFault(
+                spec: fault, plan: plan, pids: [42], commands: [["break", fault.unit]], effect: "broken")
         }
     }
 

@@ -190,7 +190,8 @@ struct KubernetesFaultDriverTests {
             let before = Set(cluster.pods(labels: Self.labels).map(\.uid))
             let applied = try await driver.apply(fault, in: target)
             let recipe = applied.ready.recipe
-            guard case .at(_, let steps)? = recipe.steps.first, case .awaitPods(_, let count, let excluding, _)? = steps.first
+            guard case .at(_, let steps)? = recipe.steps.first,
+                case .awaitPods(_, let count, let excluding, _)? = steps.first
             else {
                 Issue.record("\(recipe)")
                 return

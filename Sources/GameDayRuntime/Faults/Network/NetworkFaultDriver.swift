@@ -73,7 +73,8 @@ public final class NetworkFaultDriver: FaultDriver {
                         executor: executor.name, steps: [.removePortBlock(block: block, scope: scope, backend: engine)])
                 ) { moment async throws(FaultError) in
                     do {
-                        let result = try await blocker.apply(block, scope: scope, backend: FirewallEngineChoice(engine), moment: moment)
+                        let result = try await blocker.apply(
+                            block, scope: scope, backend: FirewallEngineChoice(engine), moment: moment)
                         return AppliedFault(
                             spec: fault, plan: plan, pids: [], commands: result.commands, effect: result.effect)
                     } catch {

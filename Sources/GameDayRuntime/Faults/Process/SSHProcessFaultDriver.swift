@@ -64,7 +64,8 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
                     + failures.joined(separator: "; "))
         }
         let found = outcomes.compactMap { try? $0.get() }
-        return "found \(found.map { "\($0.host): \($0.pids.map(String.init).joined(separator: ", "))" }.joined(separator: "; "))"
+        return
+            "found \(found.map { "\($0.host): \($0.pids.map(String.init).joined(separator: ", "))" }.joined(separator: "; "))"
     }
 
     /// Finds the processes on every chosen host and guards them (a host where that fails is not
@@ -96,7 +97,9 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
                 }.joined(separator: "; "),
             recipe: RevertRecipe(executor: "ssh", steps: steps)
         ) { [self] moment async throws(FaultError) in
-            try await apply(fault, signal: signal, service: service, pids: places, failures: found, ssh: ssh, plan: plan, moment: moment)
+            try await apply(
+                fault, signal: signal, service: service, pids: places, failures: found, ssh: ssh, plan: plan,
+                moment: moment)
         }
     }
 
