@@ -92,7 +92,8 @@ public final class SSHHostSession: Sendable {
         }
     }
 
-    /// Touches the switches of `fault` on `hosts` every third of the timeout, until `stopHeartbeats`.
+    /// Touches the switches of `fault` on `hosts` every third of the timeout, until `stopHeartbeats` or
+    /// `close` (a switch the revert disarmed ignores them).
     public func startHeartbeats(_ fault: FaultSpec, _ hosts: [HostTarget], _ ssh: SSHTarget) {
         let beat = switchTimeout / 3
         let task = Task { [self] in
@@ -115,16 +116,6 @@ public final class SSHHostSession: Sendable {
 
     public func stopHeartbeats(_ fault: FaultSpec) {
         heartbeats.withLock { $0.removeValue(forKey: fault.name)?.cancel() }
-    }
-
-    /// Disarms `fault`'s switches on `hosts`: the runner reverted it there itself.
-    public func disarm(_ fault: FaultSpec, on hosts: [HostTarget], _ ssh: SSHTarget) async {
-        _ = await eachHost(hosts) { [self] host -> Bool in
-            guard let executor = try? executor(host, ssh), let dms = try? deadMansSwitch(fault, host) else {
-                return false
-            }
-            return (try? await executor.run(dms.disarmCommand, timeout: .seconds(20)))?.exitCode == 0
-        }
     }
 
     /// What a fault on many hosts comes to (`PartialInjection`); heartbeats start for the hosts hit.
