@@ -37,6 +37,42 @@ import Testing
         #expect(ledger.log.entries == ["ledger refused product-down"])
         #expect(storefront.state.withLock { $0.brokenUnits.isEmpty })
     }
+
+    /// A fault that hit some of its hosts: the ledger is narrowed to them before it is marked
+    /// applied, so that every revert (the run's, a watchdog's, `recover`'s) is for those alone.
+    @Test func aFaultThatHitSomeHostsNarrowsItsLedgerEntryToThem() async {
+        let log = CallLog()
+        let storefront = FakeStorefront()
+        let ledger = RecordingLedger(log: log, transport: storefront)
+        let (result, _, _) = await DrillRunnerTests.run(
+            DrillRunnerTests.drill(), storefront: storefront, faults: OnHostsDriver(storefront: storefront),
+            ledger: ledger)
+        #expect(result.outcome == .pass, "\(result.reason ?? "")")
+        #expect(
+            log.entries.filter { $0.hasSuffix(" product-down") || $0.contains("narrowed") } == [
+                "ledger intend product-down", "ledger narrowed product-down to ssh:a, ssh:c",
+                "ledger applied product-down", "ledger revert product-down",
+            ])
+    }
+}
+
+/// The fake driver's fault, reporting that it hit hosts a and c of three.
+private struct OnHostsDriver: FaultDriver {
+    let storefront: FakeStorefront
+
+    func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan {
+        FakeFaultDriver(storefront: storefront).plan(fault, in: target)
+    }
+    func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String { "found" }
+    func prepare(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> any PreparedFault {
+        let inner = try ReadyFault.of(try await FakeFaultDriver(storefront: storefront).prepare(fault, in: target))
+        return ReadyFault(spec: fault, plan: inner.plan, found: inner.found, recipe: inner.recipe) {
+            moment async throws(FaultError) in
+            var applied = try await inner.apply(moment)
+            applied.hosts = ["ssh:a", "ssh:c"].map { HostFault(host: $0, pids: [42], effect: "hit") }
+            return applied
+        }
+    }
 }
 
 /// A fault driver that notes each call on a shared `CallLog` before handing it on.

@@ -77,51 +77,65 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
         let service = try requireService(fault, target)
         let locator = try requireLocator(fault, service)
         let ssh = target.unit(named: fault.unit)?.ssh ?? SSHTarget()
-        let found = try await lookUp(fault, service, ssh).map { $0.map(\.pids) }
+        let found = try await lookUp(fault, service, ssh)
         let stop = fault.action == .pauseProcess
         var steps: [RevertRecipe.Step] = []
-        for (host, pids) in zip(service.hosts, found) {
+        var hosts: [HostPreparation] = []
+        for (host, outcome) in zip(service.hosts, found) {
+            let pids = (try? outcome.get())?.pids
+            let command = restart ? service.restart : nil
             let revert: [RevertRecipe.Step] =
                 stop
-                ? [.signal(name: "CONT", pids: (try? pids.get()) ?? [])]
-                : (restart ? service.restart.map { [.restartUnlessRunning(argv: $0, locator: locator)] } ?? [] : [])
+                ? [.signal(name: "CONT", pids: pids ?? [])]
+                : command.map { [.restartUnlessRunning(argv: $0, locator: locator)] } ?? []
             steps.append(.onHost(recipeHost(host, fault, target), steps: revert + [try disarm(fault, host)]))
+            guard let pids else { continue }
+            // What the host's switch runs by itself: the same revert, as a plain command.
+            let switchRevert =
+                stop
+                ? ProcessFaultDriver.killCommand(signal: SignalName("CONT")!, pids: pids.map(String.init))
+                : command ?? ["true"]
+            hosts.append(HostPreparation(host: host, pids: pids, switchRevert: switchRevert))
         }
         let plan = plan(fault, in: target)
-        let places = found.map { try? $0.get() }
+        let prepared = hosts
+        let failures = found.compactMap { if case .failure(let error) = $0 { error.message } else { nil } }
         return ReadyFault(
             spec: fault, plan: plan,
             found: "found "
-                + zip(service.hosts, found).map { host, pids in
-                    "\(host): " + ((try? pids.get())?.map(String.init).joined(separator: ", ") ?? "not found")
+                + zip(service.hosts, found).map { host, outcome in
+                    "\(host): " + ((try? outcome.get())?.pids.map(String.init).joined(separator: ", ") ?? "not found")
                 }.joined(separator: "; "),
             recipe: RevertRecipe(executor: "ssh", steps: steps)
         ) { [self] moment async throws(FaultError) in
             try await apply(
-                fault, signal: signal, service: service, pids: places, failures: found, ssh: ssh, plan: plan,
+                fault, signal: signal, on: prepared, failures: failures, of: service.hosts, ssh: ssh, plan: plan,
                 moment: moment)
         }
     }
 
+    /// A host the fault will hit: its processes, and what its dead-man's switch runs.
+    private struct HostPreparation: Sendable {
+        var host: HostTarget
+        var pids: [Int32]
+        var switchRevert: [String]
+    }
+
     /// Arms each host's switch and signals the processes prepared there, in parallel.
     private func apply(
-        _ fault: FaultSpec, signal: SignalName, service: ServiceTarget, pids found: [[Int32]?],
-        failures lookups: [Result<[Int32], FaultError>], ssh: SSHTarget, plan: FaultPlan, moment: FaultMoment
+        _ fault: FaultSpec, signal: SignalName, on prepared: [HostPreparation], failures: [String],
+        of all: [HostTarget], ssh: SSHTarget, plan: FaultPlan, moment: FaultMoment
     ) async throws(FaultError) -> AppliedFault {
         let stop = signal.number == SIGSTOP
-        let hosts = zip(service.hosts, found).compactMap { host, pids in pids.map { (host, $0) } }
-        let byHost = Dictionary(uniqueKeysWithValues: hosts.map { ($0.0.description, $0.1) })
-        let failures = lookups.compactMap { if case .failure(let error) = $0 { error.message } else { nil } }
+        let byHost = Dictionary(uniqueKeysWithValues: prepared.map { ($0.host.description, $0) })
         // Heartbeats from the first switch armed: a slow host must not let an early one fire.
-        session.startHeartbeats(fault, hosts.map(\.0), ssh)
-        let outcomes = await session.eachHost(hosts.map(\.0)) { [self] host in
+        session.startHeartbeats(fault, prepared.map(\.host), ssh)
+        let outcomes = await session.eachHost(prepared.map(\.host)) { [self] host in
             await SSHHostSession.onHost(host) {
                 let executor = try session.executor(host, ssh)
-                let pids = byHost[host.description] ?? []
-                let revert: [String] =
-                    stop
-                    ? ProcessFaultDriver.killCommand(signal: SignalName("CONT")!, pids: pids.map(String.init))
-                    : (service.restart ?? ["true"])
+                guard let preparation = byHost[host.description] else { throw FaultError("not prepared") }
+                let pids = preparation.pids
+                let revert = preparation.switchRevert
                 try await session.armed(fault, on: host, via: executor, revert: revert) {
                     // The effecting action, one SSH round trip on a multiplexed connection; the
                     // lookup, the guard and the switch above are preparation.
@@ -142,13 +156,11 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
                 )
             }
         }
-        return try session.settle(
-            fault, outcomes, failures: failures, of: service.hosts.count, ssh, hosts: service.hosts
-        ) { hit in
+        return try session.settle(fault, outcomes, failures: failures, of: all.count, ssh, hosts: all) { hit in
             AppliedFault(
                 spec: fault, plan: plan, pids: hit.flatMap(\.pids),
                 commands: [ProcessFaultDriver.killCommand(signal: signal, pids: ["<pid>"])],
-                effect: "\(signal) on \(hit.count) of \(service.hosts.count) host(s); " + (stop ? "stopped" : "gone"))
+                effect: "\(signal) on \(hit.count) of \(all.count) host(s); " + (stop ? "stopped" : "gone"))
         }
     }
 
