@@ -37,6 +37,26 @@ struct SSHNetworkFaultDriverTests {
         return left
     }
 
+    /// Two faults of a run on the same hosts each get a firewall table of their own: the revert of
+    /// one never removes the other's.
+    @Test func twoFaultsOfARunOnOneHostHaveTablesOfTheirOwn() async throws {
+        try await SSHFleet.with(units: 1, hostsPerUnit: 1) { fleet in
+            let target = try DrillLoader.loadTarget(path: try fleet.targetFile(port: Self.port))
+            let session = SSHHostSession(runId: "nettwo01", switchTimeout: .seconds(5))
+            let driver = SSHNetworkFaultDriver(session: session)
+            var second = Self.block(ports: [PortRange(Self.port)])
+            second.name = "product-blocked-again"
+            var tables: [String] = []
+            for fault in [Self.block(ports: [PortRange(Self.port)]), second] {
+                for case .onHost(_, let steps) in try await driver.recipe(for: fault, in: target).steps {
+                    for case .removePortBlock(_, let scope, _) in steps { tables.append(scope.nftTable) }
+                }
+            }
+            #expect(tables.count == 2 && Set(tables).count == 2, "\(tables)")
+            await session.close()
+        }
+    }
+
     @Test func aBlockOnEveryHostStopsItsTrafficKeepsSSHAndIsUndone() async throws {
         try await SSHFleet.with(units: 3, hostsPerUnit: 1) { fleet in
             try await fleet.startListeners(port: Self.port)

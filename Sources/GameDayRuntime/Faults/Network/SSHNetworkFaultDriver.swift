@@ -9,6 +9,9 @@ import Synchronization
 /// work as for process faults (`SSHHostSession`).
 public final class SSHNetworkFaultDriver: FaultDriver, Sendable {
     public let session: SSHHostSession
+    /// One network driver per host for the run: it numbers the firewall tables of the run's faults
+    /// there, so that two faults on one host never share (and never remove) each other's table.
+    private let drivers = Mutex<[String: NetworkFaultDriver]>([:])
 
     public init(session: SSHHostSession) { self.session = session }
 
@@ -107,9 +110,15 @@ public final class SSHNetworkFaultDriver: FaultDriver, Sendable {
 
     /// The host's network driver, running its commands over SSH and protecting the SSH port.
     private func driver(_ host: HostTarget, _ ssh: SSHTarget) throws(FaultError) -> NetworkFaultDriver {
-        let port = UInt16(clamping: host.port ?? ssh.port)
-        return NetworkFaultDriver(
-            runId: session.runId, executor: try session.executor(host, ssh),
-            protecting: [ProtectedEndpoint(label: "the SSH connection to \(host)", port: port)])
+        let executor = try session.executor(host, ssh)
+        return drivers.withLock { drivers in
+            if let driver = drivers[host.description] { return driver }
+            let port = UInt16(clamping: host.port ?? ssh.port)
+            let driver = NetworkFaultDriver(
+                runId: session.runId, executor: executor,
+                protecting: [ProtectedEndpoint(label: "the SSH connection to \(host)", port: port)])
+            drivers[host.description] = driver
+            return driver
+        }
     }
 }
