@@ -67,7 +67,9 @@ struct DrillRun {
 
     func verdict(_ name: String) -> Verdict? { result?.verdicts.first { $0.name == name } }
 
-    func user(_ id: Int) -> UserRecord? { result?.users.first { $0.id == id } }
+    func user(_ id: Int) -> UserRecord? { user(String(id)) }
+
+    func user(_ id: String) -> UserRecord? { result?.users.first { $0.id == id } }
 
     /// Sends `signal` to the runner `delay` after it prints the line of `phase` (`[+1.234s] == observe`;
     /// `*` for its first line), once: for `onStderrLine`. `sent` says whether it was sent.

@@ -30,7 +30,7 @@ import Testing
             #expect(
                 output.stderr.contains(
                     "\(results)/order-unit-failure/20261123T000000Z-00000099/result.json: schema_version 99 is newer "
-                        + "than this gameday reads (1–3): upgrade gameday"))
+                        + "than this gameday reads (1–4): upgrade gameday"))
         }
     }
 

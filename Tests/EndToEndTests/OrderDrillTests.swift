@@ -43,7 +43,7 @@ import Testing
 
             // Beijing acknowledged the last half second of canaries and died before shipping them.
             #expect(rpo.lost > 0, "\(verdict.message)")
-            #expect(rpo.lostCanaries.allSatisfy { $0.user == 6000 && $0.unit == "beijing" })
+            #expect(rpo.lostCanaries.allSatisfy { $0.user == "6000" && $0.unit == "beijing" })
             // T_fault is marked just before the kill is sent, so the last lost ones may be acknowledged a
             // few milliseconds after it; none after the cut-over started.
             let cutover = try #require(result.timeline.cutoverStart?.ms)

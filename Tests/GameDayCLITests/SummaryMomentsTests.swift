@@ -29,7 +29,7 @@ import Testing
 
     @Test func theBystanderLineCountsTheProbesWhileTheFaultsWereApplied() throws {
         let result = try Self.result()
-        let bystander = try #require(result.users.first { $0.id == 50 })
+        let bystander = try #require(result.users.first { $0.id == "50" })
         #expect(bystander.samplesDuringFault < bystander.samples)
         let summary = Summary(result: result, archive: nil).render()
         #expect(

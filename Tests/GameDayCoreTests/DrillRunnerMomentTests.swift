@@ -62,7 +62,7 @@ import Testing
         let raw = TimedSink()
         let (result, _, _) = await DrillRunnerTests.run(DrillRunnerTests.drill(), storefront: storefront, raw: raw)
         let fault = try #require(result.timeline.fault?.ms)
-        let bystander = try #require(result.users.first { $0.id == 50 })
+        let bystander = try #require(result.users.first { $0.id == "50" })
         let firstFailure = try #require(raw.samples(of: 50).first { !$0.ok && $0.sentAt.milliseconds >= fault })
         let since = try #require(bystander.firstFailureSinceFaultMs)
         #expect(abs(since - (firstFailure.sentAt.milliseconds - fault)) < 0.002)
@@ -71,16 +71,16 @@ import Testing
 
 /// Every sample a run delivered, with its times.
 final class TimedSink: ProbeSink {
-    private let state = Mutex<[(user: Int, sequence: Int, sample: ProbeSample)]>([])
+    private let state = Mutex<[(user: String, sequence: Int, sample: ProbeSample)]>([])
 
-    func deliver(_ sample: ProbeSample, user: Int, sequence: Int) {
+    func deliver(_ sample: ProbeSample, user: String, sequence: Int) {
         state.withLock { $0.append((user, sequence, sample)) }
     }
 
-    func skipped(user: Int, scheduled: Duration) {}
+    func skipped(user: String, scheduled: Duration) {}
 
     /// `user`'s samples in send order.
-    func samples(of user: Int) -> [ProbeSample] {
-        state.withLock { $0.filter { $0.user == user }.sorted { $0.sequence < $1.sequence }.map(\.sample) }
+    func samples(of id: Int) -> [ProbeSample] {
+        state.withLock { $0.filter { $0.user == String(id) }.sorted { $0.sequence < $1.sequence }.map(\.sample) }
     }
 }

@@ -145,7 +145,8 @@ import Testing
             users: "[{ id: 6000, home: hangzhou }, { id: 50, home: hangzhou }, { id: 6001, home: hangzhou }]")
         #expect(
             check(drill) == [
-                "drill.yaml:4:9: error: user 6000 has home 'hangzhou' but the routing rule sends it to 'beijing'"
+                "drill.yaml:4:9: error: user 6000 has home 'hangzhou' but the routing rule sends it to 'beijing' "
+                    + "(6000 % 10000 = 6000, in 5000~9999 → beijing)"
             ])
     }
 

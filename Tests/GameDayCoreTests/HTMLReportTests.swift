@@ -83,8 +83,8 @@ import Testing
         rpo.met = false
         rpo.observedMs = 140
         rpo.lostCanaries = [
-            .init(user: 6000, seq: 11, ackedMs: 1020, unit: "beijing"),
-            .init(user: 6000, seq: 12, ackedMs: 1110, unit: "beijing"),
+            .init(user: "6000", seq: 11, ackedMs: 1020, unit: "beijing"),
+            .init(user: "6000", seq: 12, ackedMs: 1110, unit: "beijing"),
         ]
         rpo.blocked = 3
         (rpo.writeBlockedFromMs, rpo.writeBlockedToMs, rpo.writeBlockedMs) = (2150, 2210, 60)

@@ -124,7 +124,7 @@ import Testing
         var many = base
         many.users = (0..<25).map { index in
             var user = base.users[index % 2]
-            user.id = 1000 + index
+            user.id = "\(1000 + index)"
             return user
         }
         // An older result has no groups: one lane per user.
@@ -147,7 +147,7 @@ import Testing
         many.groups = []
         many.users = (0..<75).map { index in
             var user = base.users[0]
-            user.id = index
+            user.id = "\(index)"
             return user
         }
         let lanes = TimelineLanes(many)

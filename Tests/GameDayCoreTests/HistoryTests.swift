@@ -185,7 +185,7 @@ import Testing
             ])
         #expect(
             history.unreadable.map(\.reason) == [
-                "schema_version 99 is newer than this gameday reads (1–3): upgrade gameday",
+                "schema_version 99 is newer than this gameday reads (1–4): upgrade gameday",
                 "not JSON: it ends early, at line 47, column 1 (cut short?)",
                 "not a gameday result: missing run_id",
                 "no result.json: not an archived run (it stopped before archiving, or the file was moved)",
@@ -200,8 +200,8 @@ import Testing
         ("[1, 2]", "not a gameday result: the top level is not a JSON object"),
         ("{\"run_id\": \"a\"}", "not a gameday result: missing schema_version"),
         ("{\"schema_version\": \"2\"}", "not a gameday result: schema_version is not a whole number"),
-        ("{\"schema_version\": 0}", "schema_version 0 was never written by gameday (this one reads 1–3)"),
-        ("{\"schema_version\": 7}", "schema_version 7 is newer than this gameday reads (1–3): upgrade gameday"),
+        ("{\"schema_version\": 0}", "schema_version 0 was never written by gameday (this one reads 1–4)"),
+        ("{\"schema_version\": 7}", "schema_version 7 is newer than this gameday reads (1–4): upgrade gameday"),
         (
             "{\"schema_version\": 1, \"run_id\": \"a\", \"started_at\": \"x\", \"outcome\": \"pass\"}",
             "not a gameday result: missing drill"

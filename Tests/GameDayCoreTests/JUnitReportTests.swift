@@ -16,7 +16,7 @@ import Testing
         result.exitCode = 1
         result.rto?.met = false
         result.rto?.goalMs = 500
-        let hangzhou = try #require(result.users.firstIndex { $0.id == 50 })
+        let hangzhou = try #require(result.users.firstIndex { $0.id == "50" })
         result.users[hangzhou].failures = 3
         result.verdicts = result.verdicts.map { verdict in
             switch verdict.name {
@@ -55,7 +55,7 @@ import Testing
     /// were applied (27 in this run), not every probe of the run (48).
     @Test func anUnaffectedGroupsCaseCountsTheProbesWhileTheFaultsWereApplied() throws {
         let result = try Self.passing()
-        let bystander = try #require(result.users.first { $0.id == 50 })
+        let bystander = try #require(result.users.first { $0.id == "50" })
         #expect((bystander.samplesDuringFault, bystander.samples) == (27, 48))
         let xml = JUnitReport.render(result)
         #expect(xml.contains("user 50 never failed while the faults were applied (27 probes)"), "\(xml)")

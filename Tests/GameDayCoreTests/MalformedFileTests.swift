@@ -73,9 +73,6 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
         ),
         MalformedFile(
             "numbers-out-of-range.yaml",
-            "malformed/numbers-out-of-range.yaml:5:11: error: expected a user id between 0 and 9007199254740991, found 9007199254740992",
-            "malformed/numbers-out-of-range.yaml:6:11: error: expected a user id between 0 and 9007199254740991, found '99999999999999999999'",
-            "malformed/numbers-out-of-range.yaml:7:11: error: expected a user id between 0 and 9007199254740991, found -1",
             "malformed/numbers-out-of-range.yaml:9:74: error: expected a rate of at most 100gbit, found '101gbit'",
             "malformed/numbers-out-of-range.yaml:9:90: error: expected a burst of at most 100mb, found '101mb'",
             "malformed/numbers-out-of-range.yaml:10:88: error: expected a rate in KB/s between 1 and 10000000, found 10000001",
@@ -245,7 +242,6 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
         ),
         MalformedFile(
             "faults-on-two-units.yaml",
-            "malformed/faults-on-two-units.yaml:4:15: error: expected a user id between 0 and 9007199254740991, found -1",
             "malformed/faults-on-two-units.yaml:7:50: error: all faults of a drill hit one unit: fault 'down' hits 'beijing', this one hits 'hangzhou'"
         ),
         MalformedFile(

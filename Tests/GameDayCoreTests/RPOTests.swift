@@ -16,7 +16,7 @@ import Testing
 
     @Test func nothingLostIsAnRPOOfZero() {
         let record = RPORecord.measure(
-            writes: [6000: Self.writes("aaaaxxbbaa")], present: [6000: .success([1, 2, 3, 4, 9, 10])],
+            writes: ["6000": Self.writes("aaaaxxbbaa")], present: ["6000": .success([1, 2, 3, 4, 9, 10])],
             fault: .milliseconds(420), goal: .zero, readAt: .seconds(3))
         #expect(record.lost == 0)
         #expect(record.observedMs == 0)
@@ -32,7 +32,7 @@ import Testing
     @Test func lostWritesMeasureFromTheLastSurvivorToTheFault() throws {
         // Canaries 3 and 4 (acknowledged at 205 and 305 ms) never reached the new unit; 2 did (105 ms).
         let record = RPORecord.measure(
-            writes: [6000: Self.writes("aaaaxxaa")], present: [6000: .success([1, 2, 7, 8])],
+            writes: ["6000": Self.writes("aaaaxxaa")], present: ["6000": .success([1, 2, 7, 8])],
             fault: .milliseconds(350), goal: .zero, readAt: .seconds(3))
         #expect(record.lost == 2)
         #expect(record.lostCanaries.map(\.seq) == [3, 4])
@@ -44,7 +44,7 @@ import Testing
     @Test func aWriteLostAfterTheFaultMarkStretchesTheRPOToItsAcknowledgement() throws {
         // The fault was marked at 150 ms but landed later: canary 4 (acknowledged at 305 ms) was lost.
         let record = RPORecord.measure(
-            writes: [6000: Self.writes("aaaa")], present: [6000: .success([1, 2, 3])], fault: .milliseconds(150),
+            writes: ["6000": Self.writes("aaaa")], present: ["6000": .success([1, 2, 3])], fault: .milliseconds(150),
             goal: .zero, readAt: .seconds(3))
         #expect(record.lost == 1)
         #expect(try #require(record.observedMs) == 100)
@@ -52,7 +52,7 @@ import Testing
 
     @Test func aGoalAboveTheObservedRPOPassesDespiteLosses() {
         let record = RPORecord.measure(
-            writes: [6000: Self.writes("aaaa")], present: [6000: .success([1, 2, 3])], fault: .milliseconds(350),
+            writes: ["6000": Self.writes("aaaa")], present: ["6000": .success([1, 2, 3])], fault: .milliseconds(350),
             goal: .seconds(1), readAt: .seconds(3))
         #expect(record.lost == 1)
         #expect(record.met)
@@ -60,7 +60,7 @@ import Testing
 
     @Test func aFailedReadBackIsNoMeasurement() {
         let record = RPORecord.measure(
-            writes: [6000: Self.writes("aa")], present: [6000: .failure(CanaryReadError("HTTP 502"))],
+            writes: ["6000": Self.writes("aa")], present: ["6000": .failure(CanaryReadError("HTTP 502"))],
             fault: .milliseconds(350), goal: .zero, readAt: .seconds(3))
         #expect(record.observedMs == nil)
         #expect(!record.met)
@@ -69,7 +69,7 @@ import Testing
 
     @Test func theVerdictSaysWhatWasLostAndWhy() {
         let lossy = RPORecord.measure(
-            writes: [6000: Self.writes("aaaabb")], present: [6000: .success([1, 2])], fault: .milliseconds(350),
+            writes: ["6000": Self.writes("aaaabb")], present: ["6000": .success([1, 2])], fault: .milliseconds(350),
             goal: .seconds(1), readAt: .seconds(3))
         let verdict = lossy.verdict
         #expect(verdict.status == .pass)
@@ -79,13 +79,13 @@ import Testing
         )
 
         let nothingBefore = RPORecord.measure(
-            writes: [6000: Self.writes("xxaa")], present: [6000: .success([3, 4])], fault: .milliseconds(100),
+            writes: ["6000": Self.writes("xxaa")], present: ["6000": .success([3, 4])], fault: .milliseconds(100),
             goal: .zero, readAt: .seconds(3))
         #expect(nothingBefore.verdict.status == .fail)
         #expect(nothingBefore.verdict.message.hasPrefix("no canary was acknowledged before the fault"))
 
         let unread = RPORecord.measure(
-            writes: [6000: Self.writes("aa")], present: [6000: .failure(CanaryReadError("HTTP 502"))],
+            writes: ["6000": Self.writes("aa")], present: ["6000": .failure(CanaryReadError("HTTP 502"))],
             fault: .milliseconds(350), goal: .zero, readAt: .seconds(3))
         #expect(unread.verdict.message == "the canaries could not be read back: user 6000: HTTP 502")
     }
@@ -116,7 +116,7 @@ import Testing
         #expect(spec.blocked == [423])
         #expect(spec.field == "seqs")
         #expect(spec.grace == .seconds(1))
-        #expect(drill.canaryUsers.map(\.id) == [6000])
+        #expect(drill.canaryUsers.map(\.id) == ["6000"])
 
         let stranger = base + rpo + "  users: [7]\n"
         #expect {

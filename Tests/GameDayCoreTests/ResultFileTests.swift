@@ -59,7 +59,7 @@ import Testing
             of: bystander,
             with: bystander + #" "failures_since_fault" : 1, "first_failure_since_fault_ms" : 1290.5,"#)
         let result = try RunResult.read(Data(json.utf8))
-        let user = try #require(result.users.first { $0.id == 50 })
+        let user = try #require(result.users.first { $0.id == "50" })
         #expect(user.firstFailureSinceFaultMs.map { ($0 * 1000).rounded() / 1000 } == 119.276)
     }
 
@@ -69,7 +69,7 @@ import Testing
         #expect(throws: ArchiveProblem.newerVersion(7)) { try RunResult.read(Data(json.utf8)) }
         #expect(
             ArchiveProblem.newerVersion(7).description
-                == "schema_version 7 is newer than this gameday reads (1–3): upgrade gameday")
+                == "schema_version 7 is newer than this gameday reads (1–4): upgrade gameday")
     }
 
     /// The same words as `gameday history` (its tests cover every kind of bad file).

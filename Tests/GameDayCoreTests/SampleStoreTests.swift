@@ -29,12 +29,12 @@ import Testing
         let events = EventLog()
         let store = Self.store([Self.beijing], reporter: events)
         // Sequence 1 (failed) overtakes sequence 0 (ok); then 2 comes back ok.
-        store.deliver(Self.sample(100, ok: false), user: 6000, sequence: 1)
+        store.deliver(Self.sample(100, ok: false), user: "6000", sequence: 1)
         #expect(events.lines.isEmpty, "nothing is folded while sequence 0 is missing")
-        store.deliver(Self.sample(0), user: 6000, sequence: 0)
-        store.deliver(Self.sample(200), user: 6000, sequence: 2)
+        store.deliver(Self.sample(0), user: "6000", sequence: 0)
+        store.deliver(Self.sample(200), user: "6000", sequence: 2)
         #expect(events.lines == ["user 6000 ok beijing", "user 6000 failing beijing", "user 6000 ok beijing"])
-        let user = store.snapshot().users[6000]!
+        let user = store.snapshot().users["6000"]!
         #expect(user.samples == 3)
         #expect(user.segments.map(\.ok) == [true, false, true])
         #expect(user.segments.map(\.samples) == [1, 1, 1])
@@ -42,9 +42,9 @@ import Testing
 
     @Test func aDuplicateSequenceIsIgnored() {
         let store = Self.store([Self.beijing])
-        store.deliver(Self.sample(0), user: 6000, sequence: 0)
-        store.deliver(Self.sample(0, ok: false), user: 6000, sequence: 0)
-        #expect(store.snapshot().users[6000]!.samples == 1)
+        store.deliver(Self.sample(0), user: "6000", sequence: 0)
+        store.deliver(Self.sample(0, ok: false), user: "6000", sequence: 0)
+        #expect(store.snapshot().users["6000"]!.samples == 1)
     }
 
     @Test func theImpactCountsFromTheFaultMarkAndRecoversOnTheNewUnit() {
@@ -60,7 +60,7 @@ import Testing
                     case "h": Self.sample(at, unit: "hangzhou")
                     default: Self.sample(at)
                     }
-                store.deliver(sample, user: 6000, sequence: sequence)
+                store.deliver(sample, user: "6000", sequence: sequence)
                 sequence += 1
             }
         }
@@ -70,7 +70,7 @@ import Testing
         feed("xxxhhh", from: 500)
         #expect(store.allExpectedFailuresSeen())
         #expect(store.allRecovered())
-        let impact = store.snapshot().users[6000]!.impact!
+        let impact = store.snapshot().users["6000"]!.impact!
         #expect(impact.firstFailure == .milliseconds(500))
         #expect(impact.failures == 3)
         #expect(impact.recovered == .milliseconds(800))
@@ -82,34 +82,34 @@ import Testing
         let store = Self.store([Self.hangzhou], guardrail: .kOfN(k: 2, n: 4))
         _ = store.markFault(clock)
         for (index, ok) in [true, false, true, true, true].enumerated() {
-            store.deliver(Self.sample(100 * index, ok: ok, unit: "hangzhou"), user: 50, sequence: index)
+            store.deliver(Self.sample(100 * index, ok: ok, unit: "hangzhou"), user: "50", sequence: index)
         }
         #expect(store.blastRadiusBreach() == nil, "one failure in four is under the threshold")
-        store.deliver(Self.sample(500, ok: false, unit: "hangzhou"), user: 50, sequence: 5)
+        store.deliver(Self.sample(500, ok: false, unit: "hangzhou"), user: "50", sequence: 5)
         #expect(store.blastRadiusBreach() == nil, "the first failure fell out of the last four")
-        store.deliver(Self.sample(600, ok: false, unit: "hangzhou"), user: 50, sequence: 6)
+        store.deliver(Self.sample(600, ok: false, unit: "hangzhou"), user: "50", sequence: 6)
         let breach = try? #require(store.blastRadiusBreach())
         #expect(
             breach
                 == "user 50 (hz), expected unaffected, failed 2 of its last 4 probes up to +600ms (status 503); its first failure since the fault was at +100ms"
         )
         // Checked later, after more failures, it still says how it was when it tripped.
-        store.deliver(Self.sample(700, ok: false, unit: "hangzhou"), user: 50, sequence: 7)
+        store.deliver(Self.sample(700, ok: false, unit: "hangzhou"), user: "50", sequence: 7)
         #expect(store.blastRadiusBreach() == breach)
     }
 
     @Test func theSteadyStateNeedsAnAnswerNoFailureAndTheHomeUnit() {
         let store = Self.store()
         #expect(store.steadyProblem(since: .zero) == "user 6000 got no answer to any probe")
-        store.deliver(Self.sample(0), user: 6000, sequence: 0)
-        store.deliver(Self.sample(0, unit: "beijing"), user: 50, sequence: 0)
+        store.deliver(Self.sample(0), user: "6000", sequence: 0)
+        store.deliver(Self.sample(0, unit: "beijing"), user: "50", sequence: 0)
         #expect(store.steadyProblem(since: .zero) == "user 50 was served by beijing instead of hangzhou")
-        store.deliver(Self.sample(100, unit: "hangzhou"), user: 50, sequence: 1)
+        store.deliver(Self.sample(100, unit: "hangzhou"), user: "50", sequence: 1)
         #expect(store.steadyProblem(since: .milliseconds(100)) == "user 6000 got no answer to any probe")
-        store.deliver(Self.sample(100, ok: false), user: 6000, sequence: 1)
+        store.deliver(Self.sample(100, ok: false), user: "6000", sequence: 1)
         #expect(store.steadyProblem(since: .milliseconds(100)) == "user 6000 failed at +100ms (status 503)")
-        store.deliver(Self.sample(200), user: 6000, sequence: 2)
-        store.deliver(Self.sample(200, unit: "hangzhou"), user: 50, sequence: 2)
+        store.deliver(Self.sample(200), user: "6000", sequence: 2)
+        store.deliver(Self.sample(200, unit: "hangzhou"), user: "50", sequence: 2)
         #expect(store.steadyProblem(since: .milliseconds(200)) == nil)
         #expect(store.everyUserAnswered(since: .milliseconds(200)))
         #expect(!store.everyUserAnswered(since: .milliseconds(201)))
@@ -120,11 +120,11 @@ import Testing
         let users = (0..<3).map { TestUser(id: 5000 + $0, home: "beijing", group: "bj") } + [Self.hangzhou]
         let store = Self.store(users)
         _ = store.beginPhase(.steadyState, clock)
-        for id in 5000..<5003 { store.deliver(Self.sample(0, latency: 4), user: id, sequence: 0) }
+        for id in 5000..<5003 { store.deliver(Self.sample(0, latency: 4), user: "\(id)", sequence: 0) }
         clock.advance(by: .milliseconds(100))
         _ = store.beginPhase(.observe, clock)
-        for id in 5000..<5003 { store.deliver(Self.sample(150, ok: id != 5000), user: id, sequence: 1) }
-        store.skipped(user: 5001, scheduled: .milliseconds(250))
+        for id in 5000..<5003 { store.deliver(Self.sample(150, ok: id != 5000), user: "\(id)", sequence: 1) }
+        store.skipped(user: "5001", scheduled: .milliseconds(250))
         let snapshot = store.snapshot()
         #expect(snapshot.groups.map(\.name) == ["bj", "hz"])
         let group = try #require(snapshot.groups.first)
@@ -141,13 +141,13 @@ import Testing
         #expect(observe.failed == 1)
         #expect(observe.failures == ["status 503": 1])
         #expect(observe.skipped == 1)
-        #expect(snapshot.users[5001]?.skipped == 1)
+        #expect(snapshot.users["5001"]?.skipped == 1)
     }
 
     @Test func aSteadyUserCostsOneSegmentHoweverManySamples() {
         let store = Self.store([Self.beijing])
-        for index in 0..<50_000 { store.deliver(Self.sample(100 * index), user: 6000, sequence: index) }
-        let user = store.snapshot().users[6000]!
+        for index in 0..<50_000 { store.deliver(Self.sample(100 * index), user: "6000", sequence: index) }
+        let user = store.snapshot().users["6000"]!
         #expect(user.samples == 50_000)
         #expect(user.segments.count == 1)
         #expect(store.snapshot().groups[0].timings[0].timings.samples == 50_000)
@@ -157,9 +157,9 @@ import Testing
         let store = Self.store([Self.beijing])
         let count = SampleStore.segmentLimit + 100
         for index in 0..<count {
-            store.deliver(Self.sample(10 * index, ok: index % 2 == 0), user: 6000, sequence: index)
+            store.deliver(Self.sample(10 * index, ok: index % 2 == 0), user: "6000", sequence: index)
         }
-        let user = store.snapshot().users[6000]!
+        let user = store.snapshot().users["6000"]!
         #expect(user.segments.count == SampleStore.segmentLimit)
         #expect(user.truncatedSamples > 0)
         #expect(user.samples == count)
@@ -168,10 +168,10 @@ import Testing
     @Test func aSequenceThatNeverComesIsGivenUpPastTheReorderLimit() {
         let store = Self.store([Self.beijing])
         // Sequence 0 is lost by the engine: the store waits, then folds from the next one it has.
-        for sequence in 1...4_097 { store.deliver(Self.sample(100 * sequence), user: 6000, sequence: sequence) }
-        #expect(store.snapshot().users[6000]!.samples == 4_097)
-        store.deliver(Self.sample(0, ok: false), user: 6000, sequence: 0)
-        #expect(store.snapshot().users[6000]!.samples == 4_097, "a sequence already given up is not folded late")
+        for sequence in 1...4_097 { store.deliver(Self.sample(100 * sequence), user: "6000", sequence: sequence) }
+        #expect(store.snapshot().users["6000"]!.samples == 4_097)
+        store.deliver(Self.sample(0, ok: false), user: "6000", sequence: 0)
+        #expect(store.snapshot().users["6000"]!.samples == 4_097, "a sequence already given up is not folded late")
     }
 
     @Test func theInFlightBoundDefaultsToOneTimeoutOfSlots() throws {
@@ -202,8 +202,8 @@ import Testing
     @Test func rawSamplesAreTeedToTheRawSink() {
         let raw = CollectingSink()
         let store = Self.store([Self.beijing], raw: raw)
-        store.deliver(Self.sample(0), user: 6000, sequence: 0)
-        store.skipped(user: 6000, scheduled: .milliseconds(100))
+        store.deliver(Self.sample(0), user: "6000", sequence: 0)
+        store.skipped(user: "6000", scheduled: .milliseconds(100))
         #expect(raw.lines == ["6000#0 ok", "6000 skipped +100ms"])
     }
 }
@@ -212,11 +212,11 @@ import Testing
 final class CollectingSink: ProbeSink {
     private let state = Mutex<[String]>([])
 
-    func deliver(_ sample: ProbeSample, user: Int, sequence: Int) {
+    func deliver(_ sample: ProbeSample, user: String, sequence: Int) {
         state.withLock { $0.append("\(user)#\(sequence) \(sample.ok ? "ok" : "failed")") }
     }
 
-    func skipped(user: Int, scheduled: Duration) {
+    func skipped(user: String, scheduled: Duration) {
         state.withLock { $0.append("\(user) skipped +\(Int(scheduled.milliseconds))ms") }
     }
 

@@ -175,8 +175,6 @@ import Testing
 
     /// The integers the loader bounds (`InputLimits`), each with the schema path that says the same.
     static let integerBounds: [(schema: String, path: String, range: ClosedRange<Int>)] = [
-        ("drill", "properties/users/items/properties/id", InputLimits.userIds),
-        ("drill", "properties/rpo/properties/users/items", InputLimits.userIds),
         ("drill", "properties/recovery/properties/window/properties/consecutive", InputLimits.windowCounts),
         ("drill", "properties/recovery/properties/window/properties/k", InputLimits.windowCounts),
         ("drill", "properties/recovery/properties/window/properties/n", InputLimits.windowCounts),

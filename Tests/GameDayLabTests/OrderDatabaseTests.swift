@@ -65,7 +65,7 @@ final class OrderDatabaseTests {
     }
 
     @Test func aWriteBlockCoversItsUsersAndTheirSlots() {
-        let block = WriteBlock(cutover: "c-1", users: [6000], ranges: [SlotRange(from: 7000, to: 7999)])
+        let block = WriteBlock(cutover: "c-1", users: ["6000"], ranges: [SlotRange(from: 7000, to: 7999)])
         #expect(block.covers(user: 6000, rule: .storefront))
         #expect(block.covers(user: 17_500, rule: .storefront), "slot 7500")
         #expect(!block.covers(user: 6001, rule: .storefront))
@@ -73,7 +73,7 @@ final class OrderDatabaseTests {
 
     @Test func aCutbackWaitsForEachUnitItMovesAwayFrom() async {
         let state = ControlPlaneState(baseline: .storefront)
-        let move = CutoverRequest(from: "beijing", to: "hangzhou", users: [6000], ranges: nil)
+        let move = CutoverRequest(from: "beijing", to: "hangzhou", users: ["6000"], ranges: nil)
         let cutover = await state.accept(move, at: LabTimestamp.now())
         #expect(await state.syncPairs(for: cutover.id) == [SyncPair(from: "beijing", to: "hangzhou")])
         _ = await state.publishRule(for: cutover.id)

@@ -8,12 +8,12 @@ struct RoutingRuleMovesTests {
     let baseline = RoutingRule.storefront
 
     @Test func movingAUserAddsAnOverrideAndLeavesRangesAlone() {
-        let moved = baseline.moving(users: [6000], ranges: [], from: "beijing", to: "hangzhou")
+        let moved = baseline.moving(users: ["6000"], ranges: [], from: "beijing", to: "hangzhou")
         #expect(moved.unit(for: 6000) == "hangzhou")
         #expect(moved.unit(for: 6001) == "beijing")
         #expect(moved.unit(for: 50) == "hangzhou")
         #expect(moved.ranges == baseline.ranges)
-        #expect(moved.overrides == [6000: "hangzhou"])
+        #expect(moved.overrides == ["6000": "hangzhou"])
     }
 
     @Test func movingAWholeRangeMergesIntoOneRange() {
@@ -44,7 +44,7 @@ struct RoutingRuleMovesTests {
 
     @Test func overridesPinnedToTheSourceFollowARangeMove() {
         var rule = baseline
-        rule.overrides = [1234: "beijing", 7000: "beijing"]
+        rule.overrides = ["1234": "beijing", "7000": "beijing"]
         let moved = rule.moving(users: [], ranges: [SlotRange(from: 5000, to: 9999)], from: "beijing", to: "hangzhou")
         #expect(moved.unit(for: 7000) == "hangzhou")
         #expect(moved.unit(for: 1234) == "beijing", "an override outside the moved range stays")
@@ -52,9 +52,9 @@ struct RoutingRuleMovesTests {
 
     @Test func differencesFromTheBaselineAreWhatACutbackMoves() {
         let moved = baseline.moving(
-            users: [6000], ranges: [SlotRange(from: 9000, to: 9999)], from: "beijing", to: "hangzhou")
+            users: ["6000"], ranges: [SlotRange(from: 9000, to: 9999)], from: "beijing", to: "hangzhou")
         #expect(moved.slotsDiffering(from: baseline) == [SlotRange(from: 9000, to: 9999)])
-        #expect(moved.usersDiffering(from: baseline) == [6000])
+        #expect(moved.usersDiffering(from: baseline) == ["6000"])
         #expect(baseline.slotsDiffering(from: baseline).isEmpty)
     }
 }

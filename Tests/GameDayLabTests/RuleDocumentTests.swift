@@ -26,7 +26,7 @@ struct RuleDocumentTests {
 
     @Test func cutoverReportsPhasesWithBothClocksAndNullError() throws {
         var cutover = Cutover(
-            id: "c-1", kind: .cutover, state: .syncWait, from: "beijing", to: "hangzhou", users: [6000], ranges: [])
+            id: "c-1", kind: .cutover, state: .syncWait, from: "beijing", to: "hangzhou", users: ["6000"], ranges: [])
         cutover.phases = [
             (.accepted, LabTimestamp(unixMilliseconds: 1000.5)), (.writeBlock, LabTimestamp(unixMilliseconds: 1001)),
         ]

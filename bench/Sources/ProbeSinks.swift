@@ -7,12 +7,12 @@ final class CountingSink: ProbeSink {
     private let failed = Atomic(0)
     private let skippedSlots = Atomic(0)
 
-    func deliver(_ sample: ProbeSample, user: Int, sequence: Int) {
+    func deliver(_ sample: ProbeSample, user: String, sequence: Int) {
         delivered.add(1, ordering: .relaxed)
         if !sample.ok { failed.add(1, ordering: .relaxed) }
     }
 
-    func skipped(user: Int, scheduled: Duration) { skippedSlots.add(1, ordering: .relaxed) }
+    func skipped(user: String, scheduled: Duration) { skippedSlots.add(1, ordering: .relaxed) }
 
     var counts: (delivered: Int, failed: Int, skipped: Int) {
         (delivered.load(ordering: .relaxed), failed.load(ordering: .relaxed), skippedSlots.load(ordering: .relaxed))
@@ -26,12 +26,12 @@ final class LagSink: ProbeSink {
 
     init(expected: Int) { lags.withLock { $0.reserveCapacity(expected) } }
 
-    func deliver(_ sample: ProbeSample, user: Int, sequence: Int) {
+    func deliver(_ sample: ProbeSample, user: String, sequence: Int) {
         counter.deliver(sample, user: user, sequence: sequence)
         lags.withLock { $0.append(sample.lag) }
     }
 
-    func skipped(user: Int, scheduled: Duration) { counter.skipped(user: user, scheduled: scheduled) }
+    func skipped(user: String, scheduled: Duration) { counter.skipped(user: user, scheduled: scheduled) }
 
     var samples: Samples {
         var samples = Samples()

@@ -8,11 +8,11 @@ extension DrillReader {
         guard let items = r.list(node, path: "users", nonEmpty: true) else { return nil }
         var users: [TestUser] = []
         var groups: [UserGroupSpec] = []
-        var firstLine: [Int: Int] = [:]
+        var firstLine: [String: Int] = [:]
         for (index, item) in items.enumerated() {
             let path = "users[\(index)]"
             guard let fields = r.mapping(item, path: path, shape: DrillFormat.user) else { continue }
-            let id = fields["id"].flatMap { r.integer($0, in: InputLimits.userIds, what: "a user id") }
+            let id = fields["id"].flatMap { r.routingKey($0) }
             let name = fields["name"].flatMap { r.text($0) }
             let home = fields["home"].flatMap { r.text($0) }
             let impact = fields["impact"].flatMap { node in
@@ -26,7 +26,7 @@ extension DrillReader {
                 r.error(
                     "'recovers_on' needs \(missing) in the drill, to move the user and measure its recovery", at: node)
             }
-            if fields["generate"] != nil || fields["unit"] != nil {
+            if fields["generate"] != nil || fields["unit"] != nil || fields["per"] != nil {
                 if let node = fields["group"] {
                     r.error("'group' names the group of a listed user; a generated group is named by 'name'", at: node)
                 }
@@ -66,13 +66,24 @@ extension DrillReader {
                     "'\(key)' names one user; a generated group ('generate:') takes 'unit' instead", at: node)
             }
         }
-        for key in ["generate", "unit"] where fields[key] == nil {
-            r.error("missing required key '\(key)' in \(r.describe(path: path))", at: item)
+        let spread = fields["per"].flatMap { node in
+            r.choice(node, what: "'per'", options: UserGroupSpec.Spread.allCases.map { ($0.rawValue, $0) })
         }
+        if fields["generate"] == nil {
+            r.error("missing required key 'generate' in \(r.describe(path: path))", at: item)
+        }
+        if fields["unit"] == nil, spread != .fallback {
+            r.error("missing required key 'unit' in \(r.describe(path: path))", at: item)
+        }
+        if let node = fields["unit"], spread == .fallback {
+            r.error("'per: fallback' generates the keys no entry takes, whatever unit; drop 'unit'", at: node)
+        }
+        let prefix = fields["key_prefix"].flatMap { r.routingKey($0) }
         let count = fields["generate"].flatMap { r.integer($0, in: 1...1000, what: "a number of users (1 to 1000)") }
-        guard let count, let unit = fields["unit"].flatMap({ r.text($0) }) else { return nil }
+        let unit = fields["unit"].flatMap({ r.text($0) })
+        guard let count, unit != nil || spread == .fallback, fields["per"] == nil || spread != nil else { return nil }
         return UserGroupSpec(
-            count: count, unit: unit, name: name, impact: impact ?? .none, recoversOn: recoversOn,
-            location: r.location(of: item))
+            count: count, unit: unit, spread: spread ?? .unit, name: name, keyPrefix: prefix ?? "u",
+            impact: impact ?? .none, recoversOn: recoversOn, location: r.location(of: item))
     }
 }

@@ -146,7 +146,7 @@ struct DrillReader {
         let grace = fields["grace"].flatMap { r.duration($0) }
         let users = fields["users"].flatMap { node in
             r.list(node, path: fields.path("users"), nonEmpty: true).map { items in
-                items.compactMap { r.integer($0, in: InputLimits.userIds, what: "a user id") }
+                items.compactMap { r.routingKey($0) }
             }
         }
         var write: (RequestTemplate, [Int]?, [Int]?)?

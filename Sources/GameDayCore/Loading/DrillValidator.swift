@@ -125,36 +125,61 @@ public enum DrillValidator {
             }
         }
 
-        /// Each user's home is where the routing rule sends it; `recovers_on` is a unit of the target.
+        /// Each user's key is one the rule can route, its home is where the rule sends it;
+        /// `recovers_on` is a unit of the target; generated groups have keys to generate.
         mutating func users() {
+            let rule = target.routing
             for user in drill.users {
+                switch rule.overrides[user.id] == nil ? rule.entry(for: user.id).problem : nil {
+                case .notAnInteger?:
+                    report(
+                        "user '\(user.id)': \(targetName) routes by \(rule.key) % \(rule.modulo), which needs an integer key",
+                        at: user.location)
+                    continue
+                case .notALocation?:
+                    report(
+                        "user '\(user.id)': \(targetName) routes by geographic fences, which need a location 'lat,lng'",
+                        at: user.location)
+                    continue
+                case nil: break
+                }
                 if let home = user.home {
-                    switch target.routing.unit(for: user.id) {
+                    switch rule.unit(for: user.id) {
                     case home?: break
                     case let routed?:
                         report(
-                            "user \(user.id) has home '\(home)' but the routing rule sends it to '\(routed)'",
+                            "user \(user.id) has home '\(home)' but the routing rule sends it to '\(routed)' (\(rule.explain(user.id).reason))",
                             at: user.location)
                     case nil:
                         report(
-                            "user \(user.id) has home '\(home)' but no routing range of \(targetName) covers it",
+                            "user \(user.id) has home '\(home)' but the routing rule of \(targetName) sends it nowhere (\(rule.explain(user.id).reason))",
                             at: user.location)
                     }
                 }
                 recoveryUnit(user.recoversOn, of: "user \(user.id) recovers", at: user.location)
             }
-            let routed = target.routing.ranges.map(\.unit)
+            let routed = rule.units
             for group in drill.userGroups {
-                if !routed.contains(group.unit) {
-                    let hint = Suggestion.hint(
-                        for: group.unit, among: Array(Set(routed)).sorted(), listing: "its ranges go to")
+                if let unit = group.unit, !routed.contains(unit) {
+                    let hint = Suggestion.hint(for: unit, among: routed, listing: "it routes to")
                     report(
-                        "users '\(group.name)' are generated for unit '\(group.unit)', to which no routing range of \(targetName) goes\(hint)",
+                        "users '\(group.name)' are generated for unit '\(unit)', to which the routing rule of \(targetName) sends no key\(hint)",
                         at: group.location)
-                } else if group.ids(under: target.routing).count < group.count {
-                    report(
-                        "users '\(group.name)': unit '\(group.unit)' has fewer than \(group.count) routing-key values of its own",
-                        at: group.location)
+                } else {
+                    let found = group.keys(under: rule).count
+                    if group.spread == .unit, found < group.count {
+                        report(
+                            "users '\(group.name)': unit '\(group.unit ?? "")' has fewer than \(group.count) routing-key values of its own",
+                            at: group.location)
+                    } else if found == 0 {
+                        let what: String
+                        switch group.spread {
+                        case .border: what = "no fence border (borders are for geo rules)"
+                        case .fallback: what = "no key that only the fallback takes (the rule has no 'default:', or every key matches an entry)"
+                        case .unit, .shard: what = "no key of its own"
+                        }
+                        report("users '\(group.name)': the routing rule of \(targetName) has \(what)", at: group.location)
+                    }
                 }
                 recoveryUnit(group.recoversOn, of: "users '\(group.name)' recover", at: group.location)
             }

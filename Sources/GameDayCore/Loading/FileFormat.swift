@@ -23,7 +23,9 @@ enum DrillFormat {
     static let success = MappingShape(["status", "headers", "body_contains"])
     static let request = MappingShape(["method", "url", "headers", "body"], required: ["url"])
     /// A user (`id`) or a generated group of users (`generate` and `unit`).
-    static let user = MappingShape(["id", "name", "home", "impact", "recovers_on", "group", "generate", "unit"])
+    static let user = MappingShape([
+        "id", "name", "home", "impact", "recovers_on", "group", "generate", "unit", "per", "key_prefix",
+    ])
     static let steadyState = MappingShape(["duration"])
     /// Every key of any fault kind; `faultKindShapes` says which kinds each belongs to.
     static let fault = MappingShape(
@@ -127,8 +129,13 @@ enum TargetFormat {
     static let controlPlane = MappingShape(["url", "token", "check"], required: ["url"])
     /// Exactly one of them is given.
     static let token = MappingShape(["env", "file"])
-    static let routing = MappingShape(["key", "modulo", "ranges", "overrides"], required: ["ranges"])
-    static let range = MappingShape(["from", "to", "unit"], required: ["from", "to", "unit"])
+    static let routing = MappingShape([
+        "key", "model", "hash", "modulo", "ranges", "fences", "rules", "default", "shards", "overrides", "sample",
+    ])
+    static let range = MappingShape(["from", "to", "unit", "shard"], required: ["from", "to"])
+    static let fence = MappingShape(["name", "polygon", "unit"], required: ["name", "polygon"])
+    static let matchRule = MappingShape(["match", "prefix", "suffix", "unit", "shard"])
+    static let destination = MappingShape(["unit", "shard"])
     static let unit = MappingShape(["services", "netns", "proxy", "ssh", "kubernetes"])
     /// `kubernetes:` of a unit: how its pods are reached.
     static let kubernetes = MappingShape(

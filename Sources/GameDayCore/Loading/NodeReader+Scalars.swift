@@ -23,6 +23,25 @@ extension NodeReader {
         return values.count == items.count ? values : nil
     }
 
+    /// A routing key: `6000`, `M100017`, `"22.54,114.06"`, `/api/pay`. Printable text without
+    /// blanks at its ends, at most 256 characters: it goes into URLs, headers and result files.
+    func routingKey(_ node: Node) -> String? {
+        guard let key = text(node) else { return nil }
+        if key.count > 256 {
+            error("expected a routing key of at most 256 characters, found \(key.count)", at: node)
+            return nil
+        }
+        if key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            error("a routing key may not hold control characters", at: node)
+            return nil
+        }
+        if key.first == " " || key.last == " " {
+            error("a routing key may not start or end with a blank: \(describe(node))", at: node)
+            return nil
+        }
+        return key
+    }
+
     /// A plain integer such as `6000` (not `"6000"`, not `6e3`).
     func integer(_ node: Node) -> Int? {
         guard isPlain(node), case .scalar(let scalar) = node, let value = Int(scalar.string) else {

@@ -20,11 +20,15 @@ struct TargetReader {
         if let routing, let units {
             checkRoutedUnits(routing.unitNodes, defined: units.names)
         }
-        guard let name, let gateway, let controlPlane, let routing = routing?.rule, let units = units?.units else {
+        guard let name, let gateway, let controlPlane, let sample = routing?.sample, let routing = routing?.rule,
+            let units = units?.units
+        else {
             return nil
         }
-        return Target(
+        var target = Target(
             name: name, gatewayURL: gateway, controlPlane: controlPlane, routing: routing, units: units, file: r.file)
+        target.keySample = sample
+        return target
     }
 
     // MARK: - Control plane

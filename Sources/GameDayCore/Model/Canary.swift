@@ -25,7 +25,7 @@ public struct CanarySpec: Sendable, Hashable {
     public var interval: Duration
     public var grace: Duration
     /// Nil: every user that `recovers_on` another unit.
-    public var users: [Int]?
+    public var users: [String]?
     public var write: RequestTemplate
     public var ack: [Int]
     public var blocked: [Int]
@@ -35,7 +35,7 @@ public struct CanarySpec: Sendable, Hashable {
 
     public init(
         goal: Duration = .zero, interval: Duration = .milliseconds(100), grace: Duration = .seconds(1),
-        users: [Int]? = nil, write: RequestTemplate, ack: [Int] = [200, 201], blocked: [Int] = [423],
+        users: [String]? = nil, write: RequestTemplate, ack: [Int] = [200, 201], blocked: [Int] = [423],
         read: RequestTemplate, field: String = "seqs", location: SourceLocation? = nil
     ) {
         self.goal = goal

@@ -216,6 +216,9 @@ public struct Target: Sendable, Hashable {
     public var gatewayURL: String
     public var controlPlane: ControlPlaneTarget
     public var routing: RoutingRule
+    /// `routing.sample: 3` — keys per cell of the rule (range, shard, fence, rule entry) the
+    /// preflight sends through the live gateway, so a rule that is not the live one stops the run.
+    public var keySample: Int = 3
     public var units: [UnitTarget]
     public var file: String
 

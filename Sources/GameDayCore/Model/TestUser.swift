@@ -12,7 +12,7 @@ public enum ImpactExpectation: String, Sendable, Hashable, CaseIterable {
 ///
 /// ```yaml
 /// users:
-///   - id: 6000
+///   - id: 6000               # the routing key: an integer, a member id, a location "lat,lng"...
 ///     name: beijing-user
 ///     home: beijing          # the unit the routing rule must send it to
 ///     impact: fail           # fail | none | any
@@ -20,7 +20,8 @@ public enum ImpactExpectation: String, Sendable, Hashable, CaseIterable {
 ///     group: beijing-users   # reported together with the other users of that group
 /// ```
 public struct TestUser: Sendable, Hashable {
-    public var id: Int
+    /// The routing key the user's requests carry (`{{user.id}}`): `6000`, `M100017`, `22.54,114.06`.
+    public var id: String
     public var name: String
     public var home: String?
     public var impact: ImpactExpectation
@@ -30,7 +31,7 @@ public struct TestUser: Sendable, Hashable {
     public var location: SourceLocation?
 
     public init(
-        id: Int, name: String? = nil, home: String? = nil, impact: ImpactExpectation = .none,
+        id: String, name: String? = nil, home: String? = nil, impact: ImpactExpectation = .none,
         recoversOn: String? = nil, group: String? = nil, location: SourceLocation? = nil
     ) {
         self.id = id
@@ -40,6 +41,16 @@ public struct TestUser: Sendable, Hashable {
         self.recoversOn = recoversOn
         self.group = group
         self.location = location
+    }
+
+    /// A user whose key is an integer (the AppActive rule's user id).
+    public init(
+        id: Int, name: String? = nil, home: String? = nil, impact: ImpactExpectation = .none,
+        recoversOn: String? = nil, group: String? = nil, location: SourceLocation? = nil
+    ) {
+        self.init(
+            id: String(id), name: name, home: home, impact: impact, recoversOn: recoversOn, group: group,
+            location: location)
     }
 
     /// The group it is reported in; a user listed without `group:` is a group of its own.

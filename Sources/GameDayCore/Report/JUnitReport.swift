@@ -178,7 +178,7 @@ public enum JUnitReport {
         return properties
     }
 
-    private static func list(_ users: [Int]) -> String {
+    private static func list(_ users: [String]) -> String {
         let shown = users.prefix(10).map { "user \($0)" }.joined(separator: ", ")
         return users.count > 10 ? "\(shown) and \(users.count - 10) more" : shown
     }

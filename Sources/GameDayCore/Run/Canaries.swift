@@ -29,7 +29,7 @@ public struct CanaryWrite: Sendable, Hashable {
 /// writes go one after another (a canary is acknowledged or not before the next is sent).
 public final class CanaryWriter: Sendable {
     private final class Log: Sendable {
-        let writes = Mutex<[Int: [CanaryWrite]]>([:])
+        let writes = Mutex<[String: [CanaryWrite]]>([:])
     }
 
     private let log = Log()
@@ -64,7 +64,7 @@ public final class CanaryWriter: Sendable {
 
     /// Stops writing and waits for the writes in flight; returns every write per user.
     @discardableResult
-    public func stop() async -> [Int: [CanaryWrite]] {
+    public func stop() async -> [String: [CanaryWrite]] {
         task.cancel()
         await task.value
         return log.writes.withLock { $0 }
@@ -135,7 +135,7 @@ public struct CanaryReadError: Error, Sendable, Hashable {
 public struct RPORecord: Sendable, Hashable, Codable {
     /// An acknowledged canary missing after the cut-over.
     public struct LostCanary: Sendable, Hashable, Codable {
-        public var user: Int
+        public var user: String
         public var seq: Int
         public var ackedMs: Double
         public var unit: String?
@@ -178,7 +178,7 @@ public struct RPORecord: Sendable, Hashable, Codable {
     /// a lost write was acknowledged after `fault` (the fault took a moment to land), the failure was
     /// no earlier than that acknowledgement, and the RPO runs to it instead.
     public static func measure(
-        writes: [Int: [CanaryWrite]], present: [Int: Result<Set<Int>, CanaryReadError>], fault: Duration?,
+        writes: [String: [CanaryWrite]], present: [String: Result<Set<Int>, CanaryReadError>], fault: Duration?,
         goal: Duration, readAt: Duration?
     ) -> RPORecord {
         let all = writes.values.flatMap { $0 }

@@ -199,7 +199,7 @@ public struct DrillRunner: Sendable {
         let lastAck = writes.values.joined().filter(\.acked).map(\.answeredAt).max() ?? env.clock.now()
         try await env.clock.sleep(until: max(env.clock.now(), lastAck + rpo.grace))
         let readAt = env.clock.now()
-        var present: [Int: Result<Set<Int>, CanaryReadError>] = [:]
+        var present: [String: Result<Set<Int>, CanaryReadError>] = [:]
         for user in drill.canaryUsers {
             present[user.id] = await CanaryWriter.readBack(
                 rpo, user: user, transport: env.transport, context: context, timeout: drill.probe.timeout)

@@ -6,7 +6,7 @@
 struct OutcomeVerdicts {
     let drill: Drill
     /// Per user, from the first fault until the faults were reverted.
-    let impacts: [Int: UserImpact]
+    let impacts: [String: UserImpact]
     let samples: SampleSnapshot
     let rto: RTORecord?
     let marks: TimelineMarks
@@ -23,7 +23,7 @@ struct OutcomeVerdicts {
     let rollbackCheck: RollbackCheckRecord?
 
     init(
-        drill: Drill, journal: RunJournal, impacts: [Int: UserImpact], samples: SampleSnapshot, rto: RTORecord?,
+        drill: Drill, journal: RunJournal, impacts: [String: UserImpact], samples: SampleSnapshot, rto: RTORecord?,
         marks: TimelineMarks, faults: [FaultRecord]
     ) async {
         self.drill = drill

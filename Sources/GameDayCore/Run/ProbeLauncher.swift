@@ -3,10 +3,10 @@
 public protocol ProbeSink: Sendable {
     /// A finished probe of `user`. `sequence` counts the user's probes actually sent, from 0, in
     /// send order, with no gaps: the sink can put late answers back in order with it.
-    func deliver(_ sample: ProbeSample, user: Int, sequence: Int)
+    func deliver(_ sample: ProbeSample, user: String, sequence: Int)
     /// A slot of `user` due at `scheduled` was not sent: the user already had `ProbeSpec.maxInFlight`
     /// probes in flight. Skipped slots consume no sequence number.
-    func skipped(user: Int, scheduled: Duration)
+    func skipped(user: String, scheduled: Duration)
 }
 
 /// A probe engine at work: probing every test user at a fixed rate until stopped.
@@ -32,11 +32,11 @@ public struct TeeProbeSink: ProbeSink {
 
     public init(_ sinks: [any ProbeSink]) { self.sinks = sinks }
 
-    public func deliver(_ sample: ProbeSample, user: Int, sequence: Int) {
+    public func deliver(_ sample: ProbeSample, user: String, sequence: Int) {
         for sink in sinks { sink.deliver(sample, user: user, sequence: sequence) }
     }
 
-    public func skipped(user: Int, scheduled: Duration) {
+    public func skipped(user: String, scheduled: Duration) {
         for sink in sinks { sink.skipped(user: user, scheduled: scheduled) }
     }
 }

@@ -88,7 +88,7 @@ public struct RTORecord: Sendable, Hashable, Codable {
 
 /// One test user's story in the run.
 public struct UserRecord: Sendable, Hashable, Codable {
-    public var id: Int
+    public var id: String
     public var name: String
     public var home: String?
     public var expectedImpact: String
@@ -113,8 +113,11 @@ public struct UserRecord: Sendable, Hashable, Codable {
     public var failuresSinceFault: Int?
     /// Milliseconds from the fault (`timeline.fault`) to the send time of that first failure.
     public var firstFailureSinceFaultMs: Double?
+    /// The shard the target's rule put the user in; nil when the rule names units directly.
+    public var shard: String? = nil
 
     enum CodingKeys: String, CodingKey {
+        case shard
         case skipped, timelineTruncatedSamples = "timeline_truncated_samples"
         case failuresSinceFault = "failures_since_fault", firstFailureSinceFaultMs = "first_failure_since_fault_ms"
         case id, name, home, expectedImpact = "expected_impact", recoversOn = "recovers_on",

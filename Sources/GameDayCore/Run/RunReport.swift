@@ -11,7 +11,7 @@ struct RunReport {
         var verdicts = await journal.verdicts
 
         // Per user: impact from the first fault until the faults were reverted (folded as samples came).
-        var impacts: [Int: UserImpact] = [:]
+        var impacts: [String: UserImpact] = [:]
         if marks.fault != nil {
             for user in drill.users { impacts[user.id] = samples.users[user.id]?.impact ?? UserImpact() }
         }
@@ -102,7 +102,9 @@ struct RunReport {
             firstFailureSinceFaultMs: user.impact == .none
                 ? marks.fault.flatMap { fault in
                     samples?.firstFailureSinceFault.map { ($0.sentAt - fault).milliseconds }
-                } : nil)
+                } : nil,
+            shard: target.routing.overrides[user.id] == nil
+                ? target.routing.entry(for: user.id).destination?.shard : nil)
     }
 
     /// The RTO goal, and the measurement with its breakdown when the users recovered.
@@ -125,7 +127,7 @@ struct RunReport {
 
     /// One record per user group: its users, impact, timeline moments, RTO, success over time and
     /// timings per phase.
-    private func groupRecords(_ samples: SampleSnapshot, impacts: [Int: UserImpact], marks: TimelineMarks)
+    private func groupRecords(_ samples: SampleSnapshot, impacts: [String: UserImpact], marks: TimelineMarks)
         -> [GroupRecord]
     {
         samples.groups.map { group in
@@ -175,7 +177,7 @@ struct RecoveryMoments {
     var recoveredObserved: Duration?
     var confirmed: Duration?
 
-    init(_ users: [TestUser], impacts: [Int: UserImpact]) {
+    init(_ users: [TestUser], impacts: [String: UserImpact]) {
         let recovering = users.filter { $0.impact == .fail || $0.recoversOn != nil }
         let impacted = recovering.compactMap { user in impacts[user.id].flatMap { $0.firstFailure == nil ? nil : $0 } }
         let first = impacted.min { ($0.firstFailure ?? .zero) < ($1.firstFailure ?? .zero) }

@@ -36,12 +36,15 @@ public enum RunOutcome: String, Sendable, Codable, CaseIterable {
 ///   faults carry `prepare_ms`, `effect_ms` and `proven_ms`; `rollback_check` and `interrupted_ms`
 ///   are new; users' `first_failure_since_fault_ms` counts from the fault (it counted from the
 ///   run's start before, and is converted when an older file is read).
+/// - 4: routing keys are text: users' `id`, groups' `users` and `rpo.users` are strings (`"6000"`,
+///   `"M100017"`, `"22.54,114.06"`); older files' integers are read as their decimal text. Users
+///   carry the `shard` the rule put them in, and the cut-over its shard `moves`.
 ///
 /// `read` takes every one; a newer version is refused with `ArchiveProblem.newerVersion`.
 public struct RunResult: Sendable, Hashable, Codable {
-    public static let schemaVersion = 3
+    public static let schemaVersion = 4
     /// The versions this build reads.
-    public static let readableVersions = 1...3
+    public static let readableVersions = 1...4
 
     public struct FileRef: Sendable, Hashable, Codable {
         public var name: String
@@ -146,7 +149,7 @@ extension RunResult {
 /// group is one group.
 public struct GroupRecord: Sendable, Hashable, Codable {
     public var name: String
-    public var users: [Int]
+    @RoutingKeys public var users: [String]
     /// `fail`, `none`, `any`, or `mixed` when its users expect different things.
     public var expectedImpact: String
     public var recoversOn: String?
@@ -181,9 +184,10 @@ extension UserRecord {
     /// Early version-1 files have no `skipped` and no `timeline_truncated_samples`.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(Int.self, forKey: .id)
+        id = try RoutingKeys.decodeKey(c, forKey: .id)
         name = try c.decode(String.self, forKey: .name)
         home = try c.decodeIfPresent(String.self, forKey: .home)
+        shard = try c.decodeIfPresent(String.self, forKey: .shard)
         expectedImpact = try c.decode(String.self, forKey: .expectedImpact)
         recoversOn = try c.decodeIfPresent(String.self, forKey: .recoversOn)
         servedBefore = try c.decodeIfPresent(String.self, forKey: .servedBefore)
@@ -201,5 +205,34 @@ extension UserRecord {
         timelineTruncatedSamples = try c.decodeIfPresent(Int.self, forKey: .timelineTruncatedSamples)
         failuresSinceFault = try c.decodeIfPresent(Int.self, forKey: .failuresSinceFault)
         firstFailureSinceFaultMs = try c.decodeIfPresent(Double.self, forKey: .firstFailureSinceFaultMs)
+    }
+}
+
+/// Routing keys in a result: text since version 4; integers in older files, read as their decimal
+/// text so an old archive and a new one name user 6000 alike.
+@propertyWrapper
+public struct RoutingKeys: Sendable, Hashable, Codable {
+    public var wrappedValue: [String]
+
+    public init(wrappedValue: [String]) { self.wrappedValue = wrappedValue }
+
+    public init(from decoder: any Decoder) throws {
+        var c = try decoder.unkeyedContainer()
+        var keys: [String] = []
+        while !c.isAtEnd {
+            if let number = try? c.decode(Int.self) {
+                keys.append(String(number))
+            } else {
+                keys.append(try c.decode(String.self))
+            }
+        }
+        wrappedValue = keys
+    }
+
+    public func encode(to encoder: any Encoder) throws { try wrappedValue.encode(to: encoder) }
+
+    static func decodeKey<K: CodingKey>(_ c: KeyedDecodingContainer<K>, forKey key: K) throws -> String {
+        if let number = try? c.decode(Int.self, forKey: key) { return String(number) }
+        return try c.decode(String.self, forKey: key)
     }
 }

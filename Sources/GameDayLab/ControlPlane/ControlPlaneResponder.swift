@@ -4,7 +4,7 @@ import Hummingbird
 /// The lab's control plane API. Every `/v1/*` request needs the bearer token.
 ///
 /// - `GET /v1/rules` — the routing rule in force, with its version
-/// - `POST /v1/cutovers` — move users and/or ranges between units; 202 and a cut-over id
+/// - `POST /v1/cutovers` — move users, ranges and/or shards between units; 202 and a cut-over id
 /// - `GET /v1/cutovers/{id}` — its state and phase timestamps; `GET /v1/cutovers` — all of them
 /// - `POST /v1/cutback` — restore the baseline rule, the same way
 /// - `GET /v1/write-blocks` — what is write-blocked right now
@@ -36,7 +36,7 @@ struct ControlPlaneResponder: HTTPResponder {
             var incoming = request
             let body = try await incoming.collectBody(upTo: 1 << 20)
             switch CutoverRequest.parse(
-                Data(body.readableBytesView), units: await state.units, modulo: await state.document.rule.modulo)
+                Data(body.readableBytesView), units: await state.units, rule: await state.document.rule)
             {
             case .success(let move): return await accept(move)
             case .failure(let error): return JSONReply.error(.badRequest, error.message)

@@ -40,7 +40,7 @@ actor ControlPlaneState {
         nextNumber += 1
         var cutover = Cutover(
             id: id, kind: move == nil ? .cutback : .cutover, state: .accepted, from: move?.from, to: move?.to,
-            users: move?.users ?? [], ranges: move?.ranges ?? [])
+            users: move?.users ?? [], ranges: move?.ranges ?? [], shards: move?.shards ?? [:])
         cutover.phases.append((.accepted, at))
         cutovers[id] = cutover
         moves[id] = move
@@ -83,9 +83,12 @@ actor ControlPlaneState {
         if cutover.kind == .cutback {
             cutover.users = document.rule.usersDiffering(from: baseline)
             cutover.ranges = document.rule.slotsDiffering(from: baseline)
+            cutover.shards = document.rule.shardsDiffering(from: baseline)
             cutovers[id] = cutover
         }
-        writeBlocks.append(WriteBlock(cutover: id, users: cutover.users, ranges: cutover.ranges))
+        writeBlocks.append(
+            WriteBlock(
+                cutover: id, users: cutover.users, ranges: cutover.ranges, shards: cutover.shards.keys.sorted()))
         controlVersion += 1
     }
 
@@ -100,14 +103,25 @@ actor ControlPlaneState {
     /// unit. Call it before the switch, while the rule in force is still the one moved away from.
     func syncPairs(for id: String) -> [SyncPair] {
         guard let cutover = cutovers[id] else { return [] }
-        if let from = cutover.from, let to = cutover.to { return [SyncPair(from: from, to: to)] }
         var pairs: Set<SyncPair> = []
+        if let from = cutover.from {
+            // A cut-over: from → its one destination, and → each unit a shard moves to.
+            for to in Set([cutover.to].compactMap { $0 } + cutover.shards.values) {
+                pairs.insert(SyncPair(from: from, to: to))
+            }
+            return pairs.sorted { ($0.from, $0.to) < ($1.from, $1.to) }
+        }
+        for (shard, to) in cutover.shards {
+            if let from = document.rule.shards[shard], from != to { pairs.insert(SyncPair(from: from, to: to)) }
+        }
         for user in cutover.users {
             if let from = document.rule.unit(for: user), let to = baseline.unit(for: user), from != to {
                 pairs.insert(SyncPair(from: from, to: to))
             }
         }
-        func unit(of slot: Int, in rule: RoutingRule) -> String? { rule.ranges.first { $0.contains(slot) }?.unit }
+        func unit(of slot: Int, in rule: RoutingRule) -> String? {
+            (rule.ranges.first { $0.contains(slot) }?.destination ?? rule.fallback).flatMap(rule.unit(of:))
+        }
         for range in cutover.ranges {
             for slot in range.from...range.to {
                 if let from = unit(of: slot, in: document.rule), let to = unit(of: slot, in: baseline), from != to {
@@ -125,7 +139,8 @@ actor ControlPlaneState {
         let rule: RoutingRule
         if let move = moves[id] {
             rule = document.rule.moving(
-                users: move.users ?? [], ranges: move.ranges ?? [], from: move.from, to: move.to)
+                users: move.users ?? [], ranges: move.ranges ?? [], shards: move.shards ?? [:], from: move.from,
+                to: move.to)
         } else {
             rule = baseline
         }

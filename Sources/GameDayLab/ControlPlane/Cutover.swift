@@ -22,8 +22,10 @@ struct Cutover: Sendable, Hashable, Encodable {
     var from: String?
     var to: String?
     /// What moves: for a cut-back, what differs from the baseline when its write block starts.
-    var users: [Int]
+    var users: [String]
     var ranges: [SlotRange]
+    /// Shard → the unit it moves to (for a cut-back, back to).
+    var shards: [String: String] = [:]
     /// The rule version the switch published.
     var ruleVersion: Int?
     /// Completed phases in order.
@@ -39,7 +41,7 @@ struct Cutover: Sendable, Hashable, Encodable {
     func hash(into hasher: inout Hasher) { hasher.combine(id) }
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, state, from, to, users, ranges, error, phases, sync
+        case id, kind, state, from, to, users, ranges, shards, error, phases, sync
         case ruleVersion = "rule_version"
         case phasesUnixMilliseconds = "phases_unix_ms"
     }
@@ -51,8 +53,9 @@ struct Cutover: Sendable, Hashable, Encodable {
         try c.encode(state, forKey: .state)
         try c.encode(from, forKey: .from)
         try c.encode(to, forKey: .to)
-        try c.encode(users, forKey: .users)
+        try c.encode(LabKeys(wrappedValue: users), forKey: .users)
         try c.encode(ranges, forKey: .ranges)
+        try c.encode(shards, forKey: .shards)
         try c.encode(ruleVersion, forKey: .ruleVersion)
         var rfc = c.nestedContainer(keyedBy: PhaseKey.self, forKey: .phases)
         var unix = c.nestedContainer(keyedBy: PhaseKey.self, forKey: .phasesUnixMilliseconds)

@@ -4,13 +4,39 @@ import GameDayCore
 /// cut-over that set it has switched the rule, or has failed.
 struct WriteBlock: Sendable, Hashable, Codable {
     var cutover: String
-    var users: [Int]
+    @LabKeys var users: [String]
     var ranges: [SlotRange]
+    /// Shards under the block: every key the rule puts in them.
+    var shards: [String] = []
 
-    /// Whether a write of `user` falls under the block: the user is listed, or its slot under
-    /// `rule` (`userId % modulo`) is in one of the ranges.
-    func covers(user: Int, rule: RoutingRule) -> Bool {
-        users.contains(user) || ranges.contains { $0.contains(rule.slot(of: user)) }
+    /// Whether a write of `user` falls under the block: the user is listed, its slot under `rule`
+    /// is in one of the ranges, or its shard is listed.
+    func covers(user: String, rule: RoutingRule) -> Bool {
+        if users.contains(user) { return true }
+        let entry = rule.entry(for: user)
+        if let slot = entry.slot, ranges.contains(where: { $0.contains(slot) }) { return true }
+        return entry.destination?.shard.map(shards.contains) ?? false
+    }
+
+    func covers(user: Int, rule: RoutingRule) -> Bool { covers(user: String(user), rule: rule) }
+
+    enum CodingKeys: String, CodingKey {
+        case cutover, users, ranges, shards
+    }
+
+    init(cutover: String, users: [String], ranges: [SlotRange], shards: [String] = []) {
+        self.cutover = cutover
+        self.users = users
+        self.ranges = ranges
+        self.shards = shards
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        cutover = try c.decode(String.self, forKey: .cutover)
+        _users = try c.decode(LabKeys.self, forKey: .users)
+        ranges = try c.decode([SlotRange].self, forKey: .ranges)
+        shards = try c.decodeIfPresent([String].self, forKey: .shards) ?? []
     }
 }
 
@@ -35,5 +61,34 @@ struct ControlSnapshot: Sendable, Hashable, Codable {
     func supersedes(_ current: ControlSnapshot?) -> Bool {
         guard let current else { return true }
         return incarnation != current.incarnation || version > current.version
+    }
+}
+
+/// Keys in the lab's JSON: integers as JSON numbers (as the lab has always written user ids), any
+/// other key as a string; either is read.
+@propertyWrapper
+struct LabKeys: Sendable, Hashable, Codable {
+    var wrappedValue: [String]
+
+    init(wrappedValue: [String]) { self.wrappedValue = wrappedValue }
+
+    init(from decoder: any Decoder) throws {
+        var c = try decoder.unkeyedContainer()
+        var keys: [String] = []
+        while !c.isAtEnd {
+            if let number = try? c.decode(Int.self) {
+                keys.append(String(number))
+            } else {
+                keys.append(try c.decode(String.self))
+            }
+        }
+        wrappedValue = keys
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.unkeyedContainer()
+        for key in wrappedValue {
+            if let number = Int(key), String(number) == key { try c.encode(number) } else { try c.encode(key) }
+        }
     }
 }

@@ -37,8 +37,8 @@ public final class NDJSONSampleWriter: ProbeSink {
         state = Mutex(initial)
     }
 
-    public func deliver(_ sample: ProbeSample, user: Int, sequence: Int) {
-        var line = "{\"user\":\(user),\"seq\":\(sequence),\"sent_ms\":\(sample.sentAt.milliseconds)"
+    public func deliver(_ sample: ProbeSample, user: String, sequence: Int) {
+        var line = "{\"user\":\(Self.json(user)),\"seq\":\(sequence),\"sent_ms\":\(sample.sentAt.milliseconds)"
         line += ",\"lag_ms\":\(sample.lag.milliseconds),\"latency_ms\":\(sample.latency.milliseconds)"
         line += ",\"status\":\(sample.status.map(String.init) ?? "null"),\"unit\":\(Self.json(sample.unit))"
         line += ",\"ok\":\(sample.ok),\"failure\":\(Self.json(sample.failure))"
@@ -48,8 +48,8 @@ public final class NDJSONSampleWriter: ProbeSink {
         append(line)
     }
 
-    public func skipped(user: Int, scheduled: Duration) {
-        append("{\"user\":\(user),\"skipped_ms\":\(scheduled.milliseconds)}\n")
+    public func skipped(user: String, scheduled: Duration) {
+        append("{\"user\":\(Self.json(user)),\"skipped_ms\":\(scheduled.milliseconds)}\n")
     }
 
     /// Writes what is buffered; throws the first error any write met.

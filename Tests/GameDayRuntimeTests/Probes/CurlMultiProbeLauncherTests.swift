@@ -75,7 +75,7 @@ import Testing
                 let sample = delivery.sample
                 #expect(sample.ok, "\(sample.failure ?? "")")
                 #expect(sample.status == 200)
-                #expect(sample.unit == (user.id >= 5000 ? "beijing" : "hangzhou"))
+                #expect(sample.unit == (Int(user.id)! >= 5000 ? "beijing" : "hangzhou"))
                 #expect(sample.lag >= .zero)
                 #expect(sample.timings.total > .zero)
                 #expect(sample.timings.total >= sample.timings.firstByte)
@@ -155,7 +155,7 @@ import Testing
         let sink = try await Self.probe(
             [TestUser(id: 6000)], with: Self.prober(port: port, interval: interval), for: .seconds(1))
 
-        let samples = sink.samples(of: 6000)
+        let samples = sink.samples(of: "6000")
         #expect(samples.map(\.sequence) == Array(0..<samples.count))
         #expect(samples.allSatisfy { $0.sample.ok && $0.sample.latency >= .milliseconds(250) })
         // Closed loop would send one probe per answer (≤ 4 in a second); open loop one per slot.
@@ -180,12 +180,12 @@ import Testing
             for: .milliseconds(400))
 
         // Two probes went out and hung until their timeout; every later slot found both in flight.
-        let samples = sink.samples(of: 50)
+        let samples = sink.samples(of: "50")
         #expect(samples.map(\.sequence) == [0, 1])
         #expect(samples.allSatisfy { $0.sample.failure == "timeout" })
         let skipped = sink.skipped
         #expect(skipped.count >= 3)
-        #expect(skipped.allSatisfy { $0.user == 50 })
+        #expect(skipped.allSatisfy { $0.user == "50" })
         let lastSlotSent = try #require(samples.map { $0.sample.sentAt - $0.sample.lag }.max())
         #expect(skipped.allSatisfy { $0.scheduled > lastSlotSent })
     }
@@ -236,7 +236,7 @@ import Testing
     @Test func aRequestThatCannotBeRenderedFailsEverySampleWithTheReason() async throws {
         let sink = try await Self.probe(
             [TestUser(id: 50)], with: Self.prober(port: 1, url: "{{nowhere}}/p"), for: .milliseconds(200))
-        let samples = sink.samples(of: 50)
+        let samples = sink.samples(of: "50")
         #expect(samples.count >= 2)
         #expect(samples.map(\.sequence) == Array(0..<samples.count))
         #expect(samples.allSatisfy { !$0.sample.ok && $0.sample.failure?.contains("{{nowhere}}") == true })

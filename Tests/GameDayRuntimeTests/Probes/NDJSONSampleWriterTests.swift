@@ -23,8 +23,8 @@ import Testing
                     timings: HTTPTimings(
                         connect: .microseconds(100), firstByte: .microseconds(2900), total: .microseconds(3000)),
                     lag: .microseconds(210))
-                sink.deliver(sequence == 7 ? failed : sample, user: 6000 + thread, sequence: sequence)
-                if sequence % 10 == 0 { sink.skipped(user: 6000 + thread, scheduled: .milliseconds(1300)) }
+                sink.deliver(sequence == 7 ? failed : sample, user: "\(6000 + thread)", sequence: sequence)
+                if sequence % 10 == 0 { sink.skipped(user: "\(6000 + thread)", scheduled: .milliseconds(1300)) }
             }
         }
         try writer.close()
@@ -41,10 +41,10 @@ import Testing
         #expect(skipped.count == 800)
         #expect(skipped.allSatisfy { ($0["skipped_ms"] as? Double) == 1300 && $0.count == 2 })
         for user in 6000..<6004 {
-            let sequences = samples.filter { $0["user"] as? Int == user }.compactMap { $0["seq"] as? Int }
+            let sequences = samples.filter { $0["user"] as? String == "\(user)" }.compactMap { $0["seq"] as? Int }
             #expect(sequences == Array(0..<2000))
         }
-        let ok = try #require(samples.first { $0["user"] as? Int == 6001 && $0["seq"] as? Int == 8 })
+        let ok = try #require(samples.first { $0["user"] as? String == "6001" && $0["seq"] as? Int == 8 })
         #expect(ok["status"] as? Int == 200)
         #expect(ok["unit"] as? String == "beijing")
         #expect(ok["ok"] as? Bool == true)
@@ -55,7 +55,7 @@ import Testing
         #expect(ok["connect_ms"] as? Double == 0.1)
         #expect(ok["first_byte_ms"] as? Double == 2.9)
         #expect(ok["total_ms"] as? Double == 3)
-        let bad = try #require(samples.first { $0["user"] as? Int == 6002 && $0["seq"] as? Int == 7 })
+        let bad = try #require(samples.first { $0["user"] as? String == "6002" && $0["seq"] as? Int == 7 })
         #expect(bad["ok"] as? Bool == false)
         #expect(bad["status"] is NSNull)
         #expect(bad["unit"] is NSNull)
@@ -66,7 +66,7 @@ import Testing
     @Test func aFailedWriteIsReportedAtClose() throws {
         // /dev/full takes the open and refuses every write (ENOSPC).
         let writer = try NDJSONSampleWriter(path: "/dev/full")
-        writer.skipped(user: 1, scheduled: .zero)
+        writer.skipped(user: "1", scheduled: .zero)
         #expect(throws: NDJSONWriteError.self) { try writer.close() }
     }
 }

@@ -17,7 +17,7 @@ public struct SampleSnapshot: Sendable {
         public var buckets: [GroupBucket]
     }
 
-    public var users: [Int: User]
+    public var users: [String: User]
     public var groups: [Group]
     public var bucketMs: Double
 }

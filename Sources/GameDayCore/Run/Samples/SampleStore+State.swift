@@ -4,7 +4,7 @@ extension SampleStore {
     struct State {
         var tracks: [UserTrack]
         /// A user's track by its id.
-        let index: [Int: Int]
+        let index: [String: Int]
         let recovery: SuccessWindow
         let guardrail: SuccessWindow
         var groups: [GroupTrack]
@@ -15,7 +15,7 @@ extension SampleStore {
         var reverted: Duration?
 
         init(
-            tracks: [UserTrack], index: [Int: Int], recovery: SuccessWindow, guardrail: SuccessWindow,
+            tracks: [UserTrack], index: [String: Int], recovery: SuccessWindow, guardrail: SuccessWindow,
             groups: [GroupTrack]
         ) {
             self.tracks = tracks
@@ -29,7 +29,7 @@ extension SampleStore {
         /// outcome or serving unit changed, with the sample that changed it.
         ///
         /// Everything is mutated in place: a copy of a track or group would copy its arrays per sample.
-        mutating func deliver(_ sample: ProbeSample, user: Int, sequence: Int, bucket: Duration) -> [(
+        mutating func deliver(_ sample: ProbeSample, user: String, sequence: Int, bucket: Duration) -> [(
             TestUser, ProbeSample
         )] {
             guard let position = index[user] else { return [] }
@@ -78,7 +78,7 @@ extension SampleStore {
             if let fault, sample.sentAt >= fault { track.guardWindow?.feed(sample) }
         }
 
-        mutating func skip(user: Int, at scheduled: Duration) {
+        mutating func skip(user: String, at scheduled: Duration) {
             guard let position = index[user] else { return }
             tracks[position].skipped += 1
             groups[tracks[position].group].aggregates[phase(at: scheduled), default: ProbeAggregate()].skipped += 1

@@ -31,7 +31,7 @@ public final class SampleStore: ProbeSink {
         var groups: [String] = []
         var groupIndex: [String: Int] = [:]
         var tracks: [UserTrack] = []
-        var index: [Int: Int] = [:]
+        var index: [String: Int] = [:]
         for user in users {
             let name = user.groupName
             let group = groupIndex[name] ?? groups.count
@@ -54,13 +54,13 @@ public final class SampleStore: ProbeSink {
 
     // MARK: - ProbeSink
 
-    public func deliver(_ sample: ProbeSample, user: Int, sequence: Int) {
+    public func deliver(_ sample: ProbeSample, user: String, sequence: Int) {
         let changed = state.withLock { state in state.deliver(sample, user: user, sequence: sequence, bucket: bucket) }
         for (user, sample) in changed { reporter.report(.userChanged(user, sample)) }
         raw?.deliver(sample, user: user, sequence: sequence)
     }
 
-    public func skipped(user: Int, scheduled: Duration) {
+    public func skipped(user: String, scheduled: Duration) {
         state.withLock { $0.skip(user: user, at: scheduled) }
         raw?.skipped(user: user, scheduled: scheduled)
     }
@@ -177,7 +177,7 @@ public final class SampleStore: ProbeSink {
     /// What the report reads at the end of the run.
     public func snapshot() -> SampleSnapshot {
         state.withLock { state in
-            var users: [Int: SampleSnapshot.User] = [:]
+            var users: [String: SampleSnapshot.User] = [:]
             for track in state.tracks {
                 users[track.user.id] = SampleSnapshot.User(
                     samples: track.count, skipped: track.skipped, segments: track.segments,
