@@ -21,13 +21,19 @@ public struct LabUpOptions: Sendable, Hashable {
     /// Loopback (every service on 127.0.0.1) or one network namespace per unit; nil keeps a running
     /// lab as it is and starts a new one on loopback.
     public var isolation: LabIsolation?
+    /// The units and their order (`--units`); beijing and hangzhou by default.
+    public var layout: LabLayout
+    /// Where the gateway names the serving unit (`--unit-in`).
+    public var unitIn: UnitMarking
 
     public init(
         basePort: Int = 9300, syncWait: Bool = true, syncTimeout: Duration = .seconds(5),
         replicationLag: Duration = .milliseconds(100), switchDelay: Duration = .zero,
         tiedTo: Int32? = nil, environmentToken: String? = nil, healthTimeout: Duration = .seconds(30),
-        isolation: LabIsolation? = nil
+        isolation: LabIsolation? = nil, layout: LabLayout = .standard, unitIn: UnitMarking = .both
     ) {
+        self.layout = layout
+        self.unitIn = unitIn
         self.isolation = isolation
         self.basePort = basePort
         self.syncWait = syncWait
