@@ -7,7 +7,7 @@ public enum LabRole: String, Sendable, Codable, CaseIterable {
     case cart
     /// A unit's TCP fault proxy (Toxiproxy's API): the storefront reaches product and cart through it.
     case faultProxy = "fault-proxy"
-    /// A unit's order service: writes on SQLite, replicated asynchronously to the other unit.
+    /// A unit's order service: writes on SQLite, replicated asynchronously to every other unit.
     case order
 
     /// Roles that exist once per unit rather than once per lab.

@@ -20,7 +20,10 @@ extension LabIntegration {
 
                 let status = try await lab.lab(["status"])
                 #expect(status.exitCode == 0, "\(status.transcript)")
-                #expect(status.stdout.split(separator: "\n").dropFirst().allSatisfy { $0.hasSuffix(" up") })
+                let lines = status.stdout.split(separator: "\n")
+                #expect(lines.first == "units: beijing, hangzhou (unit named in: both)")
+                // The table after its header: every service up.
+                #expect(lines.dropFirst(2).allSatisfy { $0.hasSuffix(" up") }, "\(status.stdout)")
                 let report = try JSONDecoder().decode(
                     LabStatusReport.self, from: Data(try await lab.lab(["status", "--json"]).stdout.utf8))
                 #expect(report.allHealthy)

@@ -33,7 +33,7 @@ extension GameDay.Lab {
         @Option(help: "How long a sync wait may take before the cut-over fails (and lifts its block); 0 to 1h.")
         var syncTimeout: LabDuration = LabDuration(.seconds(5))
 
-        @Option(help: "How old a unit's order must be before it is replicated to the other unit; 0 to 1h.")
+        @Option(help: "How old a unit's order must be before it is replicated to the other units; 0 to 1h.")
         var replicationLag: LabDuration = LabDuration(.milliseconds(100))
 
         @Option(help: "Extra pause before each cut-over's switch, to make slow cut-overs; 0 to 1h.")

@@ -26,7 +26,7 @@ public struct LabServeOptions: Sendable, Hashable {
     public var units: [String]
     /// Gateway: where it names the unit that served a request.
     public var unitIn: UnitMarking
-    /// Order service: how old an outbox row must be before it is shipped to the peer.
+    /// Order service: how old an outbox row must be before it is shipped to the peers.
     public var replicationLag: Duration
     /// Storefront: its unit's product and cart base URLs.
     public var productURL: String?

@@ -8,7 +8,7 @@ public struct LabUpOptions: Sendable, Hashable {
     public var syncWait: Bool
     /// How long a sync wait may take before the cut-over fails.
     public var syncTimeout: Duration
-    /// How old a unit's write must be before it is shipped to the other unit.
+    /// How old a unit's write must be before it is shipped to the other units.
     public var replicationLag: Duration
     /// An extra pause before each switch, to make slow cut-overs on purpose.
     public var switchDelay: Duration
