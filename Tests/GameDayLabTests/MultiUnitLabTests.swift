@@ -25,6 +25,10 @@ extension LabIntegration {
                 #expect(status.exitCode == 0, "\(status.transcript)")
                 #expect(status.stdout.contains("units: beijing, hangzhou, shenzhen (unit named in: both)"))
 
+                // Without --units, `lab up` keeps the running lab's units.
+                let again = try await lab.lab(["up"])
+                #expect(again.stdout.contains("already up and healthy"), "\(again.transcript)")
+
                 let target = try DrillLoader.loadTarget(path: lab.targetPath)
                 #expect(target.units.map(\.name) == Self.units)
                 #expect(target.routing == LabRouting.baseline(units: Self.units))

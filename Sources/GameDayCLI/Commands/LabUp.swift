@@ -53,19 +53,21 @@ extension GameDay.Lab {
             help: ArgumentHelp(
                 "The units, comma-separated, two or more distinct names of lowercase letters, digits and hyphens "
                     + "(in port order). The starting rule splits userId % 10000 evenly, the first unit taking the "
-                    + "top range; every unit replicates its orders to every other.",
+                    + "top range; every unit replicates its orders to every other. Default: beijing,hangzhou, "
+                    + "or what a running lab has.",
                 valueName: "unit,unit,..."))
-        var units: String = LabLayout.standard.units.joined(separator: ",")
+        var units: String?
 
         @Option(
             help: ArgumentHelp(
                 "Where the gateway names the unit that served a request: the X-Unit header, a top-level \"unit\" "
-                    + "field of the JSON body, or both."))
-        var unitIn: UnitMarking = .both
+                    + "field of the JSON body, or both. Default: both, or what a running lab has."))
+        var unitIn: UnitMarking?
 
-        /// `--units` as a checked layout.
-        var layout: LabLayout {
+        /// `--units` as a checked layout, nil without it.
+        var layout: LabLayout? {
             get throws {
+                guard let units else { return nil }
                 do {
                     return try LabLayout(
                         units: units.split(separator: ",", omittingEmptySubsequences: false).map {

@@ -25,7 +25,8 @@ public struct LabSupervisor: Sendable {
     /// `target.yaml`, and waits until all answer `/health`. On failure, stops what it started.
     public func up(_ options: LabUpOptions) async throws -> LabUpOutcome {
         if let manifest = try? LabManifest.load(from: paths), Self.isolation(of: manifest, satisfies: options),
-            manifest.layout == options.layout, manifest.effectiveUnitIn == options.unitIn,
+            options.requestedLayout.map({ $0 == manifest.layout }) ?? true,
+            options.requestedUnitIn.map({ $0 == manifest.effectiveUnitIn }) ?? true,
             await isRunningAndHealthy(manifest)
         {
             return .alreadyRunning(manifest)
