@@ -16,6 +16,10 @@ public enum LabError: Error, LocalizedError, Equatable {
     case supervisorExited(service: String, logFile: String, logTail: String)
     case supervisorTimedOut(service: String, timeout: Duration, pidFile: String, logFile: String, logTail: String)
     case eventLogUnwritable(path: String, errno: Int32)
+    /// `--units` names too few, too many, repeated or unusable units.
+    case invalidUnits(String)
+    /// The fixed port layout from `--base-port` runs past 65535 for this many units.
+    case portsOutOfRange(base: Int, last: Int)
 
     public var errorDescription: String? {
         switch self {
@@ -50,6 +54,10 @@ public enum LabError: Error, LocalizedError, Equatable {
                 + "last lines of \(log):\n\(tail)"
         case .eventLogUnwritable(let path, let code):
             "cannot append to \(path): \(String(cString: strerror(code))); check the run directory's permissions"
+        case .invalidUnits(let problem):
+            "--units: \(problem)"
+        case .portsOutOfRange(let base, let last):
+            "--base-port \(base) puts the last unit's ports at \(last), past 65535; choose a lower base port (0 picks free ports)"
         }
     }
 }

@@ -10,21 +10,26 @@ extension TestLab {
     ///
     /// With `isolation: .netns` (root only) each unit runs in its own network namespace.
     /// `syncWait: false` is `lab up --no-sync-wait`: cut-overs switch without waiting for replication.
+    /// `units` is `--units` (nil: the lab's default, beijing and hangzhou); `unitIn` is `--unit-in`
+    /// (nil: the default, both).
     public static func withLab<T>(
         syncWait: Bool = true, switchDelay: Duration = .zero, replicationLag: Duration = .milliseconds(100),
-        syncTimeout: Duration = .seconds(5), isolation: Isolation = .loopback,
-        _ body: (TestLab) async throws -> T
+        syncTimeout: Duration = .seconds(5), isolation: Isolation = .loopback, units: [String]? = nil,
+        unitIn: String? = nil, _ body: (TestLab) async throws -> T
     ) async throws -> T {
-        try await LabSlots.shared.with {
+        var extra: [String] = []
+        if let units { extra += ["--units", units.joined(separator: ",")] }
+        if let unitIn { extra += ["--unit-in", unitIn] }
+        return try await LabSlots.shared.with {
             try await run(
                 syncWait: syncWait, switchDelay: switchDelay, replicationLag: replicationLag, syncTimeout: syncTimeout,
-                isolation: isolation, body)
+                isolation: isolation, extra: extra, body)
         }
     }
 
     private static func run<T>(
         syncWait: Bool, switchDelay: Duration, replicationLag: Duration, syncTimeout: Duration, isolation: Isolation,
-        _ body: (TestLab) async throws -> T
+        extra: [String], _ body: (TestLab) async throws -> T
     ) async throws -> T {
         let binary = try GameDayBinary.path
         let runDirectory = try makeTemporaryDirectory()
@@ -37,7 +42,7 @@ extension TestLab {
                 "--replication-lag", DurationText.format(replicationLag), "--switch-delay",
                 DurationText.format(switchDelay),
                 "--isolation", isolation.rawValue,
-            ], timeout: .seconds(60))
+            ] + extra, timeout: .seconds(60))
 
         let result: Result<T, any Error>
         if up.exitCode != 0 {
@@ -70,9 +75,10 @@ extension TestLab {
             var services: [Service]
             var isolation: String?
             var namespaces: [Namespace]?
+            var units: [String]?
 
             enum CodingKeys: String, CodingKey {
-                case isolation, namespaces
+                case isolation, namespaces, units
                 case tokenFile = "token_file"
                 case targetFile = "target_file"
                 case groundTruthLog = "ground_truth_log"
@@ -98,7 +104,7 @@ extension TestLab {
             serviceEventsPath: manifest.serviceEventLog ?? runDirectory + "/services.jsonl",
             services: manifest.services, binary: binary,
             isolation: manifest.isolation.flatMap(Isolation.init(rawValue:)) ?? .loopback,
-            namespaces: manifest.namespaces ?? [])
+            namespaces: manifest.namespaces ?? [], units: manifest.units ?? ["beijing", "hangzhou"])
     }
 
     /// A fresh directory under the system's temporary directory.

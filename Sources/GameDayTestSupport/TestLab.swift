@@ -69,6 +69,8 @@ public struct TestLab: Sendable {
     public let isolation: Isolation
     /// Each unit's namespace, empty on loopback.
     public let namespaces: [Namespace]
+    /// The lab's units, in port order, as lab.json records them.
+    public var units: [String] = ["beijing", "hangzhou"]
 
     /// Unit `unit`'s namespace.
     public func namespace(of unit: String) throws -> Namespace {

@@ -42,7 +42,9 @@ struct FaultProxyLabFilesTests {
 
     @Test func freePortsAreDistinctAcrossServicesAndListeners() throws {
         let ports = try LabPorts.free()
-        #expect(ports.all.count == LabLayout.serviceNames.count + LabLayout.units.count * LabLayout.proxiedRoles.count)
+        #expect(
+            ports.all.count == LabLayout.standard.serviceNames.count + LabLayout.standard.units.count
+                * LabLayout.proxiedRoles.count)
         #expect(Set(ports.all).count == ports.all.count)
     }
 

@@ -19,7 +19,7 @@ extension LabIntegration {
                 #expect(lab.isolation == .netns)
                 namespaces = lab.namespaces
                 services = lab.services
-                #expect(namespaces.map(\.unit) == LabLayout.units)
+                #expect(namespaces.map(\.unit) == LabLayout.standard.units)
 
                 let beijing = try await lab.gateway("/storefront?userId=6000")
                 #expect(beijing.status == 200 && beijing.header("X-Unit") == "beijing", "\(beijing.bodyText)")

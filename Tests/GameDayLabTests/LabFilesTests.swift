@@ -39,21 +39,21 @@ struct LabFilesTests {
 
     @Test func freePortsAreDistinct() throws {
         let ports = try LabPorts.free()
-        #expect(Set(ports.byService.values).count == LabLayout.serviceNames.count)
+        #expect(Set(ports.byService.values).count == LabLayout.standard.serviceNames.count)
     }
 
     @Test func servicesStartControlPlaneFirstAndGatewayLast() {
         let names = supervisor.serveOptions(ports: .fixed(base: 9300), options: LabUpOptions()).map(\.serviceName)
         #expect(names.first == "control-plane")
         #expect(names.last == "gateway")
-        #expect(names == LabLayout.serviceNames)
+        #expect(names == LabLayout.standard.serviceNames)
     }
 
     @Test func theOrderServicesReplicateToEachOtherAndTheControlPlaneKnowsThem() {
         let serves = supervisor.serveOptions(
             ports: .fixed(base: 9300), options: LabUpOptions(syncWait: false, replicationLag: .seconds(2)))
         let beijing = serves.first { $0.serviceName == "beijing-order" }!
-        #expect(beijing.peerOrderURL == "http://127.0.0.1:9326")
+        #expect(beijing.peerOrders == ["hangzhou": "http://127.0.0.1:9326"])
         #expect(beijing.arguments.contains("--replication-lag") && beijing.arguments.contains("2s"))
         let controlPlane = serves.first { $0.role == .controlPlane }!
         #expect(controlPlane.orders == ["beijing": "http://127.0.0.1:9316", "hangzhou": "http://127.0.0.1:9326"])

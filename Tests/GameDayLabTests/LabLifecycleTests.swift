@@ -20,11 +20,14 @@ extension LabIntegration {
 
                 let status = try await lab.lab(["status"])
                 #expect(status.exitCode == 0, "\(status.transcript)")
-                #expect(status.stdout.split(separator: "\n").dropFirst().allSatisfy { $0.hasSuffix(" up") })
+                let lines = status.stdout.split(separator: "\n")
+                #expect(lines.first == "units: beijing, hangzhou (unit named in: both)")
+                // The table after its header: every service up.
+                #expect(lines.dropFirst(2).allSatisfy { $0.hasSuffix(" up") }, "\(status.stdout)")
                 let report = try JSONDecoder().decode(
                     LabStatusReport.self, from: Data(try await lab.lab(["status", "--json"]).stdout.utf8))
                 #expect(report.allHealthy)
-                #expect(report.services.count == LabLayout.serviceNames.count)
+                #expect(report.services.count == LabLayout.standard.serviceNames.count)
 
                 let again = try await lab.lab(["up"])
                 #expect(again.exitCode == 0)
@@ -33,7 +36,8 @@ extension LabIntegration {
                 pids = lab.services.map(\.pid)
                 let down = try await lab.lab(["down"])
                 #expect(down.exitCode == 0, "\(down.transcript)")
-                #expect(down.stdout.split(separator: "\n").count == LabLayout.serviceNames.count, "\(down.stdout)")
+                #expect(
+                    down.stdout.split(separator: "\n").count == LabLayout.standard.serviceNames.count, "\(down.stdout)")
                 let secondDown = try await lab.lab(["down"])
                 #expect(secondDown.exitCode == 0, "down is idempotent")
 
@@ -68,7 +72,7 @@ extension LabIntegration {
                 let up = await OwnThread.run { upProcess.finish(deadline: .now + .seconds(60)) }
                 #expect(up.exitCode == 0, "\(up.transcript)")
                 let pids = LabProcessTable.labServeProcesses(runDirectory: runDirectory)
-                #expect(pids.count == LabLayout.serviceNames.count)
+                #expect(pids.count == LabLayout.standard.serviceNames.count)
                 // The services were started detached (`Spawn.detached`): `lab up`'s process group,
                 // killed whole as a timeout would, holds none of them, and each leads its own session.
                 if kill(-upProcess.pid, SIGKILL) == 0 { try await Task.sleep(for: .milliseconds(200)) }

@@ -84,7 +84,7 @@ extension LabIntegration {
                     try await eventually {
                         try json(try await lab.controlPlane("GET", "/v1/cutovers/c-1"))["state"] as? String == "switch"
                     })
-                for unit in LabLayout.units {
+                for unit in LabLayout.standard.units {
                     let blocked = try await lab.orderService(unit, "/orders?userId=6000", method: "POST", body: "{}")
                     #expect(blocked.status == 423, "\(unit): \(blocked.bodyText)")
                     #expect(blocked.header("X-Unit") == unit)

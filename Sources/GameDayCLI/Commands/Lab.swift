@@ -1,11 +1,12 @@
 import ArgumentParser
 
 extension GameDay {
-    /// `gameday lab ...`: the reference two-unit lab on this machine.
+    /// `gameday lab ...`: the reference multi-unit lab on this machine.
     struct Lab: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "lab",
-            abstract: "Start, stop and inspect the reference two-unit lab (gateway, control plane, beijing, hangzhou).",
+            abstract:
+                "Start, stop and inspect the reference lab (gateway, control plane, units beijing, hangzhou or --units).",
             discussion: """
                 Every service is its own process on 127.0.0.1, started by a supervisor of its own that logs \
                 when it stops (D/services.jsonl), both detached so they outlive the command; with \

@@ -22,7 +22,13 @@ extension GameDay.Lab {
         @Option(
             help: ArgumentHelp("A unit's order service, for the gateway and the control plane.", valueName: "unit=url"))
         var order: [String] = []
-        @Option var peerOrderURL: String?
+        @Option(
+            help: ArgumentHelp("Order service: another unit's order service, replicated to.", valueName: "unit=url"))
+        var peerOrder: [String] = []
+        @Option(help: ArgumentHelp("Control plane: the lab's units, in order.", valueName: "unit,unit,..."))
+        var units: String?
+        @Option(help: "Gateway: header, body or both.")
+        var unitIn: UnitMarking = .both
         @Option var replicationLag: LabDuration = LabDuration(.milliseconds(100))
         @Option var productURL: String?
         @Option var cartURL: String?
@@ -47,6 +53,9 @@ extension GameDay.Lab {
             for entry in order where !entry.contains("=") {
                 throw ValidationError("--order takes unit=url, not '\(entry)'")
             }
+            for entry in peerOrder where !entry.contains("=") {
+                throw ValidationError("--peer-order takes unit=url, not '\(entry)'")
+            }
             try syncTimeout.check("--sync-timeout")
             try replicationLag.check("--replication-lag")
             try switchDelay.check("--switch-delay")
@@ -69,7 +78,8 @@ extension GameDay.Lab {
                 LabServeOptions(
                     role: LabRole(rawValue: role)!, unit: unit, port: port, host: host, runDirectory: runDirectory,
                     tokenFile: tokenFile, controlPlaneURL: controlPlaneURL, gatewayURL: gatewayURL,
-                    storefronts: byUnit(storefront), orders: byUnit(order), peerOrderURL: peerOrderURL,
+                    storefronts: byUnit(storefront), orders: byUnit(order), peerOrders: byUnit(peerOrder),
+                    units: units.map { $0.split(separator: ",").map(String.init) } ?? [], unitIn: unitIn,
                     replicationLag: replicationLag.duration, productURL: productURL, cartURL: cartURL,
                     proxies: proxy.compactMap(FaultProxySpec.init(argument:)), syncWait: syncWait,
                     syncTimeout: syncTimeout.duration, switchDelay: switchDelay.duration, tiedTo: tiedTo))

@@ -21,6 +21,7 @@ extension GameDay.Lab {
                 encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
                 print(String(decoding: try encoder.encode(report), as: UTF8.self))
             } else {
+                print(LabStatusTable.unitsLine(report))
                 print(LabStatusTable.render(report.services))
             }
             if !report.allHealthy { throw ExitCode(1) }

@@ -14,6 +14,11 @@ enum LabStatusTable {
         }
     }
 
+    /// `units: beijing, hangzhou, shenzhen (unit named in: both)`.
+    static func unitsLine(_ report: LabStatusReport) -> String {
+        "units: \(report.units.joined(separator: ", ")) (unit named in: \(report.unitIn.rawValue))"
+    }
+
     static func render(_ services: [LabServiceStatus]) -> String {
         let header = ["SERVICE", "UNIT", "PID", "PORT", "NETNS", "HEALTH"]
         let rows = services.map { service in

@@ -12,7 +12,7 @@ extension GameDay.Lab {
                 Ports from the base port N: gateway N, control plane N+1, beijing storefront/product/cart \
                 N+10..12, its fault proxy's Toxiproxy-compatible admin API N+13 and its proxies to product and \
                 cart N+14..15 (the storefront calls them through these), its order service N+16, hangzhou \
-                N+20..26 likewise. Each unit's orders are in D/<unit>/orders.db, which a new 'lab up' empties. \
+                N+20..26 likewise, and each further unit of --units 10 ports higher. Each unit's orders are in D/<unit>/orders.db, which a new 'lab up' empties. \
                 The control plane token comes from $GAMEDAY_LAB_TOKEN when set, \
                 else a new one is written to D/token (mode 0600).
                 """)
@@ -33,7 +33,7 @@ extension GameDay.Lab {
         @Option(help: "How long a sync wait may take before the cut-over fails (and lifts its block); 0 to 1h.")
         var syncTimeout: LabDuration = LabDuration(.seconds(5))
 
-        @Option(help: "How old a unit's order must be before it is replicated to the other unit; 0 to 1h.")
+        @Option(help: "How old a unit's order must be before it is replicated to the other units; 0 to 1h.")
         var replicationLag: LabDuration = LabDuration(.milliseconds(100))
 
         @Option(help: "Extra pause before each cut-over's switch, to make slow cut-overs; 0 to 1h.")
@@ -49,7 +49,38 @@ extension GameDay.Lab {
                     + "Default: loopback, or what a running lab has."))
         var isolation: LabIsolation?
 
+        @Option(
+            help: ArgumentHelp(
+                "The units, comma-separated, two or more distinct names of lowercase letters, digits and hyphens "
+                    + "(in port order). The starting rule splits userId % 10000 evenly, the first unit taking the "
+                    + "top range; every unit replicates its orders to every other. Default: beijing,hangzhou, "
+                    + "or what a running lab has.",
+                valueName: "unit,unit,..."))
+        var units: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "Where the gateway names the unit that served a request: the X-Unit header, a top-level \"unit\" "
+                    + "field of the JSON body, or both. Default: both, or what a running lab has."))
+        var unitIn: UnitMarking?
+
+        /// `--units` as a checked layout, nil without it.
+        var layout: LabLayout? {
+            get throws {
+                guard let units else { return nil }
+                do {
+                    return try LabLayout(
+                        units: units.split(separator: ",", omittingEmptySubsequences: false).map {
+                            $0.trimmingCharacters(in: .whitespaces)
+                        })
+                } catch {
+                    throw ValidationError(error.localizedDescription)
+                }
+            }
+        }
+
         func validate() throws {
+            _ = try layout
             guard basePort == 0 || (1024...65_500).contains(basePort) else {
                 throw ValidationError("--base-port must be 0 (free ports) or between 1024 and 65500, not \(basePort)")
             }
@@ -67,7 +98,7 @@ extension GameDay.Lab {
             let options = LabUpOptions(
                 basePort: basePort, syncWait: syncWait, syncTimeout: syncTimeout.duration,
                 replicationLag: replicationLag.duration, switchDelay: switchDelay.duration, tiedTo: tiedTo,
-                environmentToken: token, isolation: isolation)
+                environmentToken: token, isolation: isolation, layout: try layout, unitIn: unitIn)
             let outcome = try await supervisor.up(options)
             switch outcome {
             case .alreadyRunning:
@@ -83,6 +114,7 @@ extension GameDay.Lab {
             }
             let status = try await supervisor.status()
             print(LabStatusTable.isolationLine(status))
+            print(LabStatusTable.unitsLine(status))
             print(LabStatusTable.render(status.services))
             print("target: \(outcome.manifest.targetFile)")
         }
@@ -90,3 +122,4 @@ extension GameDay.Lab {
 }
 
 extension LabIsolation: ExpressibleByArgument {}
+extension UnitMarking: ExpressibleByArgument {}

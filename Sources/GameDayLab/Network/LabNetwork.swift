@@ -67,23 +67,29 @@ public struct LabNetwork: Sendable {
         }
     }
 
-    /// Joins the first two namespaces with a veth pair of their own (made on the host, then each
+    /// Joins every pair of namespaces with a veth pair of their own (made on the host, then each
     /// end moved into its namespace), so the units reach each other without the host forwarding.
     private func link() async throws(LabError) {
-        guard namespaces.count == 2 else { return }
-        let (a, b) = (namespaces[0], namespaces[1])
-        guard let aInterface = a.linkInterface, let bInterface = b.linkInterface, let aAddress = a.linkAddress,
-            let bAddress = b.linkAddress
-        else { return }
+        for (index, a) in namespaces.enumerated() {
+            for b in namespaces[(index + 1)...] {
+                guard let aEnd = a.link(to: b.unit), let bEnd = b.link(to: a.unit) else { continue }
+                try await link(a, aEnd, b, bEnd)
+            }
+        }
+    }
+
+    private func link(
+        _ a: LabNamespace, _ aEnd: LabNamespace.Link, _ b: LabNamespace, _ bEnd: LabNamespace.Link
+    ) async throws(LabError) {
         let prefix = "/\(a.prefixLength)"
         for argv in [
-            ["ip", "link", "add", aInterface, "type", "veth", "peer", "name", bInterface],
-            ["ip", "link", "set", aInterface, "netns", a.name],
-            ["ip", "link", "set", bInterface, "netns", b.name],
-            ["ip", "-n", a.name, "addr", "add", aAddress + prefix, "dev", aInterface],
-            ["ip", "-n", a.name, "link", "set", aInterface, "up"],
-            ["ip", "-n", b.name, "addr", "add", bAddress + prefix, "dev", bInterface],
-            ["ip", "-n", b.name, "link", "set", bInterface, "up"],
+            ["ip", "link", "add", aEnd.interface, "type", "veth", "peer", "name", bEnd.interface],
+            ["ip", "link", "set", aEnd.interface, "netns", a.name],
+            ["ip", "link", "set", bEnd.interface, "netns", b.name],
+            ["ip", "-n", a.name, "addr", "add", aEnd.address + prefix, "dev", aEnd.interface],
+            ["ip", "-n", a.name, "link", "set", aEnd.interface, "up"],
+            ["ip", "-n", b.name, "addr", "add", bEnd.address + prefix, "dev", bEnd.interface],
+            ["ip", "-n", b.name, "link", "set", bEnd.interface, "up"],
         ] {
             let output = try await run(argv)
             guard output.exitCode == 0 else {
@@ -100,12 +106,14 @@ public struct LabNetwork: Sendable {
     public func remove() async -> [String] {
         var removed: [String] = []
         for namespace in namespaces {
-            // The link between the namespaces goes with them; only a setup that failed half-way
-            // leaves an end of it on the host.
-            if let link = namespace.linkInterface, FileManager.default.fileExists(atPath: "/sys/class/net/\(link)"),
-                (try? await run(["ip", "link", "del", link]))?.exitCode == 0
-            {
-                removed.append("veth \(link)")
+            // The links between the namespaces go with them; only a setup that failed half-way
+            // leaves an end of one on the host.
+            for link in namespace.links ?? [] {
+                if FileManager.default.fileExists(atPath: "/sys/class/net/\(link.interface)"),
+                    (try? await run(["ip", "link", "del", link.interface]))?.exitCode == 0
+                {
+                    removed.append("veth \(link.interface)")
+                }
             }
             // Deleting either end of a veth pair deletes both.
             if FileManager.default.fileExists(atPath: "/sys/class/net/\(namespace.hostInterface)"),

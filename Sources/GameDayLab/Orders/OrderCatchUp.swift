@@ -28,11 +28,19 @@ struct OrderCatchUp: Sendable {
     }
 
     let store: OrderStore
-    let peerUnit: String
-    let peerURL: String
-    let peerDatabasePath: String
+    /// Every other unit → its order service's base URL.
+    let peerURLs: [String: String]
+    /// Every other unit → its database file.
+    let peerDatabasePaths: [String: String]
 
+    /// The units this one replicates from, sorted.
+    var origins: [String] { peerURLs.keys.sorted() }
+
+    /// Catches up with `origin`, which must be one of `origins`.
     func run(origin: String) async throws -> Answer {
+        guard let peerURL = peerURLs[origin], let peerDatabasePath = peerDatabasePaths[origin] else {
+            throw UnknownOrigin(origin: origin)
+        }
         let reply = await Upstream.send(url: peerURL + "/internal/replication", timeout: .milliseconds(500))
         let problem: String
         switch reply {
@@ -53,4 +61,9 @@ struct OrderCatchUp: Sendable {
             origin: origin, target: pulled.committed, applied: pulled.applied, via: "database-file",
             peerProblem: problem)
     }
+}
+
+/// A catch-up asked for a unit that is not one of this unit's peers.
+struct UnknownOrigin: Error {
+    var origin: String
 }

@@ -71,8 +71,8 @@ struct ReplicationPositions: Sendable, Hashable, Codable {
     var unit: String
     /// The last outbox position committed here (every acknowledged write is at or below it).
     var committed: Int
-    /// The last position the peer has confirmed applying.
-    var shipped: Int
+    /// Peer unit → the last position it has confirmed applying.
+    var shipped: [String: Int]
     /// Origin unit → the last of its positions applied here.
     var applied: [String: Int]
     /// How old a row must be before it is shipped.

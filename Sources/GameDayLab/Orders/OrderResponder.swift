@@ -8,8 +8,8 @@ import Hummingbird
 ///   `write-blocked` while a cut-over's write block covers the user (dirty-write protection)
 /// - `GET /orders?userId=N[&tag=T]` — the user's orders here, own and replicated, for any user
 /// - `GET /internal/replication` — committed, shipped and applied positions
-/// - `POST /internal/replicate`, `PUT /internal/control`, `POST /internal/catch-up` — from the peer
-///   unit and the control plane, with the lab's bearer token
+/// - `POST /internal/replicate`, `PUT /internal/control`, `POST /internal/catch-up` — from the other
+///   units and the control plane, with the lab's bearer token
 struct OrderResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
@@ -34,7 +34,7 @@ struct OrderResponder: HTTPResponder {
         case (.get, "/orders"):
             return try await list(request)
         case (.get, "/internal/replication"):
-            return try JSONReply.make(.ok, await store.positions(), unit: unit)
+            return try JSONReply.make(.ok, await store.positions(peers: catchUp.origins), unit: unit)
         case (.post, "/internal/replicate"), (.put, "/internal/control"), (.post, "/internal/catch-up"):
             guard BearerToken.isAuthorized(request, token: token) else {
                 return JSONReply.error(.unauthorized, "missing or wrong bearer token", unit: unit)
@@ -138,9 +138,10 @@ struct OrderResponder: HTTPResponder {
             } catch {
                 return JSONReply.error(.badRequest, error.message, unit: unit)
             }
-            guard ask.origin == catchUp.peerUnit else {
+            guard catchUp.origins.contains(ask.origin) else {
                 return JSONReply.error(
-                    .badRequest, "unit \(unit) replicates from \(catchUp.peerUnit) only, not '\(ask.origin)'",
+                    .badRequest,
+                    "unit \(unit) replicates from \(catchUp.origins.joined(separator: ", ")) only, not '\(ask.origin)'",
                     unit: unit)
             }
             return JSONReply.make(.ok, try await catchUp.run(origin: ask.origin), unit: unit)

@@ -1,15 +1,18 @@
 import Foundation
 
-/// Ships a unit's outbox to the peer unit's order service (`POST /internal/replicate`), in order,
+/// Ships a unit's outbox to one peer unit's order service (`POST /internal/replicate`), in order,
 /// each row once it is at least the replication lag old: asynchronous replication with a lag, as
 /// DRC gives Ele.me's ezones.
 ///
 /// It runs inside the order service, so killing the service stops shipping; the unshipped rows
 /// wait in the database file, and a restarted service carries on from its `shipped` position. The
 /// peer answers with how far it has applied this unit, which becomes the new `shipped`: a peer that
-/// already has the rows (it pulled them during a cut-over) just moves the position on.
+/// already has the rows (it pulled them during a cut-over) just moves the position on. An order
+/// service runs one shipper per other unit, each with its own `shipped` position.
 struct OrderShipper: Sendable {
     let store: OrderStore
+    /// The unit shipped to.
+    let peer: String
     let peerURL: String
     let token: String
     /// How often the outbox is looked at; a row waits at most this long beyond the lag.
@@ -21,9 +24,9 @@ struct OrderShipper: Sendable {
         while !Task.isCancelled {
             let problem = await shipOnce()
             if let problem, problem != reported {
-                LabLog.line("replication to \(peerURL): \(problem); retrying")
+                LabLog.line("replication to \(peer) (\(peerURL)): \(problem); retrying")
             } else if problem == nil, reported != nil {
-                LabLog.line("replication to \(peerURL) resumed")
+                LabLog.line("replication to \(peer) (\(peerURL)) resumed")
             }
             reported = problem
             try? await Task.sleep(for: problem == nil ? pollInterval : retryInterval)
@@ -35,7 +38,7 @@ struct OrderShipper: Sendable {
         while !Task.isCancelled {
             let rows: [OrderRecord]
             do {
-                rows = try await store.shippable()
+                rows = try await store.shippable(to: peer)
             } catch {
                 return "cannot read the outbox: \(error.localizedDescription)"
             }
@@ -56,7 +59,7 @@ struct OrderShipper: Sendable {
                     return "peer's answer is not a replication ack"
                 }
                 do {
-                    try await store.shipped(upTo: ack.applied)
+                    try await store.shipped(upTo: ack.applied, to: peer)
                 } catch {
                     return "cannot record the shipped position: \(error.localizedDescription)"
                 }

@@ -63,22 +63,25 @@ actor OrderStore {
 
     // MARK: - Replication
 
-    func positions() throws -> ReplicationPositions {
-        ReplicationPositions(
-            unit: unit, committed: try database.committed(), shipped: try database.position("shipped"),
+    /// The positions, with how far each of `peers` has confirmed applying this unit's outbox.
+    func positions(peers: [String]) throws -> ReplicationPositions {
+        var shipped: [String: Int] = [:]
+        for peer in peers { shipped[peer] = try database.position("shipped:\(peer)") }
+        return ReplicationPositions(
+            unit: unit, committed: try database.committed(), shipped: shipped,
             applied: try database.appliedPositions(), lagMilliseconds: replicationLag.milliseconds)
     }
 
-    /// Unshipped outbox rows that are at least `replicationLag` old, oldest first.
-    func shippable(limit: Int = 200) throws -> [OrderRecord] {
+    /// Outbox rows not yet shipped to `peer` that are at least `replicationLag` old, oldest first.
+    func shippable(to peer: String, limit: Int = 200) throws -> [OrderRecord] {
         let cutoff = LabTimestamp.now().unixMilliseconds - replicationLag.milliseconds
         return try database.outbox(
-            origin: unit, after: try database.position("shipped"), committedBefore: cutoff, limit: limit)
+            origin: unit, after: try database.position("shipped:\(peer)"), committedBefore: cutoff, limit: limit)
     }
 
-    /// Records how far the peer has applied this unit's outbox (what it answered to a shipment).
-    func shipped(upTo position: Int) throws {
-        try database.setPosition("shipped", position)
+    /// Records how far `peer` has applied this unit's outbox (what it answered to a shipment).
+    func shipped(upTo position: Int, to peer: String) throws {
+        try database.setPosition("shipped:\(peer)", position)
     }
 
     /// Applies rows replicated from `origin`; returns the applied position.

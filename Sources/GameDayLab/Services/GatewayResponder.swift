@@ -1,10 +1,11 @@
 import Foundation
 import Hummingbird
 
-/// The gateway: finds each request's routing key, picks the unit by the current rule, relays the
-/// request to that unit's storefront (or, for `/orders`, its order service) and answers with
-/// `X-Unit`. It also takes rule pushes from the
-/// control plane on `PUT /internal/rules`.
+/// The gateway: finds each request's routing key (`RoutingKey`), picks the unit by the current
+/// rule, relays the request to that unit's storefront (or, for `/orders`, its order service) and
+/// names the unit in `X-Unit`, in the JSON body's `"unit"`, or both (`unitIn`). A request by path,
+/// `/users/6000/storefront`, is relayed as `/storefront` with the key in `X-User-Id`. It also takes
+/// rule pushes from the control plane on `PUT /internal/rules`.
 struct GatewayResponder: HTTPResponder {
     typealias Context = BasicRequestContext
     static let userIdHeader = HTTPFields.Element.Name("X-User-Id")!
@@ -15,6 +16,7 @@ struct GatewayResponder: HTTPResponder {
     /// Unit → order service base URL.
     var orders: [String: String] = [:]
     let token: String
+    var unitIn: UnitMarking = .both
     var upstreamTimeout: Duration = .seconds(5)
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -38,8 +40,10 @@ struct GatewayResponder: HTTPResponder {
             return JSONReply.error(.serviceUnavailable, "no routing rule loaded from the control plane yet")
         }
         let key = document.rule.key
+        let byPath = RoutingKey.split(path: request.uri.path)
+        let path = byPath?.rest ?? request.uri.path
         let found = RoutingKey.extract(
-            key: key, query: request.uri.queryParameters[Substring(key)].map(String.init),
+            key: key, path: byPath?.value, query: request.uri.queryParameters[Substring(key)].map(String.init),
             header: request.headers[values: Self.userIdHeader].first, cookie: request.cookies[key]?.value)
         let userId: Int
         switch found {
@@ -50,9 +54,9 @@ struct GatewayResponder: HTTPResponder {
             return JSONReply.error(
                 .serviceUnavailable, "no unit serves \(key) \(userId) under rule version \(document.version)")
         }
-        let service = request.uri.path == "/orders" ? "order service" : "storefront"
-        guard let upstream = (request.uri.path == "/orders" ? orders : storefronts)[unit] else {
-            return JSONReply.error(.badGateway, "no \(service) is known for unit \(unit)", unit: unit)
+        let service = path == "/orders" ? "order service" : "storefront"
+        guard let upstream = (path == "/orders" ? orders : storefronts)[unit] else {
+            return marked(JSONReply.error(.badGateway, "no \(service) is known for unit \(unit)", unit: unit))
         }
 
         var incoming = request
@@ -61,15 +65,26 @@ struct GatewayResponder: HTTPResponder {
         if let contentType = request.headers[.contentType] { headers.append(("Content-Type", contentType)) }
         let query = request.uri.query.map { "?" + $0 } ?? ""
         let reply = await Upstream.send(
-            method: request.method.rawValue, url: upstream + request.uri.path + query, headers: headers,
+            method: request.method.rawValue, url: upstream + path + query, headers: headers,
             body: body.readableBytes > 0 ? Array(body.readableBytesView) : nil, timeout: upstreamTimeout)
         switch reply {
         case .success(let reply):
-            return JSONReply.raw(
-                HTTPResponse.Status(code: reply.status), reply.body, contentType: reply.contentType, unit: unit)
+            let body = unitIn.inBody ? JSONReply.addingUnit(unit, to: reply.body) : reply.body
+            return marked(
+                JSONReply.raw(HTTPResponse.Status(code: reply.status), body, contentType: reply.contentType, unit: unit)
+            )
         case .failure(let error):
-            return JSONReply.error(.badGateway, "\(service) of unit \(unit) unreachable: \(error.message)", unit: unit)
+            return marked(
+                JSONReply.error(.badGateway, "\(service) of unit \(unit) unreachable: \(error.message)", unit: unit))
         }
+    }
+
+    /// `response` without `X-Unit` when the unit is named in the body only (`--unit-in body`).
+    private func marked(_ response: Response) -> Response {
+        guard !unitIn.inHeader else { return response }
+        var response = response
+        response.headers[JSONReply.unitHeader] = nil
+        return response
     }
 
     // MARK: - Rule push

@@ -41,6 +41,22 @@ enum JSONReply {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
+    /// `body` with a top-level `"unit"` when it is a JSON object without one; otherwise (it has one
+    /// already, as every storefront and order service answer does, or it is not a JSON object)
+    /// unchanged, byte for byte.
+    static func addingUnit(_ unit: String, to body: [UInt8]) -> [UInt8] {
+        guard body.first(where: { !" \n\r\t".utf8.contains($0) }) == UInt8(ascii: "{"),
+            var object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any],
+            object["unit"] == nil
+        else { return body }
+        object["unit"] = unit
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return body }
+        return Array(data)
+    }
+
     /// `GET /health` of every service: `{"service":"product","unit":"beijing"}`.
     static func health(service: String, unit: String?) -> Response {
         struct Health: Encodable {

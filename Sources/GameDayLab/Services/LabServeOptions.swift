@@ -20,9 +20,13 @@ public struct LabServeOptions: Sendable, Hashable {
     public var storefronts: [String: String]
     /// Gateway and control plane: each unit's order service base URL.
     public var orders: [String: String]
-    /// Order service: the peer unit's order service, which it replicates to and catches up from.
-    public var peerOrderURL: String?
-    /// Order service: how old an outbox row must be before it is shipped to the peer.
+    /// Order service: every other unit's order service, which it replicates to and catches up from.
+    public var peerOrders: [String: String]
+    /// Control plane: the lab's units in layout order, for its baseline rule (`LabRouting`).
+    public var units: [String]
+    /// Gateway: where it names the unit that served a request.
+    public var unitIn: UnitMarking
+    /// Order service: how old an outbox row must be before it is shipped to the peers.
     public var replicationLag: Duration
     /// Storefront: its unit's product and cart base URLs.
     public var productURL: String?
@@ -42,7 +46,8 @@ public struct LabServeOptions: Sendable, Hashable {
         role: LabRole, unit: String? = nil, port: Int, host: String = "127.0.0.1", runDirectory: String,
         tokenFile: String? = nil,
         controlPlaneURL: String? = nil, gatewayURL: String? = nil, storefronts: [String: String] = [:],
-        orders: [String: String] = [:], peerOrderURL: String? = nil, replicationLag: Duration = .milliseconds(100),
+        orders: [String: String] = [:], peerOrders: [String: String] = [:], units: [String] = [],
+        unitIn: UnitMarking = .both, replicationLag: Duration = .milliseconds(100),
         productURL: String? = nil, cartURL: String? = nil, proxies: [FaultProxySpec] = [],
         syncWait: Bool = true, syncTimeout: Duration = .seconds(5),
         switchDelay: Duration = .zero, tiedTo: Int32? = nil
@@ -57,7 +62,9 @@ public struct LabServeOptions: Sendable, Hashable {
         self.gatewayURL = gatewayURL
         self.storefronts = storefronts
         self.orders = orders
-        self.peerOrderURL = peerOrderURL
+        self.peerOrders = peerOrders
+        self.units = units
+        self.unitIn = unitIn
         self.replicationLag = replicationLag
         self.productURL = productURL
         self.cartURL = cartURL
@@ -83,7 +90,9 @@ public struct LabServeOptions: Sendable, Hashable {
         if let gatewayURL { argv += ["--gateway-url", gatewayURL] }
         for unit in storefronts.keys.sorted() { argv += ["--storefront", "\(unit)=\(storefronts[unit]!)"] }
         for unit in orders.keys.sorted() { argv += ["--order", "\(unit)=\(orders[unit]!)"] }
-        if let peerOrderURL { argv += ["--peer-order-url", peerOrderURL] }
+        for unit in peerOrders.keys.sorted() { argv += ["--peer-order", "\(unit)=\(peerOrders[unit]!)"] }
+        if !units.isEmpty { argv += ["--units", units.joined(separator: ",")] }
+        if role == .gateway { argv += ["--unit-in", unitIn.rawValue] }
         if role == .order { argv += ["--replication-lag", DurationText.format(replicationLag)] }
         if let productURL { argv += ["--product-url", productURL] }
         if let cartURL { argv += ["--cart-url", cartURL] }
@@ -115,9 +124,9 @@ public struct LabServeOptions: Sendable, Hashable {
             if orders.isEmpty { throw .missingOption(role: role, option: "--order UNIT=URL") }
         case .order:
             try need(tokenFile, "--token-file")
-            try need(peerOrderURL, "--peer-order-url")
-            if unit.flatMap(LabLayout.peer(of:)) == nil {
-                throw .missingOption(role: role, option: "--unit (one of \(LabLayout.units.joined(separator: ", ")))")
+            if peerOrders.isEmpty { throw .missingOption(role: role, option: "--peer-order UNIT=URL") }
+            if let unit, peerOrders[unit] != nil {
+                throw .missingOption(role: role, option: "--peer-order for units other than \(unit)")
             }
         case .storefront:
             try need(productURL, "--product-url")

@@ -28,18 +28,23 @@ public enum LabServer {
             let table = RoutingTable()
             background.append(RuleSync(controlPlaneURL: options.controlPlaneURL!, token: token, table: table).run)
             let responder = GatewayResponder(
-                table: table, storefronts: options.storefronts, orders: options.orders, token: token)
+                table: table, storefronts: options.storefronts, orders: options.orders, token: token,
+                unitIn: options.unitIn)
             try await serve(responder, options, background)
         case .order:
             let token = try LabToken.read(from: options.tokenFile!)
             let paths = LabPaths(runDirectory: options.runDirectory)
-            let peer = LabLayout.peer(of: unit)!
             let store = try OrderStore(
                 unit: unit, path: paths.orderDatabase(unit: unit), replicationLag: options.replicationLag)
             let catchUp = OrderCatchUp(
-                store: store, peerUnit: peer, peerURL: options.peerOrderURL!,
-                peerDatabasePath: paths.orderDatabase(unit: peer))
-            background.append(OrderShipper(store: store, peerURL: options.peerOrderURL!, token: token).run)
+                store: store, peerURLs: options.peerOrders,
+                peerDatabasePaths: Dictionary(
+                    uniqueKeysWithValues: options.peerOrders.keys.map { ($0, paths.orderDatabase(unit: $0)) }))
+            // One shipper per peer, each with its own shipped position: a peer that is down holds
+            // back only its own shipments.
+            for (peer, url) in options.peerOrders.sorted(by: { $0.key < $1.key }) {
+                background.append(OrderShipper(store: store, peer: peer, peerURL: url, token: token).run)
+            }
             try await serve(OrderResponder(store: store, catchUp: catchUp, token: token), options, background)
         case .faultProxy:
             let registry = ProxyRegistry()
@@ -52,7 +57,8 @@ public enum LabServer {
             try await serve(FaultProxyResponder(registry: registry, unit: unit), options, background)
         case .controlPlane:
             let token = try LabToken.read(from: options.tokenFile!)
-            let state = ControlPlaneState(baseline: .storefront)
+            let units = options.units.isEmpty ? LabLayout.standard.units : options.units
+            let state = ControlPlaneState(baseline: LabRouting.baseline(units: units))
             let log = try GroundTruthLog(path: LabPaths(runDirectory: options.runDirectory).groundTruthLog)
             let runner = CutoverRunner(
                 state: state, log: log, gatewayURL: options.gatewayURL!, orders: options.orders, token: token,

@@ -73,6 +73,12 @@ public struct LabManifest: Sendable, Hashable, Codable {
     public var namespaces: [LabNamespace]?
     /// Why a lab asked for `netns` runs on loopback instead.
     public var isolationFallback: String?
+    /// The units (`--units`), in port order; nil in a lab.json written before the lab had a
+    /// choice of units, which ran beijing and hangzhou.
+    public var units: [String]?
+    /// Where the gateway names the serving unit (`--unit-in`); nil in a lab.json written before,
+    /// when it was the `X-Unit` header only.
+    public var unitIn: UnitMarking?
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version"
@@ -96,7 +102,16 @@ public struct LabManifest: Sendable, Hashable, Codable {
         case faultProxies = "fault_proxies"
         case isolation, namespaces
         case isolationFallback = "isolation_fallback"
+        case units
+        case unitIn = "unit_in"
     }
+
+    /// The lab's units: `units`, or beijing and hangzhou when the file predates them (or names
+    /// units no longer accepted).
+    public var layout: LabLayout { units.flatMap { try? LabLayout(units: $0) } ?? .standard }
+
+    /// `unitIn`, the header only when the file predates it.
+    public var effectiveUnitIn: UnitMarking { unitIn ?? .header }
 
     /// `isolation`, loopback when the file predates it.
     public var effectiveIsolation: LabIsolation { isolation ?? .loopback }

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Fixed layout from a base port N: gateway N, control plane N+1, beijing storefront/product/cart
 /// N+10..12, its fault proxy's admin API N+13 and its proxies for product and cart N+14..15, its
-/// order service N+16; hangzhou N+20..26 likewise.
+/// order service N+16; hangzhou N+20..26 likewise; the i-th unit of a longer `--units` list
+/// N+10i..10i+6.
 public struct LabPorts: Sendable, Hashable {
     /// Service name → port.
     public var byService: [String: Int]
@@ -24,10 +25,10 @@ public struct LabPorts: Sendable, Hashable {
     /// Every port the lab needs, services and proxy listeners.
     public var all: [Int] { Array(byService.values) + proxyListeners.values.flatMap(\.values) }
 
-    /// The fixed layout from `base`.
-    public static func fixed(base: Int) -> LabPorts {
+    /// The fixed layout from `base` for the units of `layout`.
+    public static func fixed(base: Int, layout: LabLayout = .standard) -> LabPorts {
         var ports = [LabRole.gateway.rawValue: base, LabRole.controlPlane.rawValue: base + 1]
-        for (index, unit) in LabLayout.units.enumerated() {
+        for (index, unit) in layout.units.enumerated() {
             let unitBase = base + 10 * (index + 1)
             ports[LabRole.storefront.serviceName(unit: unit)] = unitBase
             ports[LabRole.product.serviceName(unit: unit)] = unitBase + 1
@@ -36,7 +37,7 @@ public struct LabPorts: Sendable, Hashable {
             ports[LabRole.order.serviceName(unit: unit)] = unitBase + 6
         }
         var listeners: [String: [String: Int]] = [:]
-        for (index, unit) in LabLayout.units.enumerated() {
+        for (index, unit) in layout.units.enumerated() {
             for (offset, role) in LabLayout.proxiedRoles.enumerated() {
                 listeners[unit, default: [:]][role.rawValue] = base + 10 * (index + 1) + 4 + offset
             }
@@ -45,7 +46,7 @@ public struct LabPorts: Sendable, Hashable {
     }
 
     /// A distinct free port for every service and proxy listener, chosen by the kernel.
-    public static func free() throws -> LabPorts {
+    public static func free(layout: LabLayout = .standard) throws -> LabPorts {
         var taken: Set<Int> = []
         // Ports are chosen below the kernel's ephemeral range: a port picked there (bind 0, close)
         // can be taken by any outgoing connection before the service binds it, which a busy host
@@ -66,9 +67,9 @@ public struct LabPorts: Sendable, Hashable {
             return port
         }
         var ports: [String: Int] = [:]
-        for name in LabLayout.serviceNames { ports[name] = try distinct() }
+        for name in layout.serviceNames { ports[name] = try distinct() }
         var listeners: [String: [String: Int]] = [:]
-        for unit in LabLayout.units {
+        for unit in layout.units {
             for role in LabLayout.proxiedRoles { listeners[unit, default: [:]][role.rawValue] = try distinct() }
         }
         return LabPorts(byService: ports, proxyListeners: listeners)

@@ -44,7 +44,7 @@ extension LabSupervisor {
             unlink(paths.pidFile(name))
         }
         let removedNetwork = await network.remove()
-        let order = LabLayout.serviceNames
+        let order = ((try? LabManifest.load(from: paths))?.layout ?? .standard).serviceNames
         let stopped = targets.map {
             LabDownReport.Stopped(name: $0.value, pid: $0.key, killed: killed.contains($0.key))
         }
@@ -79,10 +79,12 @@ extension LabSupervisor {
         return Set(stubborn)
     }
 
-    /// Every service name a pid file may exist for: the fixed layout plus whatever lab.json lists.
+    /// Every service name a pid file may exist for: those of the layout lab.json records (the
+    /// standard one without it) plus whatever services it lists.
     func knownServiceNames() -> [String] {
-        let listed = (try? LabManifest.load(from: paths))?.services.map(\.name) ?? []
-        return Array(Set(LabLayout.serviceNames + listed)).sorted()
+        let manifest = try? LabManifest.load(from: paths)
+        let listed = manifest?.services.map(\.name) ?? []
+        return Array(Set((manifest?.layout ?? .standard).serviceNames + listed)).sorted()
     }
 
     /// `beijing-product` from `... lab serve --role product --unit beijing ...`.

@@ -37,6 +37,10 @@ public struct LabStatusReport: Sendable, Hashable, Codable {
     public var namespaces: [LabNamespace] = []
     /// Why a lab that asked for `netns` runs on loopback.
     public var isolationFallback: String?
+    /// The lab's units, in port order.
+    public var units: [String] = LabLayout.standard.units
+    /// Where the gateway names the serving unit.
+    public var unitIn: UnitMarking = .header
 
     public var allHealthy: Bool { services.allSatisfy { $0.health == .up } }
 
@@ -47,6 +51,8 @@ public struct LabStatusReport: Sendable, Hashable, Codable {
         case allHealthy = "all_healthy"
         case isolation, namespaces
         case isolationFallback = "isolation_fallback"
+        case units
+        case unitIn = "unit_in"
     }
 
     public init(runDirectory: String, targetFile: String, services: [LabServiceStatus]) {
@@ -63,6 +69,8 @@ public struct LabStatusReport: Sendable, Hashable, Codable {
         isolation = try c.decodeIfPresent(LabIsolation.self, forKey: .isolation) ?? .loopback
         namespaces = try c.decodeIfPresent([LabNamespace].self, forKey: .namespaces) ?? []
         isolationFallback = try c.decodeIfPresent(String.self, forKey: .isolationFallback)
+        units = try c.decodeIfPresent([String].self, forKey: .units) ?? LabLayout.standard.units
+        unitIn = try c.decodeIfPresent(UnitMarking.self, forKey: .unitIn) ?? .header
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -70,6 +78,8 @@ public struct LabStatusReport: Sendable, Hashable, Codable {
         try c.encode(runDirectory, forKey: .runDirectory)
         try c.encode(targetFile, forKey: .targetFile)
         try c.encode(allHealthy, forKey: .allHealthy)
+        try c.encode(units, forKey: .units)
+        try c.encode(unitIn, forKey: .unitIn)
         try c.encode(isolation, forKey: .isolation)
         try c.encode(namespaces, forKey: .namespaces)
         try c.encodeIfPresent(isolationFallback, forKey: .isolationFallback)
@@ -94,6 +104,8 @@ extension LabSupervisor {
         report.isolation = manifest.effectiveIsolation
         report.namespaces = manifest.namespaces ?? []
         report.isolationFallback = manifest.isolationFallback
+        report.units = manifest.layout.units
+        report.unitIn = manifest.effectiveUnitIn
         return report
     }
 }

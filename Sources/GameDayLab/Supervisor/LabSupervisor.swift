@@ -25,6 +25,8 @@ public struct LabSupervisor: Sendable {
     /// `target.yaml`, and waits until all answer `/health`. On failure, stops what it started.
     public func up(_ options: LabUpOptions) async throws -> LabUpOutcome {
         if let manifest = try? LabManifest.load(from: paths), Self.isolation(of: manifest, satisfies: options),
+            options.requestedLayout.map({ $0 == manifest.layout }) ?? true,
+            options.requestedUnitIn.map({ $0 == manifest.effectiveUnitIn }) ?? true,
             await isRunningAndHealthy(manifest)
         {
             return .alreadyRunning(manifest)
@@ -34,8 +36,14 @@ public struct LabSupervisor: Sendable {
 
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: paths.logs, withIntermediateDirectories: true)
-        let ports = try options.basePort == 0 ? LabPorts.free() : LabPorts.fixed(base: options.basePort)
+        let layout = options.layout
+        let ports =
+            try options.basePort == 0
+            ? LabPorts.free(layout: layout) : LabPorts.fixed(base: options.basePort, layout: layout)
         if options.basePort != 0 {
+            if let last = ports.all.max(), last > 65535 {
+                throw LabError.portsOutOfRange(base: options.basePort, last: last)
+            }
             for port in ports.all.sorted() where !LabPorts.isFree(port) {
                 throw LabError.portInUse(port)
             }
@@ -46,11 +54,11 @@ public struct LabSupervisor: Sendable {
         try? fileManager.removeItem(atPath: paths.groundTruthLog)
         try? fileManager.removeItem(atPath: paths.serviceEventLog)
         // And its units' databases start empty: order ids and replication positions start again too.
-        for unit in LabLayout.units {
+        for unit in layout.units {
             try? fileManager.removeItem(atPath: (paths.orderDatabase(unit: unit) as NSString).deletingLastPathComponent)
         }
         // Last before the services start, so that every later failure is undone by the `down` below.
-        let (namespaces, fallback) = try await isolate(options.isolation ?? .loopback)
+        let (namespaces, fallback) = try await isolate(options.isolation ?? .loopback, layout: layout)
 
         var manifest = LabManifest(
             runDirectory: paths.root, executable: executable, tokenFile: paths.token,
@@ -65,6 +73,8 @@ public struct LabSupervisor: Sendable {
         manifest.isolation = namespaces.isEmpty ? .loopback : .netns
         manifest.namespaces = namespaces.isEmpty ? nil : namespaces
         manifest.isolationFallback = fallback
+        manifest.units = layout.units
+        manifest.unitIn = options.unitIn
         let serves = serveOptions(ports: ports, options: options, namespaces: namespaces)
         manifest.faultProxies = faultProxies(serves, namespaces: namespaces)
         do {
@@ -98,15 +108,16 @@ public struct LabSupervisor: Sendable {
         }
         func address(of unit: String) -> String? { namespaces.first { $0.unit == unit }?.namespaceAddress }
         var orders: [String: String] = [:]
-        for unit in LabLayout.units {
+        for unit in options.layout.units {
             orders[unit] = url(ports[LabRole.order.serviceName(unit: unit)], host: address(of: unit))
         }
         var controlPlane = base(.controlPlane)
         controlPlane.tokenFile = paths.token
         controlPlane.gatewayURL = url(ports[LabRole.gateway.rawValue])
         controlPlane.orders = orders
+        controlPlane.units = options.layout.units
         var all = [controlPlane]
-        for unit in LabLayout.units {
+        for unit in options.layout.units {
             for role in LabLayout.unitRoles {
                 var serve = base(role, unit)
                 switch role {
@@ -122,11 +133,15 @@ public struct LabSupervisor: Sendable {
                     serve.productURL = url(ports.proxyListener(unit: unit, role: .product))
                     serve.cartURL = url(ports.proxyListener(unit: unit, role: .cart))
                 case .order:
-                    // Replication goes straight to the peer unit: over the loopback, or between
-                    // namespaces over the link that joins them (`LabNamespace.linkAddress`).
-                    let peer = LabLayout.peer(of: unit)!
-                    let peerHost = namespaces.first { $0.unit == peer }.map { $0.linkAddress ?? $0.namespaceAddress }
-                    serve.peerOrderURL = url(ports[LabRole.order.serviceName(unit: peer)], host: peerHost)
+                    // Replication goes straight to every other unit: over the loopback, or between
+                    // namespaces over the link that joins each pair (`LabNamespace.links`), the
+                    // peer's end of it.
+                    for peer in options.layout.peers(of: unit) {
+                        let peerHost = namespaces.first { $0.unit == peer }.map {
+                            $0.link(to: unit)?.address ?? $0.namespaceAddress
+                        }
+                        serve.peerOrders[peer] = url(ports[LabRole.order.serviceName(unit: peer)], host: peerHost)
+                    }
                     serve.tokenFile = paths.token
                 default:
                     break
@@ -137,7 +152,8 @@ public struct LabSupervisor: Sendable {
         var gateway = base(.gateway)
         gateway.tokenFile = paths.token
         gateway.controlPlaneURL = url(ports[LabRole.controlPlane.rawValue])
-        for unit in LabLayout.units {
+        gateway.unitIn = options.unitIn
+        for unit in options.layout.units {
             gateway.storefronts[unit] = url(ports[LabRole.storefront.serviceName(unit: unit)], host: address(of: unit))
         }
         gateway.orders = orders

@@ -18,13 +18,10 @@ public struct LabTargetFile: Sendable {
                 : "  token: { file: \(scalar(manifest.tokenFile)) }",
             // A request that needs the token and changes nothing: a wrong token stops the preflight.
             #"  check: { url: "{{control_plane.url}}/v1/rules", headers: { Authorization: "Bearer {{control_plane.token}}" } }"#,
-            "routing:",
-            "  key: userId",
-            "  modulo: 10000",
-            "  ranges: [{ from: 0, to: 4999, unit: hangzhou }, { from: 5000, to: 9999, unit: beijing }]",
-            "units:",
         ]
-        for unit in LabLayout.units {
+        lines += routing
+        lines.append("units:")
+        for unit in manifest.layout.units {
             lines.append("  \(unit):")
             // Network faults of this unit run in its namespace (`ip netns exec`), and only there.
             if let namespace = manifest.namespace(ofUnit: unit) { lines.append("    netns: \(namespace.name)") }
@@ -40,6 +37,16 @@ public struct LabTargetFile: Sendable {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The rule the lab's control plane starts with (`LabRouting.baseline`), as the target's `routing:`.
+    private var routing: [String] {
+        let rule = LabRouting.baseline(units: manifest.layout.units)
+        let ranges = rule.ranges.map { "{ from: \($0.from), to: \($0.to), unit: \($0.unit) }" }
+        return [
+            "routing:", "  key: \(rule.key)", "  modulo: \(rule.modulo)",
+            "  ranges: [\(ranges.joined(separator: ", "))]",
+        ]
     }
 
     private func entry(for service: LabManifest.Service) -> String {

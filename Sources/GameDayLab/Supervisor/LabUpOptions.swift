@@ -8,7 +8,7 @@ public struct LabUpOptions: Sendable, Hashable {
     public var syncWait: Bool
     /// How long a sync wait may take before the cut-over fails.
     public var syncTimeout: Duration
-    /// How old a unit's write must be before it is shipped to the other unit.
+    /// How old a unit's write must be before it is shipped to the other units.
     public var replicationLag: Duration
     /// An extra pause before each switch, to make slow cut-overs on purpose.
     public var switchDelay: Duration
@@ -21,13 +21,26 @@ public struct LabUpOptions: Sendable, Hashable {
     /// Loopback (every service on 127.0.0.1) or one network namespace per unit; nil keeps a running
     /// lab as it is and starts a new one on loopback.
     public var isolation: LabIsolation?
+    /// The units and their order (`--units`); nil keeps a running lab as it is and starts a new
+    /// one with beijing and hangzhou.
+    public var requestedLayout: LabLayout?
+    /// Where the gateway names the serving unit (`--unit-in`); nil keeps a running lab as it is and
+    /// starts a new one with both.
+    public var requestedUnitIn: UnitMarking?
+
+    /// The units a new lab gets.
+    public var layout: LabLayout { requestedLayout ?? .standard }
+    /// Where a new lab's gateway names the unit.
+    public var unitIn: UnitMarking { requestedUnitIn ?? .both }
 
     public init(
         basePort: Int = 9300, syncWait: Bool = true, syncTimeout: Duration = .seconds(5),
         replicationLag: Duration = .milliseconds(100), switchDelay: Duration = .zero,
         tiedTo: Int32? = nil, environmentToken: String? = nil, healthTimeout: Duration = .seconds(30),
-        isolation: LabIsolation? = nil
+        isolation: LabIsolation? = nil, layout: LabLayout? = nil, unitIn: UnitMarking? = nil
     ) {
+        self.requestedLayout = layout
+        self.requestedUnitIn = unitIn
         self.isolation = isolation
         self.basePort = basePort
         self.syncWait = syncWait
