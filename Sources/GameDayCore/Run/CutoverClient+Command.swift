@@ -36,6 +36,8 @@ extension CutoverClient {
         }
         guard output.exitCode == 0 else {
             keepOutput(output, in: &shown)
+            // It ended by itself: whatever it started is not running beside what comes next.
+            record.finished = true
             record.error =
                 "the cut-over command \(summary) exited \(output.exitCode)"
                 + (output.lastLine.isEmpty ? "" : ": \(redact(output.lastLine))")
