@@ -1,3 +1,4 @@
+import GameDayTestSupport
 import Testing
 import Yams
 

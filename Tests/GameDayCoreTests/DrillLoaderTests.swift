@@ -1,4 +1,5 @@
 import GameDayRuntime
+import GameDayTestSupport
 import Testing
 
 @testable import GameDayCore

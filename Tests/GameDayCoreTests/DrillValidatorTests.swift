@@ -1,4 +1,5 @@
 import GameDayCore
+import GameDayTestSupport
 import Testing
 
 /// Cross-checks of a drill against a target, each rule on its own.

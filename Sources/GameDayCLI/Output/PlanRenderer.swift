@@ -137,17 +137,60 @@ struct PlanRenderer {
     }
 
     private func cutoverLines(_ spec: CutoverSpec) -> [String] {
-        var lines = request(spec.request, extra: [:]).split(separator: "\n").map { "   " + $0 }
-        lines.append(
-            "   accept: \(spec.accept.map(String.init).joined(separator: ", "))"
-                + (spec.idField.map { "; task id from '\($0)'" } ?? ""))
-        if let poll = spec.poll {
-            let first = request(poll.request, extra: [:]).split(separator: "\n").first.map(String.init) ?? ""
+        if let single = spec.single { return actionLines(single) }
+        var lines: [String] = []
+        for (index, step) in spec.steps.enumerated() {
+            lines.append("   step \(index + 1) \(step.name):")
+            lines += actionLines(step.action).map { "   " + $0 }
+            if let undo = step.undo {
+                lines.append("      undo (if a later step fails):")
+                lines += actionLines(undo).map { "      " + $0 }
+            }
+        }
+        return lines
+    }
+
+    /// One request or command, what it accepts and how it is followed.
+    private func actionLines(_ action: CutoverAction) -> [String] {
+        var lines: [String]
+        switch action.call {
+        case .request(let template):
+            lines = request(template, extra: [:]).split(separator: "\n").map { "   " + $0 }
             lines.append(
-                "   poll \(first) every \(DurationText.format(poll.interval)) until '\(poll.field)' is \(poll.done.joined(separator: "|")) (failed: \(poll.failed.joined(separator: "|")); give up after \(DurationText.format(poll.timeout)))"
+                "   accept: \(action.accept.map(String.init).joined(separator: ", "))"
+                    + (action.idField.map { "; task id from '\($0)'" } ?? ""))
+        case .command(let template):
+            lines = [
+                "   run \(command(template)) (exit 0 taken; killed after \(DurationText.format(action.timeout)))"
+                    + (action.idField.map { "; task id from '\($0)' of its JSON output" } ?? "")
+            ]
+        }
+        if let poll = action.poll {
+            let first: String
+            switch poll.call {
+            case .request(let template):
+                first = request(template, extra: [:]).split(separator: "\n").first.map(String.init) ?? ""
+            case .command(let template):
+                first = "run " + command(template)
+            }
+            let until =
+                poll.field.map {
+                    "'\($0)' is \(poll.done.joined(separator: "|")) (failed: \(poll.failed.joined(separator: "|"))"
+                }
+                ?? "it exits 0 (still running: exit \(poll.running.map(String.init).joined(separator: "|")); failed: any other"
+            lines.append(
+                "   poll \(first) every \(DurationText.format(poll.interval)) until \(until); give up after \(DurationText.format(poll.timeout)))"
             )
         }
         return lines
+    }
+
+    private func command(_ template: CommandTemplate) -> String {
+        do {
+            return Self.argv(try RenderedCommand(template, context: context).display)
+        } catch {
+            return Self.argv(template.argv.map(\.source)) + " (cannot render: \(error))"
+        }
     }
 
     private func request(_ template: RequestTemplate, extra: [String: String], timeout: Duration? = nil) -> String {

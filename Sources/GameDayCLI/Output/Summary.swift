@@ -22,6 +22,14 @@ struct Summary {
         }
         lines += measures()
         lines += impact()
+        for (title, archive) in [("cut-over", result.cutover), ("cut-back", result.cutback)] {
+            guard let steps = archive?.steps else { continue }
+            let words = steps.map { step in
+                let text = "\(step.name) \(step.outcome.rawValue.replacingOccurrences(of: "_", with: " "))"
+                return [.done, .undone].contains(step.outcome) ? text : style.red(text)
+            }
+            lines.append("  \(title) steps: " + words.joined(separator: ", "))
+        }
         if !result.faults.isEmpty { lines.append("  faults:") }
         for fault in result.faults {
             let state = fault.state == .reverted ? style.green(fault.state.rawValue) : style.red(fault.state.rawValue)
@@ -68,10 +76,10 @@ struct Summary {
         if let rto = result.rto {
             if let measured = rto.measuredMs {
                 let parts = [
-                    ("detect", rto.detectMs), ("decide", rto.decideMs), ("switch", rto.switchMs),
-                    ("converge", rto.convergeMs),
+                    ("detect", rto.detectMs.map(Self.ms)), ("decide", rto.decideMs.map(Self.ms)),
+                    ("switch", rto.switchText(Self.ms)), ("converge", rto.convergeMs.map(Self.ms)),
                 ]
-                .compactMap { name, value in value.map { "\(name) \(Self.ms($0))" } }
+                .compactMap { name, value in value.map { "\(name) \($0)" } }
                 let met = rto.met ? style.green("met") : style.red("MISSED")
                 lines.append(
                     "  RTO: \(Self.ms(measured)) (goal \(Self.ms(rto.goalMs)), \(met)): \(parts.joined(separator: ", "))"

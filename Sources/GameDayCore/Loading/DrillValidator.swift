@@ -194,16 +194,13 @@ public enum DrillValidator {
 
         /// Every `{{value}}` is one the runner provides where the template is rendered.
         mutating func templates() {
-            var requests: [(RequestTemplate, TemplateVariables.Scope)] = [(drill.probe.request, .probe)]
-            for cutover in [drill.cutover, drill.rollback.cutback].compactMap({ $0 }) {
-                requests.append((cutover.request, .cutover))
-                if let poll = cutover.poll { requests.append((poll.request, .poll)) }
-            }
+            var requests: [(ControlPlaneCall, TemplateVariables.Scope)] = [(.request(drill.probe.request), .probe)]
+            requests += Self.cutoverCalls(of: drill)
             if let rpo = drill.rpo {
-                requests.append((rpo.write, .canaryWrite))
-                requests.append((rpo.read, .canaryRead))
+                requests.append((.request(rpo.write), .canaryWrite))
+                requests.append((.request(rpo.read), .canaryRead))
             }
-            if let check = target.controlPlane.check { requests.append((check, .check)) }
+            if let check = target.controlPlane.check { requests.append((.request(check), .check)) }
             if target.controlPlane.token == nil {
                 for (request, _) in requests
                 where Self.variables(of: request).contains(TemplateVariables.controlPlaneToken) {
@@ -230,8 +227,7 @@ public enum DrillValidator {
         mutating func cutoverDestination() {
             let destinations = Set(drill.users.compactMap(\.recoversOn)).sorted()
             guard destinations.count != 1 else { return }
-            let requests = [drill.cutover, drill.rollback.cutback].compactMap { $0 }
-                .flatMap { [$0.request] + ($0.poll.map { [$0.request] } ?? []) }
+            let requests = Self.cutoverCalls(of: drill).map(\.0)
             for request in requests where Self.variables(of: request).contains(TemplateVariables.cutoverTo) {
                 let found =
                     destinations.isEmpty
@@ -242,9 +238,24 @@ public enum DrillValidator {
             }
         }
 
-        /// The distinct `{{variables}}` of a request, in the order they first appear.
-        static func variables(of request: RequestTemplate) -> [String] {
-            let templates = [request.url] + request.headers.map(\.value) + (request.body?.templates ?? [])
+        /// Every call of the cut-over and the cut-back (their steps, polls and undos), with where it
+        /// is rendered: an undo has the task id of the step it undoes, as a poll has its task's.
+        static func cutoverCalls(of drill: Drill) -> [(ControlPlaneCall, TemplateVariables.Scope)] {
+            var calls: [(ControlPlaneCall, TemplateVariables.Scope)] = []
+            for step in [drill.cutover, drill.rollback.cutback].compactMap({ $0 }).flatMap(\.steps) {
+                calls.append((step.action.call, .cutover))
+                if let poll = step.action.poll { calls.append((poll.call, .poll)) }
+                if let undo = step.undo {
+                    calls.append((undo.call, .poll))
+                    if let poll = undo.poll { calls.append((poll.call, .poll)) }
+                }
+            }
+            return calls
+        }
+
+        /// The distinct `{{variables}}` of a request or command, in the order they first appear.
+        static func variables(of call: ControlPlaneCall) -> [String] {
+            let templates = call.templates
             var seen: [String] = []
             for name in templates.flatMap(\.variables) where !seen.contains(name) { seen.append(name) }
             return seen

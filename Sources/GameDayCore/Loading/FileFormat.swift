@@ -41,9 +41,17 @@ enum DrillFormat {
     /// `match:` of a latency fault; at least one of them is given.
     static let trafficMatch = MappingShape(["port", "address"])
     static let observe = MappingShape(["duration", "timeout"])
-    static let cutover = MappingShape(["request", "accept", "id_field", "poll"], required: ["request"])
-    static let poll = MappingShape(
-        ["request", "field", "done", "failed", "interval", "timeout"], required: ["request"])
+    /// The short form (one `request` or `command`) or `steps`; exactly one of the three is given.
+    static let cutover = MappingShape(["request", "command", "accept", "id_field", "poll", "timeout", "steps"])
+    /// One of `steps:`; `request` or `command`, exactly one.
+    static let cutoverStep = MappingShape(
+        ["name", "request", "command", "accept", "id_field", "poll", "timeout", "undo"], required: ["name"])
+    /// `undo:` of a step; `request` or `command`, exactly one.
+    static let cutoverUndo = MappingShape(["request", "command", "accept", "id_field", "poll", "timeout"])
+    /// `request` or `command`, exactly one.
+    static let poll = MappingShape(["request", "command", "field", "done", "failed", "running", "interval", "timeout"])
+    /// The keys of the short form that belong in a step when `steps` is given.
+    static let cutoverActionKeys = ["request", "command", "accept", "id_field", "poll", "timeout"]
     static let recovery = MappingShape(["rto", "window", "timeout"], required: ["rto"])
     static let window = MappingShape(["consecutive", "k", "n"])
     static let rollback = MappingShape(["cutback", "steady_state"])

@@ -64,34 +64,4 @@ extension NodeReader {
             return nil
         }
     }
-
-    /// `cutover:` and `rollback.cutback:`.
-    func cutover(_ node: Node, path: String) -> CutoverSpec? {
-        guard let fields = mapping(node, path: path, shape: DrillFormat.cutover) else { return nil }
-        let accept = fields["accept"].flatMap { statuses($0, path: fields.path("accept")) }
-        let idField = fields["id_field"].flatMap { text($0) }
-        let poll = fields["poll"].flatMap { self.poll($0, path: fields.path("poll")) }
-        guard let request = fields["request"].flatMap({ self.request($0, path: fields.path("request")) }) else {
-            return nil
-        }
-        return CutoverSpec(request: request, accept: accept ?? [200, 201, 202], idField: idField, poll: poll)
-    }
-
-    /// `poll:` — following the task a cut-over started.
-    func poll(_ node: Node, path: String) -> PollSpec? {
-        guard let fields = mapping(node, path: path, shape: DrillFormat.poll) else { return nil }
-        let field = fields["field"].flatMap { text($0) }
-        let done = fields["done"].flatMap { texts($0, path: fields.path("done")) }
-        let failed = fields["failed"].flatMap { texts($0, path: fields.path("failed")) }
-        let interval = fields["interval"].flatMap { self.interval($0) }
-        let timeout = fields["timeout"].flatMap { duration($0) }
-        guard let request = fields["request"].flatMap({ self.request($0, path: fields.path("request")) }) else {
-            return nil
-        }
-        let defaults = PollSpec(request: request)
-        return PollSpec(
-            request: request, field: field ?? defaults.field, done: done ?? defaults.done,
-            failed: failed ?? defaults.failed, interval: interval ?? defaults.interval,
-            timeout: timeout ?? defaults.timeout)
-    }
 }

@@ -152,9 +152,10 @@ public enum JUnitReport {
 
     private static func rtoLine(_ rto: RTORecord) -> String {
         let parts = [
-            ("detect", rto.detectMs), ("decide", rto.decideMs), ("switch", rto.switchMs), ("converge", rto.convergeMs),
+            ("detect", rto.detectMs.map(milliseconds)), ("decide", rto.decideMs.map(milliseconds)),
+            ("switch", rto.switchText(milliseconds)), ("converge", rto.convergeMs.map(milliseconds)),
         ]
-        .compactMap { name, value in value.map { "\(name) \(milliseconds($0))" } }
+        .compactMap { name, value in value.map { "\(name) \($0)" } }
         let measured = rto.measuredMs.map(milliseconds) ?? "not measured"
         return
             "RTO \(measured) (goal \(milliseconds(rto.goalMs)), \(rto.met ? "met" : "missed")): \(parts.joined(separator: ", "))"

@@ -37,7 +37,14 @@ enum RecoverySection {
             let value = part.ms.map(ReportText.span) ?? "not measured"
             html +=
                 "<li><span class=\"swatch\" style=\"background:\(ReportPalette.rtoParts[index])\"></span>"
-                + "<b>\(part.name)</b> \(value) <span class=\"muted\">(\(part.span))</span></li>\n"
+                + "<b>\(part.name)</b> \(value) <span class=\"muted\">(\(part.span))</span>"
+            if part.name == "switch", let steps = rto.switchSteps, !steps.isEmpty {
+                html +=
+                    ": "
+                    + steps.map { "step <b>\(ReportText.escape($0.name))</b> \(ReportText.span($0.ms))" }
+                    .joined(separator: ", ")
+            }
+            html += "</li>\n"
         }
         return html + "</ul>\n</section>"
     }

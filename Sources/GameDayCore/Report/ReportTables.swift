@@ -93,6 +93,10 @@ enum ReportTables {
         if let request = archive.request {
             summary.append("<code>\(ReportText.escape(request.method)) \(ReportText.escape(request.url))</code>")
         }
+        if let command = archive.command {
+            summary.append("<code>\(ReportText.escape(RenderedCommand.summary(command.argv)))</code>")
+            if let code = command.exitCode { summary.append("exited \(code)") }
+        }
         if let status = archive.status { summary.append("answered HTTP \(status)") }
         if let started = archive.startedMs, let done = archive.doneMs {
             summary.append("done in <b>\(ReportText.span(done - started))</b>")
@@ -101,6 +105,33 @@ enum ReportTables {
             archive.succeeded ? "<span class=\"good\">succeeded</span>" : "<span class=\"bad\">failed</span>")
         if let error = archive.error { summary.append("<span class=\"bad\">\(ReportText.escape(error))</span>") }
         html += "<p>\(summary.joined(separator: " · "))</p>\n"
+        for command in [archive.command, archive.pollCommand].compactMap({ $0 }) {
+            for (name, text) in [("stdout", command.stdout), ("stderr", command.stderr)] {
+                guard let text else { continue }
+                html +=
+                    "<p class=\"muted\">\(name) of <code>\(ReportText.escape(RenderedCommand.summary(command.argv)))</code>:</p>"
+                    + "<pre>\(ReportText.escape(text))</pre>\n"
+            }
+        }
+        if let steps = archive.steps {
+            let rows = steps.map { step in
+                let undo = step.undo.map { undo in
+                    (undo.succeeded ? "undone" : "<span class=\"bad\">undo failed</span>")
+                        + (undo.startedMs.map { " at \(ReportText.offset($0))" } ?? "")
+                        + (undo.error.map { ": \(ReportText.escape($0))" } ?? "")
+                }
+                return [
+                    "<b>\(ReportText.escape(step.name))</b>",
+                    step.outcome == .done || step.outcome == .undone
+                        ? step.outcome.rawValue : "<span class=\"bad\">\(step.outcome.rawValue)</span>",
+                    time(step.call.startedMs),
+                    step.call.startedMs.flatMap { start in step.call.doneMs.map { ReportText.span($0 - start) } }
+                        ?? "-",
+                    step.call.error.map(ReportText.escape) ?? "", undo ?? "",
+                ]
+            }
+            html += table(["step", "outcome", "started", "took", "problem", "undo"], rows) + "\n"
+        }
         guard !archive.states.isEmpty else { return html + "<p class=\"muted\">No state change was recorded.</p>" }
         let rows = archive.states.map { state in
             [

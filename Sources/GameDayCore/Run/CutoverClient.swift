@@ -1,45 +1,9 @@
-/// What happened to one cut-over (or cut-back) request.
-public struct CutoverRecord: Sendable, Hashable {
-    public struct Observation: Sendable, Hashable {
-        public var at: Duration
-        public var state: String
-    }
-
-    /// The request as sent, secrets redacted.
-    public var request: RequestRecord?
-    public var status: Int?
-    public var id: String?
-    /// When the request was sent.
-    public var startedAt: Duration?
-    /// When the control plane was seen to report done.
-    public var doneAt: Duration?
-    /// Every state change seen while polling.
-    public var states: [Observation] = []
-    public var succeeded = false
-    /// Why it did not succeed, in words an SRE can act on.
-    public var error: String?
-    /// The run was interrupted (Ctrl-C, SIGTERM) before the control plane's last word.
-    public var interrupted = false
-    /// The control plane's task reached a final state (done or failed), or there was no task to follow.
-    public var finished = false
-    /// Why it was not sent although the drill asked for it (a cut-back withheld from an unhealthy unit).
-    public var withheld: String?
-
-    public init() {}
-
-    /// Whether anything may have moved: the control plane accepted the request (whatever its task
-    /// did later), or the request went out and no answer said otherwise (a timeout, no connection
-    /// after sending, an interrupt). A refusal (401, 500, a status not accepted) moved nothing.
-    public func mayHaveMoved(accepting accept: [Int]) -> Bool {
-        guard startedAt != nil else { return false }
-        guard let status else { return true }
-        return accept.contains(status)
-    }
-}
-
-/// Sends a templated cut-over request and follows it until it is done, failed or timed out.
+/// Sends a cut-over (a templated request or a command, or a list of steps) and follows each to its
+/// end: done, failed or timed out.
 public struct CutoverClient: Sendable {
     public let transport: any HTTPTransport
+    /// Runs `command:` calls; without one, a command is a failed call that says so.
+    public let commands: (any CommandExecutor)?
     public let clock: any RunClock
     /// Removes secret values from anything echoed back by the control plane.
     public let redact: @Sendable (String) -> String
@@ -47,27 +11,74 @@ public struct CutoverClient: Sendable {
     public let observe: @Sendable (String) -> Void
 
     public init(
-        transport: any HTTPTransport, clock: any RunClock, redact: @escaping @Sendable (String) -> String,
-        observe: @escaping @Sendable (String) -> Void = { _ in }
+        transport: any HTTPTransport, commands: (any CommandExecutor)? = nil, clock: any RunClock,
+        redact: @escaping @Sendable (String) -> String, observe: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.transport = transport
+        self.commands = commands
         self.clock = clock
         self.redact = redact
         self.observe = observe
     }
 
+    /// Runs the cut-over: its one call, or its steps in order (undoing the done ones, last first,
+    /// when one fails).
     public func execute(_ spec: CutoverSpec, context: TemplateContext) async -> CutoverRecord {
+        guard let single = spec.single else { return await executeSteps(spec, context: context) }
+        return await perform(single, context: context)
+    }
+
+    /// One action: the call sent (or run), the task id read from its answer, the task followed.
+    func perform(_ action: CutoverAction, context: TemplateContext) async -> CutoverRecord {
         var record = CutoverRecord()
+        let answer: [UInt8]?
+        switch action.call {
+        case .request(let request): answer = await send(request, action, into: &record, context: context)
+        case .command(let command): answer = await run(command, action, into: &record, context: context)
+        }
+        guard let answer else { return record }
+        if let idField = action.idField {
+            let text = String(decoding: answer, as: UTF8.self)
+            let source = action.call.kind == "command" ? "the command's output" : "the control plane's answer"
+            guard let json = JSONValue.parse(answer) else {
+                let what =
+                    record.status.map { "the control plane answered \($0) with a body" } ?? "the command printed output"
+                record.error = "\(what) that is not JSON: \(redact(excerpt(text)))"
+                return record
+            }
+            guard let id = json.value(at: idField)?.text else {
+                record.error = "\(source) has no '\(idField)' field (id_field): \(redact(excerpt(text)))"
+                return record
+            }
+            record.id = id
+        }
+        guard let poll = action.poll else {
+            record.succeeded = true
+            record.finished = true
+            record.doneAt = clock.now()
+            return record
+        }
+        await follow(
+            poll, context: context.adding([TemplateVariables.cutoverID: record.id ?? ""]), into: &record,
+            for: poll.timeout)
+        return record
+    }
+
+    /// Sends the request; the answer's body when the control plane took it, nil (with the error
+    /// noted) when not.
+    private func send(
+        _ template: RequestTemplate, _ action: CutoverAction, into record: inout CutoverRecord,
+        context: TemplateContext
+    ) async -> [UInt8]? {
         let rendered: RenderedRequest
         do {
-            rendered = try RenderedRequest(spec.request, context: context, timeout: .seconds(10))
+            rendered = try RenderedRequest(template, context: context, timeout: action.timeout)
         } catch {
             record.error = "could not build the cut-over request: \(error)"
-            return record
+            return nil
         }
         record.request = rendered.display
         record.startedAt = clock.now()
-        let response: HTTPResponse
         // Once sent, the request is not abandoned on an interrupt: only its answer says whether the
         // control plane took it (and which task to follow), so whether the rollback must cut back.
         // Its own timeout bounds the wait.
@@ -79,6 +90,7 @@ public struct CutoverClient: Sendable {
                 return .failure(error)
             }
         }.value
+        let response: HTTPResponse
         do {
             response = try answer.get()
         } catch {
@@ -89,37 +101,15 @@ public struct CutoverClient: Sendable {
                 record.error =
                     "the control plane could not be reached at \(rendered.display.url): \(redact(error.message))"
             }
-            return record
+            return nil
         }
         record.status = response.status
-        guard spec.accept.contains(response.status) else {
+        guard action.accept.contains(response.status) else {
             record.error = Self.explain(
                 status: response.status, body: redact(excerpt(response.bodyText)), url: rendered.display.url)
-            return record
+            return nil
         }
-        if let idField = spec.idField {
-            guard let json = JSONValue.parse(response.body) else {
-                record.error =
-                    "the control plane answered \(response.status) with a body that is not JSON: \(redact(excerpt(response.bodyText)))"
-                return record
-            }
-            guard let id = json.value(at: idField)?.text else {
-                record.error =
-                    "the control plane's answer has no '\(idField)' field (id_field): \(redact(excerpt(response.bodyText)))"
-                return record
-            }
-            record.id = id
-        }
-        guard let poll = spec.poll else {
-            record.succeeded = true
-            record.finished = true
-            record.doneAt = clock.now()
-            return record
-        }
-        await follow(
-            poll, context: context.adding([TemplateVariables.cutoverID: record.id ?? ""]), into: &record,
-            for: poll.timeout)
-        return record
+        return response.body
     }
 
     /// How following a cut-over's task to its end went.
@@ -134,12 +124,29 @@ public struct CutoverClient: Sendable {
 
     /// Follows a task the control plane accepted but that has not reached a final state (the run was
     /// interrupted while following it, or it outlived the poll's timeout) until it does, or until
-    /// `deadline`: so that no second task (a cut-back) is sent while it still runs.
+    /// `deadline`: so that no second task (a cut-back) is sent while it still runs. For a stepwise
+    /// cut-over, the task of the step that failed.
     public func finish(
         _ record: inout CutoverRecord, _ spec: CutoverSpec, context: TemplateContext, until deadline: Duration
     ) async -> Ending {
-        guard !record.finished, record.mayHaveMoved(accepting: spec.accept) else { return .finished }
-        guard let poll = spec.poll, let id = record.id else { return .unknown }
+        guard spec.stepwise else {
+            guard let single = spec.single else { return .finished }
+            return await finish(&record, single, context: context, until: deadline)
+        }
+        guard let index = record.steps.firstIndex(where: { $0.outcome == .failed }), index < spec.steps.count
+        else { return .finished }
+        var call = record.steps[index].call
+        let ending = await finish(&call, spec.steps[index].action, context: context, until: deadline)
+        record.steps[index].call = call
+        if ending == .finished { record.finished = true }
+        return ending
+    }
+
+    private func finish(
+        _ record: inout CutoverRecord, _ action: CutoverAction, context: TemplateContext, until deadline: Duration
+    ) async -> Ending {
+        guard !record.finished, record.mayHaveMoved(accepting: action.accept) else { return .finished }
+        guard let poll = action.poll, let id = record.id else { return .unknown }
         let before = (record.error, record.interrupted)
         await follow(
             poll, context: context.adding([TemplateVariables.cutoverID: id]), into: &record,
@@ -148,70 +155,16 @@ public struct CutoverClient: Sendable {
         return record.finished ? .finished : .running
     }
 
-    /// Polls the status URL until the field reaches a done or failed value, or `time` has passed.
-    private func follow(
-        _ poll: PollSpec, context: TemplateContext, into record: inout CutoverRecord, for time: Duration
-    ) async {
-        let start = clock.now()
-        let deadline = start + time
-        var lastProblem: String?
-        while clock.now() < deadline {
-            if Task.isCancelled {
-                record.interrupted = true
-                record.error = "interrupted while waiting for the control plane to report it done"
-                return
-            }
-            do {
-                let rendered = try RenderedRequest(
-                    poll.request, context: context, timeout: min(poll.timeout, .seconds(5)))
-                let response = try await transport.send(rendered.request)
-                let now = clock.now()
-                if response.status == 200, let json = JSONValue.parse(response.body) {
-                    if let state = json.value(at: poll.field)?.text {
-                        if record.states.last?.state != state {
-                            record.states.append(.init(at: now, state: state))
-                            observe(redact(state))
-                        }
-                        if poll.done.contains(state) {
-                            record.succeeded = true
-                            record.finished = true
-                            record.error = nil
-                            record.doneAt = now
-                            return
-                        }
-                        if poll.failed.contains(state) {
-                            record.finished = true
-                            record.error = "the control plane reports the cut-over \(state)"
-                            return
-                        }
-                        lastProblem = nil
-                    } else {
-                        lastProblem = "its answer has no '\(poll.field)' field"
-                    }
-                } else if response.status == 200 {
-                    lastProblem = "its answer is not JSON: \(redact(excerpt(response.bodyText)))"
-                } else {
-                    lastProblem = Self.explain(
-                        status: response.status, body: redact(excerpt(response.bodyText)), url: rendered.display.url)
-                    if response.status == 401 || response.status == 403 {
-                        record.error = lastProblem
-                        return
-                    }
-                }
-            } catch let error as TemplateError {
-                record.error = "could not build the poll request: \(error)"
-                return
-            } catch let error as HTTPTransportError {
-                lastProblem = "status URL unreachable: \(redact(error.message))"
-            } catch {
-                lastProblem = "\(error)"
-            }
-            try? await clock.sleep(for: poll.interval)
+    /// When to stop waiting for an unfinished task of `record` before cutting back: its poll's
+    /// timeout again, counted from when its call was sent.
+    public func followDeadline(_ record: CutoverRecord, _ spec: CutoverSpec) -> Duration {
+        if let single = spec.single {
+            return (record.startedAt ?? clock.now()) + (single.poll?.timeout ?? .zero)
         }
-        let last = record.states.last.map { "last state '\($0.state)'" } ?? "no state seen"
-        record.error =
-            "the cut-over was not done after \(DurationText.format(time)) (\(last)"
-            + (lastProblem.map { "; \($0)" } ?? "") + ")"
+        guard let index = record.steps.firstIndex(where: { $0.outcome == .failed }), index < spec.steps.count
+        else { return clock.now() }
+        let call = record.steps[index].call
+        return (call.startedAt ?? clock.now()) + (spec.steps[index].action.poll?.timeout ?? .zero)
     }
 
     static func explain(status: Int, body: String, url: String) -> String {
@@ -225,7 +178,7 @@ public struct CutoverClient: Sendable {
         }
     }
 
-    private func excerpt(_ text: String) -> String {
+    func excerpt(_ text: String) -> String {
         let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
         return flat.count > 200 ? String(flat.prefix(200)) + "…" : flat
     }

@@ -62,10 +62,30 @@ extension DrillRunner {
         let polled = context.adding([TemplateVariables.cutoverID: "preflight"])
         var requests: [(String, RequestTemplate, TemplateContext)] = []
         if let check = target.controlPlane.check { requests.append(("control_plane.check", check, context)) }
+        var commands: [(String, CommandTemplate, TemplateContext)] = []
         for (name, spec) in [("cut-over", drill.cutover), ("cut-back", drill.rollback.cutback)] {
             guard let spec else { continue }
-            requests.append(("\(name) request", spec.request, context))
-            if let poll = spec.poll { requests.append(("\(name) poll request", poll.request, polled)) }
+            for step in spec.steps {
+                let what = spec.stepwise ? "\(name) step '\(step.name)'" : name
+                let calls =
+                    [(what, step.action.call, context)]
+                    + (step.action.poll.map { [("\(what) poll", $0.call, polled)] } ?? [])
+                    + (step.undo.map { [("\(what) undo", $0.call, polled)] } ?? [])
+                    + (step.undo?.poll.map { [("\(what) undo poll", $0.call, polled)] } ?? [])
+                for (what, call, context) in calls {
+                    switch call {
+                    case .request(let request): requests.append(("\(what) request", request, context))
+                    case .command(let command): commands.append(("\(what) command", command, context))
+                    }
+                }
+            }
+        }
+        for (name, template, context) in commands {
+            do {
+                _ = try RenderedCommand(template, context: context)
+            } catch {
+                throw RunStop(.error, "the \(name) cannot be rendered: \(error); nothing was applied")
+            }
         }
         if let rpo = drill.rpo {
             for user in drill.canaryUsers {

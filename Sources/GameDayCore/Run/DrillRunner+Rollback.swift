@@ -38,16 +38,16 @@ extension DrillRunner {
     /// withheld cut-back stays in the ledger for `gameday recover` to finish.
     private func cutBack(_ journal: RunJournal, context: TemplateContext, allReverted: Bool) async {
         guard let cutback = drill.rollback.cutback, let spec = drill.cutover, var cutover = await journal.cutover,
-            cutover.mayHaveMoved(accepting: spec.accept)
+            cutover.mayHaveMoved(spec)
         else { return }
         var withheld: String?
         if !cutover.finished {
             let id = cutover.id.map { "cut-over \($0)" } ?? "the cut-over"
             env.reporter.report(.note("waiting for \(id) to finish before cutting back"))
             let client = CutoverClient(
-                transport: env.transport, clock: env.clock, redact: redactor(context),
+                transport: env.transport, commands: env.commands, clock: env.clock, redact: redactor(context),
                 observe: { [env] state in env.reporter.report(.detail("cut-over state: \(state)")) })
-            let deadline = (cutover.startedAt ?? env.clock.now()) + (spec.poll?.timeout ?? .zero)
+            let deadline = client.followDeadline(cutover, spec)
             switch await client.finish(&cutover, spec, context: context, until: deadline) {
             case .finished:
                 await journal.recordCutover(cutover)
@@ -77,7 +77,7 @@ extension DrillRunner {
             return
         }
         let client = CutoverClient(
-            transport: env.transport, clock: env.clock, redact: redactor(context),
+            transport: env.transport, commands: env.commands, clock: env.clock, redact: redactor(context),
             observe: { [env] state in env.reporter.report(.detail("cut-back state: \(state)")) })
         let record = await client.execute(cutback, context: context)
         await journal.recordCutback(record)

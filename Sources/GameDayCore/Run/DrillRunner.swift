@@ -146,11 +146,11 @@ public struct DrillRunner: Sendable {
             try await recordCutbackTicket(journal)
         }
         let client = CutoverClient(
-            transport: env.transport, clock: env.clock, redact: redactor(context),
+            transport: env.transport, commands: env.commands, clock: env.clock, redact: redactor(context),
             observe: { [env] state in env.reporter.report(.detail("cut-over state: \(state)")) })
         let record = await client.execute(cutover, context: context)
         await journal.recordCutover(record)
-        if !record.mayHaveMoved(accepting: cutover.accept), let ticket = await journal.cutbackTicket {
+        if !record.mayHaveMoved(cutover), let ticket = await journal.cutbackTicket {
             // The control plane refused the request (or it was never sent): there is nothing to cut back.
             await env.ledger.reverted(ticket)
         }

@@ -1,6 +1,8 @@
 /// Everything the runner needs from the outside world, behind protocols.
 public struct RunEnvironment: Sendable {
     public var transport: any HTTPTransport
+    /// Runs a cut-over's `command:` calls (on this host); nil where a run has none to run.
+    public var commands: (any CommandExecutor)?
     public var faults: any FaultDriver
     public var clock: any RunClock
     /// Wall-clock time of an offset on `clock`, as Unix milliseconds (sub-millisecond precision).
@@ -25,8 +27,10 @@ public struct RunEnvironment: Sendable {
         wallClock: @escaping @Sendable (Duration) -> Double, environment: @escaping @Sendable (String) -> String?,
         files: any FileSystem, reporter: any RunReporter, runId: String,
         ledger: any FaultLedger, probes: any ProbeLauncher = TaskProbeLauncher(),
-        rawSamples: (any ProbeSink)? = nil, interruption: RunInterruption = RunInterruption()
+        rawSamples: (any ProbeSink)? = nil, interruption: RunInterruption = RunInterruption(),
+        commands: (any CommandExecutor)? = nil
     ) {
+        self.commands = commands
         self.interruption = interruption
         self.ledger = ledger
         self.probes = probes

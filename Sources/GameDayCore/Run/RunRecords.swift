@@ -78,11 +78,26 @@ public struct RTORecord: Sendable, Hashable, Codable {
     public var decideMs: Double?
     public var switchMs: Double?
     public var convergeMs: Double?
+    /// A stepwise cut-over's share of `switch_ms`, step by step, in order.
+    public var switchSteps: [SwitchStep]?
     public var window: String
+
+    /// One step's part of the switch: from its call to its done (or the switch's end), in milliseconds.
+    public struct SwitchStep: Sendable, Hashable, Codable {
+        public var name: String
+        public var ms: Double
+    }
 
     enum CodingKeys: String, CodingKey {
         case goalMs = "goal_ms", measuredMs = "measured_ms", met, detectMs = "detect_ms", decideMs = "decide_ms",
-            switchMs = "switch_ms", convergeMs = "converge_ms", window
+            switchMs = "switch_ms", convergeMs = "converge_ms", switchSteps = "switch_steps", window
+    }
+
+    /// `switch 1.2s (block-writes 0.1s, switch 1.0s, unblock 0.1s)` parts, for the summary and JUnit.
+    public func switchText(_ format: (Double) -> String) -> String? {
+        guard let switchMs else { return nil }
+        guard let steps = switchSteps, !steps.isEmpty else { return format(switchMs) }
+        return format(switchMs) + " (" + steps.map { "\($0.name) \(format($0.ms))" }.joined(separator: ", ") + ")"
     }
 }
 
@@ -171,9 +186,16 @@ public struct CutoverArchive: Sendable, Hashable, Codable {
     public var error: String?
     /// A cut-back that was not sent, and why (its unit not healthy again, the cut-over's task still running).
     public var withheld: String?
+    /// The command run instead of a request (`command:`), with its output when it failed.
+    public var command: CommandRecord?
+    /// The last status command run while following the task (`poll.command`).
+    public var pollCommand: CommandRecord?
+    /// A stepwise cut-over's steps, in order: which ran, which failed, which were undone and how.
+    public var steps: [CutoverStepArchive]?
 
     enum CodingKeys: String, CodingKey {
-        case request, status, id, startedMs = "started_ms", doneMs = "done_ms", states, succeeded, error, withheld
+        case request, status, id, startedMs = "started_ms", doneMs = "done_ms", states, succeeded, error, withheld,
+            command, pollCommand = "poll_command", steps
     }
 
     public init(_ record: CutoverRecord) {
@@ -186,6 +208,24 @@ public struct CutoverArchive: Sendable, Hashable, Codable {
         succeeded = record.succeeded
         error = record.error
         withheld = record.withheld
+        command = record.command
+        pollCommand = record.pollCommand
+        steps = record.steps.isEmpty ? nil : record.steps.map(CutoverStepArchive.init)
+    }
+}
+
+/// One step of a stepwise cut-over as archived: its call and, when a later step failed, its undo.
+public struct CutoverStepArchive: Sendable, Hashable, Codable {
+    public var name: String
+    public var outcome: CutoverStepRecord.Outcome
+    public var call: CutoverArchive
+    public var undo: CutoverArchive?
+
+    public init(_ record: CutoverStepRecord) {
+        name = record.name
+        outcome = record.outcome
+        call = CutoverArchive(record.call)
+        undo = record.undo.map(CutoverArchive.init)
     }
 }
 

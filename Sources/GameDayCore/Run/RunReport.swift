@@ -26,7 +26,7 @@ struct RunReport {
         timeline.recovered = moment(moments.recovered, observed: moments.recoveredObserved)
         timeline.confirmed = moment(moments.confirmed)
         timeline.reverted = moment(marks.reverted)
-        let rto = rtoRecord(moments, marks: marks)
+        let rto = rtoRecord(moments, marks: marks, cutoverSteps: (await journal.cutover)?.steps)
 
         let faults = (await journal.faultRecords).values.sorted {
             ($0.appliedMs ?? .infinity, $0.plan.name) < ($1.appliedMs ?? .infinity, $1.plan.name)
@@ -108,7 +108,9 @@ struct RunReport {
     }
 
     /// The RTO goal, and the measurement with its breakdown when the users recovered.
-    private func rtoRecord(_ moments: RecoveryMoments, marks: TimelineMarks) -> RTORecord? {
+    private func rtoRecord(
+        _ moments: RecoveryMoments, marks: TimelineMarks, cutoverSteps: [CutoverStepRecord]? = nil
+    ) -> RTORecord? {
         guard let recovery = drill.recovery else { return nil }
         var record = RTORecord(goalMs: recovery.rto.milliseconds, met: false, window: recovery.window.description)
         if let fault = marks.fault, let recovered = moments.recovered {
@@ -121,6 +123,12 @@ struct RunReport {
             record.decideMs = breakdown.decide?.milliseconds
             record.switchMs = breakdown.switchOver?.milliseconds
             record.convergeMs = breakdown.converge?.milliseconds
+            if let steps = cutoverSteps, !steps.isEmpty {
+                var split = breakdown
+                split.split(
+                    among: steps.map { ($0.name, $0.call.startedAt, $0.call.doneAt) }, cutoverStart: marks.cutoverStart)
+                record.switchSteps = split.switchSteps.map { .init(name: $0.name, ms: $0.time.milliseconds) }
+            }
         }
         return record
     }

@@ -121,6 +121,32 @@ public struct RTOBreakdown: Sendable, Hashable {
     public var decide: Duration?
     public var switchOver: Duration?
     public var converge: Duration?
+    /// A stepwise cut-over's share of the switch, step by step: each step's span clipped to the switch.
+    public var switchSteps: [(name: String, time: Duration)] = []
+
+    public static func == (lhs: RTOBreakdown, rhs: RTOBreakdown) -> Bool {
+        (lhs.measured, lhs.detect, lhs.decide, lhs.switchOver, lhs.converge)
+            == (rhs.measured, rhs.detect, rhs.decide, rhs.switchOver, rhs.converge)
+            && lhs.switchSteps.map(\.name) == rhs.switchSteps.map(\.name)
+            && lhs.switchSteps.map(\.time) == rhs.switchSteps.map(\.time)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(measured)
+        hasher.combine(switchSteps.map(\.name))
+    }
+
+    /// Splits the switch among `steps` (each with when its call went out and when it was done).
+    public mutating func split(
+        among steps: [(name: String, start: Duration?, done: Duration?)], cutoverStart: Duration?
+    ) {
+        guard let cutoverStart, let switchOver else { return }
+        let end = cutoverStart + switchOver
+        switchSteps = steps.compactMap { step in
+            guard let start = step.start, start < end else { return nil }
+            return (step.name, min(step.done ?? end, end) - start)
+        }
+    }
 
     /// Builds the breakdown; the four parts add up to `measured` when every mark is known.
     ///

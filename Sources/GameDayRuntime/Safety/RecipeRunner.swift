@@ -231,7 +231,9 @@ public struct RecipeRunner: Sendable {
             environment: environment, files: LocalFileSystem())
         let context = TemplateContext.run(
             drill: drill, target: target, runId: "recover", token: token, environment: environment)
-        let client = CutoverClient(transport: transport, clock: ContinuousRunClock(), redact: { context.redact($0) })
+        let client = CutoverClient(
+            transport: transport, commands: LocalExecutor(), clock: ContinuousRunClock(),
+            redact: { context.redact($0) })
         let record = await client.execute(spec, context: context)
         guard record.succeeded else {
             throw RecipeError("could not cut back: \(Self.cutbackWording(record.error ?? "no reason given"))")
@@ -247,6 +249,8 @@ public struct RecipeRunner: Sendable {
             ("the control plane reports the cut-over ", "the control plane reports the cut-back "),
             ("the cut-over was not done after ", "the cut-back was not done after "),
             ("could not build the cut-over request", "could not build the cut-back request"),
+            ("the cut-over command ", "the cut-back command "),
+            ("could not build the cut-over command", "could not build the cut-back command"),
         ]
         for (cutover, cutback) in phrases where error.hasPrefix(cutover) {
             return cutback + error.dropFirst(cutover.count)

@@ -85,7 +85,8 @@ extension DrillSession {
             transport: parts.transport, faults: parts.faults(runId, hosts), clock: clock,
             wallClock: { wall.unixMilliseconds($0) }, environment: parts.environment,
             files: LocalFileSystem(), reporter: reporter, runId: runId,
-            ledger: ledger, probes: parts.probes, rawSamples: raw, interruption: interruption)
+            ledger: ledger, probes: parts.probes, rawSamples: raw, interruption: interruption,
+            commands: LocalExecutor())
         // Awaited in this task: cancelling it interrupts the runner.
         var result = await DrillRunner(drill: drill, target: target, environment: environment).run()
         if let late = interruption.first, result.outcome != .aborted {
