@@ -33,18 +33,27 @@ public enum RoutingKey {
         return (String(value), rest.isEmpty ? "/" : String(rest))
     }
 
-    /// The key from the first source that has one. A present but malformed value is an error rather
-    /// than a reason to look further, so a typo never silently routes by a stale cookie.
+    /// The integer key from the first source that has one. A present but malformed value is an
+    /// error rather than a reason to look further, so a typo never silently routes by a stale cookie.
     public static func extract(
         key: String, path: String? = nil, query: String?, header: String?, cookie: String?
     ) -> Result<Int, Problem> {
+        extractText(key: key, path: path, query: query, header: header, cookie: cookie, integer: true).map { Int($0)! }
+    }
+
+    /// The key's text from the first source that has one (blanks around it dropped); with
+    /// `integer`, a value that is not an integer is an error.
+    public static func extractText(
+        key: String, path: String? = nil, query: String?, header: String?, cookie: String?, integer: Bool
+    ) -> Result<String, Problem> {
         let sources = [("path", path), ("query", query), ("X-User-Id header", header), ("cookie", cookie)]
         for case (let source, let value?) in sources {
             let trimmed = value.trimmingBlanks()
-            guard let id = Int(trimmed) else {
+            if integer, Int(trimmed) == nil {
                 return .failure(.notAnInteger(key: key, source: source, value: value))
             }
-            return .success(id)
+            guard !trimmed.isEmpty else { return .failure(.missing(key: key)) }
+            return .success(trimmed)
         }
         return .failure(.missing(key: key))
     }

@@ -29,6 +29,8 @@ extension GameDay.Lab {
         var units: String?
         @Option(help: "Gateway: header, body or both.")
         var unitIn: UnitMarking = .both
+        @Option(help: "Control plane: the routing model of its baseline rule.")
+        var routing: LabRoutingModel = .modulo
         @Option var replicationLag: LabDuration = LabDuration(.milliseconds(100))
         @Option var productURL: String?
         @Option var cartURL: String?
@@ -74,15 +76,16 @@ extension GameDay.Lab {
                 }
                 return urls
             }
-            try await LabServer.run(
-                LabServeOptions(
-                    role: LabRole(rawValue: role)!, unit: unit, port: port, host: host, runDirectory: runDirectory,
-                    tokenFile: tokenFile, controlPlaneURL: controlPlaneURL, gatewayURL: gatewayURL,
-                    storefronts: byUnit(storefront), orders: byUnit(order), peerOrders: byUnit(peerOrder),
-                    units: units.map { $0.split(separator: ",").map(String.init) } ?? [], unitIn: unitIn,
-                    replicationLag: replicationLag.duration, productURL: productURL, cartURL: cartURL,
-                    proxies: proxy.compactMap(FaultProxySpec.init(argument:)), syncWait: syncWait,
-                    syncTimeout: syncTimeout.duration, switchDelay: switchDelay.duration, tiedTo: tiedTo))
+            var options = LabServeOptions(
+                role: LabRole(rawValue: role)!, unit: unit, port: port, host: host, runDirectory: runDirectory,
+                tokenFile: tokenFile, controlPlaneURL: controlPlaneURL, gatewayURL: gatewayURL,
+                storefronts: byUnit(storefront), orders: byUnit(order), peerOrders: byUnit(peerOrder),
+                units: units.map { $0.split(separator: ",").map(String.init) } ?? [], unitIn: unitIn,
+                replicationLag: replicationLag.duration, productURL: productURL, cartURL: cartURL,
+                proxies: proxy.compactMap(FaultProxySpec.init(argument:)), syncWait: syncWait,
+                syncTimeout: syncTimeout.duration, switchDelay: switchDelay.duration, tiedTo: tiedTo)
+            options.routing = routing
+            try await LabServer.run(options)
         }
     }
 }

@@ -64,6 +64,13 @@ extension GameDay.Lab {
                     + "field of the JSON body, or both. Default: both, or what a running lab has."))
         var unitIn: UnitMarking?
 
+        @Option(
+            help: ArgumentHelp(
+                "How the gateway routes: modulo (userId % 10000 in ranges, AppActive), hash (crc32 of memberId "
+                    + "into 64 slots, 8 shards), geo (a location in fences, two per unit, Ele.me) or regex (an nginx "
+                    + "map on the user id's tail). Default: modulo, or what a running lab has."))
+        var routing: LabRoutingModel?
+
         /// `--units` as a checked layout, nil without it.
         var layout: LabLayout? {
             get throws {
@@ -98,7 +105,8 @@ extension GameDay.Lab {
             let options = LabUpOptions(
                 basePort: basePort, syncWait: syncWait, syncTimeout: syncTimeout.duration,
                 replicationLag: replicationLag.duration, switchDelay: switchDelay.duration, tiedTo: tiedTo,
-                environmentToken: token, isolation: isolation, layout: try layout, unitIn: unitIn)
+                environmentToken: token, isolation: isolation, layout: try layout, unitIn: unitIn,
+                routing: routing)
             let outcome = try await supervisor.up(options)
             switch outcome {
             case .alreadyRunning:
@@ -123,3 +131,4 @@ extension GameDay.Lab {
 
 extension LabIsolation: ExpressibleByArgument {}
 extension UnitMarking: ExpressibleByArgument {}
+extension LabRoutingModel: ExpressibleByArgument {}

@@ -175,10 +175,13 @@ public enum DrillValidator {
                         let what: String
                         switch group.spread {
                         case .border: what = "no fence border (borders are for geo rules)"
-                        case .fallback: what = "no key that only the fallback takes (the rule has no 'default:', or every key matches an entry)"
+                        case .fallback:
+                            what =
+                                "no key that only the fallback takes (the rule has no 'default:', or every key matches an entry)"
                         case .unit, .shard: what = "no key of its own"
                         }
-                        report("users '\(group.name)': the routing rule of \(targetName) has \(what)", at: group.location)
+                        report(
+                            "users '\(group.name)': the routing rule of \(targetName) has \(what)", at: group.location)
                     }
                 }
                 recoveryUnit(group.recoversOn, of: "users '\(group.name)' recover", at: group.location)

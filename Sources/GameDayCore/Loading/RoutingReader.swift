@@ -49,7 +49,9 @@ struct RoutingReader {
         addFenceUnits(to: &rule, state: state)
         if let node = fields["overrides"] { rule.overrides = overrides(node, model: model, state: &state) }
         // Coverage is judged on a rule whose every range could be read; else the gaps are echoes.
-        if modulo != nil, rangesReadable, model == .modulo || model.isHash { checkCoverage(rule, at: fields["ranges"] ?? node, state: state) }
+        if modulo != nil, rangesReadable, model == .modulo || model.isHash {
+            checkCoverage(rule, at: fields["ranges"] ?? node, state: state)
+        }
         checkShards(rule, state: state)
         return (rule, state.unitNodes, sample)
     }
@@ -70,7 +72,10 @@ struct RoutingReader {
         let name = fields["model"].flatMap {
             r.choice(
                 $0, what: "routing model",
-                options: [("modulo", "modulo"), ("hash", "hash"), ("geo", "geo"), ("regex", "regex"), ("business", "business")])
+                options: [
+                    ("modulo", "modulo"), ("hash", "hash"), ("geo", "geo"), ("regex", "regex"),
+                    ("business", "business"),
+                ])
         }
         switch name ?? (fields["model"] == nil ? "modulo" : nil) {
         case "modulo": return .modulo
@@ -102,7 +107,9 @@ struct RoutingReader {
             }
         }
         if fields[wanted] == nil {
-            r.error("missing required key '\(wanted)' in 'routing' (model \(model))", at: fields["model"] ?? keyNode(fields))
+            r.error(
+                "missing required key '\(wanted)' in 'routing' (model \(model))", at: fields["model"] ?? keyNode(fields)
+            )
         }
         if let node = fields["hash"], !model.isHash {
             r.error("'hash' belongs to 'model: hash'", at: node)

@@ -17,7 +17,8 @@ struct CutoverRequest: Sendable, Hashable, Decodable {
         case from, to, users, ranges, shards
     }
 
-    init(from: String, to: String?, users: [String]? = nil, ranges: [SlotRange]? = nil, shards: [String: String]? = nil) {
+    init(from: String, to: String?, users: [String]? = nil, ranges: [SlotRange]? = nil, shards: [String: String]? = nil)
+    {
         self.from = from
         self.to = to
         self.users = users
@@ -55,16 +56,19 @@ struct CutoverRequest: Sendable, Hashable, Decodable {
         } catch {
             return .failure(CutoverRequestError(message: "body is not a cut-over request: \(describe(error))"))
         }
-        let destinations = [request.to].compactMap { $0 } + (request.shards ?? [:]).keys.sorted().compactMap {
-            request.shards?[$0]
-        }
+        let destinations =
+            [request.to].compactMap { $0 }
+            + (request.shards ?? [:]).keys.sorted().compactMap {
+                request.shards?[$0]
+            }
         for unit in [request.from] + destinations where !units.contains(unit) {
             return .failure(
                 CutoverRequestError(message: "unknown unit '\(unit)' (known: \(units.joined(separator: ", ")))"))
         }
         if destinations.contains(request.from) {
             return .failure(
-                CutoverRequestError(message: "'\(request.from)' is both where keys move from and to; nothing would move"))
+                CutoverRequestError(
+                    message: "'\(request.from)' is both where keys move from and to; nothing would move"))
         }
         let usersOrRanges = !(request.users ?? []).isEmpty || !(request.ranges ?? []).isEmpty
         if !usersOrRanges && (request.shards ?? [:]).isEmpty {

@@ -66,7 +66,7 @@ struct OrderResponder: HTTPResponder {
             do {
                 draft = try RequestBody.decode(OrderDraft.self, from: body)
             } catch {
-                return JSONReply.error(.badRequest, error.message, unit: unit, userId: user)
+                return JSONReply.error(.badRequest, error.message, unit: unit, userId: LabUserKey(String(user)))
             }
         }
         switch try await store.place(user: user, draft: draft) {
@@ -80,7 +80,8 @@ struct OrderResponder: HTTPResponder {
                 Self.locked, Refusal(error: "write-blocked", unit: unit, cutover: cutover), unit: unit)
         case .noRule:
             return JSONReply.error(
-                .serviceUnavailable, "no routing rule pushed by the control plane yet", unit: unit, userId: user)
+                .serviceUnavailable, "no routing rule pushed by the control plane yet", unit: unit,
+                userId: LabUserKey(String(user)))
         }
     }
 

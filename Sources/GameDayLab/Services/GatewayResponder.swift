@@ -42,10 +42,11 @@ struct GatewayResponder: HTTPResponder {
         let key = document.rule.key
         let byPath = RoutingKey.split(path: request.uri.path)
         let path = byPath?.rest ?? request.uri.path
-        let found = RoutingKey.extract(
+        let found = RoutingKey.extractText(
             key: key, path: byPath?.value, query: request.uri.queryParameters[Substring(key)].map(String.init),
-            header: request.headers[values: Self.userIdHeader].first, cookie: request.cookies[key]?.value)
-        let userId: Int
+            header: request.headers[values: Self.userIdHeader].first, cookie: request.cookies[key]?.value,
+            integer: document.rule.model.integerKeys)
+        let userId: String
         switch found {
         case .success(let id): userId = id
         case .failure(let problem): return JSONReply.error(.badRequest, problem.message)
@@ -61,7 +62,7 @@ struct GatewayResponder: HTTPResponder {
 
         var incoming = request
         let body = try await incoming.collectBody(upTo: 1 << 20)
-        var headers: [(name: String, value: String)] = [("X-User-Id", String(userId))]
+        var headers: [(name: String, value: String)] = [("X-User-Id", userId)]
         if let contentType = request.headers[.contentType] { headers.append(("Content-Type", contentType)) }
         let query = request.uri.query.map { "?" + $0 } ?? ""
         let reply = await Upstream.send(

@@ -7,7 +7,7 @@ enum JSONReply {
     struct ErrorBody: Encodable {
         var error: String
         var unit: String?
-        var userId: Int?
+        var userId: LabUserKey?
     }
 
     /// `X-Unit`. Spelled through `HTTPFields` because Hummingbird re-exports that type but not
@@ -25,7 +25,7 @@ enum JSONReply {
     }
 
     static func error(
-        _ status: HTTPResponse.Status, _ message: String, unit: String? = nil, userId: Int? = nil
+        _ status: HTTPResponse.Status, _ message: String, unit: String? = nil, userId: LabUserKey? = nil
     ) -> Response {
         make(status, ErrorBody(error: message, unit: unit, userId: userId), unit: unit)
     }

@@ -26,6 +26,8 @@ public struct LabServeOptions: Sendable, Hashable {
     public var units: [String]
     /// Gateway: where it names the unit that served a request.
     public var unitIn: UnitMarking
+    /// Control plane: the routing model of its baseline rule.
+    public var routing: LabRoutingModel = .modulo
     /// Order service: how old an outbox row must be before it is shipped to the peers.
     public var replicationLag: Duration
     /// Storefront: its unit's product and cart base URLs.
@@ -93,6 +95,7 @@ public struct LabServeOptions: Sendable, Hashable {
         for unit in peerOrders.keys.sorted() { argv += ["--peer-order", "\(unit)=\(peerOrders[unit]!)"] }
         if !units.isEmpty { argv += ["--units", units.joined(separator: ",")] }
         if role == .gateway { argv += ["--unit-in", unitIn.rawValue] }
+        if role == .controlPlane, routing != .modulo { argv += ["--routing", routing.rawValue] }
         if role == .order { argv += ["--replication-lag", DurationText.format(replicationLag)] }
         if let productURL { argv += ["--product-url", productURL] }
         if let cartURL { argv += ["--cart-url", cartURL] }

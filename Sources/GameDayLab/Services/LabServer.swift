@@ -58,7 +58,7 @@ public enum LabServer {
         case .controlPlane:
             let token = try LabToken.read(from: options.tokenFile!)
             let units = options.units.isEmpty ? LabLayout.standard.units : options.units
-            let state = ControlPlaneState(baseline: LabRouting.baseline(units: units))
+            let state = ControlPlaneState(baseline: LabRouting.baseline(units: units, model: options.routing))
             let log = try GroundTruthLog(path: LabPaths(runDirectory: options.runDirectory).groundTruthLog)
             let runner = CutoverRunner(
                 state: state, log: log, gatewayURL: options.gatewayURL!, orders: options.orders, token: token,

@@ -20,11 +20,11 @@ struct StorefrontResponder: HTTPResponder {
             guard request.method == .get || request.method == .head else {
                 return JSONReply.error(.methodNotAllowed, "use GET /storefront", unit: unit)
             }
-            let key = RoutingKey.extract(
+            let key = RoutingKey.extractText(
                 key: "userId", query: request.uri.queryParameters["userId"].map(String.init),
-                header: request.headers[values: GatewayResponder.userIdHeader].first, cookie: nil)
+                header: request.headers[values: GatewayResponder.userIdHeader].first, cookie: nil, integer: false)
             switch key {
-            case .success(let userId): return await page(for: userId)
+            case .success(let userId): return await page(for: LabUserKey(userId))
             case .failure(let problem): return JSONReply.error(.badRequest, problem.message, unit: unit)
             }
         default:
@@ -32,9 +32,9 @@ struct StorefrontResponder: HTTPResponder {
         }
     }
 
-    private func page(for userId: Int) async -> Response {
-        async let products = fetch(ProductList.self, from: "\(productURL)/products?userId=\(userId)")
-        async let cart = fetch(Cart.self, from: "\(cartURL)/cart?userId=\(userId)")
+    private func page(for userId: LabUserKey) async -> Response {
+        async let products = fetch(ProductList.self, from: "\(productURL)/products?userId=\(userId.query)")
+        async let cart = fetch(Cart.self, from: "\(cartURL)/cart?userId=\(userId.query)")
         guard let products = await products else {
             return JSONReply.error(.serviceUnavailable, "product service unavailable", unit: unit, userId: userId)
         }

@@ -7,17 +7,17 @@ struct UserDataResponder<Answer: Encodable & Sendable>: HTTPResponder {
     let role: LabRole
     let path: String
     let unit: String
-    let answer: @Sendable (_ unit: String, _ userId: Int) -> Answer
+    let answer: @Sendable (_ unit: String, _ userId: LabUserKey) -> Answer
 
     func respond(to request: Request, context: Context) async throws -> Response {
         switch request.uri.path {
         case "/health":
             return JSONReply.health(service: role.rawValue, unit: unit)
         case path:
-            guard let userId = request.uri.queryParameters["userId"].flatMap({ Int($0) }) else {
-                return JSONReply.error(.badRequest, "query parameter 'userId' must be an integer", unit: unit)
+            guard let userId = request.uri.queryParameters["userId"].map(String.init), !userId.isEmpty else {
+                return JSONReply.error(.badRequest, "query parameter 'userId' is missing", unit: unit)
             }
-            return JSONReply.make(.ok, answer(unit, userId), unit: unit)
+            return JSONReply.make(.ok, answer(unit, LabUserKey(userId)), unit: unit)
         default:
             return JSONReply.error(.notFound, "no such endpoint: \(request.uri.path)", unit: unit)
         }

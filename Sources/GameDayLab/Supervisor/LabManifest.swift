@@ -79,6 +79,8 @@ public struct LabManifest: Sendable, Hashable, Codable {
     /// Where the gateway names the serving unit (`--unit-in`); nil in a lab.json written before,
     /// when it was the `X-Unit` header only.
     public var unitIn: UnitMarking?
+    /// The routing model (`--routing`); nil in a lab.json written before there were several: modulo.
+    public var routing: LabRoutingModel?
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version"
@@ -104,6 +106,7 @@ public struct LabManifest: Sendable, Hashable, Codable {
         case isolationFallback = "isolation_fallback"
         case units
         case unitIn = "unit_in"
+        case routing
     }
 
     /// The lab's units: `units`, or beijing and hangzhou when the file predates them (or names
@@ -112,6 +115,9 @@ public struct LabManifest: Sendable, Hashable, Codable {
 
     /// `unitIn`, the header only when the file predates it.
     public var effectiveUnitIn: UnitMarking { unitIn ?? .header }
+
+    /// `routing`, modulo when the file predates it.
+    public var effectiveRouting: LabRoutingModel { routing ?? .modulo }
 
     /// `isolation`, loopback when the file predates it.
     public var effectiveIsolation: LabIsolation { isolation ?? .loopback }

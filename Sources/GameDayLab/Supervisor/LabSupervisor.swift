@@ -27,6 +27,7 @@ public struct LabSupervisor: Sendable {
         if let manifest = try? LabManifest.load(from: paths), Self.isolation(of: manifest, satisfies: options),
             options.requestedLayout.map({ $0 == manifest.layout }) ?? true,
             options.requestedUnitIn.map({ $0 == manifest.effectiveUnitIn }) ?? true,
+            options.requestedRouting.map({ $0 == manifest.effectiveRouting }) ?? true,
             await isRunningAndHealthy(manifest)
         {
             return .alreadyRunning(manifest)
@@ -75,6 +76,7 @@ public struct LabSupervisor: Sendable {
         manifest.isolationFallback = fallback
         manifest.units = layout.units
         manifest.unitIn = options.unitIn
+        manifest.routing = options.routing
         let serves = serveOptions(ports: ports, options: options, namespaces: namespaces)
         manifest.faultProxies = faultProxies(serves, namespaces: namespaces)
         do {
@@ -116,6 +118,7 @@ public struct LabSupervisor: Sendable {
         controlPlane.gatewayURL = url(ports[LabRole.gateway.rawValue])
         controlPlane.orders = orders
         controlPlane.units = options.layout.units
+        controlPlane.routing = options.routing
         var all = [controlPlane]
         for unit in options.layout.units {
             for role in LabLayout.unitRoles {

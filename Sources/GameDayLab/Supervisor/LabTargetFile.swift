@@ -1,3 +1,5 @@
+import GameDayCore
+
 /// Renders `D/target.yaml`: the lab as a target file the runner reads like any other environment.
 public struct LabTargetFile: Sendable {
     public var manifest: LabManifest
@@ -41,12 +43,76 @@ public struct LabTargetFile: Sendable {
 
     /// The rule the lab's control plane starts with (`LabRouting.baseline`), as the target's `routing:`.
     private var routing: [String] {
-        let rule = LabRouting.baseline(units: manifest.layout.units)
-        let ranges = rule.ranges.map { "{ from: \($0.from), to: \($0.to), unit: \($0.unit) }" }
-        return [
-            "routing:", "  key: \(rule.key)", "  modulo: \(rule.modulo)",
-            "  ranges: [\(ranges.joined(separator: ", "))]",
-        ]
+        let rule = LabRouting.baseline(units: manifest.layout.units, model: manifest.effectiveRouting)
+        return ["routing:"] + Self.routingLines(of: rule).map { "  " + $0 }
+    }
+
+    /// A rule as the lines of a target's `routing:` (without that key).
+    static func routingLines(of rule: RoutingRule) -> [String] {
+        func destination(_ destination: RouteDestination) -> String {
+            switch destination {
+            case .unit(let unit): "unit: \(unit)"
+            case .shard(let shard): "shard: \(shard)"
+            }
+        }
+        func number(_ value: Double) -> String {
+            GeoPoint(lat: value, lng: 0).description.split(separator: ",")[0].description
+        }
+        var lines = ["key: \(rule.key)"]
+        switch rule.model {
+        case .modulo:
+            lines.append("modulo: \(rule.modulo)")
+        case .hash(let hash):
+            lines += ["model: hash", "hash: \(hash.rawValue)", "modulo: \(rule.modulo)"]
+        case .geo:
+            lines.append("model: geo")
+        case .match(let business):
+            lines.append("model: \(business ? "business" : "regex")")
+        }
+        if !rule.ranges.isEmpty {
+            let ranges = rule.ranges.map { "{ from: \($0.from), to: \($0.to), \(destination($0.destination)) }" }
+            lines.append("ranges: [\(ranges.joined(separator: ", "))]")
+        }
+        if !rule.fences.isEmpty {
+            lines.append("fences:")
+            for fence in rule.fences {
+                let corners = fence.polygon.map { "[\(number($0.lat)), \(number($0.lng))]" }
+                lines.append("  - { name: \(fence.name), polygon: [\(corners.joined(separator: ", "))] }")
+            }
+        }
+        if !rule.matches.isEmpty {
+            lines.append("rules:")
+            for match in rule.matches {
+                let pattern: String
+                switch match.pattern {
+                case .exact(let text): pattern = "match: \(yamlQuoted(text.hasPrefix("~") ? "\\" + text : text))"
+                case .regex(let text, let caseInsensitive):
+                    pattern = "match: \(yamlQuoted((caseInsensitive ? "~*" : "~") + text))"
+                case .prefix(let text): pattern = "prefix: \(yamlQuoted(text))"
+                case .suffix(let text): pattern = "suffix: \(yamlQuoted(text))"
+                }
+                lines.append("  - { \(pattern), \(destination(match.destination)) }")
+            }
+        }
+        if let fallback = rule.fallback { lines.append("default: { \(destination(fallback)) }") }
+        if !rule.shards.isEmpty {
+            let table = rule.shardNames.compactMap { shard in rule.shards[shard].map { "\(shard): \($0)" } }
+            lines.append("shards: { \(table.joined(separator: ", ")) }")
+        }
+        return lines
+    }
+
+    /// A double-quoted YAML scalar, backslashes and quotes escaped.
+    static func yamlQuoted(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            default: escaped.append(character)
+            }
+        }
+        return "\"\(escaped)\""
     }
 
     private func entry(for service: LabManifest.Service) -> String {

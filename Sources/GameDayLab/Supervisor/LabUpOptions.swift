@@ -27,18 +27,25 @@ public struct LabUpOptions: Sendable, Hashable {
     /// Where the gateway names the serving unit (`--unit-in`); nil keeps a running lab as it is and
     /// starts a new one with both.
     public var requestedUnitIn: UnitMarking?
+    /// The routing model (`--routing`); nil keeps a running lab as it is and starts a new one with
+    /// modulo.
+    public var requestedRouting: LabRoutingModel?
 
     /// The units a new lab gets.
     public var layout: LabLayout { requestedLayout ?? .standard }
     /// Where a new lab's gateway names the unit.
     public var unitIn: UnitMarking { requestedUnitIn ?? .both }
+    /// The routing model of a new lab.
+    public var routing: LabRoutingModel { requestedRouting ?? .modulo }
 
     public init(
         basePort: Int = 9300, syncWait: Bool = true, syncTimeout: Duration = .seconds(5),
         replicationLag: Duration = .milliseconds(100), switchDelay: Duration = .zero,
         tiedTo: Int32? = nil, environmentToken: String? = nil, healthTimeout: Duration = .seconds(30),
-        isolation: LabIsolation? = nil, layout: LabLayout? = nil, unitIn: UnitMarking? = nil
+        isolation: LabIsolation? = nil, layout: LabLayout? = nil, unitIn: UnitMarking? = nil,
+        routing: LabRoutingModel? = nil
     ) {
+        self.requestedRouting = routing
         self.requestedLayout = layout
         self.requestedUnitIn = unitIn
         self.isolation = isolation

@@ -32,11 +32,14 @@ extension RoutingRule {
     public var cells: [RouteCell] {
         var cells: [RouteCell]
         switch model {
-        case .modulo, .hash: cells = ranges.indices.map { RouteCell(kind: .range($0), destination: ranges[$0].destination) }
+        case .modulo, .hash:
+            cells = ranges.indices.map { RouteCell(kind: .range($0), destination: ranges[$0].destination) }
         case .geo: cells = fences.indices.map { RouteCell(kind: .fence($0), destination: .shard(fences[$0].name)) }
         case .match: cells = matches.indices.map { RouteCell(kind: .match($0), destination: matches[$0].destination) }
         }
-        if fallback != nil || model == .geo || isMatch { cells.append(RouteCell(kind: .fallback, destination: fallback)) }
+        if fallback != nil || model == .geo || isMatch {
+            cells.append(RouteCell(kind: .fallback, destination: fallback))
+        }
         return cells
     }
 
