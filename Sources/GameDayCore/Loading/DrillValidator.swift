@@ -8,6 +8,7 @@ public enum DrillValidator {
         check.users()
         check.templates()
         check.cutoverDestination()
+        check.shardMoves()
         return check.diagnostics.sortedByPosition()
     }
 
@@ -185,6 +186,60 @@ public enum DrillValidator {
                     }
                 }
                 recoveryUnit(group.recoversOn, of: "users '\(group.name)' recover", at: group.location)
+            }
+        }
+
+        /// `cutover.moves` moves shards of the faulted unit to other units of the target; a user of
+        /// a moved shard that names `recovers_on` names the unit its shard goes to.
+        mutating func shardMoves() {
+            let rule = target.routing
+            if rule.shards.isEmpty, let cutover = drill.cutover {
+                let calls = cutover.steps.flatMap { [$0.action] + ($0.undo.map { [$0] } ?? []) }
+                for action in calls {
+                    let used = Self.variables(of: action.call).filter {
+                        $0 == TemplateVariables.cutoverShards || $0 == TemplateVariables.cutoverMoves
+                    }
+                    for name in used {
+                        report(
+                            "'{{\(name)}}' names shards, and the routing rule of \(targetName) has none",
+                            at: action.call.location)
+                    }
+                }
+            }
+            guard let cutover = drill.cutover, !cutover.moves.isEmpty else { return }
+            let from = drill.faultedUnit
+            for shard in cutover.moves.keys.sorted() {
+                let location = cutover.moveLocations[shard]
+                let to = cutover.moves[shard]!
+                guard let owner = rule.shards[shard] else {
+                    let names = rule.shardNames
+                    let hint = Suggestion.hint(for: shard, among: names, listing: "its shards are")
+                    report(
+                        names.isEmpty
+                            ? "'cutover.moves' moves shard '\(shard)', but the routing rule of \(targetName) has no shards"
+                            : "'cutover.moves' moves shard '\(shard)', which the routing rule of \(targetName) does not have\(hint)",
+                        at: location)
+                    continue
+                }
+                if let from, owner != from {
+                    report(
+                        "'cutover.moves' moves shard '\(shard)', which \(targetName) serves from '\(owner)', not from the faulted unit '\(from)'",
+                        at: location)
+                }
+                if to == from {
+                    report("'cutover.moves' moves shard '\(shard)' to the faulted unit '\(to)' itself", at: location)
+                } else {
+                    recoveryUnit(to, of: "shard '\(shard)' moves", at: location)
+                }
+            }
+            for user in drill.users {
+                guard let recovers = user.recoversOn, rule.overrides[user.id] == nil,
+                    let shard = rule.entry(for: user.id).destination?.shard, let to = cutover.moves[shard],
+                    to != recovers
+                else { continue }
+                report(
+                    "user \(user.id) recovers on '\(recovers)', but its shard '\(shard)' moves to '\(to)'",
+                    at: user.location)
             }
         }
 

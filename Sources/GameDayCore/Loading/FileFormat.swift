@@ -42,7 +42,9 @@ enum DrillFormat {
     static let trafficMatch = MappingShape(["port", "address"])
     static let observe = MappingShape(["duration", "timeout"])
     /// The short form (one `request` or `command`) or `steps`; exactly one of the three is given.
-    static let cutover = MappingShape(["request", "command", "accept", "id_field", "poll", "timeout", "steps"])
+    static let cutover = MappingShape([
+        "request", "command", "accept", "id_field", "poll", "timeout", "steps", "moves",
+    ])
     /// One of `steps:`; `request` or `command`, exactly one.
     static let cutoverStep = MappingShape(
         ["name", "request", "command", "accept", "id_field", "poll", "timeout", "undo"], required: ["name"])

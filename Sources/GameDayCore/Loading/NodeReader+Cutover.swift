@@ -8,6 +8,18 @@ extension NodeReader {
     /// step), or `steps:`.
     func cutover(_ node: Node, path: String) -> CutoverSpec? {
         guard let fields = mapping(node, path: path, shape: DrillFormat.cutover) else { return nil }
+        var spec = cutoverCalls(fields, node: node, path: path)
+        if let movesNode = fields["moves"], let entries = anyMapping(movesNode, path: fields.path("moves")) {
+            for (shard, keyNode) in entries.keys {
+                guard let unitNode = entries[shard], let unit = text(unitNode) else { continue }
+                spec?.moves[shard] = unit
+                spec?.moveLocations[shard] = location(of: keyNode)
+            }
+        }
+        return spec
+    }
+
+    private func cutoverCalls(_ fields: MappingFields, node: Node, path: String) -> CutoverSpec? {
         guard let stepsNode = fields["steps"] else {
             return action(fields, node: node, path: path).map(CutoverSpec.init)
         }

@@ -44,14 +44,14 @@ extension TemplateVariables {
     }
 
     /// What a cut-over moves: in cut-over and cut-back requests and their polls.
-    public static let moves = [cutoverUsers, cutoverFrom, cutoverTo]
+    public static let moves = [cutoverUsers, cutoverFrom, cutoverTo, cutoverShards, cutoverMoves]
 
     /// The one scope a name is limited to, or nil when it is available everywhere (or unknown).
     public static func onlyScope(of name: String) -> Scope? {
         switch name {
         case userID, userName: .probe
         case cutoverID: .poll
-        case cutoverUsers, cutoverFrom, cutoverTo: .cutover
+        case cutoverUsers, cutoverFrom, cutoverTo, cutoverShards, cutoverMoves: .cutover
         case canarySeq: .canaryWrite
         default: nil
         }

@@ -91,6 +91,12 @@ public struct CutoverSpec: Sendable, Hashable {
     public var steps: [CutoverStep]
     /// Written as `steps:` (reported step by step), not as the short form's one call.
     public var stepwise: Bool
+    /// `moves: { shenzhen-west: beijing, shenzhen-east: hangzhou }` — the plan of a shard cut-over:
+    /// where each shard of the faulted unit goes (`{{cutover.moves}}`). Users of a moved shard
+    /// recover on the unit their shard went to.
+    public var moves: [String: String] = [:]
+    /// Where each move was written, by shard.
+    public var moveLocations: [String: SourceLocation] = [:]
 
     public init(steps: [CutoverStep], stepwise: Bool = true) {
         self.steps = steps

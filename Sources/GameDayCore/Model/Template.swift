@@ -195,6 +195,13 @@ public indirect enum JSONTemplate: Sendable, Hashable {
         case .number(let d): return RenderedString(value: "\(d)", redacted: "\(d)")
         case .string(let template):
             let rendered = try template.render(context)
+            // A string that is one JSON-valued variable and nothing else (`users: "{{cutover.users}}"`)
+            // becomes that JSON value, not a string holding it.
+            if template.parts.count == 1, case .variable(let name) = template.parts[0],
+                TemplateVariables.jsonValued.contains(name)
+            {
+                return rendered
+            }
             return RenderedString(value: JSONText.quote(rendered.value), redacted: JSONText.quote(rendered.redacted))
         case .array(let items):
             var values: [String] = []

@@ -73,8 +73,9 @@ public struct UserGroupSpec: Sendable, Hashable {
                 add(rule.keys(in: cell, count: share, excluding: used, prefix: keyPrefix))
             }
         case .shard:
+            // The unit's ranges, fences and entries; the fallback is no shard (`per: fallback` has it).
             guard let unit else { return [] }
-            for cell in rule.cells(of: unit) {
+            for cell in rule.cells(of: unit) where cell.kind != .fallback {
                 add(rule.keys(in: cell, count: count, excluding: used, prefix: keyPrefix))
             }
         case .border:
@@ -130,7 +131,7 @@ extension Drill {
     /// The drill with its user groups turned into users under `rule` (the target's routing). A
     /// generated user's home is where the rule sends it.
     public func resolvingUserGroups(with rule: RoutingRule) -> Drill {
-        guard !userGroups.isEmpty else { return self }
+        guard !userGroups.isEmpty else { return recoveringWithTheirShards(under: rule) }
         var copy = self
         var taken = Set(users.map(\.id))
         for group in userGroups {
@@ -144,6 +145,30 @@ extension Drill {
             }
         }
         copy.userGroups = []
+        return copy.recoveringWithTheirShards(under: rule)
+    }
+
+    /// Where the cut-over sends each shard: `cutover.moves`, or, without it, every shard of the
+    /// faulted unit to the one unit the moving users recover on. Empty when the rule has no shards.
+    public func shardMoves(under rule: RoutingRule) -> [String: String] {
+        if let moves = cutover?.moves, !moves.isEmpty { return moves }
+        let destinations = Set(users.compactMap(\.recoversOn))
+        guard let from = faultedUnit, destinations.count == 1, let to = destinations.first else { return [:] }
+        return Dictionary(uniqueKeysWithValues: rule.shards(of: from).map { ($0, to) })
+    }
+
+    /// Users of a shard that `cutover.moves` moves recover on the unit it goes to, unless they say
+    /// otherwise (which the validator refuses when it differs).
+    func recoveringWithTheirShards(under rule: RoutingRule) -> Drill {
+        guard let moves = cutover?.moves, !moves.isEmpty else { return self }
+        var copy = self
+        for index in copy.users.indices where copy.users[index].recoversOn == nil {
+            let user = copy.users[index]
+            guard rule.overrides[user.id] == nil, let shard = rule.entry(for: user.id).destination?.shard,
+                let to = moves[shard]
+            else { continue }
+            copy.users[index].recoversOn = to
+        }
         return copy
     }
 }

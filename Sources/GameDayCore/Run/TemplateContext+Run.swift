@@ -6,13 +6,21 @@ extension TemplateContext {
     ) -> TemplateContext {
         let moving = drill.users.filter { $0.recoversOn != nil }
         let destinations = Set(moving.compactMap(\.recoversOn))
+        let moves = drill.shardMoves(under: target.routing)
+        let integers = target.routing.model.integerKeys
+        let users = moving.map { integers && Int($0.id) != nil ? $0.id : JSONText.quote($0.id) }
         return TemplateContext(
             values: [
                 TemplateVariables.gatewayURL: target.gatewayURL,
                 TemplateVariables.controlPlaneURL: target.controlPlane.url,
                 TemplateVariables.drillName: drill.name, TemplateVariables.runID: runId,
                 TemplateVariables.faultUnit: drill.faultedUnit ?? "",
-                TemplateVariables.cutoverUsers: "[" + moving.map { String($0.id) }.joined(separator: ",") + "]",
+                TemplateVariables.cutoverUsers: "[" + users.joined(separator: ",") + "]",
+                TemplateVariables.cutoverShards: "[" + moves.keys.sorted().map(JSONText.quote).joined(separator: ",")
+                    + "]",
+                TemplateVariables.cutoverMoves: "{"
+                    + moves.keys.sorted().map { JSONText.quote($0) + ":" + JSONText.quote(moves[$0]!) }.joined(
+                        separator: ",") + "}",
                 TemplateVariables.cutoverFrom: drill.faultedUnit ?? "",
                 // The validator refuses `{{cutover.to}}` when the moving users do not share one unit.
                 TemplateVariables.cutoverTo: destinations.count == 1 ? destinations.first! : "",

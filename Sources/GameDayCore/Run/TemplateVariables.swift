@@ -19,6 +19,15 @@ public enum TemplateVariables {
     public static let cutoverUsers = "cutover.users"
     public static let cutoverFrom = "cutover.from"
     public static let cutoverTo = "cutover.to"
+    /// In cut-over and cut-back requests and their polls: the shards the cut-over moves, as a JSON
+    /// array (`["shenzhen-west","shenzhen-east"]`), and where each goes, as a JSON object
+    /// (`{"shenzhen-west":"beijing","shenzhen-east":"hangzhou"}`): the drill's `cutover.moves`, or
+    /// every shard of the faulted unit to `{{cutover.to}}`.
+    public static let cutoverShards = "cutover.shards"
+    public static let cutoverMoves = "cutover.moves"
+    /// Values that are JSON: a request body's string that is one of them alone
+    /// (`shards: "{{cutover.moves}}"`) is that JSON value, not a string.
+    public static let jsonValued: Set<String> = [cutoverUsers, cutoverShards, cutoverMoves]
     /// Only in `rpo.write.request`: the canary's number, 1, 2, 3... per user.
     public static let canarySeq = "canary.seq"
 }
