@@ -32,11 +32,11 @@ struct DrillRun {
     /// was written. `onStderrLine` sees each progress line as it comes, with the runner's pid.
     static func run(
         _ drill: String, lab: TestLab, output directory: String, environment: [String: String]? = nil,
-        extra: [String] = [], onStderrLine: (@Sendable (String, pid_t) -> Void)? = nil
+        target: String? = nil, extra: [String] = [], onStderrLine: (@Sendable (String, pid_t) -> Void)? = nil
     ) async throws -> DrillRun {
         let output = try await ChildProcess.run(
             [
-                lab.binary, "run", drill, "--target", lab.targetPath, "--output", directory, "--state-dir",
+                lab.binary, "run", drill, "--target", target ?? lab.targetPath, "--output", directory, "--state-dir",
                 "\(directory)/state",
             ]
                 + extra,

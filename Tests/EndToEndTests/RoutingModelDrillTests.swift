@@ -87,4 +87,31 @@ import Testing
                     == ["s0": "hangzhou", "s2": "hangzhou", "s4": "hangzhou", "s6": "hangzhou"])
         }
     }
+
+    @Test func aTargetWhoseRuleIsNotTheLiveOneIsCaughtBeforeHarmByItsSampledKeys() async throws {
+        try await TestLab.withLab { lab in
+            let output = try TestLab.makeTemporaryDirectory(prefix: "gameday-results")
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            // The drill's own users (6000 in beijing, 50 in hangzhou) are routed alike by both rules;
+            // only keys of 8000~9999, which no test user has, tell them apart.
+            let live = "ranges: [{ from: 0, to: 4999, unit: hangzhou }, { from: 5000, to: 9999, unit: beijing }]"
+            let stale =
+                "ranges: [{ from: 0, to: 4999, unit: hangzhou }, { from: 5000, to: 7999, unit: beijing }, "
+                + "{ from: 8000, to: 9999, unit: hangzhou }]"
+            let text = try String(contentsOfFile: lab.targetPath, encoding: .utf8)
+            #expect(text.contains(live))
+            let target = output + "/stale-target.yaml"
+            try text.replacingOccurrences(of: live, with: stale).write(
+                toFile: target, atomically: true, encoding: .utf8)
+            let product = try lab.pid(of: "beijing-product")
+
+            let run = try await DrillRun.run(
+                DrillRun.shipped("storefront-strong-dependency"), lab: lab, output: output, target: target)
+            #expect(run.output.exitCode == 3, "\(run.output.transcript)")
+            let said = run.output.stdout
+            #expect(said.contains("the live gateway does not route as the target's rule says"), "\(said)")
+            #expect(said.contains("(slots 8000~9999) is served by beijing, the rule says hangzhou"), "\(said)")
+            #expect(try lab.pid(of: "beijing-product") == product, "nothing was harmed")
+        }
+    }
 }

@@ -38,6 +38,8 @@ extension DrillRunner {
             }
         }
 
+        let sampled = try await checkRuleSample(prober)
+
         for fault in drill.faults {
             await journal.planned(env.faults.plan(fault, in: target))
             do {
@@ -50,7 +52,8 @@ extension DrillRunner {
         await journal.verdict(
             Verdict(
                 "preflight", .pass,
-                "files valid, control plane reachable (\(credentials)), gateway reachable, users routed as the rule says, fault targets found"
+                "files valid, control plane reachable (\(credentials)), gateway reachable, users routed as the rule says, "
+                    + "\(sampled), fault targets found"
             ))
         return context
     }
