@@ -48,6 +48,14 @@ import Testing
             #expect(borders.contains { $0.shard == "hangzhou-east" }, "a border shared with an earlier fence")
             #expect(borders.contains { $0.shard == "shenzhen-west" })
 
+            // The report and the history read naturally with three units.
+            let directory = try #require(run.resultPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent() })
+            let report = try String(contentsOf: directory.appendingPathComponent("report.html"), encoding: .utf8)
+            for unit in ["beijing", "hangzhou", "shenzhen"] { #expect(report.contains(unit), "\(unit)") }
+            let history = try await ChildProcess.run([lab.binary, "history", output])
+            #expect(history.exitCode == 0, "\(history.transcript)")
+            #expect(history.stdout.contains("ezone-geo-failover"), "\(history.stdout)")
+
             // The control plane moved exactly the plan's shards, then cut back.
             let cutovers = try await Self.cutovers(lab)
             let cutover = try #require(cutovers.first { $0["kind"] as? String == "cutover" })

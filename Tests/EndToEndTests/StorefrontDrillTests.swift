@@ -109,7 +109,7 @@ import Testing
             // most the death's delay, one interval, and that probe's own lateness against its slot.
             let detect = try #require(result.timeline.detect?.ms)
             let lag = try #require(
-                probes.first { ($0["user"] as? Int) == 6000 && ($0["sent_ms"] as? Double) == detect }?["lag_ms"]
+                probes.first { ($0["user"] as? String) == "6000" && ($0["sent_ms"] as? Double) == detect }?["lag_ms"]
                     as? Double)
             let detected = detect - (try #require(timeline.fault?.ms))
             print("detect − fault: \(detected) ms (interval \(result.probeIntervalMs) ms, that probe \(lag) ms late)")

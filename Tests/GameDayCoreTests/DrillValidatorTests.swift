@@ -180,7 +180,8 @@ import Testing
         #expect(check(drill) == [])
         let context = TemplateContext.run(drill: drill, target: target, runId: "r", token: nil) { _ in nil }
         let rendered = try RenderedRequest(try #require(drill.cutover?.request), context: context, timeout: .seconds(1))
-        #expect(rendered.display.body == #"{"from":"beijing","to":"hangzhou","users":"[6000]"}"#)
+        // A body value that is `{{cutover.users}}` alone is the JSON array itself, not a string of it.
+        #expect(rendered.display.body == #"{"from":"beijing","to":"hangzhou","users":[6000]}"#)
         // In a probe it means nothing.
         var probing = drill
         probing.probe.request.url = "{{gateway.url}}/?moves={{cutover.users}}"
@@ -236,7 +237,7 @@ import Testing
                 "drill.yaml:7:12: error: '{{user.id}}' is only available in 'probe.request', not in a cut-over request",
                 "drill.yaml:7:12: error: '{{fault.unt}}' names no value (did you mean 'fault.unit'?)",
                 "drill.yaml:10:23: error: '{{cutover.id}}' is only available in a 'poll.request', not in a cut-over request",
-                "drill.yaml:10:23: error: '{{secret}}' names no value; known values are: gateway.url, control_plane.url, control_plane.token, drill.name, run.id, fault.unit, cutover.users, cutover.from, cutover.to",
+                "drill.yaml:10:23: error: '{{secret}}' names no value; known values are: gateway.url, control_plane.url, control_plane.token, drill.name, run.id, fault.unit, cutover.users, cutover.from, cutover.to, cutover.shards, cutover.moves",
             ])
     }
 

@@ -201,7 +201,7 @@ import Testing
     @Test func groupsPerShardBorderAndFallback() {
         let geo = Self.geoRule
         let perShard = UserGroupSpec(count: 2, unit: "hangzhou", spread: .shard).keys(under: geo)
-        #expect(perShard.count == 4, "hangzhou has one fence and the fallback, two keys each")
+        #expect(perShard.count == 2, "hangzhou has one fence (the fallback is no shard)")
         let borders = UserGroupSpec(count: 4, unit: "shenzhen", spread: .border).keys(under: geo)
         #expect(borders.count == 4)
         #expect(borders.allSatisfy { geo.fences[0].placement(of: GeoPoint(parsing: $0)!) == .border })

@@ -7,7 +7,8 @@ import GameDayRuntime
 /// prints Markdown tables. Root only; see bench/RESULTS.md.
 ///
 /// `gameday-bench probes --target LAB/target.yaml` measures the probe engine instead (`ProbeBench`);
-/// `gameday-bench ssh` a fault across 1, 5 and 20 real sshd hosts (`SSHBench`).
+/// `gameday-bench ssh` a fault across 1, 5 and 20 real sshd hosts (`SSHBench`); `gameday-bench
+/// routing` what routing 1,000,000 keys costs per routing model (`RoutingBench`).
 @main
 struct GameDayBench {
     static func main() async {
@@ -19,6 +20,9 @@ struct GameDayBench {
                 return
             case "ssh":
                 print(try await SSHBench.run(Array(arguments.dropFirst())))
+                return
+            case "routing":
+                print(try RoutingBench.run(Array(arguments.dropFirst())))
                 return
             case "probe-memory":
                 print(try await ProbeMemory.runChild(ProbeBenchOptions(Array(arguments.dropFirst()))))

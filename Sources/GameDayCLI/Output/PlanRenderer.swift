@@ -19,7 +19,6 @@ struct PlanRenderer {
     func render() -> String {
         var lines = ["plan: drill \(drill.name) (\(drill.file)) against target \(target.name) (\(target.file))"]
         let interval = DurationText.format(drill.probe.interval)
-        let homes = drill.users.map { "\($0.id) → \(target.routing.unit(for: $0.id) ?? "no unit")" }
 
         lines.append("1. preflight (nothing is changed; any problem stops the run with exit 3)")
         lines.append("   render every request below; an unset ${ENV} or unknown value stops the run here")
@@ -32,7 +31,15 @@ struct PlanRenderer {
                 "   reach the control plane at \(target.controlPlane.url)\(tokenNote); its credentials are not verified "
                     + "(the target names no control_plane.check)")
         }
-        lines.append("   probe each user once and check the unit that serves it: \(homes.joined(separator: ", "))")
+        lines.append(
+            "   probe each user once and check the unit that serves it, routed by \(target.routing.model) on "
+                + "\(target.routing.key) (key → shard → unit, and why):")
+        for user in drill.users {
+            let route = target.routing.explain(user.id)
+            let path = [user.id, route.shard, route.unit ?? "no unit"].compactMap { $0 }.joined(separator: " → ")
+            lines.append("     \(user.name): \(path)   (\(route.reason))")
+        }
+        lines.append("   " + sampleLine)
         for fault in drill.faults {
             let plan = faults.plan(fault, in: target)
             lines.append(
@@ -80,6 +87,11 @@ struct PlanRenderer {
 
         if let cutover = drill.cutover {
             lines.append("5. cut over")
+            let moves = drill.shardMoves(under: target.routing)
+            if !moves.isEmpty {
+                let plan = moves.keys.sorted().map { "\($0) → \(moves[$0]!)" }
+                lines.append("   moving shards of \(drill.faultedUnit ?? "-"): \(plan.joined(separator: ", "))")
+            }
             lines += cutoverLines(cutover)
         } else {
             lines.append("5. cut over: none in this drill")
@@ -134,6 +146,16 @@ struct PlanRenderer {
         for needle in success.bodyContains { parts.append("body contains \(needle)") }
         return (parts.isEmpty ? "" : ", " + parts.joined(separator: ", "))
             + "; serving unit from \(drill.probe.unitHeader)"
+    }
+
+    /// What the preflight's sample of the rule covers.
+    private var sampleLine: String {
+        let rule = target.routing
+        guard target.keySample > 0 else { return "the rule's other keys are not sampled (routing.sample: 0)" }
+        let cells = rule.cells.map { rule.describe($0) }
+        let shown = cells.prefix(8).joined(separator: ", ") + (cells.count > 8 ? ", … (\(cells.count) in all)" : "")
+        return "then \(target.keySample) keys of each part of the rule (\(shown)), at most "
+            + "\(DrillRunner.sampleLimit) keys, must be served where the rule says"
     }
 
     private func cutoverLines(_ spec: CutoverSpec) -> [String] {

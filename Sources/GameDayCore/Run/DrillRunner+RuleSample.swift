@@ -1,7 +1,7 @@
 extension DrillRunner {
     /// The most keys the preflight samples, whatever the rule's size: enough to cover every cell of
     /// the shipped rules several times, few enough to take a second or two.
-    static let sampleLimit = 300
+    public static let sampleLimit = 300
 
     /// Sends `target.keySample` keys of every cell of the routing rule (range, shard, fence, rule
     /// entry, fallback) through the live gateway and compares the unit that served each with the
