@@ -21,7 +21,7 @@ extension LabIntegration {
                 let status = try await lab.lab(["status"])
                 #expect(status.exitCode == 0, "\(status.transcript)")
                 let lines = status.stdout.split(separator: "\n")
-                #expect(lines.first == "units: beijing, hangzhou (unit named in: both)")
+                #expect(lines.first == "units: beijing, hangzhou (unit named in: both; routing: modulo)")
                 // The table after its header: every service up.
                 #expect(lines.dropFirst(2).allSatisfy { $0.hasSuffix(" up") }, "\(status.stdout)")
                 let report = try JSONDecoder().decode(

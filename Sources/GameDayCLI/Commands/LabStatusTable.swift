@@ -16,7 +16,8 @@ enum LabStatusTable {
 
     /// `units: beijing, hangzhou, shenzhen (unit named in: both)`.
     static func unitsLine(_ report: LabStatusReport) -> String {
-        "units: \(report.units.joined(separator: ", ")) (unit named in: \(report.unitIn.rawValue))"
+        "units: \(report.units.joined(separator: ", ")) (unit named in: \(report.unitIn.rawValue); routing: "
+            + "\(report.routing.rawValue))"
     }
 
     static func render(_ services: [LabServiceStatus]) -> String {

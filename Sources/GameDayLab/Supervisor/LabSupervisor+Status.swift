@@ -41,6 +41,8 @@ public struct LabStatusReport: Sendable, Hashable, Codable {
     public var units: [String] = LabLayout.standard.units
     /// Where the gateway names the serving unit.
     public var unitIn: UnitMarking = .header
+    /// How the gateway routes (`lab up --routing`).
+    public var routing: LabRoutingModel = .modulo
 
     public var allHealthy: Bool { services.allSatisfy { $0.health == .up } }
 
@@ -53,6 +55,7 @@ public struct LabStatusReport: Sendable, Hashable, Codable {
         case isolationFallback = "isolation_fallback"
         case units
         case unitIn = "unit_in"
+        case routing
     }
 
     public init(runDirectory: String, targetFile: String, services: [LabServiceStatus]) {
@@ -71,6 +74,7 @@ public struct LabStatusReport: Sendable, Hashable, Codable {
         isolationFallback = try c.decodeIfPresent(String.self, forKey: .isolationFallback)
         units = try c.decodeIfPresent([String].self, forKey: .units) ?? LabLayout.standard.units
         unitIn = try c.decodeIfPresent(UnitMarking.self, forKey: .unitIn) ?? .header
+        routing = try c.decodeIfPresent(LabRoutingModel.self, forKey: .routing) ?? .modulo
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -80,6 +84,7 @@ public struct LabStatusReport: Sendable, Hashable, Codable {
         try c.encode(allHealthy, forKey: .allHealthy)
         try c.encode(units, forKey: .units)
         try c.encode(unitIn, forKey: .unitIn)
+        try c.encode(routing, forKey: .routing)
         try c.encode(isolation, forKey: .isolation)
         try c.encode(namespaces, forKey: .namespaces)
         try c.encodeIfPresent(isolationFallback, forKey: .isolationFallback)
@@ -105,6 +110,7 @@ extension LabSupervisor {
         report.namespaces = manifest.namespaces ?? []
         report.isolationFallback = manifest.isolationFallback
         report.units = manifest.layout.units
+        report.routing = manifest.effectiveRouting
         report.unitIn = manifest.effectiveUnitIn
         return report
     }
