@@ -32,7 +32,7 @@ extension DrillRunner {
             guard sample.unit == expected else {
                 throw RunStop(
                     .error,
-                    "user \(user.id) is served by \(sample.unit ?? "no unit (no \(drill.probe.unitHeader) header)"), but the routing rule sends it to \(expected ?? "no unit"): "
+                    "user \(user.id) is served by \(sample.unit ?? "no unit (none in \(drill.probe.unitFrom))"), but the routing rule sends it to \(expected ?? "no unit"): "
                         + "a cut-over from an earlier drill may still be in place (cut back first), or the target's routing is not the live one"
                 )
             }

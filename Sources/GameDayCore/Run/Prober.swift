@@ -45,7 +45,7 @@ public struct Prober: Sendable {
         case .success(let response):
             let failure = judge(response)
             return ProbeSample(
-                sentAt: sentAt, latency: latency, status: response.status, unit: response.header(spec.unitHeader),
+                sentAt: sentAt, latency: latency, status: response.status, unit: spec.unitFrom.read(response).unit,
                 ok: failure == nil, failure: failure, timings: response.timings, lag: lag)
         case .failure(let error):
             return ProbeSample(
