@@ -58,6 +58,11 @@ KNOWN_BAD = [
     ("target", "token with env and file", "target: t\ngateway: {url: 'http://g'}\ncontrol_plane: {url: 'http://c', token: {env: E, file: f}}\nrouting: {ranges: [{from: 0, to: 9, unit: a}]}\nunits: {a: {}}\n"),
     ("drill", "a user id past 2^53 - 1", "drill: x\nprobe: {request: {url: u}}\nusers: [{id: 9007199254740992}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),
     ("drill", "a window of more than 10000 probes", "drill: x\nprobe: {request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\nguardrail: {consecutive: 10001}\n"),
+    ("drill", "unit_header and unit_from", "drill: x\nprobe: {unit_header: X-Unit, unit_from: {body: /unit}, request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),
+    ("drill", "unit_from with header and body", "drill: x\nprobe: {unit_from: {header: X-Unit, body: /unit}, request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),
+    ("drill", "unit_from with neither", "drill: x\nprobe: {unit_from: {}, request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),
+    ("drill", "a JSON Pointer without its '/'", "drill: x\nprobe: {unit_from: {body: unit}, request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),
+    ("drill", "a JSON Pointer with a bad escape", "drill: x\nprobe: {unit_from: {body: /a~2b}, request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),
     ("target", "a modulo past 10^9", "target: t\ngateway: {url: 'http://g'}\ncontrol_plane: {url: 'http://c'}\nrouting: {modulo: 1000000001, ranges: [{from: 0, to: 9, unit: a}]}\nunits: {a: {}}\n"),
     ("target", "negative range start", "target: t\ngateway: {url: 'http://g'}\ncontrol_plane: {url: 'http://c'}\nrouting: {ranges: [{from: -1, to: 9, unit: a}]}\nunits: {a: {}}\n"),
 ]

@@ -24,7 +24,7 @@ import Testing
                 location: at(9, 5)),
             success: SuccessCriteria(
                 status: [200, 204], headers: ["X-Unit": "beijing"], bodyContains: [#""ok":true"#]),
-            unitHeader: "X-Served-By")
+            unitFrom: .header("X-Served-By"))
         let users = [
             TestUser(
                 id: 6000, name: "beijing-user", home: "beijing", impact: .fail, recoversOn: "hangzhou",
@@ -90,7 +90,7 @@ import Testing
                 request: RequestTemplate(
                     method: "GET", url: "{{gateway.url}}/ping",
                     location: SourceLocation(file: name, line: 3, column: 12)),
-                success: SuccessCriteria(status: [200]), unitHeader: "X-Unit"),
+                success: SuccessCriteria(status: [200]), unitFrom: .header("X-Unit")),
             users: [
                 TestUser(
                     id: 50, name: "user-50", impact: .none, location: SourceLocation(file: name, line: 5, column: 5))

@@ -27,6 +27,43 @@ import Testing
         return (await DrillRunner(drill: drill, target: target, environment: env).run(), driver, log)
     }
 
+    @Test func aGatewayNamingTheUnitInTheBodyOnlyIsRefusedByAHeaderDrillWithTheHeaderNamed() async throws {
+        let storefront = FakeStorefront()
+        storefront.state.withLock { $0.unitInHeader = false }
+        let (result, driver, _) = await Self.run(
+            DrillRunnerTests.drill(), target: DrillRunnerTests.target, token: "s3cret", storefront: storefront)
+        #expect(result.outcome == .error)
+        #expect(result.exitCode == 3)
+        #expect(
+            result.reason
+                == "user 6000's answer names no unit (no X-Unit header), but the routing rule sends it to beijing: "
+                + "the probe reads the unit from the X-Unit header; if the gateway names it elsewhere, say where in "
+                + "the drill's probe.unit_from ({ header: NAME } or { body: /json/pointer })")
+        #expect(driver.calls.isEmpty)
+    }
+
+    @Test func aDrillReadingTheUnitFromTheBodyRunsAgainstTheSameGateway() async throws {
+        let storefront = FakeStorefront()
+        storefront.state.withLock { $0.unitInHeader = false }
+        var drill = DrillRunnerTests.drill()
+        drill.probe.unitFrom = .body(try JSONPointer("/unit"))
+        let (result, _, _) = await Self.run(
+            drill, target: DrillRunnerTests.target, token: "s3cret", storefront: storefront)
+        #expect(result.outcome == .pass, "\(result.reason ?? "")")
+        let moved = try #require(result.users.first { $0.id == "6000" })
+        #expect(moved.servedBefore == "beijing" && moved.servedAfter == "hangzhou")
+        #expect(result.users.first { $0.id == "50" }?.servedAfter == "hangzhou")
+
+        // A pointer to nothing: the preflight says where it looked.
+        drill.probe.unitFrom = .body(try JSONPointer("/data/unit"))
+        let (missing, _, _) = await Self.run(
+            drill, target: DrillRunnerTests.target, token: "s3cret", storefront: FakeStorefront())
+        #expect(
+            missing.reason?.hasPrefix(
+                "user 6000's answer names no unit (no unit at /data/unit), but the routing rule sends it to beijing: "
+                    + "the probe reads the unit from /data/unit of the JSON body;") == true, "\(missing.reason ?? "")")
+    }
+
     @Test func aWrongTokenIsRefusedByTheCheckBeforeAnyFault() async throws {
         let storefront = FakeStorefront()
         let (result, driver, _) = await Self.run(

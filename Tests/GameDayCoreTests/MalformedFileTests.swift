@@ -401,6 +401,15 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
             "malformed/unknown-key-suggestion.yaml:3:3: error: unknown key 'intreval' in 'probe' (did you mean 'interval'?)"
         ),
         MalformedFile(
+            "unit-from-bad-pointer.yaml",
+            "malformed/unit-from-bad-pointer.yaml:5:22: error: 'probe.unit_from.body': a JSON Pointer is empty (the whole body) or starts with '/', found 'unit' (did you mean '/unit'?)"
+        ),
+        MalformedFile(
+            "unit-from-both-forms.yaml",
+            "malformed/unit-from-both-forms.yaml:6:3: error: 'probe' takes either 'unit_header' or 'unit_from', not both ('unit_header: NAME' is short for 'unit_from: { header: NAME }')",
+            "malformed/unit-from-both-forms.yaml:7:5: error: 'probe.unit_from' takes either 'header' or 'body', not both"
+        ),
+        MalformedFile(
             "window-both-forms.yaml",
             "malformed/window-both-forms.yaml:8:11: error: 'recovery.window' takes either 'consecutive' or 'k' and 'n', not both"
         ),

@@ -1,4 +1,5 @@
 import GameDayCore
+import GameDayTestSupport
 import Testing
 
 /// RPO by canaries: what counts as lost, and the RPO as the design defines it.
@@ -88,6 +89,29 @@ import Testing
             writes: ["6000": Self.writes("aa")], present: ["6000": .failure(CanaryReadError("HTTP 502"))],
             fault: .milliseconds(350), goal: .zero, readAt: .seconds(3))
         #expect(unread.verdict.message == "the canaries could not be read back: user 6000: HTTP 502")
+    }
+
+    @Test func canaryWritesNameTheUnitWhereTheProbesReadIt() async throws {
+        let storefront = FakeStorefront()
+        storefront.state.withLock { $0.unitInHeader = false }
+        let spec = CanarySpec(
+            write: RequestTemplate(method: "POST", url: "{{gateway.url}}/orders?userId={{user.id}}"),
+            read: RequestTemplate(url: "{{gateway.url}}/orders?userId={{user.id}}"))
+        let context = TemplateContext(values: ["gateway.url": FakeStorefront.gateway], environment: { _ in nil })
+        func writes(_ source: UnitSource) async -> [CanaryWrite] {
+            let sent = storefront.state.withLock { $0.requests.count }
+            let writer = CanaryWriter(
+                spec, users: [TestUser(id: 6000)], transport: storefront, context: context, unitFrom: source,
+                timeout: .seconds(1), clock: InstantClock())
+            while storefront.state.withLock({ $0.requests.count }) < sent + 3 { await Task.yield() }
+            return await writer.stop()["6000"] ?? []
+        }
+        let fromBody = await writes(.body(try JSONPointer("/unit")))
+        #expect(fromBody.count >= 3)
+        #expect(fromBody.allSatisfy { $0.unit == "beijing" && $0.status == 200 }, "\(fromBody)")
+        let fromHeader = await writes(.standard)
+        #expect(fromHeader.count >= 3)
+        #expect(fromHeader.allSatisfy { $0.unit == nil && $0.status == 200 }, "no X-Unit: \(fromHeader)")
     }
 
     @Test func theLoaderReadsRPOWithDefaultsAndChecksItsUsers() throws {

@@ -46,6 +46,7 @@ import Testing
         ("", DrillFormat.top),
         ("properties/probe", DrillFormat.probe),
         ("properties/probe/properties/success", DrillFormat.success),
+        ("properties/probe/properties/unit_from", DrillFormat.unitFrom),
         ("$defs/request", DrillFormat.request),
         ("properties/users/items", DrillFormat.user),
         ("properties/steady_state", DrillFormat.steadyState),
@@ -108,6 +109,15 @@ import Testing
             try schema.at("properties/users/items/properties/impact")["enum"] as? [String]
                 == ImpactExpectation.allCases.map(\.rawValue))
         #expect(try schema.at("$defs/duration")["pattern"] as? String == #"^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$"#)
+    }
+
+    @Test func drillSchemasJSONPointerPatternAcceptsWhatTheLoaderDoes() throws {
+        let body = try Schema("drill").at("properties/probe/properties/unit_from/properties/body")
+        let regex = try NSRegularExpression(pattern: try #require(body["pattern"] as? String))
+        for text in ["", "/", "/unit", "/data/unit", "/a~0b", "/a~1b/0", "//", "unit", "/a~2", "/a~", "~0", " /unit"] {
+            let matches = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+            #expect(matches == ((try? JSONPointer(text)) != nil), "'\(text)'")
+        }
     }
 
     @Test func drillSchemaHasTheValuesOfNetworkAndProxyFaults() throws {

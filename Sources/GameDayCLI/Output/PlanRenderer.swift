@@ -145,7 +145,7 @@ struct PlanRenderer {
         for (name, value) in success.headers.sorted(by: { $0.key < $1.key }) { parts.append("\(name): \(value)") }
         for needle in success.bodyContains { parts.append("body contains \(needle)") }
         return (parts.isEmpty ? "" : ", " + parts.joined(separator: ", "))
-            + "; serving unit from \(drill.probe.unitHeader)"
+            + "; serving unit from \(drill.probe.unitFrom)"
     }
 
     /// What the preflight's sample of the rule covers.

@@ -51,7 +51,7 @@ struct DrillReader {
         guard let fields = r.mapping(node, path: path, shape: DrillFormat.probe) else { return nil }
         let interval = fields["interval"].flatMap { r.interval($0) }
         let timeout = fields["timeout"].flatMap { r.duration($0) }
-        let unitHeader = fields["unit_header"].flatMap { r.text($0) }
+        let unitFrom = self.unitFrom(fields)
         let maxInFlight = fields["max_in_flight"].flatMap {
             r.integer($0, in: 1...1000, what: "a number of probes in flight per user (1 to 1000)")
         }
@@ -62,8 +62,49 @@ struct DrillReader {
         let defaults = ProbeSpec(request: request)
         return ProbeSpec(
             interval: interval ?? defaults.interval, timeout: timeout ?? defaults.timeout, request: request,
-            success: success ?? defaults.success, unitHeader: unitHeader ?? defaults.unitHeader,
+            success: success ?? defaults.success, unitFrom: unitFrom ?? defaults.unitFrom,
             maxInFlight: maxInFlight)
+    }
+
+    /// `unit_from: { header: X-Unit }` or `{ body: /unit }`, or its short form `unit_header: X-Unit`.
+    private func unitFrom(_ probe: MappingFields) -> UnitSource? {
+        let r = reader
+        let short = probe["unit_header"].flatMap { r.text($0) }.map { UnitSource.header($0) }
+        guard let node = probe["unit_from"] else { return short }
+        let both = probe["unit_header"] != nil
+        if both, let key = probe.keys.first(where: { $0.0 == "unit_from" })?.1 {
+            r.error(
+                "\(r.describe(path: probe.path)) takes either 'unit_header' or 'unit_from', not both "
+                    + "('unit_header: NAME' is short for 'unit_from: { header: NAME }')", at: key)
+        }
+        // Read on when both are given, so that the long form's own mistakes are reported too.
+        let long = unitFrom(node, path: probe.path("unit_from"))
+        return both ? nil : long
+    }
+
+    /// `{ header: X-Unit }` or `{ body: /unit }`: exactly one, a header name or a JSON Pointer.
+    private func unitFrom(_ node: Node, path: String) -> UnitSource? {
+        let r = reader
+        guard let fields = r.mapping(node, path: path, shape: DrillFormat.unitFrom) else { return nil }
+        switch (fields["header"], fields["body"]) {
+        case (let header?, nil):
+            return r.text(header).map { .header($0) }
+        case (nil, let body?):
+            guard let text = r.text(body, allowEmpty: true) else { return nil }
+            do {
+                return .body(try JSONPointer(text))
+            } catch {
+                r.error("\(r.describe(path: fields.path("body"))): \(error)", at: body)
+                return nil
+            }
+        case (.some, .some):
+            r.error("\(r.describe(path: path)) takes either 'header' or 'body', not both", at: node)
+            return nil
+        case (nil, nil):
+            r.error(
+                "\(r.describe(path: path)) needs 'header: NAME' or 'body: /json/pointer' (such as /unit)", at: node)
+            return nil
+        }
     }
 
     private func success(_ node: Node, path: String) -> SuccessCriteria? {

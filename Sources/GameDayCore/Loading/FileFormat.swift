@@ -19,7 +19,10 @@ enum DrillFormat {
         ],
         required: ["drill", "probe", "users", "faults"])
     static let probe = MappingShape(
-        ["interval", "timeout", "unit_header", "max_in_flight", "request", "success"], required: ["request"])
+        ["interval", "timeout", "unit_header", "unit_from", "max_in_flight", "request", "success"],
+        required: ["request"])
+    /// `probe.unit_from`: `header` or `body`, exactly one.
+    static let unitFrom = MappingShape(["header", "body"])
     static let success = MappingShape(["status", "headers", "body_contains"])
     static let request = MappingShape(["method", "url", "headers", "body"], required: ["url"])
     /// A user (`id`) or a generated group of users (`generate` and `unit`).

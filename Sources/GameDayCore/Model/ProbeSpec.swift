@@ -29,8 +29,9 @@ public struct ProbeSpec: Sendable, Hashable {
     public var request: RequestTemplate
     /// `success:` — what a healthy answer looks like.
     public var success: SuccessCriteria
-    /// `unit_header: X-Unit` — the response header naming the unit that served the probe.
-    public var unitHeader: String
+    /// `unit_from: { header: X-Unit }` or `{ body: /unit }` (`unit_header: X-Unit` for short) — where
+    /// the answer names the unit that served the probe.
+    public var unitFrom: UnitSource
     /// `max_in_flight: 10` — probes of one user in flight at once; a slot beyond that is skipped.
     /// Nil: enough for every slot of one timeout (`timeout / interval`, rounded up), so no slot is
     /// skipped unless answers take longer than the timeout.
@@ -38,13 +39,13 @@ public struct ProbeSpec: Sendable, Hashable {
 
     public init(
         interval: Duration = .milliseconds(100), timeout: Duration = .seconds(1), request: RequestTemplate,
-        success: SuccessCriteria = SuccessCriteria(), unitHeader: String = "X-Unit", maxInFlight: Int? = nil
+        success: SuccessCriteria = SuccessCriteria(), unitFrom: UnitSource = .standard, maxInFlight: Int? = nil
     ) {
         self.interval = interval
         self.timeout = timeout
         self.request = request
         self.success = success
-        self.unitHeader = unitHeader
+        self.unitFrom = unitFrom
         self.maxInFlight = maxInFlight
     }
 

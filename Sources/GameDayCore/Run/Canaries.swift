@@ -7,7 +7,7 @@ public struct CanaryWrite: Sendable, Hashable {
     /// When the answer (or the failure) came.
     public var answeredAt: Duration
     public var status: Int?
-    /// The unit that answered (the probe's unit header).
+    /// The unit that answered, read as the probe reads it (`probe.unit_from`).
     public var unit: String?
     public var acked: Bool
     public var blocked: Bool
@@ -38,7 +38,7 @@ public final class CanaryWriter: Sendable {
     /// Starts writing at once.
     public init(
         _ spec: CanarySpec, users: [TestUser], transport: any HTTPTransport, context: TemplateContext,
-        unitHeader: String, timeout: Duration, clock: any RunClock
+        unitFrom: UnitSource, timeout: Duration, clock: any RunClock
     ) {
         let log = self.log
         task = Task.detached {
@@ -51,7 +51,7 @@ public final class CanaryWriter: Sendable {
                             do { try await clock.sleep(until: next) } catch { break }
                             let write = await Self.write(
                                 seq, for: user, spec: spec, transport: transport, context: context,
-                                unitHeader: unitHeader, timeout: timeout, clock: clock)
+                                unitFrom: unitFrom, timeout: timeout, clock: clock)
                             log.writes.withLock { $0[user.id, default: []].append(write) }
                             seq += 1
                             next = max(next + spec.interval, clock.now())
@@ -72,7 +72,7 @@ public final class CanaryWriter: Sendable {
 
     private static func write(
         _ seq: Int, for user: TestUser, spec: CanarySpec, transport: any HTTPTransport, context: TemplateContext,
-        unitHeader: String, timeout: Duration, clock: any RunClock
+        unitFrom: UnitSource, timeout: Duration, clock: any RunClock
     ) async -> CanaryWrite {
         let sentAt = clock.now()
         // The preflight rendered this request already: it cannot fail here but for a vanished environment.
@@ -85,7 +85,7 @@ public final class CanaryWriter: Sendable {
             let response = try await transport.send(rendered.request)
             return CanaryWrite(
                 seq: seq, sentAt: sentAt, answeredAt: clock.now(), status: response.status,
-                unit: response.header(unitHeader), acked: spec.ack.contains(response.status),
+                unit: unitFrom.read(response).unit, acked: spec.ack.contains(response.status),
                 blocked: spec.blocked.contains(response.status))
         } catch {
             return CanaryWrite(

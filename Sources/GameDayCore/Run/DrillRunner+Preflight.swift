@@ -17,7 +17,7 @@ extension DrillRunner {
         let credentials = try await checkControlPlane(context)
 
         // Every test user must be routed where the routing rule says.
-        let prober = Prober(spec: drill.probe, transport: env.transport, context: context)
+        let prober = Prober(spec: drill.probe, transport: env.transport, context: context, requiresUnit: true)
         for user in drill.users {
             try Task.checkCancellation()
             let sample = await prober.probe(user, clock: env.clock)
@@ -30,11 +30,7 @@ extension DrillRunner {
             }
             let expected = target.routing.unit(for: user.id)
             guard sample.unit == expected else {
-                throw RunStop(
-                    .error,
-                    "user \(user.id) is served by \(sample.unit ?? "no unit (no \(drill.probe.unitHeader) header)"), but the routing rule sends it to \(expected ?? "no unit"): "
-                        + "a cut-over from an earlier drill may still be in place (cut back first), or the target's routing is not the live one"
-                )
+                throw RunStop(.error, misrouted(user, sample, expected: expected))
             }
         }
 

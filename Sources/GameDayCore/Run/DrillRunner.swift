@@ -47,7 +47,7 @@ public struct DrillRunner: Sendable {
             canaries = drill.rpo.map { rpo in
                 CanaryWriter(
                     rpo, users: drill.canaryUsers, transport: env.transport, context: ctx,
-                    unitHeader: drill.probe.unitHeader, timeout: drill.probe.timeout, clock: env.clock)
+                    unitFrom: drill.probe.unitFrom, timeout: drill.probe.timeout, clock: env.clock)
             }
             try await phases(journal, store, canaries: canaries, context: ctx)
         } catch is CancellationError {

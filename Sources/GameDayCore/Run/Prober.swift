@@ -3,11 +3,15 @@ public struct Prober: Sendable {
     public let spec: ProbeSpec
     public let transport: any HTTPTransport
     public let context: TemplateContext
+    /// An answer that names no unit fails, saying why (`no unit at /unit`): for the preflight, which
+    /// checks each user's unit. Otherwise a missing unit only leaves the sample without one.
+    public let requiresUnit: Bool
 
-    public init(spec: ProbeSpec, transport: any HTTPTransport, context: TemplateContext) {
+    public init(spec: ProbeSpec, transport: any HTTPTransport, context: TemplateContext, requiresUnit: Bool = false) {
         self.spec = spec
         self.transport = transport
         self.context = context
+        self.requiresUnit = requiresUnit
     }
 
     /// The request for `user`, rendered (with its redacted form for display).
@@ -43,10 +47,12 @@ public struct Prober: Sendable {
     ) -> ProbeSample {
         switch outcome {
         case .success(let response):
-            let failure = judge(response)
+            let unit = spec.unitFrom.read(response)
+            var failure = judge(response)
+            if requiresUnit, let problem = unit.problem { failure = failure.map { "\($0); \(problem)" } ?? problem }
             return ProbeSample(
-                sentAt: sentAt, latency: latency, status: response.status, unit: response.header(spec.unitHeader),
-                ok: failure == nil, failure: failure, timings: response.timings, lag: lag)
+                sentAt: sentAt, latency: latency, status: response.status, unit: unit.unit, ok: failure == nil,
+                failure: failure, timings: response.timings, lag: lag)
         case .failure(let error):
             return ProbeSample(
                 sentAt: sentAt, latency: latency, ok: false, failure: error.kind.rawValue.replacingUnderscores,

@@ -28,6 +28,9 @@ public final class FakeStorefront: HTTPTransport {
         public var flapCount = 0
         /// Users whose probes fail whatever their unit (to breach the blast radius).
         public var alwaysFailing: Set<Int> = []
+        /// Answers name their unit in `X-Unit` as well as in the body's `"unit"`; false: in the body
+        /// only, as the lab's `--unit-in body`.
+        public var unitInHeader = true
         public var requests: [String] = []
         /// What the fake faults did (`apply product-down`, `revert product-down`), in order.
         public var faultCalls: [String] = []
@@ -66,7 +69,9 @@ public final class FakeStorefront: HTTPTransport {
                 flapped = state.flapCount % 2 == 0
             }
             let status = state.brokenUnits.contains(unit) || state.alwaysFailing.contains(id) || flapped ? 503 : 200
-            return HTTPResponse(status: status, headers: [("X-Unit", unit)], body: Array("{\"unit\":\"\(unit)\"}".utf8))
+            return HTTPResponse(
+                status: status, headers: state.unitInHeader ? [("X-Unit", unit)] : [],
+                body: Array("{\"unit\":\"\(unit)\"}".utf8))
         }
     }
 

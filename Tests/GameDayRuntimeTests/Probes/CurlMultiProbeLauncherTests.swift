@@ -135,7 +135,7 @@ import Testing
         var prober = Self.prober(port: port)
         prober = Prober(
             spec: {
-                var spec = prober.spec; spec.unitHeader = "X-Port"; return spec
+                var spec = prober.spec; spec.unitFrom = .header("X-Port"); return spec
             }(), transport: prober.transport,
             context: prober.context)
         let sink = try await Self.probe(with: prober)

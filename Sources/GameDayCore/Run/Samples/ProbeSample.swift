@@ -5,7 +5,7 @@ public struct ProbeSample: Sendable, Hashable {
     /// How long until the answer (or the failure).
     public var latency: Duration
     public var status: Int?
-    /// The unit named by the response's unit header.
+    /// The unit the answer named, where the drill says to read it (`probe.unit_from`).
     public var unit: String?
     /// The probe met the drill's success criteria.
     public var ok: Bool
