@@ -36,7 +36,7 @@ SEMANTIC_ONLY = {
     "bad-template.yaml", "block-port-range-reversed.yaml", "duplicate-fault-name.yaml", "duplicate-key.yaml",
     "duplicate-user-id.yaml", "recovers-on-without-cutover.yaml", "window-k-greater-than-n.yaml",
     "zero-interval.yaml", "interval-below-engine.yaml", "huge-duration.yaml", "alias-expansion.yaml",
-    "deep-nesting.yaml",
+    "deep-nesting.yaml", "faults-on-two-units.yaml",
 }
 
 # Documents each schema must refuse: (schema, why, YAML text).
@@ -56,7 +56,7 @@ KNOWN_BAD = [
     ("drill", "peer that is a host name", "drill: x\nprobe: {request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: block-port, unit: u, ports: 1, peer: gateway.local}]\n"),
     ("target", "two process locators", "target: t\ngateway: {url: 'http://g'}\ncontrol_plane: {url: 'http://c'}\nrouting: {ranges: [{from: 0, to: 9, unit: a}]}\nunits: {a: {services: {s: {process: {pid_file: p, port: 1}}}}}\n"),
     ("target", "token with env and file", "target: t\ngateway: {url: 'http://g'}\ncontrol_plane: {url: 'http://c', token: {env: E, file: f}}\nrouting: {ranges: [{from: 0, to: 9, unit: a}]}\nunits: {a: {}}\n"),
-    ("drill", "a user id past 2^53 - 1", "drill: x\nprobe: {request: {url: u}}\nusers: [{id: 9007199254740992}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),
+    ("drill", "a routing key of 257 characters", "drill: x\nprobe: {request: {url: u}}\nusers: [{id: " + "k" * 257 + "}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),
     ("drill", "a window of more than 10000 probes", "drill: x\nprobe: {request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\nguardrail: {consecutive: 10001}\n"),
     ("drill", "unit_header and unit_from", "drill: x\nprobe: {unit_header: X-Unit, unit_from: {body: /unit}, request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),
     ("drill", "unit_from with header and body", "drill: x\nprobe: {unit_from: {header: X-Unit, body: /unit}, request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),
@@ -77,7 +77,7 @@ KNOWN_BAD_RESULTS = [
     (V2, "a verdict without a status", lambda d: d["verdicts"][0].pop("status")),
     (V2, "an RTO without its goal", lambda d: d["rto"].pop("goal_ms")),
     (V2, "a bucket count below zero", lambda d: d["groups"][0]["buckets"][0].update(ok=-1)),
-    (V3, "a newer schema version", lambda d: d.update(schema_version=4)),
+    (V3, "a newer schema version", lambda d: d.update(schema_version=5)),
     (V3, "an unknown rollback check outcome", lambda d: d["rollback_check"].update(outcome="maybe")),
     (V3, "a rollback check without an outcome", lambda d: d["rollback_check"].pop("outcome")),
     (V3, "inject with an unknown member", lambda d: d["inject"].update(apply_ms=1.0)),
