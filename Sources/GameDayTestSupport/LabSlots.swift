@@ -18,37 +18,42 @@ public actor LabSlots {
 
     public let width: Int
     private var busy = 0
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var waiting: [(slots: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
     public init(width: Int) { self.width = width }
 
-    /// Runs `body` once a slot is free, and frees it after, whether `body` returns or throws.
-    public nonisolated func with<T>(_ body: () async throws -> T) async throws -> T {
-        await acquire()
+    /// Runs `body` once `slots` slots are free (at most the width: a heavy lab, e.g. three units
+    /// with a drill probing many users, takes them all so no other lab competes for the CPU), and
+    /// frees them after, whether `body` returns or throws.
+    public nonisolated func with<T>(slots: Int = 1, _ body: () async throws -> T) async throws -> T {
+        let taken = await acquire(slots)
         do {
             let value = try await body()
-            await release()
+            await release(taken)
             return value
         } catch {
-            await release()
+            await release(taken)
             throw error
         }
     }
 
-    private func acquire() async {
-        if busy < width {
-            busy += 1
-            return
+    private func acquire(_ wanted: Int) async -> Int {
+        let slots = min(max(1, wanted), width)
+        if waiting.isEmpty, busy + slots <= width {
+            busy += slots
+            return slots
         }
-        await withCheckedContinuation { waiting.append($0) }
+        // First come, first served: a wide request is not overtaken by narrow ones behind it.
+        await withCheckedContinuation { waiting.append((slots, $0)) }
+        return slots
     }
 
-    private func release() {
-        if waiting.isEmpty {
-            busy -= 1
-        } else {
-            // The slot passes straight to the next waiter.
-            waiting.removeFirst().resume()
+    private func release(_ slots: Int) {
+        busy -= slots
+        while let next = waiting.first, busy + next.slots <= width {
+            waiting.removeFirst()
+            busy += next.slots
+            next.continuation.resume()
         }
     }
 }

@@ -11,17 +11,19 @@ extension TestLab {
     /// With `isolation: .netns` (root only) each unit runs in its own network namespace.
     /// `syncWait: false` is `lab up --no-sync-wait`: cut-overs switch without waiting for replication.
     /// `units` is `--units` (nil: the lab's default, beijing and hangzhou); `unitIn` is `--unit-in`
-    /// (nil: the default, both); `routing` is `--routing` (nil: modulo).
+    /// (nil: the default, both); `routing` is `--routing` (nil: modulo). `exclusive` (the default
+    /// for more than two units) keeps every other lab of the test run waiting while this one runs.
     public static func withLab<T>(
         syncWait: Bool = true, switchDelay: Duration = .zero, replicationLag: Duration = .milliseconds(100),
         syncTimeout: Duration = .seconds(5), isolation: Isolation = .loopback, units: [String]? = nil,
-        unitIn: String? = nil, routing: String? = nil, _ body: (TestLab) async throws -> T
+        unitIn: String? = nil, routing: String? = nil, exclusive: Bool? = nil, _ body: (TestLab) async throws -> T
     ) async throws -> T {
         var extra: [String] = []
         if let units { extra += ["--units", units.joined(separator: ",")] }
         if let unitIn { extra += ["--unit-in", unitIn] }
         if let routing { extra += ["--routing", routing] }
-        return try await LabSlots.shared.with {
+        let wide = exclusive ?? ((units?.count ?? 2) > 2)
+        return try await LabSlots.shared.with(slots: wide ? LabSlots.shared.width : 1) {
             try await run(
                 syncWait: syncWait, switchDelay: switchDelay, replicationLag: replicationLag, syncTimeout: syncTimeout,
                 isolation: isolation, extra: extra, body)

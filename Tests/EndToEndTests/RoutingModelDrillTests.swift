@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test func theHashDrillMovesBeijingsShardsAndEveryMemberRecovers() async throws {
-        try await TestLab.withLab(routing: "hash") { lab in
+        try await TestLab.withLab(routing: "hash", exclusive: true) { lab in
             let output = try TestLab.makeTemporaryDirectory(prefix: "gameday-results")
             defer { try? FileManager.default.removeItem(atPath: output) }
             let run = try await DrillRun.run(DrillRun.shipped("storefront-hash-failover"), lab: lab, output: output)

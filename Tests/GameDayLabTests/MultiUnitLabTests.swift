@@ -23,7 +23,8 @@ extension LabIntegration {
                 #expect(services.count == 2 + 3 * LabLayout.unitRoles.count)
                 let status = try await lab.lab(["status"])
                 #expect(status.exitCode == 0, "\(status.transcript)")
-                #expect(status.stdout.contains("units: beijing, hangzhou, shenzhen (unit named in: both; routing: modulo)"))
+                #expect(
+                    status.stdout.contains("units: beijing, hangzhou, shenzhen (unit named in: both; routing: modulo)"))
 
                 // Without --units, `lab up` keeps the running lab's units.
                 let again = try await lab.lab(["up"])

@@ -30,18 +30,7 @@ struct CutoverRequest: Sendable, Hashable, Decodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         from = try c.decode(String.self, forKey: .from)
         to = try c.decodeIfPresent(String.self, forKey: .to)
-        if c.contains(.users), try !c.decodeNil(forKey: .users) {
-            var list = try c.nestedUnkeyedContainer(forKey: .users)
-            var users: [String] = []
-            while !list.isAtEnd {
-                if let number = try? list.decode(Int.self) {
-                    users.append(String(number))
-                } else {
-                    users.append(try list.decode(String.self))
-                }
-            }
-            self.users = users
-        }
+        users = try c.decodeIfPresent(LabKeys.self, forKey: .users)?.wrappedValue
         ranges = try c.decodeIfPresent([SlotRange].self, forKey: .ranges)
         shards = try c.decodeIfPresent([String: String].self, forKey: .shards)
     }

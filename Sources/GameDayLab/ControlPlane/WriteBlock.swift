@@ -72,18 +72,7 @@ struct LabKeys: Sendable, Hashable, Codable {
 
     init(wrappedValue: [String]) { self.wrappedValue = wrappedValue }
 
-    init(from decoder: any Decoder) throws {
-        var c = try decoder.unkeyedContainer()
-        var keys: [String] = []
-        while !c.isAtEnd {
-            if let number = try? c.decode(Int.self) {
-                keys.append(String(number))
-            } else {
-                keys.append(try c.decode(String.self))
-            }
-        }
-        wrappedValue = keys
-    }
+    init(from decoder: any Decoder) throws { wrappedValue = try RoutingKeys(from: decoder).wrappedValue }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.unkeyedContainer()

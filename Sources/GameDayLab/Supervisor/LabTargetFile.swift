@@ -12,9 +12,9 @@ public struct LabTargetFile: Sendable {
     public var yaml: String {
         var lines = [
             "target: lab",
-            "gateway: { url: \(quoted(manifest.gatewayURL)) }",
+            "gateway: { url: \(Self.quoted(manifest.gatewayURL)) }",
             "control_plane:",
-            "  url: \(quoted(manifest.controlPlaneURL))",
+            "  url: \(Self.quoted(manifest.controlPlaneURL))",
             manifest.tokenSource == "env"
                 ? "  token: { env: \(LabToken.environmentVariable) }"
                 : "  token: { file: \(scalar(manifest.tokenFile)) }",
@@ -35,7 +35,7 @@ public struct LabTargetFile: Sendable {
                 lines.append("      \(role.rawValue): \(entry(for: service))")
             }
             if let proxy = manifest.faultProxies?[unit] {
-                lines.append("    proxy: { url: \(quoted(proxy.adminURL)) }")
+                lines.append("    proxy: { url: \(Self.quoted(proxy.adminURL)) }")
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -85,11 +85,11 @@ public struct LabTargetFile: Sendable {
             for match in rule.matches {
                 let pattern: String
                 switch match.pattern {
-                case .exact(let text): pattern = "match: \(yamlQuoted(text.hasPrefix("~") ? "\\" + text : text))"
+                case .exact(let text): pattern = "match: \(Self.quoted(text.hasPrefix("~") ? "\\" + text : text))"
                 case .regex(let text, let caseInsensitive):
-                    pattern = "match: \(yamlQuoted((caseInsensitive ? "~*" : "~") + text))"
-                case .prefix(let text): pattern = "prefix: \(yamlQuoted(text))"
-                case .suffix(let text): pattern = "suffix: \(yamlQuoted(text))"
+                    pattern = "match: \(Self.quoted((caseInsensitive ? "~*" : "~") + text))"
+                case .prefix(let text): pattern = "prefix: \(Self.quoted(text))"
+                case .suffix(let text): pattern = "suffix: \(Self.quoted(text))"
                 }
                 lines.append("  - { \(pattern), \(destination(match.destination)) }")
             }
@@ -102,34 +102,21 @@ public struct LabTargetFile: Sendable {
         return lines
     }
 
-    /// A double-quoted YAML scalar, backslashes and quotes escaped.
-    static func yamlQuoted(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            default: escaped.append(character)
-            }
-        }
-        return "\"\(escaped)\""
-    }
-
     private func entry(for service: LabManifest.Service) -> String {
         let restart =
-            [quoted(manifest.executable)]
+            [Self.quoted(manifest.executable)]
             + ["lab", "restart-service", "--run-dir", manifest.runDirectory, "--service", service.name].map(scalar)
         return "{ process: { pid_file: \(scalar(service.pidFile)) }, restart: [\(restart.joined(separator: ", "))], "
-            + "health: \(quoted(service.healthURL)), port: \(service.port) }"
+            + "health: \(Self.quoted(service.healthURL)), port: \(service.port) }"
     }
 
     /// A plain scalar when that is unambiguous in a flow collection, else a double-quoted one.
     private func scalar(_ text: String) -> String {
         let plain = !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "/._-+".contains($0) }
-        return plain ? text : quoted(text)
+        return plain ? text : Self.quoted(text)
     }
 
-    private func quoted(_ text: String) -> String {
+    private static func quoted(_ text: String) -> String {
         var escaped = ""
         for character in text {
             switch character {
