@@ -79,6 +79,20 @@ import Testing
             #expect(result.outcome == .pass)
             for verdict in result.verdicts { #expect(verdict.status == .pass, "\(verdict.name): \(verdict.message)") }
 
+            // `plan` shows each user's key → shard → unit, and why; and the shard plan.
+            let plan = try await ChildProcess.run([
+                lab.binary, "plan", DrillRun.shipped("storefront-hash-failover"), "--target", lab.targetPath,
+            ])
+            #expect(plan.exitCode == 0, "\(plan.transcript)")
+            #expect(
+                plan.stdout.contains(
+                    #"member-m100017: M100017 → s0 → beijing   (crc32("M100017") = 2081888453; % 64 = 5, in 0~7, shard s0 → beijing)"#
+                ), "\(plan.stdout)")
+            #expect(
+                plan.stdout.contains(
+                    "moving shards of beijing: s0 → hangzhou, s2 → hangzhou, s4 → hangzhou, s6 → hangzhou"))
+            #expect(plan.stdout.contains("then 3 keys of each part of the rule (slots 0~7, slots 8~15"))
+
             let member = try #require(run.user("M100017"))
             #expect(member.shard == "s0")
             #expect(member.servedBefore == "beijing")
