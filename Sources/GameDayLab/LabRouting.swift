@@ -24,7 +24,8 @@ public enum LabRouting {
     /// - geo: `location` in two fences per unit, strips of lat 20~44 side by side from lng 100 on,
     ///   each 2 degrees wide with a slanted border; a point in no fence goes to the first unit.
     /// - regex: the article's `~([5-9][0-9]{3})$ → beijing`, default hangzhou, for those two units;
-    ///   for others, the tail digit split among all but the last unit, the last being the default.
+    ///   for others, the tail digit split among the units in order, the first taking keys that do
+    ///   not end in a digit.
     public static func baseline(units: [String], model: LabRoutingModel = .modulo) -> RoutingRule {
         guard !units.isEmpty else { return RoutingRule(modulo: 10000, ranges: []) }
         switch model {
@@ -92,14 +93,15 @@ public enum LabRouting {
             rule.fallback = .unit("hangzhou")
             return rule
         }
-        let matching = Array(units.dropLast())
-        for (index, unit) in matching.enumerated() {
-            let low = index * 10 / matching.count
-            let high = (index + 1) * 10 / matching.count - 1
+        // The tail digit split among the units in order; a key not ending in a digit goes to the first.
+        for (index, unit) in units.enumerated() {
+            let low = index * 10 / units.count
+            let high = (index + 1) * 10 / units.count - 1
+            guard low <= high else { continue }
             rule.matches.append(
                 KeyMatch(pattern: .regex("[\(low)-\(high)]$", caseInsensitive: false), destination: .unit(unit)))
         }
-        rule.fallback = .unit(units.last!)
+        rule.fallback = .unit(units[0])
         return rule
     }
 }

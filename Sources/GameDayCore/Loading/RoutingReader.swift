@@ -20,7 +20,7 @@ struct RoutingReader {
         let sample = fields["sample"].flatMap { r.integer($0, in: 0...100, what: "a number of keys per shard") } ?? 3
         requireOnly(fields, model: model)
 
-        var rule = RoutingRule(key: key, model: model, modulo: modulo ?? 1)
+        var rule = RoutingRule(key: key, model: model, modulo: modulo ?? 10000)
         var rangesReadable = true
         if let node = fields["ranges"], let items = r.list(node, path: "routing.ranges", nonEmpty: true) {
             rangesReadable = false

@@ -135,6 +135,8 @@ extension RoutingRule {
     private func searchText(prefix: String, take: (String) -> Bool) {
         for n in 0..<100_000 where take(String(n)) { return }
         for n in 0..<100_000 where take("\(prefix)\(n)") { return }
+        // Keys that end in neither a digit nor the prefix's letters, for rules on a tail digit.
+        for n in 0..<10_000 where take("\(prefix)\(n)-") { return }
     }
 
     /// Points in no fence: beyond the fences' bounding box, towards each side.
