@@ -140,4 +140,59 @@ import Testing
             Self.problems("model: hash\nranges: [{ from: 0, to: 9, unit: beijing }]")
                 == ["t.yaml:5:3: error: missing required key 'modulo' in 'routing': the number of hash slots"])
     }
+
+    /// `cutover.moves` checked against the rule: every validator path of a shard plan.
+    @Test func aShardPlanIsCheckedAgainstTheRule() throws {
+        let target = try DrillLoader.parseTarget(
+            yaml: Self.target(
+                """
+                key: memberId
+                model: hash
+                modulo: 4
+                ranges: [{ from: 0, to: 1, shard: s0 }, { from: 2, to: 3, shard: s1 }]
+                shards: { s0: beijing, s1: hangzhou }
+                """), file: "t.yaml")
+        // crc32("M100017") % 4 = 1: s0, beijing.
+        let drill = try DrillLoader.parseDrill(
+            yaml: """
+                drill: d
+                probe: { request: { url: "{{gateway.url}}/?m={{user.id}}" } }
+                users: [{ id: M100017, impact: fail, recovers_on: shenzhen }]
+                faults: [{ name: f, kind: kill-process, unit: beijing, service: product }]
+                cutover:
+                  moves: { s0: hangzhou, s1: shenzhen, s9: hangzhou }
+                  request: { method: POST, url: "{{control_plane.url}}", body: { shards: "{{cutover.moves}}" } }
+                recovery: { rto: 5s }
+                """, file: "d.yaml")
+        let messages = DrillValidator.check(drill, against: target).map(\.message)
+        for expected in [
+            "'cutover.moves' moves shard 's1', which target 't' serves from 'hangzhou', not from the faulted unit 'beijing'",
+            "'cutover.moves' moves shard 's9', which the routing rule of target 't' does not have",
+            "user M100017 recovers on 'shenzhen', but its shard 's0' moves to 'hangzhou'",
+        ] {
+            #expect(messages.contains { $0.hasPrefix(expected) }, "\(expected)\n\(messages)")
+        }
+        var toItself = drill
+        toItself.cutover?.moves = ["s0": "beijing"]
+        #expect(
+            DrillValidator.check(toItself, against: target).map(\.message).contains(
+                "'cutover.moves' moves shard 's0' to the faulted unit 'beijing' itself"))
+
+        // Resolved, a user of a moved shard without recovers_on recovers on the unit its shard went to.
+        var plain = drill
+        plain.users[0].recoversOn = nil
+        let resolved = plain.resolvingUserGroups(with: target.routing)
+        #expect(resolved.users[0].recoversOn == "hangzhou")
+
+        // Under a rule without shards, the shard templates name nothing.
+        let modulo = try DrillLoader.parseTarget(
+            yaml: Self.target("ranges: [{ from: 0, to: 9999, unit: beijing }]"), file: "m.yaml")
+        var unsharded = drill
+        unsharded.cutover?.moves = [:]
+        unsharded.users = [TestUser(id: 6000)]
+        #expect(
+            DrillValidator.check(unsharded, against: modulo).map(\.message).contains {
+                $0.hasPrefix("'{{cutover.moves}}' names shards, and the routing rule of target 't' has none")
+            })
+    }
 }

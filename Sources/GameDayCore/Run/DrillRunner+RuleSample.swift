@@ -25,9 +25,8 @@ extension DrillRunner {
             let probe = await prober.probe(TestUser(id: key, name: "sample"), clock: env.clock)
             let expected = rule.unit(for: key)
             guard probe.unit != expected else { continue }
-            let served =
-                probe.unit.map { "served by \($0)" }
-                ?? "answered \(probe.status.map { "status \($0)" } ?? (probe.failure ?? "nothing")) naming no unit"
+            // The preflight's prober requires a unit: its failure says why an answer named none.
+            let served = probe.unit.map { "served by \($0)" } ?? "answered \(probe.failure ?? "nothing") naming no unit"
             wrong.append(
                 "\(rule.key) \(key) (\(rule.describe(cell))) is \(served), the rule says \(expected ?? "no unit")")
         }

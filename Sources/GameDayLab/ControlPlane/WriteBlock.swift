@@ -72,12 +72,7 @@ struct LabKeys: Sendable, Hashable, Codable {
 
     init(wrappedValue: [String]) { self.wrappedValue = wrappedValue }
 
-    init(from decoder: any Decoder) throws { wrappedValue = try RoutingKeys(from: decoder).wrappedValue }
+    init(from decoder: any Decoder) throws { wrappedValue = try [LabUserKey](from: decoder).map(\.text) }
 
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.unkeyedContainer()
-        for key in wrappedValue {
-            if let number = Int(key), String(number) == key { try c.encode(number) } else { try c.encode(key) }
-        }
-    }
+    func encode(to encoder: any Encoder) throws { try wrappedValue.map(LabUserKey.init).encode(to: encoder) }
 }

@@ -62,24 +62,19 @@ extension RoutingRule {
         }
         if entry.index == nil { steps.append("fallback") }
         let unit = unit(of: destination)
+        // A shard is a step of its own; a unit named directly ends the last step.
+        let reason: String
         if let shard = destination.shard {
-            steps.append("shard \(shard) → \(unit ?? "no unit (not in the shard table)")")
+            reason = (steps + ["shard \(shard) → \(unit ?? "no unit (not in the shard table)")"]).joined(
+                separator: ", ")
         } else {
-            steps.append("→ \(unit ?? "no unit")")
+            reason = steps.joined(separator: ", ") + " → \(unit ?? "no unit")"
         }
-        return RouteExplanation(
-            key: key, shard: destination.shard, unit: unit,
-            reason: steps.joined(separator: ", ").replacingOccurrences(of: ", →", with: " →"))
+        return RouteExplanation(key: key, shard: destination.shard, unit: unit, reason: reason)
     }
 
     private var isHash: Bool {
         if case .hash = model { return true }
         return false
-    }
-}
-
-extension String {
-    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-        replacing(target, with: replacement)
     }
 }

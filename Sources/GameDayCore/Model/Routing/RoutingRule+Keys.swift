@@ -67,9 +67,9 @@ extension RoutingRule {
         var found: [String] = []
         var used = taken
         func take(_ key: String) -> Bool {
-            guard !used.contains(key), overrides[key] == nil, entry(for: key).index == cell.index,
-                entry(for: key).problem == nil
-            else { return false }
+            guard !used.contains(key), overrides[key] == nil else { return false }
+            let entry = entry(for: key)
+            guard entry.index == cell.index, entry.problem == nil else { return false }
             used.insert(key)
             found.append(key)
             return found.count == count
