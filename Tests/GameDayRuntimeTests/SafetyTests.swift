@@ -132,6 +132,41 @@ import Testing
         #expect(entry.note?.hasPrefix("the watchdog (the runner's heartbeat has been silent for") == true)
     }
 
+    /// The watchdog is started before its entry is written: it waits for the entry while the
+    /// runner lives, and reverts it once written; with the runner gone and no entry, it leaves.
+    @Test func aWatchdogStartedBeforeItsEntryWaitsForItOrLeavesWhenTheRunnerIsGone() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let store = LedgerStore(stateDirectory: scratch.directory)
+        let heartbeat = scratch.path("run4.heartbeat")
+        FileManager.default.createFile(atPath: heartbeat, contents: Data())
+        let id = "run4/01-block"
+        var waiting = Watchdog(
+            store: store, entry: id, heartbeat: heartbeat, timeout: .milliseconds(300),
+            deadline: Date().timeIntervalSince1970 + 3600, runnerPid: getpid())
+        waiting.poll = .milliseconds(20)
+        #expect(waiting.unrecorded() == nil)
+        let watching = Task { [waiting] in await waiting.watch() }
+        // The runner writes the entry after starting the watchdog, then falls silent.
+        let now = WallClock.nowISO()
+        try await store.create(
+            LedgerEntry(
+                id: id, runId: "run4", target: "lab", what: "block", unit: "beijing",
+                recipe: RevertRecipe(steps: [.command(argv: ["true"], okExitCodes: [])]), state: .intended,
+                runnerPid: getpid(), createdAt: now, updatedAt: now))
+        #expect(await watching.value == "true")
+        #expect(try store.read(id).state == .reverted)
+
+        // A runner that died before writing its entry: nothing to revert, and the watchdog leaves.
+        let orphaned = Watchdog(
+            store: store, entry: "run5/01-block", heartbeat: scratch.path("none"), timeout: .seconds(5),
+            deadline: Date().timeIntervalSince1970 + 60, runnerPid: 999_999)
+        #expect(
+            await orphaned.watch()
+                == "nothing to revert: the runner (pid 999999) is gone before it recorded run5/01-block")
+        #expect(store.all().map(\.id) == [id])
+    }
+
     @Test func theWatchdogActsAtTheDeadlineAndWhenTheRunnerIsGone() throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }

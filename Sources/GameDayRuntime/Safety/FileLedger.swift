@@ -49,21 +49,23 @@ public final class FileLedger: FaultLedger {
         try await intend("cutover", unit: unit, recipe: RevertRecipe(steps: [.cutback(drill: drill, target: target)]))
     }
 
-    /// Records `recipe` for `what`, durably, and starts the entry's watchdog.
+    /// Starts the entry's watchdog, then records `recipe` for `what`, durably.
     public func intend(_ what: String, unit: String, recipe: RevertRecipe) async throws -> LedgerTicket {
         let number = sequence.withLock { value in
             value += 1
             return value
         }
         let id = "\(runId)/\(String(format: "%02d", number))-\(Self.slug(what))"
+        // The watchdog first: a runner killed between the two leaves either nothing to revert
+        // (the watchdog then leaves too) or an entry that is watched, never an unwatched one.
+        if let watchdog {
+            try startWatchdog(watchdog, entry: id)
+        }
         let now = WallClock.nowISO()
         try await store.create(
             LedgerEntry(
                 id: id, runId: runId, target: target, what: what, unit: unit, recipe: recipe, state: .intended,
                 runnerPid: getpid(), createdAt: now, updatedAt: now))
-        if let watchdog {
-            try startWatchdog(watchdog, entry: id)
-        }
         return LedgerTicket(id: id)
     }
 
@@ -95,6 +97,8 @@ public final class FileLedger: FaultLedger {
 
     private func startWatchdog(_ watchdog: Watchdog, entry id: String) throws {
         let log = (store.path(of: id) as NSString).deletingPathExtension + ".watchdog.log"
+        try FileManager.default.createDirectory(
+            atPath: (log as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         _ = try Spawn.detached(
             [
                 watchdog.executable, "watchdog", "--state-dir", (store.root as NSString).deletingLastPathComponent,

@@ -4,6 +4,10 @@ import GameDayCore
 /// The dead-man's switch of one ledger entry, run as a detached `gameday watchdog` process:
 /// it reverts the entry when the runner's heartbeat stops for longer than `timeout`, or when
 /// the drill's maximum duration has passed, and exits as soon as the entry is reverted.
+///
+/// It is started *before* its entry is written, so no moment between the entry and its
+/// watchdog goes unwatched: until the entry exists it waits while the runner lives, and
+/// leaves when the runner is gone (or the deadline passed) without having written it.
 public struct Watchdog: Sendable {
     public var store: LedgerStore
     public var entry: String
@@ -33,7 +37,12 @@ public struct Watchdog: Sendable {
         log("watching (heartbeat \(heartbeat), timeout \(DurationText.format(timeout)), runner pid \(runnerPid))")
         var attempts = 0
         while true {
-            guard let current = try? store.read(entry) else { return "the entry \(entry) is gone" }
+            if !FileManager.default.fileExists(atPath: store.path(of: entry)) {
+                if let reason = unrecorded() { return reason }
+                try? await Task.sleep(for: poll)
+                continue
+            }
+            guard let current = try? store.read(entry) else { return "the entry \(entry) cannot be read" }
             guard current.isPending else { return "already reverted (\(current.note ?? "by someone else"))" }
             // The runner chose not to undo it yet (a cut-back that would make things worse): not ours to undo.
             guard current.state != .withheld else { return "left for gameday recover (\(current.note ?? "withheld"))" }
@@ -52,6 +61,21 @@ public struct Watchdog: Sendable {
             }
             try? await Task.sleep(for: poll)
         }
+    }
+
+    /// Why the watchdog may leave before its entry was ever written, or nil while it may still be.
+    /// The entry is looked for once more after the runner is found gone: nobody writes it after that.
+    func unrecorded() -> String? {
+        let reason: String
+        if Date().timeIntervalSince1970 > deadline {
+            reason = "the drill's maximum duration passed"
+        } else if !ProcessTable().isAlive(runnerPid) {
+            reason = "the runner (pid \(runnerPid)) is gone"
+        } else {
+            return nil
+        }
+        if FileManager.default.fileExists(atPath: store.path(of: entry)) { return nil }
+        return "nothing to revert: \(reason) before it recorded \(entry)"
     }
 
     /// Why the watchdog must act now, or nil.
