@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .executableTarget(
@@ -34,7 +35,10 @@ let package = Package(
         ),
         .target(
             name: "GameDayRuntime",
-            dependencies: ["GameDayCore", "CCurl"]
+            dependencies: [
+                "GameDayCore", "CCurl", "CNetfilterQueue",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
         ),
         .target(
             name: "GameDayLab",
@@ -42,6 +46,11 @@ let package = Package(
                 "GameDayCore", "GameDayRuntime", "CSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
+        ),
+        .systemLibrary(
+            name: "CNetfilterQueue",
+            pkgConfig: "libnetfilter_queue",
+            providers: [.apt(["libnetfilter-queue-dev"])]
         ),
         .systemLibrary(
             name: "CSQLite",

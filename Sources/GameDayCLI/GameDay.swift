@@ -8,7 +8,7 @@ public struct GameDay: AsyncParsableCommand {
         version: GameDayVersion.current,
         subcommands: [
             Run.self, Plan.self, Validate.self, Report.self, History.self, Status.self, Recover.self, Lab.self,
-            WatchdogCommand.self,
+            WatchdogCommand.self, DelayerCommand.self, MeasureConnectCommand.self,
         ]
     )
 

@@ -20,6 +20,7 @@ struct NetemDrillTests {
                 faults:
                   - name: product-netem
                     kind: latency
+                    backend: netem
                     unit: beijing
                     interface: lo
                     delay: 2s

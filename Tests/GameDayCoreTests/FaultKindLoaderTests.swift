@@ -165,4 +165,71 @@ import Testing
                 """, file: "lossy.yaml")
         #expect(drill.faults.first?.action == .latency(NetemSpec(interface: "eth0", loss: loss)))
     }
+
+    static func latencyDrill(_ keys: String) -> String {
+        """
+        drill: slow
+        probe: { request: { url: "{{gateway.url}}/" } }
+        users: [{ id: 1 }]
+        faults: [{ name: slow, kind: latency, unit: beijing, \(keys) }]
+        """
+    }
+
+    static func latency(_ keys: String) throws -> FaultAction? {
+        try DrillLoader.parseDrill(yaml: latencyDrill(keys), file: "slow.yaml").faults.first?.action
+    }
+
+    static func latencyProblems(_ keys: String) -> [String] {
+        do {
+            _ = try DrillLoader.parseDrill(yaml: latencyDrill(keys), file: "slow.yaml")
+            return []
+        } catch {
+            return error.diagnostics.map(\.description)
+        }
+    }
+
+    @Test func latencyOnTheNfqueueBackendReadsBlockPortsWordsAndNeedsNoInterface() throws {
+        #expect(
+            try Self.latency(
+                "service: product, backend: nfqueue, direction: outbound, protocol: udp, ports: [5353], peer: 10.0.0.9, delay: 1s, jitter: 100ms, reorder: true"
+            )
+                == .latency(
+                    NetemSpec(
+                        interface: nil, delay: .seconds(1), jitter: .milliseconds(100), backend: .nfqueue,
+                        packets: PortBlockSpec(
+                            direction: .outbound, transport: .udp, ports: [PortRange(5353)], peer: "10.0.0.9"),
+                        reorder: true)))
+        // auto with an interface and a match: either backend can run it; the default.
+        #expect(
+            try Self.latency("interface: lo, delay: 50ms, match: { port: 9311 }")
+                == .latency(NetemSpec(interface: "lo", delay: .milliseconds(50), match: TrafficMatch(port: 9311))))
+        // auto with only a service: nfqueue on the service's port.
+        #expect(
+            try Self.latency("service: product, delay: 50ms")
+                == .latency(NetemSpec(interface: nil, delay: .milliseconds(50))))
+    }
+
+    @Test func latencyKeysThatDoNotFitTheBackendAreRefusedWhereTheyAre() {
+        #expect(
+            Self.latencyProblems("backend: netem, delay: 1s")
+                == [
+                    "slow.yaml:4:10: error: 'faults[0]' needs 'interface' for the netem backend: the qdisc goes on its egress"
+                ])
+        #expect(
+            Self.latencyProblems("backend: netem, interface: lo, delay: 1s, ports: [1]")
+                == [
+                    "slow.yaml:4:96: error: 'ports' is for the nfqueue backend; tc netem delays an interface's egress, limited by 'match'"
+                ])
+        #expect(
+            Self.latencyProblems("backend: nfqueue, ports: [1], delay: 1s, replace_root: true")
+                == [
+                    "slow.yaml:4:95: error: 'replace_root' is for the netem backend; nfqueue puts no qdisc on any interface"
+                ])
+        #expect(
+            Self.latencyProblems("delay: 1s")
+                == [
+                    "slow.yaml:4:10: error: 'faults[0]' needs 'interface' (for tc netem), or 'ports', 'match.port' or a 'service' with a port (for nfqueue)"
+                ])
+        #expect(Self.latencyProblems("backend: tc, ports: [1], delay: 1s").first?.contains("latency backend") == true)
+    }
 }

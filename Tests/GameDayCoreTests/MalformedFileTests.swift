@@ -248,7 +248,7 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
             "key-of-another-kind.yaml",
             "malformed/key-of-another-kind.yaml:10:5: error: 'interface' belongs to latency and bandwidth faults, not kill-process",
             "malformed/key-of-another-kind.yaml:11:5: error: 'toxic' belongs to proxy faults, not kill-process",
-            "malformed/key-of-another-kind.yaml:12:5: error: missing required key 'interface' in 'faults[1]'",
+            "malformed/key-of-another-kind.yaml:12:5: error: 'faults[1]' needs 'interface' (for tc netem), or 'ports', 'match.port' or a 'service' with a port (for nfqueue)",
             "malformed/key-of-another-kind.yaml:15:5: error: unknown key 'intreface' in 'faults[1]' (did you mean 'interface'?)",
             "malformed/key-of-another-kind.yaml:17:5: error: 'signal' belongs to kill-process faults, not latency"
         ),

@@ -127,7 +127,24 @@ import Testing
         }
         #expect(try values("direction") == TrafficDirection.allCases.map(\.rawValue))
         #expect(try values("protocol") == TransportProtocol.allCases.map(\.rawValue))
-        #expect(try values("backend") == FirewallBackend.allCases.map(\.rawValue))
+        // One key for two kinds: block-port's firewalls, then latency's backends; each kind takes its own.
+        #expect(
+            try values("backend")
+                == FirewallBackend.allCases.map(\.rawValue)
+                + LatencyBackend.allCases.map(\.rawValue).filter { $0 != "auto" })
+        let kinds = try schema.at("properties/faults/items")["allOf"] as? [[String: Any]] ?? []
+        func backends(of kind: String) -> [String]? {
+            let rule = kinds.first {
+                (($0["if"] as? [String: Any])?["properties"] as? [String: Any]).flatMap {
+                    ($0["kind"] as? [String: Any])?["const"] as? String
+                } == kind
+            }
+            return
+                (((rule?["then"] as? [String: Any])?["properties"] as? [String: Any])?["backend"]
+                as? [String: Any])?["enum"] as? [String]
+        }
+        #expect(backends(of: "block-port") == FirewallBackend.allCases.map(\.rawValue))
+        #expect(backends(of: "latency") == LatencyBackend.allCases.map(\.rawValue))
         #expect(try values("toxic") == DrillFormat.toxics)
         #expect(try values("stream") == ProxyFaultSpec.Stream.allCases.map(\.rawValue))
         let number = #"^[0-9]+(\.[0-9]+)?"#

@@ -50,6 +50,23 @@ struct FaultActionReader {
     // MARK: - Network
 
     private func blockPort() -> PortBlockSpec? {
+        let backend = fields["backend"].flatMap {
+            reader.choice($0, what: "firewall backend", options: FirewallBackend.allCases.map { ($0.rawValue, $0) })
+        }
+        if fields["ports"] == nil, fields["service"] == nil {
+            reader.error(
+                "\(described) needs 'ports', or a 'service' whose 'port:' the target gives, for a block-port fault",
+                at: node)
+            return nil
+        }
+        var spec = packets()
+        spec.backend = backend ?? spec.backend
+        return spec
+    }
+
+    /// `direction`, `protocol`, `ports` and `peer`: which packets a block-port fault drops and a
+    /// latency fault's nfqueue backend delays.
+    private func packets() -> PortBlockSpec {
         let r = reader
         let direction = fields["direction"].flatMap {
             r.choice($0, what: "direction", options: TrafficDirection.allCases.map { ($0.rawValue, $0) })
@@ -59,19 +76,10 @@ struct FaultActionReader {
         }
         let ports = fields["ports"].flatMap { r.portRanges($0, path: fields.path("ports")) }
         let peer = fields["peer"].flatMap { r.address($0, what: "peer") }
-        let backend = fields["backend"].flatMap {
-            r.choice($0, what: "firewall backend", options: FirewallBackend.allCases.map { ($0.rawValue, $0) })
-        }
-        if fields["ports"] == nil, fields["service"] == nil {
-            r.error(
-                "\(described) needs 'ports', or a 'service' whose 'port:' the target gives, for a block-port fault",
-                at: node)
-            return nil
-        }
         let defaults = PortBlockSpec()
         return PortBlockSpec(
             direction: direction ?? defaults.direction, transport: transport ?? defaults.transport,
-            ports: ports ?? [], peer: peer, backend: backend ?? defaults.backend)
+            ports: ports ?? [], peer: peer)
     }
 
     private func netem() -> NetemSpec? {
@@ -81,6 +89,10 @@ struct FaultActionReader {
         let loss = fields["loss"].flatMap { r.percentage($0, what: "a packet loss percentage") }
         let match = fields["match"].flatMap { trafficMatch($0, path: fields.path("match")) }
         let replaceRoot = fields["replace_root"].flatMap { r.bool($0) }
+        let reorder = fields["reorder"].flatMap { r.bool($0) }
+        let backend = fields["backend"].flatMap {
+            r.choice($0, what: "latency backend", options: LatencyBackend.allCases.map { ($0.rawValue, $0) })
+        }
         if fields["delay"] == nil, fields["loss"] == nil {
             r.error(
                 "\(described) needs 'delay', 'loss' or both: a latency fault without them changes nothing", at: node)
@@ -88,10 +100,35 @@ struct FaultActionReader {
         if let jitterNode = fields["jitter"], fields["delay"] == nil {
             r.error("'jitter' varies the delay, so it needs 'delay' too", at: jitterNode)
         }
-        guard let interface = fields["interface"].flatMap({ interfaceName($0) }) else { return nil }
+        if backend == .netem {
+            // tc netem shapes an interface's egress; the nfqueue words do not apply to it.
+            for key in ["direction", "protocol", "ports", "peer", "reorder"] {
+                if let keyNode = fields.keyNode(key) {
+                    r.error(
+                        "'\(key)' is for the nfqueue backend; tc netem delays an interface's egress, limited by 'match'",
+                        at: keyNode)
+                }
+            }
+        }
+        if backend == .nfqueue, let keyNode = fields.keyNode("replace_root") {
+            r.error("'replace_root' is for the netem backend; nfqueue puts no qdisc on any interface", at: keyNode)
+        }
+        var interface: String?
+        if let interfaceNode = fields["interface"] {
+            guard let name = interfaceName(interfaceNode) else { return nil }
+            interface = name
+        } else if backend == .netem {
+            r.error("\(described) needs 'interface' for the netem backend: the qdisc goes on its egress", at: node)
+            return nil
+        } else if fields["ports"] == nil, match?.port == nil, fields["service"] == nil {
+            r.error(
+                "\(described) needs 'interface' (for tc netem), or 'ports', 'match.port' or a 'service' with a port (for nfqueue)",
+                at: node)
+            return nil
+        }
         return NetemSpec(
             interface: interface, delay: delay, jitter: jitter, loss: loss, match: match,
-            replaceRoot: replaceRoot ?? false)
+            replaceRoot: replaceRoot ?? false, backend: backend ?? .auto, packets: packets(), reorder: reorder ?? false)
     }
 
     /// `match: { port: 9311, address: 10.231.0.2 }` — at least one of them.

@@ -36,7 +36,7 @@ enum DrillFormat {
             "name", "kind", "unit", "service",
             "signal", "restart", "hosts", "pods", "on_partial",
             "direction", "protocol", "ports", "peer", "backend",
-            "interface", "delay", "jitter", "loss", "match", "replace_root",
+            "interface", "delay", "jitter", "loss", "match", "replace_root", "reorder",
             "rate", "burst", "latency",
             "proxy", "toxic", "timeout", "stream", "toxicity",
         ],
@@ -83,9 +83,10 @@ enum DrillFormat {
         ),
         (
             "latency",
-            MappingShape(
-                ["interface", "delay", "jitter", "loss", "match", "replace_root", "hosts", "on_partial"],
-                required: ["interface"])
+            MappingShape([
+                "interface", "delay", "jitter", "loss", "match", "replace_root", "hosts", "on_partial", "backend",
+                "direction", "protocol", "ports", "peer", "reorder",
+            ])
         ),
         (
             "bandwidth",

@@ -135,6 +135,9 @@ struct MappingFields {
 
     subscript(_ key: String) -> Node? { values[key] }
 
+    /// The node of `key` itself (where a key that does not belong is reported), or nil.
+    func keyNode(_ key: String) -> Node? { keys.first { $0.0 == key }?.1 }
+
     /// `probe.request` for the child `request` of `probe`.
     func path(_ child: String) -> String { path.isEmpty ? child : "\(path).\(child)" }
 }

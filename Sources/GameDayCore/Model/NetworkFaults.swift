@@ -75,31 +75,56 @@ public struct TrafficMatch: Sendable, Hashable {
     }
 }
 
-/// `kind: latency` — delay and/or lose packets on an interface with `tc netem`.
+/// How a latency fault delays packets: `auto` takes tc netem where the kernel has it (and an
+/// `interface` is given), else nfqueue.
+public enum LatencyBackend: String, Sendable, Hashable, CaseIterable {
+    case auto
+    /// A `tc netem` qdisc on the interface's egress (prio + u32 when `match` limits it).
+    case netem
+    /// A `queue num N bypass` rule and gameday's delayer process, which holds each packet:
+    /// works on kernels without sch_netem, and traffic flows normally whenever the delayer is gone.
+    case nfqueue
+}
+
+/// `kind: latency` — delay and/or lose packets, with `tc netem` or through an NFQUEUE delayer.
 ///
 /// ```yaml
 /// - name: slow-link
 ///   kind: latency
 ///   unit: beijing
-///   interface: gd-bj0
+///   backend: auto         # auto | netem | nfqueue
+///   interface: gd-bj0     # netem: the interface whose egress is delayed
 ///   delay: 200ms
 ///   jitter: 20ms
 ///   loss: 1.5             # percent
 ///   match: { port: 9311 } # only this traffic; the rest passes untouched
-///   replace_root: false   # refuse to replace a root qdisc gameday did not create
+///   replace_root: false   # netem: refuse to replace a root qdisc gameday did not create
+///   # nfqueue: which packets, in block-port's words (ports default to match.port, else the service's port)
+///   direction: inbound    # inbound | outbound
+///   protocol: tcp
+///   ports: [9311]
+///   peer: 10.231.0.1
+///   reorder: false        # nfqueue: let jitter reorder packets (netem's way); default keeps their order
 /// ```
 public struct NetemSpec: Sendable, Hashable {
-    public var interface: String
+    /// Required by netem; not used by nfqueue, whose rule matches on every interface.
+    public var interface: String?
     public var delay: Duration?
     public var jitter: Duration?
     /// Percent of packets lost, 0...100.
     public var loss: Double?
     public var match: TrafficMatch?
     public var replaceRoot: Bool
+    public var backend: LatencyBackend
+    /// nfqueue's packets: block-port's grammar.
+    public var packets: PortBlockSpec
+    /// nfqueue: jitter may reorder packets.
+    public var reorder: Bool
 
     public init(
-        interface: String, delay: Duration? = nil, jitter: Duration? = nil, loss: Double? = nil,
-        match: TrafficMatch? = nil, replaceRoot: Bool = false
+        interface: String?, delay: Duration? = nil, jitter: Duration? = nil, loss: Double? = nil,
+        match: TrafficMatch? = nil, replaceRoot: Bool = false, backend: LatencyBackend = .auto,
+        packets: PortBlockSpec = PortBlockSpec(), reorder: Bool = false
     ) {
         self.interface = interface
         self.delay = delay
@@ -107,6 +132,9 @@ public struct NetemSpec: Sendable, Hashable {
         self.loss = loss
         self.match = match
         self.replaceRoot = replaceRoot
+        self.backend = backend
+        self.packets = packets
+        self.reorder = reorder
     }
 }
 

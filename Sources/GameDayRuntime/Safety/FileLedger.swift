@@ -102,9 +102,12 @@ public final class FileLedger: FaultLedger {
         _ = try Spawn.detached(
             [
                 watchdog.executable, "watchdog", "--state-dir", (store.root as NSString).deletingLastPathComponent,
-                "--entry", id, "--heartbeat", watchdog.heartbeat, "--timeout", DurationText.format(watchdog.timeout),
-                "--deadline", String(format: "%.3f", watchdog.deadline), "--runner-pid", String(getpid()),
-            ], log: log
+                "--entry", id,
+            ]
+                + RunnerLifeline(
+                    heartbeat: watchdog.heartbeat, timeout: watchdog.timeout, deadline: watchdog.deadline,
+                    runnerPid: getpid()
+                ).arguments, log: log
         ).start()
     }
 

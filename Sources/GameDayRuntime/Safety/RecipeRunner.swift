@@ -121,9 +121,25 @@ public struct RecipeRunner: Sendable {
             let sent = output.stdout.split(whereSeparator: \.isNewline).map(String.init)
             guard !sent.isEmpty else { return "no process left to send SIG\(name) on \(executor.name)" }
             return "SIG\(name) sent to \(sent.joined(separator: ", ")) on \(executor.name)"
-        case .command, .cutback, .http, .onHost, .kubectl, .awaitPods, .removePortBlock, .restoreQdiscs, .proxy, .at:
+        case .command, .cutback, .http, .onHost, .kubectl, .awaitPods, .removePortBlock, .restoreQdiscs, .proxy, .at,
+            .terminate:
             return nil
         }
+    }
+
+    /// SIGTERM to what `locator` finds, SIGKILL to what is left after `grace`; proven gone.
+    private func terminate(_ locator: ProcessLocator, what: String, grace: Duration) async throws -> String {
+        guard let pids = try? processes.find(locator), !pids.isEmpty else { return "\(what) already gone" }
+        for pid in pids { kill(pid, SIGTERM) }
+        var left = await processes.waitUntil(within: grace, pids) { !processes.isAlive($0) }
+        if !left.isEmpty {
+            for pid in left { kill(pid, SIGKILL) }
+            left = await processes.waitUntil(within: .seconds(2), left) { !processes.isAlive($0) }
+        }
+        guard left.isEmpty else {
+            throw RecipeError("\(what) (process \(left.map(String.init).joined(separator: ", "))) outlived SIGKILL")
+        }
+        return "\(what) (process \(pids.map(String.init).joined(separator: ", "))) ended"
     }
 
     private func run(_ step: RevertRecipe.Step, executor: any CommandExecutor) async throws -> String {
@@ -168,10 +184,12 @@ public struct RecipeRunner: Sendable {
                 }
             }
             return "SIG\(name) sent to \(alive.map(String.init).joined(separator: ", "))"
+        case .terminate(let locator, let what, let graceSeconds):
+            return try await terminate(locator, what: what, grace: .seconds(graceSeconds))
         case .removePortBlock(let block, let scope, let backend):
             let blocker = PortBlocker(executor: executor)
             let applied = AppliedPortBlock(block: block, scope: scope, backend: backend, commands: [], effect: "")
-            let counters = (try? await blocker.counters(applied)).map { " (it dropped \($0))" } ?? ""
+            let counters = (try? await blocker.counters(applied)).map { " (it \(block.matchedVerb) \($0))" } ?? ""
             do {
                 return try await blocker.revert(applied) + counters
             } catch {

@@ -22,6 +22,9 @@ public struct RevertRecipe: Sendable, Hashable, Codable {
         case proxy(url: String, proxy: String, toxic: String?)
         /// Send `signal` to those of `pids` still alive (SIGCONT after a pause: then proven resumed).
         case signal(name: String, pids: [Int32])
+        /// End the processes `locator` finds on this host (a latency fault's delayer): SIGTERM, then
+        /// SIGKILL after `graceSeconds`; proven gone. None left is fine.
+        case terminate(locator: ProcessLocator, what: String, graceSeconds: Int)
         /// Send the drill's cut-back request again, with the token read afresh.
         case cutback(drill: String, target: String)
         /// An HTTP request whose answer is one of `okStatuses` (removing a proxy's toxic: 204, or
@@ -125,7 +128,7 @@ extension RevertRecipe.Step {
             PortBlocker.revertRecipe(block, scope: scope, backend: backend).map(\.argv)
         case .restoreQdiscs(let original): original.revertRecipe.map(\.argv)
         case .at(_, let steps): steps.flatMap(\.idempotentCommands)
-        case .restartUnlessRunning, .signal, .cutback, .http, .onHost, .kubectl, .awaitPods, .proxy: []
+        case .restartUnlessRunning, .signal, .cutback, .http, .onHost, .kubectl, .awaitPods, .proxy, .terminate: []
         }
     }
 }

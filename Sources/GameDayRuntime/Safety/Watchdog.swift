@@ -80,15 +80,7 @@ public struct Watchdog: Sendable {
 
     /// Why the watchdog must act now, or nil.
     func trigger() -> String? {
-        if Date().timeIntervalSince1970 > deadline { return "the drill's maximum duration passed" }
-        guard let age = Heartbeat.age(of: heartbeat) else {
-            // The runner removes its heartbeat when it exits; a live runner without one is starting up.
-            return ProcessTable().isAlive(runnerPid) ? nil : "the runner (pid \(runnerPid)) is gone"
-        }
-        if age > timeout.milliseconds / 1000 {
-            return "the runner's heartbeat has been silent for \(String(format: "%.1f", age))s"
-        }
-        return nil
+        RunnerLifeline(heartbeat: heartbeat, timeout: timeout, deadline: deadline, runnerPid: runnerPid).ended()
     }
 
     private func revert(because reason: String) async throws -> String {

@@ -49,7 +49,7 @@ extension DrillSession {
 
         let heartbeat: Heartbeat
         do {
-            heartbeat = try Heartbeat(path: "\(settings.stateDirectory)/runs/\(runId).heartbeat")
+            heartbeat = try Heartbeat(path: Self.heartbeatPath(stateDirectory: settings.stateDirectory, runId: runId))
         } catch {
             return .refused(
                 lines: ["cannot write the heartbeat under \(settings.stateDirectory): \(FileProblem.words(error))"])

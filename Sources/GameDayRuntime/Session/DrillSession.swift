@@ -86,28 +86,46 @@ public struct DrillSession: Sendable {
         self.drill = drill
         self.target = target
         self.settings = settings
-        self.parts = parts ?? Self.realParts(drill: drill, watchdogTimeout: settings.watchdogTimeout)
+        self.parts = parts ?? Self.realParts(drill: drill, settings: settings)
     }
 
     /// The fault drivers of a run of `drill`: process, network and proxy faults on this host,
     /// process and network faults on SSH hosts, faults in Kubernetes pods.
+    /// `delayer`: how the latency fault's nfqueue backend leaves its delayer (nil for a plan).
     public static func faults(
-        runId: String, drill: Drill, watchdogTimeout: Duration, hosts: SSHHostSession
+        runId: String, drill: Drill, watchdogTimeout: Duration, hosts: SSHHostSession, delayer: DelayerLaunch? = nil
     ) -> CompositeFaultDriver {
         CompositeFaultDriver(
-            process: ProcessFaultDriver(), network: NetworkFaultDriver(runId: runId),
+            process: ProcessFaultDriver(), network: NetworkFaultDriver(runId: runId, delayer: delayer),
             proxy: ProxyFaultDriver(runId: runId), ssh: SSHProcessFaultDriver(session: hosts),
             sshNetwork: SSHNetworkFaultDriver(session: hosts),
             // A paused process in a pod resumes by itself once the drill cannot be running any more.
             kubernetes: KubernetesFaultDriver(runId: runId, switchLifetime: drill.maximumDuration + watchdogTimeout))
     }
 
-    static func realParts(drill: Drill, watchdogTimeout: Duration) -> Parts {
+    static func realParts(drill: Drill, settings: Settings) -> Parts {
         Parts(
             transport: CurlHTTPClient(), probes: CurlMultiProbeLauncher(),
-            faults: { runId, hosts in faults(runId: runId, drill: drill, watchdogTimeout: watchdogTimeout, hosts: hosts)
+            faults: { runId, hosts in
+                // Called as the run starts, beside its heartbeat and the ledger's deadline.
+                let delayer = DelayerLaunch(
+                    executable: settings.executable,
+                    lifeline: RunnerLifeline(
+                        heartbeat: heartbeatPath(stateDirectory: settings.stateDirectory, runId: runId),
+                        timeout: settings.watchdogTimeout,
+                        deadline: Date().timeIntervalSince1970 + drill.maximumDuration.milliseconds / 1000,
+                        runnerPid: getpid()),
+                    directory: "\(settings.stateDirectory)/runs")
+                return faults(
+                    runId: runId, drill: drill, watchdogTimeout: settings.watchdogTimeout, hosts: hosts,
+                    delayer: delayer)
             }
         )
+    }
+
+    /// The run's heartbeat file, which its watchdogs and delayers watch.
+    static func heartbeatPath(stateDirectory: String, runId: String) -> String {
+        "\(stateDirectory)/runs/\(runId).heartbeat"
     }
 
     /// This program, for the watchdogs it leaves behind.

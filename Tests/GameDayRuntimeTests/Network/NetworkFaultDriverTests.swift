@@ -98,7 +98,9 @@ struct NetworkFaultDriverTests {
             let target = Self.target(pair)
             let fault = FaultSpec(
                 name: "slow", unit: "beijing", service: "",
-                action: .latency(NetemSpec(interface: pair.serverInterface.description, delay: .milliseconds(200))))
+                action: .latency(
+                    NetemSpec(
+                        interface: pair.serverInterface.description, delay: .milliseconds(200), backend: .netem)))
             do {
                 _ = try await NetworkFaultDriver(runId: "n1").check(fault, in: target)
                 Issue.record("a latency fault passed the check on a kernel without sch_netem")

@@ -2,9 +2,10 @@ import Foundation
 import GameDayCore
 import Synchronization
 
-/// Prepares a drill's network faults — block-port (nftables, else iptables), latency (tc netem)
-/// and bandwidth (tc tbf) — in the unit's network namespace when the target names one, and
-/// never on the runner's own control channel (the control plane, the gateway, SSH).
+/// Prepares a drill's network faults — block-port (nftables, else iptables), latency (tc netem,
+/// or the nfqueue delayer where the kernel has no netem) and bandwidth (tc tbf) — in the unit's
+/// network namespace when the target names one, and never on the runner's own control channel
+/// (the control plane, the gateway, SSH).
 public final class NetworkFaultDriver: FaultDriver {
     public let runId: String
 
@@ -12,13 +13,17 @@ public final class NetworkFaultDriver: FaultDriver {
     private let fixedExecutor: (any CommandExecutor)?
     /// Channels to protect besides the runner's own (the SSH connection to that host).
     private let alsoProtected: [ProtectedEndpoint]
+    /// How the latency fault's nfqueue backend starts its delayer; nil where it cannot (SSH, pods).
+    private let delayer: DelayerLaunch?
 
     public init(
-        runId: String, executor: (any CommandExecutor)? = nil, protecting alsoProtected: [ProtectedEndpoint] = []
+        runId: String, executor: (any CommandExecutor)? = nil, protecting alsoProtected: [ProtectedEndpoint] = [],
+        delayer: DelayerLaunch? = nil
     ) {
         self.runId = runId
         self.fixedExecutor = executor
         self.alsoProtected = alsoProtected
+        self.delayer = delayer
     }
 
     // MARK: - FaultDriver
@@ -35,17 +40,44 @@ public final class NetworkFaultDriver: FaultDriver {
                     executor: executor, locate: "-", apply: plan.apply, revert: plan.revert,
                     proof: plan.proof + (choice == .auto ? " (nftables when the host has it, else iptables)" : ""))
             case .shape(let shape):
-                let plan = TrafficShaper.plan(shape)
-                return FaultPlan(
-                    name: fault.name, kind: fault.action.kind, unit: fault.unit, service: fault.service,
-                    executor: executor, locate: "-", apply: plan.snapshot + plan.apply, revert: plan.revert,
-                    proof: plan.proof)
+                return shapePlan(fault, executor: executor, shape: shape)
+            case .delay(let spec, let shape, let queued, let scope):
+                switch (spec.backend, shape, queued) {
+                case (.netem, let shape?, _):
+                    return shapePlan(fault, executor: executor, shape: shape)
+                case (.auto, let shape?, let queued):
+                    var plan = shapePlan(fault, executor: executor, shape: shape)
+                    plan.proof +=
+                        queued == nil
+                        ? " (auto: tc netem; this fault names no port for the nfqueue delayer)"
+                        : " (auto: tc netem where the kernel has sch_netem, sch_prio and cls_u32, else the nfqueue delayer; the preflight says which)"
+                    return plan
+                case (_, _, let queued?):
+                    let plan = QueueDelayer.plan(queued, scope: scope, launch: delayer)
+                    return FaultPlan(
+                        name: fault.name, kind: fault.action.kind, unit: fault.unit, service: fault.service,
+                        executor: executor, locate: "-", apply: plan.apply, revert: plan.revert,
+                        proof: plan.proof
+                            + " (nfqueue: iptables' NFQUEUE target where nftables lacks its queue expression)")
+                default:
+                    throw FaultError(
+                        "fault \(fault.name) names neither an interface for tc netem nor a port for nfqueue")
+                }
             }
         } catch {
             return FaultPlan(
                 name: fault.name, kind: fault.action.kind, unit: fault.unit, service: fault.service, executor: executor,
-                locate: "-", apply: [], revert: [], proof: "cannot be planned: \(error.message)")
+                locate: "-", apply: [], revert: [],
+                proof: "cannot be planned: \((error as? FaultError)?.message ?? "\(error)")")
         }
+    }
+
+    private func shapePlan(_ fault: FaultSpec, executor: String, shape: TrafficShape) -> FaultPlan {
+        let plan = TrafficShaper.plan(shape)
+        return FaultPlan(
+            name: fault.name, kind: fault.action.kind, unit: fault.unit, service: fault.service,
+            executor: executor, locate: "-", apply: plan.snapshot + plan.apply, revert: plan.revert,
+            proof: plan.proof)
     }
 
     public func check(_ fault: FaultSpec, in target: Target) async throws(FaultError) -> String {
@@ -82,22 +114,30 @@ public final class NetworkFaultDriver: FaultDriver {
                     }
                 }
             case .shape(let shape):
+                return try await shapeReady(fault, plan: plan, executor: executor, shape: shape, note: "")
+            case .delay(let spec, let shape, let queued, let scope):
                 // What the kernel can do is a property of the host, not of a namespace: probe from the host.
                 let support = await TrafficControlSupport.detect(using: (executor as? NetnsExecutor)?.base ?? executor)
-                if let problem = support.problem(for: shape) { throw FaultError(problem) }
-                let shaper = TrafficShaper(executor: executor)
-                let snapshot = try await shaper.check(shape)
-                return ReadyFault(
-                    spec: fault, plan: plan, found: "\(shape.interface) now has \(snapshot.summary)",
-                    recipe: RevertRecipe(executor: executor.name, steps: [.restoreQdiscs(original: snapshot)])
-                ) { moment async throws(FaultError) in
-                    do {
-                        let result = try await shaper.apply(shape, expecting: snapshot, moment: moment)
-                        return AppliedFault(
-                            spec: fault, plan: plan, pids: [], commands: result.commands, effect: result.effect)
-                    } catch {
-                        throw FaultError((error as? NetworkFaultError)?.description ?? "\(error)")
-                    }
+                let netemProblem = shape.map { support.problem(for: $0) } ?? "it names no 'interface' for tc netem"
+                switch (spec.backend, shape, queued) {
+                case (.netem, let shape?, _):
+                    if let netemProblem { throw FaultError(netemProblem) }
+                    return try await shapeReady(fault, plan: plan, executor: executor, shape: shape, note: "")
+                case (.auto, let shape?, _) where netemProblem == nil:
+                    return try await shapeReady(
+                        fault, plan: plan, executor: executor, shape: shape,
+                        note: "backend auto chose tc netem (the kernel has it); ")
+                case (.nfqueue, _, let queued?):
+                    return try await queueReady(
+                        fault, target, plan: plan, executor: executor, queued: queued, scope: scope, note: "")
+                case (.auto, _, let queued?):
+                    return try await queueReady(
+                        fault, target, plan: plan, executor: executor, queued: queued, scope: scope,
+                        note: "backend auto chose nfqueue (\(netemProblem ?? "")); ")
+                default:
+                    throw FaultError(
+                        "fault \(fault.name) cannot be applied: \(netemProblem ?? "tc netem cannot be used"), and it names no port for the nfqueue backend (ports, match.port or a service with a port)"
+                    )
                 }
             }
         } catch let error as FaultError {
@@ -109,11 +149,64 @@ public final class NetworkFaultDriver: FaultDriver {
         }
     }
 
+    /// A tc shape (netem or tbf): refused with advice where the kernel lacks its qdiscs; the
+    /// interface's qdiscs snapshotted, which is what the revert restores.
+    private func shapeReady(
+        _ fault: FaultSpec, plan: FaultPlan, executor: any CommandExecutor, shape: TrafficShape, note: String
+    ) async throws -> ReadyFault {
+        let support = await TrafficControlSupport.detect(using: (executor as? NetnsExecutor)?.base ?? executor)
+        if let problem = support.problem(for: shape) { throw FaultError(problem) }
+        let shaper = TrafficShaper(executor: executor)
+        let snapshot = try await shaper.check(shape)
+        return ReadyFault(
+            spec: fault, plan: plan, found: "\(note)\(shape.interface) now has \(snapshot.summary)",
+            recipe: RevertRecipe(executor: executor.name, steps: [.restoreQdiscs(original: snapshot)])
+        ) { moment async throws(FaultError) in
+            do {
+                let result = try await shaper.apply(shape, expecting: snapshot, moment: moment)
+                return AppliedFault(spec: fault, plan: plan, pids: [], commands: result.commands, effect: result.effect)
+            } catch {
+                throw FaultError((error as? NetworkFaultError)?.description ?? "\(error)")
+            }
+        }
+    }
+
+    /// The nfqueue delayer: the host's queueing checked, the firewall chosen; the recipe removes
+    /// the rule and ends the delayer.
+    private func queueReady(
+        _ fault: FaultSpec, _ target: Target, plan: FaultPlan, executor: any CommandExecutor, queued: QueuedDelay,
+        scope: FirewallScope, note: String
+    ) async throws -> ReadyFault {
+        guard let delayer, fixedExecutor == nil else {
+            throw FaultError(
+                "fault \(fault.name): the nfqueue backend starts gameday's delayer on this host or in a unit's namespace; "
+                    + "it is not available over SSH or in pods yet (use backend: netem there)")
+        }
+        let queue = QueueDelayer(
+            executor: executor, launch: delayer, namespace: (executor as? NetnsExecutor)?.namespace,
+            protected: try protected(target))
+        let (engine, found) = try await queue.check(queued, scope: scope)
+        return ReadyFault(
+            spec: fault, plan: plan, found: note + found,
+            recipe: RevertRecipe(
+                executor: executor.name, steps: QueueDelayer.revertSteps(queued, scope: scope, engine: engine))
+        ) { moment async throws(FaultError) in
+            do {
+                let result = try await queue.apply(queued, scope: scope, engine: engine, moment: moment)
+                return AppliedFault(spec: fault, plan: plan, pids: [], commands: result.commands, effect: result.effect)
+            } catch {
+                throw FaultError((error as? NetworkFaultError)?.description ?? "\(error)")
+            }
+        }
+    }
+
     // MARK: - From the drill's words to the primitives
 
     private enum Translated {
         case block(PortBlock, FirewallScope, FirewallEngineChoice)
         case shape(TrafficShape)
+        /// A latency fault: its tc form when it names an interface, its nfqueue form when it names a port.
+        case delay(NetemSpec, shape: TrafficShape?, queued: QueuedDelay?, scope: FirewallScope)
     }
 
     private func translate(_ fault: FaultSpec, _ target: Target) throws(FaultError) -> Translated {
@@ -146,11 +239,39 @@ public final class NetworkFaultDriver: FaultDriver {
                 let match = try spec.match.map { match throws(NetworkFaultError) in
                     try NetemMatch(port: match.port.map { UInt16($0) }, address: try match.address.map(IPNetwork.init))
                 }
-                return .shape(
-                    .netem(
+                let shape = try spec.interface.map { interface throws(NetworkFaultError) in
+                    TrafficShape.netem(
                         try NetemImpairment(
-                            interface: try InterfaceName(spec.interface), delay: spec.delay, jitter: spec.jitter,
-                            lossPercent: spec.loss, match: match, replaceRoot: spec.replaceRoot)))
+                            interface: try InterfaceName(interface), delay: spec.delay, jitter: spec.jitter,
+                            lossPercent: spec.loss, match: match, replaceRoot: spec.replaceRoot))
+                }
+                let scope = try FirewallScope(runID: runId, slot: slot(of: fault))
+                // nfqueue's packets: its own ports, else the match's port, else the service's.
+                var ranges = try spec.packets.ports.map { range throws(NetworkFaultError) in
+                    try FirewallPortRange(range.from, range.to)
+                }
+                if ranges.isEmpty,
+                    let port = spec.match?.port
+                        ?? target.unit(named: fault.unit)?.service(
+                            named: fault.service)?.port
+                {
+                    ranges = [try FirewallPortRange(port)]
+                }
+                let queued =
+                    try ranges.isEmpty
+                    ? nil
+                    : QueuedDelay(
+                        block: try PortBlock(
+                            direction: spec.packets.direction == .inbound ? .inbound : .outbound,
+                            transport: spec.packets.transport == .tcp ? .tcp : .udp, ports: ranges,
+                            // match.address is a destination: the peer of outbound packets only.
+                            peer: try
+                                (spec.packets.peer ?? (spec.packets.direction == .outbound ? spec.match?.address : nil))
+                                .map(IPNetwork.init), action: .queue,
+                            queue: QueuedDelay.firstQueue(runID: runId, slot: scope.slot)),
+                        delay: spec.delay ?? .zero, jitter: spec.jitter ?? .zero, lossPercent: spec.loss ?? 0,
+                        reorder: spec.reorder)
+                return .delay(spec, shape: shape, queued: queued, scope: scope)
             case .bandwidth(let spec):
                 guard let rate = TCUnits.bitsPerSecond(spec.rate), let burst = TCUnits.bytes(spec.burst) else {
                     throw FaultError(

@@ -40,6 +40,7 @@ public enum IptablesRules {
         case (.reject, .tcp): return ["-j", "REJECT", "--reject-with", "tcp-reset"]
         // The default answer is ICMP(v6) port unreachable, what a closed UDP port does.
         case (.reject, .udp): return ["-j", "REJECT"]
+        case (.queue, _): return ["-j", "NFQUEUE", "--queue-num", "\(block.queue ?? 0)", "--queue-bypass"]
         }
     }
 

@@ -44,6 +44,8 @@ public enum NftablesRules {
         case (.reject, .tcp): return ["reject", "with", "tcp", "reset"]
         // In the inet family a bare reject answers ICMP(v6) port unreachable, what a closed UDP port does.
         case (.reject, .udp): return ["reject"]
+        // bypass: with no program bound to the queue, packets pass as if the rule were not there.
+        case (.queue, _): return ["queue", "num", "\(block.queue ?? 0)", "bypass"]
         }
     }
 

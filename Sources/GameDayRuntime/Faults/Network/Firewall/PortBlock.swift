@@ -17,6 +17,9 @@ public enum BlockAction: String, Sendable, Hashable, Codable, CaseIterable {
     case drop
     /// Refused at once (TCP reset, ICMP port unreachable for UDP), like a stopped service.
     case reject
+    /// Sent to an NFQUEUE queue with bypass, where the delayer holds it (the latency fault's
+    /// nfqueue backend); with no delayer bound to the queue, it passes as if there were no rule.
+    case queue
 }
 
 /// A port block: what to match and what to do with it. The values are validated by their types.
@@ -36,11 +39,13 @@ public struct PortBlock: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Only traffic from (inbound) or to (outbound) this address or network; `nil` for any.
     public var peer: IPNetwork?
     public var action: BlockAction
+    /// The queue of `action: queue`.
+    public var queue: UInt16?
 
     public init(
         direction: FirewallDirection, transport: FirewallTransport = .tcp, ports: [FirewallPortRange],
         peer: IPNetwork? = nil,
-        action: BlockAction = .drop
+        action: BlockAction = .drop, queue: UInt16? = nil
     ) throws(NetworkFaultError) {
         guard !ports.isEmpty else {
             throw .invalidValue(what: "port list", value: "[]", expected: "at least one port or range")
@@ -50,15 +55,26 @@ public struct PortBlock: Sendable, Hashable, Codable, CustomStringConvertible {
         self.ports = ports
         self.peer = peer
         self.action = action
+        self.queue = action == .queue ? (queue ?? 0) : nil
     }
 
     /// `inbound tcp 8080,9000-9010 from 10.0.0.0/8 (drop)`, for messages and plans.
     public var description: String {
         let ports = ports.map(\.description).joined(separator: ",")
         let peer = peer.map { " \(direction == .inbound ? "from" : "to") \($0)" } ?? ""
-        return "\(direction.rawValue) \(transport.rawValue) \(ports)\(peer) (\(action.rawValue))"
+        let action = self.action == .queue ? "queue \(queue ?? 0)" : self.action.rawValue
+        return "\(direction.rawValue) \(transport.rawValue) \(ports)\(peer) (\(action))"
     }
 
     /// The IP families the block must cover: the peer's, or both when any peer is blocked.
     var families: [IPNetwork.Family] { peer.map { [$0.family] } ?? [.ipv4, .ipv6] }
+
+    /// What its rules did to the packets they matched, for counters: `dropped`, `queued`.
+    public var matchedVerb: String {
+        switch action {
+        case .drop: "dropped"
+        case .reject: "refused"
+        case .queue: "queued"
+        }
+    }
 }
