@@ -10,6 +10,12 @@
 # with apt-get when missing): against the lab gateway's /health, its probes/s beside wrk's
 # requests/s, its schedule lag at 1,000 users × 10 Hz, and its peak memory. Extra arguments go to
 # `gameday-bench probes` (e.g. `bench/run.sh probes --rounds 1 --lag-seconds 5 --memory-seconds 10`).
+#
+# `bench/run.sh delay` measures the latency fault's nfqueue delayer (issue 15, root only): UDP one-way
+# delay through `gameday delayer` between two namespaces, its accuracy at 50 ms and 50 ms ± 10 ms, the
+# error at 100, 1,000 and 10,000 packets/s, and its CPU; then the same with tc netem (and the delayer)
+# inside the VM of scripts/vm.sh, or a plain statement that the VM does not work. Extra arguments go
+# to `gameday-bench delay` (e.g. `bench/run.sh delay --rates 100,1000 --vm none`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +33,52 @@ if [ "${1:-}" = probes ]; then
     trap 'exit 143' TERM
     "$bin/gameday" lab up --run-dir "$lab" --base-port 0 --tied-to $$ >&2
     "$bin/gameday-bench" probes --target "$lab/target.yaml" --wrk "$(command -v wrk)" "$@"
+    exit 0
+fi
+
+if [ "${1:-}" = delay ]; then
+    shift
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "bench: the delay bench needs root (ip netns, iptables, the NFQUEUE queue, the VM): run as root" >&2
+        exit 1
+    fi
+    swift build -c release --product gameday >&2
+    swift build -c release --product gameday-bench >&2
+    bin=$(swift build -c release --show-bin-path)
+    # Names the bench's namespaces gameday-bench-<id>-c|s, its delayers' --tag and the VM's run.
+    id="d$$"
+    # The bench's delayers end themselves within 100 ms of it (they watch it as their runner), and
+    # the vm.sh it started gets SIGTERM when it dies (setpriv --pdeathsig) and kills QEMU.
+    cleanup_delay() {
+        if [ -n "${bench:-}" ]; then
+            kill "$bench" 2>/dev/null || true
+            wait "$bench" 2>/dev/null || true
+            sleep 1
+        fi
+        for namespace in "gameday-bench-${id}-c" "gameday-bench-${id}-s"; do
+            ip netns del "$namespace" 2>/dev/null || true
+        done
+        rm -f "/tmp/gameday-bench-${id}-delayer.ready" "/tmp/gameday-bench-${id}-receiver.ready"
+    }
+    trap cleanup_delay EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    "$bin/gameday-bench" delay --gameday "$bin/gameday" --vm scripts/vm.sh --run-id "$id" "$@" &
+    bench=$!
+    wait "$bench"
+    bench=""
+    cleanup_delay
+    trap - EXIT
+    left=$(
+        ip netns list | grep "gameday-bench-${id}-" || true
+        pgrep -af -- "--tag gameday-bench-${id}/delayer|--run-id ${id}( |$)" || true
+    )
+    if [ -n "$left" ]; then
+        echo "bench: left behind:" >&2
+        echo "$left" >&2
+        exit 1
+    fi
+    echo "bench: nothing left behind" >&2
     exit 0
 fi
 

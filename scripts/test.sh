@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: unit, lab and end-to-end tests, then the schema checks,
-# then checks that nothing (lab process, pid file) was left behind.
+# Runs the whole test suite: unit, lab and end-to-end tests (the tc netem ones also inside a VM
+# booted with scripts/vm.sh), then the schema checks, then checks that nothing (lab process, pid
+# file, QEMU) was left behind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
+# QEMU and Debian's kernel, for the tests of what this kernel may lack (sch_netem): VirtualMachineTests.
+scripts/vm.sh prepare
 swift build --build-tests
 swift test --skip-build
+# The tc netem tests on a real kernel, in the VM of scripts/vm.sh, in a run of their own: emulated,
+# the guest needs this machine's CPUs to itself (VirtualMachineTests; about 4 minutes).
+GAMEDAY_TEST_VM=1 swift test --skip-build --filter VirtualMachineTests
 python3 scripts/check-schemas.py
 swift format lint --strict -r Sources Tests bench/Sources Package.swift
 
@@ -14,6 +20,12 @@ left=$(pgrep -af 'gameday lab (serve|supervise)' | grep -v pgrep || true)
 if [ -n "$left" ]; then
     echo "test: lab processes left behind after the tests:" >&2
     echo "$left" >&2
+    exit 1
+fi
+vms=$(pgrep -af 'mount_tag=gdjob' | grep -v pgrep || true)
+if [ -n "$vms" ]; then
+    echo "test: QEMU processes left behind after the tests:" >&2
+    echo "$vms" >&2
     exit 1
 fi
 echo "test: nothing left behind"

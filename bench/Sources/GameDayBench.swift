@@ -8,7 +8,8 @@ import GameDayRuntime
 ///
 /// `gameday-bench probes --target LAB/target.yaml` measures the probe engine instead (`ProbeBench`);
 /// `gameday-bench ssh` a fault across 1, 5 and 20 real sshd hosts (`SSHBench`); `gameday-bench
-/// routing` what routing 1,000,000 keys costs per routing model (`RoutingBench`).
+/// routing` what routing 1,000,000 keys costs per routing model (`RoutingBench`); `gameday-bench delay`
+/// how closely the latency fault's nfqueue delayer keeps its delay, beside netem in the VM (`DelayBench`).
 @main
 struct GameDayBench {
     static func main() async {
@@ -23,6 +24,15 @@ struct GameDayBench {
                 return
             case "routing":
                 print(try RoutingBench.run(Array(arguments.dropFirst())))
+                return
+            case "delay":
+                print(try await DelayBench.run(Array(arguments.dropFirst())))
+                return
+            case "delay-send":
+                print(try DelayBenchSender.run(Array(arguments.dropFirst())))
+                return
+            case "delay-receive":
+                print(try DelayBenchReceiver.run(Array(arguments.dropFirst())))
                 return
             case "probe-memory":
                 print(try await ProbeMemory.runChild(ProbeBenchOptions(Array(arguments.dropFirst()))))

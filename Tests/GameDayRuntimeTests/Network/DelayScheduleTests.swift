@@ -121,6 +121,9 @@ struct DelayScheduleTests {
 
             """
         #expect(QueueDelayer.boundQueues(table) == [0, 34_701])
+        #expect(QueueDelayer.freeQueue(from: 34_700, bound: [0, 34_701]) == 34_700)
+        #expect(QueueDelayer.freeQueue(from: 34_701, bound: [0, 34_701, 34_702]) == 34_703)
+        #expect(QueueDelayer.freeQueue(from: 65_535, bound: [65_535, 1]) == 2)
         let inbound = try PortBlock(direction: .inbound, ports: [FirewallPortRange(8080)], action: .queue, queue: 1)
         #expect(QueueDelayer.probeEndpoint(inbound).map { "\($0.0):\($0.1)" } == "127.0.0.1:8080")
         var fromOnePeer = inbound

@@ -185,7 +185,7 @@ public final class NetworkFaultDriver: FaultDriver {
         let queue = QueueDelayer(
             executor: executor, launch: delayer, namespace: (executor as? NetnsExecutor)?.namespace,
             protected: try protected(target))
-        let (engine, found) = try await queue.check(queued, scope: scope)
+        let (queued, engine, found) = try await queue.check(queued, scope: scope)
         return ReadyFault(
             spec: fault, plan: plan, found: note + found,
             recipe: RevertRecipe(

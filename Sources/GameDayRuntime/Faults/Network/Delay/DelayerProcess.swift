@@ -64,7 +64,10 @@ public struct DelayerProcess: Sendable {
         let table = ProcessTable()
         let deadline = ContinuousClock.now + readyTimeout
         while ContinuousClock.now < deadline {
-            if FileManager.default.fileExists(atPath: ready) { return process.pid }
+            if FileManager.default.fileExists(atPath: ready) {
+                unlink(ready)  // said once; its log stays beside the run's heartbeat
+                return process.pid
+            }
             if !table.isAlive(process.pid) {
                 throw .notReady(Self.lastLine(of: log) ?? "it exited without a word (log \(log))")
             }

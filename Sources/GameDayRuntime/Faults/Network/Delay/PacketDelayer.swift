@@ -1,3 +1,4 @@
+import CCurl
 import Glibc
 import HeapModule
 
@@ -41,12 +42,20 @@ public final class PacketDelayer {
     private var random = SystemRandomNumberGenerator()
     public private(set) var tally = Tally()
 
+    /// Fires at the next release (CLOCK_MONOTONIC, absolute).
+    private let timer: Int32
+
     /// Binds queue `number` (throws when it cannot).
     public init(queue number: UInt16, schedule: DelaySchedule, lifeline: RunnerLifeline?) throws(DelayerError) {
         queue = try NetfilterQueue(number: number)
+        // The probe engine's timerfd (CCurl's shim: Swift's Glibc module leaves sys/timerfd.h out).
+        timer = ccurl_timer_create()
+        guard timer >= 0 else { throw .cannotBind(number, "timerfd_create: \(String(cString: strerror(errno)))") }
         self.schedule = schedule
         self.lifeline = lifeline
     }
+
+    deinit { close(timer) }
 
     public var queueNumber: UInt16 { queue.number }
 
@@ -105,19 +114,23 @@ public final class PacketDelayer {
     }
 
     /// Waits for a packet or the next release, at most 50 ms (the stop flag and the lifeline are
-    /// looked at between waits). `poll` counts whole milliseconds: the last part of a wait shorter
-    /// than one is slept to the nanosecond instead, so releases are not late by a poll's millisecond.
+    /// looked at between waits). The release is a timerfd armed for the time left, polled
+    /// beside the queue: woken to the microsecond, and never deaf to packets meanwhile (`poll`'s
+    /// own timeout counts whole milliseconds).
     private func wait(until release: UInt64?, now: UInt64) {
-        var limit: UInt64 = 50_000_000
-        if let release { limit = min(limit, release > now ? release - now : 0) }
-        guard limit > 0 else { return }
-        if limit < 1_000_000 {
-            var pause = timespec(tv_sec: 0, tv_nsec: Int(limit))
-            nanosleep(&pause, nil)
-            return
+        if let release {
+            guard release > now else { return }
+            _ = ccurl_timer_arm(timer, Int64(release - now))
         }
-        var descriptor = pollfd(fd: queue.descriptor, events: Int16(POLLIN), revents: 0)
-        _ = poll(&descriptor, 1, Int32(limit / 1_000_000))
+        var descriptors = [
+            pollfd(fd: queue.descriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: timer, events: Int16(POLLIN), revents: 0),
+        ]
+        _ = poll(&descriptors, 2, 50)
+        if descriptors[1].revents != 0 {
+            var expirations: UInt64 = 0
+            _ = read(timer, &expirations, MemoryLayout<UInt64>.size)
+        }
     }
 
     static func now() -> UInt64 {

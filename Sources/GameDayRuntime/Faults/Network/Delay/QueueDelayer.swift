@@ -40,9 +40,10 @@ public struct QueueDelayer: Sendable {
     }
 
     /// Checks, changing nothing that carries traffic, that the host can queue packets to the
-    /// delayer, and which firewall writes the rule; returns it with what was found.
+    /// delayer, and which firewall writes the rule; returns the fault with a queue nobody has
+    /// bound (its own number, else the next free one), the firewall, and what was found.
     public func check(_ delay: QueuedDelay, scope: FirewallScope) async throws(NetworkFaultError) -> (
-        engine: FirewallEngine, found: String
+        delay: QueuedDelay, engine: FirewallEngine, found: String
     ) {
         try PortBlocker(executor: executor, protected: protected).refuseIfProtected(delay.block)
         let queues = try await executor.attempt(["cat", Self.queueTable], timeout: commandTimeout)
@@ -52,13 +53,20 @@ public struct QueueDelayer: Sendable {
                     + "(module nfnetlink_queue; 'modprobe nfnetlink_queue'), or use backend: netem where sch_netem exists"
             )
         }
-        if Self.boundQueues(queues.stdout).contains(delay.queue) {
-            throw .leftover("NFQUEUE queue \(delay.queue) is already bound by another program")
+        var delay = delay
+        let bound = Self.boundQueues(queues.stdout)
+        guard let free = Self.freeQueue(from: delay.queue, bound: bound) else {
+            throw .kernelLacks("every NFQUEUE queue from \(delay.queue) up is bound by another program")
         }
+        let moved =
+            free == delay.queue ? "" : " (queue \(delay.queue) is bound by another program: queue \(free) instead)"
+        delay.block.queue = free
         let nft = try? await executor.attempt(
             ["nft", "-c", Self.nftCheckScript(delay.block, scope: scope)], timeout: commandTimeout)
         if nft?.exitCode == 0 {
-            return (.nftables, "will queue \(delay.block) to the delayer with nftables (\(executor.name))")
+            return (
+                delay, .nftables, "will queue \(delay.block) to the delayer with nftables (\(executor.name))\(moved)"
+            )
         }
         // No nft queue expression (nft_queue): iptables' NFQUEUE target, tried in a chain nothing jumps to.
         let chain = "GAMEDAY-\(scope.runID)-q\(scope.slot)"
@@ -80,8 +88,8 @@ public struct QueueDelayer: Sendable {
                     + "(\(failure.lastLine)) can queue packets here: the kernel needs nft_queue or xt_NFQUEUE")
         }
         return (
-            .iptables,
-            "will queue \(delay.block) to the delayer with iptables' NFQUEUE target (nftables lacks its queue expression here; \(executor.name))"
+            delay, .iptables,
+            "will queue \(delay.block) to the delayer with iptables' NFQUEUE target (nftables lacks its queue expression here; \(executor.name))\(moved)"
         )
     }
 
@@ -177,6 +185,16 @@ public struct QueueDelayer: Sendable {
             table.split(whereSeparator: \.isNewline).compactMap {
                 $0.split(separator: " ").first.flatMap { UInt16($0) }
             })
+    }
+
+    /// `first`, or the next number after it that nobody has bound (wrapping within 1...65535).
+    static func freeQueue(from first: UInt16, bound: Set<UInt16>) -> UInt16? {
+        var number = first
+        for _ in 0..<65_535 {
+            if !bound.contains(number) { return number }
+            number = number == .max ? 1 : number + 1
+        }
+        return nil
     }
 
     /// The rule's nftables commands as one script for `nft -c` (checked by the kernel, not applied).
