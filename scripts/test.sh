@@ -10,9 +10,10 @@ scripts/setup.sh
 scripts/vm.sh prepare
 swift build --build-tests
 swift test --skip-build
-# The tc netem tests on a real kernel, in the VM of scripts/vm.sh, in a run of their own: emulated,
-# the guest needs this machine's CPUs to itself (VirtualMachineTests; about 4 minutes).
-GAMEDAY_TEST_VM=1 swift test --skip-build --filter VirtualMachineTests
+# Not yet here: the tc netem tests on a real kernel, in the VM of scripts/vm.sh. Under emulation
+# their timing-based checks (tbf's slowdown, the drills' verdicts) failed in about one run of three,
+# and a flaky test is a red CI waiting to happen. Run them by hand, in a run of their own:
+#   GAMEDAY_TEST_VM=1 swift test --skip-build --filter VirtualMachineTests
 python3 scripts/check-schemas.py
 swift format lint --strict -r Sources Tests bench/Sources Package.swift
 

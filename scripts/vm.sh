@@ -81,7 +81,6 @@ mount -t devtmpfs devtmpfs /root/dev
 mkdir -p /root/dev/pts /root/dev/shm
 mount -t devpts -o newinstance,ptmxmode=0666 devpts /root/dev/pts
 mount -t tmpfs -o mode=1777 shm /root/dev/shm
-mount -t tmpfs -o mode=1777 tmp /root/tmp
 mount -t tmpfs -o mode=0755 run /root/run
 mkdir -p /root/run/gameday-vm /root/run/lock
 mount --bind /job /root/run/gameday-vm
@@ -299,7 +298,7 @@ run() {
     done
     environment+=("${extra[@]}")
     {
-        printf 'cd -- %q || { echo "vm: %q is not in the VM (its /tmp, /run and /dev/shm start empty)" >&2; exit 125; }\n' \
+        printf 'cd -- %q || { echo "vm: %q is not in the VM (its /run and /dev/shm start empty)" >&2; exit 125; }\n' \
             "$PWD" "$PWD"
         printf 'exec env -i'
         printf ' %q' "${environment[@]}" "$@"
@@ -312,7 +311,7 @@ run() {
     [ "$accel" = kvm ] && cpu=host
     cpu=${GAMEDAY_VM_CPU:-$cpu}
     # setpriv: QEMU gets SIGKILL if this script dies, even by SIGKILL; it stays in our process group.
-    setpriv --pdeathsig KILL -- "$QEMU" -accel "$accel" ${GAMEDAY_VM_EXTRA:-} -cpu "$cpu" -smp 2 -m "$MEMORY" \
+    setpriv --pdeathsig KILL -- "$QEMU" -accel "$accel" ${GAMEDAY_VM_EXTRA:-} -cpu "$cpu" -smp "${GAMEDAY_VM_SMP:-2}" -m "$MEMORY" \
         -display none -vga none -monitor none -serial stdio -serial "file:$JOB/console.log" -no-reboot \
         -kernel "$CACHE/current/vmlinuz" -initrd "$CACHE/current/initramfs.cpio.gz" \
         -append "console=ttyS1 quiet panic=-1 mitigations=off tsc=reliable" \
