@@ -9,11 +9,8 @@ scripts/setup.sh
 # QEMU and Debian's kernel, for the tests of what this kernel may lack (sch_netem): VirtualMachineTests.
 scripts/vm.sh prepare
 swift build --build-tests
+# Every suite, VirtualMachineTests included (the tc netem tests inside the VM of scripts/vm.sh).
 swift test --skip-build
-# Not yet here: the tc netem tests on a real kernel, in the VM of scripts/vm.sh. Under emulation
-# their timing-based checks (tbf's slowdown, the drills' verdicts) failed in about one run of three,
-# and a flaky test is a red CI waiting to happen. Run them by hand, in a run of their own:
-#   GAMEDAY_TEST_VM=1 swift test --skip-build --filter VirtualMachineTests
 python3 scripts/check-schemas.py
 swift format lint --strict -r Sources Tests bench/Sources Package.swift
 

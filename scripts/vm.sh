@@ -8,8 +8,8 @@
 #   scripts/vm.sh run [--timeout SECONDS] [--env NAME=VALUE]... -- COMMAND [ARG]...
 #
 # `run` boots the kernel with this machine's root file system shared read-only over 9p, under an
-# overlay whose writes go to memory and vanish with the VM; /tmp, /run and /dev/shm are fresh and
-# empty. It loads the modules (netem, prio, u32, tbf, htb, nf_tables, veth, ...), brings lo up,
+# overlay whose writes go to memory and vanish with the VM (/tmp included, so a clone there works);
+# /run and /dev/shm are fresh and empty. It loads the modules (netem, prio, u32, tbf, htb, nf_tables, veth, ...), brings lo up,
 # chroots into that root and runs COMMAND as root in the caller's working directory, with PATH, HOME,
 # USER, LANG, TZ, every GAMEDAY_* variable, the --env ones, and GAMEDAY_IN_VM=1. COMMAND's stdout and
 # stderr both arrive on stdout as it runs; vm.sh's own messages go to stderr. The exit code is
@@ -18,13 +18,19 @@
 # SIGINT/SIGTERM, at the timeout, and by the kernel (parent-death signal) if the script is SIGKILLed.
 #
 # Cache: $GAMEDAY_VM_CACHE, default /var/cache/gameday-vm: one directory per kernel release with its
-# vmlinuz, initramfs.cpio.gz and the package it came from; `current` names the one `run` boots.
+# vmlinuz, the package it came from, and an initramfs-<recipe>.cpio.gz per version of this script
+# (two checkouts side by side each boot their own); `current` names the kernel `run` boots.
+#
 # Acceleration: TCG (software emulation) unless GAMEDAY_VM_ACCEL=kvm and /dev/kvm exists: KVM
 # nested in some VMs hangs the guest, so it is used only when asked for (GAMEDAY_VM_CPU overrides
-# the CPU model, max for TCG, host for KVM). Under TCG the guest boots in about 4 s and programs run
-# 10 to 30 times slower than on the host. The guest has 2 CPUs and $GAMEDAY_VM_MEMORY (4G) of memory;
-# its clock source is the TSC (tsc=reliable): the HPET it would fall back to makes every clock
-# read an emulated device access, five times slower.
+# the CPU model, max for TCG, host for KVM). Under TCG the guest's clock counts instructions
+# (-icount shift=0: 1 ns each, a 1 GHz machine; real time while it idles), so a slow or busy host
+# makes the VM take longer, never its timeouts shorter: a drill's 500ms timeout is the same in it
+# on an idle machine and on one whose cores are taken. It costs the guest a second CPU (icount runs
+# one); GAMEDAY_VM_CLOCK=host gives it two with the host's clock, quicker, at the mercy of the host's
+# load. The guest boots in about 4 s and has $GAMEDAY_VM_MEMORY (4G) of memory; its clock source is
+# the TSC (tsc=reliable): the HPET it would fall back to makes every clock read an emulated device
+# access.
 set -euo pipefail
 
 CACHE=${GAMEDAY_VM_CACHE:-/var/cache/gameday-vm}
@@ -100,13 +106,16 @@ stop
 INIT
 }
 
-# What the initramfs is built from: a new vm.sh rebuilds it.
-recipe() {
-    {
+# The initramfs of this version of the script: named after what it is built from (the init
+# script, the modules, busybox), so a changed vm.sh builds its own.
+initramfs_name() {
+    local recipe
+    recipe=$({
         init_script
         echo "${MODULES[*]}"
         sha256sum "$BUSYBOX" | cut -d' ' -f1
-    } | sha256sum | cut -d' ' -f1
+    } | sha256sum | cut -c1-16)
+    echo "initramfs-$recipe.cpio.gz"
 }
 
 need_root() {
@@ -175,10 +184,10 @@ prepare() {
     [ -n "$package" ] || die "apt knows no linux-image-amd64 package: is this Debian with its main archive in sources.list?"
     local release=${package#linux-image-}
     local dir=$CACHE/$release
-    local stamp
-    stamp=$(recipe)
-    if [ -s "$dir/vmlinuz" ] && [ -s "$dir/initramfs.cpio.gz" ] && [ "$(cat "$dir/initramfs.recipe" 2>/dev/null)" = "$stamp" ]; then
-        ln -sfn "$release" "$CACHE/current"
+    local initramfs
+    initramfs=$(initramfs_name)
+    if [ -s "$dir/vmlinuz" ] && [ -s "$dir/$initramfs" ]; then
+        $SUDO ln -sfn "$release" "$CACHE/current"
         return 0
     fi
     $SUDO mkdir -p "$dir"
@@ -206,9 +215,8 @@ prepare() {
     # Each file replaced in one step: a VM booting meanwhile reads the old one or the new one.
     $SUDO cp "$BUILD/package/boot/vmlinuz-$release" "$dir/vmlinuz.new"
     $SUDO mv -f "$dir/vmlinuz.new" "$dir/vmlinuz"
-    $SUDO cp "$BUILD/initramfs.cpio.gz" "$dir/initramfs.cpio.gz.new"
-    $SUDO mv -f "$dir/initramfs.cpio.gz.new" "$dir/initramfs.cpio.gz"
-    echo "$stamp" | $SUDO tee "$dir/initramfs.recipe" >/dev/null
+    $SUDO cp "$BUILD/initramfs.cpio.gz" "$dir/$initramfs.new"
+    $SUDO mv -f "$dir/$initramfs.new" "$dir/$initramfs"
     $SUDO ln -sfn "$release" "$CACHE/current"
     say "ready: kernel $release, ${#ORDER[@]} modules, in $dir"
 }
@@ -222,10 +230,10 @@ problems() {
     fi
     command -v "$QEMU" >/dev/null 2>&1 || reasons+=("$QEMU is not installed")
     command -v setpriv >/dev/null 2>&1 || reasons+=("setpriv (util-linux) is not installed")
-    if [ ! -s "$CACHE/current/vmlinuz" ] || [ ! -s "$CACHE/current/initramfs.cpio.gz" ]; then
+    if [ ! -s "$CACHE/current/vmlinuz" ]; then
         reasons+=("no kernel is prepared in $CACHE")
-    elif [ "$(cat "$CACHE/current/initramfs.recipe" 2>/dev/null)" != "$(recipe)" ]; then
-        reasons+=("the initramfs in $CACHE/current is older than scripts/vm.sh")
+    elif [ ! -s "$CACHE/current/$(initramfs_name)" ]; then
+        reasons+=("$CACHE/current has no initramfs built by this scripts/vm.sh")
     fi
     [ ${#reasons[@]} -eq 0 ] && return 0
     [ ${#reasons[@]} -gt ${#advice[@]} ] && advice+=("run scripts/vm.sh prepare")
@@ -247,7 +255,9 @@ check() {
         echo "not ready: $reasons"
         return 1
     fi
-    echo "ready: kernel $(basename "$(readlink -f "$CACHE/current")"), $("$QEMU" --version | head -1), $(accelerator)"
+    local clock=
+    [ "$(accelerator)" = tcg ] && clock=", clock: ${GAMEDAY_VM_CLOCK:-instructions}"
+    echo "ready: kernel $(basename "$(readlink -f "$CACHE/current")"), $("$QEMU" --version | head -1), $(accelerator)$clock"
 }
 
 run() {
@@ -305,15 +315,19 @@ run() {
         echo
     } >"$JOB/job.sh"
 
-    local accel
+    local accel cpu=max machine=(-smp 2)
     accel=$(accelerator)
-    local cpu=max
-    [ "$accel" = kvm ] && cpu=host
+    if [ "$accel" = kvm ]; then
+        cpu=host
+    elif [ "${GAMEDAY_VM_CLOCK:-instructions}" != host ]; then
+        # The guest's time from its instruction count (see the top): icount runs one vCPU only.
+        machine=(-icount "shift=0,sleep=on" -smp 1)
+    fi
     cpu=${GAMEDAY_VM_CPU:-$cpu}
     # setpriv: QEMU gets SIGKILL if this script dies, even by SIGKILL; it stays in our process group.
-    setpriv --pdeathsig KILL -- "$QEMU" -accel "$accel" ${GAMEDAY_VM_EXTRA:-} -cpu "$cpu" -smp "${GAMEDAY_VM_SMP:-2}" -m "$MEMORY" \
+    setpriv --pdeathsig KILL -- "$QEMU" -accel "$accel" "${machine[@]}" -cpu "$cpu" -m "$MEMORY" \
         -display none -vga none -monitor none -serial stdio -serial "file:$JOB/console.log" -no-reboot \
-        -kernel "$CACHE/current/vmlinuz" -initrd "$CACHE/current/initramfs.cpio.gz" \
+        -kernel "$CACHE/current/vmlinuz" -initrd "$CACHE/current/$(initramfs_name)" \
         -append "console=ttyS1 quiet panic=-1 mitigations=off tsc=reliable" \
         -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
         -virtfs "local,path=$JOB,mount_tag=gdjob,security_model=none" \
