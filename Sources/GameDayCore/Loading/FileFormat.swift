@@ -158,7 +158,7 @@ enum TargetFormat {
     static let pods = MappingShape(["selector", "container"], required: ["selector", "container"])
     /// `ssh:` of a unit: how its hosts are reached.
     static let ssh = MappingShape(
-        ["user", "port", "identity_file", "known_hosts", "host_key_checking", "connect_timeout"])
+        ["user", "port", "identity_file", "known_hosts", "host_key_checking", "connect_timeout", "gameday"])
     /// `proxy:` of a unit: its fault proxy's admin API.
     static let proxy = MappingShape(["url"], required: ["url"])
     static let service = MappingShape(["process", "restart", "health", "health_timeout", "port", "hosts", "pods"])

@@ -162,6 +162,19 @@ struct TargetReader {
             ssh.hostKeyChecking = checking
         }
         if let timeout = fields["connect_timeout"].flatMap({ r.duration($0) }) { ssh.connectTimeout = timeout }
+        if let node = fields["gameday"], let gameday = r.text(node) {
+            // A path on the hosts, not here: this file's folder means nothing there, so a relative
+            // path is refused rather than resolved (as a pid file on SSH hosts is).
+            if gameday.hasPrefix("-") || gameday.contains("\n") || gameday.contains("\0") {
+                r.error("'\(path).gameday' must be a path or a program name, not '\(gameday)'", at: node)
+            } else if gameday.contains("/") && !gameday.hasPrefix("/") {
+                r.error(
+                    "'\(path).gameday' must be an absolute path on the hosts or a bare name looked up on their PATH, "
+                        + "not '\(gameday)' (a relative path would be read from this file's folder, here)", at: node)
+            } else {
+                ssh.gameday = gameday
+            }
+        }
         return ssh
     }
 

@@ -51,10 +51,13 @@ public struct SSHTarget: Sendable, Hashable {
     public var knownHosts: String?
     public var hostKeyChecking: HostKeyChecking
     public var connectTimeout: Duration
+    /// `gameday: /usr/local/bin/gameday` — gameday on the hosts (the latency fault's nfqueue delayer
+    /// runs there): an absolute path on the hosts, or a bare name looked up on their PATH (the default).
+    public var gameday: String
 
     public init(
         user: String? = nil, port: Int = 22, identityFile: String? = nil, knownHosts: String? = nil,
-        hostKeyChecking: HostKeyChecking = .strict, connectTimeout: Duration = .seconds(5)
+        hostKeyChecking: HostKeyChecking = .strict, connectTimeout: Duration = .seconds(5), gameday: String = "gameday"
     ) {
         self.user = user
         self.port = port
@@ -62,6 +65,7 @@ public struct SSHTarget: Sendable, Hashable {
         self.knownHosts = knownHosts
         self.hostKeyChecking = hostKeyChecking
         self.connectTimeout = connectTimeout
+        self.gameday = gameday
     }
 }
 

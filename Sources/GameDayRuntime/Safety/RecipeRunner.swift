@@ -121,8 +121,19 @@ public struct RecipeRunner: Sendable {
             let sent = output.stdout.split(whereSeparator: \.isNewline).map(String.init)
             guard !sent.isEmpty else { return "no process left to send SIG\(name) on \(executor.name)" }
             return "SIG\(name) sent to \(sent.joined(separator: ", ")) on \(executor.name)"
-        case .command, .cutback, .http, .onHost, .kubectl, .awaitPods, .removePortBlock, .restoreQdiscs, .proxy, .at,
-            .terminate:
+        case .terminate(let locator, let what, let graceSeconds):
+            let output = try await executor.run(
+                RemoteTermination.command(for: locator, graceSeconds: graceSeconds),
+                timeout: .seconds(graceSeconds + 20))
+            guard output.exitCode == 0, !output.timedOut else {
+                throw RecipeError(
+                    "\(what) could not be ended on \(executor.name) (\(output.timedOut ? "timed out" : "exit \(output.exitCode)")): \(output.lastLine)"
+                )
+            }
+            let pids = output.stdout.split(whereSeparator: \.isWhitespace).joined(separator: ", ")
+            return pids.isEmpty
+                ? "\(what) already gone on \(executor.name)" : "\(what) (process \(pids)) ended on \(executor.name)"
+        case .command, .cutback, .http, .onHost, .kubectl, .awaitPods, .removePortBlock, .restoreQdiscs, .proxy, .at:
             return nil
         }
     }

@@ -128,7 +128,9 @@ extension RevertRecipe.Step {
             PortBlocker.revertRecipe(block, scope: scope, backend: backend).map(\.argv)
         case .restoreQdiscs(let original): original.revertRecipe.map(\.argv)
         case .at(_, let steps): steps.flatMap(\.idempotentCommands)
-        case .restartUnlessRunning, .signal, .cutback, .http, .onHost, .kubectl, .awaitPods, .proxy, .terminate: []
+        case .terminate(let locator, _, let graceSeconds):
+            [RemoteTermination.command(for: locator, graceSeconds: graceSeconds)]
+        case .restartUnlessRunning, .signal, .cutback, .http, .onHost, .kubectl, .awaitPods, .proxy: []
         }
     }
 }

@@ -98,7 +98,7 @@ public struct DrillSession: Sendable {
         CompositeFaultDriver(
             process: ProcessFaultDriver(), network: NetworkFaultDriver(runId: runId, delayer: delayer),
             proxy: ProxyFaultDriver(runId: runId), ssh: SSHProcessFaultDriver(session: hosts),
-            sshNetwork: SSHNetworkFaultDriver(session: hosts),
+            sshNetwork: SSHNetworkFaultDriver(session: hosts, deadline: delayer?.lifeline.deadline),
             // A paused process in a pod resumes by itself once the drill cannot be running any more.
             kubernetes: KubernetesFaultDriver(runId: runId, switchLifetime: drill.maximumDuration + watchdogTimeout))
     }

@@ -13,17 +13,26 @@ public final class NetworkFaultDriver: FaultDriver {
     private let fixedExecutor: (any CommandExecutor)?
     /// Channels to protect besides the runner's own (the SSH connection to that host).
     private let alsoProtected: [ProtectedEndpoint]
-    /// How the latency fault's nfqueue backend starts its delayer; nil where it cannot (SSH, pods).
-    private let delayer: DelayerLaunch?
+    /// How the latency fault's nfqueue backend starts a fault's delayer; nil where it cannot (pods,
+    /// a plan). A function of the fault: on an SSH host each fault's delayer watches its own switch.
+    private let delayer: @Sendable (FaultSpec) -> DelayerLaunch?
 
-    public init(
+    public convenience init(
         runId: String, executor: (any CommandExecutor)? = nil, protecting alsoProtected: [ProtectedEndpoint] = [],
         delayer: DelayerLaunch? = nil
+    ) {
+        self.init(runId: runId, executor: executor, protecting: alsoProtected, delayers: { _ in delayer })
+    }
+
+    /// `delayers`: each fault's launch, for a driver whose delayers differ by fault (an SSH host's).
+    public init(
+        runId: String, executor: (any CommandExecutor)?, protecting alsoProtected: [ProtectedEndpoint],
+        delayers: @escaping @Sendable (FaultSpec) -> DelayerLaunch?
     ) {
         self.runId = runId
         self.fixedExecutor = executor
         self.alsoProtected = alsoProtected
-        self.delayer = delayer
+        self.delayer = delayers
     }
 
     // MARK: - FaultDriver
@@ -53,7 +62,7 @@ public final class NetworkFaultDriver: FaultDriver {
                         : " (auto: tc netem where the kernel has sch_netem, sch_prio and cls_u32, else the nfqueue delayer; the preflight says which)"
                     return plan
                 case (_, _, let queued?):
-                    let plan = QueueDelayer.plan(queued, scope: scope, launch: delayer)
+                    let plan = QueueDelayer.plan(queued, scope: scope, launch: delayer(fault))
                     return FaultPlan(
                         name: fault.name, kind: fault.action.kind, unit: fault.unit, service: fault.service,
                         executor: executor, locate: "-", apply: plan.apply, revert: plan.revert,
@@ -177,10 +186,11 @@ public final class NetworkFaultDriver: FaultDriver {
         _ fault: FaultSpec, _ target: Target, plan: FaultPlan, executor: any CommandExecutor, queued: QueuedDelay,
         scope: FirewallScope, note: String
     ) async throws -> ReadyFault {
-        guard let delayer, fixedExecutor == nil else {
+        // A fixed executor with a local launch would start the delayer here for packets queued there (a pod).
+        guard let delayer = delayer(fault), fixedExecutor == nil || delayer.remote else {
             throw FaultError(
-                "fault \(fault.name): the nfqueue backend starts gameday's delayer on this host or in a unit's namespace; "
-                    + "it is not available over SSH or in pods yet (use backend: netem there)")
+                "fault \(fault.name): the nfqueue backend starts gameday's delayer on this host, in a unit's namespace "
+                    + "or on a unit's SSH hosts; it is not available in pods yet (use backend: netem there)")
         }
         let queue = QueueDelayer(
             executor: executor, launch: delayer, namespace: (executor as? NetnsExecutor)?.namespace,

@@ -7,18 +7,42 @@ import Synchronization
 /// the SSH port the runner came through, and a dead-man's switch armed before the fault runs the
 /// host's revert commands by itself if the runner's heartbeats stop. `hosts:` and `on_partial`
 /// work as for process faults (`SSHHostSession`).
+///
+/// A latency fault's nfqueue delayer runs on the host (the unit's `ssh.gameday`), started over SSH
+/// after the switch is armed; it watches that switch's heartbeat file and the drill's deadline, and
+/// the switch's revert ends it too.
 public final class SSHNetworkFaultDriver: FaultDriver, Sendable {
     public let session: SSHHostSession
+    /// The drill's deadline (Unix seconds), which delayers on the hosts watch too; nil for a plan,
+    /// where the nfqueue backend is shown but cannot be prepared.
+    public let deadline: Double?
     /// One network driver per host for the run: it numbers the firewall tables of the run's faults
     /// there, so that two faults on one host never share (and never remove) each other's table.
     private let drivers = Mutex<[String: NetworkFaultDriver]>([:])
 
-    public init(session: SSHHostSession) { self.session = session }
+    public init(session: SSHHostSession, deadline: Double? = nil) {
+        self.session = session
+        self.deadline = deadline
+    }
 
     public func plan(_ fault: FaultSpec, in target: Target) -> FaultPlan {
-        var plan = NetworkFaultDriver(runId: session.runId).plan(fault, in: target)
         let all = CompositeFaultDriver.sshHosts(of: fault, in: target) ?? []
         let chosen = (try? session.chosen(fault, among: all)) ?? all
+        let ssh = target.unit(named: fault.unit)?.ssh ?? SSHTarget()
+        // The delayer's command line names its host's switch: shown for the first host.
+        let shown = chosen.first
+        var plan = NetworkFaultDriver(
+            runId: session.runId, executor: nil, protecting: [],
+            delayers: { [session, deadline] fault in
+                shown.flatMap { Self.delayerLaunch(fault, on: $0, ssh, session: session, deadline: deadline ?? 0) }
+            }
+        ).plan(fault, in: target)
+        if plan.apply.contains(where: { $0.first == "setsid" }) {
+            if deadline == nil { plan.apply = plan.apply.map(Self.deadlineUnknown) }
+            if let shown, chosen.count > 1 {
+                plan.proof += " (the delayer's command is shown for \(shown); each host's watches its own switch)"
+            }
+        }
         plan.executor =
             "ssh: \(chosen.count) of \(all.count) host(s) (\(chosen.map(\.description).joined(separator: ", "))); "
             + (fault.onPartial == .continue
@@ -116,9 +140,31 @@ public final class SSHNetworkFaultDriver: FaultDriver, Sendable {
             let port = UInt16(clamping: host.port ?? ssh.port)
             let driver = NetworkFaultDriver(
                 runId: session.runId, executor: executor,
-                protecting: [ProtectedEndpoint(label: "the SSH connection to \(host)", port: port)])
+                protecting: [ProtectedEndpoint(label: "the SSH connection to \(host)", port: port)],
+                // The session and the deadline, not self: self holds this driver.
+                delayers: { [session, deadline] fault in
+                    deadline.flatMap { Self.delayerLaunch(fault, on: host, ssh, session: session, deadline: $0) }
+                })
             drivers[host.description] = driver
             return driver
         }
+    }
+
+    /// How `fault`'s delayer starts on `host`: the unit's gameday there, its lifeline the fault's
+    /// switch on that host (no runner pid there), its log beside the switch's heartbeat.
+    static func delayerLaunch(
+        _ fault: FaultSpec, on host: HostTarget, _ ssh: SSHTarget, session: SSHHostSession, deadline: Double
+    ) -> DelayerLaunch? {
+        guard let dms = try? session.deadMansSwitch(fault, host) else { return nil }
+        return .onRemoteHost(
+            executable: ssh.gameday, switchHeartbeat: dms.heartbeat, timeout: dms.timeout, deadline: deadline)
+    }
+
+    /// A plan's delayer, before the run gives it a deadline.
+    private static func deadlineUnknown(_ argv: [String]) -> [String] {
+        guard let at = argv.firstIndex(of: "--deadline"), at + 1 < argv.count else { return argv }
+        var argv = argv
+        argv[at + 1] = "<the run's start + the drill's maximum duration>"
+        return argv
     }
 }

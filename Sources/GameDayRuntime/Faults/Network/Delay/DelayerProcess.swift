@@ -9,11 +9,26 @@ public struct DelayerLaunch: Sendable, Hashable {
     public var lifeline: RunnerLifeline
     /// Where each delayer's log and ready file go.
     public var directory: String
+    /// Started by a shell on the executor's host (an SSH host) rather than spawned from this
+    /// process: `executable`, `directory` and the lifeline's heartbeat are paths there.
+    public var remote: Bool
 
-    public init(executable: String, lifeline: RunnerLifeline, directory: String) {
+    public init(executable: String, lifeline: RunnerLifeline, directory: String, remote: Bool = false) {
         self.executable = executable
         self.lifeline = lifeline
         self.directory = directory
+        self.remote = remote
+    }
+
+    /// The launch of a delayer on an SSH host, whose lifeline is the host's dead-man's switch: its
+    /// log and ready file go beside the switch's heartbeat.
+    public static func onRemoteHost(
+        executable: String, switchHeartbeat: String, timeout: Duration, deadline: Double
+    ) -> DelayerLaunch {
+        DelayerLaunch(
+            executable: executable,
+            lifeline: .onRemoteHost(switchHeartbeat: switchHeartbeat, timeout: timeout, deadline: deadline),
+            directory: (switchHeartbeat as NSString).deletingLastPathComponent, remote: true)
     }
 }
 
@@ -40,14 +55,21 @@ public struct DelayerProcess: Sendable {
         return [Self.ipProgram] + Array(NetnsExecutor.wrap(own, in: namespace).dropFirst())
     }
 
+    /// Its ready file and its log: under the run's directory here; beside the switch's heartbeat on
+    /// an SSH host, named after it (hosts that share a /tmp keep theirs apart).
+    public func files(_ scope: FirewallScope) -> (ready: String, log: String) {
+        let base =
+            launch.remote
+            ? (launch.lifeline.heartbeat as NSString).deletingPathExtension : "\(launch.directory)/\(scope.nftTable)"
+        return (base + ".delayer-ready", base + ".delayer.log")
+    }
+
     /// Starts it and waits for its ready file; returns its pid. Throws with the delayer's own
     /// words when it exits or stays silent instead.
     public func start(_ delay: QueuedDelay, scope: FirewallScope, namespace: NamespaceName?) async throws(DelayerError)
         -> Int32
     {
-        let base = "\(launch.directory)/\(scope.nftTable)"
-        let ready = base + ".delayer-ready"
-        let log = base + ".delayer.log"
+        let (ready, log) = files(scope)
         unlink(ready)
         do {
             try FileManager.default.createDirectory(atPath: launch.directory, withIntermediateDirectories: true)

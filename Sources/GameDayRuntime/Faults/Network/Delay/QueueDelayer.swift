@@ -27,13 +27,21 @@ public struct QueueDelayer: Sendable {
     /// preflight may choose iptables), the revert and the proof.
     public static func plan(_ delay: QueuedDelay, scope: FirewallScope, launch: DelayerLaunch?) -> FirewallPlan {
         let rules = PortBlocker.plan(delay.block, scope: scope, backend: .nftables)
-        let delayer =
-            launch.map {
-                DelayerProcess(launch: $0).argv(delay, scope: scope, namespace: nil, ready: "READY")
-            } ?? ["gameday", "delayer", "--tag", DelayerProcess.tag(scope)] + delay.delayerArguments
+        var delayer = ["gameday", "delayer", "--tag", DelayerProcess.tag(scope)] + delay.delayerArguments
+        var stop = ["kill", "-TERM", "<the delayer of \(DelayerProcess.tag(scope))>"]
+        if let launch {
+            let process = DelayerProcess(launch: launch)
+            delayer = process.argv(delay, scope: scope, namespace: nil, ready: "READY")
+            if launch.remote {
+                // What the start script runs on the host, after the switch's heartbeat is there.
+                delayer =
+                    ["setsid"] + process.argv(delay, scope: scope, namespace: nil, ready: process.files(scope).ready)
+                stop = ["kill", "-TERM", "<the delayer of \(DelayerProcess.tag(scope)) on the host, -KILL after 3s>"]
+            }
+        }
         return FirewallPlan(
             backend: .nftables, apply: [delayer] + rules.apply,
-            revert: rules.revert + [["kill", "-TERM", "<the delayer of \(DelayerProcess.tag(scope))>"]],
+            revert: rules.revert + [stop],
             proof:
                 "the delayer holds queue \(delay.queue) (\(delay.settings)); \(rules.proof); a TCP connect to the port takes the delay"
         )
@@ -46,6 +54,7 @@ public struct QueueDelayer: Sendable {
         delay: QueuedDelay, engine: FirewallEngine, found: String
     ) {
         try PortBlocker(executor: executor, protected: protected).refuseIfProtected(delay.block)
+        if launch.remote { try await checkRemoteGameDay() }
         let queues = try await executor.attempt(["cat", Self.queueTable], timeout: commandTimeout)
         guard queues.exitCode == 0 else {
             throw .kernelLacks(
@@ -93,6 +102,20 @@ public struct QueueDelayer: Sendable {
         )
     }
 
+    /// gameday on an SSH host runs and has the delayer (an older one may not).
+    func checkRemoteGameDay() async throws(NetworkFaultError) {
+        let argv = [launch.executable, "delayer", "--help"]
+        let output = try? await executor.attempt(argv, timeout: commandTimeout)
+        guard let output, output.exitCode == 0, !output.timedOut else {
+            throw .commandDidNotRun(
+                argv: argv,
+                message:
+                    "\(output.map { $0.timedOut ? "timed out" : $0.lastLine.isEmpty ? "exit \($0.exitCode)" : $0.lastLine } ?? "ssh failed") "
+                    + "on \(executor.name); the nfqueue backend runs gameday's delayer there: install gameday on the host, or set the unit's "
+                    + "ssh.gameday to its absolute path there (default: 'gameday' on the host's PATH)")
+        }
+    }
+
     /// Starts the delayer, puts the rule in (its last command through `moment.effect`), and proves
     /// the delay; on any failure the rule and the delayer are removed again.
     public func apply(
@@ -100,7 +123,11 @@ public struct QueueDelayer: Sendable {
     ) async throws(NetworkFaultError) -> AppliedPortBlock {
         let blocker = PortBlocker(executor: executor, protected: protected)
         do {
-            _ = try await DelayerProcess(launch: launch).start(delay, scope: scope, namespace: namespace)
+            if launch.remote {
+                _ = try await DelayerProcess(launch: launch).start(delay, scope: scope, via: executor)
+            } else {
+                _ = try await DelayerProcess(launch: launch).start(delay, scope: scope, namespace: namespace)
+            }
         } catch {
             throw .noEffect(error.description)
         }
@@ -112,7 +139,13 @@ public struct QueueDelayer: Sendable {
         } catch {
             _ = try? await blocker.revert(
                 AppliedPortBlock(block: delay.block, scope: scope, backend: engine, commands: [], effect: ""))
-            _ = try? await RecipeRunner().run(RevertRecipe(steps: [Self.stopStep(scope)]))
+            if launch.remote {
+                for command in Self.stopStep(scope).idempotentCommands {
+                    _ = try? await executor.attempt(command, timeout: commandTimeout)
+                }
+            } else {
+                _ = try? await RecipeRunner().run(RevertRecipe(steps: [Self.stopStep(scope)]))
+            }
             throw error
         }
     }
