@@ -47,6 +47,27 @@ import Testing
         }
     }
 
+    @Test func runAndHistoryTakeTheMetricsOptions() throws {
+        let run = try Self.parse(
+            [
+                "run", "d.yaml", "-t", "t.yaml", "--metrics-file", "/var/lib/node_exporter/gameday.prom",
+                "--pushgateway", "http://pg:9091",
+            ], as: GameDay.Run.self)
+        #expect(run.metricsFile == "/var/lib/node_exporter/gameday.prom")
+        #expect(run.pushgateway == "http://pg:9091")
+        let plain = try Self.parse(["run", "d.yaml", "-t", "t.yaml"], as: GameDay.Run.self)
+        #expect(plain.metricsFile == nil && plain.pushgateway == nil)
+        #expect(try Self.parse(["history", "--metrics"], as: GameDay.History.self).metrics)
+        #expect(try !Self.parse(["history"], as: GameDay.History.self).metrics)
+        for arguments in [
+            ["run", "d.yaml", "-t", "t.yaml", "--pushgateway", "pg:9091"],
+            ["run", "d.yaml", "-t", "t.yaml", "--metrics-file"],
+            ["history", "--metrics", "--json"],
+        ] {
+            #expect(GameDay.exitCode(for: Self.error(arguments)).rawValue == 64, "\(arguments)")
+        }
+    }
+
     static func error(_ arguments: [String]) -> any Error {
         do {
             _ = try GameDay.parseAsRoot(arguments)

@@ -23,6 +23,10 @@ extension GameDay {
                 null when unknown (rto and rpo when the run had none, direction with fewer than two RTOs, \
                 archive before schema version 2). Durations are milliseconds.
 
+                --metrics prints the runs in the OpenMetrics text format, the metrics of 'run --metrics-file' with \
+                each sample stamped with its run's start and a final '# EOF', for \
+                'promtool tsdb create-blocks-from openmetrics FILE DIR'.
+
                 Exit codes: 0 runs were read (even if some archives were not), or there was nothing to read; \
                 1 archives were found but none could be read; 2 a DIR does not exist.
                 """)
@@ -39,7 +43,11 @@ extension GameDay {
         @Flag(help: "Print the history as one JSON document (see above).")
         var json = false
 
+        @Flag(help: "Print the runs' metrics in the OpenMetrics text format, timestamped, for a Prometheus backfill.")
+        var metrics = false
+
         func validate() throws {
+            if json && metrics { throw ValidationError("--json and --metrics cannot be used together") }
             if let limit, limit < 1 { throw ValidationError("--limit takes a number of runs from 1 up, not \(limit)") }
         }
 
@@ -50,6 +58,16 @@ extension GameDay {
             } catch {
                 Terminal.err("gameday: \(error.localizedDescription)")
                 throw ExitCode(RunOutcome.invalid.exitCode)
+            }
+            if metrics {
+                let (exposed, unreadable) = history.metrics()
+                // The exposition ends in a line feed of its own.
+                Terminal.out(String(OpenMetricsExposition.render(exposed).dropLast()))
+                var listed = history
+                listed.unreadable = unreadable
+                for line in HistoryTable.unreadableLines(listed) { Terminal.err(line) }
+                if exposed.isEmpty && !unreadable.isEmpty { throw ExitCode(1) }
+                return
             }
             if json {
                 Terminal.out(try history.jsonText())

@@ -16,6 +16,13 @@ extension GameDay {
                 junit.xml, report.html and, with --raw-samples, samples.ndjson. On a terminal a live status line \
                 shows the phase and each user group's success rate and serving unit; colour only on a terminal and \
                 never with NO_COLOR set.
+
+                Metrics: --metrics-file writes the run's figures (RTO and its parts, RPO, lost writes, users \
+                impacted, the outcome, start and duration) in the Prometheus text format for node_exporter's \
+                textfile collector, atomically, for every run that started (a failed or interrupted one too); a \
+                file that cannot be written makes a passing run exit 3, as --junit does. --pushgateway puts the \
+                same to a Pushgateway under job/gameday/drill/<drill>/target/<target>; a push that fails is a \
+                warning on stderr and the exit code stays the drill's own.
                 """)
 
         @OptionGroup var files: DrillFileOptions
@@ -36,6 +43,18 @@ extension GameDay {
 
         @Flag(name: .customLong("no-html"), help: "Do not write report.html into the archive.")
         var noHTML = false
+
+        @Option(
+            name: .customLong("metrics-file"),
+            help: ArgumentHelp(
+                "Also write the run's metrics here in the Prometheus text format (a *.prom file for node_exporter's textfile collector).",
+                valueName: "path"))
+        var metricsFile: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "Also push the run's metrics to this Prometheus Pushgateway (http://host:9091).", valueName: "url"))
+        var pushgateway: String?
 
         @Option(
             name: .customLong("watchdog-timeout"),
@@ -64,6 +83,11 @@ extension GameDay {
 
         func validate() throws {
             if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
+            if let pushgateway, !(pushgateway.hasPrefix("http://") || pushgateway.hasPrefix("https://")) {
+                throw ValidationError(
+                    "--pushgateway takes the Pushgateway's http:// or https:// address, e.g. http://localhost:9091, not '\(pushgateway)'"
+                )
+            }
         }
 
         func run() async throws {
@@ -73,6 +97,8 @@ extension GameDay {
             settings.rawSamples = rawSamples
             settings.junitPath = junit
             settings.html = !noHTML
+            settings.metricsFile = metricsFile
+            settings.pushgateway = pushgateway
             let service = RunService(
                 session: DrillSession(drill: loaded.drill, target: loaded.target, settings: settings),
                 presentation: RunService.Presentation(

@@ -43,8 +43,10 @@ extension DrillSession {
             let startedAt = WallTime.iso8601(unixMilliseconds: wall.unixMilliseconds(.zero))
             _ = try ResultArchive(root: settings.output).prepare(drill: drill.name, startedAt: startedAt, runId: runId)
             if let junitPath = settings.junitPath { try ResultArchive.prepareFile(junitPath) }
+            if let metricsFile = settings.metricsFile { try ResultArchive.prepareFile(metricsFile) }
         } catch {
-            return .refused(lines: ["\(error); choose a place it can write (--output, --junit); nothing was done"])
+            return .refused(
+                lines: ["\(error); choose a place it can write (--output, --junit, --metrics-file); nothing was done"])
         }
 
         let heartbeat: Heartbeat
@@ -100,6 +102,7 @@ extension DrillSession {
         await hosts.close()
 
         let archive = archive(&result, rawSamples: raw, say: say)
+        await publishMetrics(&result, say: say)
         let notUndone = store.pending(target: target.name).filter { $0.runId == runId }.count
         return .ran(result, archive: archive, notUndone: notUndone)
     }

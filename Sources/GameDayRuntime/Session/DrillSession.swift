@@ -22,6 +22,10 @@ public struct DrillSession: Sendable {
         public var junitPath: String?
         /// Write `report.html` into the archive.
         public var html = true
+        /// Also write the run's metrics here, for node_exporter's textfile collector (`*.prom`).
+        public var metricsFile: String?
+        /// Also push the run's metrics to this Pushgateway.
+        public var pushgateway: String?
         /// The `gameday` executable the watchdogs run as (`gameday watchdog`).
         public var executable: String
 
