@@ -64,6 +64,7 @@ import Testing
         ("properties/rpo", DrillFormat.rpo),
         ("properties/rpo/properties/write", DrillFormat.canaryWrite),
         ("properties/rpo/properties/read", DrillFormat.canaryRead),
+        ("properties/checks/items", DrillFormat.check),
     ]
 
     static let targetShapes: [(String, MappingShape)] = [
@@ -71,6 +72,10 @@ import Testing
         ("properties/gateway", TargetFormat.gateway),
         ("properties/control_plane", TargetFormat.controlPlane),
         ("properties/control_plane/properties/token", TargetFormat.token),
+        ("properties/prometheus", TargetFormat.prometheus),
+        ("properties/prometheus/properties/token", TargetFormat.token),
+        ("properties/prometheus/properties/basic_auth", TargetFormat.basicAuth),
+        ("properties/prometheus/properties/basic_auth/properties/password", TargetFormat.token),
         ("properties/routing", TargetFormat.routing),
         ("properties/routing/properties/ranges/items", TargetFormat.range),
         ("properties/units/additionalProperties", TargetFormat.unit),
@@ -109,6 +114,22 @@ import Testing
             try schema.at("properties/users/items/properties/impact")["enum"] as? [String]
                 == ImpactExpectation.allCases.map(\.rawValue))
         #expect(try schema.at("$defs/duration")["pattern"] as? String == #"^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$"#)
+        #expect(
+            try schema.at("properties/checks/items/properties/on_no_data")["enum"] as? [String]
+                == NoDataPolicy.allCases.map(\.rawValue))
+        #expect(try schema.at("$defs/checkPhase")["enum"] as? [String] == CheckPhase.allCases.map(\.rawValue))
+    }
+
+    /// The schema's pattern for `expect` takes exactly what the loader reads as a comparison.
+    @Test func drillSchemasComparisonPatternAcceptsWhatTheLoaderDoes() throws {
+        let expect = try Schema("drill").at("properties/checks/items/properties/expect")
+        let regex = try NSRegularExpression(pattern: try #require(expect["pattern"] as? String))
+        for text in [
+            "< 0.5", "<=1", ">= 100", "== 0", "!= 2", "> -3", " < .5 ", "<1e3", "=< 1", "< x", "0.5", "<", "< 1 2",
+        ] {
+            let matches = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+            #expect(matches == (MetricComparison(parsing: text) != nil), "'\(text)'")
+        }
     }
 
     @Test func drillSchemasJSONPointerPatternAcceptsWhatTheLoaderDoes() throws {

@@ -40,6 +40,7 @@ struct PlanRenderer {
             lines.append("     \(user.name): \(path)   (\(route.reason))")
         }
         lines.append("   " + sampleLine)
+        lines += checkLines(preflight: true)
         for fault in drill.faults {
             let plan = faults.plan(fault, in: target)
             lines.append(
@@ -58,6 +59,7 @@ struct PlanRenderer {
         }
         lines.append(
             "   success: status \(drill.probe.success.status.map(String.init).joined(separator: "|"))" + criteriaNote)
+        lines += checkLines(.steadyState, "then it must hold now; a failure stops the run, no fault applied")
 
         lines.append("3. inject (each fault is recorded, then applied, then proven)")
         for fault in drill.faults {
@@ -84,6 +86,7 @@ struct PlanRenderer {
                 "   blast radius: \(unaffected.joined(separator: ", ")) must never fail; \(Self.guardrail(drill.guardrail)) abort the run and revert"
             )
         }
+        lines += checkLines(.guardrail, "from the fault until the revert; a breach aborts the run and reverts at once")
 
         if let cutover = drill.cutover {
             lines.append("5. cut over")
@@ -102,6 +105,7 @@ struct PlanRenderer {
             lines.append(
                 "6. verify recovery: \(recovering.joined(separator: ", ")) with \(recovery.window) within the RTO of \(DurationText.format(recovery.rto)) (wait at most \(DurationText.format(recovery.timeout)))"
             )
+            lines += checkLines(.recovery, "must hold before recovery is confirmed, retried until the recovery timeout")
         } else {
             lines.append("6. verify recovery: no RTO in this drill")
         }
@@ -129,6 +133,34 @@ struct PlanRenderer {
             "   then every user healthy on its home unit for \(DurationText.format(drill.rollback.steadyState))")
         lines.append("8. archive: results/\(drill.name)/<UTC time>-<run id>/ (result.json, junit.xml, report.html)")
         return lines.joined(separator: "\n")
+    }
+
+    /// The metric checks of `phase` (or, for the preflight, where they are evaluated and how).
+    private func checkLines(_ phase: CheckPhase? = nil, _ when: String = "", preflight: Bool = false) -> [String] {
+        guard !drill.checks.isEmpty else { return [] }
+        if preflight {
+            let prometheus = target.prometheus
+            let auth =
+                prometheus?.token != nil
+                ? " (bearer token)" : prometheus?.basicAuth.map { " (basic auth as \($0.username))" } ?? ""
+            return [
+                "   evaluate every check once on Prometheus at \(prometheus?.url ?? "<none: the target names no prometheus>")\(auth): "
+                    + "unreachable, refused credentials or a query that does not parse stop the run here"
+            ]
+        }
+        guard let phase else { return [] }
+        let checks = drill.checks.filter { $0.applies(to: phase) }
+        guard !checks.isEmpty else { return [] }
+        var lines = ["   \(phase.rawValue) checks, \(when):"]
+        for check in checks {
+            let query = (try? check.query.render(context).redacted) ?? check.query.source
+            let window = check.window.map { " over the last \(DurationText.format($0))" } ?? ""
+            let every = phase == .steadyState ? "" : ", every \(DurationText.format(check.every))"
+            lines.append(
+                "     \(check.name): \(query) \(check.expect)\(window)\(every); no data or NaN: \(check.onNoData.rawValue)"
+            )
+        }
+        return lines
     }
 
     private var tokenNote: String {

@@ -23,6 +23,7 @@ struct DrillReader {
         let rollback = top["rollback"].flatMap { self.rollback($0) }
         let guardrail = top["guardrail"].flatMap { self.window($0, path: "guardrail") }
         let rpo = top["rpo"].flatMap { self.rpo($0) }
+        let checks = top["checks"].flatMap { self.checks($0, hasRecovery: sections.recovery) }
         guard let name, let probe, let users, let faults else { return nil }
         if users.users.isEmpty, users.groups.isEmpty { return nil }
         if let rpo, let node = top["rpo"] {
@@ -37,11 +38,13 @@ struct DrillReader {
                     at: node)
             }
         }
-        return Drill(
+        var drill = Drill(
             name: name, description: description, probe: probe, users: users.users,
             steadyState: steadyState ?? SteadyStateSpec(), faults: faults, observe: observe ?? ObserveSpec(),
             cutover: cutover, recovery: recovery, rollback: rollback ?? RollbackSpec(),
             guardrail: guardrail ?? .consecutive(3), rpo: rpo, userGroups: users.groups, file: r.file)
+        drill.checks = checks ?? []
+        return drill
     }
 
     // MARK: - Probe

@@ -9,6 +9,7 @@ public enum DrillValidator {
         check.templates()
         check.cutoverDestination()
         check.shardMoves()
+        check.metricChecks()
         return check.diagnostics.sortedByPosition()
     }
 
@@ -277,6 +278,38 @@ public enum DrillValidator {
                         let hint = Suggestion.hint(for: name, among: known, listing: "known values are")
                         report("'{{\(name)}}' names no value\(hint)", at: request.location)
                     }
+                }
+            }
+        }
+
+        /// A drill's `checks:` need the target's `prometheus:`, and their queries only the values a
+        /// query may hold.
+        mutating func metricChecks() {
+            guard let first = drill.checks.first else { return }
+            if target.prometheus == nil {
+                report(
+                    "'checks' are evaluated on the target's Prometheus, and \(targetName) names none "
+                        + "(add 'prometheus: { url: http://HOST:9090 }' to it)", at: first.location)
+            }
+            let known = TemplateVariables.known(in: .metricQuery)
+            for check in drill.checks {
+                for name in check.query.variables where !known.contains(name) {
+                    if name == TemplateVariables.controlPlaneToken {
+                        report(
+                            "a check's query must not hold '{{\(name)}}': queries are printed and archived",
+                            at: check.location)
+                    } else if let only = TemplateVariables.onlyScope(of: name) {
+                        report(
+                            "'{{\(name)}}' is only available in \(only), not in a check's 'query'", at: check.location)
+                    } else {
+                        let hint = Suggestion.hint(for: name, among: known, listing: "known values are")
+                        report("'{{\(name)}}' names no value\(hint)", at: check.location)
+                    }
+                }
+                if !check.query.environmentNames.isEmpty {
+                    report(
+                        "a check's query must not hold '${\(check.query.environmentNames[0])}': queries are printed and archived; "
+                            + "the target's 'prometheus' carries the credentials", at: check.location)
                 }
             }
         }

@@ -15,7 +15,7 @@ enum DrillFormat {
     static let top = MappingShape(
         [
             "drill", "description", "probe", "users", "steady_state", "faults", "observe", "cutover", "recovery",
-            "rollback", "guardrail", "rpo",
+            "rollback", "guardrail", "rpo", "checks",
         ],
         required: ["drill", "probe", "users", "faults"])
     static let probe = MappingShape(
@@ -62,6 +62,10 @@ enum DrillFormat {
     static let rollback = MappingShape(["cutback", "steady_state"])
     static let rpo = MappingShape(
         ["goal", "interval", "grace", "users", "write", "read"], required: ["write", "read"])
+    /// One entry of `checks:`.
+    static let check = MappingShape(
+        ["name", "query", "expect", "phase", "every", "window", "on_no_data"],
+        required: ["name", "query", "expect", "phase"])
     static let canaryWrite = MappingShape(["request", "ack", "blocked"], required: ["request"])
     static let canaryRead = MappingShape(["request", "field"], required: ["request"])
 
@@ -137,8 +141,10 @@ enum DrillFormat {
 /// Every mapping of the target format. `schemas/target.schema.json` says the same.
 enum TargetFormat {
     static let top = MappingShape(
-        ["target", "gateway", "control_plane", "routing", "units"],
+        ["target", "gateway", "control_plane", "routing", "units", "prometheus"],
         required: ["target", "gateway", "control_plane", "routing", "units"])
+    static let prometheus = MappingShape(["url", "token", "basic_auth", "timeout"], required: ["url"])
+    static let basicAuth = MappingShape(["username", "password"], required: ["username", "password"])
     static let gateway = MappingShape(["url"], required: ["url"])
     static let controlPlane = MappingShape(["url", "token", "check"], required: ["url"])
     /// Exactly one of them is given.

@@ -17,6 +17,7 @@ struct TargetReader {
         let controlPlane = top["control_plane"].flatMap { self.controlPlane($0) }
         let routing = top["routing"].flatMap { RoutingReader(reader: r).routing($0) }
         let units = top["units"].flatMap { self.units($0) }
+        let prometheus = top["prometheus"].flatMap { self.prometheus($0) }
         if let routing, let units {
             checkRoutedUnits(routing.unitNodes, defined: units.names)
         }
@@ -28,6 +29,7 @@ struct TargetReader {
         var target = Target(
             name: name, gatewayURL: gateway, controlPlane: controlPlane, routing: routing, units: units, file: r.file)
         target.keySample = sample
+        target.prometheus = prometheus
         return target
     }
 
@@ -38,25 +40,48 @@ struct TargetReader {
         guard let fields = r.mapping(node, path: "control_plane", shape: TargetFormat.controlPlane) else {
             return nil
         }
-        let token = fields["token"].flatMap { self.token($0) }
+        let token = fields["token"].flatMap { self.secret($0, path: fields.path("token")) }
         let check = fields["check"].flatMap { r.request($0, path: fields.path("check")) }
         guard let url = fields["url"].flatMap({ r.url($0) }) else { return nil }
         return ControlPlaneTarget(url: url, token: token, check: check)
     }
 
     /// `{ env: NAME }` or `{ file: PATH }`, exactly one.
-    private func token(_ node: Node) -> SecretSource? {
+    private func secret(_ node: Node, path: String) -> SecretSource? {
         let r = reader
-        guard let fields = r.mapping(node, path: "control_plane.token", shape: TargetFormat.token) else { return nil }
+        guard let fields = r.mapping(node, path: path, shape: TargetFormat.token) else { return nil }
         switch (fields["env"], fields["file"]) {
         case (let env?, nil): return r.text(env).map { .environment($0) }
         case (nil, let file?): return r.text(file).map { .file(resolve($0)) }
         case (.some, .some):
-            r.error("'control_plane.token' takes exactly one of 'env' or 'file', found both", at: node)
+            r.error("'\(path)' takes exactly one of 'env' or 'file', found both", at: node)
         case (nil, nil):
-            r.error("'control_plane.token' needs 'env: NAME' or 'file: PATH'", at: node)
+            r.error("'\(path)' needs 'env: NAME' or 'file: PATH'", at: node)
         }
         return nil
+    }
+
+    // MARK: - Prometheus
+
+    /// `prometheus: { url, token | basic_auth, timeout }` — where the drills' `checks:` are evaluated.
+    private func prometheus(_ node: Node) -> PrometheusTarget? {
+        let r = reader
+        guard let fields = r.mapping(node, path: "prometheus", shape: TargetFormat.prometheus) else { return nil }
+        let token = fields["token"].flatMap { self.secret($0, path: fields.path("token")) }
+        let basicAuth = fields["basic_auth"].flatMap { node -> PrometheusTarget.BasicAuth? in
+            let path = fields.path("basic_auth")
+            guard let auth = r.mapping(node, path: path, shape: TargetFormat.basicAuth) else { return nil }
+            let username = auth["username"].flatMap { r.text($0) }
+            let password = auth["password"].flatMap { self.secret($0, path: auth.path("password")) }
+            guard let username, let password else { return nil }
+            return PrometheusTarget.BasicAuth(username: username, password: password)
+        }
+        if fields["token"] != nil, fields["basic_auth"] != nil {
+            r.error("'prometheus' takes either 'token' (a bearer token) or 'basic_auth', not both", at: node)
+        }
+        let timeout = fields["timeout"].flatMap { r.duration($0) }
+        guard let url = fields["url"].flatMap({ r.url($0) }) else { return nil }
+        return PrometheusTarget(url: url, token: token, basicAuth: basicAuth, timeout: timeout ?? .seconds(5))
     }
 
     // MARK: - Units

@@ -15,6 +15,8 @@ extension TemplateVariables {
         case canaryRead
         /// The target's `control_plane.check`, sent by the preflight.
         case check
+        /// A drill's `checks[].query` (PromQL), sent to the target's Prometheus.
+        case metricQuery
 
         public var description: String {
             switch self {
@@ -24,6 +26,7 @@ extension TemplateVariables {
             case .canaryWrite: "'rpo.write.request'"
             case .canaryRead: "'rpo.read.request'"
             case .check: "'control_plane.check'"
+            case .metricQuery: "a check's 'query'"
             }
         }
     }
@@ -40,6 +43,8 @@ extension TemplateVariables {
         case .canaryWrite: everywhere + [userID, userName, canarySeq]
         case .canaryRead: everywhere + [userID, userName]
         case .check: everywhere
+        // Never a secret: a query is printed and archived as it was sent.
+        case .metricQuery: everywhere.filter { $0 != controlPlaneToken }
         }
     }
 

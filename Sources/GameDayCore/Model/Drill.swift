@@ -16,6 +16,8 @@ public struct Drill: Sendable, Hashable {
     public var guardrail: SuccessWindow
     /// `rpo:` — canary writes that measure the RPO.
     public var rpo: CanarySpec?
+    /// `checks:` — PromQL checks of the system's own metrics (the target's `prometheus:`).
+    public var checks: [MetricCheck] = []
     /// `users:` entries with `generate:` — resolved into `users` against the target's routing rule.
     public var userGroups: [UserGroupSpec]
     public var file: String

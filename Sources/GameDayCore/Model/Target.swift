@@ -224,6 +224,8 @@ public struct Target: Sendable, Hashable {
     /// preflight sends through the live gateway, so a rule that is not the live one stops the run.
     public var keySample: Int = 3
     public var units: [UnitTarget]
+    /// `prometheus:` — where the drills' `checks:` are evaluated.
+    public var prometheus: PrometheusTarget?
     public var file: String
 
     public init(

@@ -14,6 +14,7 @@ public enum HTMLReport {
             RecoverySection.rto(result),
         ]
         if let rpo = result.rpo { sections.append(RPOSection.render(rpo)) }
+        if !result.checks.isEmpty { sections.append(ChecksSection.render(result.checks)) }
         sections.append("<section id=\"faults\">\n<h2>Faults</h2>\n\(ReportTables.faults(result))\n</section>")
         sections.append(people(result, byGroup: chart.lanes.byGroup))
         sections.append(cutovers(result))

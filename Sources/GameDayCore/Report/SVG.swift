@@ -19,6 +19,12 @@ enum SVG {
             title: title)
     }
 
+    static func circle(
+        cx: Double, cy: Double, r: Double, fill: String, _ attributes: Attributes = [:], title: String? = nil
+    ) -> String {
+        shape("circle", [("cx", cx), ("cy", cy), ("r", r)], paint: ("fill", fill), attributes, title: title)
+    }
+
     /// `content` at (x, y), `anchor` being `start`, `middle` or `end`.
     static func text(
         _ content: String, x: Double, y: Double, anchor: String = "start", _ attributes: Attributes = [:],

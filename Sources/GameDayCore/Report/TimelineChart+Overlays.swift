@@ -172,4 +172,37 @@ extension TimelineChart {
         }
         return out
     }
+
+    // MARK: - Metric checks
+
+    static let checkPitch = 22.0
+
+    /// One row per metric check: a dot per evaluation, green when it held, red when it did not,
+    /// grey for no data or NaN (hollow when skipped); its title says the value, the moment and why.
+    func checkRows(top: Double) -> [String] {
+        var out: [String] = []
+        for (index, check) in result.checks.enumerated() {
+            let y = top + Double(index) * Self.checkPitch + 11
+            out.append(SVG.text("check \(check.name)", x: Self.left - 10, y: y + 4, anchor: "end", ["class": "lane"]))
+            out.append(SVG.line(x1: Self.left, y1: y, x2: Self.right, y2: y, stroke: ReportPalette.grid))
+            for evaluation in check.evaluations {
+                let colour =
+                    switch evaluation.status {
+                    case .pass: ReportPalette.ok
+                    case .fail, .error: ReportPalette.failed
+                    case .noData, .nan: ReportPalette.muted
+                    }
+                let value = evaluation.value.map { " = \(MetricValue.text($0))" } ?? ""
+                out.append(
+                    SVG.circle(
+                        cx: scale.x(evaluation.atMs), cy: y, r: 4,
+                        fill: evaluation.counts == .skipped ? "none" : colour,
+                        ["class": "check-\(evaluation.status.rawValue)", "stroke": colour],
+                        title:
+                            "\(check.name) (\(evaluation.phase.rawValue)) at \(ReportText.offset(evaluation.atMs))\(value): "
+                            + "\(evaluation.status.rawValue), \(evaluation.detail)"))
+            }
+        }
+        return out
+    }
 }

@@ -28,6 +28,7 @@ struct TimelineChart: Sendable {
         end = max(end, result.phases.map { $0.endedMs ?? $0.startedMs }.max() ?? 0)
         end = max(end, marks.map(\.ms).max() ?? 0)
         end = max(end, result.rpo?.writeBlockedToMs ?? 0)
+        end = max(end, result.checks.flatMap(\.evaluations).map(\.atMs).max() ?? 0)
         // The goal widens the chart when it is close; a goal far past the run would squash it, and
         // is written at the edge instead.
         if let goalMs, goalMs <= end * 1.25 { end = max(end, goalMs) }
@@ -52,7 +53,8 @@ struct TimelineChart: Sendable {
         let rtoHeight = rtoBracketShown ? 38.0 : 0
         let rpoTop = rtoTop + rtoHeight
         let rpoHeight = result.rpo == nil ? 0.0 : 26
-        let axisY = rpoTop + rpoHeight + 6
+        let checksTop = rpoTop + rpoHeight
+        let axisY = checksTop + Double(result.checks.count) * Self.checkPitch + 6
         let height = axisY + 24
 
         body += phaseShading(top: lanesTop - 4, bottom: lanesBottom)
@@ -66,6 +68,7 @@ struct TimelineChart: Sendable {
         }
         body += rtoBracket(top: rtoTop)
         body += rpoRow(top: rpoTop)
+        body += checkRows(top: checksTop)
         body += axis(y: axisY)
         let size = "width=\"\(ReportText.number(Self.width))\" height=\"\(ReportText.number(height))\""
         return "<svg class=\"timeline\" viewBox=\"0 0 \(ReportText.number(Self.width)) \(ReportText.number(height))\" "

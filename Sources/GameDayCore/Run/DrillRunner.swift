@@ -40,6 +40,7 @@ public struct DrillRunner: Sendable {
         do {
             let ctx = try await preflight(journal, store)
             context = ctx
+            let checks = try await prepareChecks(journal, context: ctx)
             let running = env.probes.start(
                 users: drill.users, prober: Prober(spec: drill.probe, transport: env.transport, context: ctx),
                 clock: env.clock, sink: store)
@@ -49,7 +50,7 @@ public struct DrillRunner: Sendable {
                     rpo, users: drill.canaryUsers, transport: env.transport, context: ctx,
                     unitFrom: drill.probe.unitFrom, timeout: drill.probe.timeout, clock: env.clock)
             }
-            try await phases(journal, store, canaries: canaries, context: ctx)
+            try await phases(journal, store, canaries: canaries, context: ctx, checks: checks)
         } catch is CancellationError {
             // Interrupted: noted below, with the moment the interrupt arrived.
         } catch let stop as RunStop {
@@ -79,25 +80,35 @@ public struct DrillRunner: Sendable {
 
     /// The phases after preflight, in order: steady state, inject, then (once a fault is applied)
     /// observe, cut over, verify recovery and RPO, each only when the drill has it and what came
-    /// before allows it.
+    /// before allows it, beside the guardrail checks.
     private func phases(
-        _ journal: RunJournal, _ store: SampleStore, canaries: CanaryWriter?, context: TemplateContext
+        _ journal: RunJournal, _ store: SampleStore, canaries: CanaryWriter?, context: TemplateContext,
+        checks: MetricCheckRunner?
     ) async throws {
         try await steadyState(journal, store)
+        try await steadyStateChecks(checks, journal)
 
         try await inject(journal, store)
         guard let faultAt = await journal.marks.fault else { return }
 
-        try await observe(journal, store, faultAt: faultAt)
-        if let cutover = drill.cutover {
-            try await cutOver(cutover, journal, store, context: context)
+        do {
+            try await guarded(checks) { [self] in
+                try await observe(journal, store, faultAt: faultAt)
+                if let cutover = drill.cutover {
+                    try await cutOver(cutover, journal, store, context: context)
+                }
+                if let recovery = drill.recovery, await journal.cutover?.succeeded ?? (drill.cutover == nil) {
+                    try await verifyRecovery(recovery, journal, store, faultAt: faultAt, checks: checks)
+                }
+                if let rpo = drill.rpo, let canaries, await journal.cutover?.succeeded ?? true {
+                    try await measureRPO(rpo, canaries, journal, store, faultAt: faultAt, context: context)
+                }
+            }
+        } catch {
+            await guardrailVerdicts(checks, journal)
+            throw error
         }
-        if let recovery = drill.recovery, await journal.cutover?.succeeded ?? (drill.cutover == nil) {
-            try await verifyRecovery(recovery, journal, store, faultAt: faultAt)
-        }
-        if let rpo = drill.rpo, let canaries, await journal.cutover?.succeeded ?? true {
-            try await measureRPO(rpo, canaries, journal, store, faultAt: faultAt, context: context)
-        }
+        await guardrailVerdicts(checks, journal)
     }
 
     /// Steady state: every user healthy, on its home unit, for the whole window; the run stops
@@ -174,18 +185,22 @@ public struct DrillRunner: Sendable {
         }
     }
 
-    /// Verify recovery: until every user is recovered or the recovery timeout (counted from the
-    /// fault) has passed, watching the blast radius.
+    /// Verify recovery: until every user is recovered and every recovery check holds, or the
+    /// recovery timeout (counted from the fault) has passed, watching the blast radius.
     private func verifyRecovery(
-        _ recovery: RecoverySpec, _ journal: RunJournal, _ store: SampleStore, faultAt: Duration
+        _ recovery: RecoverySpec, _ journal: RunJournal, _ store: SampleStore, faultAt: Duration,
+        checks: MetricCheckRunner?
     ) async throws {
         await begin(.recovery, journal, store)
         let deadline = faultAt + recovery.timeout
+        var held = Set<String>()
+        var lastTried: [String: Duration] = [:]
         while env.clock.now() < deadline {
             try await env.clock.sleep(for: drill.probe.interval)
             try guardBlastRadius(store)
-            if store.allRecovered() { break }
+            if store.allRecovered(), await recoveryChecksHold(checks, held: &held, lastTried: &lastTried) { break }
         }
+        await recoveryVerdicts(checks, journal)
     }
 
     /// RPO: the canaries stopped, and read back (after the grace period from the last acknowledged

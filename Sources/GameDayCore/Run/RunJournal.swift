@@ -22,8 +22,17 @@ public actor RunJournal {
     public private(set) var interruption: (at: Duration, phase: RunPhase?)?
     /// The RPO measured by canaries, once read back.
     public private(set) var rpo: RPORecord?
+    /// The drill's metric checks and their evaluations, in the drill's order.
+    public private(set) var checks: [CheckRecord] = []
 
     public init() {}
+
+    public func declareCheck(_ record: CheckRecord) { checks.append(record) }
+
+    public func checkEvaluated(_ name: String, _ evaluation: CheckEvaluation) {
+        guard let index = checks.firstIndex(where: { $0.name == name }) else { return }
+        checks[index].evaluations.append(evaluation)
+    }
 
     public func begin(_ phase: RunPhase, at time: Duration) {
         if let last = phases.indices.last, phases[last].endedMs == nil {

@@ -63,7 +63,7 @@ struct RunReport {
             cutback: (await journal.cutback).map(CutoverArchive.init),
             probeIntervalMs: drill.probe.interval.milliseconds, groups: groups, rpo: await journal.rpo,
             inject: Self.inject(faults, phases: await journal.phases), rollbackCheck: await journal.rollbackCheck,
-            interruptedMs: interruption?.at.milliseconds)
+            interruptedMs: interruption?.at.milliseconds, checks: await journal.checks)
     }
 
     /// The preparation before the first fault took effect, its effecting action, and the proofs.

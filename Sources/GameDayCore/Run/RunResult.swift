@@ -80,6 +80,8 @@ public struct RunResult: Sendable, Hashable, Codable {
     public var rollbackCheck: RollbackCheckRecord?
     /// When the first Ctrl-C or SIGTERM arrived, from the run's start; nil when none did.
     public var interruptedMs: Double?
+    /// The drill's metric checks, each with its evaluations.
+    public var checks: [CheckRecord] = []
     /// The run's files; nil until the run is archived.
     public var archive: ArchiveFiles?
 
@@ -87,7 +89,7 @@ public struct RunResult: Sendable, Hashable, Codable {
         case schemaVersion = "schema_version", runId = "run_id", drill, target, startedAt = "started_at",
             endedAt = "ended_at", durationMs = "duration_ms", outcome, exitCode = "exit_code", reason, verdicts,
             phases, timeline, rto, users, faults, cutover, cutback, probeIntervalMs = "probe_interval_ms", groups, rpo,
-            inject, rollbackCheck = "rollback_check", interruptedMs = "interrupted_ms", archive
+            inject, rollbackCheck = "rollback_check", interruptedMs = "interrupted_ms", checks, archive
     }
 }
 
@@ -126,6 +128,7 @@ extension RunResult {
         inject = try c.decodeIfPresent(InjectRecord.self, forKey: .inject)
         rollbackCheck = try c.decodeIfPresent(RollbackCheckRecord.self, forKey: .rollbackCheck)
         interruptedMs = try c.decodeIfPresent(Double.self, forKey: .interruptedMs)
+        checks = try c.decodeIfPresent([CheckRecord].self, forKey: .checks) ?? []
         if schemaVersion < 3, let fault = timeline.fault?.ms {
             // Versions 1 and 2 counted it from the run's start.
             for index in users.indices { users[index].firstFailureSinceFaultMs? -= fault }
