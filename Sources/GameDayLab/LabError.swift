@@ -20,6 +20,12 @@ public enum LabError: Error, LocalizedError, Equatable {
     case invalidUnits(String)
     /// The fixed port layout from `--base-port` runs past 65535 for this many units.
     case portsOutOfRange(base: Int, last: Int)
+    /// `lab up --prometheus` without Debian's `prometheus` or `prometheus-pushgateway`.
+    case prometheusMissing(program: String)
+    /// A companion (`prometheus`, `pushgateway`) exited while the lab was starting it.
+    case companionExited(name: String, logFile: String, logTail: String)
+    /// Prometheus did not get ready, or did not report `up == 1` for these targets, in time.
+    case prometheusNotScraping(url: String, missing: [String], timeout: Duration, logFile: String, logTail: String)
 
     public var errorDescription: String? {
         switch self {
@@ -58,6 +64,16 @@ public enum LabError: Error, LocalizedError, Equatable {
             "--units: \(problem)"
         case .portsOutOfRange(let base, let last):
             "--base-port \(base) puts the last unit's ports at \(last), past 65535; choose a lower base port (0 picks free ports)"
+        case .prometheusMissing(let program):
+            "\(program) is not installed; install Debian's prometheus and prometheus-pushgateway packages "
+                + "('apt-get install -y --no-install-recommends prometheus prometheus-pushgateway', as "
+                + "scripts/setup.sh does) or start the lab without --prometheus"
+        case .companionExited(let name, let log, let tail):
+            "\(name) exited while the lab was starting it; the lab was stopped; last lines of \(log):\n\(tail)"
+        case .prometheusNotScraping(let url, let missing, let timeout, let log, let tail):
+            "Prometheus at \(url) did not report up == 1 within \(timeout) for "
+                + (missing.isEmpty ? "its targets (it never answered /-/ready)" : missing.joined(separator: ", "))
+                + "; the lab was stopped; last lines of \(log):\n\(tail)"
         }
     }
 }

@@ -13,15 +13,19 @@ extension TestLab {
     /// `units` is `--units` (nil: the lab's default, beijing and hangzhou); `unitIn` is `--unit-in`
     /// (nil: the default, both); `routing` is `--routing` (nil: modulo). `exclusive` (the default
     /// for more than two units) keeps every other lab of the test run waiting while this one runs.
+    /// `prometheus` is `--prometheus`: the lab's Prometheus and Pushgateway, at `prometheusURL` and
+    /// `pushgatewayURL`.
     public static func withLab<T>(
         syncWait: Bool = true, switchDelay: Duration = .zero, replicationLag: Duration = .milliseconds(100),
         syncTimeout: Duration = .seconds(5), isolation: Isolation = .loopback, units: [String]? = nil,
-        unitIn: String? = nil, routing: String? = nil, exclusive: Bool? = nil, _ body: (TestLab) async throws -> T
+        unitIn: String? = nil, routing: String? = nil, exclusive: Bool? = nil, prometheus: Bool = false,
+        _ body: (TestLab) async throws -> T
     ) async throws -> T {
         var extra: [String] = []
         if let units { extra += ["--units", units.joined(separator: ",")] }
         if let unitIn { extra += ["--unit-in", unitIn] }
         if let routing { extra += ["--routing", routing] }
+        if prometheus { extra.append("--prometheus") }
         let wide = exclusive ?? ((units?.count ?? 2) > 2)
         return try await LabSlots.shared.with(slots: wide ? LabSlots.shared.width : 1) {
             try await run(
@@ -79,9 +83,19 @@ extension TestLab {
             var isolation: String?
             var namespaces: [Namespace]?
             var units: [String]?
+            var prometheus: Prometheus?
+
+            struct Prometheus: Decodable {
+                var url: String
+                var pushgatewayURL: String
+                enum CodingKeys: String, CodingKey {
+                    case url
+                    case pushgatewayURL = "pushgateway_url"
+                }
+            }
 
             enum CodingKeys: String, CodingKey {
-                case isolation, namespaces, units
+                case isolation, namespaces, units, prometheus
                 case tokenFile = "token_file"
                 case targetFile = "target_file"
                 case groundTruthLog = "ground_truth_log"
@@ -100,7 +114,7 @@ extension TestLab {
         }
         let token = try String(contentsOfFile: manifest.tokenFile, encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        return TestLab(
+        var lab = TestLab(
             runDirectory: runDirectory, targetPath: manifest.targetFile, tokenPath: manifest.tokenFile, token: token,
             gatewayURL: manifest.gatewayURL, controlPlaneURL: manifest.controlPlaneURL,
             groundTruthPath: manifest.groundTruthLog,
@@ -108,6 +122,9 @@ extension TestLab {
             services: manifest.services, binary: binary,
             isolation: manifest.isolation.flatMap(Isolation.init(rawValue:)) ?? .loopback,
             namespaces: manifest.namespaces ?? [], units: manifest.units ?? ["beijing", "hangzhou"])
+        lab.prometheusURL = manifest.prometheus?.url
+        lab.pushgatewayURL = manifest.prometheus?.pushgatewayURL
+        return lab
     }
 
     /// A fresh directory under the system's temporary directory.

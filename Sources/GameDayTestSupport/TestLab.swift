@@ -71,6 +71,10 @@ public struct TestLab: Sendable {
     public let namespaces: [Namespace]
     /// The lab's units, in port order, as lab.json records them.
     public var units: [String] = ["beijing", "hangzhou"]
+    /// The lab's Prometheus (`withLab(prometheus: true)`, `lab up --prometheus`); nil without it.
+    public var prometheusURL: String? = nil
+    /// The lab's Pushgateway, beside its Prometheus; nil without it.
+    public var pushgatewayURL: String? = nil
 
     /// Unit `unit`'s namespace.
     public func namespace(of unit: String) throws -> Namespace {

@@ -13,7 +13,9 @@ extension GameDay {
                 'lab up --isolation netns' (root) each unit's services run in the unit's own network namespace.
                 'lab up' writes D/target.yaml, a target file that drills can run against.
                 """,
-            subcommands: [Up.self, Down.self, Status.self, RestartService.self, Serve.self, Supervise.self]
+            subcommands: [
+                Up.self, Down.self, Status.self, RestartService.self, Serve.self, Supervise.self, Companion.self,
+            ]
         )
     }
 }

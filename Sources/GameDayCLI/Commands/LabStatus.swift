@@ -23,6 +23,7 @@ extension GameDay.Lab {
             } else {
                 print(LabStatusTable.unitsLine(report))
                 print(LabStatusTable.render(report.services))
+                for line in LabStatusTable.prometheusLines(report) { print(line) }
             }
             if !report.allHealthy { throw ExitCode(1) }
         }

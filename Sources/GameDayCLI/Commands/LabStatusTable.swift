@@ -20,6 +20,15 @@ enum LabStatusTable {
             + "\(report.routing.rawValue))"
     }
 
+    /// `prometheus: http://127.0.0.1:41234 (ready)` and the Pushgateway's line; none without them.
+    static func prometheusLines(_ report: LabStatusReport) -> [String] {
+        guard let prometheus = report.prometheus else { return [] }
+        return [
+            "prometheus: \(prometheus.url) (\(prometheus.ready ? "ready" : "not ready"))",
+            "pushgateway: \(prometheus.pushgatewayURL) (\(prometheus.pushgatewayReady ? "ready" : "not ready"))",
+        ]
+    }
+
     static func render(_ services: [LabServiceStatus]) -> String {
         let header = ["SERVICE", "UNIT", "PID", "PORT", "NETNS", "HEALTH"]
         let rows = services.map { service in

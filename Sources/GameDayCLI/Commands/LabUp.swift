@@ -71,6 +71,13 @@ extension GameDay.Lab {
                     + "map on the user id's tail). Default: modulo, or what a running lab has."))
         var routing: LabRoutingModel?
 
+        @Flag(
+            help: ArgumentHelp(
+                "Also start Prometheus and its Pushgateway (Debian's prometheus and prometheus-pushgateway) on free "
+                    + "loopback ports, scraping every service's /metrics each second, and name Prometheus in "
+                    + "target.yaml. Both stop with the lab."))
+        var prometheus = false
+
         /// `--units` as a checked layout, nil without it.
         var layout: LabLayout? {
             get throws {
@@ -106,7 +113,7 @@ extension GameDay.Lab {
                 basePort: basePort, syncWait: syncWait, syncTimeout: syncTimeout.duration,
                 replicationLag: replicationLag.duration, switchDelay: switchDelay.duration, tiedTo: tiedTo,
                 environmentToken: token, isolation: isolation, layout: try layout, unitIn: unitIn,
-                routing: routing)
+                routing: routing, prometheus: prometheus)
             let outcome = try await supervisor.up(options)
             switch outcome {
             case .alreadyRunning:
@@ -124,6 +131,7 @@ extension GameDay.Lab {
             print(LabStatusTable.isolationLine(status))
             print(LabStatusTable.unitsLine(status))
             print(LabStatusTable.render(status.services))
+            for line in LabStatusTable.prometheusLines(status) { print(line) }
             print("target: \(outcome.manifest.targetFile)")
         }
     }

@@ -8,7 +8,7 @@ import Hummingbird
 /// - `GET /v1/cutovers/{id}` — its state and phase timestamps; `GET /v1/cutovers` — all of them
 /// - `POST /v1/cutback` — restore the baseline rule, the same way
 /// - `GET /v1/write-blocks` — what is write-blocked right now
-struct ControlPlaneResponder: HTTPResponder {
+struct ControlPlaneResponder: MeteredResponder {
     typealias Context = BasicRequestContext
 
     let state: ControlPlaneState
@@ -56,6 +56,18 @@ struct ControlPlaneResponder: HTTPResponder {
             return JSONReply.error(.methodNotAllowed, "\(request.method.rawValue) is not allowed on \(path)")
         default:
             return JSONReply.error(.notFound, "no such endpoint: \(request.method.rawValue) \(path)")
+        }
+    }
+
+    /// `/health`, `/v1/rules`, `/v1/cutovers`, `/v1/cutovers/{id}`, `/v1/cutback`, `/v1/write-blocks`.
+    func route(of request: Request) -> String {
+        let path = request.uri.path
+        if path == "/health" { return path }
+        let segments = path.split(separator: "/").map(String.init)
+        switch segments {
+        case ["v1", "rules"], ["v1", "cutovers"], ["v1", "cutback"], ["v1", "write-blocks"]: return path
+        case let parts where parts.count == 3 && parts[0] == "v1" && parts[1] == "cutovers": return "/v1/cutovers/{id}"
+        default: return LabMetrics.unmatchedRoute
         }
     }
 

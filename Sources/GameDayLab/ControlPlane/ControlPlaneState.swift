@@ -13,11 +13,14 @@ actor ControlPlaneState {
     let incarnation: String
     /// Grows with every change of the rule or the write blocks.
     private var controlVersion = 1
+    /// `/metrics`' cut-over counters, moved with every phase recorded here.
+    private let metrics: CutoverMetrics?
 
-    init(baseline: RoutingRule, incarnation: String = LabToken.generate()) {
+    init(baseline: RoutingRule, incarnation: String = LabToken.generate(), metrics: CutoverMetrics? = nil) {
         self.baseline = baseline
         self.document = RuleDocument(version: 1, rule: baseline)
         self.incarnation = incarnation
+        self.metrics = metrics
     }
 
     /// The rule and the write blocks as the order services get them.
@@ -44,6 +47,7 @@ actor ControlPlaneState {
         cutover.phases.append((.accepted, at))
         cutovers[id] = cutover
         moves[id] = move
+        recordMetrics(.accepted)
         return cutover
     }
 
@@ -56,6 +60,14 @@ actor ControlPlaneState {
     func complete(_ id: String, _ phase: CutoverPhase, at: LabTimestamp) {
         cutovers[id]?.phases.append((phase, at))
         if phase == .done { cutovers[id]?.state = .done }
+        recordMetrics(phase)
+    }
+
+    /// Counts `phase` and whether a cut-over is still under way.
+    private func recordMetrics(_ phase: CutoverPhase) {
+        guard let metrics else { return }
+        metrics.record(phase)
+        metrics.setInProgress(cutovers.values.contains { $0.state != .done && $0.state != .failed })
     }
 
     /// Records how the sync wait of one source → destination went.
@@ -74,6 +86,7 @@ actor ControlPlaneState {
         cutovers[id]?.error = message
         cutovers[id]?.phases.append((.failed, at))
         unblock(id)
+        recordMetrics(.failed)
     }
 
     /// Puts the cut-over's users and slots under a write block. A cut-back blocks whatever differs

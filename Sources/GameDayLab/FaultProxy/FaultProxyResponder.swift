@@ -3,7 +3,7 @@ import Hummingbird
 
 /// The admin API of a unit's fault proxy: a compatible subset of Toxiproxy's HTTP API, so its
 /// clients and `ToxiproxyClient` work against either.
-struct FaultProxyResponder: HTTPResponder {
+struct FaultProxyResponder: MeteredResponder {
     typealias Context = BasicRequestContext
 
     /// What `GET /version` answers: Toxiproxy's API version 2, served by gameday.
@@ -18,6 +18,10 @@ struct FaultProxyResponder: HTTPResponder {
         } catch let error as FaultProxyAPIError {
             return JSONReply.make(.init(code: error.status), error)
         }
+    }
+
+    func route(of request: Request) -> String {
+        FaultProxyRoute.pattern(of: request.uri.path) ?? LabMetrics.unmatchedRoute
     }
 
     private func answer(_ request: Request) async throws -> Response {

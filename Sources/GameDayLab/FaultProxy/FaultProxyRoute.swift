@@ -56,6 +56,19 @@ enum FaultProxyRoute: Hashable, Sendable {
         return .success(route)
     }
 
+    /// The route pattern of `path` for `/metrics` (`/proxies/{proxy}/toxics/{toxic}`), whatever the
+    /// method; nil for a path that is no route.
+    static func pattern(of path: String) -> String? {
+        let segments = path.split(separator: "/")
+        switch segments.count {
+        case 1 where ["health", "version", "reset", "proxies"].contains(segments[0]): return "/" + segments[0]
+        case 2 where segments[0] == "proxies": return "/proxies/{proxy}"
+        case 3 where segments[0] == "proxies" && segments[2] == "toxics": return "/proxies/{proxy}/toxics"
+        case 4 where segments[0] == "proxies" && segments[2] == "toxics": return "/proxies/{proxy}/toxics/{toxic}"
+        default: return nil
+        }
+    }
+
     private static func notFound(_ path: String) -> FaultProxyAPIError {
         FaultProxyAPIError(message: "no such endpoint: \(path)", status: 404)
     }

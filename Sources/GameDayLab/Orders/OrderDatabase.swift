@@ -145,6 +145,14 @@ struct OrderDatabase {
         try connection.query("SELECT coalesce(max(position), 0) FROM outbox").first?.first?.int ?? 0
     }
 
+    /// How many outbox rows come after `position`, and when the first of them was committed.
+    func backlog(after position: Int) throws -> (depth: Int, oldestMilliseconds: Double?) {
+        let row = try connection.query(
+            "SELECT count(*), min(created_ms) FROM outbox WHERE position > ?", [SQLiteValue(position)]
+        ).first
+        return (row?[0].int ?? 0, row?[1].double)
+    }
+
     func position(_ name: String) throws -> Int {
         try connection.query("SELECT value FROM positions WHERE name = ?", [.text(name)]).first?.first?.int ?? 0
     }

@@ -10,7 +10,7 @@ import Hummingbird
 /// - `GET /internal/replication` — committed, shipped and applied positions
 /// - `POST /internal/replicate`, `PUT /internal/control`, `POST /internal/catch-up` — from the other
 ///   units and the control plane, with the lab's bearer token
-struct OrderResponder: HTTPResponder {
+struct OrderResponder: MeteredResponder {
     typealias Context = BasicRequestContext
 
     let store: OrderStore
@@ -47,6 +47,16 @@ struct OrderResponder: HTTPResponder {
         default:
             return JSONReply.error(.notFound, "no such endpoint: \(request.uri.path)", unit: unit)
         }
+    }
+
+    /// The paths this service serves, each its own route pattern.
+    static let routes: Set<String> = [
+        "/health", "/orders", "/internal/replication", "/internal/replicate", "/internal/control",
+        "/internal/catch-up",
+    ]
+
+    func route(of request: Request) -> String {
+        Self.routes.contains(request.uri.path) ? request.uri.path : LabMetrics.unmatchedRoute
     }
 
     // MARK: - Orders

@@ -72,6 +72,13 @@ actor OrderStore {
             applied: try database.appliedPositions(), lagMilliseconds: replicationLag.milliseconds)
     }
 
+    /// The outbox rows some peer of `peers` has not confirmed yet: how many, and when the oldest
+    /// was committed (Unix milliseconds; nil when there are none).
+    func backlog(peers: [String]) throws -> (depth: Int, oldestMilliseconds: Double?) {
+        let confirmed = try peers.map { try database.position("shipped:\($0)") }.min() ?? database.committed()
+        return try database.backlog(after: confirmed)
+    }
+
     /// Outbox rows not yet shipped to `peer` that are at least `replicationLag` old, oldest first.
     func shippable(to peer: String, limit: Int = 200) throws -> [OrderRecord] {
         let cutoff = LabTimestamp.now().unixMilliseconds - replicationLag.milliseconds

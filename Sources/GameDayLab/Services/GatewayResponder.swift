@@ -5,8 +5,9 @@ import Hummingbird
 /// rule, relays the request to that unit's storefront (or, for `/orders`, its order service) and
 /// names the unit in `X-Unit`, in the JSON body's `"unit"`, or both (`unitIn`). A request by path,
 /// `/users/6000/storefront`, is relayed as `/storefront` with the key in `X-User-Id`. It also takes
-/// rule pushes from the control plane on `PUT /internal/rules`.
-struct GatewayResponder: HTTPResponder {
+/// rule pushes from the control plane on `PUT /internal/rules`. Its `/metrics` counts each
+/// request under the unit it routed it to.
+struct GatewayResponder: MeteredResponder {
     typealias Context = BasicRequestContext
     static let userIdHeader = HTTPFields.Element.Name("X-User-Id")!
 
@@ -19,25 +20,44 @@ struct GatewayResponder: HTTPResponder {
     var unitIn: UnitMarking = .both
     var upstreamTimeout: Duration = .seconds(5)
 
+    /// The paths relayed to a unit, after a `/users/{userId}` prefix when the key is in the path.
+    static let relayedPaths: Set<String> = ["/storefront", "/orders"]
+
     func respond(to request: Request, context: Context) async throws -> Response {
+        try await meteredResponse(to: request, context: context).response
+    }
+
+    /// The response, and the unit the request was routed to (nil: none).
+    func meteredResponse(to request: Request, context: Context) async throws -> (response: Response, unit: String?) {
         switch request.uri.path {
         case "/health":
             guard await table.document != nil else {
-                return JSONReply.error(.serviceUnavailable, "no routing rule loaded from the control plane yet")
+                return (JSONReply.error(.serviceUnavailable, "no routing rule loaded from the control plane yet"), nil)
             }
-            return JSONReply.health(service: LabRole.gateway.rawValue, unit: nil)
+            return (JSONReply.health(service: LabRole.gateway.rawValue, unit: nil), nil)
         case "/internal/rules":
-            return try await acceptPush(request)
+            return (try await acceptPush(request), nil)
         default:
             return try await relay(request)
         }
     }
 
+    /// `/storefront`, `/orders`, `/users/{userId}/storefront`, `/users/{userId}/orders`, `/health`,
+    /// `/internal/rules`; anything else is unmatched, though it is relayed all the same.
+    func route(of request: Request) -> String {
+        let path = request.uri.path
+        if path == "/health" || path == "/internal/rules" || Self.relayedPaths.contains(path) { return path }
+        if let byPath = RoutingKey.split(path: path), Self.relayedPaths.contains(byPath.rest) {
+            return RoutingKey.pathPrefix + "{userId}" + byPath.rest
+        }
+        return LabMetrics.unmatchedRoute
+    }
+
     // MARK: - Relay
 
-    private func relay(_ request: Request) async throws -> Response {
+    private func relay(_ request: Request) async throws -> (response: Response, unit: String?) {
         guard let document = await table.document else {
-            return JSONReply.error(.serviceUnavailable, "no routing rule loaded from the control plane yet")
+            return (JSONReply.error(.serviceUnavailable, "no routing rule loaded from the control plane yet"), nil)
         }
         let key = document.rule.key
         let byPath = RoutingKey.split(path: request.uri.path)
@@ -49,15 +69,18 @@ struct GatewayResponder: HTTPResponder {
         let userId: String
         switch found {
         case .success(let id): userId = id
-        case .failure(let problem): return JSONReply.error(.badRequest, problem.message)
+        case .failure(let problem): return (JSONReply.error(.badRequest, problem.message), nil)
         }
         guard let unit = document.rule.unit(for: userId) else {
-            return JSONReply.error(
-                .serviceUnavailable, "no unit serves \(key) \(userId) under rule version \(document.version)")
+            return (
+                JSONReply.error(
+                    .serviceUnavailable, "no unit serves \(key) \(userId) under rule version \(document.version)"),
+                nil
+            )
         }
         let service = path == "/orders" ? "order service" : "storefront"
         guard let upstream = (path == "/orders" ? orders : storefronts)[unit] else {
-            return marked(JSONReply.error(.badGateway, "no \(service) is known for unit \(unit)", unit: unit))
+            return (marked(JSONReply.error(.badGateway, "no \(service) is known for unit \(unit)", unit: unit)), unit)
         }
 
         var incoming = request
@@ -71,12 +94,19 @@ struct GatewayResponder: HTTPResponder {
         switch reply {
         case .success(let reply):
             let body = unitIn.inBody ? JSONReply.addingUnit(unit, to: reply.body) : reply.body
-            return marked(
-                JSONReply.raw(HTTPResponse.Status(code: reply.status), body, contentType: reply.contentType, unit: unit)
+            return (
+                marked(
+                    JSONReply.raw(
+                        HTTPResponse.Status(code: reply.status), body, contentType: reply.contentType, unit: unit)),
+                unit
             )
         case .failure(let error):
-            return marked(
-                JSONReply.error(.badGateway, "\(service) of unit \(unit) unreachable: \(error.message)", unit: unit))
+            return (
+                marked(
+                    JSONReply.error(
+                        .badGateway, "\(service) of unit \(unit) unreachable: \(error.message)", unit: unit)),
+                unit
+            )
         }
     }
 

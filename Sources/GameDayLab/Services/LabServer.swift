@@ -15,14 +15,15 @@ public enum LabServer {
             background.append(ParentWatch(pid: tiedTo).run)
         }
         let unit = options.unit ?? ""
+        let metrics = LabMetrics(role: options.role, unit: options.unit)
         switch options.role {
         case .product:
-            try await serve(UserDataResponder.products(unit: unit), options, background)
+            try await serve(UserDataResponder.products(unit: unit), options, metrics, background)
         case .cart:
-            try await serve(UserDataResponder.cart(unit: unit), options, background)
+            try await serve(UserDataResponder.cart(unit: unit), options, metrics, background)
         case .storefront:
             let responder = StorefrontResponder(unit: unit, productURL: options.productURL!, cartURL: options.cartURL!)
-            try await serve(responder, options, background)
+            try await serve(responder, options, metrics, background)
         case .gateway:
             let token = try LabToken.read(from: options.tokenFile!)
             let table = RoutingTable()
@@ -30,7 +31,7 @@ public enum LabServer {
             let responder = GatewayResponder(
                 table: table, storefronts: options.storefronts, orders: options.orders, token: token,
                 unitIn: options.unitIn)
-            try await serve(responder, options, background)
+            try await serve(responder, options, metrics, background)
         case .order:
             let token = try LabToken.read(from: options.tokenFile!)
             let paths = LabPaths(runDirectory: options.runDirectory)
@@ -45,7 +46,10 @@ public enum LabServer {
             for (peer, url) in options.peerOrders.sorted(by: { $0.key < $1.key }) {
                 background.append(OrderShipper(store: store, peer: peer, peerURL: url, token: token).run)
             }
-            try await serve(OrderResponder(store: store, catchUp: catchUp, token: token), options, background)
+            let backlog = OrderBacklogMetrics(metrics: metrics, store: store, peers: catchUp.origins)
+            try await serve(
+                OrderResponder(store: store, catchUp: catchUp, token: token), options, metrics, background,
+                beforeScrape: backlog.refresh)
         case .faultProxy:
             let registry = ProxyRegistry()
             // Before the admin API answers /health, so a healthy fault proxy is one that forwards.
@@ -54,11 +58,13 @@ public enum LabServer {
                 LabLog.line("\(options.serviceName): proxy \(created.name) \(created.listen) -> \(created.upstream)")
             }
             background.append(registry.run)
-            try await serve(FaultProxyResponder(registry: registry, unit: unit), options, background)
+            try await serve(FaultProxyResponder(registry: registry, unit: unit), options, metrics, background)
         case .controlPlane:
             let token = try LabToken.read(from: options.tokenFile!)
             let units = options.units.isEmpty ? LabLayout.standard.units : options.units
-            let state = ControlPlaneState(baseline: LabRouting.baseline(units: units, model: options.routing))
+            let state = ControlPlaneState(
+                baseline: LabRouting.baseline(units: units, model: options.routing),
+                metrics: CutoverMetrics(registry: metrics.registry))
             let log = try GroundTruthLog(path: LabPaths(runDirectory: options.runDirectory).groundTruthLog)
             let runner = CutoverRunner(
                 state: state, log: log, gatewayURL: options.gatewayURL!, orders: options.orders, token: token,
@@ -66,18 +72,21 @@ public enum LabServer {
             background.append(runner.run)
             background.append(runner.orderPush.run)
             try await serve(
-                ControlPlaneResponder(state: state, runner: runner, log: log, token: token), options, background)
+                ControlPlaneResponder(state: state, runner: runner, log: log, token: token), options, metrics,
+                background)
         }
         removeOwnPidFile(options)
         LabLog.line("\(options.serviceName): stopped")
     }
 
-    /// Runs the HTTP server beside the background loops; whichever ends first ends them all.
-    private static func serve<Responder: HTTPResponder>(
-        _ responder: Responder, _ options: LabServeOptions, _ background: [@Sendable () async -> Void]
-    ) async throws where Responder.Context == BasicRequestContext {
+    /// Runs the HTTP server, with its `/metrics`, beside the background loops; whichever ends first
+    /// ends them all.
+    private static func serve<Responder: MeteredResponder>(
+        _ responder: Responder, _ options: LabServeOptions, _ metrics: LabMetrics,
+        _ background: [@Sendable () async -> Void], beforeScrape: @escaping @Sendable () async -> Void = {}
+    ) async throws {
         let app = Application(
-            responder: responder,
+            responder: MetricsEndpoint(service: responder, metrics: metrics, beforeScrape: beforeScrape),
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port)))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }  // graceful shutdown on SIGTERM / SIGINT

@@ -4,7 +4,7 @@ import Hummingbird
 /// A unit's storefront: `GET /storefront?userId=N` (or `X-User-Id`), composed from the unit's
 /// product service (strong dependency: without it, 503) and cart service (weak dependency: without
 /// it, 200 with `"cart":null,"degraded":true`).
-struct StorefrontResponder: HTTPResponder {
+struct StorefrontResponder: MeteredResponder {
     typealias Context = BasicRequestContext
     let unit: String
     let productURL: String
@@ -30,6 +30,10 @@ struct StorefrontResponder: HTTPResponder {
         default:
             return JSONReply.error(.notFound, "no such endpoint: \(request.uri.path)", unit: unit)
         }
+    }
+
+    func route(of request: Request) -> String {
+        ["/storefront", "/health"].contains(request.uri.path) ? request.uri.path : LabMetrics.unmatchedRoute
     }
 
     private func page(for userId: LabUserKey) async -> Response {

@@ -2,7 +2,7 @@ import Hummingbird
 
 /// A unit's product or cart service: `/health`, and one endpoint, `GET <path>?userId=N`, that
 /// answers with the unit's sample data for that user.
-struct UserDataResponder<Answer: Encodable & Sendable>: HTTPResponder {
+struct UserDataResponder<Answer: Encodable & Sendable>: MeteredResponder {
     typealias Context = BasicRequestContext
     let role: LabRole
     let path: String
@@ -21,6 +21,10 @@ struct UserDataResponder<Answer: Encodable & Sendable>: HTTPResponder {
         default:
             return JSONReply.error(.notFound, "no such endpoint: \(request.uri.path)", unit: unit)
         }
+    }
+
+    func route(of request: Request) -> String {
+        [path, "/health"].contains(request.uri.path) ? request.uri.path : LabMetrics.unmatchedRoute
     }
 }
 

@@ -81,6 +81,8 @@ public struct LabManifest: Sendable, Hashable, Codable {
     public var unitIn: UnitMarking?
     /// The routing model (`--routing`); nil in a lab.json written before there were several: modulo.
     public var routing: LabRoutingModel?
+    /// The lab's Prometheus and Pushgateway (`lab up --prometheus`); nil without them.
+    public var prometheus: LabPrometheus?
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version"
@@ -107,6 +109,7 @@ public struct LabManifest: Sendable, Hashable, Codable {
         case units
         case unitIn = "unit_in"
         case routing
+        case prometheus
     }
 
     /// The lab's units: `units`, or beijing and hangzhou when the file predates them (or names

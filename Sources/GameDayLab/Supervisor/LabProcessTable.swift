@@ -55,6 +55,34 @@ public enum LabProcessTable {
         table.pids().filter { $0 != getpid() && isLabSupervisor($0, runDirectory: runDirectory) }
     }
 
+    /// Whether `pid` is a live `gameday lab companion` process of the lab in `runDirectory`.
+    public static func isLabCompanion(_ pid: pid_t, runDirectory: String) -> Bool {
+        guard isAlive(pid), let argv = arguments(of: pid) else { return false }
+        return isLab("companion", argv: argv, runDirectory: runDirectory)
+    }
+
+    /// Every live `lab companion` process of the lab in `runDirectory`.
+    public static func labCompanionProcesses(runDirectory: String) -> [pid_t] {
+        table.pids().filter { $0 != getpid() && isLabCompanion($0, runDirectory: runDirectory) }
+    }
+
+    /// The `--name` of a `lab companion` process.
+    public static func companionName(of pid: pid_t) -> String? {
+        guard let argv = arguments(of: pid) else { return nil }
+        return zip(argv, argv.dropFirst()).first { $0.0 == "--name" }?.1
+    }
+
+    /// Every live Prometheus or Pushgateway with a flag naming a file under `directory`.
+    static func programsUsing(directory: String) -> [pid_t] {
+        table.pids().filter { $0 != getpid() && isProgram($0, using: directory) }
+    }
+
+    static func isProgram(_ pid: pid_t, using directory: String) -> Bool {
+        guard isAlive(pid), let argv = arguments(of: pid), let program = argv.first else { return false }
+        let programs = [LabPrometheus.prometheusProgram, LabPrometheus.pushgatewayProgram]
+        return programs.contains(program) && argv.dropFirst().contains { $0.contains("=" + directory + "/") }
+    }
+
     /// The pid written in a pid file.
     public static func pid(inFile path: String) -> pid_t? {
         ProcessTable.read(path).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }

@@ -43,6 +43,9 @@ extension LabSupervisor {
         for name in knownServiceNames() {
             unlink(paths.pidFile(name))
         }
+        // After the services, which it scrapes; its companions also stop by themselves once the
+        // services are gone, and this is for those that have not yet.
+        let prometheus = await stopPrometheus(grace: grace)
         let removedNetwork = await network.remove()
         let order = ((try? LabManifest.load(from: paths))?.layout ?? .standard).serviceNames
         let stopped = targets.map {
@@ -53,7 +56,7 @@ extension LabSupervisor {
                 (order.firstIndex(of: $0.name) ?? order.count, $0.pid) < (
                     order.firstIndex(of: $1.name) ?? order.count, $1.pid
                 )
-            }, removedNetwork: removedNetwork)
+            } + prometheus, removedNetwork: removedNetwork)
     }
 
     /// SIGTERM, wait up to `grace`, then SIGKILL those that `isOurs` still (lab servers by default).

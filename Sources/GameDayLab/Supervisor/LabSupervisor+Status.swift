@@ -27,6 +27,21 @@ public struct LabServiceStatus: Sendable, Hashable, Codable {
     }
 }
 
+/// The lab's Prometheus and Pushgateway (`lab up --prometheus`), as `lab status` shows them.
+public struct LabPrometheusStatus: Sendable, Hashable, Codable {
+    public var url: String
+    public var pushgatewayURL: String
+    /// Whether each answers `/-/ready` with 200.
+    public var ready: Bool
+    public var pushgatewayReady: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case url, ready
+        case pushgatewayURL = "pushgateway_url"
+        case pushgatewayReady = "pushgateway_ready"
+    }
+}
+
 /// Every service of a lab and whether the lab as a whole is usable.
 public struct LabStatusReport: Sendable, Hashable, Codable {
     public var runDirectory: String
@@ -43,8 +58,12 @@ public struct LabStatusReport: Sendable, Hashable, Codable {
     public var unitIn: UnitMarking = .header
     /// How the gateway routes (`lab up --routing`).
     public var routing: LabRoutingModel = .modulo
+    /// The lab's Prometheus and Pushgateway; nil without `--prometheus`.
+    public var prometheus: LabPrometheusStatus?
 
-    public var allHealthy: Bool { services.allSatisfy { $0.health == .up } }
+    public var allHealthy: Bool {
+        services.allSatisfy { $0.health == .up } && prometheus.map { $0.ready && $0.pushgatewayReady } ?? true
+    }
 
     enum CodingKeys: String, CodingKey {
         case runDirectory = "run_dir"
@@ -56,6 +75,7 @@ public struct LabStatusReport: Sendable, Hashable, Codable {
         case units
         case unitIn = "unit_in"
         case routing
+        case prometheus
     }
 
     public init(runDirectory: String, targetFile: String, services: [LabServiceStatus]) {
@@ -75,6 +95,7 @@ public struct LabStatusReport: Sendable, Hashable, Codable {
         units = try c.decodeIfPresent([String].self, forKey: .units) ?? LabLayout.standard.units
         unitIn = try c.decodeIfPresent(UnitMarking.self, forKey: .unitIn) ?? .header
         routing = try c.decodeIfPresent(LabRoutingModel.self, forKey: .routing) ?? .modulo
+        prometheus = try c.decodeIfPresent(LabPrometheusStatus.self, forKey: .prometheus)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -88,6 +109,7 @@ public struct LabStatusReport: Sendable, Hashable, Codable {
         try c.encode(isolation, forKey: .isolation)
         try c.encode(namespaces, forKey: .namespaces)
         try c.encodeIfPresent(isolationFallback, forKey: .isolationFallback)
+        try c.encodeIfPresent(prometheus, forKey: .prometheus)
         try c.encode(services, forKey: .services)
     }
 }
@@ -112,6 +134,13 @@ extension LabSupervisor {
         report.units = manifest.layout.units
         report.routing = manifest.effectiveRouting
         report.unitIn = manifest.effectiveUnitIn
+        if let prometheus = manifest.prometheus {
+            let ready = await HealthCheck.check([prometheus.url + "/-/ready", prometheus.pushgatewayURL + "/-/ready"])
+            report.prometheus = LabPrometheusStatus(
+                url: prometheus.url, pushgatewayURL: prometheus.pushgatewayURL,
+                ready: ready[prometheus.url + "/-/ready"] == true,
+                pushgatewayReady: ready[prometheus.pushgatewayURL + "/-/ready"] == true)
+        }
         return report
     }
 }

@@ -28,7 +28,8 @@ public struct LabSupervisor: Sendable {
             options.requestedLayout.map({ $0 == manifest.layout }) ?? true,
             options.requestedUnitIn.map({ $0 == manifest.effectiveUnitIn }) ?? true,
             options.requestedRouting.map({ $0 == manifest.effectiveRouting }) ?? true,
-            await isRunningAndHealthy(manifest)
+            await isRunningAndHealthy(manifest),
+            await hasPrometheus(manifest, ifRequested: options.prometheus)
         {
             return .alreadyRunning(manifest)
         }
@@ -87,6 +88,13 @@ public struct LabSupervisor: Sendable {
             try manifest.save(to: paths)
             try LabTargetFile(manifest: manifest).yaml.write(toFile: paths.target, atomically: true, encoding: .utf8)
             try await waitUntilHealthy(manifest.services, timeout: options.healthTimeout)
+            if options.prometheus {
+                manifest.prometheus = try await startPrometheus(
+                    for: manifest, tiedTo: options.tiedTo, timeout: options.healthTimeout)
+                try manifest.save(to: paths)
+                try LabTargetFile(manifest: manifest).yaml.write(
+                    toFile: paths.target, atomically: true, encoding: .utf8)
+            }
         } catch {
             _ = await down()
             throw error

@@ -21,6 +21,10 @@ public struct LabTargetFile: Sendable {
             // A request that needs the token and changes nothing: a wrong token stops the preflight.
             #"  check: { url: "{{control_plane.url}}/v1/rules", headers: { Authorization: "Bearer {{control_plane.token}}" } }"#,
         ]
+        if let prometheus = manifest.prometheus {
+            // The lab's own Prometheus (`lab up --prometheus`), for drills' checks; it needs no credentials.
+            lines += ["prometheus:", "  url: \(Self.quoted(prometheus.url))"]
+        }
         lines += routing
         lines.append("units:")
         for unit in manifest.layout.units {

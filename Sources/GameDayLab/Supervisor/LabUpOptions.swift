@@ -30,6 +30,9 @@ public struct LabUpOptions: Sendable, Hashable {
     /// The routing model (`--routing`); nil keeps a running lab as it is and starts a new one with
     /// modulo.
     public var requestedRouting: LabRoutingModel?
+    /// Also start Prometheus and its Pushgateway (`--prometheus`), scraping every service. Without
+    /// it a running lab is kept as it is, with or without them, and a new one starts without.
+    public var prometheus: Bool
 
     /// The units a new lab gets.
     public var layout: LabLayout { requestedLayout ?? .standard }
@@ -43,8 +46,9 @@ public struct LabUpOptions: Sendable, Hashable {
         replicationLag: Duration = .milliseconds(100), switchDelay: Duration = .zero,
         tiedTo: Int32? = nil, environmentToken: String? = nil, healthTimeout: Duration = .seconds(30),
         isolation: LabIsolation? = nil, layout: LabLayout? = nil, unitIn: UnitMarking? = nil,
-        routing: LabRoutingModel? = nil
+        routing: LabRoutingModel? = nil, prometheus: Bool = false
     ) {
+        self.prometheus = prometheus
         self.requestedRouting = routing
         self.requestedLayout = layout
         self.requestedUnitIn = unitIn
