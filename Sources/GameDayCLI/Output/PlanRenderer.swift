@@ -59,7 +59,7 @@ struct PlanRenderer {
         }
         lines.append(
             "   success: status \(drill.probe.success.status.map(String.init).joined(separator: "|"))" + criteriaNote)
-        lines += checkLines(.steadyState, "then it must hold now; a failure stops the run, no fault applied")
+        lines += checkLines(.steadyState, "each must hold at its end; a failure stops the run, no fault applied")
 
         lines.append("3. inject (each fault is recorded, then applied, then proven)")
         for fault in drill.faults {
