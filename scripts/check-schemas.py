@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validates the repository's drill, target and result files against schemas/*.schema.json.
 
-Checks drills/*.yaml and examples/drills/*.yaml with the drill schema, examples/**/*target*.yaml with the target
+Checks drills/*.yaml and examples/drills/*.yaml with the drill schema, gamedays/*.yaml with the game-day schema, examples/**/*target*.yaml with the target
 schema, the valid fixtures of the Swift tests (a name containing "target" is a
 target), and the version-2 and version-3 result fixtures with the result schema. Prints one
 line per file and exits non-zero when a file does not validate, when a document known to be
@@ -41,6 +41,9 @@ SEMANTIC_ONLY = {
 
 # Documents each schema must refuse: (schema, why, YAML text).
 KNOWN_BAD = [
+    ("gameday", "unknown stop policy", "gameday: g\nstop_on: always\ndrills: [{drill: d.yaml}]\n"),
+    ("gameday", "no drills", "gameday: g\ndrills: []\n"),
+    ("gameday", "unknown key of a drill", "gameday: g\ndrills: [{drill: d.yaml, wait: 5s}]\n"),
     ("drill", "unknown key", "drill: x\nprobe: {intreval: 1s, request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),
     ("drill", "bare-number duration", "drill: x\nprobe: {interval: 5, request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),
     ("drill", "empty users", "drill: x\nprobe: {request: {url: u}}\nusers: []\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),
@@ -145,8 +148,9 @@ def problems(validator, document):
 
 
 def main():
-    validators = {"drill": load_validator("drill"), "target": load_validator("target"), "result": load_validator("result")}
+    validators = {kind: load_validator(kind) for kind in ("drill", "target", "result", "gameday")}
     files = [("drill", path) for path in sorted(ROOT.glob("drills/*.yaml"))]
+    files += [("gameday", path) for path in sorted(ROOT.glob("gamedays/*.yaml"))]
     files += [("target", path) for path in sorted(ROOT.glob("examples/**/*target*.yaml"))]
     files += [("drill", path) for path in sorted(ROOT.glob("examples/drills/*.yaml"))]
     files += [("target" if "target" in path.name else "drill", path) for path in sorted(FIXTURES.glob("*.yaml"))]

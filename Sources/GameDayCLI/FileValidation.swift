@@ -6,6 +6,8 @@ import GameDayRuntime
 struct FileValidation {
     let files: [String]
     let target: String?
+    /// Filled into every file; one that none uses is an error.
+    var variables = Variables()
 
     struct Report {
         var lines: [String] = []
@@ -15,10 +17,11 @@ struct FileValidation {
 
     func validate() -> Report {
         var report = Report()
+        var usage = VariableUsage()
         var loadedTarget: Target?
         if let target {
             do {
-                loadedTarget = try DrillLoader.loadTarget(path: target)
+                loadedTarget = try DrillLoader.loadTarget(path: target, variables: variables, usage: &usage)
                 report.diagnostics += loadedTarget.map(PodService.problems(in:)) ?? []
             } catch {
                 report.diagnostics += error.diagnostics
@@ -28,13 +31,19 @@ struct FileValidation {
             let before = report.diagnostics.count
             if Self.isTarget(file) {
                 do {
-                    report.diagnostics += PodService.problems(in: try DrillLoader.loadTarget(path: file))
+                    let loaded = try DrillLoader.loadTarget(path: file, variables: variables, usage: &usage)
+                    report.diagnostics += PodService.problems(in: loaded)
                 } catch {
                     report.diagnostics += error.diagnostics
                 }
+            } else if DrillLoader.kind(ofFileAt: file, from: LocalFileSystem()) == .gameDay {
+                // A game day and every drill it names, each with its own variables.
+                let loaded = DrillLoader.loadGameDay(
+                    path: file, target: loadedTarget, variables: variables, usage: &usage, from: LocalFileSystem())
+                report.diagnostics += loaded.diagnostics
             } else {
                 do {
-                    let drill = try DrillLoader.loadDrill(path: file)
+                    let drill = try DrillLoader.loadDrill(path: file, variables: variables, usage: &usage)
                     if let loadedTarget { report.diagnostics += DrillValidator.check(drill, against: loadedTarget) }
                 } catch {
                     report.diagnostics += error.diagnostics
@@ -43,6 +52,7 @@ struct FileValidation {
             let problems = report.diagnostics[before...].filter { $0.severity == .error }.count
             report.lines.append(problems == 0 ? "\(file): ok" : "\(file): \(problems) error\(problems == 1 ? "" : "s")")
         }
+        report.diagnostics += variables.unused(usage)
         return report
     }
 

@@ -24,6 +24,16 @@ struct RunService {
         var summaryStyle: TerminalStyle {
             TerminalStyle(isTerminal: Terminal.isTerminal(json ? 2 : 1), environment: environment)
         }
+
+        /// A drill's summary as this presentation prints it: every user with `--verbose`, wrapped to
+        /// the terminal's width when it goes to one.
+        func summary(_ result: RunResult, archive: String?) -> String {
+            let descriptor: Int32 = json ? 2 : 1
+            return Summary(
+                result: result, archive: archive, style: summaryStyle, verbose: verbosity == .verbose,
+                width: Terminal.isTerminal(descriptor) ? Terminal.width : nil
+            ).render()
+        }
     }
 
     /// Runs the drill; returns the exit code.
@@ -69,7 +79,7 @@ struct RunService {
         case .interruptedBeforeStart:
             Terminal.err("gameday: interrupted before the run started; nothing was done")
         case .ran(let result, let archive, let notUndone):
-            let summary = Summary(result: result, archive: archive, style: presentation.summaryStyle).render()
+            let summary = presentation.summary(result, archive: archive)
             if presentation.json {
                 Terminal.err(summary)
                 if let data = try? ResultArchive.encode(result) {

@@ -139,7 +139,9 @@ import Testing
                 #expect(run.exitCode == 3, "\(extra): \(run.transcript)")
                 #expect(
                     run.stderr.contains("gameday: cannot write under \(blocker)"), "\(extra): \(run.stderr)")
-                #expect(run.stderr.contains("choose a place it can write (--output, --junit); nothing was done"))
+                #expect(
+                    run.stderr.contains(
+                        "choose a place it can write (--output, --junit, --metrics-file); nothing was done"))
                 #expect(try lab.pid(of: "beijing-product") == product, "\(extra): a fault was applied")
             }
         }

@@ -88,6 +88,33 @@ import Testing
         #expect(report.output == "x.html")
     }
 
+    @Test func runPlanAndValidateTakeVariables() throws {
+        let run = try Self.parse(
+            [
+                "run", "d.yaml", "-t", "t.yaml", "--var", "unit=beijing", "--var-file", "a.yaml", "--var", "q=a=b",
+                "--var", "empty=", "--var-file", "b.yaml",
+            ], as: GameDay.Run.self)
+        #expect(run.files.variables.assignments.map(\.name) == ["unit", "q", "empty"])
+        #expect(run.files.variables.assignments.map(\.value) == ["beijing", "a=b", ""])
+        #expect(run.files.variables.files == ["a.yaml", "b.yaml"])
+        let plan = try Self.parse(["plan", "d.yaml", "-t", "t.yaml", "--var", "api_token=x"], as: GameDay.Plan.self)
+        #expect(plan.files.variables.assignments.first?.isSecret == true)
+        let validate = try Self.parse(
+            ["validate", "a.yaml", "--var-file", "v.yaml", "--var", "port=9300"], as: GameDay.Validate.self)
+        #expect(validate.variables.files == ["v.yaml"] && validate.variables.assignments.first?.value == "9300")
+        let plain = try Self.parse(["plan", "d.yaml", "-t", "t.yaml"], as: GameDay.Plan.self)
+        #expect(plain.files.variables.files.isEmpty && plain.files.variables.assignments.isEmpty)
+        for arguments in [
+            ["run", "d.yaml", "-t", "t.yaml", "--var", "unit"],
+            ["plan", "d.yaml", "-t", "t.yaml", "--var", "=beijing"],
+            ["validate", "a.yaml", "--var", "bad name=1"],
+            ["validate", "a.yaml", "--var", "vars.unit=1"],
+            ["run", "d.yaml", "-t", "t.yaml", "--var-file"],
+        ] {
+            #expect(GameDay.exitCode(for: Self.error(arguments)).rawValue == 64, "\(arguments)")
+        }
+    }
+
     @Test func historyStatusAndRecoverTakeTheirOptions() throws {
         let history = try Self.parse(["history"], as: GameDay.History.self)
         #expect(history.paths == ["results"] && history.drill == nil && history.limit == nil && !history.json)

@@ -65,11 +65,14 @@ import Testing
         ("properties/rpo/properties/write", DrillFormat.canaryWrite),
         ("properties/rpo/properties/read", DrillFormat.canaryRead),
         ("properties/checks/items", DrillFormat.check),
+        ("properties/hooks/items", HookFormat.hook),
     ]
 
     static let targetShapes: [(String, MappingShape)] = [
         ("", TargetFormat.top),
         ("properties/gateway", TargetFormat.gateway),
+        ("properties/notify/items", TargetFormat.webhook),
+        ("properties/hooks/items", HookFormat.hook),
         ("properties/control_plane", TargetFormat.controlPlane),
         ("properties/control_plane/properties/token", TargetFormat.token),
         ("properties/prometheus", TargetFormat.prometheus),
@@ -104,6 +107,17 @@ import Testing
             #expect(found.keys == Set(shape.keys), "keys of \(path)")
             #expect(found.required == Set(shape.required), "required keys of \(path)")
         }
+    }
+
+    @Test func gameDaySchemaHasTheLoadersKeysAndValues() throws {
+        let schema = try Schema("gameday")
+        for (path, shape) in [("", GameDayFormat.top), ("properties/drills/items", GameDayFormat.entry)] {
+            let found = try schema.shape(path)
+            #expect(found.keys == Set(shape.keys), "keys of \(path)")
+            #expect(found.required == Set(shape.required), "required keys of \(path)")
+        }
+        #expect(
+            try schema.at("properties/stop_on")["enum"] as? [String] == GameDayPlan.StopPolicy.allCases.map(\.rawValue))
     }
 
     @Test func drillSchemaHasTheLoadersValues() throws {

@@ -73,7 +73,10 @@ extension GameDay {
                 Terminal.out(try history.jsonText())
             } else {
                 for line in HistoryTable.lines(history, under: paths) { Terminal.out(line) }
+                let gameDays = GameDayHistory.read(paths)
+                for line in GameDayHistory.lines(gameDays.entries) { Terminal.out(line) }
                 for line in HistoryTable.unreadableLines(history) { Terminal.err(line) }
+                for (path, reason) in gameDays.unreadable { Terminal.err("gameday: \(path): \(reason)") }
             }
             if history.exitCode != 0 { throw ExitCode(history.exitCode) }
         }

@@ -23,10 +23,22 @@ extension GameDay {
                 file that cannot be written makes a passing run exit 3, as --junit does. --pushgateway puts the \
                 same to a Pushgateway under job/gameday/drill/<drill>/target/<target>; a push that fails is a \
                 warning on stderr and the exit code stays the drill's own.
+
+                Cut-over decision: with cutover.trigger prompt, the operator confirms on the terminal once the \
+                observe phase has ended (refused in preflight, exit 3, when stdin is not a terminal, unless \
+                --assume-yes); with external, a file (--cutover-file) or POST http://127.0.0.1:<port>/cutover \
+                (--cutover-port) decides. Declining, or no answer within trigger_timeout, aborts the run (exit 4) \
+                after every fault is reverted.
+
+                Notifications and hooks: the target's notify: and --notify webhooks hear of the start, an early \
+                stop, the cut-over and the end (a webhook that fails is a warning); hooks: of the target and the \
+                drill run before and after phases, their output in the archive's hooks/ folder; a hook with \
+                on_failure: abort that fails before inject stops the run (exit 3) with nothing applied.
                 """)
 
         @OptionGroup var files: DrillFileOptions
         @OptionGroup var state: StateOptions
+        @OptionGroup(title: "Cut-over decision") var decision: CutoverDecisionOptions
 
         @Option(
             help: ArgumentHelp(
@@ -57,6 +69,14 @@ extension GameDay {
         var pushgateway: String?
 
         @Option(
+            help: ArgumentHelp(
+                "Also POST the run's start, early stop, cut-over and end to this webhook (repeatable); "
+                    + "'slack:URL' sends Slack's body. A URL that is a secret belongs in the target's notify: "
+                    + "with url: { env: NAME }, not on a command line.",
+                valueName: "url"))
+        var notify: [String] = []
+
+        @Option(
             name: .customLong("watchdog-timeout"),
             help: ArgumentHelp(
                 "Revert a fault when the runner has shown no sign of life for this long (its dead-man's switch), "
@@ -66,6 +86,14 @@ extension GameDay {
                 try DurationArgument.parse(text, for: "--watchdog-timeout", in: Run.watchdogTimeouts, example: "10s")
             })
         var watchdogTimeout: Duration = .seconds(10)
+
+        /// `--notify URL` (the generic JSON body) or `--notify slack:URL`.
+        static func webhook(_ argument: String) -> Webhook? {
+            let slack = argument.hasPrefix("slack:")
+            let url = slack ? String(argument.dropFirst("slack:".count)) : argument
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else { return nil }
+            return Webhook(address: .url(url), format: slack ? .slack : .json)
+        }
 
         /// The runner beats every second: a shorter timeout would revert the faults of a live run.
         static let watchdogTimeouts: ClosedRange<Duration> = .seconds(1) ... .seconds(3600)
@@ -83,6 +111,11 @@ extension GameDay {
 
         func validate() throws {
             if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
+            for url in notify where Self.webhook(url) == nil {
+                throw ValidationError(
+                    "--notify takes a webhook's http:// or https:// URL, or slack:URL for Slack's body, not '\(Webhook.redacted(url))'"
+                )
+            }
             if let pushgateway, !(pushgateway.hasPrefix("http://") || pushgateway.hasPrefix("https://")) {
                 throw ValidationError(
                     "--pushgateway takes the Pushgateway's http:// or https:// address, e.g. http://localhost:9091, not '\(pushgateway)'"
@@ -91,7 +124,6 @@ extension GameDay {
         }
 
         func run() async throws {
-            let loaded = try LoadedDrill.load(files)
             var settings = DrillSession.Settings(
                 output: output, stateDirectory: state.path, watchdogTimeout: watchdogTimeout)
             settings.rawSamples = rawSamples
@@ -99,6 +131,13 @@ extension GameDay {
             settings.html = !noHTML
             settings.metricsFile = metricsFile
             settings.pushgateway = pushgateway
+            settings.notify = notify.compactMap(Self.webhook)
+            if DrillLoader.kind(ofFileAt: files.drill, from: LocalFileSystem()) == .gameDay {
+                throw ExitCode(try await runGameDay(settings: settings))
+            }
+            let loaded = try LoadedDrill.load(files)
+            settings.decisions = try decision.source(for: loaded.drill)
+            settings.variables = loaded.variables.shown
             let service = RunService(
                 session: DrillSession(drill: loaded.drill, target: loaded.target, settings: settings),
                 presentation: RunService.Presentation(

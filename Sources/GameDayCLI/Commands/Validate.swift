@@ -6,7 +6,8 @@ extension GameDay {
         static let configuration = CommandConfiguration(
             abstract: "Check drill and target files; report every problem with its file:line:column.",
             discussion:
-                "A file whose top-level key is 'target:' is read as a target, any other as a drill. Nothing is changed."
+                "A file whose top-level key is 'target:' is read as a target, any other as a drill. Nothing is changed. "
+                + "Files with {{vars.NAME}} are checked with the values of --var and --var-file filled in."
         )
 
         @Argument(help: "Drill and target files.")
@@ -15,12 +16,17 @@ extension GameDay {
         @Option(name: .shortAndLong, help: "Also check every drill against this target file.")
         var target: String?
 
+        @OptionGroup var variables: VariableOptions
+
         func run() async throws {
-            let report = FileValidation(files: files, target: target).validate()
+            let given = variables.load()
+            let report = FileValidation(files: files, target: target, variables: given.variables).validate()
             for line in report.lines { Terminal.out(line) }
-            for diagnostic in report.diagnostics { Terminal.err(diagnostic.description) }
-            if report.errorCount > 0 {
-                Terminal.err("gameday: \(report.errorCount) error\(report.errorCount == 1 ? "" : "s")")
+            let diagnostics = given.diagnostics + report.diagnostics
+            for diagnostic in diagnostics { Terminal.err(diagnostic.description) }
+            let errors = diagnostics.count { $0.severity == .error }
+            if errors > 0 {
+                Terminal.err("gameday: \(errors) error\(errors == 1 ? "" : "s")")
                 throw ExitCode(RunOutcome.invalid.exitCode)
             }
         }

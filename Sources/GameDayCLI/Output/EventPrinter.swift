@@ -23,6 +23,7 @@ struct EventPrinter: RunReporter {
     /// Draw the live status line (stderr is a terminal).
     let live: Bool
     private let userLines = UserLines()
+    private let groupWidths = GroupWidths()
 
     init(clock: any RunClock, verbosity: Verbosity, style: TerminalStyle = .plain, live: Bool = false) {
         self.clock = clock
@@ -59,7 +60,8 @@ struct EventPrinter: RunReporter {
             Terminal.err("\(stamp)    \(Self.userLine(user, sample, style: style))")
         case .status(let status):
             guard live, !quiet else { return }
-            Terminal.status(Self.statusLine(status, width: Terminal.width, style: style))
+            let widths = groupWidths.widths(after: status)
+            Terminal.status(Self.statusLine(status, width: Terminal.width, style: style, widths: widths))
         }
     }
 
@@ -78,30 +80,49 @@ struct EventPrinter: RunReporter {
             "user \(user.id) \(state) from the probe sent at \(stamp(sample.sentAt)), served by \(sample.unit ?? "-")"
     }
 
-    /// `[+3.200s] observe │ beijing-user 0% beijing │ hangzhou-user 100% hangzhou`, cut to `width`
-    /// columns (groups that do not fit are counted).
-    static func statusLine(_ status: LiveStatus, width: Int, style: TerminalStyle) -> String {
+    /// `[+3.200s] observe │ beijing-users 0% beijing │ hangzhou-users 100% hangzhou │ +3 more (1 failing)`:
+    /// one line of at most `width` columns whatever the number of groups. The widest groups come
+    /// first (by `widths`, else by their answers in the span: every user is probed alike, so a
+    /// group's answers count its users); those that do not fit are counted, and so are the failing
+    /// ones among them.
+    static func statusLine(
+        _ status: LiveStatus, width: Int, style: TerminalStyle, widths: [String: Int] = [:]
+    ) -> String {
         let head = "[\(stamp(status.elapsed))] \(status.phase?.rawValue ?? "")"
-        var plainLength = head.count
-        var line = style.bold(head)
-        for (index, group) in status.groups.enumerated() {
-            let answered = group.ok + group.failed
-            let rate = answered == 0 ? "-" : "\(Int((Double(group.ok) / Double(answered) * 100).rounded()))%"
-            let part = " │ \(group.name) \(rate) \(group.unit ?? "-")"
-            let rest = status.groups.count - index
-            let more = rest > 1 ? " │ +\(rest - 1) more" : ""
-            guard plainLength + part.count + more.count <= width else {
-                let left = " │ +\(rest) more"
-                if plainLength + left.count <= width { line += left }
-                return line
-            }
-            plainLength += part.count
-            let painted =
-                answered == 0
-                ? part
-                : group.failed == 0 ? style.green(part) : group.ok == 0 ? style.red(part) : style.yellow(part)
-            line += painted
+        let groups = status.groups.enumerated().sorted { a, b in
+            let (wa, wb) = (widths[a.element.name] ?? a.element.answered, widths[b.element.name] ?? b.element.answered)
+            return wa != wb ? wa > wb : a.offset < b.offset
         }
+        .map(\.element)
+        let parts = groups.map { group in
+            let rate =
+                group.answered == 0 ? "-" : "\(Int((Double(group.ok) / Double(group.answered) * 100).rounded()))%"
+            return " │ \(group.name) \(rate) \(group.unit ?? "-")"
+        }
+        // Failing groups from each index on, for ` │ +3 more (1 failing)` about the groups from there.
+        var failingFrom = Array(repeating: 0, count: groups.count + 1)
+        for index in groups.indices.reversed() {
+            failingFrom[index] = failingFrom[index + 1] + (groups[index].failed > 0 ? 1 : 0)
+        }
+        func more(_ shown: Int) -> String {
+            guard shown < groups.count else { return "" }
+            let failing = failingFrom[shown]
+            return " │ +\(groups.count - shown) more" + (failing > 0 ? " (\(failing) failing)" : "")
+        }
+        var shown = 0
+        var used = head.count
+        while shown < parts.count, used + parts[shown].count + more(shown + 1).count <= width {
+            used += parts[shown].count
+            shown += 1
+        }
+        var line = style.bold(head)
+        for (group, part) in zip(groups, parts).prefix(shown) {
+            line +=
+                group.answered == 0
+                ? part : group.failed == 0 ? style.green(part) : group.ok == 0 ? style.red(part) : style.yellow(part)
+        }
+        let rest = more(shown)
+        if !rest.isEmpty, used + rest.count <= width { line += rest.contains("failing") ? style.red(rest) : rest }
         return line
     }
 
@@ -121,6 +142,25 @@ extension String {
     func rightPad(_ width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
     }
+}
+
+/// The most answers each group had in a status's span so far. Ordering the status line by it, not
+/// by the answers of the moment, keeps groups of the same size from swapping places every redraw.
+final class GroupWidths: Sendable {
+    private let state = Mutex<[String: Int]>([:])
+
+    /// Each group's width, with `status` counted.
+    func widths(after status: LiveStatus) -> [String: Int] {
+        state.withLock { widths in
+            for group in status.groups { widths[group.name] = max(widths[group.name] ?? 0, group.answered) }
+            return widths
+        }
+    }
+}
+
+extension LiveStatus.Group {
+    /// Probes answered in the span, ok or failed.
+    var answered: Int { ok + failed }
 }
 
 /// How many user-change lines this second may still print, and how many were held back.

@@ -90,6 +90,7 @@ struct PlanRenderer {
 
         if let cutover = drill.cutover {
             lines.append("5. cut over")
+            lines += Self.triggerLines(cutover.trigger)
             let moves = drill.shardMoves(under: target.routing)
             if !moves.isEmpty {
                 let plan = moves.keys.sorted().map { "\($0) → \(moves[$0]!)" }
@@ -132,6 +133,7 @@ struct PlanRenderer {
         lines.append(
             "   then every user healthy on its home unit for \(DurationText.format(drill.rollback.steadyState))")
         lines.append("8. archive: results/\(drill.name)/<UTC time>-<run id>/ (result.json, junit.xml, report.html)")
+        lines += hookLines + notifyLines
         return lines.joined(separator: "\n")
     }
 
@@ -239,7 +241,7 @@ struct PlanRenderer {
         return lines
     }
 
-    private func command(_ template: CommandTemplate) -> String {
+    func command(_ template: CommandTemplate) -> String {
         do {
             return Self.argv(try RenderedCommand(template, context: context).display)
         } catch {

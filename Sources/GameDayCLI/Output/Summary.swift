@@ -1,12 +1,17 @@
 import GameDayCore
 
 /// The end-of-run summary: the verdicts as a table, the RTO against its goal with the breakdown,
-/// the RPO, who was impacted (and who was not), what was reverted, and where the archive is.
+/// the RPO, who was impacted (and who was not) per user group, what was reverted, and where the
+/// archive is.
 struct Summary {
     let result: RunResult
     /// The archive directory, when the run was archived.
     let archive: String?
     var style: TerminalStyle = .plain
+    /// List every user, not a few lines per user group (`--verbose`).
+    var verbose = false
+    /// The columns verdict messages and group lines are wrapped to; nil: not wrapped.
+    var width: Int? = nil
 
     func render() -> String {
         var lines: [String] = []
@@ -16,12 +21,18 @@ struct Summary {
                 + style.dim("  run \(result.runId)\(duration)"))
         if let reason = result.reason, result.outcome != .pass { lines.append("  why: \(reason)") }
         if !result.verdicts.isEmpty { lines.append("  verdicts:") }
-        let width = result.verdicts.map(\.name.count).max() ?? 0
+        let nameWidth = result.verdicts.map(\.name.count).max() ?? 0
         for verdict in result.verdicts {
-            lines.append("    \(style.verdict(verdict.status))  \(verdict.name.rightPad(width))  \(verdict.message)")
+            // Continuation lines start under the message: `    PASS  name  `.
+            let column = String(repeating: " ", count: 4 + 4 + 2 + nameWidth + 2)
+            var message = Self.wrap(verdict.message, width: width, indent: column, hanging: column)
+            message[0] =
+                "    \(style.verdict(verdict.status))  \(verdict.name.rightPad(nameWidth))  "
+                + message[0].dropFirst(column.count)
+            lines += message
         }
         lines += measures()
-        lines += impact()
+        lines += UsersSection(result: result, style: style, verbose: verbose, width: width).render()
         for (title, archive) in [("cut-over", result.cutover), ("cut-back", result.cutback)] {
             guard let steps = archive?.steps else { continue }
             let words = steps.map { step in
@@ -59,11 +70,17 @@ struct Summary {
                 lines.append("    steady state: not checked (\(check.problem ?? ""))")
             }
         }
+        // Any line still too wide (a fault's effect) goes on under itself, two columns in.
+        lines = lines.flatMap { line in
+            let indent = String(line.prefix { $0 == " " })
+            return Self.wrap(String(line.dropFirst(indent.count)), width: width, indent: indent, hanging: indent + "  ")
+        }
         if let archive {
             let files = [
                 result.archive?.result, result.archive?.junit, result.archive?.report, result.archive?.rawSamples,
             ]
             .compactMap { $0 }
+            // Never wrapped: each path is one line to copy, and scripts read `result: PATH`.
             lines.append("  archive: \(archive)/ (\(files.joined(separator: ", ")))")
             lines.append("  result: \(archive)/\(result.archive?.result ?? "result.json")")
         }
@@ -76,7 +93,7 @@ struct Summary {
         if let rto = result.rto {
             if let measured = rto.measuredMs {
                 let parts = [
-                    ("detect", rto.detectMs.map(Self.ms)), ("decide", rto.decideMs.map(Self.ms)),
+                    ("detect", rto.detectMs.map(Self.ms)), ("decide", rto.decideText(Self.ms)),
                     ("switch", rto.switchText(Self.ms)), ("converge", rto.convergeMs.map(Self.ms)),
                 ]
                 .compactMap { name, value in value.map { "\(name) \($0)" } }
@@ -105,43 +122,31 @@ struct Summary {
         return lines
     }
 
-    /// Who was impacted: per user, or per group past 20 users.
-    private func impact() -> [String] {
+    /// `text` cut at spaces into lines of at most `width` columns (a word longer than that stands
+    /// alone), the first after `indent`, the others after `hanging`. Colour codes take no column.
+    static func wrap(_ text: String, width: Int?, indent: String, hanging: String) -> [String] {
+        guard let width, columns(indent + text) > width else { return [indent + text] }
         var lines: [String] = []
-        let many = result.users.count > 20
-        if many, !result.groups.isEmpty { lines.append("  groups:") }
-        for group in many ? result.groups : [] {
-            var text =
-                "    \(group.name) (\(group.users.count) users), expected impact \(group.expectedImpact): \(group.impacted) impacted, \(group.failures)/\(group.samples) probes failed"
-            if let rto = group.rto?.measuredMs { text += ", RTO \(Self.ms(rto))" }
-            lines.append(text)
-        }
-        if !many, !result.users.isEmpty { lines.append("  users:") }
-        for user in many ? [] : result.users {
-            var text =
-                "    \(user.id) (\(user.name)) home \(user.home ?? "-"), expected impact \(user.expectedImpact): "
-            if let first = user.firstFailureMs {
-                let failed = "failed \(user.failures)/\(user.samplesDuringFault) probes from +\(Self.ms(first))"
-                text += user.expectedImpact == "none" ? style.red(failed) : failed
-                if let recovered = user.recoveredMs {
-                    text += ", recovered at +\(Self.ms(recovered)) on \(user.servedAfter ?? "-")"
-                }
-            } else if let later = user.failuresSinceFault, later > 0 {
-                let from = user.firstFailureSinceFaultMs.map { " from +\(Self.ms($0))" } ?? ""
-                text +=
-                    "no failure while the faults were applied, but " + style.red("failed \(later) time(s) after\(from)")
-                    + " (\(user.samples) probes)"
-            } else if result.timeline.fault != nil {
-                text +=
-                    "never failed while the faults were applied (\(user.samplesDuringFault) probes), nor after (\(user.samples) in all)"
-            } else if user.samples == 0 {
-                text += "no probe recorded (the run stopped before the steady state)"
+        var line = indent
+        var used = indent.count
+        for word in text.split(separator: " ") {
+            let lead = lines.isEmpty ? indent : hanging
+            let size = columns(String(word))
+            if used > lead.count, used + 1 + size > width {
+                lines.append(line)
+                line = hanging + word
+                used = hanging.count + size
             } else {
-                text += "never failed (\(user.samples) probes)"
+                line += (used > lead.count ? " " : "") + word
+                used += (used > lead.count ? 1 : 0) + size
             }
-            lines.append(text)
         }
-        return lines
+        return lines + [line]
+    }
+
+    /// The columns `text` takes on a terminal: its characters but colour codes (`ESC [ … m`).
+    static func columns(_ text: String) -> Int {
+        text.replacing(/\u{1B}\[[0-9;]*m/, with: "").count
     }
 
     static func ms(_ value: Double) -> String { DurationText.format(.milliseconds(value.rounded())) }

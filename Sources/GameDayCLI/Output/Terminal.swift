@@ -9,6 +9,8 @@ import Synchronization
 enum Terminal {
     private static let state = Mutex<String?>(nil)
     private static let statusEnded = Atomic<Bool>(false)
+    /// A question is the last line (`ask`): the live status waits until it is answered.
+    private static let asking = Atomic<Bool>(false)
     /// Erases the current line of a terminal.
     private static let eraseLine = "\r\u{1B}[2K"
 
@@ -29,10 +31,29 @@ enum Terminal {
     /// Shows `line` as the live status (replacing the last one); nil removes it.
     static func status(_ line: String?) {
         state.withLock { status in
+            guard !asking.load(ordering: .relaxed) else { return }
             guard line == nil || !statusEnded.load(ordering: .relaxed) else { return }
             guard status != nil || line != nil else { return }
             write(eraseLine + (line ?? ""), to: .standardError)
             status = line
+        }
+    }
+
+    /// Shows `question` as the last line of stderr in place of the live status, the cursor after
+    /// it for the answer; lines written meanwhile go above it. `answered()` gives the line back.
+    static func ask(_ question: String) {
+        state.withLock { status in
+            asking.store(true, ordering: .relaxed)
+            write(eraseLine + question, to: .standardError)
+            status = question
+        }
+    }
+
+    /// The answer ended the question's line (the terminal echoed Enter): the status may come back.
+    static func answered() {
+        state.withLock { status in
+            status = nil
+            asking.store(false, ordering: .relaxed)
         }
     }
 

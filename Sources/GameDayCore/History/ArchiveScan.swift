@@ -25,6 +25,10 @@ public enum ArchiveScan {
     }
 
     public static let resultFile = "result.json"
+    /// A game day's archive holds this instead of `result.json`.
+    public static let gameDayFile = "gameday.json"
+    /// Where game days are archived under a results directory (no drill can be named so).
+    public static let gameDaysDirectory = "_gamedays"
 
     /// Every place under `paths` in `files`, in path order, each once; throws when a path does not exist.
     public static func places(under paths: [String], in files: any FileSystem) throws(HistoryError) -> [Place] {
@@ -51,11 +55,13 @@ public enum ArchiveScan {
         }
         let result = join(path, resultFile)
         if files.kind(of: result) != nil { return [Place(path: result, lacksResult: false)] }
+        // A game day's archive (`gameday.json`): its drills' runs are archived as runs of their own.
+        if files.kind(of: join(path, gameDayFile)) != nil { return [] }
         let name = URL(fileURLWithPath: path).lastPathComponent
         if isRunDirectoryName(name) { return [Place(path: path, lacksResult: true)] }
         guard depth < 2 else { return [] }
         let children = (try? files.names(in: path)) ?? []
-        return children.sorted().filter { !$0.hasPrefix(".") }.flatMap { child in
+        return children.sorted().filter { !$0.hasPrefix(".") && $0 != gameDaysDirectory }.flatMap { child in
             let childPath = join(path, child)
             return files.kind(of: childPath) == .directory ? places(under: childPath, depth: depth + 1, in: files) : []
         }

@@ -24,6 +24,7 @@ struct DrillReader {
         let guardrail = top["guardrail"].flatMap { self.window($0, path: "guardrail") }
         let rpo = top["rpo"].flatMap { self.rpo($0) }
         let checks = top["checks"].flatMap { self.checks($0, hasRecovery: sections.recovery) }
+        let hooks = top["hooks"].flatMap { r.hooks($0) }
         guard let name, let probe, let users, let faults else { return nil }
         if users.users.isEmpty, users.groups.isEmpty { return nil }
         if let rpo, let node = top["rpo"] {
@@ -44,6 +45,7 @@ struct DrillReader {
             cutover: cutover, recovery: recovery, rollback: rollback ?? RollbackSpec(),
             guardrail: guardrail ?? .consecutive(3), rpo: rpo, userGroups: users.groups, file: r.file)
         drill.checks = checks ?? []
+        drill.hooks = hooks ?? []
         return drill
     }
 

@@ -15,7 +15,7 @@ enum DrillFormat {
     static let top = MappingShape(
         [
             "drill", "description", "probe", "users", "steady_state", "faults", "observe", "cutover", "recovery",
-            "rollback", "guardrail", "rpo", "checks",
+            "rollback", "guardrail", "rpo", "checks", "hooks",
         ],
         required: ["drill", "probe", "users", "faults"])
     static let probe = MappingShape(
@@ -45,9 +45,13 @@ enum DrillFormat {
     static let trafficMatch = MappingShape(["port", "address"])
     static let observe = MappingShape(["duration", "timeout"])
     /// The short form (one `request` or `command`) or `steps`; exactly one of the three is given.
+    /// `trigger*` only in `cutover:`, never in `rollback.cutback:`.
     static let cutover = MappingShape([
         "request", "command", "accept", "id_field", "poll", "timeout", "steps", "moves",
+        "trigger", "trigger_timeout", "trigger_file", "trigger_port",
     ])
+    /// The keys of `cutover:` that say who decides it starts.
+    static let cutoverTriggerKeys = ["trigger", "trigger_timeout", "trigger_file", "trigger_port"]
     /// One of `steps:`; `request` or `command`, exactly one.
     static let cutoverStep = MappingShape(
         ["name", "request", "command", "accept", "id_field", "poll", "timeout", "undo"], required: ["name"])
@@ -141,10 +145,12 @@ enum DrillFormat {
 /// Every mapping of the target format. `schemas/target.schema.json` says the same.
 enum TargetFormat {
     static let top = MappingShape(
-        ["target", "gateway", "control_plane", "routing", "units", "prometheus"],
+        ["target", "gateway", "control_plane", "routing", "units", "prometheus", "notify", "hooks"],
         required: ["target", "gateway", "control_plane", "routing", "units"])
     static let prometheus = MappingShape(["url", "token", "basic_auth", "timeout"], required: ["url"])
     static let basicAuth = MappingShape(["username", "password"], required: ["username", "password"])
+    /// One of `notify:`; its `url` is a URL or a secret (`TargetFormat.token`'s shape).
+    static let webhook = MappingShape(["url", "format"], required: ["url"])
     static let gateway = MappingShape(["url"], required: ["url"])
     static let controlPlane = MappingShape(["url", "token", "check"], required: ["url"])
     /// Exactly one of them is given.

@@ -9,6 +9,8 @@ extension NodeReader {
     func cutover(_ node: Node, path: String) -> CutoverSpec? {
         guard let fields = mapping(node, path: path, shape: DrillFormat.cutover) else { return nil }
         var spec = cutoverCalls(fields, node: node, path: path)
+        let trigger = self.trigger(fields, path: path)
+        if let trigger { spec?.trigger = trigger } else { spec = nil }
         if let movesNode = fields["moves"], let entries = anyMapping(movesNode, path: fields.path("moves")) {
             for (shard, keyNode) in entries.keys {
                 guard let unitNode = entries[shard], let unit = text(unitNode) else { continue }

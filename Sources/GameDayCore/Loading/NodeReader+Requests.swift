@@ -56,7 +56,7 @@ extension NodeReader {
 
     /// A template that may be empty (`""` is a fine JSON string).
     private func template(_ node: Node, allowEmpty: Bool) -> Template? {
-        guard let source = text(node, allowEmpty: allowEmpty) else { return nil }
+        guard let source = text(node, allowEmpty: allowEmpty, allowSecret: true) else { return nil }
         do {
             return try Template(parsing: source)
         } catch {

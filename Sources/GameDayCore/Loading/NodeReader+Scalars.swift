@@ -4,9 +4,16 @@ import Yams
 
 extension NodeReader {
     /// Any scalar as text (`name: 123` reads as "123"); nothing, a mapping or a list is an error.
-    func text(_ node: Node, allowEmpty: Bool = false) -> String? {
+    /// A secret variable's value is refused but where `allowSecret` (a template, which shows it as `***`).
+    func text(_ node: Node, allowEmpty: Bool = false, allowSecret: Bool = false) -> String? {
         guard case .scalar(let scalar) = node, !isNull(node) else {
             error("expected a string, found \(describe(node))", at: node)
+            return nil
+        }
+        if !allowSecret, scalar.string.contains(Template.secretStart) {
+            error(
+                "a secret variable may only be used in a request's url, headers or body (or a check's query), "
+                    + "where it is sent and shown as ***; here it would be printed", at: node)
             return nil
         }
         if !allowEmpty, scalar.string.isEmpty {
@@ -135,7 +142,7 @@ extension NodeReader {
 
     /// A string with `{{values}}` and `${ENV}`; a malformed one is reported at the scalar.
     func template(_ node: Node) -> Template? {
-        guard let source = text(node) else { return nil }
+        guard let source = text(node, allowSecret: true) else { return nil }
         do {
             return try Template(parsing: source)
         } catch {

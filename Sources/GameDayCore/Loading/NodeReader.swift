@@ -103,7 +103,8 @@ final class NodeReader {
         switch node {
         case .scalar(let scalar):
             if isNull(node) { return "nothing" }
-            let text = scalar.string.count > 40 ? String(scalar.string.prefix(40)) + "..." : scalar.string
+            let shown = Template.redactingSecrets(scalar.string)
+            let text = shown.count > 40 ? String(shown.prefix(40)) + "..." : shown
             return isPlain(node) ? "'\(text)'" : "the string '\(text)'"
         case .mapping: return "a mapping"
         case .sequence: return "a list"

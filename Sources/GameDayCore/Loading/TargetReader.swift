@@ -18,6 +18,8 @@ struct TargetReader {
         let routing = top["routing"].flatMap { RoutingReader(reader: r).routing($0) }
         let units = top["units"].flatMap { self.units($0) }
         let prometheus = top["prometheus"].flatMap { self.prometheus($0) }
+        let notify = top["notify"].flatMap { self.notify($0) }
+        let hooks = top["hooks"].flatMap { r.hooks($0) }
         if let routing, let units {
             checkRoutedUnits(routing.unitNodes, defined: units.names)
         }
@@ -30,6 +32,8 @@ struct TargetReader {
             name: name, gatewayURL: gateway, controlPlane: controlPlane, routing: routing, units: units, file: r.file)
         target.keySample = sample
         target.prometheus = prometheus
+        target.notify = notify ?? []
+        target.hooks = hooks ?? []
         return target
     }
 
@@ -47,7 +51,7 @@ struct TargetReader {
     }
 
     /// `{ env: NAME }` or `{ file: PATH }`, exactly one.
-    private func secret(_ node: Node, path: String) -> SecretSource? {
+    func secret(_ node: Node, path: String) -> SecretSource? {
         let r = reader
         guard let fields = r.mapping(node, path: path, shape: TargetFormat.token) else { return nil }
         switch (fields["env"], fields["file"]) {

@@ -107,6 +107,11 @@ struct YAMLDocument {
         return SourceLocation(file: file, line: position.line, column: position.column)
     }
 
+    /// The same document with another tree (its variables filled in): its marks still map to the text.
+    func replacingRoot(_ root: Node?) -> YAMLDocument {
+        YAMLDocument(file: file, root: root, renamedKeys: renamedKeys, shifts: shifts)
+    }
+
     /// The key as the file spells it, undoing a rename.
     func keyName(of string: String) -> String { renamedKeys[string] ?? string }
 

@@ -97,6 +97,8 @@ public struct CutoverSpec: Sendable, Hashable {
     public var moves: [String: String] = [:]
     /// Where each move was written, by shard.
     public var moveLocations: [String: SourceLocation] = [:]
+    /// `trigger:` — who decides that the cut-over starts (a cut-back never waits for one).
+    public var trigger = CutoverTrigger()
 
     public init(steps: [CutoverStep], stepwise: Bool = true) {
         self.steps = steps

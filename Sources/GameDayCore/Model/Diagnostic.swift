@@ -10,7 +10,9 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
         self.column = column
     }
 
-    public var description: String { "\(file):\(line):\(column)" }
+    /// `drills/x.yaml:12:5`; a place outside any file (a command-line argument such as `--var unit=…`)
+    /// has line 0 and is its name alone.
+    public var description: String { line == 0 ? file : "\(file):\(line):\(column)" }
 }
 
 /// One problem found in an input file, with where it is.

@@ -18,6 +18,8 @@ public struct Drill: Sendable, Hashable {
     public var rpo: CanarySpec?
     /// `checks:` — PromQL checks of the system's own metrics (the target's `prometheus:`).
     public var checks: [MetricCheck] = []
+    /// `hooks:` — commands run around the phases of this drill, after the target's own.
+    public var hooks: [Hook] = []
     /// `users:` entries with `generate:` — resolved into `users` against the target's routing rule.
     public var userGroups: [UserGroupSpec]
     public var file: String

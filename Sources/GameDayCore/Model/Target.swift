@@ -226,6 +226,10 @@ public struct Target: Sendable, Hashable {
     public var units: [UnitTarget]
     /// `prometheus:` — where the drills' `checks:` are evaluated.
     public var prometheus: PrometheusTarget?
+    /// `notify:` — webhooks told of the run's start, abort, cut-over and end.
+    public var notify: [Webhook] = []
+    /// `hooks:` — commands run around the phases in this environment, before the drill's own.
+    public var hooks: [Hook] = []
     public var file: String
 
     public init(

@@ -1,16 +1,41 @@
 /// A string with `{{name}}` drill values and `${ENV}` secrets, rendered at run time.
 ///
-/// Everything that came from a secret (`${ENV}`, or a value marked secret such as
-/// `{{control_plane.token}}`) is replaced by `***` in the redacted rendering,
-/// which is the only one that is ever printed or archived.
+/// Everything that came from a secret (`${ENV}`, a value marked secret such as
+/// `{{control_plane.token}}`, or a secret variable filled in when the file was read) is replaced by
+/// `***` in the redacted rendering, which is the only one that is ever printed or archived.
 public struct Template: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
     public enum Part: Sendable, Hashable {
         case literal(String)
         case variable(String)
         case environment(String)
+        /// A secret variable's value (`{{vars.api_token}}`), filled in when the file was read.
+        case secret(String)
+    }
+
+    /// Around a secret variable's value in a scalar once variables are filled in
+    /// (`VariableSubstitution`): private-use characters no real file holds.
+    static let secretStart: Character = "\u{E001}"
+    static let secretEnd: Character = "\u{E002}"
+
+    /// `text` with each secret variable's value as `***`: what may be shown of a filled-in scalar.
+    static func redactingSecrets(_ text: String) -> String {
+        guard text.contains(secretStart) else { return text }
+        var shown = ""
+        var inSecret = false
+        for character in text {
+            switch character {
+            case secretStart:
+                inSecret = true
+                shown += RenderedString.mask
+            case secretEnd: inSecret = false
+            default: if !inSecret { shown.append(character) }
+            }
+        }
+        return shown
     }
 
     public var parts: [Part]
+    /// The text as written, a secret variable's value as `***`.
     public var source: String
 
     public init(stringLiteral value: String) {
@@ -37,7 +62,11 @@ public struct Template: Sendable, Hashable, CustomStringConvertible, Expressible
         func offset(_ i: String.Index) -> Int { text.distance(from: text.startIndex, to: i) }
         while index < text.endIndex {
             let rest = text[index...]
-            if rest.hasPrefix("{{") || rest.hasPrefix("${") {
+            if text[index] == Self.secretStart, let end = rest.firstIndex(of: Self.secretEnd) {
+                if !literal.isEmpty { parts.append(.literal(literal)); literal = "" }
+                parts.append(.secret(String(text[text.index(after: index)..<end])))
+                index = text.index(after: end)
+            } else if rest.hasPrefix("{{") || rest.hasPrefix("${") {
                 let isVariable = rest.hasPrefix("{{")
                 let close = isVariable ? "}}" : "}"
                 let nameStart = text.index(index, offsetBy: 2)
@@ -64,7 +93,7 @@ public struct Template: Sendable, Hashable, CustomStringConvertible, Expressible
         }
         if !literal.isEmpty { parts.append(.literal(literal)) }
         self.parts = parts
-        self.source = text
+        self.source = Self.redactingSecrets(text)
     }
 
     public var description: String { source }
@@ -94,6 +123,9 @@ public struct Template: Sendable, Hashable, CustomStringConvertible, Expressible
                 redacted += entry.secret ? RenderedString.mask : entry.value
             case .environment(let name):
                 guard let secret = context.environment(name) else { throw TemplateError.missingEnvironment(name) }
+                value += secret
+                redacted += RenderedString.mask
+            case .secret(let secret):
                 value += secret
                 redacted += RenderedString.mask
             }

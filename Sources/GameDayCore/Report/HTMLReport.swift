@@ -20,25 +20,30 @@ public enum HTMLReport {
         sections.append(cutovers(result))
         sections.append(footer(result))
         let title = "\(result.outcome.rawValue.uppercased()) \(result.drill.name) · run \(result.runId)"
-        return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8"/>
-            <meta name="viewport" content="width=device-width, initial-scale=1"/>
-            <title>\(ReportText.escape(title))</title>
-            <style>
-            \(ReportStyle.css)
-            </style>
-            </head>
-            <body>
-            <main>
-            \(sections.joined(separator: "\n"))
-            </main>
-            </body>
-            </html>
+        return page(title: title, sections: sections)
+    }
 
-            """
+    /// A self-contained page: the stylesheet inline, `sections` in order.
+    static func page(title: String, sections: [String]) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <title>\(ReportText.escape(title))</title>
+        <style>
+        \(ReportStyle.css)
+        </style>
+        </head>
+        <body>
+        <main>
+        \(sections.joined(separator: "\n"))
+        </main>
+        </body>
+        </html>
+
+        """
     }
 
     static func header(_ result: RunResult) -> String {

@@ -8,18 +8,37 @@ import Foundation
 /// `time`. Built from `RunResult` alone, so an archive's JUnit file can be written again from its
 /// `result.json`.
 public enum JUnitReport {
-    public static func render(_ result: RunResult) -> String {
+    public static func render(_ result: RunResult) -> String { render([result]) }
+
+    /// Several runs (a game day's drills) in one file: a test suite per run, in order. `skipped`
+    /// names drills that never ran (the game day stopped first), each a suite of one skipped case.
+    public static func render(_ results: [RunResult], name: String = "gameday", skipped: [(String, String)] = [])
+        -> String
+    {
+        let suites = results.map(suite) + skipped.map { skippedSuite(drill: $0.0, reason: $0.1) }
+        let total = seconds(results.compactMap(\.durationMs).reduce(0, +))
+        let sums = (0..<4).map { index in suites.map { $0.counts[index] }.reduce(0, +) }
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        xml += "<testsuites name=\(attribute(name)) \(countText(sums)) time=\"\(total)\">\n"
+        xml += suites.map(\.xml).joined()
+        return xml + "</testsuites>\n"
+    }
+
+    /// `tests="…" failures="…" errors="…" skipped="…"`.
+    private static func countText(_ counts: [Int]) -> String {
+        "tests=\"\(counts[0])\" failures=\"\(counts[1])\" errors=\"\(counts[2])\" skipped=\"\(counts[3])\""
+    }
+
+    /// One run's `<testsuite>` and its counts (tests, failures, errors, skipped).
+    private static func suite(_ result: RunResult) -> (xml: String, counts: [Int]) {
         let cases = testCases(result)
         let failures = cases.filter { if case .failure = $0.outcome { true } else { false } }.count
         let errors = cases.filter { if case .error = $0.outcome { true } else { false } }.count
         let skipped = cases.filter { if case .skipped = $0.outcome { true } else { false } }.count
+        let counts = [cases.count, failures, errors, skipped]
         let total = seconds(result.durationMs ?? 0)
-        let counts = "tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\""
-
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites name=\"gameday\" \(counts) time=\"\(total)\">\n"
-        xml +=
-            "  <testsuite name=\(attribute("\(result.drill.name) against \(result.target.name)")) \(counts) time=\"\(total)\" timestamp=\(attribute(result.startedAt))>\n"
+        var xml =
+            "  <testsuite name=\(attribute("\(result.drill.name) against \(result.target.name)")) \(countText(counts)) time=\"\(total)\" timestamp=\(attribute(result.startedAt))>\n"
         xml += "    <properties>\n"
         for (name, value) in properties(result) {
             xml += "      <property name=\(attribute(name)) value=\(attribute(value))/>\n"
@@ -45,8 +64,17 @@ public enum JUnitReport {
             if let output = testCase.output { xml += "      <system-out>\(text(output))</system-out>\n" }
             xml += "    </testcase>\n"
         }
-        xml += "  </testsuite>\n</testsuites>\n"
-        return xml
+        return (xml + "  </testsuite>\n", counts)
+    }
+
+    /// A drill the game day did not run: one skipped case saying why.
+    private static func skippedSuite(drill: String, reason: String) -> (xml: String, counts: [Int]) {
+        let counts = [1, 0, 0, 1]
+        let xml =
+            "  <testsuite name=\(attribute(drill)) \(countText(counts)) time=\"0.000\">\n"
+            + "    <testcase classname=\(attribute("gameday.\(drill)")) name=\"drill run\" time=\"0.000\">\n"
+            + "      <skipped message=\(attribute(reason))/>\n    </testcase>\n  </testsuite>\n"
+        return (xml, counts)
     }
 
     /// One JUnit test case.
@@ -152,7 +180,7 @@ public enum JUnitReport {
 
     private static func rtoLine(_ rto: RTORecord) -> String {
         let parts = [
-            ("detect", rto.detectMs.map(milliseconds)), ("decide", rto.decideMs.map(milliseconds)),
+            ("detect", rto.detectMs.map(milliseconds)), ("decide", rto.decideText(milliseconds)),
             ("switch", rto.switchText(milliseconds)), ("converge", rto.convergeMs.map(milliseconds)),
         ]
         .compactMap { name, value in value.map { "\(name) \($0)" } }

@@ -4,10 +4,17 @@ enum RecoverySection {
     static func parts(of rto: RTORecord) -> [(name: String, ms: Double?, span: String)] {
         [
             ("detect", rto.detectMs, "fault applied → first failed probe"),
-            ("decide", rto.decideMs, "first failed probe → cut-over requested"),
+            ("decide", rto.decideMs, "first failed probe → cut-over requested" + decider(rto)),
             ("switch", rto.switchMs, "cut-over requested → control plane done"),
             ("converge", rto.convergeMs, "control plane done → every impacted user recovered"),
         ]
+    }
+
+    /// `; the operator decided, after 10.1s of waiting` when a person (or a file, a call) did.
+    static func decider(_ rto: RTORecord) -> String {
+        guard let by = rto.decidedBy, by != .runner else { return "" }
+        let who = by == .operator ? "the operator" : "an external decision"
+        return "; \(who) decided" + (rto.decisionWaitMs.map { ", after \(ReportText.span($0)) of waiting" } ?? "")
     }
 
     static func rto(_ result: RunResult) -> String {

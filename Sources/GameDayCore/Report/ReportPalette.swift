@@ -47,6 +47,7 @@ struct ReportPalette: Sendable, Hashable {
         case .steadyState: "#dbe9f6"
         case .inject: "#ffd8d3"
         case .observe: "#fff1c2"
+        case .decide: "#ffe4a8"
         case .cutover: "#d8e8ff"
         case .recovery: "#d2f4d3"
         case .rpo: "#fbe3c8"

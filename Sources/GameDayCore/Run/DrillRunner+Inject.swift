@@ -4,7 +4,7 @@ extension DrillRunner {
     /// itself, stamped by the driver through `FaultMoment`: the sample store's fault mark (impact,
     /// blast radius, the RTO) starts there, not at the preparation.
     func inject(_ journal: RunJournal, _ store: SampleStore) async throws {
-        await begin(.inject, journal, store)
+        try await beginBeforeHarm(.inject, journal, store)
         for fault in drill.faults {
             try Task.checkCancellation()
             let preparing = env.clock.now()

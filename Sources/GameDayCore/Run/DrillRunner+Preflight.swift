@@ -4,7 +4,7 @@ extension DrillRunner {
     /// credentials (its `check` request), every user is routed as the rule says, and every fault's
     /// target is found. Nothing is changed here.
     func preflight(_ journal: RunJournal, _ store: SampleStore) async throws -> TemplateContext {
-        await begin(.preflight, journal, store)
+        try await beginBeforeHarm(.preflight, journal, store)
         var token: String?
         do {
             token = try target.controlPlane.token?.read(environment: env.environment, files: env.files)
@@ -15,6 +15,7 @@ extension DrillRunner {
             drill: drill, target: target, runId: env.runId, token: token, environment: env.environment)
         try renderEveryRequest(context)
         let credentials = try await checkControlPlane(context)
+        let decision = try await prepareDecision()
 
         // Every test user must be routed where the routing rule says.
         let prober = Prober(spec: drill.probe, transport: env.transport, context: context, requiresUnit: true)
@@ -49,7 +50,7 @@ extension DrillRunner {
             Verdict(
                 "preflight", .pass,
                 "files valid, control plane reachable (\(credentials)), gateway reachable, users routed as the rule says, "
-                    + "\(sampled), fault targets found"
+                    + "\(sampled), fault targets found" + (decision.map { ", the cut-over's decision: \($0)" } ?? "")
             ))
         return context
     }

@@ -94,11 +94,13 @@ public struct DrillRunner: Sendable {
         do {
             try await guarded(checks) { [self] in
                 try await observe(journal, store, faultAt: faultAt)
+                var waited = Duration.zero
                 if let cutover = drill.cutover {
+                    waited = try await decide(cutover, journal, store, faultAt: faultAt, context: context)
                     try await cutOver(cutover, journal, store, context: context)
                 }
                 if let recovery = drill.recovery, await journal.cutover?.succeeded ?? (drill.cutover == nil) {
-                    try await verifyRecovery(recovery, journal, store, faultAt: faultAt, checks: checks)
+                    try await verifyRecovery(recovery, journal, store, faultAt: faultAt, waited: waited, checks: checks)
                 }
                 if let rpo = drill.rpo, let canaries, await journal.cutover?.succeeded ?? true {
                     try await measureRPO(rpo, canaries, journal, store, faultAt: faultAt, context: context)
@@ -114,7 +116,7 @@ public struct DrillRunner: Sendable {
     /// Steady state: every user healthy, on its home unit, for the whole window; the run stops
     /// (failed, no fault applied) when one is not.
     private func steadyState(_ journal: RunJournal, _ store: SampleStore) async throws {
-        let steadyFrom = await begin(.steadyState, journal, store)
+        let steadyFrom = try await beginBeforeHarm(.steadyState, journal, store)
         try await env.clock.sleep(for: drill.steadyState.duration)
         // A late answer is not a failure: on a starved machine, wait (bounded) until every user
         // has had at least one probe of the window answered.
@@ -186,13 +188,14 @@ public struct DrillRunner: Sendable {
     }
 
     /// Verify recovery: until every user is recovered and every recovery check holds, or the
-    /// recovery timeout (counted from the fault) has passed, watching the blast radius.
+    /// recovery timeout (counted from the fault, without the `waited` for a person's decision)
+    /// has passed, watching the blast radius.
     private func verifyRecovery(
-        _ recovery: RecoverySpec, _ journal: RunJournal, _ store: SampleStore, faultAt: Duration,
+        _ recovery: RecoverySpec, _ journal: RunJournal, _ store: SampleStore, faultAt: Duration, waited: Duration,
         checks: MetricCheckRunner?
     ) async throws {
         await begin(.recovery, journal, store)
-        let deadline = faultAt + recovery.timeout
+        let deadline = faultAt + waited + recovery.timeout
         var held = Set<String>()
         var lastTried: [String: Duration] = [:]
         while env.clock.now() < deadline {
@@ -233,9 +236,16 @@ public struct DrillRunner: Sendable {
 
     // MARK: - Helpers
 
-    /// Starts a phase in the journal and in the sample store (timings are kept per phase).
+    /// Starts a phase in the journal and in the sample store (timings are kept per phase), after
+    /// the hooks around it (none of which can stop the run past the faults: see `beginBeforeHarm`).
     @discardableResult
     func begin(_ phase: RunPhase, _ journal: RunJournal, _ store: SampleStore) async -> Duration {
+        _ = await enterHooks(phase, journal)
+        return await mark(phase, journal, store)
+    }
+
+    /// Marks a phase's start in the journal and in the sample store, and reports it.
+    func mark(_ phase: RunPhase, _ journal: RunJournal, _ store: SampleStore) async -> Duration {
         let at = store.beginPhase(phase, env.clock)
         await journal.begin(phase, at: at)
         env.reporter.report(.phaseStarted(phase))

@@ -53,42 +53,58 @@ struct OutcomeVerdicts {
 
     // MARK: - One function per verdict
 
-    /// `impact`: every user expected to fail did.
+    /// `impact`: every user expected to fail did. Said per user group, a few named, the rest counted.
     func impact() -> Verdict? {
-        let expectedFailing = drill.users.filter { $0.impact == .fail }
-        guard !expectedFailing.isEmpty else { return nil }
-        let seen = expectedFailing.compactMap { user in
-            impacts[user.id]?.firstFailure.map { "user \(user.id) failed from \(DrillRunner.ms($0))" }
-        }
-        let missing = expectedFailing.filter { impacts[$0.id]?.firstFailure == nil }.map { "user \($0.id)" }
+        let expectedFailing = GroupedUsers(drill.users.filter { $0.impact == .fail })
+        guard !expectedFailing.groups.isEmpty else { return nil }
+        let missing = expectedFailing.parts { impacts[$0.id]?.firstFailure == nil }
+        let missed = GroupedUsers.list(missing.map { ($0.named, $0.users.count) })
         if missing.isEmpty {
-            return Verdict("impact", .pass, seen.joined(separator: ", "))
+            let seen = expectedFailing.groups.map { part in
+                let firsts = part.users.compactMap { impacts[$0.id]?.firstFailure }
+                return ("\(part.who) failed from \(GroupedUsers.span(firsts))", part.users.count)
+            }
+            return Verdict("impact", .pass, GroupedUsers.list(seen))
         } else if let interrupted, (observeEnded ?? .infinity) > interrupted.milliseconds {
-            return notReached("impact", "\(missing.joined(separator: ", ")) had not failed yet when the run stopped")
+            return notReached("impact", "\(missed) had not failed yet when the run stopped")
         }
         return Verdict(
             "impact", .fail,
-            "expected to fail but never did: \(missing.joined(separator: ", ")) "
-                + "(the fault did not hit what the drill thinks it hits)")
+            "expected to fail but never did: \(missed) (the fault did not hit what the drill thinks it hits)")
     }
 
     /// `blast_radius`: users expected unaffected never failed, from the first fault to the end of the run.
     func blastRadius() -> Verdict? {
-        let unaffected = drill.users.filter { $0.impact == .none }
-        guard !unaffected.isEmpty, marks.fault != nil else { return nil }
-        var hurt: [String] = []
-        for user in unaffected {
-            guard let track = samples.users[user.id], let first = track.firstFailureSinceFault else { continue }
-            hurt.append(
-                "user \(user.id) failed \(track.failuresSinceFault) time(s) from \(DrillRunner.ms(first.sentAt)) (\(first.failure ?? "failed")\(first.unit.map { ", served by \($0)" } ?? ""))"
-            )
+        let unaffected = GroupedUsers(drill.users.filter { $0.impact == .none })
+        guard !unaffected.groups.isEmpty, marks.fault != nil else { return nil }
+        let hurt = unaffected.parts { samples.users[$0.id]?.firstFailureSinceFault != nil }
+        guard hurt.isEmpty else {
+            return Verdict(
+                "blast_radius", .fail,
+                GroupedUsers.list(hurt.map { (hurtText($0), $0.users.count) }, separator: "; "))
         }
         let upTo = interrupted.map { " (up to the interrupt at \(DrillRunner.ms($0)))" } ?? ""
-        return hurt.isEmpty
-            ? Verdict(
-                "blast_radius", .pass,
-                "\(unaffected.map { "user \($0.id)" }.joined(separator: ", ")) never failed\(upTo)")
-            : Verdict("blast_radius", .fail, hurt.joined(separator: "; "))
+        let everyone = GroupedUsers.list(unaffected.groups.map { ($0.who, $0.users.count) })
+        return Verdict("blast_radius", .pass, "\(everyone) never failed\(upTo)")
+    }
+
+    /// `user 50 failed 3 time(s) from +1500ms (status 503, served by beijing)`; for a larger group,
+    /// its failures in all and the users that failed most.
+    private func hurtText(_ part: GroupedUsers.Part) -> String {
+        let tracks = part.users.compactMap { user in samples.users[user.id].map { (user, $0) } }
+        let firsts = tracks.compactMap(\.1.firstFailureSinceFault)
+        guard let first = firsts.min(by: { $0.sentAt < $1.sentAt }) else { return part.who }
+        let why = "\(first.failure ?? "failed")\(first.unit.map { ", served by \($0)" } ?? "")"
+        let total = tracks.reduce(0) { $0 + $1.1.failuresSinceFault }
+        guard part.of > 1 else {
+            return "\(part.who) failed \(total) time(s) from \(DrillRunner.ms(first.sentAt)) (\(why))"
+        }
+        let worst = tracks.sorted { $0.1.failuresSinceFault > $1.1.failuresSinceFault }
+        let most = worst.prefix(GroupedUsers.shownUsers).map { "\($0.0.id) (\($0.1.failuresSinceFault))" }
+        let more = worst.count > GroupedUsers.shownUsers ? " and \(worst.count - GroupedUsers.shownUsers) more" : ""
+        return
+            "\(part.who) failed \(total) time(s) from \(GroupedUsers.span(firsts.map(\.sentAt))) (first \(why)), "
+            + "most \(most.joined(separator: ", "))\(more)"
     }
 
     /// `cutover`: the control plane reported the cut-over done.
@@ -113,36 +129,50 @@ struct OutcomeVerdicts {
     /// the control plane says.
     func cutoverSeen() -> Verdict? {
         guard let record = cutover, record.succeeded, let done = record.doneAt else { return nil }
-        let moving = drill.users.filter { $0.recoversOn != nil }
-        guard !moving.isEmpty else { return nil }
-        var unseen: [String] = []
-        for user in moving {
+        let moving = GroupedUsers(drill.users.filter { $0.recoversOn != nil })
+        guard !moving.groups.isEmpty else { return nil }
+        // Per user never seen served by its new unit: the unit that served it last, and its probes.
+        var last: [String: (unit: String, probes: Int)] = [:]
+        for user in moving.groups.flatMap(\.users) {
             // The stretches of the user's timeline with probes sent between done and the revert.
             let after = (samples.users[user.id]?.segments ?? []).filter { segment in
                 segment.lastSent >= done && (marks.reverted.map { segment.from < $0 } ?? true)
             }
             if !after.contains(where: { $0.unit == user.recoversOn }) {
-                let last = after.last?.unit ?? "nobody"
-                unseen.append(
-                    "user \(user.id) was never served by \(user.recoversOn ?? "-") (still \(last), \(after.reduce(0) { $0 + $1.samples }) probes)"
-                )
+                last[user.id] = (after.last?.unit ?? "nobody", after.reduce(0) { $0 + $1.samples })
             }
         }
+        let unseenParts = moving.parts { last[$0.id] != nil }
+        let unseen = GroupedUsers.list(
+            unseenParts.map { part in (unseenText(part, last: last), part.users.count) }, separator: "; ")
         // Interrupted before the recovery's time was up: the probes might yet have seen it.
         let cutShort =
             interrupted.map { stop in
                 guard let fault = marks.fault, let timeout = drill.recovery?.timeout else { return true }
                 return stop - fault < timeout
             } ?? false
-        if !unseen.isEmpty, cutShort {
-            return notReached("cutover_seen", unseen.joined(separator: "; "))
+        if !unseenParts.isEmpty, cutShort {
+            return notReached("cutover_seen", unseen)
         }
-        return unseen.isEmpty
+        return unseenParts.isEmpty
             ? Verdict("cutover_seen", .pass, "the probes saw every moved user served by its new unit")
             : Verdict(
                 "cutover_seen", .fail,
-                "the control plane reported the cut-over done at \(DrillRunner.ms(done)), but "
-                    + unseen.joined(separator: "; "))
+                "the control plane reported the cut-over done at \(DrillRunner.ms(done)), but " + unseen)
+    }
+
+    /// `user 6000 was never served by hangzhou (still beijing, 12 probes)`; for a larger group, the
+    /// first few users named.
+    private func unseenText(_ part: GroupedUsers.Part, last: [String: (unit: String, probes: Int)]) -> String {
+        let destinations = Set(part.users.compactMap(\.recoversOn))
+        let destination = destinations.count == 1 ? destinations.first! : "their new units"
+        guard part.of > 1 else {
+            let (unit, probes) = last[part.users[0].id] ?? ("nobody", 0)
+            return "\(part.who) was never served by \(destination) (still \(unit), \(probes) probes)"
+        }
+        let units = Set(part.users.compactMap { last[$0.id]?.unit })
+        let still = units.count == 1 ? "still \(units.first!): " : ""
+        return "\(part.who) were never served by \(destination) (\(still)\(GroupedUsers.keys(part.users)))"
     }
 
     /// `recovery`: the users recovered within the RTO.
@@ -169,13 +199,17 @@ struct OutcomeVerdicts {
         } else if cutover?.succeeded == false {
             return Verdict("recovery", .fail, "not recovered: the cut-over did not complete")
         }
-        let waiting = drill.users.filter {
-            ($0.impact == .fail || $0.recoversOn != nil) && impacts[$0.id]?.recovered == nil
+        let waiting = GroupedUsers(drill.users.filter { $0.impact == .fail || $0.recoversOn != nil }).parts {
+            impacts[$0.id]?.recovered == nil
         }
-        .map { user in "user \(user.id)" + (user.recoversOn.map { " on \($0)" } ?? "") }
+        .map { part in
+            let destinations = Set(part.users.map(\.recoversOn))
+            let on = destinations.count == 1 ? destinations.first!.map { " on \($0)" } ?? "" : ""
+            return (part.named + on, part.users.count)
+        }
         return Verdict(
             "recovery", .fail,
-            "not recovered (\(recovery.window)) within \(DurationText.format(recovery.timeout)): \(waiting.joined(separator: ", "))"
+            "not recovered (\(recovery.window)) within \(DurationText.format(recovery.timeout)): \(GroupedUsers.list(waiting))"
         )
     }
 

@@ -21,6 +21,11 @@ public struct RunEnvironment: Sendable {
     public var rawSamples: (any ProbeSink)?
     /// Ctrl-C and SIGTERM: the CLI notes each one here and cancels the run's task.
     public var interruption: RunInterruption
+    /// Who decides the cut-over when the drill's trigger is `prompt` or `external`; a run of such
+    /// a drill without one stops in preflight.
+    public var decisions: (any CutoverDecisionSource)?
+    /// The hooks and notifications around the phases; the runner awaits them as each phase starts.
+    public var hooks: (any RunHooks)?
 
     public init(
         transport: any HTTPTransport, faults: any FaultDriver, clock: any RunClock,
@@ -28,9 +33,10 @@ public struct RunEnvironment: Sendable {
         files: any FileSystem, reporter: any RunReporter, runId: String,
         ledger: any FaultLedger, probes: any ProbeLauncher = TaskProbeLauncher(),
         rawSamples: (any ProbeSink)? = nil, interruption: RunInterruption = RunInterruption(),
-        commands: (any CommandExecutor)? = nil
+        commands: (any CommandExecutor)? = nil, decisions: (any CutoverDecisionSource)? = nil
     ) {
         self.commands = commands
+        self.decisions = decisions
         self.interruption = interruption
         self.ledger = ledger
         self.probes = probes

@@ -24,6 +24,8 @@ public actor RunJournal {
     public private(set) var rpo: RPORecord?
     /// The drill's metric checks and their evaluations, in the drill's order.
     public private(set) var checks: [CheckRecord] = []
+    /// The decision to cut over, when someone other than the runner gave it.
+    public private(set) var decision: CutoverDecisionRecord?
 
     public init() {}
 
@@ -115,6 +117,8 @@ public actor RunJournal {
     }
 
     public func recordRPO(_ record: RPORecord) { rpo = record }
+
+    public func recordDecision(_ record: CutoverDecisionRecord) { decision = record }
 
     public func recordCutover(_ record: CutoverRecord) {
         cutover = record

@@ -10,6 +10,8 @@ public enum RunPhase: String, Sendable, Hashable, Codable, CaseIterable, CustomS
     case steadyState = "steady-state"
     case inject
     case observe
+    /// Waiting for the decision to cut over (`cutover.trigger: prompt | external`); probes go on.
+    case decide
     case cutover
     case recovery
     case rpo

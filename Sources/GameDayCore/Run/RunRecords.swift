@@ -81,6 +81,10 @@ public struct RTORecord: Sendable, Hashable, Codable {
     /// A stepwise cut-over's share of `switch_ms`, step by step, in order.
     public var switchSteps: [SwitchStep]?
     public var window: String
+    /// Who decided the cut-over (with `decide_ms`): the runner at once, or a person it waited for.
+    public var decidedBy: CutoverDecider?
+    /// The part of `decide_ms` spent waiting for that person (`decision.waited_ms`).
+    public var decisionWaitMs: Double?
 
     /// One step's part of the switch: from its call to its done (or the switch's end), in milliseconds.
     public struct SwitchStep: Sendable, Hashable, Codable {
@@ -90,7 +94,17 @@ public struct RTORecord: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case goalMs = "goal_ms", measuredMs = "measured_ms", met, detectMs = "detect_ms", decideMs = "decide_ms",
-            switchMs = "switch_ms", convergeMs = "converge_ms", switchSteps = "switch_steps", window
+            switchMs = "switch_ms", convergeMs = "converge_ms", switchSteps = "switch_steps", window,
+            decidedBy = "decided_by", decisionWaitMs = "decision_wait_ms"
+    }
+
+    /// `12.3s (operator, waited 10.1s)` — the decide part with who decided, for the summary and
+    /// JUnit; the runner's own decision is shown bare.
+    public func decideText(_ format: (Double) -> String) -> String? {
+        guard let decideMs else { return nil }
+        guard let decidedBy, decidedBy != .runner else { return format(decideMs) }
+        let waited = decisionWaitMs.map { ", waited \(format($0))" } ?? ""
+        return format(decideMs) + " (\(decidedBy.rawValue)\(waited))"
     }
 
     /// `switch 1.2s (block-writes 0.1s, switch 1.0s, unblock 0.1s)` parts, for the summary and JUnit.

@@ -26,7 +26,8 @@ struct RunReport {
         timeline.recovered = moment(moments.recovered, observed: moments.recoveredObserved)
         timeline.confirmed = moment(moments.confirmed)
         timeline.reverted = moment(marks.reverted)
-        let rto = rtoRecord(moments, marks: marks, cutoverSteps: (await journal.cutover)?.steps)
+        let decision = await journal.decision
+        let rto = rtoRecord(moments, marks: marks, cutoverSteps: (await journal.cutover)?.steps, decision: decision)
 
         let faults = (await journal.faultRecords).values.sorted {
             ($0.appliedMs ?? .infinity, $0.plan.name) < ($1.appliedMs ?? .infinity, $1.plan.name)
@@ -42,7 +43,7 @@ struct RunReport {
         let users = drill.users.map { user in
             userRecord(user, samples: samples.users[user.id], impact: impacts[user.id], marks: marks)
         }
-        let groups = groupRecords(samples, impacts: impacts, marks: marks)
+        let groups = groupRecords(samples, impacts: impacts, marks: marks, decision: decision)
 
         var outcome: RunOutcome = verdicts.contains { $0.status == .fail } ? .fail : .pass
         if let forced = await journal.outcomeOverride, forced != .fail { outcome = forced }
@@ -63,7 +64,7 @@ struct RunReport {
             cutback: (await journal.cutback).map(CutoverArchive.init),
             probeIntervalMs: drill.probe.interval.milliseconds, groups: groups, rpo: await journal.rpo,
             inject: Self.inject(faults, phases: await journal.phases), rollbackCheck: await journal.rollbackCheck,
-            interruptedMs: interruption?.at.milliseconds, checks: await journal.checks)
+            interruptedMs: interruption?.at.milliseconds, checks: await journal.checks, decision: decision)
     }
 
     /// The preparation before the first fault took effect, its effecting action, and the proofs.
@@ -109,7 +110,8 @@ struct RunReport {
 
     /// The RTO goal, and the measurement with its breakdown when the users recovered.
     private func rtoRecord(
-        _ moments: RecoveryMoments, marks: TimelineMarks, cutoverSteps: [CutoverStepRecord]? = nil
+        _ moments: RecoveryMoments, marks: TimelineMarks, cutoverSteps: [CutoverStepRecord]? = nil,
+        decision: CutoverDecisionRecord?
     ) -> RTORecord? {
         guard let recovery = drill.recovery else { return nil }
         var record = RTORecord(goalMs: recovery.rto.milliseconds, met: false, window: recovery.window.description)
@@ -123,6 +125,10 @@ struct RunReport {
             record.decideMs = breakdown.decide?.milliseconds
             record.switchMs = breakdown.switchOver?.milliseconds
             record.convergeMs = breakdown.converge?.milliseconds
+            if record.decideMs != nil {
+                record.decidedBy = decision?.decidedBy ?? .runner
+                record.decisionWaitMs = decision?.waitedMs
+            }
             if let steps = cutoverSteps, !steps.isEmpty {
                 var split = breakdown
                 split.split(
@@ -135,9 +141,10 @@ struct RunReport {
 
     /// One record per user group: its users, impact, timeline moments, RTO, success over time and
     /// timings per phase.
-    private func groupRecords(_ samples: SampleSnapshot, impacts: [String: UserImpact], marks: TimelineMarks)
-        -> [GroupRecord]
-    {
+    private func groupRecords(
+        _ samples: SampleSnapshot, impacts: [String: UserImpact], marks: TimelineMarks,
+        decision: CutoverDecisionRecord?
+    ) -> [GroupRecord] {
         samples.groups.map { group in
             let members = drill.users.filter { $0.groupName == group.name }
             let moments = RecoveryMoments(members, impacts: impacts)
@@ -153,7 +160,7 @@ struct RunReport {
                 samples: tracks.reduce(0) { $0 + $1.samples }, skipped: tracks.reduce(0) { $0 + $1.skipped },
                 detectMs: moments.detect?.milliseconds, firstOkMs: moments.firstOk?.milliseconds,
                 recoveredMs: moments.recovered?.milliseconds, confirmedMs: moments.confirmed?.milliseconds,
-                rto: moments.recovered == nil ? nil : rtoRecord(moments, marks: marks),
+                rto: moments.recovered == nil ? nil : rtoRecord(moments, marks: marks, decision: decision),
                 bucketMs: samples.bucketMs, buckets: group.buckets, timings: group.timings)
         }
     }

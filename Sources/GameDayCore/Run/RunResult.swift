@@ -49,6 +49,11 @@ public struct RunResult: Sendable, Hashable, Codable {
     public struct FileRef: Sendable, Hashable, Codable {
         public var name: String
         public var file: String
+
+        public init(name: String, file: String) {
+            self.name = name
+            self.file = file
+        }
     }
 
     public var schemaVersion = RunResult.schemaVersion
@@ -82,14 +87,23 @@ public struct RunResult: Sendable, Hashable, Codable {
     public var interruptedMs: Double?
     /// The drill's metric checks, each with its evaluations.
     public var checks: [CheckRecord] = []
+    /// The decision to cut over, when the drill's trigger waited for one (`prompt`, `external`).
+    public var decision: CutoverDecisionRecord?
+    /// The hooks that ran (`hooks:` of the target and the drill), each with its log.
+    public var hooks: [HookRecord] = []
+    /// Each notification sent to each webhook (`notify:`, `--notify`), and how it went.
+    public var notifications: [NotificationRecord] = []
     /// The run's files; nil until the run is archived.
     public var archive: ArchiveFiles?
+    /// The `--var`/`--var-file` values the drill and target were read with, a secret's as `***`.
+    public var variables: [String: String] = [:]
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", runId = "run_id", drill, target, startedAt = "started_at",
             endedAt = "ended_at", durationMs = "duration_ms", outcome, exitCode = "exit_code", reason, verdicts,
             phases, timeline, rto, users, faults, cutover, cutback, probeIntervalMs = "probe_interval_ms", groups, rpo,
-            inject, rollbackCheck = "rollback_check", interruptedMs = "interrupted_ms", checks, archive
+            inject, rollbackCheck = "rollback_check", interruptedMs = "interrupted_ms", checks, decision, archive,
+            variables, hooks, notifications
     }
 }
 
@@ -129,6 +143,10 @@ extension RunResult {
         rollbackCheck = try c.decodeIfPresent(RollbackCheckRecord.self, forKey: .rollbackCheck)
         interruptedMs = try c.decodeIfPresent(Double.self, forKey: .interruptedMs)
         checks = try c.decodeIfPresent([CheckRecord].self, forKey: .checks) ?? []
+        variables = try c.decodeIfPresent([String: String].self, forKey: .variables) ?? [:]
+        decision = try c.decodeIfPresent(CutoverDecisionRecord.self, forKey: .decision)
+        hooks = try c.decodeIfPresent([HookRecord].self, forKey: .hooks) ?? []
+        notifications = try c.decodeIfPresent([NotificationRecord].self, forKey: .notifications) ?? []
         if schemaVersion < 3, let fault = timeline.fault?.ms {
             // Versions 1 and 2 counted it from the run's start.
             for index in users.indices { users[index].firstFailureSinceFaultMs? -= fault }

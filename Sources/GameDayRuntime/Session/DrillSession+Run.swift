@@ -39,9 +39,11 @@ extension DrillSession {
         // Every place the run will write to is proven writable before anything is done: a run that
         // harmed a unit and could not archive it would have nothing to show for it.
         let wall = WallClock(clock: clock)
+        let directory: String
         do {
             let startedAt = WallTime.iso8601(unixMilliseconds: wall.unixMilliseconds(.zero))
-            _ = try ResultArchive(root: settings.output).prepare(drill: drill.name, startedAt: startedAt, runId: runId)
+            directory = try ResultArchive(root: settings.output).prepare(
+                drill: drill.name, startedAt: startedAt, runId: runId)
             if let junitPath = settings.junitPath { try ResultArchive.prepareFile(junitPath) }
             if let metricsFile = settings.metricsFile { try ResultArchive.prepareFile(metricsFile) }
         } catch {
@@ -83,14 +85,22 @@ extension DrillSession {
 
         // Faults on SSH hosts leave a dead-man's switch on each host with the watchdog's timeout.
         let hosts = SSHHostSession(runId: runId, switchTimeout: settings.watchdogTimeout)
-        let environment = RunEnvironment(
+        var environment = RunEnvironment(
             transport: parts.transport, faults: parts.faults(runId, hosts), clock: clock,
             wallClock: { wall.unixMilliseconds($0) }, environment: parts.environment,
             files: LocalFileSystem(), reporter: reporter, runId: runId,
             ledger: ledger, probes: parts.probes, rawSamples: raw, interruption: interruption,
-            commands: LocalExecutor())
+            commands: LocalExecutor(), decisions: settings.decisions)
+        // The hooks' logs go into the archive, whose directory is the one prepared above.
+        let hooks = PhaseHooks(
+            drill: drill, target: target, runId: runId, archive: directory, webhooks: target.notify + settings.notify,
+            transport: parts.transport, clock: clock, environment: parts.environment, files: LocalFileSystem(),
+            say: say)
+        environment.hooks = hooks
         // Awaited in this task: cancelling it interrupts the runner.
         var result = await DrillRunner(drill: drill, target: target, environment: environment).run()
+        result.variables = settings.variables
+        await settings.decisions?.close()
         if let late = interruption.first, result.outcome != .aborted {
             // Between the runner's last look and here: the drill ran to its end, but this run was interrupted.
             result.outcome = .aborted
@@ -100,6 +110,7 @@ extension DrillSession {
                 (result.reason.map { "\($0); " } ?? "") + "interrupted after the drill ended, while archiving"
         }
         await hosts.close()
+        await hooks.finish(&result, archive: directory)
 
         let archive = archive(&result, rawSamples: raw, say: say)
         await publishMetrics(&result, say: say)

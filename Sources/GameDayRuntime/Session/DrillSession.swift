@@ -26,8 +26,15 @@ public struct DrillSession: Sendable {
         public var metricsFile: String?
         /// Also push the run's metrics to this Pushgateway.
         public var pushgateway: String?
+        /// Webhooks told of the run besides the target's `notify:` (`--notify URL`).
+        public var notify: [Webhook] = []
+        /// Who decides the cut-over of a drill whose trigger is `prompt` or `external` (the
+        /// terminal, a file, a port); closed once the run is over.
+        public var decisions: (any CutoverDecisionSource)?
         /// The `gameday` executable the watchdogs run as (`gameday watchdog`).
         public var executable: String
+        /// The variables the files were read with, as `result.json` records them (secrets `***`).
+        public var variables: [String: String] = [:]
 
         public init(
             output: String, stateDirectory: String, watchdogTimeout: Duration = .seconds(10),
