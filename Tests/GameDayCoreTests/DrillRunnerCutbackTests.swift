@@ -70,8 +70,12 @@ import Testing
             $0.pollState = "sync_wait"
             $0.pollsUntilDone = 5
         }
+        // Room for those polls on a machine starved by the tests beside this one: the follow's
+        // deadline is the poll's timeout from the cut-over's start (2s in the fake drill).
+        var drill = DrillRunnerTests.drill()
+        drill.cutover?.steps[0].action.poll?.timeout = .seconds(60)
         let (result, _, log) = await DrillRunnerInterruptTests.run(
-            DrillRunnerTests.drill(), interruptingAt: "phase cutover", storefront: storefront)
+            drill, interruptingAt: "phase cutover", storefront: storefront)
         #expect(result.outcome == .aborted)
         #expect(log.lines.contains("note waiting for cut-over c-1 to finish before cutting back"), "\(log.lines)")
         let requests = storefront.state.withLock { $0.requests }
