@@ -117,7 +117,8 @@ import Testing
             // (phase lines read "== observe", the summary "6000 (beijing-user)").
             #expect(
                 // The widest groups come first: beijing-user in any place of the line.
-                coloured.contains(/\[\+\d+\.\d{3}s\] observe\u{1B}\[0m\u{1B}\[\d+m │ [^\r\n]*beijing-user \d+% beijing/),
+                coloured.contains(
+                    /\[\+\d+\.\d{3}s\] observe\u{1B}\[0m\u{1B}\[\d+m │ [^\r\n]*beijing-user \d+% beijing/),
                 "no status line naming the phase and beijing-user's rate and unit")
 
             let plain = try await onTerminal(base + ["--output", "\(output)/b", "--no-html"], noColor: true)

@@ -274,10 +274,12 @@ struct KubernetesFaultDriverTests {
 
             // The block made the pod unready (its readiness probe is the port), as on a real node.
             #expect(await cluster.poll { cluster.pods(labels: Self.labels).first?.isReady == true })
-            let unattended = KubernetesFaultDriver(runId: "b2", switchLifetime: .seconds(2))
+            // Long enough that the check just below (a python start and a 1s connect) runs before it
+            // ends, even on a machine starved by the tests beside this one (CI: 2s was not).
+            let unattended = KubernetesFaultDriver(runId: "b2", switchLifetime: .seconds(10))
             _ = try await unattended.apply(fault, in: target)
             #expect(!(await reachable()))
-            let back = await cluster.poll(timeout: .seconds(15)) { await reachable() }
+            let back = await cluster.poll(timeout: .seconds(40)) { await reachable() }
             #expect(back, "the debug container's switch did not delete the table")
         }
     }
