@@ -25,8 +25,11 @@ let package = Package(
             dependencies: [
                 "GameDayCore", "GameDayRuntime", "GameDayLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["GameDayBuildInfo"]
         ),
+        // `BuildInfo` (VERSION and the git commit) for `gameday --version`, written before every build.
+        .plugin(name: "GameDayBuildInfo", capability: .buildTool()),
         .target(
             name: "GameDayCore",
             dependencies: [

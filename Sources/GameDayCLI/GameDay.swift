@@ -22,8 +22,3 @@ public struct GameDay: AsyncParsableCommand {
         await main()
     }
 }
-
-/// The version this build reports.
-public enum GameDayVersion {
-    public static let current = "0.1.0"
-}
