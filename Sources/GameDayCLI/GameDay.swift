@@ -7,6 +7,7 @@ public struct GameDay: AsyncParsableCommand {
         abstract: "Rehearse a data-center (unit) failure and measure the cut-over: RTO, blast radius, rollback.",
         version: GameDayVersion.current,
         subcommands: [
+            Init.self,
             Run.self, Plan.self, Validate.self, Report.self, History.self, Status.self, Recover.self, Lab.self,
             WatchdogCommand.self, DelayerCommand.self, MeasureConnectCommand.self,
         ]
