@@ -20,14 +20,19 @@ import Testing
         let down: Bool
         /// A fixed answer instead of `value`'s.
         let fixed: (status: Int, body: String)?
+        /// Answers only after this long while a unit is broken (as a slow Prometheus would); a
+        /// cancelled wait is a cancelled transfer, as curl reports it.
+        let slowWhileBroken: Duration?
 
         init(
             _ storefront: FakeStorefront, down: Bool = false, fixed: (status: Int, body: String)? = nil,
+            slowWhileBroken: Duration? = nil,
             value: @escaping @Sendable (FakeStorefront.State, String) -> Double? = { _, _ in 0 }
         ) {
             self.storefront = storefront
             self.down = down
             self.fixed = fixed
+            self.slowWhileBroken = slowWhileBroken
             self.value = value
         }
 
@@ -43,6 +48,13 @@ import Testing
                 $0.append((query, request.headers.first { $0.name == "Authorization" }?.value))
             }
             if let fixed { return HTTPResponse(status: fixed.status, body: Array(fixed.body.utf8)) }
+            if let slowWhileBroken, !storefront.state.withLock({ $0.brokenUnits.isEmpty }) {
+                do {
+                    try await Task.sleep(for: slowWhileBroken)
+                } catch {
+                    throw HTTPTransportError(kind: .cancelled, message: "the transfer was cancelled")
+                }
+            }
             let result =
                 value(storefront.state.withLock { $0 }, query).map {
                     #"[{"metric":{"unit":"x"},"value":[1765000000,"\#($0)"]}]"#
@@ -202,5 +214,42 @@ import Testing
             (unset.reason ?? "").contains(
                 "the Prometheus token is read from the environment variable PROM_TOKEN, which is not set"),
             "\(unset.reason ?? "")")
+    }
+
+    /// A guardrail still waiting for Prometheus when the phases end is cancelled, not failed: no
+    /// evaluation is recorded for it and the run passes.
+    @Test func aGuardrailCutShortByTheEndOfThePhasesIsNoBreach() async throws {
+        var drill = FakeDrill.drill()
+        drill.checks = [Self.check("slow", unit: "hangzhou", phases: [.guardrail])]
+        let prometheus = FakePrometheus(FakeStorefront(), slowWhileBroken: .seconds(300), value: Self.errors)
+        let (result, driver) = await Self.run(drill, prometheus: prometheus)
+        #expect(result.outcome == .pass, "\(result.reason ?? "")")
+        #expect(result.checks.first?.evaluations.isEmpty == true, "\(result.checks)")
+        #expect(Self.verdict(result, "check slow guardrail")?.status == .skipped)
+        #expect(driver.calls == ["apply product-down", "revert product-down"])
+    }
+
+    /// A guardrail breached by the cut-over itself (the moved users' load) ends the phases after it
+    /// too: the fault is reverted and the cut-over cut back.
+    @Test func aGuardrailBreachedByTheCutOverAbortsAndCutsBack() async throws {
+        var drill = FakeDrill.drill()
+        drill.recovery = RecoverySpec(rto: .seconds(5), window: .consecutive(3), timeout: .seconds(30))
+        drill.checks = [Self.check("moved-load", unit: "hangzhou", phases: [.guardrail])]
+        let storefront = FakeStorefront()
+        // Hangzhou's errors rise once 6000 is moved there, and never fall: the recovery would wait 30s.
+        let prometheus = FakePrometheus(storefront) { state, _ in state.overrides.isEmpty ? 0 : 3 }
+        let (result, driver) = await Self.run(drill, prometheus: prometheus)
+        #expect(result.outcome == .fail)
+        #expect((result.reason ?? "").contains("guardrail check moved-load breached at +"), "\(result.reason ?? "")")
+        #expect(Self.verdict(result, "cutover")?.status == .pass)
+        #expect(result.cutback?.succeeded == true)
+        #expect(storefront.state.withLock { $0.overrides.isEmpty && $0.brokenUnits.isEmpty })
+        #expect(driver.calls == ["apply product-down", "revert product-down"])
+        // It breached once the cut-over had moved 6000, and the rollback began on that breach.
+        let breach = try #require(result.checks.first?.evaluations.first { $0.counts == .fail })
+        let cutoverStart = try #require(result.timeline.cutoverStart?.ms)
+        let rollback = try #require(result.phases.first { $0.name == .rollback }?.startedMs)
+        #expect(breach.atMs >= cutoverStart && rollback >= breach.atMs, "\(breach.atMs) \(cutoverStart) \(rollback)")
+        #expect(result.phases.contains { $0.name == .recovery })
     }
 }

@@ -13,12 +13,19 @@ struct MetricCheckRunner: Sendable {
 
     func checks(in phase: CheckPhase) -> [Rendered] { checks.filter { $0.check.applies(to: phase) } }
 
-    /// Evaluates one check now, and records it.
-    func evaluate(_ rendered: Rendered, in phase: CheckPhase) async -> CheckEvaluation {
+    /// Asks Prometheus now and judges the answer; nil when the asking was cancelled (the phases it
+    /// ran beside ended), which is no evaluation at all.
+    func ask(_ rendered: Rendered, in phase: CheckPhase) async -> CheckEvaluation? {
         let at = env.clock.now()
         let answer = await prometheus.evaluate(
             rendered.query, window: rendered.check.window, now: env.wallClock(at) / 1000)
-        let evaluation = CheckEvaluation.judge(answer, of: rendered.check, phase: phase, at: at)
+        if answer == .failed(.cancelled) { return nil }
+        return CheckEvaluation.judge(answer, of: rendered.check, phase: phase, at: at)
+    }
+
+    /// Evaluates one check now, and records it; nil when cancelled.
+    func evaluate(_ rendered: Rendered, in phase: CheckPhase) async -> CheckEvaluation? {
+        guard let evaluation = await ask(rendered, in: phase) else { return nil }
         await journal.checkEvaluated(rendered.check.name, evaluation)
         env.reporter.report(
             .detail(
@@ -31,10 +38,6 @@ struct MetricCheckRunner: Sendable {
     /// breach, which ends the phases it runs beside so that the faults are reverted.
     func watchGuardrails() async throws {
         let guardrails = checks(in: .guardrail)
-        guard !guardrails.isEmpty else {
-            // Nothing to watch: wait to be cancelled with the phases.
-            while true { try await env.clock.sleep(for: .seconds(3600)) }
-        }
         var next = guardrails.map { _ in env.clock.now() }
         while true {
             let soonest = next.min()!
@@ -42,8 +45,7 @@ struct MetricCheckRunner: Sendable {
             try Task.checkCancellation()
             for index in guardrails.indices where next[index] <= env.clock.now() {
                 let rendered = guardrails[index]
-                let evaluation = await evaluate(rendered, in: .guardrail)
-                try Task.checkCancellation()
+                guard let evaluation = await evaluate(rendered, in: .guardrail) else { throw CancellationError() }
                 next[index] = next[index] + rendered.check.every
                 if evaluation.counts == .fail {
                     throw RunStop(
@@ -84,16 +86,14 @@ extension DrillRunner {
         for one in rendered {
             await journal.declareCheck(CheckRecord(one.check, query: one.query))
         }
-        // Evaluated once now (as a preflight, recorded as such): what cannot be answered stops here.
+        // Each asked once now (not recorded: no phase of the drill has begun): what cannot be
+        // answered stops the run here.
         for one in rendered {
             try Task.checkCancellation()
-            let at = env.clock.now()
-            let answer = await prometheus.evaluate(one.query, window: one.check.window, now: env.wallClock(at) / 1000)
-            if case .failed(let failure) = answer {
-                if failure == .cancelled { throw CancellationError() }
-                throw RunStop(.error, "check \(one.check.name): \(failure); nothing was applied")
+            guard let now = await runner.ask(one, in: one.check.phases[0]) else { throw CancellationError() }
+            if now.status == .error {
+                throw RunStop(.error, "check \(one.check.name): \(now.detail); nothing was applied")
             }
-            let now = CheckEvaluation.judge(answer, of: one.check, phase: one.check.phases[0], at: at)
             env.reporter.report(
                 .note("check \(one.check.name): \(one.query) — now \(now.status.rawValue): \(now.detail)"))
         }
@@ -104,7 +104,7 @@ extension DrillRunner {
     func steadyStateChecks(_ checks: MetricCheckRunner?, _ journal: RunJournal) async throws {
         guard let checks else { return }
         for rendered in checks.checks(in: .steadyState) {
-            let evaluation = await checks.evaluate(rendered, in: .steadyState)
+            guard let evaluation = await checks.evaluate(rendered, in: .steadyState) else { throw CancellationError() }
             let name = Self.verdictName(rendered.check, .steadyState)
             await journal.verdict(Verdict(name, evaluation.counts, evaluation.detail))
             if evaluation.counts == .fail {
@@ -167,7 +167,8 @@ extension DrillRunner {
         for rendered in checks.checks(in: .recovery) where !held.contains(rendered.check.name) {
             if let last = lastTried[rendered.check.name], env.clock.now() - last < rendered.check.every { continue }
             lastTried[rendered.check.name] = env.clock.now()
-            let evaluation = await checks.evaluate(rendered, in: .recovery)
+            // Cancelled: the loop around ends with the run.
+            guard let evaluation = await checks.evaluate(rendered, in: .recovery) else { return false }
             if evaluation.counts != .fail { held.insert(rendered.check.name) }
         }
         return checks.checks(in: .recovery).allSatisfy { held.contains($0.check.name) }
