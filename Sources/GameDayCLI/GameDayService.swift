@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import GameDayCore
 import GameDayRuntime
-import Synchronization
 
 /// A game day and its drills, loaded and checked against the target: every problem of every file
 /// before anything runs.
@@ -61,21 +60,10 @@ struct GameDayService {
     func execute() async -> Int32 {
         let gameDayId = WallClock.newRunID()
         let interrupts = GameDayInterrupts()
-        let running = GameDayTask()
-        let signals = InterruptSignals.shared
-        signals.install()
-        signals.handle { signal, count in
-            let name = signal == SIGINT ? "interrupt" : "SIGTERM"
-            interrupts.interrupt()
-            if count == 1 {
-                Terminal.err(
-                    "gameday: \(name): stopping the game day: reverting the drill that runs, starting no other…")
-                running.cancel()
-            } else {
-                Terminal.err(
-                    "gameday: \(name) again: still reverting faults; the game day exits as soon as they are undone")
-            }
-        }
+        let running = RunningTask<GameDaySession.Archived>()
+        running.cancelOnInterrupt(
+            stopping: "stopping the game day: reverting the drill that runs, starting no other…", run: "game day"
+        ) { interrupts.interrupt() }
         let quiet = presentation.verbosity == .quiet
         let plan = session.plan
         Terminal.err(
@@ -154,15 +142,6 @@ struct GameDayService {
         }
         return lines.joined(separator: "\n")
     }
-}
-
-/// The game day's task, once it exists, for the interrupt handler to cancel.
-private final class GameDayTask: Sendable {
-    private let task = Mutex<Task<GameDaySession.Archived, Never>?>(nil)
-
-    func set(_ task: Task<GameDaySession.Archived, Never>) { self.task.withLock { $0 = task } }
-
-    func cancel() { task.withLock { $0?.cancel() } }
 }
 
 extension GameDay.Run {

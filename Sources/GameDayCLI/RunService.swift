@@ -1,7 +1,6 @@
 import Foundation
 import GameDayCore
 import GameDayRuntime
-import Synchronization
 
 /// `gameday run` at the terminal: turns Ctrl-C and SIGTERM into an interrupt of the drill, runs
 /// its `DrillSession`, and prints the progress, the summary and what is left to undo.
@@ -43,18 +42,9 @@ struct RunService {
         // the run: before the runner starts, nothing is done; after, it reverts what it did.
         let clock = ContinuousRunClock()
         let interruption = RunInterruption()
-        let running = RunningTask()
-        let signals = InterruptSignals.shared
-        signals.install()
-        signals.handle { signal, count in
-            let name = signal == SIGINT ? "interrupt" : "SIGTERM"
+        let running = RunningTask<DrillSession.Ending>()
+        running.cancelOnInterrupt(stopping: "stopping the drill and reverting every fault…", run: "run") {
             interruption.interrupt(at: clock.now())
-            if count == 1 {
-                Terminal.err("gameday: \(name): stopping the drill and reverting every fault…")
-                running.cancel()
-            } else {
-                Terminal.err("gameday: \(name) again: still reverting faults; the run exits as soon as they are undone")
-            }
         }
         let quiet = presentation.verbosity == .quiet
         let drill = session.drill
@@ -96,13 +86,4 @@ struct RunService {
         }
         return ending.exitCode
     }
-}
-
-/// The run's task, once it exists, for the interrupt handler to cancel.
-private final class RunningTask: Sendable {
-    private let task = Mutex<Task<DrillSession.Ending, Never>?>(nil)
-
-    func set(_ task: Task<DrillSession.Ending, Never>) { self.task.withLock { $0 = task } }
-
-    func cancel() { task.withLock { $0?.cancel() } }
 }

@@ -14,4 +14,32 @@ public enum OwnThread {
             thread.start()
         }
     }
+
+    /// Starts `body` on a thread of its own at once (not when a task of the cooperative pool gets
+    /// to it: a busy run can hold every one of those for longer than a client waits) and returns
+    /// a handle to await its end.
+    public static func start(_ body: @escaping @Sendable () -> Void) -> Started {
+        let started = Started()
+        let thread = Thread {
+            body()
+            started.ended.signal()
+        }
+        thread.stackSize = 512 * 1024
+        thread.start()
+        return started
+    }
+
+    /// A thread `start` began.
+    public final class Started: Sendable {
+        fileprivate let ended = DispatchSemaphore(value: 0)
+
+        /// Waits, on a thread of its own, until the body has returned.
+        public func value() async {
+            let ended = ended
+            await OwnThread.run {
+                ended.wait()
+                ended.signal()  // a second waiter returns too
+            }
+        }
+    }
 }

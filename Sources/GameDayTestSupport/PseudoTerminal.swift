@@ -9,7 +9,7 @@ public final class PseudoTerminal: Sendable {
     public let pid: pid_t
     private let master: Int32
     private let shown = Mutex<String>("")
-    private let reader: Mutex<Task<Void, Never>?>
+    private let reader: Mutex<OwnThread.Started?>
     private let exited = Atomic<Bool>(false)
 
     /// Starts `argv` (`argv[0]` a path) on a new pseudo-terminal.
@@ -55,8 +55,8 @@ public final class PseudoTerminal: Sendable {
         self.pid = pid
         self.master = master
         reader = Mutex(nil)
-        let task = Task { [self] in await OwnThread.run { self.readAll() } }
-        reader.withLock { $0 = task }
+        let started = OwnThread.start { [self] in readAll() }
+        reader.withLock { $0 = started }
     }
 
     /// `unlockpt` and `ptsname_r`, which Swift's Glibc module does not export (they need
@@ -104,7 +104,7 @@ public final class PseudoTerminal: Sendable {
         // Whatever it left in the session (none should be left) goes too.
         kill(-pid, SIGKILL)
         exited.store(true, ordering: .relaxed)
-        await reader.withLock { $0 }?.value
+        await reader.withLock { $0 }?.value()
         close(master)
         let signalled = status & 0x7f
         return signalled == 0 ? (status >> 8) & 0xff : 128 + signalled

@@ -18,12 +18,12 @@ public struct PrometheusQuery: Sendable {
         self.transport = transport
         if let token = target.token {
             let value = try token.read(
-                environment: environment, files: files, what: "the Prometheus token", key: "'prometheus.token'")
+                environment: environment, files: files, what: "the Prometheus token", key: "prometheus.token")
             authorization = "Bearer \(value)"
         } else if let auth = target.basicAuth {
             let password = try auth.password.read(
                 environment: environment, files: files, what: "the Prometheus password",
-                key: "'prometheus.basic_auth.password'")
+                key: "prometheus.basic_auth.password")
             authorization = "Basic " + Data("\(auth.username):\(password)".utf8).base64EncodedString()
         } else {
             authorization = nil

@@ -7,7 +7,6 @@ public enum GameDayReport {
     }
 
     static func header(_ result: GameDayResult) -> String {
-        let outcome = result.outcome.rawValue
         let ran = result.drills.filter { $0.status == .ran }.count
         let passed = result.drills.filter { $0.outcome == .pass }.count
         let facts: [(String, String)] = [
@@ -25,15 +24,8 @@ public enum GameDayReport {
             ),
             ("exit code", "\(result.exitCode)"),
         ]
-        var html =
-            "<header>\n<div class=\"outcome \(ReportText.escape(outcome))\">\(ReportText.escape(outcome.uppercased()))</div>\n"
-            + "<div>\n<h1>\(ReportText.escape(result.gameDay.name))</h1>\n<table class=\"facts\">\n<tbody>\n"
-        html += facts.map { "<tr><th>\($0.0)</th><td>\($0.1)</td></tr>" }.joined(separator: "\n")
-        html += "\n</tbody>\n</table>\n</div>\n</header>"
-        if let reason = result.reason, result.outcome != .pass {
-            html += "\n<p class=\"why\"><b>why:</b> \(ReportText.escape(reason))</p>"
-        }
-        return html
+        return HTMLReport.header(
+            outcome: result.outcome, title: result.gameDay.name, facts: facts, reason: result.reason)
     }
 
     static func table(_ result: GameDayResult) -> String {

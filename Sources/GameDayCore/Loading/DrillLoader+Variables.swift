@@ -24,16 +24,17 @@ extension DrillLoader {
                     "expected a mapping of variables at the top level (such as 'unit: beijing'), found \(found)")
             ])
         }
-        var variables: [Variables.Variable] = []
-        if let fields = reader.anyMapping(root, path: "") {
-            for (name, key) in fields.keys {
-                guard let variable = variable(name, key: key, value: fields[name], reader: reader) else { continue }
-                variables.append(variable)
-            }
-        }
+        let variables = Self.variables(in: root, path: "", reader: reader) ?? []
         let diagnostics = reader.sortedDiagnostics
         guard diagnostics.isEmpty else { throw DiagnosticsError(diagnostics) }
         return variables
+    }
+
+    /// The variables of a mapping `NAME: value` (a var file's top, a game day's `vars:`), each given
+    /// at its key; every problem reported to `reader`.
+    static func variables(in node: Node, path: String, reader: NodeReader) -> [Variables.Variable]? {
+        guard let fields = reader.anyMapping(node, path: path) else { return nil }
+        return fields.keys.compactMap { name, key in variable(name, key: key, value: fields[name], reader: reader) }
     }
 
     private static func variable(_ name: String, key: Node, value: Node?, reader: NodeReader) -> Variables.Variable? {

@@ -37,27 +37,9 @@ struct GameDayReader {
         return entries.count == items.count ? entries : nil
     }
 
-    /// `vars: { NAME: value }`: each a variable given at its key.
+    /// `vars: { NAME: value }`, as a var file's variables.
     private func variables(_ node: Node, path: String) -> [Variables.Variable]? {
-        let r = reader
-        guard let fields = r.anyMapping(node, path: path) else { return nil }
-        var variables: [Variables.Variable] = []
-        for (name, key) in fields.keys {
-            guard Variables.isValidName(name) else {
-                r.error("variable name '\(name)' may only hold letters, digits, '_' and '-'", at: key)
-                continue
-            }
-            guard let value = fields[name], case .scalar(let scalar) = value, !r.isNull(value) else {
-                r.error(
-                    "expected a value for variable '\(name)' (text, a number or true/false; \"\" for empty)",
-                    at: fields[name] ?? key)
-                continue
-            }
-            variables.append(
-                Variables.Variable(
-                    name: name, value: scalar.string, isTyped: r.isPlain(value), origin: .file(r.location(of: key))))
-        }
-        return variables
+        DrillLoader.variables(in: node, path: path, reader: reader)
     }
 
     /// A drill's path, relative to the game-day file's folder.

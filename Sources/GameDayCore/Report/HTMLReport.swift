@@ -47,7 +47,6 @@ public enum HTMLReport {
     }
 
     static func header(_ result: RunResult) -> String {
-        let outcome = result.outcome.rawValue
         let facts: [(String, String)] = [
             (
                 "target",
@@ -59,12 +58,18 @@ public enum HTMLReport {
             ("duration", result.durationMs.map(ReportText.span) ?? "unknown (the run did not finish)"),
             ("exit code", "\(result.exitCode)"),
         ]
+        return header(outcome: result.outcome, title: result.drill.name, facts: facts, reason: result.reason)
+    }
+
+    /// The outcome's badge, the title and its facts (cells already HTML), and why it did not pass.
+    static func header(outcome: RunOutcome, title: String, facts: [(String, String)], reason: String?) -> String {
+        let word = outcome.rawValue
         var html =
-            "<header>\n<div class=\"outcome \(ReportText.escape(outcome))\">\(ReportText.escape(outcome.uppercased()))</div>\n"
-            + "<div>\n<h1>\(ReportText.escape(result.drill.name))</h1>\n<table class=\"facts\">\n<tbody>\n"
+            "<header>\n<div class=\"outcome \(ReportText.escape(word))\">\(ReportText.escape(word.uppercased()))</div>\n"
+            + "<div>\n<h1>\(ReportText.escape(title))</h1>\n<table class=\"facts\">\n<tbody>\n"
         html += facts.map { "<tr><th>\($0.0)</th><td>\($0.1)</td></tr>" }.joined(separator: "\n")
         html += "\n</tbody>\n</table>\n</div>\n</header>"
-        if let reason = result.reason, !reason.isEmpty, result.outcome != .pass {
+        if let reason, !reason.isEmpty, outcome != .pass {
             html += "\n<p class=\"why\"><b>why:</b> \(ReportText.escape(reason))</p>"
         }
         return html

@@ -2,10 +2,11 @@ import Foundation
 
 extension SecretSource {
     /// Reads the secret's value from the environment or from `files`; the message of a failure
-    /// says what to do.
+    /// says what to do, naming the secret as `what` ("the Prometheus token") and its place in the
+    /// target as `key` (`prometheus.token`).
     public func read(
         environment: (String) -> String?, files: any FileSystem, what: String = "the control plane token",
-        key: String = "'control_plane.token'"
+        key: String = "control_plane.token"
     ) throws(SecretError) -> String {
         switch self {
         case .environment(let name):
@@ -19,7 +20,7 @@ extension SecretSource {
         case .file(let path):
             let value: String
             let file = "\(what) file \(path)"
-            let key = "\(key.dropLast()).file' in the target"
+            let key = "'\(key).file' in the target"
             // "the token", "the password": what the file must hold.
             let held = "the " + (what.split(separator: " ").last.map(String.init) ?? "secret")
             do throws(FileProblem) {

@@ -128,7 +128,8 @@ public struct ResultArchive: Sendable {
         try Data(JUnitReport.render(result).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
-    public static func encode(_ result: RunResult) throws -> Data {
+    /// A result (a run's, a game day's) as its archive holds it: pretty, keys sorted, a final line feed.
+    public static func encode(_ result: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(result)

@@ -14,8 +14,8 @@ public final class DecisionListener: Sendable {
     private let socket: Int32
     private let state = Mutex(State())
     private let stopping = Atomic<Bool>(false)
-    /// Signalled when the accept loop has ended (and closed the socket).
-    private let ended = DispatchSemaphore(value: 0)
+    /// The accept loop's thread, to wait for its end (and the socket's closing).
+    private let loop = Mutex<OwnThread.Started?>(nil)
 
     private struct State {
         /// The run waits for an answer (the decide phase).
@@ -50,14 +50,8 @@ public final class DecisionListener: Sendable {
         }
         socket = fd
         self.port = Int(UInt16(bigEndian: address.sin_port))
-        // A thread of its own from the start: a task would wait for a free thread of the
-        // cooperative pool, which a busy run may hold for longer than a client waits.
-        let thread = Thread { [self] in
-            acceptLoop()
-            ended.signal()
-        }
-        thread.stackSize = 512 * 1024
-        thread.start()
+        let loop = OwnThread.start { [self] in acceptLoop() }
+        self.loop.withLock { $0 = loop }
     }
 
     /// Waits for the next decision posted; `CancellationError` when cancelled.
@@ -83,8 +77,7 @@ public final class DecisionListener: Sendable {
     /// Stops listening; the port is free once this returns.
     public func stop() async {
         stopping.store(true, ordering: .relaxed)
-        let ended = ended
-        await OwnThread.run { ended.wait() }
+        await loop.withLock { $0 }?.value()
     }
 
     // MARK: - Serving

@@ -39,7 +39,7 @@ actor WebhookNotifier {
             case .secret(let source):
                 do throws(SecretError) {
                     let url = try source.read(
-                        environment: environment, files: files, what: "the webhook URL", key: "'notify[].url'")
+                        environment: environment, files: files, what: "the webhook URL", key: "notify[].url")
                     return Destination(webhook: webhook, url: url)
                 } catch {
                     return Destination(webhook: webhook, problem: error.message)

@@ -146,9 +146,7 @@ public struct GameDaySession: Sendable {
         }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try encoder.encode(result).write(to: URL(fileURLWithPath: "\(directory)/\(Self.resultFile)"))
+            try ResultArchive.encode(result).write(to: URL(fileURLWithPath: "\(directory)/\(Self.resultFile)"))
             let junit = JUnitReport.render(results, name: "gameday \(plan.name)", skipped: skipped)
             try Data(junit.utf8).write(to: URL(fileURLWithPath: "\(directory)/\(ResultArchive.junitFile)"))
             if let path = settings.junitPath {
