@@ -14,6 +14,35 @@ public protocol RunningProbes: Sendable {
     /// Stops sending new probes and waits until every probe in flight has been delivered
     /// (answered, failed or timed out).
     func stop() async
+    /// Probes `focus.users` at `focus.interval` (finer than the base interval) from now, each until
+    /// `focus.ends` says so for one of its samples or until `focus.deadline`, then at the base
+    /// interval again. While a user is focused its base slots are not sent (the fine ones cover
+    /// them); the in-flight bound still holds. Samples sent at the fine interval carry
+    /// `ProbeSample.focused`. A user already focused takes the newer focus. Returns at once.
+    func focus(_ focus: ProbeFocus)
+}
+
+/// A spell of fine probing for a few users around a moment that needs resolution: the fault (until
+/// each user expected to fail has failed) or the cut-over (until each moved user is served by its
+/// new unit). See `RunningProbes.focus(_:)`.
+public struct ProbeFocus: Sendable {
+    /// The ids of the users to probe finely; users the engine does not probe are ignored.
+    public var users: [String]
+    public var interval: Duration
+    /// The run-clock instant after which every user of this focus is back at the base interval.
+    public var deadline: Duration
+    /// Called with each focused sample of a user, on the engine's thread: true ends that user's focus.
+    public var ends: @Sendable (_ user: String, _ sample: ProbeSample) -> Bool
+
+    public init(
+        users: [String], interval: Duration, deadline: Duration,
+        ends: @escaping @Sendable (_ user: String, _ sample: ProbeSample) -> Bool
+    ) {
+        self.users = users
+        self.interval = interval
+        self.deadline = deadline
+        self.ends = ends
+    }
 }
 
 /// Starts probe engines. Open loop: the k-th probe of a user is due at `start + k × interval`

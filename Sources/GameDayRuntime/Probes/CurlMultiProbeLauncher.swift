@@ -61,6 +61,8 @@ final class CurlMultiProbes: RunningProbes {
         self.thread = Mutex(thread)
     }
 
+    func focus(_ focus: ProbeFocus) {}  // PLACEHOLDER: the #19 helpers implement it
+
     /// Sends no new probe, waits until every probe in flight has been delivered, joins the engine's
     /// thread and frees the multi handle. Calling it again returns at once.
     func stop() async {

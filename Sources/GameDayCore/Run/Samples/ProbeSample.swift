@@ -14,11 +14,14 @@ public struct ProbeSample: Sendable, Hashable {
     public var timings: HTTPTimings
     /// How late the probe left against its slot (`start + k × interval`): the engine's schedule lag.
     public var lag: Duration
+    /// Sent at a focus's fine interval (`RunningProbes.focus(_:)`), not at a base slot.
+    public var focused: Bool
 
     public init(
         sentAt: Duration, latency: Duration = .zero, status: Int? = nil, unit: String? = nil, ok: Bool,
-        failure: String? = nil, timings: HTTPTimings = HTTPTimings(), lag: Duration = .zero
+        failure: String? = nil, timings: HTTPTimings = HTTPTimings(), lag: Duration = .zero, focused: Bool = false
     ) {
+        self.focused = focused
         self.lag = lag
         self.sentAt = sentAt
         self.latency = latency

@@ -24,6 +24,8 @@ private final class TaskProbes: RunningProbes {
         }
     }
 
+    func focus(_ focus: ProbeFocus) {}  // PLACEHOLDER: the #19 helpers implement it
+
     func stop() async {
         task.cancel()
         await task.value
