@@ -31,12 +31,13 @@ RESULT_VERSIONS = ("v2-*.json", "v3-*.json")
 # (duplicates, cross-references, k <= n, durations above zero, a minimum or at most 24h, template
 # syntax, a port range's from <= to, how far aliases expand, how deep values nest). Every other file of
 # the corpus must be refused by the schema too. These are not even loaded: PyYAML would expand
-# alias-expansion.yaml in full and recurse past Python's limit on deep-nesting.yaml.
+# alias-expansion.yaml and alias-long-scalar.yaml in full and recurse past Python's limit on deep-nesting.yaml.
 SEMANTIC_ONLY = {
     "bad-template.yaml", "block-port-range-reversed.yaml", "duplicate-fault-name.yaml", "duplicate-key.yaml",
     "duplicate-user-id.yaml", "recovers-on-without-cutover.yaml", "window-k-greater-than-n.yaml",
     "zero-interval.yaml", "interval-below-engine.yaml", "huge-duration.yaml", "alias-expansion.yaml",
-    "deep-nesting.yaml", "faults-on-two-units.yaml",
+    "alias-long-scalar.yaml",
+    "deep-nesting.yaml", "faults-on-two-units.yaml", "focus-interval-not-finer.yaml",
 }
 
 # Documents each schema must refuse: (schema, why, YAML text).
@@ -46,6 +47,8 @@ KNOWN_BAD = [
     ("gameday", "unknown key of a drill", "gameday: g\ndrills: [{drill: d.yaml, wait: 5s}]\n"),
     ("drill", "unknown key", "drill: x\nprobe: {intreval: 1s, request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),
     ("drill", "bare-number duration", "drill: x\nprobe: {interval: 5, request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),
+    ("drill", "bare-number focus interval", "drill: x\nprobe: {focus_interval: 10, request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),
+    ("drill", "focus interval on", "drill: x\nprobe: {focus_interval: on, request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),
     ("drill", "empty users", "drill: x\nprobe: {request: {url: u}}\nusers: []\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),
     ("drill", "both window forms", "drill: x\nprobe: {request: {url: u}}\nusers: [{id: 1}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\nrecovery: {rto: 5s, window: {consecutive: 5, k: 8}}\n"),
     ("drill", "bad impact", "drill: x\nprobe: {request: {url: u}}\nusers: [{id: 1, impact: fial}]\nfaults: [{name: a, kind: kill-process, unit: u, service: s}]\n"),

@@ -33,6 +33,33 @@ struct RunService {
                 width: Terminal.isTerminal(descriptor) ? Terminal.width : nil
             ).render()
         }
+
+        /// Prints how a drill ended: why it was refused, that it was interrupted before the `what`
+        /// (run, drill) started, or its summary and what is left to undo with `recover`. With
+        /// `resultJSON`, the result goes to stdout as JSON and the summary to stderr.
+        func printEnding(_ ending: DrillSession.Ending, of what: String, recover: String, resultJSON: Bool) {
+            switch ending {
+            case .refused(let lines):
+                for (index, line) in lines.enumerated() { Terminal.err(index == 0 ? "gameday: \(line)" : line) }
+            case .interruptedBeforeStart:
+                Terminal.err("gameday: interrupted before the \(what) started; nothing was done")
+            case .ran(let result, let archive, let notUndone):
+                let summary = summary(result, archive: archive)
+                if resultJSON {
+                    Terminal.err(summary)
+                    if let data = try? ResultArchive.encode(result) {
+                        Terminal.out(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines))
+                    }
+                } else {
+                    Terminal.out(summary)
+                }
+                if notUndone > 0 {
+                    Terminal.err(
+                        "gameday: \(notUndone) fault(s) or cut-over(s) of this run are not undone yet: run '\(recover)'"
+                    )
+                }
+            }
+        }
     }
 
     /// Runs the drill; returns the exit code.
@@ -63,27 +90,8 @@ struct RunService {
         let ending = await task.value
         Terminal.endStatus()
 
-        switch ending {
-        case .refused(let lines):
-            for (index, line) in lines.enumerated() { Terminal.err(index == 0 ? "gameday: \(line)" : line) }
-        case .interruptedBeforeStart:
-            Terminal.err("gameday: interrupted before the run started; nothing was done")
-        case .ran(let result, let archive, let notUndone):
-            let summary = presentation.summary(result, archive: archive)
-            if presentation.json {
-                Terminal.err(summary)
-                if let data = try? ResultArchive.encode(result) {
-                    Terminal.out(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines))
-                }
-            } else {
-                Terminal.out(summary)
-            }
-            if notUndone > 0 {
-                Terminal.err(
-                    "gameday: \(notUndone) fault(s) or cut-over(s) of this run are not undone yet: run 'gameday recover --target \(DrillSession.absolute(session.target.file))'"
-                )
-            }
-        }
+        presentation.printEnding(
+            ending, of: "run", recover: "\(session.recoverCommand)", resultJSON: presentation.json)
         return ending.exitCode
     }
 }

@@ -1,3 +1,5 @@
+import GameDayRuntime
+
 extension FakeCluster {
     /// A unit's `kubernetes:` settings for this cluster, as one line of flow YAML for a target file:
     /// its namespace, context, kubeconfig and kubectl, and the images asked for.
@@ -16,10 +18,8 @@ extension FakeCluster {
     /// The host pids of the processes of `container` in `pod` whose command line is exactly `argv`
     /// (an app under a shell, without the shell).
     public func hostPIDs(pod: String, container: String, argv: [String]) -> [Int32] {
-        let commandLine = argv.map { $0 + "\u{0}" }.joined()
-        return hostPIDs(pod: pod, container: container).filter {
-            (try? String(contentsOfFile: "/proc/\($0)/cmdline", encoding: .utf8)) == commandLine
-        }
+        let table = ProcessTable()
+        return hostPIDs(pod: pod, container: container).filter { table.arguments(of: $0) == argv }
     }
 
     /// The same, in every pod with `labels`.

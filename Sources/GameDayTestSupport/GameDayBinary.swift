@@ -1,4 +1,5 @@
 import Foundation
+import GameDayRuntime
 
 /// The built `gameday` executable that end-to-end tests run.
 public enum GameDayBinary {
@@ -13,9 +14,7 @@ public enum GameDayBinary {
             if let override = ProcessInfo.processInfo.environment[environmentVariable], !override.isEmpty {
                 candidate = override
             } else {
-                let bundle =
-                    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-                    ?? CommandLine.arguments[0]
+                let bundle = ProcessTable.currentExecutable()
                 candidate =
                     URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("gameday").path
             }

@@ -3,7 +3,7 @@ import GameDayRuntime
 import Synchronization
 
 /// A program run the way a person runs it at a terminal: its stdin, stdout and stderr on the
-/// slave side of a pseudo-terminal (`posix_openpt`), in a session of its own. A test reads what
+/// slave side of a pseudo-terminal (`posix_openpt`), in a session of its own (`Spawn.onTerminal`). A test reads what
 /// it shows, waits for a line (never for a fixed time) and types answers.
 public final class PseudoTerminal: Sendable {
     public let pid: pid_t
@@ -24,35 +24,14 @@ public final class PseudoTerminal: Sendable {
             throw POSIXError(.init(rawValue: errno) ?? .EIO)
         }
         let slave = String(cString: name)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        // Opened after setsid, it becomes the child's controlling terminal.
-        posix_spawn_file_actions_addopen(&actions, 0, slave, O_RDWR, 0)
-        posix_spawn_file_actions_adddup2(&actions, 0, 1)
-        posix_spawn_file_actions_adddup2(&actions, 0, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGINT)
-        sigaddset(&defaults, SIGTERM)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | 0x80))  // 0x80: POSIX_SPAWN_SETSID
-        let arguments = argv.map { strdup($0) } + [nil]
-        defer { for pointer in arguments { free(pointer) } }
-        let environmentStrings = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
-        defer { for pointer in environmentStrings ?? [] { free(pointer) } }
-        var pid: pid_t = 0
-        let result =
-            environmentStrings.map { posix_spawn(&pid, argv[0], &actions, &attributes, arguments, $0) }
-            ?? posix_spawn(&pid, argv[0], &actions, &attributes, arguments, environ)
-        guard result == 0 else {
+        let spawned: SpawnedProcess
+        do {
+            spawned = try Spawn.onTerminal(argv, terminal: slave, environment: environment).start()
+        } catch {
             close(master)
-            throw POSIXError(.init(rawValue: result) ?? .EIO)
+            throw POSIXError(.init(rawValue: error.code) ?? .EIO)
         }
-        self.pid = pid
+        self.pid = spawned.pid
         self.master = master
         reader = Mutex(nil)
         let started = OwnThread.start { [self] in readAll() }
@@ -61,14 +40,9 @@ public final class PseudoTerminal: Sendable {
 
     /// `unlockpt` and `ptsname_r`, which Swift's Glibc module does not export (they need
     /// `_XOPEN_SOURCE`); `grantpt` is a no-op with devpts.
-    private static let unlockpt = symbol("unlockpt", as: (@convention(c) (Int32) -> Int32).self)
-    private static let ptsname = symbol(
+    private static let unlockpt = UnexportedGlibc.function("unlockpt", as: (@convention(c) (Int32) -> Int32).self)
+    private static let ptsname = UnexportedGlibc.function(
         "ptsname_r", as: (@convention(c) (Int32, UnsafeMutablePointer<CChar>?, Int) -> Int32).self)
-
-    private static func symbol<F>(_ name: String, as type: F.Type) -> F? {
-        guard let library = dlopen(nil, RTLD_NOW), let symbol = dlsym(library, name) else { return nil }
-        return unsafeBitCast(symbol, to: type)
-    }
 
     /// Everything the program wrote so far.
     public var transcript: String { shown.withLock { $0 } }

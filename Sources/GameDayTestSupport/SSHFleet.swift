@@ -250,13 +250,10 @@ public final class ServerTable: Sendable {
     }
 
     public static func descendants(of pid: Int32) -> [Int32] {
+        let table = ProcessTable()
         var parents: [Int32: Int32] = [:]
-        for candidate in ProcessTable().pids() {
-            guard let stat = try? String(contentsOfFile: "/proc/\(candidate)/stat", encoding: .utf8),
-                let close = stat.lastIndex(of: ")")
-            else { continue }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            if fields.count > 1, let parent = Int32(fields[1]) { parents[candidate] = parent }
+        for candidate in table.pids() {
+            if let parent = table.parent(of: candidate) { parents[candidate] = parent }
         }
         var found: [Int32] = []
         var frontier = [pid]

@@ -55,6 +55,50 @@ import Testing
 
         """
 
+    /// Four steps: a command noted, the lab's cut-over request (undone by its cut-back), `confirm`
+    /// (a command), and one more noted command.
+    static func stepwiseCutover(confirm: String) -> String {
+        """
+        cutover:
+          steps:
+            - name: announce
+              command: [./note.sh, announce]
+              undo: { command: [./note.sh, unannounce] }
+            - name: switch
+              request:
+                method: POST
+                url: "{{control_plane.url}}/v1/cutovers"
+                headers: { Authorization: "Bearer {{control_plane.token}}" }
+                body: { from: beijing, to: hangzhou, users: [6000] }
+              accept: [202]
+              id_field: id
+              poll:
+                request:
+                  url: "{{control_plane.url}}/v1/cutovers/{{cutover.id}}"
+                  headers: { Authorization: "Bearer {{control_plane.token}}" }
+                interval: 50ms
+                timeout: 30s
+              undo:
+                request:
+                  method: POST
+                  url: "{{control_plane.url}}/v1/cutback"
+                  headers: { Authorization: "Bearer {{control_plane.token}}" }
+                accept: [200, 202]
+                id_field: id
+                poll:
+                  request:
+                    url: "{{control_plane.url}}/v1/cutovers/{{cutover.id}}"
+                    headers: { Authorization: "Bearer {{control_plane.token}}" }
+                  interval: 50ms
+                  timeout: 30s
+            - name: confirm
+              command: \(confirm)
+            - name: never
+              command: [./note.sh, never]
+
+        """
+    }
+
     static func script(_ text: String, at path: String) throws {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         chmod(path, 0o755)
@@ -126,45 +170,7 @@ import Testing
                 replacing: [
                     (
                         Self.requestCutover,
-                        """
-                        cutover:
-                          steps:
-                            - name: announce
-                              command: [./note.sh, announce]
-                              undo: { command: [./note.sh, unannounce] }
-                            - name: switch
-                              request:
-                                method: POST
-                                url: "{{control_plane.url}}/v1/cutovers"
-                                headers: { Authorization: "Bearer {{control_plane.token}}" }
-                                body: { from: beijing, to: hangzhou, users: [6000] }
-                              accept: [202]
-                              id_field: id
-                              poll:
-                                request:
-                                  url: "{{control_plane.url}}/v1/cutovers/{{cutover.id}}"
-                                  headers: { Authorization: "Bearer {{control_plane.token}}" }
-                                interval: 50ms
-                                timeout: 30s
-                              undo:
-                                request:
-                                  method: POST
-                                  url: "{{control_plane.url}}/v1/cutback"
-                                  headers: { Authorization: "Bearer {{control_plane.token}}" }
-                                accept: [200, 202]
-                                id_field: id
-                                poll:
-                                  request:
-                                    url: "{{control_plane.url}}/v1/cutovers/{{cutover.id}}"
-                                    headers: { Authorization: "Bearer {{control_plane.token}}" }
-                                  interval: 50ms
-                                  timeout: 30s
-                            - name: confirm
-                              command: [./note.sh, confirm, fail]
-                            - name: never
-                              command: [./note.sh, never]
-
-                        """
+                        Self.stepwiseCutover(confirm: "[./note.sh, confirm, fail]")
                     )
                 ])
             let run = try await DrillRun.run(drill, lab: lab, output: output)
@@ -201,6 +207,46 @@ import Testing
             let cutback = try #require(result.cutback)
             #expect(cutback.succeeded)
             #expect(try #require(cutback.startedMs) > announceUndo)
+        }
+    }
+
+    /// The same steps, all done: the switch time is split step by step in result.json, the report
+    /// and the summary, and the rollback's cut-back brings 6000 home.
+    @Test func aStepwiseCutOverThatSucceedsIsReportedStepByStep() async throws {
+        try await TestLab.withLab { lab in
+            let output = try TestLab.makeTemporaryDirectory(prefix: "gameday-step-cutover-ok")
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            try Self.script(Self.note, at: "\(output)/note.sh")
+            let drill = try DrillRun.variant(
+                of: "storefront-strong-dependency", in: output,
+                replacing: [(Self.requestCutover, Self.stepwiseCutover(confirm: "[./note.sh, confirm]"))])
+            let run = try await DrillRun.run(drill, lab: lab, output: output)
+            let result = try #require(run.result, "no result.json: \(run.output.transcript)")
+            #expect(result.outcome == .pass, "\(run.output.transcript)")
+            let names = ["announce", "switch", "confirm", "never"]
+            let steps = try #require(result.cutover?.steps)
+            #expect(steps.map(\.name) == names)
+            #expect(steps.map(\.outcome) == [.done, .done, .done, .done])
+            #expect(try String(contentsOfFile: "\(output)/calls.log", encoding: .utf8) == "announce\nconfirm\nnever\n")
+
+            let rto = try #require(result.rto)
+            let parts = try #require(rto.switchSteps)
+            #expect(parts.map(\.name) == names)
+            #expect(parts.allSatisfy { $0.ms >= 0 })
+            #expect(parts.reduce(0) { $0 + $1.ms } <= (rto.switchMs ?? 0) + 0.01, "the steps are parts of the switch")
+
+            let report = try String(
+                contentsOfFile:
+                    "\(URL(fileURLWithPath: try #require(run.resultPath)).deletingLastPathComponent().path)/report.html",
+                encoding: .utf8)
+            for name in names { #expect(report.contains("step <b>\(name)</b> "), "the report has no step \(name)") }
+            #expect(
+                run.output.stdout.range(
+                    of:
+                        #"switch [0-9.]+m?s \(announce [0-9.]+m?s, switch [0-9.]+m?s, confirm [0-9.]+m?s, never [0-9.]+m?s\)"#,
+                    options: .regularExpression) != nil, "\(run.output.stdout)")
+            #expect(result.cutback?.succeeded == true)
+            #expect(run.user(6000)?.servedAfter == "hangzhou")
         }
     }
 }

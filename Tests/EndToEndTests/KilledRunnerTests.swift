@@ -220,7 +220,10 @@ import Testing
             #expect(refused.exitCode == 3, "\(refused.transcript)")
             #expect(refused.stderr.contains("earlier runs on target lab left "), "\(refused.stderr)")
             #expect(refused.stderr.contains("  fault product-down (beijing) of run "), "\(refused.stderr)")
-            #expect(refused.stderr.contains("run 'gameday recover --target \(lab.targetPath)' to revert them"))
+            #expect(
+                refused.stderr.contains(
+                    "run 'gameday recover --target \(lab.targetPath) --state-dir \(state)' to revert them"),
+                "\(refused.stderr)")
             let status = try await ChildProcess.run([
                 lab.binary, "status", "--state-dir", state, "--target", lab.targetPath,
             ])
@@ -228,7 +231,7 @@ import Testing
             #expect(status.stdout.contains("product-down (beijing) of run"))
             let json = try await ChildProcess.run([lab.binary, "status", "--state-dir", state, "--json"])
             #expect(json.exitCode == 1)
-            let entries = try JSONDecoder().decode([LedgerEntry].self, from: Data(json.stdout.utf8))
+            let entries = try JSONDecoder().decode(StatusReport.self, from: Data(json.stdout.utf8)).pending
             #expect(entries.map(\.what).contains("product-down"), "\(json.stdout)")
             #expect(entries.allSatisfy { $0.target == "lab" && $0.isPending })
 

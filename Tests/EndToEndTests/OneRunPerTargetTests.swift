@@ -12,10 +12,10 @@ import Testing
         try await TestLab.withLab { lab in
             let scratch = try TestLab.makeTemporaryDirectory(prefix: "gameday-one-run")
             defer { try? FileManager.default.removeItem(atPath: scratch) }
-            // A drill that holds the target in its steady state until it is interrupted.
+            // A drill that holds the target, its fault applied, until it is interrupted.
             let drill = try DrillRun.variant(
                 of: "storefront-strong-dependency", in: scratch,
-                replacing: [("steady_state:\n  duration: 1s", "steady_state:\n  duration: 5m")])
+                replacing: [("observe:\n  duration: 1s\n  timeout: 10s", "observe:\n  duration: 5m\n  timeout: 10m")])
             let (started, seen) = AsyncStream<pid_t>.makeStream()
             let first = Task {
                 defer { seen.finish() }
@@ -24,11 +24,11 @@ import Testing
                         lab.binary, "run", drill, "--target", lab.targetPath, "--state-dir", "\(scratch)/a/state",
                         "--output", "\(scratch)/a", "--watchdog-timeout", "5m",
                     ], timeout: .seconds(120),
-                    onStderrLine: { line, pid in if line.hasSuffix("] == steady-state") { seen.yield(pid) } })
+                    onStderrLine: { line, pid in if line.hasSuffix("] == observe") { seen.yield(pid) } })
             }
             var lines = started.makeAsyncIterator()
             guard let pid = await lines.next() else {
-                Issue.record("the first run never reached its steady state: \(try await first.value.transcript)")
+                Issue.record("the first run never applied its fault: \(try await first.value.transcript)")
                 return
             }
             let holder = "(pid \(pid), drill storefront-strong-dependency, state dir \(scratch)/a/state, since "
@@ -59,14 +59,26 @@ import Testing
             #expect(third.stderr.contains("another drill is running against target lab-copy: run "))
             #expect(third.stderr.contains(holder), "\(third.stderr)")
 
-            // `status` from yet another state directory lists the run, for the target or for any.
+            // `status` from yet another state directory lists the run, for the target or for any, and
+            // the fault it has applied (from the run's own ledger): something is applied, exit 1.
             for extra in [[], ["--target", copy]] {
                 let status = try await ChildProcess.run(
                     [lab.binary, "status", "--state-dir", "\(scratch)/d/state"] + extra)
-                #expect(status.exitCode == 0, "\(status.transcript)")
+                #expect(status.exitCode == 1, "\(status.transcript)")
                 #expect(status.stdout.contains("target lab: a drill is running: run "), "\(status.stdout)")
                 #expect(status.stdout.contains(holder), "\(status.stdout)")
+                #expect(
+                    status.stdout.contains(
+                        "  applied by it (it reverts them as it ends): fault product-down (beijing) of run "),
+                    "\(status.stdout)")
             }
+            let json = try await ChildProcess.run([lab.binary, "status", "--state-dir", "\(scratch)/d/state", "--json"])
+            #expect(json.exitCode == 1, "\(json.transcript)")
+            let report = try JSONDecoder().decode(StatusReport.self, from: Data(json.stdout.utf8))
+            #expect(
+                report.running.contains { $0.pid == pid && $0.stateDirectory == "\(scratch)/a/state" }, "\(json.stdout)"
+            )
+            #expect(report.pending.contains { $0.what == "product-down" && $0.state == .applied }, "\(json.stdout)")
 
             kill(pid, SIGINT)
             let output = try await first.value
@@ -81,4 +93,10 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: lockFile))
         }
     }
+}
+
+/// `gameday status --json`.
+struct StatusReport: Decodable {
+    var pending: [LedgerEntry]
+    var running: [TargetLockRecord]
 }

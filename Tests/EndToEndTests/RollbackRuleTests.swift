@@ -41,7 +41,9 @@ import Testing
             #expect(run.exitCode == 1, "\(run.transcript)")
             #expect(
                 run.stdout.contains("routing: NOT cut back (withheld): beijing is not healthy again"), "\(run.stdout)")
-            #expect(run.stdout.contains("run 'gameday recover --target \(target)' once beijing is mended"))
+            // The exact command to finish, with the run's own (not the default) state directory.
+            let recoverCommand = "gameday recover --target \(target) --state-dir \(output)/state"
+            #expect(run.stdout.contains("run '\(recoverCommand)' once beijing is mended"), "\(run.stdout)")
             // 6000 stays on hangzhou, which serves it, even once the cut-over's watchdog has had its say.
             var watchdogLeftIt = false
             for _ in 0..<300 where !watchdogLeftIt {

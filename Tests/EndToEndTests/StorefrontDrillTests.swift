@@ -115,6 +115,13 @@ import Testing
             print("detect − fault: \(detected) ms (interval \(result.probeIntervalMs) ms, that probe \(lag) ms late)")
             #expect(detected >= 0)
             #expect(detected <= (moment.truth - moment.fault) + result.probeIntervalMs + lag + 1)
+            // The bound, on every run: detect − fault ≤ one probe interval + 20 ms (bench/RESULTS.md:
+            // 1.1–85.3 ms over 20 runs at 100 ms). What it leaves for lateness: the kill, the death's
+            // delay and the probe's lag together within 20 ms.
+            #expect(
+                detected <= result.probeIntervalMs + 20,
+                "detect − fault \(detected) ms: the effect \(moment.truth - moment.fault) ms after the moment, the probe \(lag) ms late"
+            )
 
             // The rollback cut the routing back: 6000 is beijing's again.
             #expect(result.cutback?.succeeded == true)
@@ -234,14 +241,21 @@ struct FaultMomentCheck {
     }
 
     /// What is guaranteed: the moment comes before the effect, which the lab logs once the signal
-    /// (sent within `effect_ms` of the moment) is delivered and its supervisor woken — a few
-    /// milliseconds; 25 ms allows for a loaded machine. Stamped before the preparation (lookups,
-    /// guards, the ledger, the watchdog), as it once was, it came 100–500 ms early.
+    /// (sent within `effect_ms` of the moment: the `kill` spawned and run) is delivered and its
+    /// supervisor woken. The audit measured the effect 3.9 ms after the moment with a kill of 5 ms,
+    /// and bench/RESULTS.md the supervisor's wake-up at 0.5 ms after the kill on an idle machine. So
+    /// the bound is the kill's own time (what it took on this run, however loaded) plus 15 ms: a
+    /// scheduler tick or two for the supervisor on a loaded two-core CI machine, which an idle one
+    /// never needs. Stamped before the preparation (lookups, guards, the ledger, the watchdog), as it
+    /// once was, the moment came 100–500 ms early.
+    static let wakeUpSlack = 15.0
+
     func expectAgreement(sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         print(String(format: "fault moment → the lab's record: %.3f ms (its kill took %.3f ms)", truth - fault, effect))
         #expect(truth >= fault - 0.002, "the lab logged the effect before the moment", sourceLocation: sourceLocation)
         #expect(
-            truth - fault <= effect + 25, "the moment is \(truth - fault) ms before the effect",
+            truth - fault <= effect + Self.wakeUpSlack,
+            "the lab logged the effect \(truth - fault) ms after the moment, its kill taking \(effect) ms",
             sourceLocation: sourceLocation)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GameDayCore
+import GameDayTestSupport
 import Testing
 
 @testable import GameDayCLI
@@ -25,6 +26,28 @@ import Testing
         // The summary's "failed … from" says the same instant.
         let summary = Summary(result: result, archive: nil).render()
         #expect(summary.contains("failed 11/17 probes from +1.405s"), "\(summary)")
+    }
+
+    /// A target whose gateway cannot be reached stops the run in preflight (exit 3), before any
+    /// probe: the summary lists no empty "verdicts:", and no user "never failed".
+    @Test func anUnreachableTargetsSummarySaysNoProbeWasRecorded() async throws {
+        var target = FakeDrill.target
+        target.gatewayURL = "http://unreachable.test"
+        let storefront = FakeStorefront()
+        let environment = RunEnvironment(
+            transport: storefront, faults: FakeFaultDriver(storefront: storefront), clock: ContinuousRunClock(),
+            wallClock: { 1_800_000_000_000 + $0.milliseconds }, environment: { $0 == "FAKE_TOKEN" ? "s3cret" : nil },
+            files: MemoryFileSystem(), reporter: EventLog(), runId: "test", ledger: MemoryLedger(transport: storefront))
+        let result = await DrillRunner(drill: FakeDrill.drill(), target: target, environment: environment).run()
+        #expect(result.exitCode == 3, "\(result.reason ?? "")")
+        let summary = Summary(result: result, archive: nil).render()
+        let lines = summary.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let at = lines.firstIndex(of: "  verdicts:") {
+            let next = at + 1 < lines.count ? lines[at + 1] : ""
+            #expect(next.hasPrefix("    ") && !next.hasPrefix("     "), "an empty verdicts: \(summary)")
+        }
+        #expect(!summary.contains("never failed"), "\(summary)")
+        #expect(summary.contains("no probe recorded (the run stopped before the steady state)"), "\(summary)")
     }
 
     @Test func theBystanderLineCountsTheProbesWhileTheFaultsWereApplied() throws {

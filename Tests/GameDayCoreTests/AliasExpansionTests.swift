@@ -92,6 +92,49 @@ import Yams
         #expect(error?.diagnostics.first?.message.hasPrefix("aliases expand this file to more than 100000") == true)
     }
 
+    /// Scalars weigh their bytes: a long scalar repeated through a few levels is few values but much text.
+    @Test func aLongScalarRepeatedByAliasesIsWeighedByItsBytes() throws {
+        // l0 is 100 bytes; l1's four aliases add 400, and its use 400 more.
+        let yaml = "x-l0: &l0 \(String(repeating: "x", count: 100))\nx-l1: &l1 [*l0, *l0, *l0, *l0]\nuse: *l1\n"
+        let defanged = try #require(AliasExpansion.defanged(yaml))
+        let root = try Yams.compose(yaml: defanged)
+        #expect(AliasExpansion.overrun(in: root, defanged: defanged, byteBudget: 800) == nil)
+        let overrun = try #require(AliasExpansion.overrun(in: root, defanged: defanged, byteBudget: 799))
+        #expect(
+            overrun
+                == AliasExpansion.Overrun(
+                    line: 3, column: 6, alias: "l1", anchorLine: 2, anchorValues: 5, anchorBytes: 400))
+    }
+
+    /// The issue's case: a 10 KB scalar aliased through four levels of ten (11,111 values, 100 MB).
+    @Test func aTenKilobyteScalarThroughFourLevelsIsRefusedAtTheByteBound() throws {
+        var lines = ["drill: x", "x-l0: &l0 \(String(repeating: "y", count: 10_000))"]
+        for level in 1...4 {
+            lines.append(
+                "x-l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ")
+                    + "]")
+        }
+        lines.append("body: *l4")
+        let error = #expect(throws: DiagnosticsError.self) {
+            try DrillLoader.parseDrill(yaml: lines.joined(separator: "\n"), file: "b.yaml")
+        }
+        // l1 adds 100 KB, and l2's tenth alias to l1 passes 1 MB.
+        #expect(
+            error?.description
+                == "b.yaml:4:57: error: aliases expand this file to more than 1000000 bytes of text here ('*l1' repeats "
+                + "the 100000 bytes of '&l1' at line 3); a drill or target needs far less: write the values out, or "
+                + "reuse fewer of them")
+    }
+
+    @Test func aFileLargerThanTheLimitIsRefusedAsAWhole() {
+        let yaml = "drill: x\n# " + String(repeating: "z", count: InputLimits.fileBytes) + "\n"
+        let error = #expect(throws: DiagnosticsError.self) { try DrillLoader.parseDrill(yaml: yaml, file: "big.yaml") }
+        #expect(
+            error?.description
+                == "big.yaml:1:1: error: the file is \(yaml.utf8.count) bytes, more than the 1000000 a drill or target "
+                + "may be; check that this is the file you meant")
+    }
+
     @Test func anUndefinedAliasIsNamed() {
         let error = #expect(throws: DiagnosticsError.self) {
             try DrillLoader.parseDrill(yaml: "drill: x\nprobe: *probe\n", file: "u.yaml")

@@ -21,20 +21,26 @@ import Testing
         }
     }
 
-    /// Exits as `exits` says for its argv[1] (0 otherwise), printing `printed`; records every argv.
+    /// Exits as `exits` says for its argv[1] (0 otherwise), printing `printed`, or outlives its
+    /// timeout (killed) for an argv[1] in `timingOut`; records every argv.
     final class FakeCommands: CommandExecutor {
         let name = "fake"
         let calls = Mutex<[[String]]>([])
         let exits: [String: Int32]
         let printed: String
+        let timingOut: Set<String>
 
-        init(exits: [String: Int32] = [:], printed: String = "") {
+        init(exits: [String: Int32] = [:], printed: String = "", timingOut: Set<String> = []) {
             self.exits = exits
             self.printed = printed
+            self.timingOut = timingOut
         }
 
         func run(_ argv: [String], timeout: Duration) async throws(CommandError) -> CommandOutput {
             calls.withLock { $0.append(argv) }
+            if timingOut.contains(argv.dropFirst().first ?? "") {
+                return CommandOutput(exitCode: 137, stdout: "switching", stderr: "", timedOut: true)
+            }
             return CommandOutput(
                 exitCode: exits[argv.dropFirst().first ?? ""] ?? 0, stdout: printed, stderr: "token s3cret refused")
         }
@@ -110,6 +116,21 @@ import Testing
         #expect(record.command?.exitCode == 4)
         #expect(record.command?.stderr == "token *** refused")
         #expect(record.error == "the cut-over command vendor start *** exited 4: token *** refused")
+    }
+
+    @Test func aCommandThatOutlivesItsTimeoutIsKilledAndMayHaveMovedSomeone() async {
+        let commands = FakeCommands(timingOut: ["start"])
+        let spec = CutoverSpec(
+            CutoverAction(call: .command(CommandTemplate(argv: ["vendor", "start"])), timeout: .seconds(3)))
+        let record = await Self.client(RecordingControlPlane(), commands).execute(spec, context: Self.context)
+        #expect(!record.succeeded)
+        #expect(record.command?.timedOut == true)
+        #expect(
+            record.error
+                == "the cut-over command vendor start did not end within 3s; it and everything it started were killed")
+        // Killed part-way, it may have moved someone: the rollback cuts back.
+        #expect(!record.finished)
+        #expect(record.mayHaveMoved(spec))
     }
 
     @Test func aPollCommandWithoutFieldIsJudgedByItsExitStatus() async {

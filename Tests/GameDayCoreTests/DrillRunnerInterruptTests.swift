@@ -41,6 +41,7 @@ import Testing
         #expect(result.exitCode == 4)
         #expect(result.interruptedMs != nil)
         #expect(result.reason?.contains("interrupted at +") == true, "\(result.reason ?? "")")
+        #expect(result.reason?.hasSuffix("; every fault was reverted before exiting") == true, "\(result.reason ?? "")")
         #expect(driver.calls == ["apply product-down", "revert product-down"])
         #expect(storefront.state.withLock { $0.brokenUnits.isEmpty && $0.overrides.isEmpty })
         let failed = result.verdicts.filter { $0.status == .fail }
@@ -150,6 +151,103 @@ import Testing
         #expect(result.outcome == .fail)
         #expect(result.rollbackCheck?.outcome == .healthy)
         #expect(result.phases.map(\.name).contains(.verifyRollback))
+    }
+
+    /// Ctrl-C while the canaries are read back: the read it cut short measured nothing, so the RPO
+    /// is not reached, never "the canaries could not be read back".
+    @Test func anInterruptWhileTheCanariesAreReadBackLeavesTheRPONotReached() async {
+        var drill = DrillRunnerTests.drill()
+        drill.rpo = CanarySpec(
+            grace: .zero, write: RequestTemplate(method: "POST", url: "{{gateway.url}}/canaries?userId={{user.id}}"),
+            read: RequestTemplate(url: "{{gateway.url}}/canaries?userId={{user.id}}"))
+        let clock = ContinuousRunClock()
+        let interruption = RunInterruption()
+        let task = CancellableTask()
+        let storefront = FakeStorefront()
+        let reads = HangingCanaryReads(storefront: storefront) {
+            interruption.interrupt(at: clock.now())
+            task.cancel()
+        }
+        let log = EventLog { seen in if seen == "phase rpo" { reads.hang() } }
+        let driver = FakeFaultDriver(storefront: storefront)
+        let running = Task {
+            await DrillRunnerTests.run(
+                drill, storefront: storefront, faults: driver, log: log, clock: clock, interruption: interruption,
+                transport: reads)
+        }
+        task.set(running)
+        let (result, _, _) = await running.value
+        #expect(reads.interrupted, "the run never read its canaries back")
+        Self.expectAbortedAndClean(result, driver, storefront)
+        #expect(result.reason?.contains("(rpo)") == true, "\(result.reason ?? "")")
+        #expect(Self.verdict(result, "recovery")?.status == .pass)
+        Self.expectNotReached(result, "rpo")
+        #expect(result.rpo == nil)
+    }
+
+    /// Interrupted, then a revert fails: the reason says what the rollback did, not what was hoped.
+    @Test func anInterruptedRunWhoseRevertFailsSaysTheFaultIsStillApplied() async {
+        let clock = ContinuousRunClock()
+        let interruption = RunInterruption()
+        let task = CancellableTask()
+        let log = EventLog { seen in
+            guard seen == "phase observe" else { return }
+            interruption.interrupt(at: clock.now())
+            task.cancel()
+        }
+        let storefront = FakeStorefront()
+        let driver = FakeFaultDriver(storefront: storefront, failRevert: true)
+        let running = Task {
+            await DrillRunnerTests.run(
+                DrillRunnerTests.drill(), storefront: storefront, faults: driver, log: log, clock: clock,
+                interruption: interruption)
+        }
+        task.set(running)
+        let (result, _, _) = await running.value
+        #expect(result.outcome == .aborted)
+        let reason = result.reason ?? ""
+        #expect(!reason.contains("every fault was reverted"), "\(reason)")
+        #expect(reason.contains("(observe); product-down NOT reverted before exiting: run 'gameday recover --target "))
+        #expect(reason.hasSuffix("' to finish"), "\(reason)")
+    }
+}
+
+/// The storefront, whose canary read-back hangs once the run is in its `rpo` phase: the first such
+/// read interrupts the run (a Ctrl-C while it waits), then waits until the run's task is cancelled.
+final class HangingCanaryReads: HTTPTransport {
+    private let storefront: FakeStorefront
+    private let onRead: @Sendable () -> Void
+    /// (hanging, interrupted)
+    private let state = Mutex((false, false))
+
+    init(storefront: FakeStorefront, onRead: @escaping @Sendable () -> Void) {
+        self.storefront = storefront
+        self.onRead = onRead
+    }
+
+    var interrupted: Bool { state.withLock { $0.1 } }
+
+    func hang() { state.withLock { $0.0 = true } }
+
+    func send(_ request: HTTPRequest) async throws(HTTPTransportError) -> HTTPResponse {
+        guard request.method == "GET", request.url.contains("/canaries") else {
+            return try await storefront.send(request)
+        }
+        let first = state.withLock { state in
+            guard state.0, !state.1 else { return false }
+            state.1 = true
+            return true
+        }
+        guard state.withLock({ $0.0 }) else { return try await storefront.send(request) }
+        if first { onRead() }
+        // Until the run's task is cancelled: at once when it already is.
+        let (cancelled, cancel) = AsyncStream<Never>.makeStream()
+        await withTaskCancellationHandler {
+            for await _ in cancelled {}
+        } onCancel: {
+            cancel.finish()
+        }
+        throw HTTPTransportError(kind: .cancelled, message: "cancelled (\(request.url))")
     }
 }
 

@@ -96,6 +96,50 @@ import Testing
         #expect(log.lines.contains { $0.hasPrefix("note control plane: its credentials were NOT verified") })
     }
 
+    /// The keys of the rule's cells that the preflight sent through the gateway (not the drill's
+    /// users), and the preflight's verdict.
+    static func sampled(_ target: Target, _ storefront: FakeStorefront) async throws -> (keys: Int, verdict: String) {
+        let (result, _, _) = await Self.run(
+            DrillRunnerTests.drill(), target: target, token: "s3cret", storefront: storefront)
+        #expect(result.outcome == .pass, "\(result.reason ?? "")")
+        let users = Set(DrillRunnerTests.drill().users.map(\.id))
+        let keys = storefront.state.withLock { $0.requests }.filter { $0.hasPrefix("GET \(FakeStorefront.gateway)") }
+            .compactMap { $0.split(separator: "=").last.map(String.init) }.filter { !users.contains($0) }
+        let preflight = try #require(result.verdicts.first { $0.name == "preflight" })
+        return (Set(keys).count, preflight.message)
+    }
+
+    /// The preflight samples `routing.sample` keys of every cell of the rule (3 unless the target
+    /// says), none with `sample: 0`, and never more than `DrillRunner.sampleLimit` in all.
+    @Test func theRuleIsSampledThreeKeysACellByDefaultNoneWithZeroAndAtMostThreeHundred() async throws {
+        var target = DrillRunnerTests.target
+        #expect(target.keySample == 3)
+        let cells = target.routing.cells.count
+        let byDefault = try await Self.sampled(target, FakeStorefront())
+        #expect(byDefault.keys == 3 * cells)
+        #expect(byDefault.verdict.contains("\(3 * cells) sampled keys of \(cells) cells routed as the rule says"))
+
+        target.keySample = 0
+        let none = try await Self.sampled(target, FakeStorefront())
+        #expect(none.keys == 0)
+        #expect(none.verdict.contains("rule not sampled (routing.sample: 0)"), "\(none.verdict)")
+
+        // 120 ranges of 3 keys each: 360, of which the first 300 are sent. 6000 stays beijing's, 50 hangzhou's.
+        let ranges = (0..<120).map {
+            RouteRange(from: $0 * 100, to: $0 * 100 + 99, unit: $0 < 60 ? "hangzhou" : "beijing")
+        }
+        let wide = RoutingRule(modulo: 12000, ranges: ranges, overrides: [:])
+        target.routing = wide
+        target.keySample = 3
+        let capped = try await Self.sampled(target, FakeStorefront(rule: wide))
+        #expect(DrillRunner.sampleLimit == 300)
+        #expect(wide.cells.count == 120)
+        #expect(capped.keys == 300)
+        #expect(
+            capped.verdict.contains("300 sampled keys (of 360) of 100 cells routed as the rule says"),
+            "\(capped.verdict)")
+    }
+
     @Test func anUnsetVariableInTheCutOverIsFoundBeforeAnyFault() async throws {
         var drill = DrillRunnerTests.drill()
         drill.cutover?.request.headers.append(HeaderTemplate(name: "X-Api-Key", value: "${CUTOVER_KEY}"))

@@ -18,11 +18,12 @@ import Testing
         _ drill: Drill, storefront: FakeStorefront = FakeStorefront(), faults: (any FaultDriver)? = nil,
         token: String? = "s3cret", log: EventLog = EventLog(), raw: (any ProbeSink)? = nil,
         clock: any RunClock = ContinuousRunClock(), interruption: RunInterruption = RunInterruption(),
-        ledger: (any FaultLedger)? = nil
+        ledger: (any FaultLedger)? = nil, transport: (any HTTPTransport)? = nil
     ) async -> (RunResult, any FaultDriver, EventLog) {
         let driver = faults ?? FakeFaultDriver(storefront: storefront)
         let env = RunEnvironment(
-            transport: storefront, faults: driver, clock: clock, wallClock: { 1_800_000_000_000 + $0.milliseconds },
+            transport: transport ?? storefront, faults: driver, clock: clock,
+            wallClock: { 1_800_000_000_000 + $0.milliseconds },
             environment: { $0 == "FAKE_TOKEN" ? token : nil }, files: MemoryFileSystem(), reporter: log, runId: "test",
             ledger: ledger ?? MemoryLedger(transport: storefront), rawSamples: raw, interruption: interruption)
         let result = await DrillRunner(drill: drill, target: target, environment: env).run()

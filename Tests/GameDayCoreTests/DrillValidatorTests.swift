@@ -191,6 +191,46 @@ import Testing
             })
     }
 
+    /// The shards a cut-over moves, for its body: `{{cutover.shards}}` is a JSON array of their
+    /// names and `{{cutover.moves}}` an object of where each goes.
+    @Test func aShardCutOverNamesItsShardsAndTheValuesRender() throws {
+        let sharded = try DrillLoader.parseTarget(
+            yaml: """
+                target: sharded
+                gateway: { url: "http://127.0.0.1:9300" }
+                control_plane: { url: "http://127.0.0.1:9301" }
+                routing:
+                  key: memberId
+                  model: hash
+                  modulo: 4
+                  ranges: [{ from: 0, to: 1, shard: s0 }, { from: 2, to: 3, shard: s1 }]
+                  shards: { s0: beijing, s1: hangzhou }
+                units:
+                  beijing: { services: { product: { process: { name: product } } } }
+                  hangzhou: { services: { product: { process: { name: product } } } }
+                  shenzhen: { services: { product: { process: { name: product } } } }
+                """, file: "sharded.yaml")
+        // crc32("M100017") % 4 = 1: shard s0, served by beijing.
+        let drill = try DrillLoader.parseDrill(
+            yaml: """
+                drill: shards
+                probe: { request: { url: "{{gateway.url}}/?m={{user.id}}" } }
+                users: [{ id: M100017, impact: fail, recovers_on: shenzhen }]
+                faults: [{ name: down, kind: kill-process, unit: beijing, service: product, restart: false }]
+                cutover:
+                  moves: { s0: shenzhen }
+                  request:
+                    method: POST
+                    url: "{{control_plane.url}}/v1/shards"
+                    body: { shards: "{{cutover.shards}}", moves: "{{cutover.moves}}" }
+                recovery: { rto: 5s }
+                """, file: "drill.yaml")
+        #expect(DrillValidator.check(drill, against: sharded).map(\.description) == [])
+        let context = TemplateContext.run(drill: drill, target: sharded, runId: "r", token: nil) { _ in nil }
+        let rendered = try RenderedRequest(try #require(drill.cutover?.request), context: context, timeout: .seconds(1))
+        #expect(rendered.display.body == #"{"shards":["s0"],"moves":{"s0":"shenzhen"}}"#)
+    }
+
     @Test func cutoverToNeedsOneDestination() throws {
         var drill = try drill(
             users: "[{ id: 6000, home: beijing, impact: fail, recovers_on: hangzhou }]",

@@ -156,6 +156,23 @@ import Testing
         #expect(TimelineChart(many, palette: ReportPalette(many)).svg().contains("… and 15 more users, not drawn"))
     }
 
+    /// Three units: each its own colour in the lanes, and a group's tooltip naming all three.
+    @Test func threeUnitsAreThreeColoursAndALaneNamesEachUnitThatServedIt() throws {
+        var result = try HTMLReportTests.result("storefront-range-cutover")
+        let index = try #require(result.groups[0].buckets.firstIndex { $0.ok + $0.failed == 10 })
+        result.groups[0].buckets[index].units = ["beijing": 4, "hangzhou": 3, "shenzhen": 3]
+        let from = result.groups[0].buckets[index].fromMs
+        let palette = ReportPalette(result)
+        #expect(Set(palette.unitOrder) == ["beijing", "hangzhou", "shenzhen"])
+        let colours = palette.unitOrder.map { palette.colour(of: $0) }
+        #expect(Set(colours).count == 3 && !colours.contains(ReportPalette.noAnswer), "\(colours)")
+        let svg = TimelineChart(result, palette: palette).svg()
+        for colour in colours { #expect(svg.contains("fill=\"\(colour)\""), "no band drawn in \(colour)") }
+        #expect(
+            svg.contains("from \(ReportText.offset(from)); served by beijing 4, hangzhou 3, shenzhen 3</title>"),
+            "no lane tooltip names the three units")
+    }
+
     @Test func labelsOnTheSameRowNeverOverlap() {
         let extents: [ClosedRange<Double>] = [0...100, 50...120, 104...150, 110...200, 300...310]
         let rows = LabelRows.place(extents, gap: 4)

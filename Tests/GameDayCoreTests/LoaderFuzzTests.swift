@@ -8,7 +8,8 @@ import Testing
 /// second, and every error names its file, line and column.
 ///
 /// The inputs come from the shipped drills and targets and the valid fixtures, changed by a fixed
-/// seed, so a run is the same every time and a failure names the input to replay. Inputs run
+/// seed, and from random documents that follow `schemas/` (`SchemaDocuments`, the same seed), so a
+/// run is the same every time and a failure names the input to replay. Inputs run
 /// in-process: thousands take seconds, where a process each would take minutes. A crash then ends
 /// the whole test run, so each input is first written to `lastInput` (named at the start) to be
 /// replayed with `gameday validate`. `GAMEDAY_FUZZ_ITERATIONS` and `GAMEDAY_FUZZ_SEED` run a longer
@@ -46,45 +47,96 @@ import Testing
             let text = Mutator.mutate(original.text, times: 1 + random.next(below: 3), with: &random, corpus: corpus)
             let file = "fuzz/\(kind)-\(index).yaml"
             try Data(text.utf8).write(to: lastInput)
-            let clock = ContinuousClock()
-            let start = clock.now
-            var diagnostics: [Diagnostic] = []
-            do {
-                if targets {
-                    let target = try DrillLoader.parseTarget(yaml: text, file: file)
-                    if let drillForTargets { diagnostics += DrillValidator.check(drillForTargets, against: target) }
-                    _ = drillForTargets?.resolvingUserGroups(with: target.routing)
-                } else {
-                    let drill = try DrillLoader.parseDrill(yaml: text, file: file)
-                    _ = drill.maximumDuration
-                    if let targetForDrills {
-                        diagnostics += DrillValidator.check(drill, against: targetForDrills)
-                        _ = drill.resolvingUserGroups(with: targetForDrills.routing)
-                    }
-                }
-            } catch {
-                refused += 1
-                diagnostics += error.diagnostics
-                #expect(
-                    !error.diagnostics.isEmpty, "input \(index) (from \(original.name)) was refused without a reason")
-            }
-            let elapsed = clock.now - start
-            slowest = max(slowest, elapsed)
-            #expect(elapsed < Self.slowest, "input \(index) (from \(original.name)) took \(elapsed)")
-            families.formUnion(Self.families.filter { family in diagnostics.contains { $0.message.contains(family) } })
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
-            for diagnostic in diagnostics where diagnostic.location.file == file {
-                let location = diagnostic.location
-                #expect(
-                    location.line >= 1 && location.line <= lines + 1 && location.column >= 1,
-                    "input \(index) (from \(original.name)): \(diagnostic) is not inside the file")
-                #expect(
-                    Self.readsAsASentence(diagnostic.message),
-                    "input \(index) (from \(original.name)): \(diagnostic) is not a message for people")
-            }
+            let read = Self.read(
+                text, file: file, as: kind, drillForTargets: drillForTargets, targetForDrills: targetForDrills,
+                input: "input \(index) (from \(original.name))")
+            if read.refused { refused += 1 }
+            slowest = max(slowest, read.elapsed)
+            families.formUnion(
+                Self.families.filter { family in read.diagnostics.contains { $0.message.contains(family) } })
         }
         print("\(kind)s: \(refused) of \(Self.iterations) refused, the slowest read in \(slowest)")
         #expect(families == Set(Self.families), "no input provoked \(Set(Self.families).subtracting(families))")
+    }
+
+    /// Random documents that follow `schemas/drill.schema.json` and `target.schema.json` (a few
+    /// hundred of each, by the same seed): they reach deeper than mutations of a few files, and what
+    /// the schema cannot say (rules across keys) the loader must refuse with located errors.
+    @Test(arguments: ["drill", "target"])
+    func schemaDocumentsAreReadOrRefusedWithLocatedErrorsQuickly(kind: String) throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let documents = try SchemaDocuments(path: repository.appendingPathComponent("schemas/\(kind).schema.json").path)
+        let lastInput = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gameday-fuzz-schema-\(kind).yaml")
+        let count = max(Self.iterations / 5, 1)
+        print(
+            "generating \(count) \(kind)s from the schema, seed \(Self.seed); the input being read is in \(lastInput.path)"
+        )
+        let drillForTargets = try kind == "target" ? DrillLoader.loadDrill(path: Fixture.path("valid/drill.yaml")) : nil
+        let targetForDrills =
+            try kind == "drill" ? DrillLoader.loadTarget(path: Fixture.path("valid/target.yaml")) : nil
+        var refused = 0
+        var slowest = Duration.zero
+        var problems = Set<String>()
+        for index in 0..<count {
+            var random = SplitMix64(seed: Self.seed &+ UInt64(index) &* 0xD1B5_4A32_D192_ED03)
+            let text = documents.document(with: &random)
+            try Data(text.utf8).write(to: lastInput)
+            let read = Self.read(
+                text, file: "schema/\(kind)-\(index).yaml", as: kind, drillForTargets: drillForTargets,
+                targetForDrills: targetForDrills, input: "schema input \(index)")
+            if read.refused { refused += 1 }
+            slowest = max(slowest, read.elapsed)
+            // The kind of problem: its words up to the first value it names.
+            problems.formUnion(read.diagnostics.map { String($0.message.prefix { $0 != "'" && $0 != "(" }) })
+        }
+        print(
+            "schema \(kind)s: \(refused) of \(count) refused with \(problems.count) kinds of problem, the slowest read "
+                + "in \(slowest)")
+        // Documents that reach past the first key: many of the loader's and validator's checks answer.
+        #expect(problems.count >= 10, "\(problems.sorted())")
+    }
+
+    /// Reads `text` as `validate` does (a drill against an intact target, or a target under an intact
+    /// drill), expecting no input to take a second, and every error to be located and readable.
+    static func read(
+        _ text: String, file: String, as kind: String, drillForTargets: Drill?, targetForDrills: Target?,
+        input: String
+    ) -> (refused: Bool, elapsed: Duration, diagnostics: [Diagnostic]) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var diagnostics: [Diagnostic] = []
+        var refused = false
+        do {
+            if kind == "target" {
+                let target = try DrillLoader.parseTarget(yaml: text, file: file)
+                if let drillForTargets { diagnostics += DrillValidator.check(drillForTargets, against: target) }
+                _ = drillForTargets?.resolvingUserGroups(with: target.routing)
+            } else {
+                let drill = try DrillLoader.parseDrill(yaml: text, file: file)
+                _ = drill.maximumDuration
+                if let targetForDrills {
+                    diagnostics += DrillValidator.check(drill, against: targetForDrills)
+                    _ = drill.resolvingUserGroups(with: targetForDrills.routing)
+                }
+            }
+        } catch {
+            refused = true
+            diagnostics += error.diagnostics
+            #expect(!error.diagnostics.isEmpty, "\(input) was refused without a reason")
+        }
+        let elapsed = clock.now - start
+        #expect(elapsed < Self.slowest, "\(input) took \(elapsed)")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        for diagnostic in diagnostics where diagnostic.location.file == file {
+            let location = diagnostic.location
+            #expect(
+                location.line >= 1 && location.line <= lines + 1 && location.column >= 1,
+                "\(input): \(diagnostic) is not inside the file")
+            #expect(Self.readsAsASentence(diagnostic.message), "\(input): \(diagnostic) is not a message for people")
+        }
+        return (refused, elapsed, diagnostics)
     }
 
     /// Messages the mutations must provoke within the default inputs, so the fuzz cannot go quietly

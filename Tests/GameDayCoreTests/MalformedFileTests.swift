@@ -56,6 +56,10 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
             "malformed/alias-expansion.yaml:14:51: error: aliases expand this file to more than 100000 values here ('*l3' repeats the 11111 values of '&l3' at line 13); a drill or target needs far fewer: write the values out, or reuse fewer of them"
         ),
         MalformedFile(
+            "alias-long-scalar.yaml",
+            "malformed/alias-long-scalar.yaml:14:56: error: aliases expand this file to more than 1000000 bytes of text here ('*l2' repeats the 100000 bytes of '&l2' at line 13); a drill or target needs far less: write the values out, or reuse fewer of them"
+        ),
+        MalformedFile(
             "colon-in-value.yaml",
             "malformed/colon-in-value.yaml:2:21: error: invalid YAML: ': ' cannot appear in this value; put the value in quotes, or fix the indentation if a new key starts here"
         ),
@@ -432,6 +436,14 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
             "malformed/wrong-types.yaml:6:15: error: expected a mapping for 'steady_state', found '1s'",
             "malformed/wrong-types.yaml:12:14: error: expected true or false, found 'yes'",
             "malformed/wrong-types.yaml:13:5: error: expected a mapping for 'faults[1]', found 'not a mapping'"
+        ),
+        MalformedFile(
+            "focus-interval-bad-value.yaml",
+            "malformed/focus-interval-bad-value.yaml:4:19: error: expected a duration such as '10ms', or 'off', found 'fast'"
+        ),
+        MalformedFile(
+            "focus-interval-not-finer.yaml",
+            "malformed/focus-interval-not-finer.yaml:4:19: error: expected a focus interval shorter than the probe interval (50ms), found '50ms'; 'off' probes every user at the probe interval only"
         ),
         MalformedFile(
             "interval-below-engine.yaml",

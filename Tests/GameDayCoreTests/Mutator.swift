@@ -11,7 +11,7 @@ enum Mutator {
         for _ in 0..<times {
             guard !lines.isEmpty else { break }
             let row = random.next(below: lines.count)
-            switch random.next(below: 11) {
+            switch random.next(below: 12) {
             case 0: lines[row] = flipByte(in: lines[row], with: &random)
             case 1: lines.remove(at: row)
             case 2: lines.insert(lines[row], at: row)
@@ -24,6 +24,7 @@ enum Mutator {
             case 9:
                 let other = random.pick(corpus).text.split(separator: "\n", omittingEmptySubsequences: false)
                 lines.insert(String(random.pick(other)), at: row)
+            case 10: lines = longLaughs(lines, at: row, with: &random)
             default: lines = billionLaughs(lines, at: row, with: &random)
             }
         }
@@ -121,6 +122,22 @@ enum Mutator {
         var lines = lines
         let asKey = random.next(below: 4) == 0
         lines[row] = asKey ? "? *l\(levels)\n: x" : String(lines[row][..<colon.upperBound]) + "*l\(levels)"
+        return definitions + lines
+    }
+
+    /// A value of `key: value` replaced by an alias to levels of ten aliases over one long scalar:
+    /// few values, but up to 100 MB of text once expanded.
+    private static func longLaughs(_ lines: [String], at row: Int, with random: inout SplitMix64) -> [String] {
+        guard let colon = lines[row].range(of: ": ") else { return lines }
+        let levels = 1 + random.next(below: 3)
+        var definitions = ["x-l0: &l0 " + String(repeating: "y", count: random.pick([1_000, 10_000, 100_000]))]
+        for level in 1...levels {
+            definitions.append(
+                "x-l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ")
+                    + "]")
+        }
+        var lines = lines
+        lines[row] = String(lines[row][..<colon.upperBound]) + "*l\(levels)"
         return definitions + lines
     }
 }

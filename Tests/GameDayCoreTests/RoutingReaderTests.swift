@@ -76,6 +76,25 @@ import Testing
         #expect(rule.unit(for: "50") == "hangzhou")
     }
 
+    @Test func readsABusinessRuleByPathPrefix() throws {
+        let yaml = Self.target(
+            """
+            key: path
+            model: business
+            rules:
+              - { prefix: /api/pay, unit: beijing }
+              - { prefix: /api/cart, shard: carts }
+            shards: { carts: shenzhen }
+            default: hangzhou
+            """)
+        let rule = try DrillLoader.parseTarget(yaml: yaml, file: "t.yaml").routing
+        #expect(rule.model == .match(business: true))
+        #expect(rule.key == "path")
+        #expect(rule.unit(for: "/api/pay/orders/7") == "beijing")
+        #expect(rule.unit(for: "/api/cart") == "shenzhen")
+        #expect(rule.unit(for: "/api/search") == "hangzhou", "the default")
+    }
+
     @Test func overlappingAndUncoveredRangesAreErrors() {
         #expect(
             Self.problems("ranges: [{ from: 0, to: 5000, unit: beijing }, { from: 4000, to: 8999, unit: hangzhou }]")

@@ -83,7 +83,8 @@ import Testing
         #expect(lines.first == "earlier runs on target fake left 1 fault(s) or cut-over(s) not reverted:")
         #expect(
             lines.last
-                == "run 'gameday recover --target \(session.target.file)' to revert them, then run the drill again")
+                == "run 'gameday recover --target \(DrillSession.absolute(session.target.file)) --state-dir "
+                + "\(DrillSession.absolute(scratch.path("state")))' to revert them, then run the drill again")
         #expect(driver.calls.isEmpty)
     }
 

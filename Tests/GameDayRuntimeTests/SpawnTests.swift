@@ -1,5 +1,6 @@
 import Foundation
 import GameDayRuntime
+import GameDayTestSupport
 import Testing
 
 /// The one spawner, against real processes: what a child inherits and what a timeout leaves.
@@ -13,6 +14,19 @@ import Testing
         #expect(completion.exitCode == 128 + SIGKILL)
         let grandchild = try #require(Int32(completion.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(await Scratch.eventually { !ProcessTable().isAlive(grandchild) })
+    }
+
+    /// A program on a terminal (the test support's `PseudoTerminal`, started by `Spawn`): the
+    /// terminal is its stdin and stdout, and it leads a session of its own.
+    @Test func aProgramOnATerminalLeadsItsOwnSessionAndReadsWhatIsTyped() async throws {
+        let terminal = try PseudoTerminal(["/bin/sh", "-c", "tty; read answer; echo \"got $answer\""])
+        #expect(await terminal.waitFor("/dev/pts/", timeout: .seconds(10)), "\(terminal.transcript)")
+        let stat = try #require(ProcessTable.read("/proc/\(terminal.pid)/stat"))
+        let fields = stat[stat.index(after: try #require(stat.lastIndex(of: ")")))...].split(separator: " ")
+        #expect(fields.count > 3 && Int32(fields[3]) == terminal.pid, "session of \(terminal.pid): \(stat)")
+        terminal.type("yes\n")
+        #expect(await terminal.waitFor("got yes", timeout: .seconds(10)), "\(terminal.transcript)")
+        #expect(await terminal.exitCode(timeout: .seconds(10)) == 0)
     }
 
     @Test func cancellingTheCallerKillsTheWholeGroup() async throws {

@@ -51,32 +51,54 @@ enum SSHBench {
         try await SSHFleet.with(units: 1, hostsPerUnit: count) { fleet in
             for host in fleet.hosts { try await fleet.startService(on: host) }
             let executors = fleet.hosts.map { fleet.executor($0) }
-            let fanOut = FanOut(concurrency: 32, timeout: .seconds(60))
             let clock = ContinuousClock()
-            var opened: FanOutResult?
-            let connect = await clock.measure { opened = await fanOut.run([["true"]], on: executors) }
-            guard let opened, opened.outcome == .complete else {
-                throw BenchError.failed("cannot reach the fleet: \(opened?.summary ?? "")")
+            var opened: [String] = []
+            let connect = await clock.measure { opened = await everywhere(["true"], on: executors).failures }
+            guard opened.isEmpty else {
+                throw BenchError.failed("cannot reach the fleet: \(opened.joined(separator: "; "))")
             }
             var row = Row(hosts: count, connect: connect)
             for _ in 0..<runs {
-                row.reference.append(await clock.measure { _ = await fanOut.run([["true"]], on: [executors[0]]) })
-                var applied: FanOutResult?
+                row.reference.append(await clock.measure { _ = await everywhere(["true"], on: [executors[0]]) })
+                var applied: (slowest: Duration, failures: [String]) = (.zero, [])
                 row.apply.append(
-                    await clock.measure { applied = await fanOut.run([fleet.killServiceCommand], on: executors) })
-                row.reference.append(await clock.measure { _ = await fanOut.run([["true"]], on: [executors[0]]) })
-                var reverted: FanOutResult?
+                    await clock.measure { applied = await everywhere(fleet.killServiceCommand, on: executors) })
+                row.reference.append(await clock.measure { _ = await everywhere(["true"], on: [executors[0]]) })
+                var reverted: (slowest: Duration, failures: [String]) = (.zero, [])
                 row.revert.append(
-                    await clock.measure { reverted = await fanOut.run([fleet.restartServiceCommand], on: executors) })
-                guard let applied, let reverted, applied.outcome == .complete, reverted.outcome == .complete else {
-                    throw BenchError.failed("a host failed: \(applied?.summary ?? "") \(reverted?.summary ?? "")")
+                    await clock.measure { reverted = await everywhere(fleet.restartServiceCommand, on: executors) })
+                guard applied.failures.isEmpty, reverted.failures.isEmpty else {
+                    throw BenchError.failed(
+                        "a host failed: \((applied.failures + reverted.failures).joined(separator: "; "))")
                 }
-                row.applySlowest.append(applied.hosts.map(\.duration).max() ?? .zero)
-                row.revertSlowest.append(reverted.hosts.map(\.duration).max() ?? .zero)
+                row.applySlowest.append(applied.slowest)
+                row.revertSlowest.append(reverted.slowest)
             }
             for executor in executors { await executor.close() }
             return row
         }
+    }
+
+    /// `argv` on every host at once (as a fault's apply runs, 32 at a time): the slowest host's
+    /// time, and each host that did not exit 0.
+    static func everywhere(_ argv: [String], on executors: [SSHExecutor]) async
+        -> (slowest: Duration, failures: [String])
+    {
+        let results = await FanOut.map(executors, concurrency: 32) { executor -> (Duration, String?) in
+            let clock = ContinuousClock()
+            let start = clock.now
+            var failure: String?
+            do throws(CommandError) {
+                let output = try await executor.run(argv, timeout: .seconds(60))
+                if output.exitCode != 0 || output.timedOut {
+                    failure = "\(executor.name): exit \(output.exitCode) \(output.lastLine)"
+                }
+            } catch {
+                failure = "\(executor.name): \(error.message)"
+            }
+            return (clock.now - start, failure)
+        }
+        return (results.map { $0.0 }.max() ?? .zero, results.compactMap { $0.1 })
     }
 
     static func table(_ rows: [Row], runs: Int) -> String {

@@ -11,21 +11,25 @@ extension GameDay {
                 "Nothing is changed and nothing is sent. Secrets are shown as ***, the values of secret variables too.")
 
         @OptionGroup var files: DrillFileOptions
+        @OptionGroup var watchdog: WatchdogOptions
 
         func run() async throws {
+            Terminal.out(try text())
+        }
+
+        /// The plan of the drill or game day, with the drivers a run with the same
+        /// `--watchdog-timeout` uses: a plan cannot show other commands than the run sends.
+        func text() throws -> String {
             if DrillLoader.kind(ofFileAt: files.drill, from: LocalFileSystem()) == .gameDay {
-                Terminal.out(GameDayPlanText(try LoadedGameDay.load(files)).render())
-                return
+                return GameDayPlanText(try LoadedGameDay.load(files), watchdogTimeout: watchdog.watchdogTimeout)
+                    .render()
             }
             let loaded = try LoadedDrill.load(files)
             let plan = PlanRenderer(
                 drill: loaded.drill, target: loaded.target,
-                // The very drivers a run uses: a plan cannot show other commands than the run sends.
-                faults: DrillSession.faults(
-                    runId: "plan", drill: loaded.drill, watchdogTimeout: .seconds(10),
-                    hosts: SSHHostSession(runId: "plan"))
+                faults: DrillSession.plannedFaults(drill: loaded.drill, watchdogTimeout: watchdog.watchdogTimeout)
             ).render()
-            Terminal.out(VariableLines(variables: loaded.variables).added(to: plan))
+            return VariableLines(variables: loaded.variables).added(to: plan)
         }
     }
 }

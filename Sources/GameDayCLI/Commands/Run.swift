@@ -76,16 +76,9 @@ extension GameDay {
                 valueName: "url"))
         var notify: [String] = []
 
-        @Option(
-            name: .customLong("watchdog-timeout"),
-            help: ArgumentHelp(
-                "Revert a fault when the runner has shown no sign of life for this long (its dead-man's switch), "
-                    + "from 1s (the runner's heartbeat) to 1h.",
-                valueName: "duration"),
-            transform: { text in
-                try DurationArgument.parse(text, for: "--watchdog-timeout", in: Run.watchdogTimeouts, example: "10s")
-            })
-        var watchdogTimeout: Duration = .seconds(10)
+        @OptionGroup var watchdog: WatchdogOptions
+
+        var watchdogTimeout: Duration { watchdog.watchdogTimeout }
 
         /// `--notify URL` (the generic JSON body) or `--notify slack:URL`.
         static func webhook(_ argument: String) -> Webhook? {
@@ -94,9 +87,6 @@ extension GameDay {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else { return nil }
             return Webhook(address: .url(url), format: slack ? .slack : .json)
         }
-
-        /// The runner beats every second: a shorter timeout would revert the faults of a live run.
-        static let watchdogTimeouts: ClosedRange<Duration> = .seconds(1) ... .seconds(3600)
 
         @Flag(help: "Print only problems and the summary.")
         var quiet = false

@@ -13,7 +13,7 @@ extension GameDay {
         @Option var entry: String
         @Option var heartbeat: String
         @Option(transform: { text in
-            try DurationArgument.parse(text, for: "--timeout", in: Run.watchdogTimeouts, example: "10s")
+            try DurationArgument.parse(text, for: "--timeout", in: WatchdogOptions.timeouts, example: "10s")
         })
         var timeout: Duration
         @Option var deadline: Double

@@ -59,8 +59,10 @@ struct PlanRenderer {
         }
         lines.append(
             "   success: status \(drill.probe.success.status.map(String.init).joined(separator: "|"))" + criteriaNote)
+        lines.append("   " + focusLine)
         lines += checkLines(.steadyState, "each must hold at its end; a failure stops the run, no fault applied")
 
+        let failing = drill.users.filter { $0.impact == .fail }.map { "\($0.id)" }
         lines.append("3. inject (each fault is recorded, then applied, then proven)")
         for fault in drill.faults {
             let plan = faults.plan(fault, in: target)
@@ -70,13 +72,18 @@ struct PlanRenderer {
                 lines.append("     \(index == 0 ? "apply: " : "       ") \(Self.argv(command))\(note)")
             }
             lines.append("     proof:  \(plan.proof)")
+            if fault.name == drill.faults.first?.name, let fine = drill.probe.fineInterval, !failing.isEmpty {
+                lines.append(
+                    "     just before its effecting action, probe \(failing.joined(separator: ", ")) every "
+                        + "\(DurationText.format(fine)) until each fails (at most \(DurationText.format(drill.observe.timeout)))"
+                )
+            }
             if plan.revert.isEmpty { lines.append("     revert: none") }
             for (index, command) in plan.revert.enumerated() {
                 lines.append("     \(index == 0 ? "revert:" : "       ") \(Self.argv(command))")
             }
         }
 
-        let failing = drill.users.filter { $0.impact == .fail }.map { "\($0.id)" }
         let unaffected = drill.users.filter { $0.impact == .none }.map { "\($0.id)" }
         lines.append(
             "4. observe for at least \(DurationText.format(drill.observe.duration)) (at most \(DurationText.format(drill.observe.timeout)))"
@@ -88,6 +95,8 @@ struct PlanRenderer {
         }
         lines += checkLines(.guardrail, "from the fault until the revert; a breach aborts the run and reverts at once")
 
+        let recoveringUsers = drill.users.filter { $0.impact == .fail || $0.recoversOn != nil }
+        let recovering = recoveringUsers.map { "\($0.id)" + ($0.recoversOn.map { " on \($0)" } ?? "") }
         if let cutover = drill.cutover {
             lines.append("5. cut over")
             lines += Self.triggerLines(cutover.trigger)
@@ -97,12 +106,16 @@ struct PlanRenderer {
                 lines.append("   moving shards of \(drill.faultedUnit ?? "-"): \(plan.joined(separator: ", "))")
             }
             lines += cutoverLines(cutover)
+            if let fine = drill.probe.fineInterval, let recovery = drill.recovery, !recovering.isEmpty {
+                lines.append(
+                    "   just before it is sent, probe \(recoveringUsers.map(\.id).joined(separator: ", ")) every \(DurationText.format(fine)) "
+                        + "until each succeeds on its new unit (at most \(DurationText.format(recovery.timeout)) after the fault)"
+                )
+            }
         } else {
             lines.append("5. cut over: none in this drill")
         }
         if let recovery = drill.recovery {
-            let recovering = drill.users.filter { $0.impact == .fail || $0.recoversOn != nil }
-                .map { "\($0.id)" + ($0.recoversOn.map { " on \($0)" } ?? "") }
             lines.append(
                 "6. verify recovery: \(recovering.joined(separator: ", ")) with \(recovery.window) within the RTO of \(DurationText.format(recovery.rto)) (wait at most \(DurationText.format(recovery.timeout)))"
             )
@@ -128,13 +141,23 @@ struct PlanRenderer {
         lines.append("7. roll back: revert every fault, last applied first")
         if let cutback = drill.rollback.cutback {
             lines.append("   cut back")
-            lines += cutoverLines(cutback).map { "  " + $0 }
+            lines += cutoverLines(cutback, taskId: "<cut-back id>").map { "  " + $0 }
         }
         lines.append(
             "   then every user healthy on its home unit for \(DurationText.format(drill.rollback.steadyState))")
         lines.append("8. archive: results/\(drill.name)/<UTC time>-<run id>/ (result.json, junit.xml, report.html)")
         lines += hookLines + notifyLines
         return lines.joined(separator: "\n")
+    }
+
+    /// What `probe.focus_interval` does in this drill, or that it is off.
+    private var focusLine: String {
+        let interval = DurationText.format(drill.probe.interval)
+        guard let fine = drill.probe.fineInterval else {
+            return "focus: off (probe.focus_interval): the RTO's ends are known to one probe interval (\(interval))"
+        }
+        return "focus: every \(DurationText.format(fine)) for the users that fail or move, only around the fault and "
+            + "the cut-over (every other probe every \(interval)); result.json counts them (probes.focused)"
     }
 
     /// The metric checks of `phase` (or, for the preflight, where they are evaluated and how).
@@ -192,22 +215,23 @@ struct PlanRenderer {
             + "\(DrillRunner.sampleLimit) keys, must be served where the rule says"
     }
 
-    private func cutoverLines(_ spec: CutoverSpec) -> [String] {
-        if let single = spec.single { return actionLines(single) }
+    /// `taskId` stands for `{{cutover.id}}` in a poll: the id of the task the call it follows started.
+    private func cutoverLines(_ spec: CutoverSpec, taskId: String = "<cut-over id>") -> [String] {
+        if let single = spec.single { return actionLines(single, taskId: taskId) }
         var lines: [String] = []
         for (index, step) in spec.steps.enumerated() {
             lines.append("   step \(index + 1) \(step.name):")
-            lines += actionLines(step.action).map { "   " + $0 }
+            lines += actionLines(step.action, taskId: taskId).map { "   " + $0 }
             if let undo = step.undo {
                 lines.append("      undo (if a later step fails):")
-                lines += actionLines(undo).map { "      " + $0 }
+                lines += actionLines(undo, taskId: taskId).map { "      " + $0 }
             }
         }
         return lines
     }
 
     /// One request or command, what it accepts and how it is followed.
-    private func actionLines(_ action: CutoverAction) -> [String] {
+    private func actionLines(_ action: CutoverAction, taskId: String) -> [String] {
         var lines: [String]
         switch action.call {
         case .request(let template):
@@ -225,9 +249,11 @@ struct PlanRenderer {
             let first: String
             switch poll.call {
             case .request(let template):
-                first = request(template, extra: [:]).split(separator: "\n").first.map(String.init) ?? ""
+                first =
+                    request(template, extra: [TemplateVariables.cutoverID: taskId]).split(separator: "\n").first.map(
+                        String.init) ?? ""
             case .command(let template):
-                first = "run " + command(template)
+                first = "run " + command(template, extra: [TemplateVariables.cutoverID: taskId])
             }
             let until =
                 poll.field.map {
@@ -241,9 +267,9 @@ struct PlanRenderer {
         return lines
     }
 
-    func command(_ template: CommandTemplate) -> String {
+    func command(_ template: CommandTemplate, extra: [String: String] = [:]) -> String {
         do {
-            return Self.argv(try RenderedCommand(template, context: context).display)
+            return Self.argv(try RenderedCommand(template, context: context.adding(extra)).display)
         } catch {
             return Self.argv(template.argv.map(\.source)) + " (cannot render: \(error))"
         }

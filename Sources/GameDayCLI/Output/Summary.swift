@@ -105,6 +105,9 @@ struct Summary {
                 lines.append("  RTO: not measured (goal \(Self.ms(rto.goalMs)))")
             }
         }
+        if let probes = result.probes {
+            lines.append("  probes: " + probes.words(probeIntervalMs: result.probeIntervalMs))
+        }
         if let inject = result.inject {
             var text = "  inject: \(Self.ms(inject.prepareMs)) of preparation before the fault took effect"
             if let effect = inject.effectMs { text += " (its effecting action took \(Self.ms(effect)))" }

@@ -10,6 +10,10 @@ import Yams
 /// composing is linear. Walking that tree in document order, as Yams registers anchors, gives each
 /// anchor's expanded size and so what each alias adds; the alias that takes the total past the budget
 /// is reported. Anchors are found from the text at node marks, where libyaml puts a node's properties.
+///
+/// Values alone do not bound the work: a 10 KB scalar repeated through four levels of ten aliases is
+/// a few thousand values but 100 MB of text to walk. So scalars also weigh their bytes, against a
+/// budget of bytes the aliases may add.
 enum AliasExpansion {
     /// The alias that took the document past the budget.
     struct Overrun: Equatable {
@@ -20,6 +24,9 @@ enum AliasExpansion {
         /// The line of the anchor it repeats, and how many values that holds (capped past the budget).
         var anchorLine: Int
         var anchorValues: Int
+        /// When the bytes the aliases add were past their budget (not the values): the bytes of the
+        /// scalars the anchor holds (capped past the budget).
+        var anchorBytes: Int? = nil
     }
 
     /// Stands in for `*`: one character wide as libyaml counts columns, printable, in no real file.
@@ -33,10 +40,14 @@ enum AliasExpansion {
         return String(scalars)
     }
 
-    /// The first alias past `budget` expanded values in `root`, composed from `defanged`; nil when within.
-    static func overrun(in root: Node?, defanged: String, budget: Int = InputLimits.expandedNodes) -> Overrun? {
+    /// The first alias past `budget` expanded values, or past `byteBudget` bytes of scalars the aliases
+    /// add, in `root`, composed from `defanged`; nil when within.
+    static func overrun(
+        in root: Node?, defanged: String, budget: Int = InputLimits.expandedNodes,
+        byteBudget: Int = InputLimits.expandedBytes
+    ) -> Overrun? {
         guard let root else { return nil }
-        var walk = Walk(lines: YAMLLines(defanged), budget: budget)
+        var walk = Walk(lines: YAMLLines(defanged), budget: budget, byteBudget: byteBudget)
         _ = walk.size(of: root)
         return walk.overrun
     }
@@ -46,36 +57,55 @@ enum AliasExpansion {
     private struct Walk {
         let lines: YAMLLines
         let budget: Int
-        /// Each anchor's expanded size, as last defined; sizes stop at `budget + 1` so none overflows.
-        var anchors: [String: (size: Int, line: Int)] = [:]
-        /// Values the aliases met so far add.
-        var added = 0
+        let byteBudget: Int
+        /// Each anchor's expanded size in values and in bytes of scalars, as last defined; each stops
+        /// one past its budget so none overflows.
+        var anchors: [String: (size: Size, line: Int)] = [:]
+        /// Values and bytes the aliases met so far add.
+        var added = Size(values: 0, bytes: 0)
         var overrun: Overrun?
 
-        /// The values `node` stands for once expanded.
-        mutating func size(of node: Node) -> Int {
-            guard overrun == nil else { return 0 }
+        struct Size {
+            var values: Int
+            var bytes: Int
+        }
+
+        init(lines: YAMLLines, budget: Int, byteBudget: Int) {
+            self.lines = lines
+            self.budget = budget
+            self.byteBudget = byteBudget
+        }
+
+        func sum(_ a: Size, _ b: Size) -> Size {
+            Size(values: min(a.values + b.values, budget + 1), bytes: min(a.bytes + b.bytes, byteBudget + 1))
+        }
+
+        /// The values `node` stands for once expanded, and the bytes of its scalars.
+        mutating func size(of node: Node) -> Size {
+            guard overrun == nil else { return Size(values: 0, bytes: 0) }
             if case .scalar(let scalar) = node, let mark = scalar.mark, let alias = aliasName(scalar.string, at: mark) {
                 let anchor = anchors[alias]
                 // An alias to no anchor is one value here; the real compose refuses it.
-                let size = anchor?.size ?? 1
-                added = min(added + size, budget + 1)
-                if added > budget {
+                let size = anchor?.size ?? Size(values: 1, bytes: 0)
+                added = sum(added, size)
+                if added.values > budget || added.bytes > byteBudget {
                     overrun = Overrun(
                         line: mark.line, column: mark.column, alias: alias, anchorLine: anchor?.line ?? mark.line,
-                        anchorValues: size)
+                        anchorValues: size.values, anchorBytes: added.values > budget ? nil : size.bytes)
                 }
                 return size
             }
-            var size = 1
+            var size = Size(values: 1, bytes: 0)
             switch node {
             case .mapping(let mapping):
                 for (key, value) in mapping {
-                    size = min(size + self.size(of: key) + self.size(of: value), budget + 1)
+                    size = sum(sum(size, self.size(of: key)), self.size(of: value))
                 }
             case .sequence(let sequence):
-                for item in sequence { size = min(size + self.size(of: item), budget + 1) }
-            case .scalar, .alias:
+                for item in sequence { size = sum(size, self.size(of: item)) }
+            case .scalar(let scalar):
+                size.bytes = min(scalar.string.utf8.count, byteBudget + 1)
+            case .alias:
                 break
             }
             // Registered once the node is complete, as Yams does: an alias inside it names an earlier one.

@@ -65,10 +65,34 @@ struct DrillReader {
             return nil
         }
         let defaults = ProbeSpec(request: request)
+        // Against an interval that could not be read, only the focus interval's own problems are reported.
+        let focusInterval = fields["focus_interval"].map {
+            self.focusInterval($0, below: fields["interval"] == nil ? defaults.interval : interval)
+        }
         return ProbeSpec(
             interval: interval ?? defaults.interval, timeout: timeout ?? defaults.timeout, request: request,
             success: success ?? defaults.success, unitFrom: unitFrom ?? defaults.unitFrom,
-            maxInFlight: maxInFlight)
+            maxInFlight: maxInFlight, focusInterval: focusInterval ?? defaults.focusInterval)
+    }
+
+    /// `focus_interval: 10ms`, or `off` (also `false`, `0`, `0ms`): finer than the probe interval,
+    /// and no finer than any interval may be. Nil when off (or wrong: the error is reported).
+    private func focusInterval(_ node: Node, below interval: Duration?) -> Duration? {
+        let r = reader
+        let text = if case .scalar(let scalar) = node, !r.isNull(node) { scalar.string } else { "" }
+        if ["off", "false", "0"].contains(text) || DurationText.parse(text) == .zero { return nil }
+        guard DurationText.parse(text) != nil else {
+            r.error("expected a duration such as '10ms', or 'off', found \(r.describe(node))", at: node)
+            return nil
+        }
+        guard let value = r.interval(node) else { return nil }
+        if let interval, value >= interval {
+            r.error(
+                "expected a focus interval shorter than the probe interval (\(DurationText.format(interval))), "
+                    + "found \(r.describe(node)); 'off' probes every user at the probe interval only", at: node)
+            return nil
+        }
+        return value
     }
 
     /// `unit_from: { header: X-Unit }` or `{ body: /unit }`, or its short form `unit_header: X-Unit`.

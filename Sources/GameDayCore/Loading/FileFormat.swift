@@ -19,7 +19,7 @@ enum DrillFormat {
         ],
         required: ["drill", "probe", "users", "faults"])
     static let probe = MappingShape(
-        ["interval", "timeout", "unit_header", "unit_from", "max_in_flight", "request", "success"],
+        ["interval", "focus_interval", "timeout", "unit_header", "unit_from", "max_in_flight", "request", "success"],
         required: ["request"])
     /// `probe.unit_from`: `header` or `body`, exactly one.
     static let unitFrom = MappingShape(["header", "body"])

@@ -23,4 +23,11 @@ enum InputLimits {
     /// The values (scalars, mappings and lists) a document may hold once its aliases are expanded;
     /// the largest shipped drill holds about 300.
     static let expandedNodes = 100_000
+    /// The bytes of scalars a document's aliases may add once expanded (1 MB): a long scalar repeated
+    /// through a few levels of aliases is few values but much text to walk. A shipped drill's aliases
+    /// add a few hundred bytes; 1 MB more is read within a second (4 MB took three in a debug build).
+    static let expandedBytes = 1_000_000
+    /// The largest drill or target file read (1 MB), for the same second; the largest shipped one is
+    /// about 10 KB.
+    static let fileBytes = 1_000_000
 }

@@ -28,6 +28,15 @@ struct YAMLDocument {
     /// Composes `text`, or throws the one diagnostic that says why it is not YAML, or why its
     /// aliases expand too far (`AliasExpansion`).
     static func compose(_ text: String, file: String) throws(DiagnosticsError) -> YAMLDocument {
+        let bytes = text.utf8.count
+        guard bytes <= InputLimits.fileBytes else {
+            throw DiagnosticsError([
+                Diagnostic(
+                    SourceLocation(file: file, line: 1, column: 1),
+                    "the file is \(bytes) bytes, more than the \(InputLimits.fileBytes) a drill or target may be; "
+                        + "check that this is the file you meant")
+            ])
+        }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
         var renamed: [String: String] = [:]
         var shifts: [ColumnShift] = []
@@ -87,6 +96,14 @@ struct YAMLDocument {
     }
 
     private static func message(for overrun: AliasExpansion.Overrun) -> String {
+        if let bytes = overrun.anchorBytes {
+            let budget = InputLimits.expandedBytes
+            let held = bytes > budget ? "more than \(budget)" : "\(bytes)"
+            return
+                "aliases expand this file to more than \(budget) bytes of text here ('*\(overrun.alias)' repeats the "
+                + "\(held) bytes of '&\(overrun.alias)' at line \(overrun.anchorLine)); a drill or target needs far less: "
+                + "write the values out, or reuse fewer of them"
+        }
         let budget = InputLimits.expandedNodes
         let held = overrun.anchorValues > budget ? "more than \(budget)" : "\(overrun.anchorValues)"
         return

@@ -20,6 +20,9 @@ public struct ProbeSpec: Sendable, Hashable {
     /// engine spends its time on the schedule instead of the requests (1 ms is already 1,000
     /// probes a second per user).
     public static let minimumInterval: Duration = .milliseconds(1)
+    /// `focus_interval:` when a drill does not say: fine enough to put the RTO's ends within 10 ms
+    /// of the truth, for the few users and the few seconds it covers.
+    public static let defaultFocusInterval: Duration = .milliseconds(10)
 
     /// `interval: 100ms` — one probe per user per interval, whatever the previous one does.
     public var interval: Duration
@@ -36,11 +39,17 @@ public struct ProbeSpec: Sendable, Hashable {
     /// Nil: enough for every slot of one timeout (`timeout / interval`, rounded up), so no slot is
     /// skipped unless answers take longer than the timeout.
     public var maxInFlight: Int?
+    /// `focus_interval: 10ms` — around the fault and the cut-over, the users that must fail or move
+    /// are probed at this finer interval until each has (`RunningProbes.focus(_:)`); nil (`off`):
+    /// never. See `fineInterval` for the one in force.
+    public var focusInterval: Duration?
 
     public init(
         interval: Duration = .milliseconds(100), timeout: Duration = .seconds(1), request: RequestTemplate,
-        success: SuccessCriteria = SuccessCriteria(), unitFrom: UnitSource = .standard, maxInFlight: Int? = nil
+        success: SuccessCriteria = SuccessCriteria(), unitFrom: UnitSource = .standard, maxInFlight: Int? = nil,
+        focusInterval: Duration? = ProbeSpec.defaultFocusInterval
     ) {
+        self.focusInterval = focusInterval
         self.interval = interval
         self.timeout = timeout
         self.request = request
@@ -54,5 +63,12 @@ public struct ProbeSpec: Sendable, Hashable {
         if let maxInFlight { return max(1, maxInFlight) }
         let slots = (timeout / interval).rounded(.up)
         return max(1, Int(min(slots, 1000)))
+    }
+
+    /// The focus interval in force: `focusInterval` when it is finer than `interval`, else nil (a
+    /// drill probing every 10 ms or faster has nothing to gain from the default).
+    public var fineInterval: Duration? {
+        guard let focusInterval, focusInterval < interval else { return nil }
+        return focusInterval
     }
 }

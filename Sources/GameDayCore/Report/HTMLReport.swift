@@ -56,6 +56,12 @@ public enum HTMLReport {
             ("run", "<code>\(ReportText.escape(result.runId))</code>"),
             ("started", ReportText.escape(ReportText.utc(result.startedAt))),
             ("duration", result.durationMs.map(ReportText.span) ?? "unknown (the run did not finish)"),
+            (
+                "probes",
+                ReportText.escape(
+                    result.probes?.words(probeIntervalMs: result.probeIntervalMs)
+                        ?? "every \(DurationText.format(.milliseconds(result.probeIntervalMs)))")
+            ),
             ("exit code", "\(result.exitCode)"),
         ]
         return header(outcome: result.outcome, title: result.drill.name, facts: facts, reason: result.reason)

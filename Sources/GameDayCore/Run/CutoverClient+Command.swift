@@ -4,7 +4,7 @@ extension CutoverClient {
     /// Runs the command; its stdout when it exited 0, nil (with the error and its output noted) when not.
     func run(
         _ template: CommandTemplate, _ action: CutoverAction, into record: inout CutoverRecord,
-        context: TemplateContext
+        context: TemplateContext, first: Bool
     ) async -> [UInt8]? {
         let rendered: RenderedCommand
         do {
@@ -16,6 +16,7 @@ extension CutoverClient {
         var shown = CommandRecord(argv: rendered.display)
         defer { record.command = shown }
         let summary = RenderedCommand.summary(rendered.display)
+        if first { sending() }
         record.startedAt = clock.now()
         let output: CommandOutput
         switch await runToEnd(rendered.argv, timeout: action.timeout) {

@@ -15,7 +15,7 @@ extension CutoverClient {
                 break
             }
             observe("step \(step.name)")
-            let call = await perform(step.action, context: context)
+            let call = await perform(step.action, context: context, first: index == 0)
             records[index].call = call
             overall.startedAt = overall.startedAt ?? call.startedAt
             if call.succeeded {

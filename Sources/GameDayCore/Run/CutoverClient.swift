@@ -9,11 +9,16 @@ public struct CutoverClient: Sendable {
     public let redact: @Sendable (String) -> String
     /// Told each new state as it is seen (for `--verbose`).
     public let observe: @Sendable (String) -> Void
+    /// Called immediately before the cut-over's request is sent (or its command run); for a
+    /// stepwise one, before its first step only. The runner focuses its probes there.
+    public let sending: @Sendable () -> Void
 
     public init(
         transport: any HTTPTransport, commands: (any CommandExecutor)? = nil, clock: any RunClock,
-        redact: @escaping @Sendable (String) -> String, observe: @escaping @Sendable (String) -> Void = { _ in }
+        redact: @escaping @Sendable (String) -> String, observe: @escaping @Sendable (String) -> Void = { _ in },
+        sending: @escaping @Sendable () -> Void = {}
     ) {
+        self.sending = sending
         self.transport = transport
         self.commands = commands
         self.clock = clock
@@ -25,16 +30,19 @@ public struct CutoverClient: Sendable {
     /// when one fails).
     public func execute(_ spec: CutoverSpec, context: TemplateContext) async -> CutoverRecord {
         guard let single = spec.single else { return await executeSteps(spec, context: context) }
-        return await perform(single, context: context)
+        return await perform(single, context: context, first: true)
     }
 
     /// One action: the call sent (or run), the task id read from its answer, the task followed.
-    func perform(_ action: CutoverAction, context: TemplateContext) async -> CutoverRecord {
+    /// `first`: the cut-over's first call, announced through `sending` just before it goes.
+    func perform(_ action: CutoverAction, context: TemplateContext, first: Bool = false) async -> CutoverRecord {
         var record = CutoverRecord()
         let answer: [UInt8]?
         switch action.call {
-        case .request(let request): answer = await send(request, action, into: &record, context: context)
-        case .command(let command): answer = await run(command, action, into: &record, context: context)
+        case .request(let request):
+            answer = await send(request, action, into: &record, context: context, first: first)
+        case .command(let command):
+            answer = await run(command, action, into: &record, context: context, first: first)
         }
         guard let answer else { return record }
         if let idField = action.idField {
@@ -68,7 +76,7 @@ public struct CutoverClient: Sendable {
     /// noted) when not.
     private func send(
         _ template: RequestTemplate, _ action: CutoverAction, into record: inout CutoverRecord,
-        context: TemplateContext
+        context: TemplateContext, first: Bool
     ) async -> [UInt8]? {
         let rendered: RenderedRequest
         do {
@@ -78,6 +86,7 @@ public struct CutoverClient: Sendable {
             return nil
         }
         record.request = rendered.display
+        if first { sending() }
         record.startedAt = clock.now()
         // Once sent, the request is not abandoned on an interrupt: only its answer says whether the
         // control plane took it (and which task to follow), so whether the rollback must cut back.

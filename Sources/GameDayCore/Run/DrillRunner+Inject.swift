@@ -3,7 +3,9 @@ extension DrillRunner {
     /// then recorded in the ledger, whose watchdog starts, then applied; its moment is the effecting action
     /// itself, stamped by the driver through `FaultMoment`: the sample store's fault mark (impact,
     /// blast radius, the RTO) starts there, not at the preparation.
-    func inject(_ journal: RunJournal, _ store: SampleStore) async throws {
+    ///
+    /// Just before the first effecting action, the users expected to fail are focused (`RunFocus`).
+    func inject(_ journal: RunJournal, _ store: SampleStore, focus: RunFocus?) async throws {
         try await beginBeforeHarm(.inject, journal, store)
         for fault in drill.faults {
             try Task.checkCancellation()
@@ -31,7 +33,14 @@ extension DrillRunner {
                 await env.ledger.reverted(ticket)
                 throw CancellationError()
             }
-            let moment = FaultMoment(clock: env.clock, stamp: { [env] in store.markFault(env.clock) })
+            let moment = FaultMoment(
+                clock: env.clock,
+                stamp: { [env, drill] in
+                    let at = store.markFault(env.clock)
+                    // Focused after the stamp, so that every focused probe counts from the fault.
+                    focus?.fault(at: at, within: drill.observe.timeout)
+                    return at
+                })
             do {
                 var applied = try await prepared.apply(moment)
                 let proven = env.clock.now()

@@ -58,14 +58,14 @@ extension DrillRunner {
             case .running:
                 let last = cutover.states.last.map { " (last state '\($0.state)')" } ?? ""
                 withheld =
-                    "\(id) has not finished\(last): a cut-back now would run beside it; run 'gameday recover --target \(target.file)' once it has"
+                    "\(id) has not finished\(last): a cut-back now would run beside it; run '\(env.recoverCommand(for: target))' once it has"
             }
         }
         if withheld == nil, !allReverted {
             let unit = drill.faultedUnit ?? "the faulted unit"
             withheld =
                 "\(unit) is not healthy again (a fault could not be reverted), so its users stay where they are served; "
-                + "run 'gameday recover --target \(target.file)' once \(unit) is mended"
+                + "run '\(env.recoverCommand(for: target))' once \(unit) is mended"
         }
         if let withheld {
             var record = CutoverRecord()

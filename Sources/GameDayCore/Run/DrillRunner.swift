@@ -45,12 +45,13 @@ public struct DrillRunner: Sendable {
                 users: drill.users, prober: Prober(spec: drill.probe, transport: env.transport, context: ctx),
                 clock: env.clock, sink: store)
             engine = running
+            let focus = RunFocus(drill, probes: running)
             canaries = drill.rpo.map { rpo in
                 CanaryWriter(
                     rpo, users: drill.canaryUsers, transport: env.transport, context: ctx,
                     unitFrom: drill.probe.unitFrom, timeout: drill.probe.timeout, clock: env.clock)
             }
-            try await phases(journal, store, canaries: canaries, context: ctx, checks: checks)
+            try await phases(journal, store, canaries: canaries, context: ctx, checks: checks, focus: focus)
         } catch is CancellationError {
             // Interrupted: noted below, with the moment the interrupt arrived.
         } catch let stop as RunStop {
@@ -83,12 +84,12 @@ public struct DrillRunner: Sendable {
     /// before allows it, beside the guardrail checks.
     private func phases(
         _ journal: RunJournal, _ store: SampleStore, canaries: CanaryWriter?, context: TemplateContext,
-        checks: MetricCheckRunner?
+        checks: MetricCheckRunner?, focus: RunFocus?
     ) async throws {
         try await steadyState(journal, store)
         try await steadyStateChecks(checks, journal)
 
-        try await inject(journal, store)
+        try await inject(journal, store, focus: focus)
         guard let faultAt = await journal.marks.fault else { return }
 
         do {
@@ -97,7 +98,12 @@ public struct DrillRunner: Sendable {
                 var waited = Duration.zero
                 if let cutover = drill.cutover {
                     waited = try await decide(cutover, journal, store, faultAt: faultAt, context: context)
-                    try await cutOver(cutover, journal, store, context: context)
+                    // The moved users are focused until each recovers, as long as the runner waits for them.
+                    // Without a recovery to wait for, nothing is measured there to focus on.
+                    let recoveryDeadline = drill.recovery.map { faultAt + waited + $0.timeout }
+                    try await cutOver(cutover, journal, store, context: context) { [focus] in
+                        if let recoveryDeadline { focus?.cutover(until: recoveryDeadline) }
+                    }
                 }
                 if let recovery = drill.recovery, await journal.cutover?.succeeded ?? (drill.cutover == nil) {
                     try await verifyRecovery(recovery, journal, store, faultAt: faultAt, waited: waited, checks: checks)
@@ -152,7 +158,8 @@ public struct DrillRunner: Sendable {
     /// Cut over: the request sent and followed to its end; with a cut-back to undo it, it is in the
     /// ledger before it is sent, and out of it again when the control plane cannot have moved anything.
     private func cutOver(
-        _ cutover: CutoverSpec, _ journal: RunJournal, _ store: SampleStore, context: TemplateContext
+        _ cutover: CutoverSpec, _ journal: RunJournal, _ store: SampleStore, context: TemplateContext,
+        sending: @escaping @Sendable () -> Void
     ) async throws {
         await begin(.cutover, journal, store)
         if drill.rollback.cutback != nil {
@@ -160,7 +167,7 @@ public struct DrillRunner: Sendable {
         }
         let client = CutoverClient(
             transport: env.transport, commands: env.commands, clock: env.clock, redact: redactor(context),
-            observe: { [env] state in env.reporter.report(.detail("cut-over state: \(state)")) })
+            observe: { [env] state in env.reporter.report(.detail("cut-over state: \(state)")) }, sending: sending)
         let record = await client.execute(cutover, context: context)
         await journal.recordCutover(record)
         if !record.mayHaveMoved(cutover), let ticket = await journal.cutbackTicket {
@@ -222,6 +229,8 @@ public struct DrillRunner: Sendable {
             present[user.id] = await CanaryWriter.readBack(
                 rpo, user: user, transport: env.transport, context: context, timeout: drill.probe.timeout)
         }
+        // A read the interrupt cut short measured nothing: the RPO is not reached, never "could not be read".
+        try Task.checkCancellation()
         await journal.recordRPO(
             RPORecord.measure(writes: writes, present: present, fault: faultAt, goal: rpo.goal, readAt: readAt))
     }

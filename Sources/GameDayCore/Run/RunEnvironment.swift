@@ -26,6 +26,9 @@ public struct RunEnvironment: Sendable {
     public var decisions: (any CutoverDecisionSource)?
     /// The hooks and notifications around the phases; the runner awaits them as each phase starts.
     public var hooks: (any RunHooks)?
+    /// The state directory of `ledger`, for the `gameday recover` command the run's messages give
+    /// (`recoverCommand(for:)`); nil: the default one.
+    public var stateDirectory: String?
 
     public init(
         transport: any HTTPTransport, faults: any FaultDriver, clock: any RunClock,

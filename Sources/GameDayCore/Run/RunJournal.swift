@@ -61,13 +61,13 @@ public actor RunJournal {
     public func markFault(_ time: Duration) { marks.fault = min(marks.fault ?? time, time) }
 
     /// The run was interrupted at `time`: its outcome is aborted whatever it was, and the reason
-    /// says so (after the reason it had already stopped for, if any).
+    /// says so (after the reason it had already stopped for, if any). What the rollback then did
+    /// is added when the result is built (`RunReport.afterInterrupt`), once it has done it.
     public func interrupted(at time: Duration) {
         guard interruption == nil else { return }
         let phase = phases.last { $0.startedMs <= time.milliseconds }?.name
         interruption = (time, phase)
-        let words =
-            "interrupted at \(DrillRunner.ms(time)) (\(phase?.rawValue ?? "start")); every fault was reverted before exiting"
+        let words = "interrupted at \(DrillRunner.ms(time)) (\(phase?.rawValue ?? "start"))"
         reason = reason.map { "\($0); then \(words)" } ?? words
         outcomeOverride = .aborted
     }

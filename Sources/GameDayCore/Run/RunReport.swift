@@ -54,6 +54,10 @@ struct RunReport {
         }
 
         let interruption = await journal.interruption
+        if interruption != nil {
+            let after = Self.afterInterrupt(faults, recover: env.recoverCommand(for: target))
+            reason = reason.map { "\($0); \(after)" }
+        }
         return RunResult(
             runId: env.runId, drill: .init(name: drill.name, file: drill.file),
             target: .init(name: target.name, file: target.file),
@@ -62,9 +66,29 @@ struct RunReport {
             verdicts: verdicts, phases: await journal.phases, timeline: timeline, rto: rto, users: users,
             faults: faults, cutover: (await journal.cutover).map(CutoverArchive.init),
             cutback: (await journal.cutback).map(CutoverArchive.init),
-            probeIntervalMs: drill.probe.interval.milliseconds, groups: groups, rpo: await journal.rpo,
+            probeIntervalMs: drill.probe.interval.milliseconds, probes: probeCount(samples), groups: groups,
+            rpo: await journal.rpo,
             inject: Self.inject(faults, phases: await journal.phases), rollbackCheck: await journal.rollbackCheck,
             interruptedMs: interruption?.at.milliseconds, checks: await journal.checks, decision: decision)
+    }
+
+    /// What the rollback did after an interrupt, from the faults' final states: a revert that
+    /// failed after the interrupt is not "reverted".
+    static func afterInterrupt(_ faults: [FaultRecord], recover: RecoverCommand) -> String {
+        let left = faults.filter(\.state.isLeftApplied).map(\.plan.name)
+        guard left.isEmpty else {
+            return "\(left.joined(separator: ", ")) NOT reverted before exiting: run '\(recover)' to finish"
+        }
+        return faults.contains { $0.state == .reverted }
+            ? "every fault was reverted before exiting" : "no fault had been applied"
+    }
+
+    /// Every probe of the run, and those sent at the focus interval.
+    private func probeCount(_ samples: SampleSnapshot) -> ProbeCountRecord {
+        let users = samples.users.values
+        return ProbeCountRecord(
+            sent: users.reduce(0) { $0 + $1.samples }, focused: users.reduce(0) { $0 + $1.focused },
+            focusIntervalMs: drill.probe.fineInterval?.milliseconds, focusedUsers: users.count { $0.focused > 0 })
     }
 
     /// The preparation before the first fault took effect, its effecting action, and the proofs.

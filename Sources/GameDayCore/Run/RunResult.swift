@@ -75,6 +75,9 @@ public struct RunResult: Sendable, Hashable, Codable {
     public var cutover: CutoverArchive?
     public var cutback: CutoverArchive?
     public var probeIntervalMs: Double
+    /// The probes sent, and those of them focused around the fault and the cut-over; nil in files
+    /// written before they were counted.
+    public var probes: ProbeCountRecord?
     /// Per user group: impact, timeline, RTO, success over time, timings per phase.
     public var groups: [GroupRecord] = []
     /// The RPO measured by canary writes, when the drill has `rpo:`.
@@ -101,7 +104,9 @@ public struct RunResult: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", runId = "run_id", drill, target, startedAt = "started_at",
             endedAt = "ended_at", durationMs = "duration_ms", outcome, exitCode = "exit_code", reason, verdicts,
-            phases, timeline, rto, users, faults, cutover, cutback, probeIntervalMs = "probe_interval_ms", groups, rpo,
+            phases, timeline, rto, users, faults, cutover, cutback, probeIntervalMs = "probe_interval_ms", probes,
+            groups,
+            rpo,
             inject, rollbackCheck = "rollback_check", interruptedMs = "interrupted_ms", checks, decision, archive,
             variables, hooks, notifications
     }
@@ -137,6 +142,7 @@ extension RunResult {
         cutover = try c.decodeIfPresent(CutoverArchive.self, forKey: .cutover)
         cutback = try c.decodeIfPresent(CutoverArchive.self, forKey: .cutback)
         probeIntervalMs = try c.decode(Double.self, forKey: .probeIntervalMs)
+        probes = try c.decodeIfPresent(ProbeCountRecord.self, forKey: .probes)
         groups = try c.decodeIfPresent([GroupRecord].self, forKey: .groups) ?? []
         rpo = try c.decodeIfPresent(RPORecord.self, forKey: .rpo)
         inject = try c.decodeIfPresent(InjectRecord.self, forKey: .inject)

@@ -9,14 +9,9 @@ public struct LabSupervisor: Sendable {
     /// The `gameday` executable the services are started from.
     public let executable: String
 
-    public init(runDirectory: String, executable: String = LabSupervisor.currentExecutable()) {
+    public init(runDirectory: String, executable: String = ProcessTable.currentExecutable()) {
         self.paths = LabPaths(runDirectory: runDirectory)
         self.executable = executable
-    }
-
-    /// The absolute path of the running executable (`/proc/self/exe`).
-    public static func currentExecutable() -> String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
     // MARK: - Up

@@ -1,4 +1,5 @@
 import Foundation
+import GameDayRuntime
 
 /// One lab server's supervising process (`gameday lab supervise`): starts the server as its own
 /// child, writes the server's pid to the service's pid file, then waits on it and logs every change
@@ -21,7 +22,7 @@ public struct ServiceSupervisor: Sendable {
 
     public init(
         service: String, runDirectory: String, serveArguments: [String],
-        executable: String = LabSupervisor.currentExecutable()
+        executable: String = ProcessTable.currentExecutable()
     ) {
         self.service = service
         self.runDirectory = runDirectory

@@ -3,7 +3,7 @@ import GameDayCore
 /// A fault prepared by one of this runtime's drivers: what it will do, how it is applied (with
 /// everything its preparation found, captured), and the recipe that reverts it. The ledger
 /// records the recipe before the fault is applied; the runner's rollback, a watchdog and `gameday
-/// recover` all revert the fault by running that recipe (`LedgerStore.revert`), never by asking
+/// recover` all revert the fault by running that recipe (`LedgerRevert.revert`), never by asking
 /// the driver again.
 public struct ReadyFault: PreparedFault {
     public var spec: FaultSpec

@@ -30,8 +30,12 @@ public struct RunMetrics: Sendable, Hashable {
         var figures: [RunMetric: Double] = [.outcome: 1]
         figures[.runStart] = startedAt
         figures[.runDuration] = result.durationMs.map(Self.seconds)
+        // An aborted run's RTO (recovered before the interrupt) is not a drill's RTO: kept out of
+        // the series a dashboard trends, as `history` keeps it out of the RTO trend.
         if let rto = result.rto {
             figures[.rtoGoal] = Self.seconds(rto.goalMs)
+        }
+        if let rto = result.rto, result.outcome != .aborted {
             figures[.rto] = rto.measuredMs.map(Self.seconds)
             figures[.detect] = rto.detectMs.map(Self.seconds)
             figures[.decide] = rto.decideMs.map(Self.seconds)

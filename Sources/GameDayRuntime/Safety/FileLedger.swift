@@ -99,16 +99,20 @@ public final class FileLedger: FaultLedger {
         let log = (store.path(of: id) as NSString).deletingPathExtension + ".watchdog.log"
         try FileManager.default.createDirectory(
             atPath: (log as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        _ = try Spawn.detached(
-            [
-                watchdog.executable, "watchdog", "--state-dir", (store.root as NSString).deletingLastPathComponent,
-                "--entry", id,
-            ]
-                + RunnerLifeline(
-                    heartbeat: watchdog.heartbeat, timeout: watchdog.timeout, deadline: watchdog.deadline,
-                    runnerPid: getpid()
-                ).arguments, log: log
-        ).start()
+        let argv = Self.watchdogArgv(
+            watchdog, stateDirectory: (store.root as NSString).deletingLastPathComponent, entry: id)
+        _ = try Spawn.detached(argv, log: log).start()
+    }
+
+    /// The command line of the watchdog of entry `id`, as it is spawned: `gameday watchdog ...`.
+    public static func watchdogArgv(
+        _ watchdog: Watchdog, stateDirectory: String, entry id: String, runnerPid: Int32 = getpid()
+    ) -> [String] {
+        [watchdog.executable, "watchdog", "--state-dir", stateDirectory, "--entry", id]
+            + RunnerLifeline(
+                heartbeat: watchdog.heartbeat, timeout: watchdog.timeout, deadline: watchdog.deadline,
+                runnerPid: runnerPid
+            ).arguments
     }
 
     static func slug(_ text: String) -> String {

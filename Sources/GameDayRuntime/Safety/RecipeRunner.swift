@@ -40,9 +40,10 @@ public struct RecipeRunner: Sendable {
         } else {
             executor = try self.executor(recipe.executor)
         }
+        let view: any ProcessView = recipe.host == nil ? processes : RemoteProcesses(executor: executor)
         var done: [String] = []
         for step in recipe.steps {
-            done.append(try await run(step, executor: executor, remote: recipe.host != nil))
+            done.append(try await run(step, executor: executor, view: view))
         }
         return done.isEmpty ? "nothing to undo" : done.joined(separator: "; ")
     }
@@ -54,7 +55,11 @@ public struct RecipeRunner: Sendable {
             for (index, (host, steps)) in perHost.enumerated() {
                 group.addTask {
                     do {
-                        return (index, .success(try await run(.onHost(host, steps: steps), executor: LocalExecutor())))
+                        return (
+                            index,
+                            .success(
+                                try await run(.onHost(host, steps: steps), executor: LocalExecutor(), view: processes))
+                        )
                     } catch {
                         return (index, .failure(error))
                     }
@@ -90,70 +95,11 @@ public struct RecipeRunner: Sendable {
         return try SSHExecutor(host: recipeHost.host, ssh: unit.ssh ?? SSHTarget())
     }
 
-    private func run(_ step: RevertRecipe.Step, executor: any CommandExecutor, remote: Bool) async throws -> String {
-        if remote, let done = try await runRemote(step, executor: executor) { return done }
-        return try await run(step, executor: executor)
-    }
-
-    /// The steps that look at processes, done on the remote host; nil for the others (the same there).
-    private func runRemote(_ step: RevertRecipe.Step, executor: any CommandExecutor) async throws -> String? {
-        switch step {
-        case .restartUnlessRunning(let argv, let locator, _):
-            let finder = RemoteProcessFinder(executor: executor)
-            if let running = try? await finder.find(locator) {
-                return
-                    "already running as process \(running.map(String.init).joined(separator: ", ")) on \(executor.name)"
-            }
-            let output = try await executor.run(argv, timeout: .seconds(60))
-            guard output.exitCode == 0, !output.timedOut else {
-                throw RecipeError(
-                    "the restart command failed on \(executor.name) (exit \(output.exitCode)): \(output.lastLine); run it by hand there: \(argv.joined(separator: " "))"
-                )
-            }
-            let pids = try await finder.find(locator)
-            return "restarted as process \(pids.map(String.init).joined(separator: ", ")) on \(executor.name)"
-        case .signal(let name, let pids):
-            // Only to those still alive there; prints the ones signalled.
-            let script =
-                #"s=$1; shift; for p; do kill -0 "$p" 2>/dev/null && kill -s "$s" "$p" && echo "$p"; done; exit 0"#
-            let output = try await executor.run(
-                ["sh", "-c", script, "gameday-signal", name] + pids.map(String.init), timeout: .seconds(20))
-            let sent = output.stdout.split(whereSeparator: \.isNewline).map(String.init)
-            guard !sent.isEmpty else { return "no process left to send SIG\(name) on \(executor.name)" }
-            return "SIG\(name) sent to \(sent.joined(separator: ", ")) on \(executor.name)"
-        case .terminate(let locator, let what, let graceSeconds):
-            let output = try await executor.run(
-                RemoteTermination.command(for: locator, graceSeconds: graceSeconds),
-                timeout: .seconds(graceSeconds + 20))
-            guard output.exitCode == 0, !output.timedOut else {
-                throw RecipeError(
-                    "\(what) could not be ended on \(executor.name) (\(output.timedOut ? "timed out" : "exit \(output.exitCode)")): \(output.lastLine)"
-                )
-            }
-            let pids = output.stdout.split(whereSeparator: \.isWhitespace).joined(separator: ", ")
-            return pids.isEmpty
-                ? "\(what) already gone on \(executor.name)" : "\(what) (process \(pids)) ended on \(executor.name)"
-        case .command, .cutback, .http, .onHost, .kubectl, .awaitPods, .removePortBlock, .restoreQdiscs, .proxy, .at:
-            return nil
-        }
-    }
-
-    /// SIGTERM to what `locator` finds, SIGKILL to what is left after `grace`; proven gone.
-    private func terminate(_ locator: ProcessLocator, what: String, grace: Duration) async throws -> String {
-        guard let pids = try? processes.find(locator), !pids.isEmpty else { return "\(what) already gone" }
-        for pid in pids { kill(pid, SIGTERM) }
-        var left = await processes.waitUntil(within: grace, pids) { !processes.isAlive($0) }
-        if !left.isEmpty {
-            for pid in left { kill(pid, SIGKILL) }
-            left = await processes.waitUntil(within: .seconds(2), left) { !processes.isAlive($0) }
-        }
-        guard left.isEmpty else {
-            throw RecipeError("\(what) (process \(left.map(String.init).joined(separator: ", "))) outlived SIGKILL")
-        }
-        return "\(what) (process \(pids.map(String.init).joined(separator: ", "))) ended"
-    }
-
-    private func run(_ step: RevertRecipe.Step, executor: any CommandExecutor) async throws -> String {
+    /// Runs one step with `executor`; process steps look at the processes through `view`, this
+    /// host's or the SSH host's, with the same proofs in both places.
+    private func run(_ step: RevertRecipe.Step, executor: any CommandExecutor, view: any ProcessView)
+        async throws -> String
+    {
         switch step {
         case .command(let argv, let okExitCodes):
             let output = try await executor.run(argv, timeout: .seconds(30))
@@ -162,41 +108,12 @@ public struct RecipeRunner: Sendable {
             }
             return argv.joined(separator: " ")
         case .restartUnlessRunning(let argv, let locator, let health):
-            let done: String
-            if let running = try? processes.find(locator) {
-                done = "already running as process \(running.map(String.init).joined(separator: ", "))"
-            } else {
-                let output = try await executor.run(argv, timeout: .seconds(60))
-                guard output.exitCode == 0, !output.timedOut else {
-                    throw RecipeError(
-                        "the restart command \(output.timedOut ? "timed out" : "failed with exit \(output.exitCode)"): \(output.lastLine); "
-                            + "start the service by hand with: \(argv.joined(separator: " "))")
-                }
-                let pids = try processes.find(locator)
-                done = "restarted as process \(pids.map(String.init).joined(separator: ", "))"
-            }
-            guard let health else { return done }
-            do {
-                return "\(done), \(try await ServiceHealth.wait(health))"
-            } catch {
-                throw RecipeError("\(done), but \(error.message)")
-            }
+            return try await restart(argv, locator: locator, health: health, executor: executor, view: view)
         case .signal(let name, let pids):
-            let alive = pids.filter(processes.isAlive)
-            guard !alive.isEmpty else { return "no process left to send SIG\(name)" }
-            let argv = ["kill", "-s", name] + alive.map(String.init)
-            _ = try await executor.run(argv, timeout: .seconds(10))
-            if name == "CONT" {
-                // Proven like the pause: every process that still exists has left the stopped state.
-                let stopped = await processes.waitUntil(within: .seconds(3), alive) { processes.state(of: $0) != "T" }
-                guard stopped.isEmpty else {
-                    throw RecipeError(
-                        "process \(stopped.map(String.init).joined(separator: ", ")) is still stopped after SIGCONT")
-                }
-            }
-            return "SIG\(name) sent to \(alive.map(String.init).joined(separator: ", "))"
+            return try await signal(name, to: pids, executor: executor, view: view)
         case .terminate(let locator, let what, let graceSeconds):
-            return try await terminate(locator, what: what, grace: .seconds(graceSeconds))
+            return try await terminate(
+                locator, what: what, grace: .seconds(graceSeconds), executor: executor, view: view)
         case .removePortBlock(let block, let scope, let backend):
             let blocker = PortBlocker(executor: executor)
             let applied = AppliedPortBlock(block: block, scope: scope, backend: backend, commands: [], effect: "")
@@ -224,11 +141,12 @@ public struct RecipeRunner: Sendable {
         case .onHost(let host, let steps):
             let remote = try Self.sshExecutor(for: host)
             var done: [String] = []
-            for step in steps { done.append(try await run(step, executor: remote, remote: true)) }
+            let there = RemoteProcesses(executor: remote)
+            for step in steps { done.append(try await run(step, executor: remote, view: there)) }
             return done.isEmpty ? "nothing to undo on \(remote.name)" : done.joined(separator: "; ")
         case .at(let place, let steps):
             var done: [String] = []
-            for step in steps { done.append(try await run(step, executor: executor)) }
+            for step in steps { done.append(try await run(step, executor: executor, view: view)) }
             return done.isEmpty ? "nothing to undo at \(place)" : done.joined(separator: "; ")
         case .kubectl(let argv, let alreadyDone, let doneWhen):
             return try await PodRecipe(base: LocalExecutor()).run(

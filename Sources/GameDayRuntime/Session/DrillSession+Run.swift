@@ -30,7 +30,7 @@ extension DrillSession {
                 lines: [
                     "earlier runs on target \(target.name) left \(leftovers.count) fault(s) or cut-over(s) not reverted:"
                 ] + leftovers.map { "  \($0.pendingDescription)" } + [
-                    "run 'gameday recover --target \(target.file)' to revert them, then run the drill again"
+                    "run '\(recoverCommand)' to revert them, then run the drill again"
                 ])
         }
         // Runners killed with SIGKILL leave their heartbeats; those with nothing left to revert go.
@@ -91,6 +91,7 @@ extension DrillSession {
             files: LocalFileSystem(), reporter: reporter, runId: runId,
             ledger: ledger, probes: parts.probes, rawSamples: raw, interruption: interruption,
             commands: LocalExecutor(), decisions: settings.decisions)
+        environment.stateDirectory = settings.stateDirectory
         // The hooks' logs go into the archive, whose directory is the one prepared above.
         let hooks = PhaseHooks(
             drill: drill, target: target, runId: runId, archive: directory, webhooks: target.notify + settings.notify,
@@ -159,6 +160,11 @@ extension DrillSession {
         result.outcome = .error
         result.exitCode = RunOutcome.error.exitCode
         result.reason = "the drill passed, but \(why)"
+    }
+
+    /// The command that finishes what a run of this session leaves undone, with its state directory.
+    public var recoverCommand: RecoverCommand {
+        RecoverCommand(target: target.file, stateDirectory: settings.stateDirectory)
     }
 
     /// `path` made absolute, as the ledger records it for watchdogs and `recover` that run elsewhere.

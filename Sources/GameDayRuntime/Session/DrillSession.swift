@@ -4,8 +4,8 @@ import GameDayCore
 /// One run of a drill with the real runtime, everything `gameday run` does around the runner:
 /// takes the target's lock, refuses to start over what an earlier run left, proves every output
 /// place writable, keeps the heartbeat, the ledger and its watchdogs, runs the drill, and archives
-/// it. The command only prints; `plan` builds its fault drivers with `DrillSession.faults`, so a
-/// plan and a run can never wire them differently.
+/// it. The command only prints; `plan` builds its fault drivers with `DrillSession.plannedFaults`,
+/// so a plan and a run can never wire them differently.
 ///
 /// Cancelling the task that awaits `run` interrupts the drill (its faults are still reverted), as
 /// does an interrupt noted in `interruption`.
@@ -38,7 +38,7 @@ public struct DrillSession: Sendable {
 
         public init(
             output: String, stateDirectory: String, watchdogTimeout: Duration = .seconds(10),
-            executable: String = DrillSession.currentExecutable()
+            executable: String = ProcessTable.currentExecutable()
         ) {
             self.output = output
             self.stateDirectory = stateDirectory
@@ -114,6 +114,13 @@ public struct DrillSession: Sendable {
             kubernetes: KubernetesFaultDriver(runId: runId, switchLifetime: drill.maximumDuration + watchdogTimeout))
     }
 
+    /// The fault drivers `plan` shows `drill` with: a run's, for the run id `plan` (no delayer is
+    /// started), so a plan and a run never wire them differently; `watchdogTimeout` is the run's
+    /// (`--watchdog-timeout`), which sets how long a pod's dead-man's switch lives.
+    public static func plannedFaults(drill: Drill, watchdogTimeout: Duration) -> CompositeFaultDriver {
+        faults(runId: "plan", drill: drill, watchdogTimeout: watchdogTimeout, hosts: SSHHostSession(runId: "plan"))
+    }
+
     static func realParts(drill: Drill, settings: Settings) -> Parts {
         Parts(
             transport: CurlHTTPClient(), probes: CurlMultiProbeLauncher(),
@@ -137,10 +144,5 @@ public struct DrillSession: Sendable {
     /// The run's heartbeat file, which its watchdogs and delayers watch.
     static func heartbeatPath(stateDirectory: String, runId: String) -> String {
         "\(stateDirectory)/runs/\(runId).heartbeat"
-    }
-
-    /// This program, for the watchdogs it leaves behind.
-    public static func currentExecutable() -> String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 }

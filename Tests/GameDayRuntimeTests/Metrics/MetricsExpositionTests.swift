@@ -59,6 +59,22 @@ import Testing
         }
     }
 
+    @Test func anAbortedRunThatRecoveredBeforeTheInterruptExportsNoRTO() throws {
+        var result = try ResultFixture.result("storefront-strong-dependency")
+        let measured = RunMetrics(result)
+        #expect(measured.value(of: .rto) != nil && measured.value(of: .detect) != nil)
+        result.outcome = .aborted
+        let metrics = RunMetrics(result)
+        for metric in [RunMetric.rto, .detect, .decide, .switchOver, .converge] {
+            #expect(metrics.value(of: metric) == nil, "\(metric) of an aborted run")
+        }
+        #expect(metrics.value(of: .outcome) == 1)
+        #expect(metrics.value(of: .rtoGoal) == measured.value(of: .rtoGoal))
+        let text = PrometheusExposition.render(metrics)
+        #expect(text.contains(#"outcome="aborted"} 1.0"#))
+        #expect(!text.contains("gameday_rto_seconds"))
+    }
+
     @Test func aFigureTheRunDidNotMeasureIsAbsentNotZero() throws {
         var result = try ResultFixture.result("order-unit-failure")
         // A run stopped in its steady state: no fault, no recovery, no canaries read back.

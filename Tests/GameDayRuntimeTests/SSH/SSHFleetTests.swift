@@ -1,8 +1,9 @@
 import Foundation
 import GameDayCore
-import GameDayRuntime
 import GameDayTestSupport
 import Testing
+
+@testable import GameDayRuntime
 
 /// The SSH executor and the fan-out against real OpenSSH servers: 2 units × 5 hosts, each host an
 /// sshd of its own on its own address in a network namespace per unit (`SSHFleet`).
@@ -42,16 +43,16 @@ struct SSHFleetTests {
             let before = fleet.hosts.map { fleet.servicePID(of: $0)! }
             let executors = fleet.hosts.map { fleet.executor($0) }
 
-            let applied = await FanOut(concurrency: 10).run([Self.killService(fleet)], on: executors)
-            #expect(applied.outcome == .complete, "\(applied.summary)")
-            #expect(applied.hosts.count == 10)
+            let applied = await Self.everywhere(Self.killService(fleet), on: executors)
+            #expect(Self.succeeded(applied), "\(applied)")
+            #expect(applied.count == 10)
             // SIGKILL is delivered at once, but the process is gone only once its parent has reaped it.
             #expect(
                 await Self.eventually { before.allSatisfy { !ProcessTable().isAlive($0) } },
                 "every host's service is gone")
 
-            let reverted = await FanOut(concurrency: 10).run([Self.restartService(fleet)], on: executors)
-            #expect(reverted.outcome == .complete, "\(reverted.summary)")
+            let reverted = await Self.everywhere(Self.restartService(fleet), on: executors)
+            #expect(Self.succeeded(reverted), "\(reverted)")
             let after = fleet.hosts.map { fleet.servicePID(of: $0) }
             #expect(after.allSatisfy { $0.map(ProcessTable().isAlive) == true }, "every host's service runs again")
             #expect(Set(after.compactMap { $0 }).isDisjoint(with: before))
@@ -85,8 +86,8 @@ struct SSHFleetTests {
                     try switches[index].armCommand(revert: revert), timeout: .seconds(20))
                 #expect(armed.exitCode == 0, "\(host.address): \(armed.stderr)")
             }
-            let applied = await FanOut(concurrency: 10).run([Self.killService(fleet)], on: executors)
-            #expect(applied.outcome == .complete, "\(applied.summary)")
+            let applied = await Self.everywhere(Self.killService(fleet), on: executors)
+            #expect(Self.succeeded(applied), "\(applied)")
             #expect(await Self.eventually { before.allSatisfy { !ProcessTable().isAlive($0) } })
 
             // Heartbeats for twice the timeout: no host reverts.
@@ -151,8 +152,8 @@ struct SSHFleetTests {
             let chosen = beijing + hangzhou
             let executors = chosen.map { fleet.executor($0) }
 
-            let result = await FanOut().run([Self.killService(fleet)], on: executors)
-            #expect(result.outcome == .complete, "\(result.summary)")
+            let result = await Self.everywhere(Self.killService(fleet), on: executors)
+            #expect(Self.succeeded(result), "\(result)")
             let pids = chosen.map { fleet.servicePID(of: $0)! }
             #expect(await Self.eventually { pids.allSatisfy { !ProcessTable().isAlive($0) } }, "the chosen are gone")
             for host in fleet.hosts where !chosen.contains(host) {
@@ -162,20 +163,45 @@ struct SSHFleetTests {
         }
     }
 
-    @Test func anUnreachableHostMakesThePlanPartialAndThePolicyDecides() async throws {
+    @Test func anUnreachableHostMakesTheFaultPartialAndThePolicyDecides() async throws {
         try await SSHFleet.with { fleet in
             let unit = fleet.hosts(ofUnit: 0)
             fleet.stop(unit[3])
             let executors = unit.map { fleet.executor($0) }
 
-            let result = await FanOut().run([["true"]], on: executors)
-            #expect(result.outcome == .partial)
-            #expect(result.failures.map(\.host) == ["ssh:root@\(unit[3].address):22"])
-            let error = result.failures.first?.error ?? ""
+            let results = await Self.everywhere(["true"], on: executors)
+            let outcomes = zip(executors, results).map { executor, result -> Result<HostFault, FaultError> in
+                switch result {
+                case .success: .success(HostFault(host: executor.name, pids: [], effect: "ran"))
+                case .failure(let error): .failure(FaultError("\(executor.name): \(error.message)"))
+                }
+            }
+            let failed = outcomes.compactMap { if case .failure(let error) = $0 { error.message } else { nil } }
+            #expect(failed.count == 1)
+            let error = failed.first ?? ""
+            #expect(error.hasPrefix("ssh:root@\(unit[3].address):22: "), "\(error)")
             #expect(error.contains("host unreachable") && error.contains(unit[3].address), "\(error)")
-            #expect(result.failures.first?.exitCode == nil)
-            #expect(result.shouldStop(under: .abort))
-            #expect(!result.shouldStop(under: .continue))
+            for policy in [PartialInjection.abort, .continue] {
+                var fault = FaultSpec(
+                    name: "check", unit: "beijing", service: "product",
+                    action: .killProcess(signal: SignalName("KILL")!, restart: false))
+                fault.onPartial = policy
+                let plan = FaultPlan(
+                    name: "check", kind: "kill-process", unit: "beijing", service: "product", executor: "ssh",
+                    locate: "", apply: [], revert: [], proof: "")
+                let settled = Result { () throws(FaultError) -> AppliedFault in
+                    try PartialInjection.settle(fault, outcomes, of: unit.count, places: "host(s)") { hit in
+                        AppliedFault(spec: fault, plan: plan, pids: [], commands: [], effect: "ran on \(hit.count)")
+                    }
+                }
+                switch (policy, settled) {
+                case (.abort, .failure(let error)):
+                    #expect(error.message.contains("applied on 4 of 5 host(s) only"), "\(error.message)")
+                case (.continue, .success(let applied)):
+                    #expect(applied.effect.hasPrefix("ran on 4; PARTIAL, not hit: ssh:root@\(unit[3].address):22"))
+                default: Issue.record("\(policy): \(settled)")
+                }
+            }
             for executor in executors { await executor.close() }
         }
     }
@@ -186,14 +212,14 @@ struct SSHFleetTests {
             try fleet.forceCommand("echo 'refused by policy' >&2; exit 3", on: unit[4])
             let executors = unit.map { fleet.executor($0) }
 
-            let result = await FanOut().run([["true"]], on: executors)
-            #expect(result.outcome == .partial)
-            let refused = try #require(result.failures.first)
-            #expect(result.failures.count == 1)
-            #expect(refused.host == "ssh:root@\(unit[4].address):22")
-            #expect(refused.exitCode == 3)
-            #expect(refused.stderrTail == "refused by policy")
-            #expect(refused.error == "true failed (exit 3): refused by policy")
+            let results = await Self.everywhere(["true"], on: executors)
+            let outputs = results.compactMap { try? $0.get() }
+            #expect(outputs.count == 5, "\(results)")
+            let refused = outputs.enumerated().filter { $0.element.exitCode != 0 }
+            #expect(refused.map(\.offset) == [4])
+            #expect(refused.first?.element.exitCode == 3)
+            #expect(refused.first?.element.stderr == "refused by policy\n")
+            #expect(refused.first?.element.lastLine == "refused by policy")
             for executor in executors { await executor.close() }
         }
     }
@@ -263,9 +289,9 @@ struct SSHFleetTests {
                     + "[ \"$(ls \(barrier) | wc -l)\" -ge 10 ]",
             ]
             let executors = fleet.hosts.map { fleet.executor($0) }
-            let result = await FanOut(concurrency: 10, timeout: .seconds(60)).run([wait], on: executors)
+            let result = await Self.everywhere(wait, on: executors, timeout: .seconds(60))
             for executor in executors { await executor.close() }
-            #expect(result.outcome == .complete, "\(result.summary)")
+            #expect(Self.succeeded(result), "\(result)")
         }
     }
 
@@ -284,6 +310,25 @@ struct SSHFleetTests {
     }
 
     // MARK: - Helpers
+
+    /// `argv` on every host at once (`FanOut.map`, as a fault's apply runs): each host's output,
+    /// or why it could not run there.
+    static func everywhere(_ argv: [String], on executors: [SSHExecutor], timeout: Duration = .seconds(30)) async
+        -> [Result<CommandOutput, CommandError>]
+    {
+        await FanOut.map(executors, concurrency: executors.count) { executor in
+            do throws(CommandError) {
+                return .success(try await executor.run(argv, timeout: timeout))
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
+    /// Whether every host ran the command to exit 0 in time.
+    static func succeeded(_ results: [Result<CommandOutput, CommandError>]) -> Bool {
+        results.allSatisfy { result in (try? result.get()).map { $0.exitCode == 0 && !$0.timedOut } ?? false }
+    }
 
     static func expectFailure(
         _ executor: SSHExecutor, saying words: String, _ host: SSHFleet.Host,

@@ -52,6 +52,34 @@ struct SSHProcessFaultDriverTests {
         }
     }
 
+    /// `health:` on a service on SSH hosts is used after its restart, as it is on this host.
+    @Test func aKillsRevertWaitsForTheServicesHealthCheck() async throws {
+        try await SSHFleet.with(units: 1, hostsPerUnit: 1) { fleet in
+            try await fleet.startListeners(port: Self.port)
+            let scratch = try Scratch()
+            defer { scratch.cleanUp() }
+            let (_, health) = try await scratch.listen(
+                setup: ServiceHealthTests.server(failures: 0), serve: "s.serve_forever()")
+            let path = try fleet.targetFile(port: Self.port)
+            let url = "http://127.0.0.1:\(health)/health"
+            // The health check goes next to `process:`, at its indentation.
+            let lines = try String(contentsOfFile: path, encoding: .utf8).split(
+                separator: "\n", omittingEmptySubsequences: false)
+            let yaml = lines.flatMap { line -> [String] in
+                guard line.contains("process: { port:") else { return [String(line)] }
+                return [String(line), String(line.prefix { $0 == " " }) + "health: \(url)"]
+            }.joined(separator: "\n")
+            try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+            let target = try DrillLoader.loadTarget(path: path)
+            #expect(target.unit(named: "beijing")?.service(named: "product")?.health == url)
+            let driver = SSHProcessFaultDriver(runId: "health1", switchTimeout: .seconds(5))
+            let applied = try await driver.apply(Self.fault(.abort), in: target)
+            let reverted = try await driver.revert(applied, in: target)
+            #expect(reverted.contains("healthy (\(url): 200)"), "\(reverted)")
+            await driver.close()
+        }
+    }
+
     @Test func withAbortAPartialInjectionFailsAndPutsTheHitHostsBack() async throws {
         try await SSHFleet.with(units: 3, hostsPerUnit: 1) { fleet in
             let target = try await Self.prepare(fleet)

@@ -43,7 +43,7 @@ struct SSHRecipeTests {
                     ],
                     locator: .pidFile("\(host.directory)/service.pid"))
             ],
-            host: RecipeHost(target: target, unit: "beijing", host: HostTarget(host: host.address)))
+            host: recipeHost(host, target: target))
     }
 
     @Test func aRecipeRunsOnItsHostAndTwiceIsOnce() async throws {
@@ -70,6 +70,74 @@ struct SSHRecipeTests {
                     host: RecipeHost(target: target, unit: "beijing", host: HostTarget(host: host.address))))
             #expect(resumed == "SIGCONT sent to \(after) on ssh:root@\(host.address):22")
             #expect(ProcessTable().state(of: after) != "T")
+        }
+    }
+
+    static func recipeHost(_ host: SSHFleet.Host, target: String) -> RecipeHost {
+        RecipeHost(target: target, unit: "beijing", host: HostTarget(host: host.address))
+    }
+
+    /// A restart over SSH counts as done only once the service answers its health check, as a
+    /// restart here does (one step interpreter for both places).
+    @Test func aRestartOnAHostWaitsForTheHealthCheck() async throws {
+        try await SSHFleet.with(units: 1, hostsPerUnit: 1) { fleet in
+            let target = try Self.targetFile(fleet)
+            let host = fleet.hosts[0]
+            let scratch = try Scratch()
+            defer { scratch.cleanUp() }
+            let (_, port) = try await scratch.listen(
+                setup: ServiceHealthTests.server(failures: 2), serve: "s.serve_forever()")
+            let health = HealthWait(url: "http://127.0.0.1:\(port)/health", timeout: .seconds(30))
+            var recipe = Self.restartRecipe(host, target: target)
+            guard case .restartUnlessRunning(let argv, let locator, _) = recipe.steps[0] else { return }
+            recipe.steps = [.restartUnlessRunning(argv: argv, locator: locator, health: health)]
+            let done = try await RecipeRunner().run(recipe)
+            #expect(done.hasPrefix("restarted as process "), "\(done)")
+            #expect(done.hasSuffix(" on ssh:root@\(host.address):22, healthy (\(health.url): 200)"), "\(done)")
+
+            let never = HealthWait(url: "http://127.0.0.1:1/health", timeout: .milliseconds(300))
+            recipe.steps = [.restartUnlessRunning(argv: argv, locator: locator, health: never)]
+            let error = await #expect(throws: RecipeError.self) { try await RecipeRunner().run(recipe) }
+            #expect(error?.message.hasPrefix("already running as process ") == true, "\(String(describing: error))")
+            #expect(error?.message.contains(", but it did not answer its health check") == true)
+        }
+    }
+
+    /// A terminate step over SSH ends the process there and proves it gone; again, it has nothing to do.
+    @Test func aTerminateOnAHostEndsTheProcessAndProvesItGone() async throws {
+        try await SSHFleet.with(units: 1, hostsPerUnit: 1) { fleet in
+            let target = try Self.targetFile(fleet)
+            let host = fleet.hosts[0]
+            try await fleet.startService(on: host)
+            let pid = try #require(fleet.servicePID(of: host))
+            let recipe = RevertRecipe(
+                executor: "ssh:\(host.address)",
+                steps: [
+                    .terminate(locator: .pidFile("\(host.directory)/service.pid"), what: "the service", graceSeconds: 1)
+                ],
+                host: Self.recipeHost(host, target: target))
+            let done = try await RecipeRunner().run(recipe)
+            #expect(done == "the service (process \(pid)) ended on ssh:root@\(host.address):22")
+            #expect(!ProcessTable().isAlive(pid))
+            let again = try await RecipeRunner().run(recipe)
+            #expect(again == "the service already gone on ssh:root@\(host.address):22")
+        }
+    }
+
+    /// The same SIGCONT proof as here: the remote view sees a stopped process resume.
+    @Test func theRemoteViewWaitsForAStoppedProcessToResume() async throws {
+        try await SSHFleet.with(units: 1, hostsPerUnit: 1) { fleet in
+            let host = fleet.hosts[0]
+            try await fleet.startService(on: host)
+            let pid = try #require(fleet.servicePID(of: host))
+            let view = RemoteProcesses(executor: fleet.executor(host))
+            kill(pid, SIGSTOP)
+            #expect(try await view.waitUntil(.resumed, [pid], within: .milliseconds(300)) == [pid])
+            #expect(try await view.alive([pid, 999_999]) == [pid])
+            kill(pid, SIGCONT)
+            #expect(try await view.waitUntil(.resumed, [pid], within: .seconds(3)) == [])
+            kill(pid, SIGKILL)
+            #expect(try await view.waitUntil(.gone, [pid], within: .seconds(3)) == [])
         }
     }
 

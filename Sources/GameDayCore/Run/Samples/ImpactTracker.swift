@@ -57,6 +57,12 @@ public struct ImpactTracker: Sendable {
         (k, n) = window.kn
     }
 
+    /// A sample that counts toward recovery: a success, served by `recoveryUnit` when one is set.
+    /// The runner's focus at the cut-over ends on the same condition.
+    public static func recovers(_ sample: ProbeSample, on recoveryUnit: String?) -> Bool {
+        sample.ok && (recoveryUnit == nil || sample.unit == recoveryUnit)
+    }
+
     /// Takes the next sample (samples must come in send order).
     public mutating func feed(_ sample: ProbeSample) {
         guard sample.sentAt >= from else { return }
@@ -72,7 +78,7 @@ public struct ImpactTracker: Sendable {
             }
         }
         guard let firstFailure = impact.firstFailure, sample.sentAt > firstFailure else { return }
-        let good = sample.ok && (recoveryUnit == nil || sample.unit == recoveryUnit)
+        let good = Self.recovers(sample, on: recoveryUnit)
         if good, impact.firstOk == nil { impact.firstOk = sample.sentAt }
         guard impact.recovered == nil else { return }
 

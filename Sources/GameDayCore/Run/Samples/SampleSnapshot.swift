@@ -3,6 +3,8 @@ public struct SampleSnapshot: Sendable {
     public struct User: Sendable {
         public var samples: Int
         public var skipped: Int
+        /// Of `samples`, those sent at a focus's fine interval (`ProbeSample.focused`).
+        public var focused: Int
         public var segments: [TimelineSegment]
         public var truncatedSamples: Int
         /// From the first fault; nil when no fault was applied.

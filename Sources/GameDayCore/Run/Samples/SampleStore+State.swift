@@ -58,6 +58,7 @@ extension SampleStore {
             changed: inout [(TestUser, ProbeSample)]
         ) {
             track.count += 1
+            if sample.focused { track.focused += 1 }
             track.lastSent = max(track.lastSent ?? sample.sentAt, sample.sentAt)
             if !sample.ok {
                 track.lastFailed = sample

@@ -180,7 +180,7 @@ public final class SampleStore: ProbeSink {
             var users: [String: SampleSnapshot.User] = [:]
             for track in state.tracks {
                 users[track.user.id] = SampleSnapshot.User(
-                    samples: track.count, skipped: track.skipped, segments: track.segments,
+                    samples: track.count, skipped: track.skipped, focused: track.focused, segments: track.segments,
                     truncatedSamples: track.truncated, impact: track.impact?.impact,
                     failuresSinceFault: track.guardWindow?.failures ?? 0,
                     firstFailureSinceFault: track.guardWindow?.first)

@@ -8,6 +8,8 @@ struct UserTrack {
     var order = ReorderBuffer()
     var count = 0
     var skipped = 0
+    /// Samples sent at a focus's fine interval.
+    var focused = 0
     var lastSent: Duration?
     var lastFailed: ProbeSample?
     var lastStray: ProbeSample?

@@ -87,7 +87,7 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
             let revert: [RevertRecipe.Step] =
                 stop
                 ? [.signal(name: "CONT", pids: pids ?? [])]
-                : command.map { [.restartUnlessRunning(argv: $0, locator: locator)] } ?? []
+                : command.map { [.restartUnlessRunning(argv: $0, locator: locator, health: HealthWait(service))] } ?? []
             steps.append(.onHost(recipeHost(host, fault, target), steps: revert + [try disarm(fault, host)]))
             guard let pids else { continue }
             // What the host's switch runs by itself: the same revert, as a plain command.
@@ -169,9 +169,10 @@ public final class SSHProcessFaultDriver: FaultDriver, Sendable {
     private func prove(stop: Bool, pids: [Int32], on executor: SSHExecutor) async throws(FaultError) {
         // Exit 0 when every pid is gone (kill) or stopped (pause).
         let script =
-            stop
-            ? #"for p; do s=$(sed 's/.*) \([A-Za-z]\).*/\1/' /proc/$p/stat 2>/dev/null); [ -z "$s" ] || [ "$s" = T ] || exit 1; done"#
-            : #"for p; do s=$(sed 's/.*) \([A-Za-z]\).*/\1/' /proc/$p/stat 2>/dev/null); [ -z "$s" ] || [ "$s" = Z ] || exit 1; done"#
+            RemoteProcFunctions.definitions + "\n"
+            + (stop
+                ? #"for p; do s=$(state_of "$p"); [ -z "$s" ] || [ "$s" = T ] || exit 1; done"#
+                : #"for p; do s=$(state_of "$p"); [ -z "$s" ] || [ "$s" = Z ] || exit 1; done"#)
         let deadline = ContinuousClock.now + effectTimeout
         while ContinuousClock.now < deadline {
             if let output = try? await executor.run(

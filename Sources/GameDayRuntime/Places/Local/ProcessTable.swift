@@ -169,6 +169,12 @@ public struct ProcessTable: Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The absolute path of the running executable (`/proc/self/exe`): what a watchdog, a lab
+    /// service or an end-to-end test starts again.
+    public static func currentExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
     public static func describe(_ locator: ProcessLocator) -> String {
         switch locator {
         case .pidFile(let path): "pid file \(path)"

@@ -54,8 +54,7 @@ public struct RemoteProcessFinder: Sendable {
 
     static let script = #"""
         kind=$1; value=$(printf '%b_' "$2"); value=${value%_}
-        ppid_of() { sed 's/.*) [A-Za-z] \([0-9]*\).*/\1/' "/proc/$1/stat" 2>/dev/null; }
-        alive() { s=$(sed 's/.*) \([A-Za-z]\).*/\1/' "/proc/$1/stat" 2>/dev/null) && [ -n "$s" ] && [ "$s" != Z ] && [ "$s" != X ]; }
+        \#(RemoteProcFunctions.definitions)
         own=" "; p=$$
         while [ -n "$p" ] && [ "$p" -gt 1 ]; do own="$own$p "; p=$(ppid_of "$p"); done
         emit() { case "$own" in *" $1 "*) ;; *) alive "$1" && echo "$1";; esac; return 0; }

@@ -19,7 +19,7 @@ public enum RemoteTermination {
 
     static let script = #"""
         grace=$1; shift
-        alive() { s=$(sed 's/.*) \([A-Za-z]\).*/\1/' "/proc/$1/stat" 2>/dev/null) && [ -n "$s" ] && [ "$s" != Z ] && [ "$s" != X ]; }
+        \#(RemoteProcFunctions.definitions)
         pids=$("$@") || exit 2
         pids=$(echo $pids)
         [ -n "$pids" ] || exit 0

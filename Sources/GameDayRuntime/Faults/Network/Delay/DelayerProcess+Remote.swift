@@ -40,7 +40,7 @@ extension DelayerProcess {
     /// fork here (a background job of a non-interactive shell leads no group), so `$!` is the delayer.
     static let remoteScript = #"""
         ready=$1; log=$2; hb=$3; tenths=$4; shift 4
-        alive() { s=$(sed 's/.*) \([A-Za-z]\).*/\1/' "/proc/$1/stat" 2>/dev/null) && [ -n "$s" ] && [ "$s" != Z ] && [ "$s" != X ]; }
+        \#(RemoteProcFunctions.definitions)
         tries=0
         while [ ! -e "$hb" ]; do
           tries=$((tries + 1))

@@ -40,6 +40,9 @@ public struct Spawn: Sendable {
     public var standardOutput: Output
     public var standardError: Output
     public var detachment: Detachment
+    /// A terminal (a pseudo-terminal's slave) for stdin, stdout and stderr instead of the above,
+    /// opened after `setsid`, so that it becomes the child's controlling terminal: see `onTerminal`.
+    public var terminal: String?
 
     public init(
         _ argv: [String], searchesPath: Bool = false, environment: [String: String]? = nil,
@@ -59,6 +62,14 @@ public struct Spawn: Sendable {
         Spawn(
             argv, standardOutput: .append(path: log, mode: logMode), standardError: .standardOutput,
             detachment: .session)
+    }
+
+    /// A program run as a person runs it at a terminal: stdin, stdout and stderr on `terminal`, in
+    /// a session of its own whose controlling terminal it is. `argv[0]` is a path.
+    public static func onTerminal(_ argv: [String], terminal: String, environment: [String: String]? = nil) -> Spawn {
+        var spawn = Spawn(argv, environment: environment, detachment: .session)
+        spawn.terminal = terminal
+        return spawn
     }
 
     /// Why a program could not be started.
@@ -103,9 +114,16 @@ public struct Spawn: Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        Self.redirect(1, to: standardOutput, from: stdout, in: &actions)
-        Self.redirect(2, to: standardError, from: stderr, in: &actions)
+        if let terminal {
+            // Opened after setsid, it becomes the child's controlling terminal.
+            posix_spawn_file_actions_addopen(&actions, 0, terminal, O_RDWR, 0)
+            posix_spawn_file_actions_adddup2(&actions, 0, 1)
+            posix_spawn_file_actions_adddup2(&actions, 0, 2)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            Self.redirect(1, to: standardOutput, from: stdout, in: &actions)
+            Self.redirect(2, to: standardError, from: stderr, in: &actions)
+        }
         // After the dup2s above, so that it closes their sources too. Our own descriptors are
         // close-on-exec, but a library's may not be, and a child that lingers would hold them.
         _ = Self.addCloseFrom?(&actions, 3)
@@ -123,7 +141,7 @@ public struct Spawn: Sendable {
         sigemptyset(&mask)
         posix_spawnattr_setsigmask(&attributes, &mask)
         var flags = Int32(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
-        switch detachment {
+        switch terminal == nil ? detachment : .session {
         case .processGroup:
             posix_spawnattr_setpgroup(&attributes, 0)
             flags |= Int32(POSIX_SPAWN_SETPGROUP)

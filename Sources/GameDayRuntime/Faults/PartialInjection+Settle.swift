@@ -5,7 +5,7 @@ import GameDayCore
 /// `abort` (the default) the fault fails, and the rollback reverts it through the ledger on every
 /// host or pod it was prepared for (a place that failed may have been hit part-way), as every
 /// revert is done.
-enum PartialInjection {
+extension PartialInjection {
     /// The fault as applied on the places `outcomes` hit, or the error that ends the injection.
     /// `failures` adds places that failed before the apply (a pod whose process was not found).
     static func settle(
