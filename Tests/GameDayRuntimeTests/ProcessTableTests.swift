@@ -21,6 +21,34 @@ import Testing
         #expect(try table.find(.name("python3")).contains(pid))
     }
 
+    /// Rows as the kernel writes them (6.x): a listener on 127.0.0.1:8080, an established connection
+    /// from that port, a TIME_WAIT one, an IPv6 listener on [::]:443, and a line cut short.
+    @Test func readsTheListenersOfATCPTableAndNothingElse() {
+        let table = """
+              sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+               0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 41077 1 0000000000000000 100 0 0 10 0
+               1: 0100007F:1F90 0100007F:D6A2 01 00000000:00000000 00:00000000 00000000     0        0 41078 1 0000000000000000 20 4 30 10 -1
+               2: 0100007F:9C40 0100007F:1F90 06 00000000:00000000 03:00000F9C 00000000     0        0 0 3 0000000000000000
+               3: 00000000000000000000000000000000:01BB 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 99 1 0000000000000000 100 0 0 10 0
+               4: 0100007F:1F91 00000000:0000 0A
+            """
+        let rows = ProcessTable.listening(inTable: Array(table.utf8))
+        #expect(rows.map(\.port) == [8080, 443])
+        #expect(rows.map(\.inode) == [41077, 99])
+    }
+
+    @Test func aListenerIsFoundByItsPortAndItsOwnersSockets() async throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let (server, port) = try await scratch.listen(
+            setup: "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()")
+        let inodes = table.socketInodes(of: server.processIdentifier)
+        let listening = table.listeningSockets().filter { $0.port == port }
+        #expect(listening.count == 1)
+        #expect(inodes.contains(try #require(listening.first).inode))
+        #expect(table.socketInodes(of: Int32.max).isEmpty)
+    }
+
     @Test func saysWhyNothingWasFound() throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }

@@ -89,24 +89,29 @@ public struct ProcessFaultDriver: FaultDriver {
 
     /// A process fault must not take down what the runner itself talks through: the control plane,
     /// the gateway its probes go through (when they run on this host), or the SSH daemon.
+    ///
+    /// Only the fault's own processes are looked at: their names, and whether a socket they hold
+    /// listens on a channel's port. (Scanning every process's descriptors cost a run more CPU than
+    /// all the rest of it on a host with a few thousand sockets.)
     func refuseIfRunnerChannel(_ pids: [Int32], fault: FaultSpec, target: Target) throws(FaultError) {
-        var channels: [(String, [Int32])] = [
-            // OpenSSH 9.8 moved sessions into `sshd-session` (and 10.0 authentication into `sshd-auth`).
-            (
-                "the SSH daemon",
-                processes.pids().filter { pid in
-                    processes.name(of: pid).map { ["sshd", "sshd-session", "sshd-auth"].contains($0) } ?? false
-                }
-            )
-        ]
-        for channel in RunnerChannel.of(target) where channel.isThisHost {
-            channels.append((channel.label, processes.listeners(on: channel.port)))
+        func refuse(_ hit: Int32, _ label: String) -> FaultError {
+            FaultError(
+                "fault \(fault.name) would hit process \(hit), which is \(label): the runner would cut itself off; "
+                    + "drill that failure from another host")
         }
-        for (label, channel) in channels {
-            if let hit = pids.first(where: channel.contains) {
-                throw FaultError(
-                    "fault \(fault.name) would hit process \(hit), which is \(label): the runner would cut itself off; "
-                        + "drill that failure from another host")
+        // OpenSSH 9.8 moved sessions into `sshd-session` (and 10.0 authentication into `sshd-auth`).
+        let sshd: Set<String> = ["sshd", "sshd-session", "sshd-auth"]
+        if let hit = pids.first(where: { processes.name(of: $0).map(sshd.contains) ?? false }) {
+            throw refuse(hit, "the SSH daemon")
+        }
+        let channels = RunnerChannel.of(target).filter(\.isThisHost)
+        let sockets = channels.isEmpty ? [] : pids.map { (pid: $0, inodes: processes.socketInodes(of: $0)) }
+        guard sockets.contains(where: { !$0.inodes.isEmpty }) else { return }
+        let listening = processes.listeningSockets()
+        for channel in channels {
+            let inodes = Set(listening.lazy.filter { $0.port == channel.port }.map(\.inode))
+            if let hit = sockets.first(where: { !$0.inodes.isDisjoint(with: inodes) }) {
+                throw refuse(hit.pid, channel.label)
             }
         }
     }

@@ -113,48 +113,109 @@ public struct ProcessTable: Sendable {
         var pid = getpid()
         while pid > 1, chain.count < 64 {
             chain.append(pid)
-            guard let stat = Self.read("\(root)/\(pid)/stat"),
-                let close = stat.lastIndex(of: ")")
-            else { break }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 1, let parent = Int32(fields[1]) else { break }
+            guard let parent = parent(of: pid) else { break }
             pid = parent
         }
         return chain
     }
 
+    /// The parent of `pid` (`/proc/PID/stat`'s field after the state), or nil when it is gone.
+    public func parent(of pid: Int32) -> Int32? {
+        guard let stat = Self.read("\(root)/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 1 ? Int32(fields[1]) : nil
+    }
+
     /// Processes holding a TCP socket listening on `port`.
     public func listeners(on port: Int) -> [Int32] {
-        var inodes: Set<String> = []
-        for table in ["\(root)/net/tcp", "\(root)/net/tcp6"] {
-            guard let text = Self.read(table) else { continue }
-            for line in text.split(separator: "\n").dropFirst() {
-                let fields = line.split(separator: " ")
-                // sl local_address rem_address st tx:rx tr:tm retrnsmt uid timeout inode
-                guard fields.count > 9, fields[3] == "0A",
-                    let colon = fields[1].lastIndex(of: ":"),
-                    Int(fields[1][fields[1].index(after: colon)...], radix: 16) == port
-                else { continue }
-                inodes.insert(String(fields[9]))
-            }
-        }
+        let inodes = Set(listeningSockets().lazy.filter { $0.port == port }.map(\.inode))
         guard !inodes.isEmpty else { return [] }
-        return pids().filter { pid in
-            let fdDirectory = "\(root)/\(pid)/fd"
-            guard let fds = try? FileManager.default.contentsOfDirectory(atPath: fdDirectory) else { return false }
-            return fds.contains { fd in
-                guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fdDirectory)/\(fd)"),
-                    link.hasPrefix("socket:[")
-                else { return false }
-                return inodes.contains(String(link.dropFirst(8).dropLast()))
-            }
+        return pids().filter { !socketInodes(of: $0).isDisjoint(with: inodes) }
+    }
+
+    /// The socket inodes `pid` holds open (its `/proc/PID/fd` links to `socket:[N]`); empty when it
+    /// holds none or is gone.
+    public func socketInodes(of pid: Int32) -> Set<UInt64> {
+        let directory = "\(root)/\(pid)/fd"
+        guard let fds = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        var inodes: Set<UInt64> = []
+        for fd in fds {
+            guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/\(fd)"),
+                link.hasPrefix("socket:["), let inode = UInt64(link.dropFirst(8).dropLast())
+            else { continue }
+            inodes.insert(inode)
         }
+        return inodes
+    }
+
+    /// Every TCP socket of the host in the LISTEN state, IPv4 and IPv6: its local port and inode.
+    ///
+    /// `/proc/net/tcp` lists every socket of the host, TIME_WAIT ones too (thousands on a busy
+    /// host), so it is read once per call and parsed on its bytes, not split into strings.
+    public func listeningSockets() -> [(port: Int, inode: UInt64)] {
+        ["\(root)/net/tcp", "\(root)/net/tcp6"].flatMap { Self.readBytes($0).map(Self.listening(inTable:)) ?? [] }
+    }
+
+    /// The LISTEN (`0A`) rows of a `/proc/net/tcp` table: `sl local_address rem_address st tx:rx
+    /// tr:tm retrnsmt uid timeout inode …`, the port being the hex after the local address's colon.
+    public static func listening(inTable bytes: [UInt8]) -> [(port: Int, inode: UInt64)] {
+        var rows: [(port: Int, inode: UInt64)] = []
+        var fields: [Range<Int>] = []
+        fields.reserveCapacity(10)
+        var index = bytes.firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? bytes.count  // the header
+        while index < bytes.count {
+            fields.removeAll(keepingCapacity: true)
+            // The first ten fields of the line, as ranges of bytes.
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\n") {
+                if bytes[index] == UInt8(ascii: " ") {
+                    index += 1
+                    continue
+                }
+                let start = index
+                while index < bytes.count, bytes[index] != UInt8(ascii: " "), bytes[index] != UInt8(ascii: "\n") {
+                    index += 1
+                }
+                if fields.count < 10 { fields.append(start..<index) }
+            }
+            index += 1
+            guard fields.count == 10, bytes[fields[3]].elementsEqual("0A".utf8),
+                let colon = bytes[fields[1]].lastIndex(of: UInt8(ascii: ":")),
+                let port = number(bytes[(colon + 1)..<fields[1].upperBound], radix: 16),
+                let inode = number(bytes[fields[9]], radix: 10)
+            else { continue }
+            rows.append((port: Int(port), inode: inode))
+        }
+        return rows
+    }
+
+    /// An unsigned number written in `radix` (10 or 16), or nil.
+    private static func number(_ digits: ArraySlice<UInt8>, radix: UInt64) -> UInt64? {
+        guard !digits.isEmpty, digits.count <= 16 else { return nil }
+        var value: UInt64 = 0
+        for digit in digits {
+            let figure: UInt64
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): figure = UInt64(digit - UInt8(ascii: "0"))
+            case UInt8(ascii: "A")...UInt8(ascii: "F") where radix == 16:
+                figure = UInt64(digit - UInt8(ascii: "A") + 10)
+            case UInt8(ascii: "a")...UInt8(ascii: "f") where radix == 16:
+                figure = UInt64(digit - UInt8(ascii: "a") + 10)
+            default: return nil
+            }
+            value = value &* radix &+ figure
+        }
+        return value
     }
 
     /// Reads a whole file (a `/proc` file, a pid file). `/proc` files report a size of zero, so
     /// this reads until the end rather than trusting the size: `/proc/net/tcp` of a busy host
     /// spans many pages.
     public static func read(_ path: String) -> String? {
+        readBytes(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// A whole file's bytes, read to its end (see `read(_:)`).
+    static func readBytes(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -166,7 +227,7 @@ public struct ProcessTable: Sendable {
             if count <= 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     /// The absolute path of the running executable (`/proc/self/exe`): what a watchdog, a lab
