@@ -233,10 +233,12 @@ import Testing
     /// too: the fault is reverted and the cut-over cut back.
     @Test func aGuardrailBreachedByTheCutOverAbortsAndCutsBack() async throws {
         var drill = FakeDrill.drill()
-        drill.recovery = RecoverySpec(rto: .seconds(5), window: .consecutive(3), timeout: .seconds(30))
+        // A recovery confirmed only after 1,000 good probes in a row (10s at 10ms): the guardrail,
+        // evaluated every 500ms, is sure to be asked while the recovery waits.
+        drill.recovery = RecoverySpec(rto: .seconds(15), window: .consecutive(1000), timeout: .seconds(30))
         drill.checks = [Self.check("moved-load", unit: "hangzhou", phases: [.guardrail])]
         let storefront = FakeStorefront()
-        // Hangzhou's errors rise once 6000 is moved there, and never fall: the recovery would wait 30s.
+        // Hangzhou's errors rise once 6000 is moved there, and never fall.
         let prometheus = FakePrometheus(storefront) { state, _ in state.overrides.isEmpty ? 0 : 3 }
         let (result, driver) = await Self.run(drill, prometheus: prometheus)
         #expect(result.outcome == .fail)
