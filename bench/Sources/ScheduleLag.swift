@@ -5,7 +5,7 @@ import GameDayRuntime
 /// from every sample's `lag`, beside a reference run of the same engine in the same invocation
 /// whose probes never leave: users whose request cannot be rendered get a failed sample at each
 /// slot, stamped exactly as a real probe's would be. The reference's lag is therefore what the
-/// schedule itself (the timer and `curl_multi_poll` wake-ups on this machine) costs; the
+/// schedule itself (the timerfd and epoll wake-ups on this machine) costs; the
 /// difference is what sending and answering real probes on the same thread adds.
 struct ScheduleLag: Sendable {
     var users: Int

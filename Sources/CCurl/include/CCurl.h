@@ -18,6 +18,8 @@ CURLcode ccurl_setopt_header_function(CURL *handle,
 CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode ccurl_getinfo_double(CURL *handle, CURLINFO info, double *value);
 CURLcode ccurl_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value);
+// CURLINFO_PRIVATE: the pointer set with CURLOPT_PRIVATE.
+CURLcode ccurl_getinfo_private(CURL *handle, void **value);
 
 CURLMcode ccurl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
 
@@ -39,6 +41,49 @@ int ccurl_timer_create(void);
 int ccurl_timer_arm(int timer, long long nanoseconds);
 // Names the calling thread (15 bytes at most), as /proc/PID/task/TID/comm shows it.
 int ccurl_name_thread(const char *name);
+// Sets the calling thread's nice value (Linux schedules threads one by one); 0, or -1 with errno
+// (EACCES without CAP_SYS_NICE for a value below the current one).
+int ccurl_set_thread_nice(int nice);
+
+// An eventfd, non-blocking and close-on-exec, that wakes a waiting probe engine; -1 with errno.
+int ccurl_wake_create(void);
+// Makes `wake` readable (from any thread); a no-op on a closed descriptor.
+void ccurl_wake(int wake);
+
+// The probe engine's event loop over libcurl's socket interface: one epoll instance watches the
+// sockets curl asks for (CURLMOPT_SOCKETFUNCTION), the engine's slot timer and its wake-up
+// eventfd; curl's own timeout (CURLMOPT_TIMERFUNCTION, whole milliseconds) bounds each wait.
+// Only readiness is handled here; which probe is due and what an answer means is the engine's.
+// Driven by one thread.
+typedef struct ccurl_events ccurl_events;
+
+// What one `ccurl_events_wait` saw, beside the sockets it handed to curl.
+typedef struct ccurl_wait {
+    // The slot timer expired (it is disarmed until armed again).
+    int slot_due;
+    // `ccurl_wake` was called on the wake descriptor since the last wait.
+    int woken;
+} ccurl_wait;
+
+// Installs the callbacks on `multi` and creates the epoll instance and the slot timer; `wake` (from
+// ccurl_wake_create) is watched, not owned. NULL with errno on failure. Free it with
+// ccurl_events_destroy after curl_multi_cleanup, which still reports sockets it closes.
+ccurl_events *ccurl_events_create(CURLM *multi, int wake);
+void ccurl_events_destroy(ccurl_events *events);
+// Has `handle` open its sockets through `events` (CURLOPT_OPENSOCKETFUNCTION), which keeps sockets
+// curl no longer watches in the epoll set until they are closed: every easy handle added to the
+// multi handle must be adopted.
+CURLcode ccurl_events_adopt(ccurl_events *events, CURL *handle);
+// Arms the slot timer to expire once, `nanoseconds` (> 0) from now; 0, or -1 with errno.
+int ccurl_events_arm_slot(ccurl_events *events, long long nanoseconds);
+// Waits (unless `block` is 0, or curl has work due already) until a socket curl watches is ready,
+// curl's timeout expires, the slot timer expires or the engine is woken; then lets curl act on the
+// ready sockets and on its timeout (curl_multi_socket_action). Finished transfers are left for
+// curl_multi_info_read.
+ccurl_wait ccurl_events_wait(ccurl_events *events, int block);
+// Lets curl act at once on a timeout that is due now: curl asks for one when a handle is added, so
+// this sends the requests of the transfers just added.
+void ccurl_events_flush(ccurl_events *events);
 #endif
 
 #endif

@@ -8,6 +8,22 @@ import GameDayCore
 /// exactly the same thing. A transfer can be performed again: the options stay, `reset()` forgets
 /// the last response. Not thread-safe: one thread at a time drives it.
 final class CurlTransfer {
+    /// What of a response a transfer keeps: everything, or only what its reader looks at (a probe
+    /// engine reads one or two headers of thousands of answers a second, and often no body).
+    struct Keep: Sendable {
+        /// Header names, lowercased, as bytes; nil: every header.
+        var headers: [[UInt8]]?
+        var body: Bool
+
+        static let everything = Keep(headers: nil, body: true)
+
+        /// Only `headers` (compared without case), and the body when `body` is true.
+        init(headers: [String]?, body: Bool) {
+            self.headers = headers.map { names in names.map { Array($0.lowercased().utf8) } }
+            self.body = body
+        }
+    }
+
     /// True once libcurl is initialised; read it before the first handle.
     static let initialised: Bool = {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
@@ -17,17 +33,19 @@ final class CurlTransfer {
     /// The easy handle, owned by this transfer.
     let handle: UnsafeMutableRawPointer
     let request: HTTPRequest
+    fileprivate let keep: Keep
     private var headerList: UnsafeMutablePointer<curl_slist>?
     fileprivate var body: [UInt8] = []
     fileprivate var headers: [(name: String, value: String)] = []
 
-    init(_ request: HTTPRequest) throws(HTTPTransportError) {
+    init(_ request: HTTPRequest, keeping keep: Keep = .everything) throws(HTTPTransportError) {
         _ = Self.initialised
         guard let handle = curl_easy_init() else {
             throw HTTPTransportError(kind: .other, message: "curl_easy_init failed")
         }
         self.handle = handle
         self.request = request
+        self.keep = keep
         configure()
     }
 
@@ -36,7 +54,9 @@ final class CurlTransfer {
         curl_slist_free_all(headerList)
     }
 
-    /// Forgets the last response, before the transfer is performed again.
+    /// Forgets the last response, before the transfer is performed again. The buffers keep their
+    /// room: a response handed out by `outcome(_:)` and since dropped leaves them to be refilled
+    /// without an allocation.
     func reset() {
         body.removeAll(keepingCapacity: true)
         headers.removeAll(keepingCapacity: true)
@@ -122,6 +142,7 @@ private func curlWriteBody(data: UnsafeMutablePointer<CChar>?, size: Int, count:
     guard let data, let context else { return 0 }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
     let length = size * count
+    guard transfer.keep.body else { return length }
     data.withMemoryRebound(to: UInt8.self, capacity: length) {
         transfer.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
     }
@@ -146,9 +167,20 @@ extension CurlTransfer {
             headers.removeAll(keepingCapacity: true)  // a new response (after 100 Continue) starts its own headers
         } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
             let name = Self.trimmed(line[..<colon])
+            if let wanted = keep.headers, !wanted.contains(where: { Self.equalIgnoringCase(name, $0) }) { return }
             let value = Self.trimmed(line[(colon + 1)...])
             headers.append((name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
         }
+    }
+
+    /// Whether `bytes` spell `lowercased` but for the case of ASCII letters.
+    private static func equalIgnoringCase(_ bytes: Slice<UnsafeRawBufferPointer>, _ lowercased: [UInt8]) -> Bool {
+        guard bytes.count == lowercased.count else { return false }
+        for (byte, expected) in zip(bytes, lowercased) {
+            let folded = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            if folded != expected { return false }
+        }
+        return true
     }
 
     /// `bytes` without the spaces, tabs and line ends around it.

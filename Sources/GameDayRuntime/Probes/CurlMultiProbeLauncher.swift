@@ -17,13 +17,25 @@ import Synchronization
 ///   reported with `ProbeSink.skipped(user:scheduled:)`. After a stall of more than one interval
 ///   (a starved machine), the missed slots are skipped silently but for each user's latest one,
 ///   rather than sent in a burst.
-/// - Waits land on the slot to the microsecond where the machine allows: `curl_multi_poll` also
-///   waits on a timer descriptor armed for the slot (see `SlotTimer`).
+/// - Event-driven (`CurlEventLoop`): curl's socket interface over epoll, so a wake-up costs the
+///   sockets that are ready, not every transfer's; waits land on the slot to the microsecond (a
+///   timerfd armed for it). The thread wakes for the slots of users that would send; those of
+///   users at their bound are handled (reported) at the next wake-up, within half an interval.
+///   It runs at nice -10 where the process may (root): a loaded machine should slow the answers,
+///   not the schedule that times them.
+/// - Focus (`focus(_:)`): a focused user is probed on a second schedule, spread over the fine
+///   interval from the moment the focus starts, until its end condition holds for one of its
+///   fine samples or its deadline passes; its base slots are not sent meanwhile (reported skipped
+///   only when the user is at its in-flight bound, as they would have been). A fine slot beyond the
+///   in-flight bound is left out without a report: the base slots it stands for carry the report.
+///   Fine samples carry `ProbeSample.focused`.
 /// - Requests are rendered once per user at start; a user whose request cannot be rendered gets a
 ///   failed sample with the reason at every slot.
 /// - Connections stay open and are reused across probes (the multi handle's connection cache).
+///   Only what `Prober.sample` reads of an answer is kept (`CurlTransfer.Keep(for:)`).
 ///
-/// The sink is called on the engine's thread: it must be quick, or it delays the schedule.
+/// The sink, and a focus's end condition, are called on the engine's thread: they must be quick,
+/// or they delay the schedule. Linux only.
 public struct CurlMultiProbeLauncher: ProbeLauncher {
     public init() {}
 
@@ -41,12 +53,7 @@ final class CurlMultiProbes: RunningProbes {
     private let thread: Mutex<pthread_t?>
 
     init(users: [TestUser], prober: Prober, clock: any RunClock, sink: any ProbeSink) {
-        _ = CurlTransfer.initialised
-        // curl_multi_init fails only when memory is exhausted.
-        guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
-        // Keep an idle connection per user and then some, so that every probe can reuse one.
-        _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(64, users.count * 2))
-        control = ProbeLoopControl(multi: multi)
+        control = ProbeLoopControl()
         let loop = ProbeLoop(users: users, prober: prober, clock: clock, sink: sink, control: control)
         var thread = pthread_t()
         let started = pthread_create(
@@ -61,12 +68,15 @@ final class CurlMultiProbes: RunningProbes {
         self.thread = Mutex(thread)
     }
 
-    func focus(_ focus: ProbeFocus) {}  // PLACEHOLDER: the #19 helpers implement it
+    /// Hands `focus` to the engine thread, which starts it at its next wake-up (at once). Ignored
+    /// once the engine is stopping.
+    func focus(_ focus: ProbeFocus) {
+        control.requestFocus(focus)
+    }
 
-    /// Sends no new probe, waits until every probe in flight has been delivered, joins the engine's
-    /// thread and frees the multi handle. Calling it again returns at once.
+    /// Sends no new probe, waits until every probe in flight has been delivered (the thread then
+    /// frees the multi handle) and joins the engine's thread. Calling it again returns at once.
     func stop() async {
-        // Under the lock: the multi handle is freed under it once the thread is joined.
         let running = thread.withLock { thread in
             if thread != nil { control.requestStop() }
             return thread != nil
@@ -77,7 +87,6 @@ final class CurlMultiProbes: RunningProbes {
             guard let running = thread else { return }
             // The thread has finished its loop: the join returns as soon as it has returned.
             pthread_join(running, nil)
-            curl_multi_cleanup(control.multi)
             thread = nil
         }
     }
@@ -86,9 +95,11 @@ final class CurlMultiProbes: RunningProbes {
 extension ProbeLoop {
     /// The body of the engine thread.
     fileprivate func runThread() {
-        #if os(Linux)
-            _ = ccurl_name_thread("gameday-probes")
-        #endif
+        _ = ccurl_name_thread("gameday-probes")
+        // Ahead of the service under test and other work on a busy machine, where the process may
+        // (root): a probe that leaves late is the measurement's error. Otherwise the thread keeps
+        // the process's priority.
+        _ = ccurl_set_thread_nice(-10)
         run()
         control.finished()
     }

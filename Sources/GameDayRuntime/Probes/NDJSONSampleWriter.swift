@@ -10,7 +10,8 @@ import Synchronization
 /// {"user":6000,"skipped_ms":1300.0}
 /// ```
 ///
-/// A skipped slot gives its scheduled time. Thread-safe; lines are buffered and written in blocks of
+/// A probe sent at the focus interval (`probe.focus_interval`) adds `"focused":true`. A skipped slot
+/// gives its scheduled time. Thread-safe; lines are buffered and written in blocks of
 /// about 64 KiB, so delivering costs no system call. `close()` writes the rest and reports the first
 /// write error, if any; after an error, later lines are dropped.
 public final class NDJSONSampleWriter: ProbeSink {
@@ -44,7 +45,8 @@ public final class NDJSONSampleWriter: ProbeSink {
         line += ",\"ok\":\(sample.ok),\"failure\":\(Self.json(sample.failure))"
         line += ",\"connect_ms\":\(sample.timings.connect.milliseconds)"
         line += ",\"first_byte_ms\":\(sample.timings.firstByte.milliseconds)"
-        line += ",\"total_ms\":\(sample.timings.total.milliseconds)}\n"
+        line += ",\"total_ms\":\(sample.timings.total.milliseconds)"
+        line += sample.focused ? ",\"focused\":true}\n" : "}\n"
         append(line)
     }
 

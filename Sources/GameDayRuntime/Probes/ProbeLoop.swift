@@ -1,12 +1,11 @@
 import CCurl
 import GameDayCore
-import Synchronization
 
-/// The state of one `CurlMultiProbeLauncher` engine, driven by its one thread: the schedule, every
-/// user's transfers and what is in flight on the multi handle. Nothing here is touched by another
-/// thread; `ProbeLoopControl` is what the two sides share.
+/// The state of one `CurlMultiProbeLauncher` engine, driven by its one thread: the schedules, every
+/// user's transfers and focus, and the multi handle. Nothing here is touched by another thread;
+/// `ProbeLoopControl` is what the two sides share.
 final class ProbeLoop {
-    /// One test user: its request, rendered once, and its transfers.
+    /// One test user: its request, rendered once, its transfers and its focus.
     private struct UserState {
         var user: TestUser
         /// The rendered request, or why it could not be rendered.
@@ -15,28 +14,39 @@ final class ProbeLoop {
         var sent = 0
         var inFlight = 0
         /// Transfers set up for this user's request and not in flight, kept so their options need
-        /// not be set again.
-        var idle: [CurlTransfer] = []
+        /// not be set again; at most `idleKept` of them.
+        var idle: [ProbeTransfer] = []
+        /// The focus in force, if any.
+        var focus: Focus?
     }
 
-    /// A transfer on the multi handle.
-    private struct InFlight {
-        var transfer: CurlTransfer
-        var user: Int
-        var sequence: Int
-        var sentAt: Duration
-        var lag: Duration
+    /// A user's focus (`RunningProbes.focus(_:)`): which call set it, its fine interval, until when,
+    /// and what ends it.
+    private struct Focus {
+        var generation: Int
+        var interval: Duration
+        var deadline: Duration
+        var ends: @Sendable (_ user: String, _ sample: ProbeSample) -> Bool
     }
+
+    /// Idle transfers kept per user: one answers every probe of a user whose answers come within
+    /// its interval; more were left by a burst, and would only hold memory (their connections stay
+    /// in the multi handle's cache either way).
+    private static let idleKept = 2
 
     private let prober: Prober
     private let clock: any RunClock
     private let sink: any ProbeSink
     let control: ProbeLoopControl
     private let limit: Int
+    private let keep: CurlTransfer.Keep
     private var users: [UserState]
+    /// The index of each user id, for focus requests.
+    private let indices: [String: Int]
     private var schedule: ProbeSchedule?
-    private var inFlight: [UnsafeMutableRawPointer: InFlight] = [:]
-    private let timer = SlotTimer()
+    private var fine = FocusSchedule()
+    private var inFlight = 0
+    private let loop: CurlEventLoop
 
     init(users: [TestUser], prober: Prober, clock: any RunClock, sink: any ProbeSink, control: ProbeLoopControl) {
         self.prober = prober
@@ -44,7 +54,20 @@ final class ProbeLoop {
         self.sink = sink
         self.control = control
         limit = prober.spec.inFlightLimit
+        keep = CurlTransfer.Keep(for: prober.spec)
         self.users = users.map { UserState(user: $0, request: Self.render($0, prober)) }
+        indices = Dictionary(users.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // Keep an idle connection per user and then some, so that every probe can reuse one.
+        loop = CurlEventLoop(connections: max(64, users.count * 2), wake: control.wake)
+        // Each user's first transfer is set up before the schedule starts: set up as the first round
+        // falls due, a thousand of them would put the engine behind at once, and the service under
+        // test would get the burst of new connections that follows.
+        for index in self.users.indices {
+            guard case .success(let request) = self.users[index].request,
+                let transfer = try? ProbeTransfer(user: index, request: request, keeping: keep, on: loop)
+            else { continue }
+            self.users[index].idle.append(transfer)
+        }
         if !users.isEmpty {
             schedule = ProbeSchedule(start: clock.now(), interval: prober.spec.interval, users: users.count)
         }
@@ -58,27 +81,51 @@ final class ProbeLoop {
         }
     }
 
-    /// Probes until `control` says stop, then until every probe in flight has been delivered.
+    /// Probes until `control` says stop, then until every probe in flight has been delivered; then
+    /// frees the multi handle.
+    ///
+    /// Each pass handles the slots due by now before it delivers the answers the last wait read: a
+    /// user counts as in flight until the engine has read its answer, as it did when the slots were
+    /// handled one wake-up each. The engine sleeps through the slots of users that would not send
+    /// (at their in-flight bound, or covered by a focus); those slots are handled, and reported, at
+    /// the next wake-up, which comes within half an interval (`wakeTarget`).
     func run() {
-        let multi = control.multi
+        var woken = false
         while true {
             let stopping = control.isStopping
-            if !stopping { sendDueProbes(multi) }
-            var running: Int32 = 0
-            _ = curl_multi_perform(multi, &running)
-            deliverFinished(multi)
-            if stopping && inFlight.isEmpty { break }
-            timer.poll(multi, for: stopping ? nil : schedule.map { $0.upcoming.due - clock.now() })
+            if woken && !stopping { startFocuses() }
+            if !stopping {
+                sendDueProbes(clock.now())
+                loop.startAdded()
+            }
+            deliverFinished()
+            if stopping && inFlight == 0 { break }
+            let now = clock.now()
+            woken = loop.wait(until: stopping ? nil : wakeTarget(now), now: now)
         }
         users.removeAll()
+        loop.close()
+    }
+
+    /// When the engine must run next: at the next slot of a user that would send, at the next fine
+    /// slot, and within half an interval in any case, so that no slot waits an interval to be
+    /// handled unless the machine stalled the engine (`ProbeSchedule.skipStall`).
+    private func wakeTarget(_ now: Duration) -> Duration? {
+        guard let schedule else { return nil }
+        var target = now + schedule.interval / 2
+        if let due = schedule.firstDue(where: { users[$0].inFlight < limit && users[$0].focus == nil }) {
+            target = min(target, due)
+        }
+        if let due = fine.upcoming?.due { target = min(target, due) }
+        return target
     }
 
     // MARK: - Sending
 
-    private func sendDueProbes(_ multi: UnsafeMutableRawPointer) {
+    private func sendDueProbes(_ start: Duration) {
         guard var schedule else { return }
         defer { self.schedule = schedule }
-        var now = clock.now()
+        var now = start
         // Slots skipped after a stall are not reported: no probe was due to be skipped for being in flight.
         _ = schedule.skipStall(now: now)
         // At most one slot per user each pass: a schedule that falls due faster than the loop can
@@ -88,17 +135,46 @@ final class ProbeLoop {
         while budget > 0, schedule.upcoming.due <= now {
             let (user, due) = schedule.upcoming
             schedule.advance()
-            send(user, scheduled: due, multi)
             budget -= 1
-            now = clock.now()
+            if covered(user, due) { continue }
+            // The clock is read again only after a probe went out: a skipped slot takes no time to speak of.
+            if send(user, scheduled: due, focus: nil) { now = clock.now() }
+        }
+        while budget > 0, let slot = fine.popDue(now: now) {
+            budget -= 1
+            guard let focus = users[slot.user].focus, focus.generation == slot.generation else { continue }
+            guard slot.due < focus.deadline else {
+                users[slot.user].focus = nil
+                continue
+            }
+            fine.schedule(after: slot, interval: focus.interval, now: now)
+            // A fine slot beyond the in-flight bound is left out without being reported: the base
+            // slots it stands for are reported when they find the user at its bound (`covered`).
+            guard users[slot.user].inFlight < limit else { continue }
+            if send(slot.user, scheduled: slot.due, focus: slot.generation) { now = clock.now() }
         }
     }
 
-    private func send(_ index: Int, scheduled: Duration, _ multi: UnsafeMutableRawPointer) {
-        let id = users[index].user.id
+    /// Whether a focus covers `user`'s base slot due at `due`, which is then not sent: reported as
+    /// skipped only when it would have been (the user at its in-flight bound). A focus past its
+    /// deadline ends here.
+    private func covered(_ user: Int, _ due: Duration) -> Bool {
+        guard let focus = users[user].focus else { return false }
+        guard due < focus.deadline else {
+            users[user].focus = nil
+            return false
+        }
+        if users[user].inFlight >= limit { sink.skipped(user: users[user].user.id, scheduled: due) }
+        return true
+    }
+
+    /// Sends `user`'s probe for the slot due at `scheduled`, or reports the slot skipped (the user at
+    /// its in-flight bound) or the probe failed (no request, no transfer). Returns whether a probe
+    /// went out.
+    private func send(_ index: Int, scheduled: Duration, focus: Int?) -> Bool {
         guard users[index].inFlight < limit else {
-            sink.skipped(user: id, scheduled: scheduled)
-            return
+            sink.skipped(user: users[index].user.id, scheduled: scheduled)
+            return false
         }
         let sequence = users[index].sent
         users[index].sent += 1
@@ -107,54 +183,92 @@ final class ProbeLoop {
         case .success(let rendered): request = rendered
         case .failure(let failure):
             let now = clock.now()
-            sink.deliver(
-                ProbeSample(sentAt: now, ok: false, failure: failure.reason, lag: now - scheduled), user: id,
-                sequence: sequence)
-            return
+            let sample = ProbeSample(sentAt: now, ok: false, failure: failure.reason, lag: now - scheduled)
+            deliver(sample, user: index, sequence: sequence, focus: focus)
+            return false
         }
-        let transfer: CurlTransfer
+        let transfer: ProbeTransfer
         do throws(HTTPTransportError) {
-            if let idle = users[index].idle.popLast() { transfer = idle } else { transfer = try CurlTransfer(request) }
+            if let idle = users[index].idle.popLast() {
+                transfer = idle
+            } else {
+                transfer = try ProbeTransfer(user: index, request: request, keeping: keep, on: loop)
+            }
         } catch {
             let now = clock.now()
-            sink.deliver(
-                prober.sample(.failure(error), sentAt: now, latency: .zero, lag: now - scheduled), user: id,
-                sequence: sequence)
-            return
+            deliver(
+                prober.sample(.failure(error), sentAt: now, latency: .zero, lag: now - scheduled), user: index,
+                sequence: sequence, focus: focus)
+            return false
         }
-        transfer.reset()
         let sentAt = clock.now()
-        let added = curl_multi_add_handle(multi, transfer.handle)
+        transfer.sequence = sequence
+        transfer.sentAt = sentAt
+        transfer.lag = sentAt - scheduled
+        transfer.focus = focus
+        let added = transfer.add(to: loop)
         guard added == CURLM_OK else {
             users[index].idle.append(transfer)
             let error = HTTPTransportError(
                 kind: .other, message: "curl_multi_add_handle failed: \(String(cString: curl_multi_strerror(added)))")
-            sink.deliver(
-                prober.sample(.failure(error), sentAt: sentAt, latency: .zero, lag: sentAt - scheduled), user: id,
-                sequence: sequence)
-            return
+            deliver(
+                prober.sample(.failure(error), sentAt: sentAt, latency: .zero, lag: sentAt - scheduled), user: index,
+                sequence: sequence, focus: focus)
+            return false
         }
         users[index].inFlight += 1
-        inFlight[transfer.handle] = InFlight(
-            transfer: transfer, user: index, sequence: sequence, sentAt: sentAt, lag: sentAt - scheduled)
+        inFlight += 1
+        return true
     }
 
     // MARK: - Delivering
 
-    private func deliverFinished(_ multi: UnsafeMutableRawPointer) {
-        var queued: Int32 = 0
-        while let message = curl_multi_info_read(multi, &queued) {
-            // The message is curl's until the handle is removed: read it first.
-            guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
-            let code = message.pointee.data.result
-            guard let probe = inFlight.removeValue(forKey: handle) else { continue }
-            curl_multi_remove_handle(multi, handle)
-            let latency = clock.now() - probe.sentAt
+    private func deliverFinished() {
+        guard inFlight > 0 else { return }
+        var now: Duration?
+        while let (handle, result) = loop.nextFinished() {
+            let transfer = ProbeTransfer.finished(handle, on: loop)
+            // One clock reading for the answers of one wake-up: they were all read in it.
+            let finishedAt = now ?? clock.now()
+            now = finishedAt
             let sample = prober.sample(
-                probe.transfer.outcome(code), sentAt: probe.sentAt, latency: latency, lag: probe.lag)
-            users[probe.user].inFlight -= 1
-            users[probe.user].idle.append(probe.transfer)
-            sink.deliver(sample, user: users[probe.user].user.id, sequence: probe.sequence)
+                transfer.curl.outcome(result), sentAt: transfer.sentAt, latency: finishedAt - transfer.sentAt,
+                lag: transfer.lag)
+            let user = transfer.user
+            users[user].inFlight -= 1
+            inFlight -= 1
+            if users[user].idle.count < Self.idleKept { users[user].idle.append(transfer) }
+            deliver(sample, user: user, sequence: transfer.sequence, focus: transfer.focus)
+        }
+    }
+
+    /// Hands a finished probe to the sink; a focused one first to its focus's end condition, so that
+    /// whoever sees the sample sees the focus ended.
+    private func deliver(_ sample: ProbeSample, user: Int, sequence: Int, focus generation: Int?) {
+        var sample = sample
+        let id = users[user].user.id
+        if let generation {
+            sample.focused = true
+            if let focus = users[user].focus, focus.generation == generation, focus.ends(id, sample) {
+                users[user].focus = nil
+            }
+        }
+        sink.deliver(sample, user: id, sequence: sequence)
+    }
+
+    // MARK: - Focus
+
+    /// Starts the focuses requested since the last wake-up, each replacing any earlier one of its users.
+    private func startFocuses() {
+        for request in control.takeFocuses() where request.interval > .zero {
+            var seen = Set<Int>()
+            let targets = request.users.compactMap { indices[$0] }.filter { seen.insert($0).inserted }
+            guard !targets.isEmpty else { continue }
+            let generation = fine.start(users: targets, interval: request.interval, now: clock.now())
+            for user in targets {
+                users[user].focus = Focus(
+                    generation: generation, interval: request.interval, deadline: request.deadline, ends: request.ends)
+            }
         }
     }
 }
@@ -162,44 +276,4 @@ final class ProbeLoop {
 /// Why a user's probe request could not be rendered; every probe of that user fails with it.
 struct ProbeRenderFailure: Error {
     var reason: String
-}
-
-/// What an engine's thread and its callers share: the multi handle (for `curl_multi_wakeup`), the
-/// stop request, and the thread's end.
-final class ProbeLoopControl: Sendable {
-    /// Driven by the engine thread only; other threads may only wake it.
-    nonisolated(unsafe) let multi: UnsafeMutableRawPointer
-    private let stopping = Atomic(false)
-    private let finish = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-    init(multi: UnsafeMutableRawPointer) { self.multi = multi }
-
-    var isStopping: Bool { stopping.load(ordering: .acquiring) }
-
-    /// Asks the loop to stop sending, and wakes it if it waits.
-    func requestStop() {
-        stopping.store(true, ordering: .releasing)
-        curl_multi_wakeup(multi)
-    }
-
-    /// Called by the engine thread as the last thing it does.
-    func finished() {
-        let waiters = finish.withLock { state in
-            state.done = true
-            defer { state.waiters.removeAll() }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    /// Returns once the engine thread has called `finished()`.
-    func waitUntilFinished() async {
-        await withCheckedContinuation { continuation in
-            let done = finish.withLock { state in
-                if !state.done { state.waiters.append(continuation) }
-                return state.done
-            }
-            if done { continuation.resume() }
-        }
-    }
 }

@@ -12,7 +12,11 @@ struct ProbeSchedule {
     let users: Int
     /// The next slot to fall due.
     private(set) var next = 0
-    /// Each user's offset into an interval, computed once: the division is not free at 10,000 slots a second.
+    /// The user of the next slot, and the start of its round: kept as the stream advances, so that
+    /// a slot costs an addition, not the multiplication and division of `due(_:)`.
+    private var user = 0
+    private var round: Duration
+    /// Each user's offset into an interval, computed once.
     private let offsets: [Duration]
 
     init(start: Duration, interval: Duration, users: Int) {
@@ -20,14 +24,33 @@ struct ProbeSchedule {
         self.start = start
         self.interval = interval
         self.users = users
+        round = start
         offsets = (0..<users).map { interval * $0 / users }
     }
 
     /// The user (an index into the users given) and due time of the next slot.
-    var upcoming: (user: Int, due: Duration) { (next % users, due(next)) }
+    var upcoming: (user: Int, due: Duration) { (user, round + offsets[user]) }
 
     /// Moves on to the following slot.
-    mutating func advance() { next += 1 }
+    mutating func advance() {
+        next += 1
+        user += 1
+        if user == users {
+            user = 0
+            round += interval
+        }
+    }
+
+    /// When the first slot from the next one on falls due whose user passes `sends`, looking at most
+    /// one round ahead; nil when no user does.
+    func firstDue(where sends: (_ user: Int) -> Bool) -> Duration? {
+        var ahead = self
+        for _ in 0..<users {
+            if sends(ahead.user) { return ahead.upcoming.due }
+            ahead.advance()
+        }
+        return nil
+    }
 
     /// After a stall (a starved machine, a suspended laptop) that left the next slot more than one
     /// interval behind `now`, skips every slot due more than one interval ago: each user keeps at
@@ -35,16 +58,18 @@ struct ProbeSchedule {
     /// Returns how many slots were skipped.
     mutating func skipStall(now: Duration) -> Int {
         let horizon = now - interval
-        guard due(next) < horizon else { return 0 }
+        guard upcoming.due < horizon else { return 0 }
         let skipped = next
         // Whole rounds first, then the users of the last round one by one (fewer than `users` steps).
         let rounds = Int(((horizon - start) / interval).rounded(.down))
-        next = max(next, rounds * users)
-        while due(next) < horizon { next += 1 }
+        move(to: max(next, rounds * users))
+        while upcoming.due < horizon { advance() }
         return next - skipped
     }
 
-    private func due(_ slot: Int) -> Duration {
-        start + interval * (slot / users) + offsets[slot % users]
+    private mutating func move(to slot: Int) {
+        next = slot
+        user = slot % users
+        round = start + interval * (slot / users)
     }
 }

@@ -22,7 +22,7 @@ import Testing
                     ok: true,
                     timings: HTTPTimings(
                         connect: .microseconds(100), firstByte: .microseconds(2900), total: .microseconds(3000)),
-                    lag: .microseconds(210))
+                    lag: .microseconds(210), focused: sequence == 9)
                 sink.deliver(sequence == 7 ? failed : sample, user: "\(6000 + thread)", sequence: sequence)
                 if sequence % 10 == 0 { sink.skipped(user: "\(6000 + thread)", scheduled: .milliseconds(1300)) }
             }
@@ -55,6 +55,10 @@ import Testing
         #expect(ok["connect_ms"] as? Double == 0.1)
         #expect(ok["first_byte_ms"] as? Double == 2.9)
         #expect(ok["total_ms"] as? Double == 3)
+        #expect(ok["focused"] == nil)
+        let focused = try #require(samples.first { $0["user"] as? String == "6001" && $0["seq"] as? Int == 9 })
+        #expect(focused["focused"] as? Bool == true)
+        #expect(samples.count { $0["focused"] != nil } == 4)
         let bad = try #require(samples.first { $0["user"] as? String == "6002" && $0["seq"] as? Int == 7 })
         #expect(bad["ok"] as? Bool == false)
         #expect(bad["status"] is NSNull)

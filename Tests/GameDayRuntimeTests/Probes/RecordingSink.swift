@@ -10,10 +10,41 @@ final class RecordingSink: ProbeSink {
         var sample: ProbeSample
     }
 
-    private let state = Mutex<(deliveries: [Delivery], skipped: [(user: String, scheduled: Duration)])>(([], []))
+    private struct State {
+        var deliveries: [Delivery] = []
+        var skipped: [(user: String, scheduled: Duration)] = []
+        /// Callers of `wait(until:)` and what they wait for.
+        var waiters: [(condition: @Sendable ([Delivery]) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+
+    private let state = Mutex(State())
 
     func deliver(_ sample: ProbeSample, user: String, sequence: Int) {
-        state.withLock { $0.deliveries.append(Delivery(user: user, sequence: sequence, sample: sample)) }
+        let met = state.withLock { state in
+            state.deliveries.append(Delivery(user: user, sequence: sequence, sample: sample))
+            let deliveries = state.deliveries
+            var met: [CheckedContinuation<Void, Never>] = []
+            state.waiters.removeAll { waiter in
+                guard waiter.condition(deliveries) else { return false }
+                met.append(waiter.continuation)
+                return true
+            }
+            return met
+        }
+        for continuation in met { continuation.resume() }
+    }
+
+    /// Returns once the deliveries so far meet `condition` (checked at each delivery): a test waits
+    /// on what the engine did, not on the clock. Give the test a time limit.
+    func wait(until condition: @escaping @Sendable ([Delivery]) -> Bool) async {
+        await withCheckedContinuation { continuation in
+            let met = state.withLock { state in
+                guard !condition(state.deliveries) else { return true }
+                state.waiters.append((condition, continuation))
+                return false
+            }
+            if met { continuation.resume() }
+        }
     }
 
     func skipped(user: String, scheduled: Duration) {
