@@ -111,7 +111,11 @@ import Testing
                     #expect(reverted, "\(context): the watchdog did not revert:\n\(Self.watchdogLogs(state))")
                 }
                 try await Self.expectPristine(lab, state: state, context)
-                let status = try await ChildProcess.run([lab.binary, "status", "--state-dir", state])
+                // On this lab's target only: other tests run drills on their own labs meanwhile, and
+                // `status` without --target lists every drill running on the machine.
+                let status = try await ChildProcess.run([
+                    lab.binary, "status", "--state-dir", state, "--target", lab.targetPath,
+                ])
                 #expect(status.exitCode == 0, "\(context): \(status.transcript)")
                 // Each run removed the heartbeats of the killed runs before it: only this one's is left.
                 #expect(Self.heartbeats(state).count <= 1, "\(context): \(Self.heartbeats(state))")

@@ -107,8 +107,9 @@ import Testing
         #expect(abs(atCutover.deadline.milliseconds - deadline) < 0.001)
         #expect(atCutover.ended.isEmpty, "no probe ended it")
         let cutoverStart = try #require(result.timeline.cutoverStart?.ms)
+        // How many fine probes go out before the deadline depends on the machine (none, if it stalls for
+        // all of it); that none goes out after it does not.
         let focused = raw.samples(of: 6000).filter { $0.focused && $0.sentAt.milliseconds > cutoverStart }
-        #expect(!focused.isEmpty)
         // Each focused probe's slot was before the deadline (to the microsecond of the result's ms).
         #expect(focused.allSatisfy { ($0.sentAt - $0.lag).milliseconds < deadline + 0.001 })
         #expect(raw.samples(of: 6000).last?.focused == false, "the base interval again after it")
