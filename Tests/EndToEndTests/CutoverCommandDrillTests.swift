@@ -231,7 +231,11 @@ import Testing
 
             let rto = try #require(result.rto)
             let parts = try #require(rto.switchSteps)
-            #expect(parts.map(\.name) == names)
+            // The switch ends when the moved user is first served by its new unit: the steps still
+            // running then are its parts, those after it are clipped off (with focused probes, the
+            // user is seen on hangzhou within milliseconds of the switch step).
+            let shown = parts.map(\.name)
+            #expect(Array(names.prefix(shown.count)) == shown && shown.contains("switch"), "\(shown)")
             #expect(parts.allSatisfy { $0.ms >= 0 })
             #expect(parts.reduce(0) { $0 + $1.ms } <= (rto.switchMs ?? 0) + 0.01, "the steps are parts of the switch")
 
@@ -239,12 +243,11 @@ import Testing
                 contentsOfFile:
                     "\(URL(fileURLWithPath: try #require(run.resultPath)).deletingLastPathComponent().path)/report.html",
                 encoding: .utf8)
-            for name in names { #expect(report.contains("step <b>\(name)</b> "), "the report has no step \(name)") }
+            for name in shown { #expect(report.contains("step <b>\(name)</b> "), "the report has no step \(name)") }
+            let summary =
+                #"switch [0-9.]+m?s \("# + shown.map { $0 + #" [0-9.]+m?s"# }.joined(separator: ", ") + #"\)"#
             #expect(
-                run.output.stdout.range(
-                    of:
-                        #"switch [0-9.]+m?s \(announce [0-9.]+m?s, switch [0-9.]+m?s, confirm [0-9.]+m?s, never [0-9.]+m?s\)"#,
-                    options: .regularExpression) != nil, "\(run.output.stdout)")
+                run.output.stdout.range(of: summary, options: .regularExpression) != nil, "\(run.output.stdout)")
             #expect(result.cutback?.succeeded == true)
             #expect(run.user(6000)?.servedAfter == "hangzhou")
         }
