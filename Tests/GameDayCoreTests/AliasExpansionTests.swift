@@ -65,14 +65,13 @@ import Yams
         #expect(try Self.overrun(yaml, budget: 9 + 19) != nil)
     }
 
+    /// Refused at the first alias that passes the bound (the error names it), before anything is
+    /// expanded: the reading does not depend on how many values the aliases would make.
     @Test func aBodyOfNestedAliasesIsRefusedAtOnce() throws {
-        let clock = ContinuousClock()
-        let start = clock.now
         let error = #expect(throws: DiagnosticsError.self) {
             try DrillLoader.parseDrill(
                 yaml: Self.laughs(levels: 9, fanout: 10, use: "drill: x\nbody: *LAST"), file: "b.yaml")
         }
-        #expect(clock.now - start < .seconds(1))
         #expect(
             error?.description
                 == "b.yaml:6:22: error: aliases expand this file to more than 100000 values here ('*l4' repeats the "
@@ -82,12 +81,9 @@ import Yams
 
     /// Yams hashes every mapping key to find duplicates: a key that is an alias would be hashed whole.
     @Test func anAliasAsAKeyIsBoundedToo() throws {
-        let clock = ContinuousClock()
-        let start = clock.now
         let error = #expect(throws: DiagnosticsError.self) {
             try DrillLoader.parseDrill(yaml: Self.laughs(levels: 9, fanout: 10, use: "? *LAST\n: x"), file: "k.yaml")
         }
-        #expect(clock.now - start < .seconds(1))
         #expect(error?.diagnostics.count == 1)
         #expect(error?.diagnostics.first?.message.hasPrefix("aliases expand this file to more than 100000") == true)
     }

@@ -43,12 +43,11 @@ import Testing
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         // Like a restart command: it starts a long-lived service and returns at once.
-        let start = ContinuousClock.now
         let output = try await executor.run(
             ["sh", "-c", "setsid sleep 60 > /dev/null 2>&1 & echo $! > \(scratch.path("daemon.pid")); echo started"],
             timeout: .seconds(20))
         #expect(output.stdout == "started\n")
+        // Not timed out: it returned before its 20 s, while the daemon sleeps for 60.
         #expect(!output.timedOut)
-        #expect(ContinuousClock.now - start < .seconds(20))
     }
 }

@@ -34,7 +34,6 @@ import Testing
         defer { scratch.cleanUp() }
         let pidFile = scratch.path("grandchild.pid")
         let spawn = Spawn(["/bin/sh", "-c", "sleep 60 & echo $! > \(pidFile); wait"])
-        let started = ContinuousClock.now
         let run = Task { try await spawn.run(timeout: .seconds(60)) }
         #expect(await Scratch.eventually { Self.pid(inFile: pidFile) != nil })
         let grandchild = try #require(Self.pid(inFile: pidFile))
@@ -43,7 +42,6 @@ import Testing
         #expect(completion.cancelled)
         #expect(!completion.timedOut)
         #expect(completion.exitCode == 128 + SIGKILL)
-        #expect(ContinuousClock.now - started < .seconds(30))
         #expect(await Scratch.eventually { !ProcessTable().isAlive(grandchild) })
     }
 

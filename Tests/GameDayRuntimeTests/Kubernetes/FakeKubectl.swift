@@ -56,7 +56,7 @@ struct FakeKubectl {
           gone) echo 'Error from server (NotFound): pods "gone" not found' >&2; exit 1 ;;
           locked) echo 'Error from server (Forbidden): pods "locked" is forbidden: User "drill" cannot create resource "pods/exec" in API group "" in the namespace "shop"' >&2; exit 1 ;;
           unreachable) echo 'The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?' >&2; exit 1 ;;
-          hang) sleep 30 ;;
+          hang) sleep 30 & echo $! > "$here/hang.pid"; wait ;;
           *) echo "error: fake kubectl has no answer for $pod" >&2; exit 1 ;;
         esac
         """#

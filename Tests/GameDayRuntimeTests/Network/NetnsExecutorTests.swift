@@ -26,10 +26,18 @@ import Testing
                 try await executor.run(["ip", "link", "show", pair.clientInterface.name], timeout: .seconds(10))
                     .exitCode != 0)
 
-            let start = ContinuousClock.now
-            let slow = try await executor.run(["sh", "-c", "sleep 30 & wait"], timeout: .milliseconds(300))
+            // What the timeout guarantees is that the command and what it started were killed, not how soon.
+            let scratch = try Scratch()
+            defer { scratch.cleanUp() }
+            let pidFile = scratch.path("sleep.pid")
+            let slow = try await executor.run(
+                ["sh", "-c", "sleep 30 & echo $! > \(pidFile); wait"], timeout: .milliseconds(300))
             #expect(slow.timedOut)
-            #expect(ContinuousClock.now - start < .seconds(10))
+            let pid = try #require(
+                Int32(
+                    try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                ))
+            #expect(await Scratch.eventually { !ProcessTable().isAlive(pid) }, "the sleep \(pid) is still running")
         }
     }
 }
