@@ -6,14 +6,21 @@ enum ProbeResultsTable {
         _ throughput: ProbeThroughput, _ lag: ScheduleLag, _ memory: ProbeMemory, options: ProbeBenchOptions
     ) -> String {
         var lines = [
-            "| round | wrk req/s | engine probes/s | engine ÷ wrk |",
-            "|--:|--:|--:|--:|",
+            "| round | wrk req/s | engine probes/s | engine ÷ wrk | wrk CPU µs/request | engine CPU µs/probe | ÷ |",
+            "|--:|--:|--:|--:|--:|--:|--:|",
         ]
-        for (index, (wrk, engine)) in zip(throughput.wrk, throughput.engine).enumerated() {
-            lines.append("| \(index + 1) | \(rate(wrk)) | \(rate(engine)) | \(times(engine / wrk)) |")
+        for index in throughput.wrk.indices {
+            let (wrk, engine) = (throughput.wrk[index], throughput.engine[index])
+            let (wrkCPU, engineCPU) = (throughput.wrkCPU[index], throughput.engineCPU[index])
+            lines.append(
+                "| \(index + 1) | \(rate(wrk)) | \(rate(engine)) | \(times(engine / wrk)) | \(micros(wrkCPU)) "
+                    + "| \(micros(engineCPU)) | \(times(engineCPU / wrkCPU)) |")
         }
         let (wrk, engine) = (median(throughput.wrk), median(throughput.engine))
-        lines.append("| median | \(rate(wrk)) | \(rate(engine)) | \(times(engine / wrk)) |")
+        let (wrkCPU, engineCPU) = (median(throughput.wrkCPU), median(throughput.engineCPU))
+        lines.append(
+            "| median | \(rate(wrk)) | \(rate(engine)) | \(times(engine / wrk)) | \(micros(wrkCPU)) | \(micros(engineCPU)) "
+                + "| \(times(engineCPU / wrkCPU)) |")
         lines += [
             "",
             "\(options.connections) connections (wrk -t1 -c\(options.connections); engine: \(options.connections) "
@@ -30,7 +37,9 @@ enum ProbeResultsTable {
                 + "| \(times(lag.lag.percentile(99), lag.reference.percentile(99))) "
                 + "| \(times(lag.lag.percentile(99.9), lag.reference.percentile(99.9))) | |",
             "",
-            "Lag in ms. Engine run: \(lag.delivered) delivered, \(lag.failed) failed, \(lag.skipped) slots skipped.",
+            "Lag in ms. Engine run: \(lag.delivered) delivered, \(lag.failed) failed, \(lag.skipped) slots skipped; "
+                + "slots more than \(ScheduleLag.late) late, by second of the run: "
+                + (lag.lateBySecond.isEmpty ? "none" : lag.lateBySecond.map(String.init).joined(separator: " ")) + ".",
             "",
             "| run | users | seconds | probes delivered | failed | peak RSS (VmHWM) MiB | ÷ reference | above reference, KiB per user |",
             "|---|--:|--:|--:|--:|--:|--:|--:|",
@@ -68,6 +77,7 @@ enum ProbeResultsTable {
     }
 
     private static func rate(_ value: Double) -> String { String(format: "%.0f", value) }
+    private static func micros(_ value: Double) -> String { String(format: "%.1f", value) }
     private static func times(_ value: Double) -> String { String(format: "%.2f×", value) }
     private static func times(_ value: Duration, _ reference: Duration) -> String { times(value.ratio(to: reference)) }
 }

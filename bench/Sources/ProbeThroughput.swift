@@ -2,6 +2,10 @@ import Foundation
 import GameDayCore
 import GameDayRuntime
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// How many probes a second the engine gets through against a static endpoint, beside what wrk
 /// gets through at the same connection count, each with one client thread, interleaved round by round.
 ///
@@ -10,11 +14,18 @@ import GameDayRuntime
 /// the first slot after its answer: a closed loop in all but name. wrk keeps each connection busy
 /// the same way. Both reuse their connections (HTTP/1.1 keep-alive) and parse whole answers; the
 /// engine also judges each answer (`Prober.sample`) and hands it to a counting sink.
+///
+/// Beside the rates, the CPU each client spent per request (user + system, from `getrusage`: wrk's
+/// as this process's reaped child, the engine's as this process's own, which does nothing else
+/// meanwhile): on two cores the gateway is the bottleneck, and what one client spends it does not get.
 struct ProbeThroughput: Sendable {
     static let saturatingInterval = Duration.microseconds(50)
 
     var wrk: [Double] = []
     var engine: [Double] = []
+    /// CPU µs per request, round by round.
+    var wrkCPU: [Double] = []
+    var engineCPU: [Double] = []
     var engineFailed = 0
     var engineSkipped = 0
     var wrkErrors: [String] = []
@@ -23,12 +34,19 @@ struct ProbeThroughput: Sendable {
         var result = ProbeThroughput()
         for round in 1...options.rounds {
             GameDayBench.progress("throughput round \(round)/\(options.rounds): wrk, then the engine")
+            let children = cpuSeconds(RUSAGE_CHILDREN)
             let (rate, errors) = try await wrk(url: url, options: options)
             result.wrk.append(rate)
+            result.wrkCPU.append(
+                (cpuSeconds(RUSAGE_CHILDREN) - children) * 1e6 / (rate * Double(options.throughputSeconds)))
             if let errors { result.wrkErrors.append(errors) }
             let sink = CountingSink()
-            result.engine.append(
-                try await engine(url: url, users: options.connections, seconds: options.throughputSeconds, sink: sink))
+            let own = cpuSeconds(RUSAGE_SELF)
+            let engineRate = try await engine(
+                url: url, users: options.connections, seconds: options.throughputSeconds, sink: sink)
+            result.engine.append(engineRate)
+            // The engine's CPU over its run and its stop, per probe delivered in all.
+            result.engineCPU.append((cpuSeconds(RUSAGE_SELF) - own) * 1e6 / Double(max(1, sink.counts.delivered)))
             result.engineFailed += sink.counts.failed
             result.engineSkipped += sink.counts.skipped
         }
@@ -47,6 +65,14 @@ struct ProbeThroughput: Sendable {
         let elapsed = start.duration(to: clock.now)
         await probes.stop()
         return Double(delivered) / (elapsed.milliseconds / 1000)
+    }
+
+    /// User and system CPU seconds of this process (`RUSAGE_SELF`) or of its reaped children.
+    static func cpuSeconds(_ who: __rusage_who) -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(who.rawValue), &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// wrk's requests a second, and its error line (socket errors, non-2xx answers) if any.

@@ -15,6 +15,9 @@ struct ScheduleLag: Sendable {
     var delivered = 0
     var failed = 0
     var skipped = 0
+    /// The engine run's slots sent more than `ScheduleLag.late` late, by second of the run.
+    var lateBySecond: [Int] = []
+    static let late = Duration.milliseconds(1)
 
     static func measure(url: String, options: ProbeBenchOptions) async throws -> ScheduleLag {
         let interval = Duration.milliseconds(options.intervalMilliseconds)
@@ -37,6 +40,7 @@ struct ScheduleLag: Sendable {
             if part.hasPrefix("engine") {
                 result.lag = sink.samples
                 (result.delivered, result.failed, result.skipped) = sink.counter.counts
+                result.lateBySecond = sink.lateBySecond(later: late)
             } else {
                 for value in sink.samples.values { result.reference.append(value) }
             }
