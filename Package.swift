@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "GameDayRuntime",
             dependencies: [
-                "GameDayCore", "CCurl", "CNetfilterQueue",
+                "GameDayCore", "CCurl", "CProbeHTTP", "CNetfilterQueue",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -66,6 +66,8 @@ let package = Package(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        // The probe engine's HTTP/1.1 client for plain-HTTP probes to numeric addresses (see its header).
+        .target(name: "CProbeHTTP"),
         .executableTarget(
             name: "gameday-bench",
             dependencies: ["GameDayCore", "GameDayRuntime", "GameDayTestSupport"],

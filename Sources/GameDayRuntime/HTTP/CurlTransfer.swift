@@ -33,7 +33,7 @@ final class CurlTransfer {
     /// The easy handle, owned by this transfer.
     let handle: UnsafeMutableRawPointer
     let request: HTTPRequest
-    fileprivate let keep: Keep
+    let keep: Keep
     private var headerList: UnsafeMutablePointer<curl_slist>?
     fileprivate var body: [UInt8] = []
     fileprivate var headers: [(name: String, value: String)] = []
@@ -160,17 +160,26 @@ private func curlWriteHeader(
 }
 
 extension CurlTransfer {
-    /// One header line as curl hands it over (`Name: value\r\n`), parsed on the bytes: this runs for
-    /// every header of every probe, thousands of times a second.
+    /// One header line as curl hands it over (`Name: value\r\n`).
     fileprivate func receiveHeader(_ line: UnsafeRawBufferPointer) {
         if line.starts(with: "HTTP/".utf8) {
             headers.removeAll(keepingCapacity: true)  // a new response (after 100 Continue) starts its own headers
-        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
-            let name = Self.trimmed(line[..<colon])
-            if let wanted = keep.headers, !wanted.contains(where: { Self.equalIgnoringCase(name, $0) }) { return }
-            let value = Self.trimmed(line[(colon + 1)...])
-            headers.append((name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
+        } else if let header = keep.header(on: line[...]) {
+            headers.append(header)
         }
+    }
+}
+
+extension CurlTransfer.Keep {
+    /// The header on `line` (`Name: value`, with or without its line end) if it is one kept; nil for
+    /// another header or a line that is none. Parsed on the bytes: this runs for every header of
+    /// every probe, thousands of times a second.
+    func header(on line: Slice<UnsafeRawBufferPointer>) -> (name: String, value: String)? {
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let name = Self.trimmed(line[..<colon])
+        if let wanted = headers, !wanted.contains(where: { Self.equalIgnoringCase(name, $0) }) { return nil }
+        let value = Self.trimmed(line[(colon + 1)...])
+        return (name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
     }
 
     /// Whether `bytes` spell `lowercased` but for the case of ASCII letters.

@@ -18,8 +18,7 @@ final class CurlEventLoop {
     /// The multi handle; freed by `close()`.
     let multi: UnsafeMutableRawPointer
     private let events: OpaquePointer
-    /// When the timer is armed to expire, nil when it is not armed.
-    private var armed: Duration?
+    private var slot = SlotTimer()
 
     /// A multi handle that keeps up to `connections` idle connections, woken through `wake`
     /// (an eventfd from `ccurl_wake_create`, which the caller owns and keeps open).
@@ -39,24 +38,10 @@ final class CurlEventLoop {
     /// Waits until curl has work, the engine is woken, or `deadline` (on the run clock, now `now`)
     /// at the latest, and lets curl act on its ready sockets and timeouts; without a deadline, waits
     /// on curl and the wake-up alone. Returns whether the engine was woken.
-    ///
-    /// A timer armed earlier for a time before `deadline` is left to fire (a wake-up with nothing to
-    /// do is rarer than answers that come in between, each of which would otherwise arm it again).
     func wait(until deadline: Duration?, now: Duration) -> Bool {
-        var block: Int32 = 1
-        if let deadline {
-            if deadline <= now {
-                block = 0
-            } else if armed.map({ $0 <= now || $0 > deadline }) ?? true {
-                let (seconds, attoseconds) = (deadline - now).components
-                // Arming fails only for a bad descriptor or value; the wait then returns on curl's
-                // events and the slot goes out late, as its lag says.
-                _ = ccurl_events_arm_slot(events, max(1, seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
-                armed = deadline
-            }
-        }
-        let seen = ccurl_events_wait(events, block)
-        if seen.slot_due != 0 { armed = nil }
+        let due = slot.prepare(until: deadline, now: now) { _ = ccurl_events_arm_slot(events, $0) }
+        let seen = ccurl_events_wait(events, due ? 0 : 1)
+        if seen.slot_due != 0 { slot.expired() }
         return seen.woken != 0
     }
 

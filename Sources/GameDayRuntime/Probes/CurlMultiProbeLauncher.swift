@@ -53,19 +53,41 @@ final class CurlMultiProbes: RunningProbes {
     private let thread: Mutex<pthread_t?>
 
     init(users: [TestUser], prober: Prober, clock: any RunClock, sink: any ProbeSink) {
-        control = ProbeLoopControl()
-        let loop = ProbeLoop(users: users, prober: prober, clock: clock, sink: sink, control: control)
+        let control = ProbeLoopControl()
+        self.control = control
+        let requests = users.map { prober.renderedRequest(for: $0) }
+        let keep = CurlTransfer.Keep(for: prober.spec)
+        if let raw = RawProbeTransport(
+            requests: requests, timeout: prober.spec.timeout, keeping: keep, wake: control.wake)
+        {
+            thread = Mutex(
+                Self.startThread(
+                    ProbeLoop(
+                        users: users, requests: requests, prober: prober, clock: clock, sink: sink, control: control,
+                        transport: raw)))
+        } else {
+            // Keep an idle connection per user and then some, so that every probe can reuse one.
+            let curl = CurlProbeTransport(connections: max(64, users.count * 2), keeping: keep, wake: control.wake)
+            thread = Mutex(
+                Self.startThread(
+                    ProbeLoop(
+                        users: users, requests: requests, prober: prober, clock: clock, sink: sink, control: control,
+                        transport: curl)))
+        }
+    }
+
+    /// The engine thread, running `loop`.
+    private static func startThread<Transport>(_ loop: ProbeLoop<Transport>) -> pthread_t {
         var thread = pthread_t()
         let started = pthread_create(
             &thread, nil,
             { context in
-                let loop = Unmanaged<ProbeLoop>.fromOpaque(context!).takeRetainedValue()
-                loop.runThread()
+                Unmanaged<EngineThreadBody>.fromOpaque(context!).takeRetainedValue().run()
                 return nil
-            }, Unmanaged.passRetained(loop).toOpaque())
+            }, Unmanaged.passRetained(EngineThreadBody { loop.runThread() }).toOpaque())
         // Failing to start one thread means the process is out of threads or memory.
         guard started == 0 else { fatalError("cannot start the probe engine's thread: error \(started)") }
-        self.thread = Mutex(thread)
+        return thread
     }
 
     /// Hands `focus` to the engine thread, which starts it at its next wake-up (at once). Ignored
@@ -90,6 +112,12 @@ final class CurlMultiProbes: RunningProbes {
             thread = nil
         }
     }
+}
+
+/// What the engine thread runs, handed to it through `pthread_create`'s context pointer.
+private final class EngineThreadBody {
+    let run: () -> Void
+    init(_ run: @escaping () -> Void) { self.run = run }
 }
 
 extension ProbeLoop {

@@ -4,21 +4,15 @@ import GameDayCore
 /// A curl transfer set up for one user's request, and the probe it carries while it is on the
 /// multi handle. The easy handle points back to it (`CURLOPT_PRIVATE`), so a finished handle finds
 /// its probe without a lookup.
-final class ProbeTransfer {
+final class ProbeTransfer: ProbeCarrying {
     let curl: CurlTransfer
-    /// The user's index in the engine.
-    let user: Int
-    var sequence = 0
-    var sentAt = Duration.zero
-    var lag = Duration.zero
-    /// The generation of the focus the probe was sent for; nil for a base slot.
-    var focus: Int?
+    var probe: ProbeInFlight
 
     init(user: Int, request: HTTPRequest, keeping keep: CurlTransfer.Keep, on loop: CurlEventLoop)
         throws(HTTPTransportError)
     {
         curl = try CurlTransfer(request, keeping: keep)
-        self.user = user
+        probe = ProbeInFlight(user: user)
         loop.adopt(curl.handle)
         _ = ccurl_setopt_pointer(curl.handle, CURLOPT_PRIVATE, Unmanaged.passUnretained(self).toOpaque())
         // Answers to probes are small: a 4 KiB receive buffer instead of curl's 16 KiB saves 12 KiB
