@@ -11,7 +11,6 @@ final class ProbeLoop<Transport: ProbeTransport> {
         var request: Result<HTTPRequest, ProbeRenderFailure>
         /// The sequence number of the next probe sent.
         var sent = 0
-        var inFlight = 0
         /// Transfers set up for this user's request and not in flight, kept so their options need
         /// not be set again; at most `idleKept` of them.
         var idle: [Transport.Transfer] = []
@@ -42,6 +41,15 @@ final class ProbeLoop<Transport: ProbeTransport> {
     // exclusivity checks Swift would make on each access (a thread-local set, 7 % of the thread's
     // time in the saturated bench) have nothing to catch.
     @exclusivity(unchecked) private var users: [UserState]
+    // What the slots of a user read, apart from the rest of its state: a slot reaches these for
+    // every user at every interval, and an access to a `UserState` may copy it (its request, its
+    // transfers and its focus's closure, retained and released) where a field of it is read.
+    /// Each user's probes in flight.
+    @exclusivity(unchecked) private var inFlightOf: [Int]
+    /// The deadline of each user's focus, nil when it has none (`UserState.focus`).
+    @exclusivity(unchecked) private var focusUntil: [Duration?]
+    /// Each user's id, for the sink.
+    private let ids: [String]
     /// The index of each user id, for focus requests.
     private let indices: [String: Int]
     @exclusivity(unchecked) private var schedule: ProbeSchedule?
@@ -62,6 +70,9 @@ final class ProbeLoop<Transport: ProbeTransport> {
         self.transport = transport
         limit = prober.spec.inFlightLimit
         self.users = zip(users, requests).map { UserState(user: $0, request: $1) }
+        inFlightOf = Array(repeating: 0, count: users.count)
+        focusUntil = Array(repeating: nil, count: users.count)
+        ids = users.map(\.id)
         indices = Dictionary(users.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         // Each user's first transfer is set up before the schedule starts: set up as the first round
         // falls due, a thousand of them would put the engine behind at once, and the service under
@@ -109,7 +120,7 @@ final class ProbeLoop<Transport: ProbeTransport> {
     private func wakeTarget(_ now: Duration) -> Duration? {
         guard let schedule else { return nil }
         var target = now + schedule.interval / 2
-        if let due = schedule.firstDue(where: { users[$0].inFlight < limit && users[$0].focus == nil }) {
+        if let due = schedule.firstDue(where: { inFlightOf[$0] < limit && focusUntil[$0] == nil }) {
             target = min(target, due)
         }
         if let due = fine.upcoming?.due { target = min(target, due) }
@@ -140,13 +151,13 @@ final class ProbeLoop<Transport: ProbeTransport> {
             budget -= 1
             guard let focus = users[slot.user].focus, focus.generation == slot.generation else { continue }
             guard slot.due < focus.deadline else {
-                users[slot.user].focus = nil
+                setFocus(nil, of: slot.user)
                 continue
             }
             fine.schedule(after: slot, interval: focus.interval, now: now)
             // A fine slot beyond the in-flight bound is left out without being reported: the base
             // slots it stands for are reported when they find the user at its bound (`covered`).
-            guard users[slot.user].inFlight < limit else { continue }
+            guard inFlightOf[slot.user] < limit else { continue }
             if send(slot.user, scheduled: slot.due, focus: slot.generation) { now = clock.now() }
         }
     }
@@ -155,13 +166,12 @@ final class ProbeLoop<Transport: ProbeTransport> {
     /// skipped only when it would have been (the user at its in-flight bound). A focus past its
     /// deadline ends here.
     private func covered(_ user: Int, _ due: Duration) -> Bool {
-        // The deadline alone: a copy of the focus would retain its end condition, for every slot.
-        guard let deadline = users[user].focus?.deadline else { return false }
+        guard let deadline = focusUntil[user] else { return false }
         guard due < deadline else {
-            users[user].focus = nil
+            setFocus(nil, of: user)
             return false
         }
-        if users[user].inFlight >= limit { sink.skipped(user: users[user].user.id, scheduled: due) }
+        if inFlightOf[user] >= limit { sink.skipped(user: ids[user], scheduled: due) }
         return true
     }
 
@@ -169,27 +179,25 @@ final class ProbeLoop<Transport: ProbeTransport> {
     /// its in-flight bound) or the probe failed (no request, no transfer). Returns whether a probe
     /// went out.
     private func send(_ index: Int, scheduled: Duration, focus: Int?) -> Bool {
-        guard users[index].inFlight < limit else {
-            sink.skipped(user: users[index].user.id, scheduled: scheduled)
+        guard inFlightOf[index] < limit else {
+            sink.skipped(user: ids[index], scheduled: scheduled)
             return false
         }
         let sequence = users[index].sent
         users[index].sent += 1
-        let request: HTTPRequest
-        switch users[index].request {
-        case .success(let rendered): request = rendered
-        case .failure(let failure):
-            let now = clock.now()
-            let sample = ProbeSample(sentAt: now, ok: false, failure: failure.reason, lag: now - scheduled)
-            deliver(sample, user: index, sequence: sequence, focus: focus)
-            return false
-        }
         let transfer: Transport.Transfer
         do throws(HTTPTransportError) {
             if let idle = users[index].idle.popLast() {
                 transfer = idle
             } else {
-                transfer = try transport.transfer(user: index, request: request)
+                switch users[index].request {
+                case .success(let request): transfer = try transport.transfer(user: index, request: request)
+                case .failure(let failure):
+                    let now = clock.now()
+                    let sample = ProbeSample(sentAt: now, ok: false, failure: failure.reason, lag: now - scheduled)
+                    deliver(sample, user: index, sequence: sequence, focus: focus)
+                    return false
+                }
             }
         } catch {
             let now = clock.now()
@@ -210,7 +218,7 @@ final class ProbeLoop<Transport: ProbeTransport> {
                 sequence: sequence, focus: focus)
             return false
         }
-        users[index].inFlight += 1
+        inFlightOf[index] += 1
         inFlight += 1
         return true
     }
@@ -228,7 +236,7 @@ final class ProbeLoop<Transport: ProbeTransport> {
             let sample = prober.sample(
                 outcome, sentAt: probe.sentAt, latency: finishedAt - probe.sentAt, lag: probe.lag)
             let user = probe.user
-            users[user].inFlight -= 1
+            inFlightOf[user] -= 1
             inFlight -= 1
             if users[user].idle.count < Self.idleKept { users[user].idle.append(transfer) }
             deliver(sample, user: user, sequence: probe.sequence, focus: probe.focus)
@@ -239,17 +247,23 @@ final class ProbeLoop<Transport: ProbeTransport> {
     /// whoever sees the sample sees the focus ended.
     private func deliver(_ sample: ProbeSample, user: Int, sequence: Int, focus generation: Int?) {
         var sample = sample
-        let id = users[user].user.id
+        let id = ids[user]
         if let generation {
             sample.focused = true
             if let focus = users[user].focus, focus.generation == generation, focus.ends(id, sample) {
-                users[user].focus = nil
+                setFocus(nil, of: user)
             }
         }
         sink.deliver(sample, user: id, sequence: sequence)
     }
 
     // MARK: - Focus
+
+    /// Sets `user`'s focus, and the deadline its slots read.
+    private func setFocus(_ focus: Focus?, of user: Int) {
+        users[user].focus = focus
+        focusUntil[user] = focus?.deadline
+    }
 
     /// Starts the focuses requested since the last wake-up, each replacing any earlier one of its users.
     private func startFocuses() {
@@ -259,8 +273,10 @@ final class ProbeLoop<Transport: ProbeTransport> {
             guard !targets.isEmpty else { continue }
             let generation = fine.start(users: targets, interval: request.interval, now: clock.now())
             for user in targets {
-                users[user].focus = Focus(
-                    generation: generation, interval: request.interval, deadline: request.deadline, ends: request.ends)
+                setFocus(
+                    Focus(
+                        generation: generation, interval: request.interval, deadline: request.deadline,
+                        ends: request.ends), of: user)
             }
         }
     }
