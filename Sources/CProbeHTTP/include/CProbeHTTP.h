@@ -6,9 +6,9 @@
 // rendered once and written with one send(), each answer parsed as it arrives (status line, the
 // header block, a body by Content-Length, chunked or until close). Nothing is allocated per probe.
 // It exists because libcurl's per-transfer work (URL parsing, connection matching, its own
-// liveness poll()s, dozens of clock reads) was a quarter of the engine's CPU per probe: see
-// bench/RESULTS.md. Anything it does not do (TLS, names to resolve, proxies, redirects) is
-// libcurl's. Linux only; driven by one thread.
+// liveness poll()s, dozens of clock reads) was a quarter of the engine's CPU per probe, and no
+// library does less per request from one event loop: see bench/RESULTS.md. Anything it does not
+// do (TLS, names to resolve, proxies, redirects) is libcurl's. Linux only; driven by one thread.
 
 #include <stddef.h>
 #include <sys/socket.h>

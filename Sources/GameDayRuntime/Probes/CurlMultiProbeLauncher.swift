@@ -6,9 +6,14 @@ import Synchronization
     import Glibc
 #endif
 
-/// The real probe engine: one dedicated thread per running engine drives one libcurl multi handle
-/// for every test user, so 1,000 users cost one thread and their connections, not 1,000 tasks.
+/// The real probe engine: one dedicated thread per running engine drives the HTTP transfers of
+/// every test user, so 1,000 users cost one thread and their connections, not 1,000 tasks.
 ///
+/// - Two HTTP clients (`ProbeTransport`): when every user's request is plain HTTP to a numeric
+///   address (`http://10.0.0.7:8080/…`, as `RawHTTPTarget` says), the engine's own HTTP/1.1 client
+///   (`RawProbeTransport`), which sends the bytes curl would send at about 20 % less CPU per probe
+///   (bench/RESULTS.md); otherwise libcurl's multi handle (`CurlProbeTransport`: names to resolve,
+///   TLS, everything curl takes).
 /// - Open loop: user k's probe n is due at `start + offset(k) + n × interval`, where `start` is the
 ///   run clock at `start(...)` and the users are spread evenly over the first interval
 ///   (`offset(k) = k × interval / users.count`), so 1,000 users do not fire in one burst. A late
@@ -17,7 +22,7 @@ import Synchronization
 ///   reported with `ProbeSink.skipped(user:scheduled:)`. After a stall of more than one interval
 ///   (a starved machine), the missed slots are skipped silently but for each user's latest one,
 ///   rather than sent in a burst.
-/// - Event-driven (`CurlEventLoop`): curl's socket interface over epoll, so a wake-up costs the
+/// - Event-driven (`CurlEventLoop`, `CProbeHTTP`'s loop): sockets on epoll, so a wake-up costs the
 ///   sockets that are ready, not every transfer's; waits land on the slot to the microsecond (a
 ///   timerfd armed for it). The thread wakes for the slots of users that would send; those of
 ///   users at their bound are handled (reported) at the next wake-up, within half an interval.
@@ -31,7 +36,8 @@ import Synchronization
 ///   Fine samples carry `ProbeSample.focused`.
 /// - Requests are rendered once per user at start; a user whose request cannot be rendered gets a
 ///   failed sample with the reason at every slot.
-/// - Connections stay open and are reused across probes (the multi handle's connection cache).
+/// - Connections stay open and are reused across probes (the multi handle's connection cache, or
+///   one connection per transfer of the own client).
 ///   Only what `Prober.sample` reads of an answer is kept (`CurlTransfer.Keep(for:)`).
 ///
 /// The sink, and a focus's end condition, are called on the engine's thread: they must be quick,
