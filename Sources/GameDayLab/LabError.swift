@@ -27,6 +27,13 @@ public enum LabError: Error, LocalizedError, Equatable {
     /// Prometheus did not get ready, or did not report `up == 1` for these targets, in time.
     case prometheusNotScraping(url: String, missing: [String], timeout: Duration, logFile: String, logTail: String)
 
+    /// A service could not bind its port because something took it after the port was chosen
+    /// (its log says `Address already in use`, errno 98).
+    public var isPortTakenMeanwhile: Bool {
+        guard case .serviceExited(_, _, let tail) = self else { return false }
+        return tail.contains("Address already in use")
+    }
+
     public var errorDescription: String? {
         switch self {
         case .noLab(let dir):

@@ -42,6 +42,20 @@ struct LabFilesTests {
         #expect(Set(ports.byService.values).count == LabLayout.standard.serviceNames.count)
     }
 
+    /// What `up` starts again with new ports: a service that could not bind the port chosen for it,
+    /// as the lab's servers log it (this line is from a CI run where another lab took the port).
+    @Test func aPortTakenAfterItWasChosenIsToldApartFromOtherFailures() {
+        let taken = LabError.serviceExited(
+            service: "beijing-fault-proxy", logFile: "/run/lab/logs/beijing-fault-proxy.log",
+            logTail:
+                "  Error: listen tcp 127.0.0.1:15272: bind(descriptor:ptr:bytes:): Address already in use) (errno: 98)")
+        #expect(taken.isPortTakenMeanwhile)
+        let crashed = LabError.serviceExited(
+            service: "gateway", logFile: "/run/lab/logs/gateway.log", logTail: "  Fatal error: unexpectedly found nil")
+        #expect(!crashed.isPortTakenMeanwhile)
+        #expect(!LabError.portInUse(9300).isPortTakenMeanwhile)
+    }
+
     @Test func servicesStartControlPlaneFirstAndGatewayLast() {
         let names = supervisor.serveOptions(ports: .fixed(base: 9300), options: LabUpOptions()).map(\.serviceName)
         #expect(names.first == "control-plane")

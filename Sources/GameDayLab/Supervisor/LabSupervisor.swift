@@ -18,7 +18,23 @@ public struct LabSupervisor: Sendable {
 
     /// Starts every service (control plane, unit services, gateway), writes `lab.json` and
     /// `target.yaml`, and waits until all answer `/health`. On failure, stops what it started.
+    ///
+    /// Free ports (`--base-port 0`) are chosen, then bound by the services a moment later: another
+    /// lab starting on the machine at the same time (a test suite starts several) may choose one of
+    /// them too, and the service that binds second exits. Such a start is stopped and made again with
+    /// ports chosen anew, twice at most.
     public func up(_ options: LabUpOptions) async throws -> LabUpOutcome {
+        var attempt = 1
+        while true {
+            do {
+                return try await upOnce(options)
+            } catch let error as LabError where options.basePort == 0 && attempt < 3 && error.isPortTakenMeanwhile {
+                attempt += 1
+            }
+        }
+    }
+
+    private func upOnce(_ options: LabUpOptions) async throws -> LabUpOutcome {
         if let manifest = try? LabManifest.load(from: paths), Self.isolation(of: manifest, satisfies: options),
             options.requestedLayout.map({ $0 == manifest.layout }) ?? true,
             options.requestedUnitIn.map({ $0 == manifest.effectiveUnitIn }) ?? true,
