@@ -2,6 +2,7 @@
 #include "CProbeHTTP.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdint.h>
@@ -16,6 +17,17 @@
 #define CPH_READ_SIZE 4096
 #define CPH_HEADER_LIMIT (64 * 1024)
 #define CPH_READY_BATCH 256
+
+// A place in one of the loop's lists of transfers, ordered by when they were appended: the list's
+// first entry is the one whose deadline comes first.
+typedef struct cph_node {
+    struct cph_node *previous, *next;
+    int linked;
+} cph_node;
+
+typedef struct cph_list {
+    cph_node *first, *last;
+} cph_list;
 
 enum cph_state { CPH_IDLE, CPH_CONNECTING, CPH_SENDING, CPH_HEADERS, CPH_BODY };
 
@@ -67,17 +79,15 @@ struct cph_transfer {
     int received_any;
 
     long long started;
-    long long connect_started;
     long long deadline;
     long long connect_deadline;
     cph_result result;
 
-    // The in-flight list (by start), the connecting list (by attempt) and the finished queue.
-    cph_transfer *previous, *next;
-    cph_transfer *previous_connecting, *next_connecting;
+    // Its places in the in-flight list (by start), the connecting list (by attempt) and the
+    // finished queue.
+    cph_node flight;
+    cph_node attempt;
     cph_transfer *next_finished;
-    int in_flight;
-    int connecting;
 };
 
 struct cph_loop {
@@ -86,10 +96,10 @@ struct cph_loop {
     int slot_timer;
     long long timeout;
     long long connect_timeout;
-    cph_transfer *first, *last;
-    cph_transfer *first_connecting, *last_connecting;
+    // Transfers in flight, and those of them connecting: each timed out from its list's front.
+    cph_list in_flight;
+    cph_list connecting;
     cph_transfer *first_finished, *last_finished;
-    int count;
     struct epoll_event ready[CPH_READY_BATCH];
 };
 
@@ -104,38 +114,28 @@ static long long cph_now(void) {
 
 // MARK: - Lists
 
-static void cph_unlink_connecting(cph_transfer *t) {
-    if (!t->connecting) return;
-    cph_loop *loop = t->loop;
-    if (t->previous_connecting) t->previous_connecting->next_connecting = t->next_connecting;
-    else loop->first_connecting = t->next_connecting;
-    if (t->next_connecting) t->next_connecting->previous_connecting = t->previous_connecting;
-    else loop->last_connecting = t->previous_connecting;
-    t->previous_connecting = t->next_connecting = NULL;
-    t->connecting = 0;
+static void cph_append(cph_list *list, cph_node *node) {
+    node->previous = list->last;
+    node->next = NULL;
+    if (list->last) list->last->next = node;
+    else list->first = node;
+    list->last = node;
+    node->linked = 1;
 }
 
-static void cph_link_connecting(cph_transfer *t) {
-    cph_loop *loop = t->loop;
-    t->previous_connecting = loop->last_connecting;
-    t->next_connecting = NULL;
-    if (loop->last_connecting) loop->last_connecting->next_connecting = t;
-    else loop->first_connecting = t;
-    loop->last_connecting = t;
-    t->connecting = 1;
+static void cph_remove(cph_list *list, cph_node *node) {
+    if (!node->linked) return;
+    if (node->previous) node->previous->next = node->next;
+    else list->first = node->next;
+    if (node->next) node->next->previous = node->previous;
+    else list->last = node->previous;
+    node->previous = node->next = NULL;
+    node->linked = 0;
 }
 
-static void cph_unlink(cph_transfer *t) {
-    if (!t->in_flight) return;
-    cph_loop *loop = t->loop;
-    if (t->previous) t->previous->next = t->next;
-    else loop->first = t->next;
-    if (t->next) t->next->previous = t->previous;
-    else loop->last = t->previous;
-    t->previous = t->next = NULL;
-    t->in_flight = 0;
-    loop->count--;
-}
+// The transfer at the front of `list`, whose node is its member `field`; NULL when empty.
+#define CPH_FRONT(list, field) \
+    ((list).first ? (cph_transfer *)((char *)(list).first - offsetof(cph_transfer, field)) : NULL)
 
 // MARK: - Connections
 
@@ -151,8 +151,8 @@ static void cph_close(cph_transfer *t) {
 
 static void cph_finish(cph_transfer *t, cph_kind kind, int error, const char *step, const char *problem) {
     long long now = cph_now();
-    cph_unlink_connecting(t);
-    cph_unlink(t);
+    cph_remove(&t->loop->connecting, &t->attempt);
+    cph_remove(&t->loop->in_flight, &t->flight);
     t->result.kind = kind;
     t->result.error = error;
     t->result.step = step;
@@ -210,8 +210,7 @@ static void cph_connect(cph_transfer *t) {
     }
     int on = 1;
     setsockopt(t->socket, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-    t->connect_started = cph_now();
-    t->connect_deadline = t->connect_started + t->loop->connect_timeout;
+    t->connect_deadline = cph_now() + t->loop->connect_timeout;
     t->result.connect_ns = 0;
     if (cph_watch(t, EPOLL_CTL_ADD, EPOLLIN | EPOLLOUT | EPOLLRDHUP) != 0) {
         cph_finish(t, CPH_OTHER, errno, "connect", NULL);
@@ -225,7 +224,7 @@ static void cph_connect(cph_transfer *t) {
         return;
     }
     if (errno == EINPROGRESS) {
-        cph_link_connecting(t);
+        cph_append(&t->loop->connecting, &t->attempt);
         return;
     }
     cph_finish(t, errno == ECONNREFUSED ? CPH_REFUSED : CPH_OTHER, errno, "connect", NULL);
@@ -625,7 +624,7 @@ static void cph_ready(cph_transfer *t, uint32_t events) {
             return;
         }
         if (!(events & (EPOLLOUT | EPOLLERR | EPOLLHUP))) return;
-        cph_unlink_connecting(t);
+        cph_remove(&t->loop->connecting, &t->attempt);
         t->result.connect_ns = cph_now() - t->started;
         cph_send(t);
         return;
@@ -640,20 +639,22 @@ static void cph_ready(cph_transfer *t, uint32_t events) {
     }
 }
 
+// Times out, from the front of each list, the transfers whose deadline has passed (finishing one
+// takes it off both lists).
 static void cph_expire(cph_loop *loop, long long now) {
-    while (loop->first_connecting && loop->first_connecting->connect_deadline <= now)
-        cph_finish(loop->first_connecting, CPH_TIMEOUT, ETIMEDOUT, "connect", NULL);
-    while (loop->first && loop->first->deadline <= now) {
-        cph_transfer *t = loop->first;
+    cph_transfer *t;
+    while ((t = CPH_FRONT(loop->connecting, attempt)) && t->connect_deadline <= now)
+        cph_finish(t, CPH_TIMEOUT, ETIMEDOUT, "connect", NULL);
+    while ((t = CPH_FRONT(loop->in_flight, flight)) && t->deadline <= now)
         cph_finish(t, CPH_TIMEOUT, ETIMEDOUT, t->state == CPH_CONNECTING ? "connect" : "receive", NULL);
-    }
 }
 
+// The first deadline of any transfer in flight, -1 when none is.
 static long long cph_next_deadline(const cph_loop *loop) {
-    long long deadline = -1;
-    if (loop->first) deadline = loop->first->deadline;
-    if (loop->first_connecting && (deadline < 0 || loop->first_connecting->connect_deadline < deadline))
-        deadline = loop->first_connecting->connect_deadline;
+    cph_transfer *flying = CPH_FRONT(loop->in_flight, flight);
+    cph_transfer *connecting = CPH_FRONT(loop->connecting, attempt);
+    long long deadline = flying ? flying->deadline : -1;
+    if (connecting && (deadline < 0 || connecting->connect_deadline < deadline)) deadline = connecting->connect_deadline;
     return deadline;
 }
 
@@ -716,7 +717,7 @@ cph_wait cph_loop_wait(cph_loop *loop, int block) {
             cph_ready(tag, loop->ready[index].events);
         }
     }
-    if (loop->first || loop->first_connecting) cph_expire(loop, cph_now());
+    if (loop->in_flight.first) cph_expire(loop, cph_now());
     return seen;
 }
 
@@ -728,8 +729,6 @@ cph_transfer *cph_loop_next_finished(cph_loop *loop) {
     t->next_finished = NULL;
     return t;
 }
-
-int cph_loop_in_flight(const cph_loop *loop) { return loop->count; }
 
 cph_transfer *cph_transfer_create(cph_loop *loop, const struct sockaddr *address, socklen_t address_length,
     const unsigned char *request, size_t request_length, int head, int keep_body, void *context) {
@@ -763,8 +762,8 @@ cph_transfer *cph_transfer_create(cph_loop *loop, const struct sockaddr *address
 }
 
 void cph_transfer_destroy(cph_transfer *t) {
-    cph_unlink_connecting(t);
-    cph_unlink(t);
+    cph_remove(&t->loop->connecting, &t->attempt);
+    cph_remove(&t->loop->in_flight, &t->flight);
     cph_close(t);
     free(t->request);
     free(t->buffer);
@@ -773,18 +772,11 @@ void cph_transfer_destroy(cph_transfer *t) {
 }
 
 int cph_transfer_start(cph_transfer *t) {
-    if (t->in_flight) return -1;
+    if (t->flight.linked) return -1;
     // A finished transfer still waiting in the queue is taken out of it first by its owner.
-    cph_loop *loop = t->loop;
     t->started = cph_now();
-    t->deadline = t->started + loop->timeout;
-    t->previous = loop->last;
-    t->next = NULL;
-    if (loop->last) loop->last->next = t;
-    else loop->first = t;
-    loop->last = t;
-    t->in_flight = 1;
-    loop->count++;
+    t->deadline = t->started + t->loop->timeout;
+    cph_append(&t->loop->in_flight, &t->flight);
     t->retried = 0;
     t->sent = 0;
     t->result.kind = CPH_OK;
@@ -803,5 +795,3 @@ int cph_transfer_start(cph_transfer *t) {
 void *cph_transfer_context(const cph_transfer *t) { return t->context; }
 
 const cph_result *cph_transfer_result(const cph_transfer *t) { return &t->result; }
-
-int cph_transfer_connected(const cph_transfer *t) { return t->socket >= 0; }

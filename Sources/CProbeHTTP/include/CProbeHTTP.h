@@ -73,8 +73,6 @@ int cph_loop_arm_slot(cph_loop *loop, long long nanoseconds);
 cph_wait cph_loop_wait(cph_loop *loop, int block);
 // The next finished transfer, or NULL.
 cph_transfer *cph_loop_next_finished(cph_loop *loop);
-// Transfers in flight.
-int cph_loop_in_flight(const cph_loop *loop);
 
 // A transfer of `request` (the whole request, rendered) to `address`; `head` when the answer has no
 // body (HEAD), `keep_body` when its body is read. `context` is the caller's. NULL with errno.
@@ -87,7 +85,5 @@ void cph_transfer_destroy(cph_transfer *transfer);
 int cph_transfer_start(cph_transfer *transfer);
 void *cph_transfer_context(const cph_transfer *transfer);
 const cph_result *cph_transfer_result(const cph_transfer *transfer);
-// Whether the transfer holds an open connection (for tests).
-int cph_transfer_connected(const cph_transfer *transfer);
 
 #endif

@@ -91,8 +91,7 @@ final class CurlTransfer {
         _ = ccurl_setopt_string(handle, CURLOPT_URL, request.url)
         _ = ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         _ = ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(request.timeout.milliseconds.rounded()))
-        _ = ccurl_setopt_long(
-            handle, CURLOPT_CONNECTTIMEOUT_MS, Int(min(request.timeout.milliseconds, 5000).rounded()))
+        _ = ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout.milliseconds.rounded()))
         // The runner only ever talks to the addresses a drill names; never through a proxy from the environment.
         _ = ccurl_setopt_string(handle, CURLOPT_NOPROXY, "*")
         _ = ccurl_setopt_write_function(handle, curlWriteBody)

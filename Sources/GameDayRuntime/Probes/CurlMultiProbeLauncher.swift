@@ -58,31 +58,34 @@ final class CurlMultiProbes: RunningProbes {
     /// The engine thread until it is joined; then nil, and the multi handle is gone.
     private let thread: Mutex<pthread_t?>
 
+    /// Which HTTP client the engine chose for its users' requests.
+    enum Client { case own, libcurl }
+    let client: Client
+
     init(users: [TestUser], prober: Prober, clock: any RunClock, sink: any ProbeSink) {
         let control = ProbeLoopControl()
         self.control = control
         let requests = users.map { prober.renderedRequest(for: $0) }
         let keep = CurlTransfer.Keep(for: prober.spec)
-        if let raw = RawProbeTransport(
-            requests: requests, timeout: prober.spec.timeout, keeping: keep, wake: control.wake)
-        {
-            thread = Mutex(
+        // The engine thread, running a loop over `transport`.
+        func start<Transport: ProbeTransport>(_ transport: Transport) -> Mutex<pthread_t?> {
+            Mutex(
                 Self.startThread(
                     ProbeLoop(
                         users: users, requests: requests, prober: prober, clock: clock, sink: sink, control: control,
-                        transport: raw)))
+                        transport: transport)))
+        }
+        if let own = RawProbeTransport(requests: requests, keeping: keep, wake: control.wake) {
+            client = .own
+            thread = start(own)
         } else {
+            client = .libcurl
             // Keep an idle connection per user and then some, so that every probe can reuse one.
-            let curl = CurlProbeTransport(connections: max(64, users.count * 2), keeping: keep, wake: control.wake)
-            thread = Mutex(
-                Self.startThread(
-                    ProbeLoop(
-                        users: users, requests: requests, prober: prober, clock: clock, sink: sink, control: control,
-                        transport: curl)))
+            thread = start(CurlProbeTransport(connections: max(64, users.count * 2), keeping: keep, wake: control.wake))
         }
     }
 
-    /// The engine thread, running `loop`.
+    /// Starts the engine thread, running `loop`.
     private static func startThread<Transport>(_ loop: ProbeLoop<Transport>) -> pthread_t {
         var thread = pthread_t()
         let started = pthread_create(

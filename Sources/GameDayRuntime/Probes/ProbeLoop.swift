@@ -4,9 +4,8 @@ import GameDayCore
 /// user's transfers and focus, and the transport. Nothing here is touched by another thread;
 /// `ProbeLoopControl` is what the two sides share.
 final class ProbeLoop<Transport: ProbeTransport> {
-    /// One test user: its request, rendered once, its transfers and its focus.
+    /// One test user's request, rendered once, its transfers and its focus (its id is in `ids`).
     private struct UserState {
-        var user: TestUser
         /// The rendered request, or why it could not be rendered.
         var request: Result<HTTPRequest, ProbeRenderFailure>
         /// The sequence number of the next probe sent.
@@ -18,18 +17,17 @@ final class ProbeLoop<Transport: ProbeTransport> {
         var focus: Focus?
     }
 
-    /// A user's focus (`RunningProbes.focus(_:)`): which call set it, its fine interval, until when,
-    /// and what ends it.
+    /// A user's focus (`RunningProbes.focus(_:)`): which call set it, its fine interval and what
+    /// ends it; until when is in `focusUntil`.
     private struct Focus {
         var generation: Int
         var interval: Duration
-        var deadline: Duration
         var ends: @Sendable (_ user: String, _ sample: ProbeSample) -> Bool
     }
 
     /// Idle transfers kept per user: one answers every probe of a user whose answers come within
-    /// its interval; more were left by a burst, and would only hold memory (their connections stay
-    /// in the multi handle's cache either way).
+    /// its interval; more were left by a burst, and would only hold memory (with libcurl their
+    /// connections stay in the multi handle's cache; the own client closes a dropped one's).
     private static var idleKept: Int { 2 }
 
     private let prober: Prober
@@ -46,7 +44,7 @@ final class ProbeLoop<Transport: ProbeTransport> {
     // transfers and its focus's closure, retained and released) where a field of it is read.
     /// Each user's probes in flight.
     @exclusivity(unchecked) private var inFlightOf: [Int]
-    /// The deadline of each user's focus, nil when it has none (`UserState.focus`).
+    /// Until when each user's focus holds (`UserState.focus`), nil when it has none.
     @exclusivity(unchecked) private var focusUntil: [Duration?]
     /// Each user's id, for the sink.
     private let ids: [String]
@@ -69,7 +67,7 @@ final class ProbeLoop<Transport: ProbeTransport> {
         self.control = control
         self.transport = transport
         limit = prober.spec.inFlightLimit
-        self.users = zip(users, requests).map { UserState(user: $0, request: $1) }
+        self.users = requests.map { UserState(request: $0) }
         inFlightOf = Array(repeating: 0, count: users.count)
         focusUntil = Array(repeating: nil, count: users.count)
         ids = users.map(\.id)
@@ -149,9 +147,11 @@ final class ProbeLoop<Transport: ProbeTransport> {
         }
         while budget > 0, let slot = fine.popDue(now: now) {
             budget -= 1
-            guard let focus = users[slot.user].focus, focus.generation == slot.generation else { continue }
-            guard slot.due < focus.deadline else {
-                setFocus(nil, of: slot.user)
+            guard let focus = users[slot.user].focus, focus.generation == slot.generation,
+                let deadline = focusUntil[slot.user]
+            else { continue }
+            guard slot.due < deadline else {
+                endFocus(of: slot.user)
                 continue
             }
             fine.schedule(after: slot, interval: focus.interval, now: now)
@@ -168,7 +168,7 @@ final class ProbeLoop<Transport: ProbeTransport> {
     private func covered(_ user: Int, _ due: Duration) -> Bool {
         guard let deadline = focusUntil[user] else { return false }
         guard due < deadline else {
-            setFocus(nil, of: user)
+            endFocus(of: user)
             return false
         }
         if inFlightOf[user] >= limit { sink.skipped(user: ids[user], scheduled: due) }
@@ -251,7 +251,7 @@ final class ProbeLoop<Transport: ProbeTransport> {
         if let generation {
             sample.focused = true
             if let focus = users[user].focus, focus.generation == generation, focus.ends(id, sample) {
-                setFocus(nil, of: user)
+                endFocus(of: user)
             }
         }
         sink.deliver(sample, user: id, sequence: sequence)
@@ -259,10 +259,15 @@ final class ProbeLoop<Transport: ProbeTransport> {
 
     // MARK: - Focus
 
-    /// Sets `user`'s focus, and the deadline its slots read.
-    private func setFocus(_ focus: Focus?, of user: Int) {
+    /// Sets `user`'s focus, until `deadline`.
+    private func setFocus(_ focus: Focus, of user: Int, until deadline: Duration) {
         users[user].focus = focus
-        focusUntil[user] = focus?.deadline
+        focusUntil[user] = deadline
+    }
+
+    private func endFocus(of user: Int) {
+        users[user].focus = nil
+        focusUntil[user] = nil
     }
 
     /// Starts the focuses requested since the last wake-up, each replacing any earlier one of its users.
@@ -274,9 +279,8 @@ final class ProbeLoop<Transport: ProbeTransport> {
             let generation = fine.start(users: targets, interval: request.interval, now: clock.now())
             for user in targets {
                 setFocus(
-                    Focus(
-                        generation: generation, interval: request.interval, deadline: request.deadline,
-                        ends: request.ends), of: user)
+                    Focus(generation: generation, interval: request.interval, ends: request.ends), of: user,
+                    until: request.deadline)
             }
         }
     }

@@ -4,7 +4,7 @@ import GameDayCore
 /// started again for each probe, a wait that returns when answers, the slot timer or a wake-up come,
 /// and the finished transfers with what they got. Two implement it: libcurl's socket interface
 /// (`CurlProbeTransport`: any URL curl takes) and the engine's own HTTP/1.1 client
-/// (`RawProbeTransport`: plain HTTP to numeric addresses, at about half the CPU per probe).
+/// (`RawProbeTransport`: plain HTTP to numeric addresses, at 20–25 % less CPU per probe).
 protocol ProbeTransport: AnyObject {
     associatedtype Transfer: ProbeCarrying
 
@@ -54,10 +54,9 @@ struct SlotTimer {
         guard let deadline else { return false }
         if deadline <= now { return true }
         if armed.map({ $0 <= now || $0 > deadline }) ?? true {
-            let (seconds, attoseconds) = (deadline - now).components
             // Arming fails only for a bad descriptor or value; the wait then returns on the
             // transport's events and the slot goes out late, as its lag says.
-            arm(max(1, seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+            arm(max(1, (deadline - now).wholeNanoseconds))
             armed = deadline
         }
         return false

@@ -67,7 +67,9 @@ import Testing
     @Test func aTimeoutIsReturnedNotClassified() async throws {
         let fake = try FakeKubectl()
         defer { fake.remove() }
-        let output = try await executor(fake, pod: "hang").run(["sleep", "30"], timeout: .milliseconds(500))
+        // Long enough for the fake to have written its sleep's pid on a loaded machine (a CI run took
+        // 10 s to return from a 500 ms timeout), short beside the sleep's 30 s.
+        let output = try await executor(fake, pod: "hang").run(["sleep", "30"], timeout: .seconds(3))
         #expect(output.timedOut)
         // What the timeout guarantees is that kubectl and what it started were killed, not how soon.
         let pid = try #require(

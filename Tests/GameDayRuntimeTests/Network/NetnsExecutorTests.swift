@@ -30,8 +30,9 @@ import Testing
             let scratch = try Scratch()
             defer { scratch.cleanUp() }
             let pidFile = scratch.path("sleep.pid")
+            // Long enough for the shell to have written the pid on a loaded machine.
             let slow = try await executor.run(
-                ["sh", "-c", "sleep 30 & echo $! > \(pidFile); wait"], timeout: .milliseconds(300))
+                ["sh", "-c", "sleep 30 & echo $! > \(pidFile); wait"], timeout: .seconds(3))
             #expect(slow.timedOut)
             let pid = try #require(
                 Int32(

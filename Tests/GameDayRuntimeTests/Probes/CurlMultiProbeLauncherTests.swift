@@ -1,7 +1,8 @@
 import Foundation
 import GameDayCore
-import GameDayRuntime
 import Testing
+
+@testable import GameDayRuntime
 
 /// The libcurl multi probe engine against real HTTP servers on loopback. No assertion here depends
 /// on how fast the machine is: the schedule is checked through each sample's slot
@@ -35,37 +36,55 @@ import Testing
     static let silentServer = "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(256)"
     static let holdConnections = "held = []\nwhile True: held.append(s.accept())"
 
+    /// A prober of the test server on `port`, named so that the engine takes `client`: the own
+    /// client for the number `127.0.0.1`, libcurl for the name `localhost` (the servers listen on
+    /// 127.0.0.1 only; curl tries ::1, is refused, and connects there).
     static func prober(
-        port: Int, url: Template = "http://127.0.0.1:{{port}}/p?userId={{user.id}}",
+        port: Int, client: CurlMultiProbes.Client = .own,
+        url: Template = "http://{{host}}:{{port}}/p?userId={{user.id}}",
         interval: Duration = .milliseconds(20), timeout: Duration = .seconds(2), maxInFlight: Int? = nil
     ) -> Prober {
         Prober(
             spec: ProbeSpec(
                 interval: interval, timeout: timeout, request: RequestTemplate(url: url), maxInFlight: maxInFlight),
             transport: CurlHTTPClient(),
-            context: TemplateContext(values: ["port": "\(port)"], environment: { _ in nil }))
+            context: TemplateContext(
+                values: ["port": "\(port)", "host": client == .own ? "127.0.0.1" : "localhost"],
+                environment: { _ in nil }))
     }
 
     static let users = [TestUser(id: 50), TestUser(id: 6000), TestUser(id: 7001)]
 
+    /// Starts the engine, expecting it to have chosen `client`.
+    static func start(
+        _ users: [TestUser], with prober: Prober, client: CurlMultiProbes.Client, sink: RecordingSink,
+        clock: any RunClock = ContinuousRunClock()
+    ) -> any RunningProbes {
+        let probes = CurlMultiProbeLauncher().start(users: users, prober: prober, clock: clock, sink: sink)
+        #expect((probes as? CurlMultiProbes)?.client == client, "the engine chose another HTTP client")
+        return probes
+    }
+
     /// Runs the engine for `duration`, stops it, and returns what it delivered.
     static func probe(
-        _ users: [TestUser] = users, with prober: Prober, for duration: Duration = .milliseconds(600)
+        _ users: [TestUser] = users, with prober: Prober, client: CurlMultiProbes.Client = .own,
+        for duration: Duration = .milliseconds(600)
     ) async throws -> RecordingSink {
         let sink = RecordingSink()
-        let probes = CurlMultiProbeLauncher().start(
-            users: users, prober: prober, clock: ContinuousRunClock(), sink: sink)
+        let probes = start(users, with: prober, client: client, sink: sink)
         try await Task.sleep(for: duration)
         await probes.stop()
         return sink
     }
 
-    @Test func samplesOfEachUserArriveGapFreeWithStatusUnitAndTimings() async throws {
+    @Test(arguments: [CurlMultiProbes.Client.own, .libcurl])
+    func samplesOfEachUserArriveGapFreeWithStatusUnitAndTimings(client: CurlMultiProbes.Client) async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         let (_, port) = try await scratch.listen(setup: Self.unitServer(), serve: "s.serve_forever()")
         let interval = Duration.milliseconds(20)
-        let sink = try await Self.probe(with: Self.prober(port: port, interval: interval))
+        let sink = try await Self.probe(
+            with: Self.prober(port: port, client: client, interval: interval), client: client)
 
         for user in Self.users {
             let samples = sink.samples(of: user.id)
@@ -123,7 +142,8 @@ import Testing
         #expect(stopped, "the engine did not stop")
     }
 
-    @Test func connectionsStayOpenAcrossProbes() async throws {
+    @Test(arguments: [CurlMultiProbes.Client.own, .libcurl])
+    func connectionsStayOpenAcrossProbes(client: CurlMultiProbes.Client) async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         // The server names the client's port in the header the prober reads as the unit.
@@ -132,13 +152,13 @@ import Testing
             with: "self.send_header('X-Port', str(self.client_address[1]));"
                 + " self.send_header('X-Unit',")
         let (_, port) = try await scratch.listen(setup: server, serve: "s.serve_forever()")
-        var prober = Self.prober(port: port)
+        var prober = Self.prober(port: port, client: client)
         prober = Prober(
             spec: {
                 var spec = prober.spec; spec.unitFrom = .header("X-Port"); return spec
             }(), transport: prober.transport,
             context: prober.context)
-        let sink = try await Self.probe(with: prober)
+        let sink = try await Self.probe(with: prober, client: client)
 
         let ports = Set(sink.deliveries.compactMap(\.sample.unit))
         #expect(sink.deliveries.count >= 10)
@@ -190,31 +210,35 @@ import Testing
         #expect(skipped.allSatisfy { $0.scheduled > lastSlotSent })
     }
 
-    @Test func aRefusedConnectionAndATimeoutAreReportedAsSuch() async throws {
+    @Test(arguments: [CurlMultiProbes.Client.own, .libcurl])
+    func aRefusedConnectionAndATimeoutAreReportedAsSuch(client: CurlMultiProbes.Client) async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         let refused = try await Self.probe(
-            [TestUser(id: 50)], with: Self.prober(port: Scratch.freePort()), for: .milliseconds(100))
+            [TestUser(id: 50)], with: Self.prober(port: Scratch.freePort(), client: client), client: client,
+            for: .milliseconds(100))
         #expect(!refused.deliveries.isEmpty)
         #expect(refused.deliveries.allSatisfy { $0.sample.failure == "connection refused" && $0.sample.status == nil })
 
         let (_, port) = try await scratch.listen(setup: Self.silentServer, serve: Self.holdConnections)
         let silent = try await Self.probe(
-            [TestUser(id: 50)], with: Self.prober(port: port, timeout: .milliseconds(200)), for: .milliseconds(100))
+            [TestUser(id: 50)], with: Self.prober(port: port, client: client, timeout: .milliseconds(200)),
+            client: client, for: .milliseconds(100))
         #expect(!silent.deliveries.isEmpty)
         #expect(silent.deliveries.allSatisfy { $0.sample.failure == "timeout" && !$0.sample.ok })
         // curl expires a transfer on its millisecond timer: up to a millisecond before our clock says 200 ms.
         #expect(silent.deliveries.allSatisfy { $0.sample.latency >= .milliseconds(195) })
     }
 
-    @Test func stopDeliversEveryProbeInFlightOnceAndEndsTheThread() async throws {
+    @Test(arguments: [CurlMultiProbes.Client.own, .libcurl])
+    func stopDeliversEveryProbeInFlightOnceAndEndsTheThread(client: CurlMultiProbes.Client) async throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         let (_, port) = try await scratch.listen(setup: Self.unitServer(delay: 0.3), serve: "s.serve_forever()")
         let sink = RecordingSink()
-        let probes = CurlMultiProbeLauncher().start(
-            users: Self.users, prober: Self.prober(port: port, interval: .milliseconds(50)),
-            clock: ContinuousRunClock(), sink: sink)
+        let probes = Self.start(
+            Self.users, with: Self.prober(port: port, client: client, interval: .milliseconds(50)), client: client,
+            sink: sink)
         try await Task.sleep(for: .milliseconds(200))
         #expect(threadNames().contains("gameday-probes"))
         await probes.stop()
@@ -234,8 +258,10 @@ import Testing
     }
 
     @Test func aRequestThatCannotBeRenderedFailsEverySampleWithTheReason() async throws {
+        // No request to send: the own client has nothing to take, and libcurl is set up.
         let sink = try await Self.probe(
-            [TestUser(id: 50)], with: Self.prober(port: 1, url: "{{nowhere}}/p"), for: .milliseconds(200))
+            [TestUser(id: 50)], with: Self.prober(port: 1, url: "{{nowhere}}/p"), client: .libcurl,
+            for: .milliseconds(200))
         let samples = sink.samples(of: "50")
         #expect(samples.count >= 2)
         #expect(samples.map(\.sequence) == Array(0..<samples.count))

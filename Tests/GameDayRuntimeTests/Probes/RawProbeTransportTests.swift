@@ -1,7 +1,8 @@
 import Foundation
 import GameDayCore
-import GameDayRuntime
 import Testing
+
+@testable import GameDayRuntime
 
 /// The engine's own HTTP/1.1 client (`RawProbeTransport`, chosen for `http://127.0.0.1`) against a
 /// server that answers with exact bytes: the framings of a body, interim answers, connections the
@@ -76,8 +77,7 @@ extension CurlMultiProbeLauncherTests {
                 success: success, unitFrom: .header("X-Unit"), maxInFlight: 1),
             transport: CurlHTTPClient(), context: TemplateContext(values: [:], environment: { _ in nil }))
         let sink = RecordingSink()
-        let probes = CurlMultiProbeLauncher().start(
-            users: [TestUser(id: 50)], prober: prober, clock: ContinuousRunClock(), sink: sink)
+        let probes = start([TestUser(id: 50)], with: prober, client: .own, sink: sink)
         await sink.wait { $0.count >= count }
         await probes.stop()
         let connections = Int((try? String(contentsOfFile: scratch.path("connections"), encoding: .utf8)) ?? "") ?? 0
@@ -142,8 +142,7 @@ extension CurlMultiProbeLauncherTests {
         let user = TestUser(id: 6000)
         _ = try await CurlHTTPClient().send(try prober.request(for: user).request)
         let sink = RecordingSink()
-        let probes = CurlMultiProbeLauncher().start(
-            users: [user], prober: prober, clock: ContinuousRunClock(), sink: sink)
+        let probes = Self.start([user], with: prober, client: .own, sink: sink)
         await sink.wait { $0.count >= 1 }
         await probes.stop()
         let heads = try String(contentsOfFile: scratch.path("requests"), encoding: .utf8)

@@ -32,8 +32,8 @@ public struct DelaySchedule: Sendable, Hashable {
         arrivedAt arrival: UInt64, using random: inout some RandomNumberGenerator
     ) -> Admission {
         if lossPercent > 0, Double.random(in: 0..<100, using: &random) < lossPercent { return .drop }
-        var hold = Self.nanoseconds(delay)
-        let spread = Self.nanoseconds(jitter)
+        var hold = delay.wholeNanoseconds
+        let spread = jitter.wholeNanoseconds
         if spread > 0 { hold += Int64.random(in: -spread...spread, using: &random) }
         var release = arrival &+ UInt64(max(0, hold))
         if keepOrder {
@@ -53,10 +53,5 @@ public struct DelaySchedule: Sendable, Hashable {
         if lossPercent > 0 { words.append("loss \(String(format: "%g", lossPercent))%") }
         if !keepOrder { words.append("reordering allowed") }
         return words.joined(separator: ", ")
-    }
-
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }
